@@ -1,0 +1,33 @@
+# The README's two commands: `make demo` and `make test`.
+# Each creates .venv/ in the repository root if absent, installs the project into it, then runs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.calc-installed
+
+.PHONY: demo test bench jupyter clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,notebooks,plots,xlsx]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/calc demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python benchmarks/run.py
+
+jupyter: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[jupyter]'
+	$(BIN)/jupyter lab notebooks/
+
+clean:
+	rm -rf $(VENV) build *.egg-info
