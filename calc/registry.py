@@ -1,0 +1,488 @@
+"""The registry: sources, figures, the accelerator catalogue and defaults, loaded and validated at once.
+
+Data flows one way: the YAML files in ``calc/data`` -> this registry -> models and engine. Loading
+checks everything and raises one ``CalcError`` listing every problem, each line starting with
+where it is (``calc/data/figures.yaml:12 (amazon_first_tranche_2023).value | ...``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pint
+
+from calc import yamlio
+from calc.errors import CalcError
+from calc.units import Q, format_unit, parse_quantity, parse_unit
+
+DATA_DIR = Path(__file__).with_name("data")
+FIGURE_FILES = ("figures.yaml", "reference.yaml")
+
+QUALIFIERS = ("exact", "approx", "at_least", "more_than", "up_to", "less_than", "range")
+KINDS = ("quoted", "spec", "estimate", "derived", "assumption")
+CONFIDENCES = ("V-primary", "V-secondary", "V-weak")
+CHIP_COUNTS = ("gpu", "superchip", "tpu_chip", "trainium_chip")
+PRECISIONS = ("bf16", "fp8")
+
+SOURCE_KEYS = {"id", "publisher", "title", "date", "language", "url", "document", "note"}
+SOURCE_REQUIRED = ("id", "publisher", "title", "date", "language")
+FIGURE_KEYS = {"id", "value", "range", "qualifier", "kind", "quantity", "as_of", "source", "quote",
+               "gloss", "confidence", "formula", "note"}
+FIGURE_REQUIRED = ("id", "qualifier", "kind", "as_of")
+ACCELERATOR_KEYS = {"id", "name", "counts", "describes", "gpus_per_chip", "precision", "figures", "note"}
+ACCELERATOR_FIGURES = ("chip_board_power", "it_power_per_chip", "peak_flops_per_chip_bf16",
+                       "peak_flops_per_chip_fp8", "chip_capex")
+
+_DATE = r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?|-H[12]|-Q[1-4])?"
+DATE_RE = re.compile(rf"^(?:unknown|{_DATE}(?:/{_DATE})?)$")
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SNAKE_RE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A publication: who published it, what it is called, when, in which language."""
+
+    id: str
+    publisher: str
+    title: str
+    date: str
+    language: str
+    url: str | None = None
+    document: str | None = None
+    note: str | None = None
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "publisher": self.publisher, "title": self.title, "date": self.date,
+                "language": self.language, "url": self.url, "note": self.note}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A named, sourced quantity: a value or a range, with the sentence that says it."""
+
+    id: str
+    value: pint.Quantity            # the central value: the point value, or the geometric mean of a range
+    low: pint.Quantity | None
+    high: pint.Quantity | None
+    qualifier: str
+    kind: str
+    as_of: str
+    source: str | None = None
+    quote: str | None = None
+    gloss: str | None = None
+    quantity: str | None = None
+    confidence: str | None = None
+    formula: str | None = None
+    note: str | None = None
+    where: str = ""
+
+    @property
+    def unit(self) -> str:
+        return format_unit(self.value.units)
+
+    @property
+    def is_range(self) -> bool:
+        return self.low is not None
+
+    def to_json(self) -> dict:
+        """The ``calc figures --format json`` shape: numbers in ``unit``."""
+        num = lambda q: None if q is None else float(q.to(self.value.units).magnitude)  # noqa: E731
+        return {"id": self.id, "value": num(self.value), "unit": self.unit, "low": num(self.low),
+                "high": num(self.high), "qualifier": self.qualifier, "kind": self.kind,
+                "quantity": self.quantity, "source": self.source, "quote": self.quote,
+                "gloss": self.gloss, "as_of": self.as_of, "confidence": self.confidence,
+                "formula": self.formula, "note": self.note}
+
+
+@dataclass(frozen=True)
+class Accelerator:
+    """A catalogue entry: what one "chip" is, and the figures giving its per-chip values."""
+
+    id: str
+    name: str
+    counts: str
+    describes: str
+    gpus_per_chip: float
+    precision: str
+    figures: dict = field(default_factory=dict)
+    note: str | None = None
+
+    def figure_id(self, quantity: str) -> str | None:
+        """The figure id supplying ``quantity`` (peak FLOP/s at the entry's precision), if any."""
+        if quantity == "peak_flops_per_chip":
+            return self.figures.get(f"peak_flops_per_chip_{self.precision}")
+        return self.figures.get(quantity)
+
+    def quantities(self) -> list[str]:
+        names = [k for k in self.figures if not k.startswith("peak_flops_per_chip_")]
+        if self.figure_id("peak_flops_per_chip"):
+            names.append("peak_flops_per_chip")
+        return names
+
+
+def central(low: pint.Quantity, high: pint.Quantity) -> pint.Quantity:
+    """The central value of a range: geometric mean when both ends are positive, else the midpoint."""
+    lo, hi = low.magnitude, high.to(low.units).magnitude
+    if lo > 0 and hi > 0:
+        return Q(math.sqrt(lo * hi), low.units)
+    return Q((lo + hi) / 2, low.units)
+
+
+class Registry:
+    """Every source, figure, catalogue entry and default, validated together."""
+
+    def __init__(self, quantities: dict, sources: dict, figures: dict, accelerators: dict, defaults: dict):
+        self.quantities = quantities        # name -> {"unit": str, "meaning": str}
+        self.sources = sources              # id -> Source
+        self.figures = figures              # id -> Figure
+        self.accelerators = accelerators    # id -> Accelerator
+        self.defaults = defaults            # quantity -> figure id
+
+    # -- look-ups with friendly errors -------------------------------------------------------
+    def figure(self, fid: str) -> Figure:
+        try:
+            return self.figures[fid]
+        except KeyError:
+            raise CalcError(f"unknown figure id {fid!r}{yamlio.did_you_mean(fid, self.figures)}; "
+                            "`calc figures` lists them") from None
+
+    def source(self, sid: str) -> Source:
+        try:
+            return self.sources[sid]
+        except KeyError:
+            raise CalcError(f"unknown source id {sid!r}{yamlio.did_you_mean(sid, self.sources)}; "
+                            "`calc sources` lists them") from None
+
+    def accelerator(self, aid: str) -> Accelerator:
+        try:
+            return self.accelerators[aid]
+        except KeyError:
+            raise CalcError(f"unknown accelerator {aid!r}{yamlio.did_you_mean(aid, self.accelerators)}; "
+                            f"the catalogue has {', '.join(self.accelerators)}") from None
+
+    def unit_of(self, quantity: str) -> str:
+        """The glossary's display unit of a quantity name."""
+        return self.quantities[quantity]["unit"]
+
+    def figure_sources(self, fid: str) -> list[str]:
+        """Source ids behind a figure: its own, or (derived) those of the figures in its formula."""
+        fig = self.figure(fid)
+        if fig.source:
+            return [fig.source]
+        if fig.kind == "assumption":
+            return ["assumption"]
+        out: list[str] = []
+        for name in _formula_names(fig.formula):
+            if name in self.figures:
+                out += [s for s in self.figure_sources(name) if s not in out]
+        return out
+
+    # -- loading ------------------------------------------------------------------------------
+    @classmethod
+    def load(cls, data_dir: str | Path = DATA_DIR) -> Registry:
+        """Load and validate every data file in ``data_dir``; one CalcError lists every problem."""
+        return _Loader(Path(data_dir)).run()
+
+
+@lru_cache(maxsize=1)
+def registry() -> Registry:
+    """The shipped registry, loaded once."""
+    return Registry.load()
+
+
+def _formula_names(formula: str | None) -> list[str]:
+    if not formula:
+        return []
+    from calc import expr
+    return sorted(expr.parse(formula).names)
+
+
+class _Loader:
+    """Reads the data files and collects every problem before raising."""
+
+    def __init__(self, data_dir: Path):
+        self.dir = data_dir
+        self.problems: list[str] = []
+
+    def where(self, fname: str, node, key=None, label: str = "") -> str:
+        line = node.line_of(key) if key is not None and hasattr(node, "line_of") else getattr(node, "line", 0)
+        path = self.dir / fname
+        try:
+            path = path.relative_to(Path.cwd())
+        except ValueError:
+            pass
+        return f"{path}:{line}{f' ({label})' if label else ''}{f'.{key}' if key is not None else ''}"
+
+    def problem(self, where: str, text: str) -> None:
+        self.problems.append(f"{where} | {text}")
+
+    def read(self, fname: str, kind: type):
+        try:
+            data = yamlio.load(self.dir / fname)
+        except CalcError as exc:
+            self.problems += exc.problems
+            return kind()
+        if data is None:
+            return kind()
+        if not isinstance(data, kind):
+            self.problem(self.where(fname, data), f"expected a {'list' if kind is list else 'mapping'} "
+                                                  f"at the top of the file, got {type(data).__name__}")
+            return kind()
+        return data
+
+    def check_keys(self, fname: str, item, allowed: set, required, label: str) -> bool:
+        if not isinstance(item, dict):
+            self.problem(self.where(fname, item), f"expected a mapping, got {item!r}")
+            return False
+        for key in item:
+            if key not in allowed:
+                self.problem(self.where(fname, item, key, label),
+                             f"unknown key {key!r}{yamlio.did_you_mean(key, allowed)}; allowed: {', '.join(sorted(allowed))}")
+        ok = True
+        for key in required:
+            if item.get(key) in (None, ""):
+                self.problem(self.where(fname, item, None, label), f"missing required key {key!r}")
+                ok = False
+        return ok
+
+    # -- each file ----------------------------------------------------------------------------
+    def run(self) -> Registry:
+        quantities = self.load_quantities()
+        sources = self.load_sources()
+        figures, raw = self.load_figures(quantities, sources)
+        self.check_formulas(figures, raw)
+        accelerators = self.load_accelerators(figures, quantities)
+        defaults = self.load_defaults(figures, quantities)
+        if self.problems:
+            raise CalcError(self.problems)
+        return Registry(quantities, sources, figures, accelerators, defaults)
+
+    def load_quantities(self) -> dict:
+        data = self.read("quantities.yaml", dict)
+        out = {}
+        for name, spec in data.items():
+            where = self.where("quantities.yaml", data, name)
+            if not isinstance(spec, dict) or "unit" not in spec:
+                self.problem(where, "expected {unit: ..., meaning: ...}")
+                continue
+            try:
+                parse_unit(str(spec["unit"]))
+            except CalcError as exc:
+                self.problem(where, str(exc))
+                continue
+            out[name] = {"unit": str(spec["unit"]), "meaning": spec.get("meaning", "")}
+        return out
+
+    def load_sources(self) -> dict:
+        fname = "sources.yaml"
+        out: dict[str, Source] = {}
+        for item in self.read(fname, list):
+            label = item.get("id", "?") if isinstance(item, dict) else "?"
+            if not self.check_keys(fname, item, SOURCE_KEYS, SOURCE_REQUIRED, label):
+                continue
+            sid = str(item["id"])
+            if not SLUG_RE.match(sid):
+                self.problem(self.where(fname, item, "id", label), f"source id {sid!r} must be a slug "
+                             "(lowercase letters, digits, hyphens), e.g. 'de-2023-09-amazon-up-to-4b'")
+            if sid in out:
+                self.problem(self.where(fname, item, "id", label), f"duplicate source id {sid!r}")
+            date = str(item["date"])
+            if not DATE_RE.match(date):
+                self.problem(self.where(fname, item, "date", label), f"date {date!r} is not a date form calc "
+                             "reads: 'YYYY-MM-DD', 'YYYY-MM', 'YYYY', 'YYYY-H1', 'YYYY-Q3', 'A/B' or 'unknown'")
+            out[sid] = Source(id=sid, publisher=str(item["publisher"]), title=str(item["title"]), date=date,
+                              language=str(item["language"]), url=item.get("url"),
+                              document=item.get("document"), note=item.get("note"))
+        return out
+
+    def load_figures(self, quantities: dict, sources: dict) -> tuple[dict, dict]:
+        out: dict[str, Figure] = {}
+        raw: dict[str, tuple[str, dict]] = {}
+        for fname in FIGURE_FILES:
+            for item in self.read(fname, list):
+                label = str(item.get("id", "?")) if isinstance(item, dict) else "?"
+                if not self.check_keys(fname, item, FIGURE_KEYS, FIGURE_REQUIRED, label):
+                    continue
+                fig = self.load_figure(fname, item, label, quantities, sources)
+                if fig is None:
+                    continue
+                if fig.id in out:
+                    self.problem(self.where(fname, item, "id", label),
+                                 f"duplicate figure id {fig.id!r} (also at {out[fig.id].where})")
+                    continue
+                out[fig.id] = fig
+                raw[fig.id] = (fname, item)
+        return out, raw
+
+    def load_figure(self, fname, item, label, quantities, sources) -> Figure | None:
+        at = lambda key: self.where(fname, item, key, label)  # noqa: E731
+        fid = str(item["id"])
+        ok = True
+        if not SNAKE_RE.match(fid):
+            self.problem(at("id"), f"figure id {fid!r} must be snake_case (lowercase words joined by '_'), "
+                                   "so expressions can name it")
+            ok = False
+        qualifier, kind = item["qualifier"], item["kind"]
+        if qualifier not in QUALIFIERS:
+            self.problem(at("qualifier"), f"qualifier {qualifier!r} is not one of {', '.join(QUALIFIERS)}"
+                                          f"{yamlio.did_you_mean(qualifier, QUALIFIERS)}")
+            ok = False
+        if kind not in KINDS:
+            self.problem(at("kind"), f"kind {kind!r} is not one of {', '.join(KINDS)}{yamlio.did_you_mean(kind, KINDS)}")
+            ok = False
+        as_of = str(item["as_of"])
+        if not DATE_RE.match(as_of):
+            self.problem(at("as_of"), f"as_of {as_of!r} is not a date form calc reads "
+                                      "('YYYY-MM-DD', 'YYYY-MM', 'YYYY', 'YYYY-H1', 'A/B', 'unknown')")
+        source = item.get("source")
+        if source is not None and str(source) not in sources:
+            self.problem(at("source"), f"unknown source id {source!r}{yamlio.did_you_mean(source, sources)}; "
+                                       "add it to sources.yaml or fix the id")
+        if kind in ("quoted", "spec", "estimate"):
+            for key in ("source", "quote"):
+                if not item.get(key):
+                    self.problem(at(None), f"a {kind} figure needs {key!r}: the publication and its verbatim sentence")
+        if kind == "assumption" and not item.get("note"):
+            self.problem(at(None), "an assumption needs a 'note' saying why this value")
+        if kind == "derived" and not item.get("formula"):
+            self.problem(at(None), "a derived figure needs a 'formula' over other figure ids")
+        if item.get("confidence") is not None and item["confidence"] not in CONFIDENCES:
+            self.problem(at("confidence"), f"confidence {item['confidence']!r} is not one of {', '.join(CONFIDENCES)}")
+        value, low, high = self.read_value(fname, item, label)
+        if value is None:
+            return None
+        if (low is not None) != (qualifier == "range") and qualifier in QUALIFIERS:
+            self.problem(at("qualifier"), "qualifier 'range' goes with a 'range: [low, high]' and only with it")
+        name = item.get("quantity")
+        if name is not None:
+            if name not in quantities:
+                self.problem(at("quantity"), f"unknown quantity {name!r}{yamlio.did_you_mean(name, quantities)}; "
+                                             "quantities.yaml lists them")
+            elif value.dimensionality != parse_unit(quantities[name]["unit"]).dimensionality:
+                self.problem(at("value"), f"{format_unit(value.units) or 'a plain number'} cannot feed {name!r}, "
+                                          f"which is measured in {quantities[name]['unit']}")
+        if not ok:
+            return None
+        return Figure(id=fid, value=value, low=low, high=high, qualifier=qualifier, kind=kind, as_of=as_of,
+                      source=None if source is None else str(source), quote=item.get("quote"),
+                      gloss=item.get("gloss"), quantity=name, confidence=item.get("confidence"),
+                      formula=item.get("formula"), note=item.get("note"), where=at(None))
+
+    def read_value(self, fname, item, label):
+        """(central, low, high) from ``value`` or ``range``; (None, ..) after reporting a problem."""
+        at = lambda key: self.where(fname, item, key, label)  # noqa: E731
+        has_value, has_range = "value" in item, "range" in item
+        if has_value == has_range:
+            self.problem(at(None), "give exactly one of 'value' or 'range'")
+            return None, None, None
+        try:
+            if has_value:
+                return _quantity(item["value"]), None, None
+            rng = item["range"]
+            if not isinstance(rng, list) or len(rng) != 2:
+                self.problem(at("range"), f"a range is [low, high], got {rng!r}")
+                return None, None, None
+            low, high = _quantity(rng[0]), _quantity(rng[1])
+        except CalcError as exc:
+            self.problem(at("range" if has_range else "value"), str(exc))
+            return None, None, None
+        if low.dimensionality != high.dimensionality:
+            self.problem(at("range"), f"low and high differ in dimension: {format_unit(low.units)} vs {format_unit(high.units)}")
+            return None, None, None
+        if low > high:
+            self.problem(at("range"), f"low {rng[0]!r} is greater than high {rng[1]!r}; write [low, high]")
+            return None, None, None
+        return central(low, high), low, high
+
+    def check_formulas(self, figures: dict, raw: dict) -> None:
+        """Every derived figure's value must agree with its formula (within 0.5 %)."""
+        from calc import expr
+
+        for fid, fig in figures.items():
+            if not fig.formula:
+                continue
+            fname, item = raw[fid]
+            at = self.where(fname, item, "formula", fid)
+            try:
+                tree = expr.parse(fig.formula, names=figures.keys())
+                unknown = [n for n in tree.names if n not in figures]
+                if unknown:
+                    self.problem(at, f"formula names unknown figure(s) {', '.join(unknown)}")
+                    continue
+                if fid in tree.names:
+                    self.problem(at, "the formula refers to the figure itself")
+                    continue
+                got = tree.evaluate({n: figures[n].value for n in tree.names})
+            except CalcError as exc:
+                self.problem(at, str(exc))
+                continue
+            if not isinstance(got, pint.Quantity) or got.dimensionality != fig.value.dimensionality:
+                self.problem(at, f"formula {fig.formula!r} gives {format_unit(getattr(got, 'units', ''))}, "
+                                 f"but the value is in {fig.unit}")
+                continue
+            want = float(fig.value.magnitude)
+            have = float(got.to(fig.value.units).magnitude)
+            if not math.isclose(have, want, rel_tol=5e-3):
+                self.problem(at, f"formula {fig.formula!r} gives {have:.6g} {fig.unit}, "
+                                 f"but the value says {want:.6g} {fig.unit}; fix one of them")
+
+    def load_accelerators(self, figures: dict, quantities: dict) -> dict:
+        fname = "accelerators.yaml"
+        out = {}
+        for item in self.read(fname, list):
+            label = item.get("id", "?") if isinstance(item, dict) else "?"
+            if not self.check_keys(fname, item, ACCELERATOR_KEYS,
+                                   ("id", "name", "counts", "describes", "precision", "figures"), label):
+                continue
+            at = lambda key, item=item, label=label: self.where(fname, item, key, label)  # noqa: E731
+            if item["counts"] not in CHIP_COUNTS:
+                self.problem(at("counts"), f"counts {item['counts']!r} is not one of {', '.join(CHIP_COUNTS)}")
+            if item["precision"] not in PRECISIONS:
+                self.problem(at("precision"), f"precision {item['precision']!r} is not one of {', '.join(PRECISIONS)}")
+            figs = item["figures"] if isinstance(item["figures"], dict) else {}
+            for key, fid in figs.items():
+                quantity = "peak_flops_per_chip" if key.startswith("peak_flops_per_chip_") else key
+                if key not in ACCELERATOR_FIGURES:
+                    self.problem(self.where(fname, figs, key, label),
+                                 f"unknown catalogue figure {key!r}{yamlio.did_you_mean(key, ACCELERATOR_FIGURES)}")
+                elif fid not in figures:
+                    self.problem(self.where(fname, figs, key, label),
+                                 f"unknown figure id {fid!r}{yamlio.did_you_mean(fid, figures)}")
+                elif figures[fid].value.dimensionality != parse_unit(quantities[quantity]["unit"]).dimensionality:
+                    self.problem(self.where(fname, figs, key, label),
+                                 f"figure {fid!r} is in {figures[fid].unit}, but {key} is measured in "
+                                 f"{quantities[quantity]['unit']}")
+            out[str(item["id"])] = Accelerator(
+                id=str(item["id"]), name=str(item["name"]), counts=item["counts"], describes=str(item["describes"]),
+                gpus_per_chip=float(item.get("gpus_per_chip", 1)), precision=item["precision"],
+                figures=dict(figs), note=item.get("note"))
+        return out
+
+    def load_defaults(self, figures: dict, quantities: dict) -> dict:
+        fname = "defaults.yaml"
+        data = self.read(fname, dict)
+        for name, fid in data.items():
+            at = self.where(fname, data, name)
+            if name not in quantities:
+                self.problem(at, f"unknown quantity {name!r}{yamlio.did_you_mean(name, quantities)}")
+            elif fid not in figures:
+                self.problem(at, f"unknown figure id {fid!r}{yamlio.did_you_mean(fid, figures)}")
+            elif figures[fid].value.dimensionality != parse_unit(quantities[name]["unit"]).dimensionality:
+                self.problem(at, f"figure {fid!r} is in {figures[fid].unit}, but {name} is measured in "
+                                 f"{quantities[name]['unit']}")
+        return dict(data)
+
+
+def _quantity(value) -> pint.Quantity:
+    if isinstance(value, bool) or value is None:
+        raise CalcError(f"cannot read {value!r} as a quantity")
+    if isinstance(value, (int, float)):
+        if not math.isfinite(value):
+            raise CalcError(f"cannot read {value!r} as a quantity: not a finite number")
+        return Q(float(value))
+    return parse_quantity(str(value))

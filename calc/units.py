@@ -1,0 +1,166 @@
+"""The one unit registry, and the parser for the quantities people write.
+
+``ureg`` is pint's default registry plus ``units.txt`` (USD, chip and FLOP as dimensions of their
+own). Every module uses it; there is no second registry.
+
+``parse_quantity`` reads what analysts write -- "2.2 GW", "$1.25B", "1.25 billion USD", "8e9 USD",
+"200k chip", "80 USD/MWh", "$80/MWh", "25 %", "7 month" -- and refuses what plain pint gets wrong:
+"$5" would lose its currency, "5 GB" would be gigabytes, "flops" would be a count of FLOP.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pint
+
+from calc.errors import CalcError
+
+UNITS_FILE = Path(__file__).with_name("units.txt")
+
+
+def _make_registry() -> pint.UnitRegistry:
+    reg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    reg.load_definitions(str(UNITS_FILE))
+    reg.formatter.default_format = "~"
+    return reg
+
+
+ureg = _make_registry()
+Quantity = ureg.Quantity
+Unit = ureg.Unit
+
+EXAMPLES = "'2.2 GW', '$1.25B', '1.25 billion USD', '200k chip', '80 USD/MWh', '25 %', '7 month'"
+
+# Scale words people attach to numbers. B/bn/T/tn mean billion/trillion only beside a currency:
+# elsewhere "B" is a byte and "T" a tesla.
+_SCALES = {
+    "k": 1e3, "K": 1e3, "thousand": 1e3,
+    "M": 1e6, "mn": 1e6, "million": 1e6,
+    "B": 1e9, "bn": 1e9, "billion": 1e9,
+    "T": 1e12, "tn": 1e12, "trillion": 1e12,
+}
+_MONEY_ONLY_SCALES = {"B", "bn", "T", "tn"}
+
+_NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?|[-+]?\.\d+(?:[eE][-+]?\d+)?"
+_QUANTITY_RE = re.compile(
+    rf"^\s*(?P<cur>US\$|\$)?\s*(?P<num>{_NUMBER})\s*"
+    rf"(?P<scale>{'|'.join(sorted(_SCALES, key=len, reverse=True))})?(?![A-Za-z0-9_])\s*"
+    rf"(?P<unit>.*?)\s*$"
+)
+_FLOP_SPELLING = re.compile(r"(?i)^[kmgtpez]?flops?$")
+_FLOP_OK = re.compile(r"^[kMGTPEZ]?FLOP$")
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_DATA_UNITS = re.compile(r"(?i)^[kmgtpe]?i?(b|byte|bytes|bit|bits)$")
+
+
+def _fail(text: str, why: str) -> CalcError:
+    return CalcError(f"cannot read {text!r} as a quantity: {why}")
+
+
+@lru_cache(maxsize=4096)
+def parse_unit(unit: str, *, text: str | None = None) -> pint.Unit:
+    """The pint unit for a unit expression such as ``"USD/MWh"`` or ``"TFLOP/s/chip"``.
+
+    Refuses the spellings pint would silently misread (``flops``, ``GB``) with a hint.
+    """
+    text = unit if text is None else text
+    unit = re.sub(r"\s+per\s+", "/", unit.strip())
+    for name in _IDENT.findall(unit):
+        if _FLOP_SPELLING.match(name) and not _FLOP_OK.match(name):
+            raise _fail(text, f"{name!r} is ambiguous (pint reads it as a count of FLOP); "
+                              "write 'FLOP' for operations and 'FLOP/s' for a rate, e.g. '989 TFLOP/s/chip'")
+        if _DATA_UNITS.match(name) and name not in ("T",):
+            raise _fail(text, f"{name!r} is a data size (bytes or bits), which calc does not use; "
+                              "for money write '$5B' or '5 billion USD'")
+    try:
+        return ureg.parse_units(unit or "dimensionless")
+    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError,
+            TypeError, ValueError, SyntaxError, AssertionError) as exc:
+        raise _fail(text, f"unknown unit {unit!r} ({exc}); expected forms like {EXAMPLES}") from None
+
+
+def parse_quantity(text: str) -> pint.Quantity:
+    """Read a quantity as people write it.
+
+    >>> parse_quantity("$1.25B")
+    <Quantity(1250000000.0, 'USD')>
+    >>> parse_quantity("200k chip")
+    <Quantity(200000.0, 'chip')>
+    """
+    if not isinstance(text, str):
+        raise CalcError(f"cannot read {text!r} as a quantity: expected a string such as {EXAMPLES}")
+    m = _QUANTITY_RE.match(text)
+    if not m:
+        if re.search(r"(?i)\b(nan|inf|infinity)\b", text):
+            raise _fail(text, "not a finite number")
+        raise _fail(text, f"expected a number and a unit, like {EXAMPLES}")
+    cur, num, scale, unit = m["cur"], m["num"], m["scale"], m["unit"]
+    if cur:
+        if re.search(r"\b(USD|usd|US_dollar)\b", unit):
+            raise _fail(text, "the currency is given twice; write '$5B' or '5 billion USD'")
+        if unit and not unit.startswith("/"):
+            raise _fail(text, f"after '{cur}<number>' only a scale and '/unit' may follow, got {unit!r}; "
+                              "write e.g. '$80/MWh' or '80 USD/MWh'")
+        unit = "USD" + unit
+    value = float(num.replace(",", ""))
+    if not math.isfinite(value):
+        raise _fail(text, "not a finite number")
+    if scale:
+        if scale in _MONEY_ONLY_SCALES and not (cur or re.search(r"\bUSD\b", unit)):
+            raise _fail(text, f"{scale!r} means billion/trillion only beside a currency; "
+                              f"write '{num} billion <unit>' or '${num}{scale}'")
+        value *= _SCALES[scale]
+    return Quantity(value, parse_unit(unit, text=text))
+
+
+def Q(value, unit: str | None = None) -> pint.Quantity:
+    """A quantity in calc's registry: ``Q("2.2 GW")``, ``Q(2.2, "GW")``, ``Q(0.25)`` (dimensionless)."""
+    if isinstance(value, pint.Quantity):
+        return value if unit is None else value.to(parse_unit(unit))
+    if unit is not None:
+        return Quantity(value, parse_unit(unit))
+    if isinstance(value, str):
+        return parse_quantity(value)
+    if isinstance(value, bool):
+        raise CalcError(f"cannot read {value!r} as a quantity: expected a number or a string such as {EXAMPLES}")
+    return Quantity(value, ureg.dimensionless)
+
+
+def dimension_text(unit) -> str:
+    """A readable dimension, e.g. ``[currency]`` or ``[power]`` for GW."""
+    dim = ureg.get_dimensionality(unit)
+    if not dim:
+        return "dimensionless"
+    for name in ("[power]", "[energy]", "[time]"):
+        if dim == ureg.get_dimensionality(name):
+            return name
+    return str(dim)
+
+
+def format_unit(unit) -> str:
+    """A unit as a header shows it: ``USD/yr``, ``W/chip``, ``FLOP/s``; '' for dimensionless."""
+    u = unit if isinstance(unit, pint.Unit) else parse_unit(str(unit))
+    if u == ureg.dimensionless:
+        return ""
+    text = f"{u:~}".replace(" ", "")
+    return re.sub(r"(?<![A-Za-z])a(?![A-Za-z])", "yr", text)
+
+
+def check_dimension(name: str, quantity: pint.Quantity, expected: str | pint.Unit) -> pint.Quantity:
+    """Return ``quantity`` if it has the dimension of ``expected``; else a CalcError naming ``name``.
+
+    Unlike ``ureg.check``, the message names the argument, the expected unit and what was given.
+    """
+    exp = expected if isinstance(expected, pint.Unit) else parse_unit(expected)
+    if not isinstance(quantity, pint.Quantity):
+        quantity = Q(quantity)
+    if quantity.dimensionality != exp.dimensionality:
+        shown = format_unit(exp) or "a plain number"
+        got = format_unit(quantity.units) or "a plain number"
+        raise CalcError(f"{name}: expected a quantity in {shown} ({dimension_text(exp)}), "
+                        f"got {got} ({dimension_text(quantity.units)})")
+    return quantity
