@@ -1,0 +1,69 @@
+"""Formulas: model functions registered with the quantity they give and the quantities they need.
+
+A model function's parameter names are the quantities it needs and ``output`` is the quantity it
+gives (Hamilton's idea in a few lines). A quantity may have several formulas -- ``chips`` from
+``facility_power / power_per_chip``, ``power_per_chip`` from ``facility_power / chips`` -- and the
+engine picks the one whose inputs are known. A formula registered with ``default=False`` is an
+alternative shape (e.g. decaying growth) that a scenario must choose by name.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from dataclasses import dataclass
+from typing import Callable
+
+from calc.glossary import unit_of
+from calc.units import Q, check_dimension
+
+
+@dataclass(frozen=True)
+class Formula:
+    name: str                   # the function's name, e.g. "power_per_chip_from_chips"
+    output: str                 # the quantity it gives, e.g. "power_per_chip"
+    inputs: tuple[str, ...]     # the quantities it needs, from the signature
+    text: str                   # the formula as a reader writes it
+    func: Callable
+    default: bool = True        # False: an alternative shape a scenario must choose
+
+    def __call__(self, **kwargs):
+        return self.func(**kwargs)
+
+
+FORMULAS: dict[str, Formula] = {}
+
+
+def formula(text: str, *, output: str | None = None, default: bool = True):
+    """Register a model function; its arguments are dimension-checked against the glossary.
+
+    Strings are accepted for convenience (``chips(facility_power="1 GW", ...)``) and parsed.
+    """
+
+    def register(func: Callable) -> Callable:
+        params = tuple(inspect.signature(func).parameters)
+        units = {p: unit_of(p) for p in params}
+
+        @functools.wraps(func)
+        def checked(*args, **kwargs):
+            bound = inspect.signature(func).bind(*args, **kwargs)
+            for name, value in bound.arguments.items():
+                if isinstance(value, (str, int, float)):
+                    value = Q(value)
+                if units[name] is not None:
+                    value = check_dimension(f"{func.__name__}({name}=...)", value, units[name])
+                bound.arguments[name] = value
+            return func(*bound.args, **bound.kwargs)
+
+        out = output or func.__name__
+        if func.__name__ in FORMULAS:
+            raise ValueError(f"formula {func.__name__!r} registered twice")
+        FORMULAS[func.__name__] = Formula(func.__name__, out, params, text, func, default)
+        return checked
+
+    return register
+
+
+def formulas_for(output: str) -> list[Formula]:
+    """Every registered formula giving ``output``."""
+    return [f for f in FORMULAS.values() if f.output == output]
