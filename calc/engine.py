@@ -1,0 +1,427 @@
+"""The engine: resolve the requested quantities through the formulas, evaluate once over arrays.
+
+Resolution is staged forward chaining. Names become known in this order, each stage running to a
+fixpoint before the next adds anything:
+
+0. the scenario's inputs (after variant overrides and the sweep point),
+1. the accelerator catalogue entry's per-chip figures,
+2. the registry defaults,
+3. figure ids named by ``derive`` or ``checks``.
+
+So a user who gives ``facility_power`` and ``chips`` gets the implied ``power_per_chip`` before any
+catalogue value or default could offer another, and asking for ``pue`` then gives the PUE that
+makes the quote true. Two formulas for one quantity that are both possible within a stage are
+both evaluated; if they disagree, that is an error naming both -- never a silent choice.
+
+Evaluation runs every formula once over arrays of shape ``(cases, draws)``: cases are variants x
+sweep points, draw 0 is the all-central evaluation and draws 1..N are Monte Carlo samples. Cases
+with the same plan are evaluated together; large runs are split into chunks of cases.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import pint
+
+from calc.errors import CalcError
+from calc.glossary import glossary, unit_of
+from calc.models import FORMULAS, Formula
+from calc.registry import Registry, registry
+from calc.uncertainty import Dist, standard_normal
+from calc.units import Q, check_dimension, format_unit, parse_unit
+
+STAGES = ("input", "accelerator", "default", "figure")
+MAX_CHUNK_ELEMENTS = 2_000_000      # cases x draws evaluated at once (about 16 MB per array)
+
+
+@dataclass(frozen=True)
+class Value:
+    """A value for one name, with its provenance: a point, or a distribution over a range."""
+
+    central: pint.Quantity
+    dist: Dist | None = None          # magnitudes in ``central``'s unit
+    sources: tuple[str, ...] = ()
+    origin: str = "input"             # input | accelerator <id> | default | figure
+    figure: str | None = None
+    note: str | None = None
+
+    @property
+    def is_uncertain(self) -> bool:
+        return self.dist is not None and self.dist.low != self.dist.high
+
+    def describe(self) -> str:
+        unit = format_unit(self.central.units)
+        if self.dist is not None:
+            return f"[{self.dist.low:.6g}, {self.dist.high:.6g}] {unit}".rstrip()
+        return f"{float(self.central.magnitude):.6g} {unit}".rstrip()
+
+
+def figure_value(fid: str, origin: str, reg: Registry | None = None) -> Value:
+    """The Value of a registry figure: a range becomes a lognormal (or normal) 90 % interval."""
+    reg = reg or registry()
+    fig = reg.figure(fid)
+    dist = None
+    if fig.is_range:
+        lo = float(fig.low.to(fig.value.units).magnitude)
+        hi = float(fig.high.to(fig.value.units).magnitude)
+        dist = Dist("lognormal" if lo > 0 else "normal", lo, hi)
+    return Value(central=fig.value, dist=dist, sources=tuple(reg.figure_sources(fid)), origin=origin,
+                 figure=fid, note=fig.note)
+
+
+@dataclass
+class Case:
+    """One column of a run: a variant at a sweep point."""
+
+    variant: str = "base"
+    point: dict = field(default_factory=dict)          # sweep name -> value as written
+    values: dict = field(default_factory=dict)         # name -> Value (the scenario's inputs)
+    accelerator: str | None = None
+    models: dict = field(default_factory=dict)         # quantity -> formula name (alternative shapes)
+
+
+@dataclass(frozen=True)
+class Step:
+    """How one name is known: given at a stage, or computed by a formula."""
+
+    name: str
+    stage: int
+    formula: Formula | None = None
+    alternatives: tuple = ()
+
+
+class Plan:
+    """The resolved steps for one set of given names, pruned to what the outputs need."""
+
+    def __init__(self, steps: dict, order: list[str]):
+        self.steps = steps            # name -> Step
+        self.order = order            # computed names in evaluation order
+
+    def leaves(self) -> list[str]:
+        return [n for n, s in self.steps.items() if s.formula is None]
+
+    def depends(self, name: str) -> list[str]:
+        """The given names ``name`` depends on, transitively, in a stable order."""
+        out, stack, seen = [], [name], set()
+        while stack:
+            n = stack.pop()
+            if n in seen:
+                continue
+            seen.add(n)
+            step = self.steps[n]
+            if step.formula is None:
+                out.append(n)
+            else:
+                stack.extend(reversed(step.formula.inputs))
+        return out
+
+
+def active_formulas(models: dict, extra: dict) -> list[Formula]:
+    """Default formulas, with alternative shapes swapped in where ``models`` chooses them."""
+    chosen = {}
+    for quantity, fname in models.items():
+        f = FORMULAS.get(fname)
+        if f is None or f.output != quantity:
+            options = [g.name for g in FORMULAS.values() if g.output == quantity]
+            raise CalcError(f"models.{quantity}: unknown model {fname!r}; "
+                            f"{quantity} can use {', '.join(options) or 'no model'}")
+        chosen[quantity] = f
+    out = [f for f in FORMULAS.values() if f.default and f.output not in chosen and f.output not in extra]
+    return list(extra.values()) + list(chosen.values()) + out
+
+
+def resolve(wanted: list[str], stages: list[set[str]], formulas: list[Formula]) -> Plan:
+    """Staged forward chaining from the given names to ``wanted``; errors name what is missing."""
+    known: dict[str, Step] = {}
+    for stage, given in enumerate(stages):
+        for name in sorted(given):
+            known.setdefault(name, Step(name, stage))
+        changed = True
+        while changed:
+            changed = False
+            for f in formulas:
+                if f.output not in known and all(i in known for i in f.inputs):
+                    known[f.output] = Step(f.output, stage, f)
+                    changed = True
+    missing = [w for w in wanted if w not in known]
+    if missing:
+        raise CalcError([_missing_message(m, known, formulas) for m in missing])
+    order: list[str] = []
+    needed: dict[str, Step] = {}
+
+    def visit(name: str, trail: tuple) -> None:
+        if name in needed:
+            return
+        step = known[name]
+        if step.formula is not None:
+            for i in step.formula.inputs:
+                visit(i, trail + (name,))
+            alts = tuple(f for f in formulas if f.output == name and f is not step.formula
+                         and all(i in known and known[i].stage <= step.stage for i in f.inputs)
+                         and not any(name in _deps(i, known) for i in f.inputs))
+            step = Step(name, step.stage, step.formula, alts)
+            for f in alts:
+                for i in f.inputs:
+                    visit(i, trail + (name,))
+            order.append(name)
+        needed[name] = step
+
+    for w in wanted:
+        visit(w, ())
+    return Plan(needed, order)
+
+
+def _deps(name: str, known: dict) -> set[str]:
+    out, stack = set(), [name]
+    while stack:
+        n = stack.pop()
+        if n in out:
+            continue
+        out.add(n)
+        step = known.get(n)
+        if step is not None and step.formula is not None:
+            stack.extend(step.formula.inputs)
+    return out
+
+
+def _missing_message(name: str, known: dict, formulas: list[Formula]) -> str:
+    options = [f for f in formulas if f.output == name]
+    if not options:
+        close = [g for g in glossary() if g not in known]
+        from calc.yamlio import did_you_mean
+        return (f"cannot compute {name!r}: no formula gives it and no input, catalogue entry or default "
+                f"supplies it{did_you_mean(name, list(glossary()) + list(known))}")
+    ways = []
+    for f in options:
+        lacking = [i for i in f.inputs if i not in known]
+        ways.append(f"{f.text} (missing {', '.join(lacking)})")
+    return f"cannot compute {name!r}: give it as an input, or give what one of its formulas needs: " + "; ".join(ways)
+
+
+# -- evaluation ----------------------------------------------------------------------------------
+
+def _stack(values: list[Value], unit, z: np.ndarray | None) -> pint.Quantity:
+    """One array ``(cases or 1, draws)`` for a leaf from its per-case Values."""
+    first = values[0]
+    same = all(v is first for v in values)
+    cases = values[:1] if same else values
+    central = np.array([[float(v.central.to(unit).magnitude)] for v in cases])
+    if z is None or not any(v.is_uncertain for v in cases):
+        return Q(central, unit)
+    draws = np.empty((len(cases), z.shape[0]))
+    for row, v in enumerate(cases):     # a loop over cases (few), never over samples
+        if v.is_uncertain:
+            factor = float(Q(1, v.central.units).to(unit).magnitude)
+            draws[row] = v.dist.from_normal(z) * factor
+        else:
+            draws[row] = central[row, 0]
+    return Q(np.concatenate([central, draws], axis=1), unit)
+
+
+def _leaf_values(name: str, step: Step, cases: list[Case], reg: Registry) -> list[Value]:
+    out = []
+    for case in cases:
+        if step.stage == 0:
+            out.append(case.values[name])
+        elif step.stage == 1:
+            acc = reg.accelerator(case.accelerator)
+            out.append(figure_value(acc.figure_id(name), f"accelerator {acc.id}", reg))
+        elif step.stage == 2:
+            out.append(figure_value(reg.defaults[name], "default", reg))
+        else:
+            out.append(figure_value(name, "figure", reg))
+    return out
+
+
+def _check_leaf(name: str, values: list[Value]) -> None:
+    unit = unit_of(name)
+    if unit is None:
+        return
+    for v in values:
+        check_dimension(f"{name} ({v.origin}{' ' + v.figure if v.figure else ''})", v.central, unit)
+
+
+def evaluate(plan: Plan, cases: list[Case], reg: Registry, z_rows: dict | None, n_draws: int,
+             compare: Callable | None = None) -> dict[str, pint.Quantity]:
+    """Every name in the plan as an array ``(cases or 1, 1 + n_draws)`` (draw 0 is central)."""
+    env: dict[str, pint.Quantity] = {}
+    for name in plan.leaves():
+        values = _leaf_values(name, plan.steps[name], cases, reg)
+        _check_leaf(name, values)
+        unit = parse_unit(unit_of(name)) if unit_of(name) else values[0].central.units
+        z = z_rows.get(name) if z_rows else None
+        env[name] = _stack(values, unit, z)
+    for name in plan.order:
+        step = plan.steps[name]
+        env[name] = _call(step.formula, env)
+        for alt in step.alternatives:
+            other = _call(alt, env)
+            _compare(name, step.formula, env[name], alt, other, cases)
+    return env
+
+
+def _call(f: Formula, env: dict) -> pint.Quantity:
+    try:
+        out = f.func(**{i: env[i] for i in f.inputs})
+    except CalcError:
+        raise
+    except pint.errors.DimensionalityError as exc:
+        raise CalcError(f"{f.output} = {f.text}: units do not fit ({exc})") from None
+    if not isinstance(out, pint.Quantity):
+        out = Q(out)
+    unit = unit_of(f.output)
+    if unit is not None:
+        out = out.to(unit)
+    return out
+
+
+def _compare(name, f, a, g, b, cases) -> None:
+    am, bm = np.broadcast_arrays(np.asarray(a.magnitude), np.asarray(b.to(a.units).magnitude))
+    if not np.allclose(am[..., :1], bm[..., :1], rtol=1e-6, atol=0):
+        diff = np.argwhere(~np.isclose(am[..., :1], bm[..., :1], rtol=1e-6, atol=0))[0]
+        case = cases[diff[0]] if am.shape[0] == len(cases) else cases[0]
+        unit = format_unit(a.units)
+        raise CalcError(
+            f"ambiguous {name!r} (variant {case.variant}): {f.text} gives {am[tuple(diff)]:.6g} {unit}, "
+            f"but {g.text} gives {bm[tuple(diff)]:.6g} {unit}; the inputs over-determine it -- "
+            f"drop one of {', '.join(sorted(set(f.inputs) ^ set(g.inputs)))} or ask for a check instead")
+
+
+def signature(case: Case, reg: Registry) -> tuple:
+    acc = reg.accelerator(case.accelerator).quantities() if case.accelerator else []
+    return (tuple(sorted(case.values)), tuple(sorted(acc)), tuple(sorted(case.models.items())))
+
+
+def stages_for(case: Case, reg: Registry, figure_names: set[str]) -> list[set[str]]:
+    acc = set(reg.accelerator(case.accelerator).quantities()) if case.accelerator else set()
+    return [set(case.values), acc, set(reg.defaults), set(figure_names)]
+
+
+def chunks(n_cases: int, n_draws: int) -> list[slice]:
+    """Slices of cases so that one chunk holds at most MAX_CHUNK_ELEMENTS values per array."""
+    per = max(1, MAX_CHUNK_ELEMENTS // max(1, n_draws + 1))
+    return [slice(i, min(i + per, n_cases)) for i in range(0, n_cases, per)]
+
+
+def normal_draws(names: list[str], n: int, rng: np.random.Generator | None,
+                 correlations: dict | None = None) -> dict[str, np.ndarray]:
+    """One row of standard-normal draws per name, correlated where ``correlations`` says."""
+    if n <= 0 or rng is None:
+        return {}
+    corr = None
+    if correlations:
+        from calc.uncertainty import rank_to_pearson
+        corr = np.eye(len(names))
+        for (a, b), rho in correlations.items():
+            if a in names and b in names:
+                i, j = names.index(a), names.index(b)
+                corr[i, j] = corr[j, i] = rank_to_pearson(rho)
+        try:
+            np.linalg.cholesky(corr)
+        except np.linalg.LinAlgError:
+            raise CalcError("correlations: the rank correlations given are not mutually consistent "
+                            "(the matrix is not positive definite); weaken one of them") from None
+    z = standard_normal(rng, len(names), n, corr)
+    return dict(zip(names, z))
+
+
+# -- a whole run ---------------------------------------------------------------------------------
+
+def derive_formula(name: str, tree, unit: str | None = None) -> Formula:
+    """A scenario's ``derive`` entry as a formula: its names are its inputs."""
+
+    def func(**env):
+        out = tree.evaluate(env)
+        if not isinstance(out, pint.Quantity):
+            raise CalcError(f"derive.{name}: {tree.text!r} is a comparison, not a quantity")
+        if unit is not None:
+            out = check_dimension(f"derive.{name}", out, unit).to(unit)
+        return out
+
+    return Formula(name=f"derive.{name}", output=name, inputs=tuple(sorted(tree.names)), text=tree.text,
+                   func=func)
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """A cycle among ``graph``'s keys (name -> names it uses), as a path, or None."""
+    state: dict[str, int] = {}
+
+    def walk(n, path):
+        state[n] = 1
+        for m in sorted(graph.get(n, ())):
+            if m not in graph:
+                continue
+            if state.get(m) == 1:
+                return path[path.index(m):] + [m] if m in path else [n, m]
+            if m not in state:
+                found = walk(m, path + [m])
+                if found:
+                    return found
+        state[n] = 2
+        return None
+
+    for n in sorted(graph):
+        if n not in state:
+            found = walk(n, [n])
+            if found:
+                return found
+    return None
+
+
+def run(cases: list[Case], outputs: list[str], *, derive: dict | None = None, extra_names=(),
+        samples: int = 0, seed: int | None = None, correlations: dict | None = None,
+        reg: Registry | None = None, keep_draws: int = 5_000_000, progress=None):
+    """Evaluate ``outputs`` (and ``derive`` entries) for every case in one pass per plan.
+
+    ``derive`` maps a name to a parsed expression (calc.expr) or (expression, unit); ``extra_names``
+    are names other code (checks) will read from the result. Returns a ``calc.result.Result``.
+    """
+    from calc.result import Result
+
+    reg = reg or registry()
+    derive = derive or {}
+    extra = {}
+    for name, spec in derive.items():
+        tree, unit = spec if isinstance(spec, tuple) else (spec, None)
+        extra[name] = derive_formula(name, tree, unit)
+    cycle = find_cycle({n: set(f.inputs) for n, f in extra.items()})
+    if cycle:
+        raise CalcError(f"derive: cycle {' -> '.join(cycle)}; a derived name cannot depend on itself")
+    wanted = list(dict.fromkeys(list(outputs) + list(derive) + list(extra_names)))
+    referenced = {i for f in extra.values() for i in f.inputs} | set(extra_names)
+    figure_names = {n for n in referenced if n in reg.figures}
+    rng = np.random.default_rng(seed) if samples > 0 else None
+
+    groups: dict[tuple, list[int]] = {}
+    for i, case in enumerate(cases):
+        groups.setdefault(signature(case, reg), []).append(i)
+
+    plans: dict[int, Plan] = {}
+    for sig, idx in groups.items():
+        case = cases[idx[0]]
+        formulas = active_formulas(case.models, extra)
+        plan = resolve(wanted, stages_for(case, reg, figure_names), formulas)
+        for i in idx:
+            plans[i] = plan
+
+    # One row of normal draws per uncertain leaf, shared by every case: same seed, same numbers.
+    uncertain = sorted({n for i, p in plans.items() for n in p.leaves()
+                        if any(v.is_uncertain for v in _leaf_values(n, p.steps[n], [cases[i]], reg))})
+    z_rows = normal_draws(uncertain, samples, rng, correlations)
+
+    result = Result(cases=cases, outputs=wanted, samples=samples, seed=seed, plans=plans, registry=reg)
+    total = len(cases)
+    done = 0
+    for sig, idx in groups.items():
+        plan = plans[idx[0]]
+        for part in chunks(len(idx), samples):
+            sub = [idx[k] for k in range(part.start, part.stop)]
+            env = evaluate(plan, [cases[i] for i in sub], reg, z_rows, samples)
+            result.absorb(sub, env, keep_draws=keep_draws)
+            done += len(sub)
+            if progress is not None:
+                progress(done, total)
+    return result

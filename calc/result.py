@@ -1,0 +1,205 @@
+"""A run's results: values per case, quantiles when sampled, lineage back to the sources.
+
+``Result.table()`` is the tidy DataFrame every writer renders (pandas is imported only there);
+``result["chips"]`` is a pint quantity; ``result.explain("chips")`` is the derivation as a tree.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from calc.errors import CalcError
+from calc.units import Q, format_unit
+from calc.yamlio import did_you_mean
+
+STATS = ("p05", "p50", "p95", "mean")
+
+
+class Result:
+    """Everything one run computed, indexed by case (variant x sweep point)."""
+
+    def __init__(self, cases, outputs, samples, seed, plans, registry, scenario: str = "", title: str = ""):
+        self.cases = cases
+        self.outputs = list(outputs)          # requested outputs, then derive names, then check names
+        self.shown = list(outputs)            # what tables show (the runner narrows this)
+        self.samples = samples
+        self.seed = seed
+        self.plans = plans                    # case index -> engine.Plan
+        self.registry = registry
+        self.scenario = scenario
+        self.title = title
+        self.units: dict[str, object] = {}   # name -> pint unit
+        self.central: dict[str, np.ndarray] = {}
+        self.stats: dict[str, dict[str, np.ndarray]] = {}
+        self.draws: dict[str, np.ndarray] = {}
+        self.checks: list = []
+        self.sensitivity_table = None
+
+    # -- filling (engine) ---------------------------------------------------------------------
+    def absorb(self, idx: list[int], env: dict, keep_draws: int) -> None:
+        """Take one evaluated chunk: central values, quantiles and (small runs) the draws."""
+        n_cases = len(self.cases)
+        for name, q in env.items():
+            unit = self.units.setdefault(name, q.units)
+            mag = np.asarray(q.to(unit).magnitude, dtype=float)
+            mag = np.broadcast_to(mag.reshape(mag.shape[0] if mag.ndim else 1, -1), (len(idx), 1 + self.samples))
+            if name not in self.central:
+                self.central[name] = np.full(n_cases, np.nan)
+            self.central[name][idx] = mag[:, 0]
+            if self.samples > 0:
+                draws = mag[:, 1:]
+                stats = self.stats.setdefault(name, {s: np.full(n_cases, np.nan) for s in STATS})
+                p = np.percentile(draws, [5, 50, 95], axis=1)
+                stats["p05"][idx], stats["p50"][idx], stats["p95"][idx] = p
+                stats["mean"][idx] = draws.mean(axis=1)
+                if n_cases * self.samples <= keep_draws:
+                    if name not in self.draws:
+                        self.draws[name] = np.full((n_cases, self.samples), np.nan)
+                    self.draws[name][idx] = draws
+
+    # -- reading --------------------------------------------------------------------------------
+    def _name(self, name: str) -> str:
+        if name not in self.central:
+            raise CalcError(f"no quantity {name!r} in this result{did_you_mean(name, self.central)}; "
+                            f"it has {', '.join(self.outputs)}")
+        return name
+
+    def case_index(self, variant: str | None = None, point: dict | None = None) -> int:
+        """The index of the case for ``variant`` (default: the first) at ``point`` (default: the first)."""
+        for i, c in enumerate(self.cases):
+            if variant is not None and c.variant != variant:
+                continue
+            if point is not None and any(str(c.point.get(k)) != str(v) for k, v in point.items()):
+                continue
+            return i
+        variants = sorted({c.variant for c in self.cases})
+        raise CalcError(f"no case for variant {variant!r} and point {point!r}; variants: {', '.join(variants)}")
+
+    def __getitem__(self, name: str):
+        """A pint quantity: a scalar for one case, an array over cases; draws when sampled."""
+        name = self._name(name)
+        unit = self.units[name]
+        if name in self.draws:
+            d = self.draws[name]
+            return Q(d[0] if len(self.cases) == 1 else d, unit)
+        c = self.central[name]
+        return Q(float(c[0]) if len(self.cases) == 1 else c.copy(), unit)
+
+    def value(self, name: str, variant: str | None = None, point: dict | None = None):
+        """The central value of ``name`` in one case, as a scalar pint quantity."""
+        name = self._name(name)
+        return Q(float(self.central[name][self.case_index(variant, point)]), self.units[name])
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.central
+
+    def unit_text(self, name: str) -> str:
+        return format_unit(self.units[name])
+
+    # -- lineage ---------------------------------------------------------------------------------
+    def leaf_values(self, i: int) -> dict:
+        """name -> engine.Value for every given name case ``i`` used."""
+        from calc.engine import _leaf_values
+
+        plan = self.plans[i]
+        return {n: _leaf_values(n, plan.steps[n], [self.cases[i]], self.registry)[0] for n in plan.leaves()}
+
+    def lineage(self, i: int, name: str) -> dict:
+        """The inputs ``name`` depends on in case ``i``, their sources, and which were defaults."""
+        plan = self.plans[i]
+        leaves = plan.depends(name)
+        values = self.leaf_values(i)
+        sources: list[str] = []
+        for n in leaves:
+            for s in values[n].sources:
+                if s not in sources:
+                    sources.append(s)
+        fallback = [f"{n} ({values[n].origin})" for n in leaves if values[n].origin != "input"]
+        return {"inputs": leaves, "sources": sources, "defaults": fallback}
+
+    def source_ids(self) -> list[str]:
+        """Every source id any shown output or check rests on, in first-use order."""
+        out: list[str] = []
+        for i in range(len(self.cases)):
+            for name in self.shown:
+                for s in self.lineage(i, name)["sources"]:
+                    if s not in out:
+                        out.append(s)
+        for chk in self.checks:
+            if chk.source and chk.source not in out:
+                out.append(chk.source)
+        return out
+
+    def sources(self) -> dict:
+        """source id -> {publisher, title, date, url, quote}: the quote of the first figure used."""
+        out = {}
+        quotes = self._quotes()
+        for sid in self.source_ids():
+            if sid == "assumption":
+                out[sid] = {"publisher": "the analyst", "title": "assumption", "date": None, "url": None,
+                            "quote": None}
+                continue
+            if sid not in self.registry.sources:
+                continue
+            src = self.registry.sources[sid]
+            out[sid] = {"publisher": src.publisher, "title": src.title, "date": src.date, "url": src.url,
+                        "quote": (quotes.get(sid) or [None])[0], "quotes": quotes.get(sid, [])}
+        return out
+
+    def _quotes(self) -> dict:
+        quotes: dict[str, list[str]] = {}
+        for i in range(len(self.cases)):
+            for v in self.leaf_values(i).values():
+                if v.figure:
+                    fig = self.registry.figures[v.figure]
+                    if fig.quote and fig.source:
+                        lst = quotes.setdefault(fig.source, [])
+                        if fig.quote not in lst:
+                            lst.append(fig.quote)
+        return quotes
+
+    # -- tables ----------------------------------------------------------------------------------
+    def rows(self) -> list[dict]:
+        """One dict per (case, shown quantity): the JSON row shape of DESIGN.md."""
+        out = []
+        for i, case in enumerate(self.cases):
+            for name in self.shown:
+                lin = self.lineage(i, name)
+                row = {"variant": case.variant, "point": dict(case.point), "quantity": name,
+                       "unit": self.unit_text(name), "value": float(self.central[name][i])}
+                if self.samples > 0:
+                    for s in STATS:
+                        row[s] = float(self.stats[name][s][i])
+                row.update(inputs=lin["inputs"], sources=lin["sources"], defaults=lin["defaults"])
+                out.append(row)
+        return out
+
+    def table(self):
+        """The tidy DataFrame: variant, point, quantity, value, unit, [p05 p50 p95 mean], inputs, sources."""
+        import pandas as pd
+
+        rows = self.rows()
+        for r in rows:
+            r["point"] = ", ".join(f"{k}={v}" for k, v in r["point"].items())
+            r["inputs"] = ", ".join(r["inputs"])
+            r["sources"] = ", ".join(r["sources"])
+            r["defaults"] = ", ".join(r["defaults"])
+        cols = ["variant", "point", "quantity", "value", "unit"] + (list(STATS) if self.samples else []) + \
+               ["inputs", "sources", "defaults"]
+        return pd.DataFrame(rows, columns=cols)
+
+    def explain(self, name: str, variant: str | None = None, point: dict | None = None) -> str:
+        """The derivation of ``name`` as an indented tree: formula, values with units, sources."""
+        from calc.explain import explain
+
+        return explain(self, self._name(name), self.case_index(variant, point))
+
+    def _repr_html_(self) -> str:
+        from calc.output.html import result_html
+
+        return result_html(self)
+
+    def __repr__(self) -> str:
+        from calc.output.text import result_text
+
+        return result_text(self)
