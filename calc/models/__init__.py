@@ -10,10 +10,34 @@ from calc.models.power import (
     it_power_per_chip_from_power_per_chip, power_per_chip, power_per_chip_from_chips,
     pue_from_power_per_chip, pue_from_powers,
 )
+from calc.models.compute import compute_per_year, peak_compute, peak_flops_per_chip_from_compute
+from calc.models.money import (
+    capex, capex_from_capex_per_power, capex_per_power, cost_per_year, cost_per_year_per_power,
+    depreciation_per_year, energy_cost_per_year, energy_per_year, facility_capex, it_capex,
+    rental_cost_per_year,
+)
+from calc.models.revenue import (
+    arr_doubling_time, arr_growth_per_month, arr_growth_per_month_from_doubling_time,
+    arr_growth_per_year, arr_projected, arr_projected_decaying,
+)
+from calc.models.commitments import (
+    commitment_per_year, commitment_power_equivalent, commitment_share_of_arr,
+)
+from calc.models.funding import (
+    investor_share_of_capital, total, valuation_arr_multiple, valuation_step_up,
+)
 
 __all__ = [
     "FORMULAS", "Formula", "formulas_for",
     "chips", "facility_power_from_chips", "facility_power_from_it_power", "it_power",
     "it_power_per_chip_from_power_per_chip", "power_per_chip", "power_per_chip_from_chips",
     "pue_from_power_per_chip", "pue_from_powers",
+    "compute_per_year", "peak_compute", "peak_flops_per_chip_from_compute",
+    "capex", "capex_from_capex_per_power", "capex_per_power", "cost_per_year",
+    "cost_per_year_per_power", "depreciation_per_year", "energy_cost_per_year", "energy_per_year",
+    "facility_capex", "it_capex", "rental_cost_per_year",
+    "arr_doubling_time", "arr_growth_per_month", "arr_growth_per_month_from_doubling_time",
+    "arr_growth_per_year", "arr_projected", "arr_projected_decaying",
+    "commitment_per_year", "commitment_power_equivalent", "commitment_share_of_arr",
+    "investor_share_of_capital", "total", "valuation_arr_multiple", "valuation_step_up",
 ]

@@ -1,0 +1,51 @@
+"""Commitments: a contracted amount spread over its term, set against revenue and against power.
+
+A "$38B over seven years" deal is 5.43 billion USD a year; that yearly figure can be compared with
+run-rate revenue (can the buyer carry it?) and with the yearly cost of a gigawatt (how much
+facility it pays for).
+"""
+
+from __future__ import annotations
+
+from calc.models._formula import formula
+
+
+@formula("commitment / commitment_term")
+def commitment_per_year(commitment, commitment_term):
+    """A commitment spread evenly over its term.
+
+    Parameters: commitment [USD]; commitment_term [yr].
+    Returns: commitment_per_year [USD/yr] = commitment / commitment_term.
+    References: DESIGN.md glossary.
+
+    >>> commitment_per_year(commitment="$38B", commitment_term="7 yr")
+    <Quantity(5.42857143e+09, 'USD / year')>
+    """
+    return (commitment / commitment_term).to("USD/yr")
+
+
+@formula("commitment_per_year / arr")
+def commitment_share_of_arr(commitment_per_year, arr):
+    """A yearly commitment as a share of run-rate revenue (above 1: more than all revenue).
+
+    Parameters: commitment_per_year [USD/yr]; arr [USD/yr].
+    Returns: commitment_share_of_arr [1] = commitment_per_year / arr.
+
+    >>> commitment_share_of_arr(commitment_per_year="5 billion USD/yr", arr="10 billion USD/yr")
+    <Quantity(0.5, 'dimensionless')>
+    """
+    return (commitment_per_year / arr).to("dimensionless")
+
+
+@formula("commitment_per_year / cost_per_year_per_power")
+def commitment_power_equivalent(commitment_per_year, cost_per_year_per_power):
+    """Facility power a yearly commitment pays for, at the yearly cost of owning one gigawatt.
+
+    Parameters: commitment_per_year [USD/yr]; cost_per_year_per_power [USD/yr/GW].
+    Returns: commitment_power_equivalent [GW] = commitment_per_year / cost_per_year_per_power.
+
+    >>> commitment_power_equivalent(commitment_per_year="10 billion USD/yr",
+    ...                             cost_per_year_per_power="5 billion USD/yr/GW")
+    <Quantity(2.0, 'gigawatt')>
+    """
+    return (commitment_per_year / cost_per_year_per_power).to("GW")
