@@ -117,12 +117,14 @@ def parse_quantity(text: str) -> pint.Quantity:
     return Quantity(value, parse_unit(unit, text=text))
 
 
-def Q(value, unit: str | None = None) -> pint.Quantity:
+def Q(value, unit=None) -> pint.Quantity:
     """A quantity in calc's registry: ``Q("2.2 GW")``, ``Q(2.2, "GW")``, ``Q(0.25)`` (dimensionless)."""
+    if unit is not None and not isinstance(unit, pint.Unit):
+        unit = parse_unit(unit)
     if isinstance(value, pint.Quantity):
-        return value if unit is None else value.to(parse_unit(unit))
+        return value if unit is None else value.to(unit)
     if unit is not None:
-        return Quantity(value, parse_unit(unit))
+        return Quantity(value, unit)
     if isinstance(value, str):
         return parse_quantity(value)
     if isinstance(value, bool):

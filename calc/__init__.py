@@ -1,0 +1,46 @@
+"""calc: what compute deals mean in chips, dollars, FLOP and years -- with units checked and every
+figure traced to the sentence it came from.
+
+    import calc
+    calc.Q("2.2 GW")
+    calc.evaluate(outputs=["chips"], inputs={"facility_power": "1 GW", "pue": 1.25,
+                  "it_power_per_chip": calc.Q("2 kW/chip")})["chips"]     # 400000 chip
+    sc = calc.load("scenarios/nvidia-1gw.yaml"); res = sc.run(); res.table()
+
+Imports are lazy: ``import calc`` loads nothing heavy until a name is used.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "Q": ("calc.units", "Q"),
+    "ureg": ("calc.units", "ureg"),
+    "CalcError": ("calc.errors", "CalcError"),
+    "evaluate": ("calc.api", "evaluate"),
+    "figures": ("calc.api", "figures"),
+    "sources": ("calc.api", "sources"),
+    "figure": ("calc.api", "figure"),
+    "registry": ("calc.registry", "registry"),
+    "load": ("calc.scenario", "load"),
+    "Scenario": ("calc.scenario", "Scenario"),
+    "Result": ("calc.result", "Result"),
+    "models": ("calc.models", None),
+    "plots": ("calc.plots", None),
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str):
+    try:
+        module, attr = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'calc' has no attribute {name!r}") from None
+    mod = importlib.import_module(module)
+    value = mod if attr is None else getattr(mod, attr)
+    globals()[name] = value
+    return value

@@ -1,0 +1,66 @@
+"""The derivation of one result as an indented tree a reader can follow back to each source."""
+
+from __future__ import annotations
+
+from calc.output.format import quantity
+
+
+def explain(result, name: str, i: int) -> str:
+    """``name`` in case ``i``: each formula with its values and units, each input with its source."""
+    plan = result.plans[i]
+    leaves = result.leaf_values(i)
+    case = result.cases[i]
+    footnotes: list[str] = []
+
+    def value_text(n: str) -> str:
+        return quantity(float(result.central[n][i]), result.unit_text(n))
+
+    def cite(sid: str) -> str:
+        if sid not in footnotes:
+            footnotes.append(sid)
+        return f"[{footnotes.index(sid) + 1}]"
+
+    lines: list[str] = []
+
+    def walk(n: str, prefix: str, last: bool, top: bool) -> None:
+        step = plan.steps[n]
+        head = "" if top else prefix + ("└─ " if last else "├─ ")
+        child = "" if top else prefix + ("   " if last else "│  ")
+        if step.formula is not None:
+            lines.append(f"{head}{n} = {step.formula.text} = {value_text(n)}")
+            ins = list(dict.fromkeys(step.formula.inputs))
+            for k, m in enumerate(ins):
+                walk(m, child, k == len(ins) - 1, False)
+            return
+        v = leaves[n]
+        what = v.origin + (f", figure {v.figure}" if v.figure else "")
+        spread = f", range {v.describe()}" if v.dist is not None else ""
+        refs = " ".join(cite(s) for s in v.sources) or "(no source)"
+        lines.append(f"{head}{n} = {value_text(n)}  ({what}{spread}) {refs}")
+
+    walk(name, "", True, True)
+    where = f"variant {case.variant}" + (f", point {case.point}" if case.point else "")
+    out = [f"{name} ({where})", *lines, "", "Sources:"]
+    for k, sid in enumerate(footnotes, 1):
+        out.append(f"  [{k}] {source_line(result.registry, sid, leaves)}")
+    return "\n".join(out)
+
+
+def source_line(reg, sid: str, leaves: dict | None = None) -> str:
+    """'publisher, "title", date -- "quote" (gloss)' for a source id; the quote of a figure used."""
+    if sid == "assumption":
+        notes = [v.note for v in (leaves or {}).values() if "assumption" in v.sources and v.note]
+        return "assumption (the analyst's own)" + (f": {notes[0]}" if notes else "")
+    src = reg.sources.get(sid)
+    if src is None:
+        return sid
+    text = f"{sid}: {src.publisher}, \"{src.title}\", {src.date}"
+    for v in (leaves or {}).values():
+        fig = reg.figures.get(v.figure) if v.figure else None
+        if fig is not None and fig.source == sid and fig.quote:
+            gloss = f" ({fig.gloss})" if fig.gloss and fig.gloss != fig.quote else ""
+            text += f" -- \"{fig.quote}\"{gloss}"
+            break
+    if src.url:
+        text += f" <{src.url}>"
+    return text

@@ -1,0 +1,1 @@
+"""Writers: the tidy result rendered as a terminal table, Markdown, CSV, JSON, HTML or a spreadsheet."""

@@ -1,0 +1,43 @@
+"""Numbers and quantities formatted for reading: 400,000 / 2,500 / 1.25 / 1.26e+28 / $38.0B."""
+
+from __future__ import annotations
+
+import math
+
+
+def number(x: float, digits: int = 4) -> str:
+    """A number with ``digits`` significant figures; thousands separators below 1e9, e-notation beyond."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    if x == 0:
+        return "0"
+    ax = abs(x)
+    if ax >= 1e9 or ax < 1e-3:
+        return f"{x:.{digits - 1}e}"
+    decimals = max(0, digits - 1 - int(math.floor(math.log10(ax))))
+    text = f"{x:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+_SCALES = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"))
+
+
+def money(x: float, digits: int = 3) -> str:
+    """Dollars as a reader writes them: $38.0B, $5.43B, $561M, $50.0k."""
+    if x is None or math.isnan(x):
+        return "-"
+    for scale, suffix in _SCALES:
+        if abs(x) >= scale:
+            return f"${x / scale:.{max(0, digits - 1 - int(math.log10(abs(x) / scale)))}f}{suffix}"
+    return f"${x:,.2f}"
+
+
+def quantity(x: float, unit: str) -> str:
+    """A value with its unit, money in $-notation: '400,000 chip', '$30.0B', '1.25'."""
+    if unit == "USD":
+        return money(x)
+    if unit.startswith("USD/"):
+        return f"{money(x)}/{unit[4:]}"
+    return f"{number(x)} {unit}".rstrip()
