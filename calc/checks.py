@@ -1,0 +1,140 @@
+"""Checks: claims a source made, tested against what the scenario computes.
+
+A check names the claim (``says``), who made it (``source``), an expression (``that``) and one
+expectation: ``near`` + ``within``, ``above``, ``below`` or ``between``; or ``that`` is itself a
+comparison. A check that does not hold is a finding, not an error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pint
+
+from calc.errors import CalcError
+from calc.output.format import quantity as fmt_quantity
+from calc.units import Q, format_unit
+
+KINDS = ("near", "above", "below", "between")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One claim to test. ``target`` is a quantity, or (low, high) for ``between``."""
+
+    says: str
+    source: str | None
+    that: object                  # calc.expr.Expr
+    kind: str | None              # near | above | below | between | None (``that`` is a comparison)
+    target: object = None
+    within: object = None         # a fraction (0.2) or a quantity, for ``near``
+    note: str | None = None
+    where: str = ""
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """A check in one case: did it hold, the computed value and what was expected."""
+
+    says: str
+    source: str | None
+    that: str
+    variant: str
+    point: dict
+    passed: bool
+    value: float | None           # the computed central value, in ``unit``
+    unit: str
+    expected: str                 # e.g. "near 200,000 chip (within 20 %)"
+    detail: str                   # one sentence a reader can take in
+    probability: float | None = None   # share of samples for which it holds (when sampled)
+    note: str | None = None
+
+    def to_json(self) -> dict:
+        return {"says": self.says, "source": self.source, "that": self.that, "variant": self.variant,
+                "point": dict(self.point), "passed": bool(self.passed), "value": self.value, "unit": self.unit,
+                "expected": self.expected, "detail": self.detail, "probability": self.probability,
+                "note": self.note}
+
+
+def expectation(check: Check) -> str:
+    """The expectation in words, units included."""
+    def q(x):
+        return fmt_quantity(float(x.magnitude), format_unit(x.units))
+    if check.kind == "near":
+        within = check.within
+        w = f"{within * 100:g} %" if not isinstance(within, pint.Quantity) else q(within)
+        return f"near {q(check.target)} (within {w})"
+    if check.kind == "above":
+        return f"above {q(check.target)}"
+    if check.kind == "below":
+        return f"below {q(check.target)}"
+    if check.kind == "between":
+        return f"between {q(check.target[0])} and {q(check.target[1])}"
+    return "true"
+
+
+def holds(check: Check, value) -> np.ndarray:
+    """Elementwise: does ``value`` (a quantity array, or booleans) meet the expectation?"""
+    if check.kind is None:
+        if isinstance(value, pint.Quantity):
+            raise CalcError(f"{check.where}: 'that' gives a quantity ({format_unit(value.units) or 'a number'}); "
+                            "add near/within, above, below or between, or write a comparison")
+        return np.asarray(value, dtype=bool)
+    if not isinstance(value, pint.Quantity):
+        raise CalcError(f"{check.where}: 'that' is a comparison; drop {check.kind!r} or make 'that' a quantity")
+    try:
+        if check.kind == "near":
+            target = check.target.to(value.units).magnitude
+            within = check.within
+            tol = (abs(target) * float(within)) if not isinstance(within, pint.Quantity) \
+                else within.to(value.units).magnitude
+            return np.abs(value.magnitude - target) <= tol
+        if check.kind == "above":
+            return value.magnitude > check.target.to(value.units).magnitude
+        if check.kind == "below":
+            return value.magnitude < check.target.to(value.units).magnitude
+        lo, hi = (t.to(value.units).magnitude for t in check.target)
+        return (value.magnitude >= lo) & (value.magnitude <= hi)
+    except pint.errors.DimensionalityError:
+        got = format_unit(value.units) or "a plain number"
+        want = format_unit((check.target[0] if check.kind == "between" else check.target).units) or "a plain number"
+        raise CalcError(f"{check.where}: 'that' is in {got} but the expectation is in {want}") from None
+
+
+def run_checks(checks: list[Check], result) -> list[CheckResult]:
+    """Evaluate every check in every case of ``result`` (central values; sample share when kept)."""
+    out = []
+    env = {n: Q(result.central[n], result.units[n]) for n in result.central}
+    draws = {n: Q(result.draws[n], result.units[n]) for n in result.draws}
+    for check in checks:
+        value = _evaluate(check, env)
+        ok = np.broadcast_to(holds(check, value), (len(result.cases),))
+        prob = None
+        if draws and all(n in draws for n in check.that.names):
+            sampled = holds(check, _evaluate(check, draws))
+            prob = np.mean(np.broadcast_to(sampled, (len(result.cases), result.samples)), axis=1)
+        for i, case in enumerate(result.cases):
+            v = None
+            unit = ""
+            if isinstance(value, pint.Quantity):
+                mag = np.broadcast_to(np.asarray(value.magnitude, dtype=float), (len(result.cases),))
+                v, unit = float(mag[i]), format_unit(value.units)
+            exp = expectation(check)
+            shown = fmt_quantity(v, unit) if v is not None else ("true" if ok[i] else "false")
+            verdict = "holds" if ok[i] else "does not hold"
+            detail = f"{check.that.text} = {shown}; expected {exp}: {verdict}"
+            if prob is not None:
+                detail += f" (in {prob[i] * 100:.0f} % of samples)"
+            out.append(CheckResult(says=check.says, source=check.source, that=check.that.text,
+                                   variant=case.variant, point=dict(case.point), passed=bool(ok[i]), value=v,
+                                   unit=unit, expected=exp, detail=detail,
+                                   probability=None if prob is None else float(prob[i]), note=check.note))
+    return out
+
+
+def _evaluate(check: Check, env: dict):
+    try:
+        return check.that.evaluate(env)
+    except CalcError as exc:
+        raise CalcError(f"{check.where}: {exc}") from None
