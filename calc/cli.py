@@ -1,0 +1,243 @@
+"""The ``calc`` command: run scenarios, explain a result, list figures and sources, check everything.
+
+Exit status: 0 when it ran (a check that does not hold is a finding, shown in the output); 1 with
+``--strict`` when a check does not hold; 2 on bad input, with a short message on stderr and never
+a traceback (``--debug`` shows one). ``--output`` is written atomically: a failed run leaves an
+existing file untouched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+from calc.errors import CalcError
+
+FORMATS = ("table", "markdown", "csv", "json", "html", "xlsx")
+LIST_FORMATS = ("table", "json", "csv")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as CalcError (exit 2, no traceback) with a hint."""
+
+    def error(self, message):
+        raise CalcError(f"{self.prog}: {message} (see '{self.prog} --help')")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="calc", description="Compute-commitment calculator: chips, dollars, FLOP and years "
+                "from the figures deals are announced with, every number traced to its source.")
+    p.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+
+    r = sub.add_parser("run", help="run scenario files and print their tables and checks")
+    r.add_argument("files", nargs="+", metavar="FILE")
+    r.add_argument("--format", choices=FORMATS, default="table")
+    r.add_argument("--output", metavar="PATH", help="write to PATH (atomically) instead of stdout")
+    r.add_argument("--samples", type=int, help="Monte Carlo samples over ranges (0: central values only)")
+    r.add_argument("--seed", type=int, help="random seed (same seed, same numbers)")
+    r.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="override an input, e.g. --set pue=1.3 or --set 'facility_power=2 GW'")
+    r.add_argument("--strict", action="store_true", help="exit 1 when a check does not hold")
+    r.add_argument("--sensitivity", action="store_true", help="add a tornado sensitivity table")
+    r.add_argument("--plot", metavar="PATH.png", help="save a chart of the first output")
+    r.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    e = sub.add_parser("explain", help="show how a quantity was derived, back to each source")
+    e.add_argument("file", metavar="FILE")
+    e.add_argument("quantity", metavar="QUANTITY")
+    e.add_argument("--variant", help="which variant (default: base)")
+    e.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
+    e.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    for name, what in (("figures", "every registry figure with its source and quote"),
+                       ("sources", "every publication the registry cites")):
+        s = sub.add_parser(name, help=f"list {what}")
+        s.add_argument("--format", choices=LIST_FORMATS, default="table")
+        s.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    c = sub.add_parser("check", help="validate the registry and scenario files, and run their checks")
+    c.add_argument("files", nargs="*", metavar="FILE")
+    c.add_argument("--strict", action="store_true", help="exit 1 when a check does not hold")
+    c.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    return p
+
+
+def parse_sets(items: list[str]) -> dict:
+    out = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise CalcError(f"--set {item!r}: expected NAME=VALUE, e.g. --set pue=1.3 or --set 'facility_power=2 GW'")
+        text = value.strip()
+        try:
+            out[name.strip()] = float(text)
+        except ValueError:
+            out[name.strip()] = text
+    return out
+
+
+def write_atomic(path: str, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file and a rename: all or nothing."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise CalcError(f"--output {path}: folder {folder} does not exist")
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _progress():
+    """A progress callback for long runs on a terminal; None in CI or when stderr is piped."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+
+    def show(done: int, total: int) -> None:
+        if total < 2:
+            return
+        width = 30
+        filled = int(width * done / total)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} cases")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+def cmd_run(args) -> int:
+    from calc.output import write
+    from calc.scenario import load
+
+    sets = parse_sets(args.set)
+    if args.format == "xlsx" and not args.output:
+        raise CalcError("--format xlsx writes a binary file: give --output PATH.xlsx")
+    if args.output and len(args.files) > 1:
+        raise CalcError("--output takes one scenario file; run the files one at a time")
+    if args.samples is not None and args.samples < 0:
+        raise CalcError(f"--samples {args.samples}: expected 0 or more")
+    results = []
+    for f in args.files:
+        sc = load(f)
+        res = sc.run(samples=args.samples, seed=args.seed, sets=sets, progress=_progress())
+        if args.sensitivity:
+            res.sensitivity()
+        results.append(res)
+    if args.plot:
+        from calc.plots import save_default_plot
+        save_default_plot(results[0], args.plot)
+    if args.format == "xlsx":
+        from calc.output.xlsx import result_xlsx
+        write_atomic(args.output, result_xlsx(results[0]))
+    else:
+        text = "\n".join(write(args.format, r) for r in results)
+        if args.output:
+            write_atomic(args.output, text)
+        else:
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    failed = [c for r in results for c in r.checks if not c.passed]
+    if failed and args.format not in ("json", "csv") and args.output:
+        print(f"{len(failed)} check(s) do not hold; see {args.output}", file=sys.stderr)
+    return 1 if (args.strict and failed) else 0
+
+
+def cmd_explain(args) -> int:
+    from calc.scenario import load
+
+    res = load(args.file).run(sets=parse_sets(args.set))
+    print(res.explain(args.quantity, variant=args.variant))
+    return 0
+
+
+def cmd_list(args) -> int:
+    from calc.registry import registry
+
+    reg = registry()
+    items = list(reg.figures.values()) if args.command == "figures" else list(reg.sources.values())
+    if args.format == "json":
+        from calc.output.json import figures_json, sources_json
+        print(figures_json(items) if args.command == "figures" else sources_json(items))
+    elif args.format == "csv":
+        import pandas as pd
+        sys.stdout.write(pd.DataFrame([i.to_json() for i in items]).to_csv(index=False))
+    else:
+        from calc.output.text import figures_text, sources_text
+        print(figures_text(items) if args.command == "figures" else sources_text(items))
+    return 0
+
+
+def cmd_check(args) -> int:
+    from calc.registry import Registry
+    from calc.scenario import load
+
+    reg = Registry.load()
+    print(f"registry: ok ({len(reg.figures)} figures, {len(reg.sources)} sources, "
+          f"{len(reg.accelerators)} accelerators, {len(reg.defaults)} defaults)")
+    files = args.files or sorted(str(p) for p in Path("scenarios").glob("*.yaml"))
+    problems: list[str] = []
+    failed = 0
+    for f in files:
+        try:
+            res = load(f).run()
+        except CalcError as exc:
+            problems += exc.problems
+            continue
+        bad = [c for c in res.checks if not c.passed]
+        failed += len(bad)
+        print(f"{f}: ok, {len(res.checks) - len(bad)} of {len(res.checks)} checks hold")
+        for c in bad:
+            print(f"  does not hold: {c.says} ({c.variant}): {c.detail}")
+    if problems:
+        raise CalcError(problems)
+    return 1 if (args.strict and failed) else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in argv
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            build_parser().print_help()
+            return 2
+        handler = {"run": cmd_run, "explain": cmd_explain, "figures": cmd_list, "sources": cmd_list,
+                   "check": cmd_check}[args.command]
+        return handler(args)
+    except CalcError as exc:
+        if debug:
+            traceback.print_exc()
+        print("\n".join(f"calc: {p}" for p in exc.problems), file=sys.stderr)
+        return 2
+    except ImportError as exc:
+        if debug:
+            traceback.print_exc()
+        print(f"calc: {exc.name or exc} is not installed; install the extra that provides it, e.g. "
+              "pip install -e '.[plots,xlsx]'", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("calc: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug: still no traceback unless asked
+        if debug:
+            traceback.print_exc()
+        else:
+            print(f"calc: internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback; "
+                  "please report it)", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

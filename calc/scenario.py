@@ -1,0 +1,583 @@
+"""Scenario files: a YAML description of inputs, outputs, variants, sweeps, derives and checks.
+
+Loading is strict and collects every problem in a file before raising; each message starts with
+``file:line: key.path:``. YAML is read safely and bounded in size (calc.yamlio). The keys are the
+contract in DESIGN.md; ``models`` (alternative model shapes) and ``correlations`` are additions.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from calc import expr, yamlio
+from calc.checks import Check, run_checks
+from calc.engine import Case, Value, figure_value, run
+from calc.errors import CalcError
+from calc.glossary import glossary, unit_of
+from calc.registry import DATE_RE, Registry, Source, registry
+from calc.uncertainty import DISTS, Dist
+from calc.units import Q, check_dimension, format_unit, parse_quantity
+
+TOP_KEYS = ("name", "title", "description", "accelerator", "inputs", "outputs", "variants", "sweep",
+            "samples", "seed", "derive", "checks", "models", "correlations")
+INPUT_KEYS = ("figure", "value", "range", "dist", "low", "mode", "high", "source", "note")
+VARIANT_KEYS = ("accelerator", "models", "inputs", "description")
+CHECK_KEYS = ("says", "source", "that", "near", "within", "above", "below", "between", "note")
+INLINE_SOURCE_KEYS = ("publisher", "title", "date", "language", "url", "note")
+MAX_CASES = 1_000_000
+MAX_SAMPLES = 10_000_000
+MAX_VALUES = 2_000_000_000          # cases x samples: beyond this a run is refused with its size
+SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+POSITIVE = {"facility_power", "it_power", "pue", "it_power_per_chip", "power_per_chip", "chips",
+            "peak_flops_per_chip", "chip_capex", "facility_capex_per_power", "electricity_price",
+            "commitment_term", "arr_period", "arr_start", "arr_end", "it_lifetime", "facility_lifetime",
+            "chip_board_power", "capital_raised", "arr_growth_half_life"}
+
+
+@dataclass
+class Scenario:
+    """A loaded scenario: ``run()`` evaluates it, ``cases()`` lists variants x sweep points."""
+
+    name: str
+    path: str
+    title: str = ""
+    description: str = ""
+    outputs: list = field(default_factory=list)
+    base: Case = field(default_factory=Case)
+    variants: dict = field(default_factory=dict)       # name -> (accelerator, models, {input: Value})
+    sweep: dict = field(default_factory=dict)          # name -> list of (label, Value)
+    derive: dict = field(default_factory=dict)         # name -> (Expr, unit | None)
+    checks: list = field(default_factory=list)
+    samples: int = 0
+    seed: int | None = None
+    correlations: dict = field(default_factory=dict)
+    inline_sources: dict = field(default_factory=dict)
+
+    def cases(self, sets: dict | None = None) -> list[Case]:
+        """Every variant (base first) at every sweep point, with ``sets`` overriding inputs."""
+        variants = [("base", self.base.accelerator, self.base.models, {})]
+        variants += [(n, acc, models, vals) for n, (acc, models, vals) in self.variants.items()]
+        names = list(self.sweep)
+        grid = list(itertools.product(*(self.sweep[n] for n in names))) if names else [()]
+        out = []
+        for vname, acc, models, overrides in variants:
+            for combo in grid:
+                values = {**self.base.values, **overrides}
+                point = {}
+                for n, (label, value) in zip(names, combo):
+                    values[n] = value
+                    point[n] = label
+                values.update(sets or {})
+                out.append(Case(variant=vname, point=point, values=values,
+                                accelerator=acc if acc is not None else self.base.accelerator,
+                                models={**self.base.models, **models}))
+        return out
+
+    def run(self, samples: int | None = None, seed: int | None = None, sets: dict | None = None,
+            progress=None):
+        """Evaluate the scenario; ``samples``/``seed`` override the file's; ``sets`` maps name -> literal."""
+        samples = self.samples if samples is None else samples
+        seed = self.seed if seed is None else seed
+        if not 0 <= samples <= MAX_SAMPLES:
+            raise CalcError(f"{self.path}: samples: {samples} is outside 0..{MAX_SAMPLES:,}")
+        set_values = {}
+        for name, text in (sets or {}).items():
+            set_values[name] = _literal_value(name, text, f"--set {name}", origin="set on the command line")
+        cases = self.cases(set_values)
+        size = len(cases) * max(1, samples)
+        if len(cases) > MAX_CASES or size > MAX_VALUES:
+            raise CalcError(f"{self.path}: sweep: {len(cases):,} cases x {max(1, samples):,} samples = {size:,} "
+                            f"values per quantity is more than calc evaluates ({MAX_VALUES:,}); "
+                            "use fewer sweep points or samples")
+        check_names = sorted({n for c in self.checks for n in c.that.names})
+        reg = _registry_with(self.inline_sources)
+        try:
+            result = run(cases, self.outputs, derive=self.derive, extra_names=check_names, samples=samples,
+                         seed=seed, correlations=self.correlations, reg=reg, progress=progress)
+        except CalcError as exc:
+            raise CalcError([f"{self.path}: {p}" for p in exc.problems]) from None
+        self._check_unused(result)
+        result.scenario, result.title = self.name, self.title
+        result.shown = list(dict.fromkeys(self.outputs + list(self.derive)))
+        result.checks = run_checks(self.checks, result)
+        return result
+
+    def _check_unused(self, result) -> None:
+        used = set()
+        for plan in set(result.plans.values()):
+            used |= set(plan.leaves())
+        unused = [n for n in self.base.values if n not in used]
+        for _, _, vals in self.variants.values():
+            unused += [n for n in vals if n not in used and n not in unused]
+        if unused:
+            known = sorted(set(glossary()) | used)
+            raise CalcError([f"{self.path}: inputs.{n}: not used by any output, derive or check"
+                             f"{yamlio.did_you_mean(n, [k for k in known if k != n])}; remove it or use it"
+                             for n in unused])
+
+
+def _registry_with(inline: dict) -> Registry:
+    reg = registry()
+    if not inline:
+        return reg
+    return Registry(reg.quantities, {**reg.sources, **inline}, reg.figures, reg.accelerators, reg.defaults)
+
+
+def load(path: str | Path) -> Scenario:
+    """Load and validate a scenario file; one CalcError lists every problem."""
+    path = Path(path)
+    data = yamlio.load(path)
+    return _Reader(str(path)).read(data)
+
+
+def _literal_value(name: str, text, where: str, origin: str = "input", sources=("assumption",),
+                   note: str | None = None) -> Value:
+    """A literal (a string with a unit, or a bare number) as a point Value."""
+    if isinstance(text, bool) or text is None:
+        raise CalcError(f"{where}: expected a quantity like '1 GW' or a number, got {text!r}")
+    if isinstance(text, (int, float)):
+        if not math.isfinite(text):
+            raise CalcError(f"{where}: {text!r} is not a finite number")
+        q = Q(float(text))
+    else:
+        try:
+            q = parse_quantity(str(text))
+        except CalcError as exc:
+            raise CalcError(f"{where}: {exc}") from None
+    _check_quantity(name, q, where)
+    return Value(central=q, sources=tuple(sources), origin=origin, note=note)
+
+
+def _check_quantity(name: str, q, where: str) -> None:
+    unit = unit_of(name)
+    if unit is not None:
+        try:
+            check_dimension(name, q, unit)
+        except CalcError as exc:
+            raise CalcError(f"{where}: {exc}") from None
+    mag = np.asarray(q.magnitude, dtype=float)
+    if not np.all(np.isfinite(mag)):
+        raise CalcError(f"{where}: not a finite number")
+    if name in POSITIVE and np.any(mag <= 0):
+        raise CalcError(f"{where}: {name} must be positive, got {q.magnitude:g} {format_unit(q.units)}".rstrip())
+
+
+class _Reader:
+    """Turns the YAML mapping into a Scenario, collecting every problem."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.problems: list[str] = []
+        self.reg = registry()
+        self.inline: dict[str, Source] = {}
+
+    def at(self, node, key, keypath: str) -> str:
+        line = node.line_of(key) if hasattr(node, "line_of") else getattr(node, "line", 0)
+        return f"{self.path}:{line}: {keypath}"
+
+    def problem(self, where: str, text: str) -> None:
+        self.problems.append(f"{where}: {text}")
+
+    def keys(self, node, allowed, keypath: str) -> None:
+        for key in node:
+            if key not in allowed:
+                self.problem(self.at(node, key, f"{keypath}{key}"),
+                             f"unknown key{yamlio.did_you_mean(key, allowed)}; allowed: {', '.join(allowed)}")
+
+    def read(self, data) -> Scenario:
+        if data is None:
+            raise CalcError(f"{self.path}: the file is empty; a scenario needs at least 'name' and 'outputs'")
+        if not isinstance(data, dict):
+            raise CalcError(f"{self.path}:{getattr(data, 'line', 1)}: expected a mapping of scenario keys "
+                            f"({', '.join(TOP_KEYS)}), got {type(data).__name__}")
+        self.keys(data, TOP_KEYS, "")
+        name = data.get("name")
+        if not isinstance(name, str) or not SLUG.match(name):
+            self.problem(self.at(data, "name", "name"),
+                         f"{'missing' if name is None else repr(name) + ' is not a slug'}; "
+                         "give a short slug such as 'nvidia-1gw'")
+        sc = Scenario(name=str(name), path=self.path, title=str(data.get("title", "") or ""),
+                      description=str(data.get("description", "") or ""))
+        sc.base.accelerator = self.accelerator(data, "accelerator", "accelerator")
+        sc.base.models = self.models(data.get("models"), data, "models")
+        sc.base.values = self.inputs(data.get("inputs"), data, "inputs")
+        sc.derive = self.derives(data.get("derive"), data, sc)
+        sc.outputs = self.outputs(data, sc)
+        sc.variants = self.variants(data.get("variants"), data)
+        sc.sweep = self.sweep(data.get("sweep"), data)
+        sc.samples = self.integer(data, "samples", 0, MAX_SAMPLES, 0)
+        sc.seed = self.integer(data, "seed", 0, 2**63 - 1, None)
+        sc.checks = self.checks(data.get("checks"), data, sc)
+        sc.correlations = self.correlations(data.get("correlations"), data)
+        sc.inline_sources = self.inline
+        if self.problems:
+            raise CalcError(self.problems)
+        return sc
+
+    # -- pieces ---------------------------------------------------------------------------------
+    def integer(self, data, key, lo, hi, default):
+        if key not in data or data[key] is None:
+            return default
+        v = data[key]
+        if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
+            self.problem(self.at(data, key, key), f"expected a whole number from {lo} to {hi:,}, got {v!r}")
+            return default
+        return v
+
+    def accelerator(self, node, key, keypath):
+        aid = node.get(key) if isinstance(node, dict) else None
+        if aid is None:
+            return None
+        if aid not in self.reg.accelerators:
+            self.problem(self.at(node, key, keypath), f"unknown accelerator {aid!r}"
+                         f"{yamlio.did_you_mean(aid, self.reg.accelerators)}; the catalogue has "
+                         f"{', '.join(self.reg.accelerators)}")
+            return None
+        return aid
+
+    def models(self, node, parent, keypath):
+        if node is None:
+            return {}
+        if not isinstance(node, dict):
+            self.problem(self.at(parent, keypath.split(".")[-1], keypath), "expected a mapping quantity: model")
+            return {}
+        from calc.models import FORMULAS
+        out = {}
+        for q, fname in node.items():
+            f = FORMULAS.get(fname)
+            if f is None or f.output != q:
+                options = [g.name for g in FORMULAS.values() if g.output == q]
+                self.problem(self.at(node, q, f"{keypath}.{q}"), f"unknown model {fname!r} for {q}"
+                             f"{yamlio.did_you_mean(fname, options)}; choices: {', '.join(options) or 'none'}")
+                continue
+            out[q] = fname
+        return out
+
+    def source(self, spec, keypath) -> tuple[tuple[str, ...], bool]:
+        """(source ids, ok) of an input's or check's ``source``; inline mappings are registered."""
+        src = spec.get("source")
+        if src is None:
+            self.problem(self.at(spec, None, keypath), "a literal needs a 'source': a source id from "
+                         "`calc sources`, 'assumption' (with a 'note'), or {publisher, title, date}")
+            return (), False
+        if src == "assumption":
+            if not spec.get("note"):
+                self.problem(self.at(spec, "source", f"{keypath}.source"),
+                             "source: assumption needs a 'note' saying why this value")
+                return (), False
+            return ("assumption",), True
+        if isinstance(src, dict):
+            return self.inline_source(src, spec, keypath)
+        if src not in self.reg.sources and src not in self.inline:
+            self.problem(self.at(spec, "source", f"{keypath}.source"), f"unknown source id {src!r}"
+                         f"{yamlio.did_you_mean(src, self.reg.sources)}; `calc sources` lists them")
+            return (), False
+        return (str(src),), True
+
+    def inline_source(self, src, spec, keypath):
+        kp = f"{keypath}.source"
+        self.keys(src, INLINE_SOURCE_KEYS, kp + ".")
+        missing = [k for k in ("publisher", "title", "date") if not src.get(k)]
+        if missing:
+            self.problem(self.at(spec, "source", kp), f"an inline source needs {', '.join(missing)}")
+            return (), False
+        if not DATE_RE.match(str(src["date"])):
+            self.problem(self.at(src, "date", kp + ".date"), f"date {src['date']!r} is not a date form calc reads "
+                         "('YYYY-MM-DD', 'YYYY-MM', 'YYYY', 'YYYY-H1', 'A/B', 'unknown')")
+        sid = re.sub(r"[^a-z0-9]+", "-", f"inline {src['publisher']} {src['date']} {src['title']}".lower()).strip("-")[:80]
+        self.inline[sid] = Source(id=sid, publisher=str(src["publisher"]), title=str(src["title"]),
+                                  date=str(src["date"]), language=str(src.get("language", "en")),
+                                  url=src.get("url"), note=src.get("note"))
+        return (sid,), True
+
+    def inputs(self, node, parent, keypath) -> dict:
+        if node is None:
+            return {}
+        if not isinstance(node, dict):
+            self.problem(self.at(parent, "inputs", keypath), "expected a mapping of name: {figure: id} or "
+                         "{value: ..., source: ...}")
+            return {}
+        out = {}
+        for name, spec in node.items():
+            kp = f"{keypath}.{name}"
+            if not isinstance(name, str) or not NAME.match(name):
+                self.problem(self.at(node, name, kp), "input names are snake_case words such as 'facility_power'")
+                continue
+            value = self.input(name, spec, node, kp)
+            if value is not None:
+                out[name] = value
+        return out
+
+    def input(self, name, spec, node, kp) -> Value | None:
+        where = self.at(node, name, kp)
+        if not isinstance(spec, dict):
+            self.problem(where, f"got {spec!r}; write {{value: {spec!r}, source: <id>}} or {{figure: <id>}} -- "
+                                "every literal needs a source")
+            return None
+        self.keys(spec, INPUT_KEYS, kp + ".")
+        forms = [k for k in ("figure", "value", "range", "dist") if k in spec]
+        if len(forms) != 1:
+            self.problem(where, "give exactly one of 'figure', 'value', 'range' or 'dist' "
+                                f"(got {', '.join(forms) or 'none'})")
+            return None
+        try:
+            if "figure" in spec:
+                fid = spec["figure"]
+                if fid not in self.reg.figures:
+                    raise CalcError(f"unknown figure id {fid!r}{yamlio.did_you_mean(fid, self.reg.figures)}; "
+                                    "`calc figures` lists them")
+                value = figure_value(fid, "input", self.reg)
+                _check_quantity(name, value.central, "")
+                return value
+            sources, ok = self.source(spec, kp)
+            if not ok:
+                return None
+            note = spec.get("note")
+            if "value" in spec:
+                return _literal_value(name, spec["value"], "", sources=sources, note=note)
+            return self.distribution(name, spec, sources, note)
+        except CalcError as exc:
+            msg = str(exc).lstrip(": ")
+            self.problem(where, msg)
+            return None
+
+    def distribution(self, name, spec, sources, note) -> Value:
+        kind = spec.get("dist")
+        if "range" in spec:
+            rng = spec["range"]
+            if not isinstance(rng, list) or len(rng) != 2:
+                raise CalcError(f"a range is [low, high], got {rng!r}")
+            low, high = (_literal_value(name, x, "", sources=sources).central for x in rng)
+            mode = None
+        else:
+            if kind not in DISTS:
+                raise CalcError(f"dist {kind!r} is not one of {', '.join(DISTS)}{yamlio.did_you_mean(kind, DISTS)}")
+            for k in ("low", "high") + (("mode",) if kind in ("triangular", "pert") else ()):
+                if k not in spec:
+                    raise CalcError(f"a {kind} distribution needs {k!r}")
+            low, high = (_literal_value(name, spec[k], "", sources=sources).central for k in ("low", "high"))
+            mode = _literal_value(name, spec["mode"], "", sources=sources).central if "mode" in spec else None
+        try:
+            high = high.to(low.units)
+            mode = None if mode is None else mode.to(low.units)
+        except Exception:
+            raise CalcError(f"low and high differ in dimension: {format_unit(low.units)} vs {format_unit(high.units)}") from None
+        lo, hi = float(low.magnitude), float(high.magnitude)
+        if lo > hi:
+            raise CalcError(f"low {lo:g} is greater than high {hi:g}; write [low, high]")
+        if kind is None:
+            kind = "lognormal" if lo > 0 else "normal"
+        dist = Dist(kind, lo, hi, None if mode is None else float(mode.magnitude))
+        return Value(central=Q(dist.central, low.units), dist=dist, sources=tuple(sources), origin="input", note=note)
+
+    def derives(self, node, parent, sc) -> dict:
+        if node is None:
+            return {}
+        if not isinstance(node, dict):
+            self.problem(self.at(parent, "derive", "derive"), "expected a mapping name: expression")
+            return {}
+        known = set(glossary()) | set(self.reg.figures) | set(sc.base.values) | set(node)
+        out = {}
+        for name, spec in node.items():
+            kp = f"derive.{name}"
+            where = self.at(node, name, kp)
+            unit = None
+            if isinstance(spec, dict):
+                self.keys(spec, ("expr", "unit"), kp + ".")
+                unit, spec = spec.get("unit"), spec.get("expr")
+            if not isinstance(name, str) or not NAME.match(name):
+                self.problem(where, "derived names are snake_case words such as 'chips_per_mw'")
+                continue
+            if name in sc.base.values:
+                self.problem(where, f"{name!r} is also an input; give the derived quantity another name")
+                continue
+            if not isinstance(spec, str):
+                self.problem(where, f"expected an expression such as 'chips / facility_power', got {spec!r}")
+                continue
+            try:
+                tree = expr.parse(spec, names=known)
+                if unit is not None:
+                    from calc.units import parse_unit
+                    parse_unit(str(unit))
+            except CalcError as exc:
+                self.problem(where, str(exc))
+                continue
+            unknown = [n for n in tree.names if n not in known]
+            for n in unknown:
+                self.problem(where, f"unknown name {n!r} in {spec!r}{yamlio.did_you_mean(n, known)}")
+            if not unknown:
+                out[name] = (tree, None if unit is None else str(unit))
+        return out
+
+    def outputs(self, data, sc) -> list:
+        outs = data.get("outputs")
+        if outs is None:
+            self.problem(self.at(data, None, "outputs"), "missing 'outputs': list the quantities to compute, "
+                                                         "e.g. [chips, capex]")
+            return []
+        if isinstance(outs, str):
+            outs = [outs]
+        if not isinstance(outs, list) or not outs:
+            self.problem(self.at(data, "outputs", "outputs"), "expected a list of quantity names")
+            return []
+        known = set(glossary()) | set(sc.derive) | set(sc.base.values)
+        out = []
+        for i, name in enumerate(outs):
+            if name not in known:
+                self.problem(f"{self.path}:{outs.line_of(i) if hasattr(outs, 'line_of') else 0}: outputs[{i}]",
+                             f"unknown quantity {name!r}{yamlio.did_you_mean(name, known)}")
+            else:
+                out.append(name)
+        return out
+
+    def variants(self, node, parent) -> dict:
+        if node is None:
+            return {}
+        if not isinstance(node, dict):
+            self.problem(self.at(parent, "variants", "variants"), "expected a mapping name: {overrides}")
+            return {}
+        out = {}
+        for vname, spec in node.items():
+            kp = f"variants.{vname}"
+            if not isinstance(vname, str) or not SLUG.match(vname) or vname == "base":
+                self.problem(self.at(node, vname, kp), "variant names are slugs such as 'per-gpu' ('base' is taken)")
+                continue
+            if not isinstance(spec, dict):
+                self.problem(self.at(node, vname, kp), "expected a mapping of overrides: accelerator, models, inputs")
+                continue
+            self.keys(spec, VARIANT_KEYS, kp + ".")
+            acc = self.accelerator(spec, "accelerator", f"{kp}.accelerator")
+            models = self.models(spec.get("models"), spec, f"{kp}.models")
+            values = self.inputs(spec.get("inputs"), spec, f"{kp}.inputs")
+            out[vname] = (acc, models, values)
+        return out
+
+    def sweep(self, node, parent) -> dict:
+        if node is None:
+            return {}
+        if not isinstance(node, dict):
+            self.problem(self.at(parent, "sweep", "sweep"), "expected a mapping name: [values]")
+            return {}
+        out = {}
+        for name, spec in node.items():
+            kp = f"sweep.{name}"
+            where = self.at(node, name, kp)
+            try:
+                if isinstance(spec, dict):
+                    self.keys(spec, ("from", "to", "steps"), kp + ".")
+                    steps = spec.get("steps")
+                    if not isinstance(steps, int) or isinstance(steps, bool) or not 2 <= steps <= MAX_CASES:
+                        raise CalcError(f"steps must be a whole number from 2 to {MAX_CASES:,}, got {steps!r}")
+                    lo = _literal_value(name, spec.get("from"), "", origin="sweep", sources=("sweep",)).central
+                    hi = _literal_value(name, spec.get("to"), "", origin="sweep", sources=("sweep",)).central.to(lo.units)
+                    labels = [f"{x:.6g} {format_unit(lo.units)}".strip()
+                              for x in np.linspace(lo.magnitude, hi.magnitude, steps)]
+                    values = [(lab, _literal_value(name, lab if format_unit(lo.units) else float(lab), "",
+                                                   origin="sweep", sources=("sweep",))) for lab in labels]
+                elif isinstance(spec, list) and spec:
+                    values = [(x, _literal_value(name, x, "", origin="sweep", sources=("sweep",))) for x in spec]
+                else:
+                    raise CalcError("expected a list of values, e.g. [1.1, 1.2, 1.3], or {from, to, steps}")
+            except CalcError as exc:
+                self.problem(where, str(exc).lstrip(": "))
+                continue
+            out[name] = values
+        size = math.prod(len(v) for v in out.values()) if out else 1
+        if size > MAX_CASES:
+            self.problem(self.at(parent, "sweep", "sweep"), f"{size:,} sweep points is more than calc evaluates "
+                         f"({MAX_CASES:,}); use fewer points")
+        return out
+
+    def checks(self, node, parent, sc) -> list:
+        if node is None:
+            return []
+        if not isinstance(node, list):
+            self.problem(self.at(parent, "checks", "checks"), "expected a list of checks")
+            return []
+        known = set(glossary()) | set(self.reg.figures) | set(sc.derive) | set(sc.base.values)
+        out = []
+        for i, spec in enumerate(node):
+            kp = f"checks[{i}]"
+            where = f"{self.path}:{node.line_of(i)}: {kp}"
+            if not isinstance(spec, dict):
+                self.problem(where, "expected a mapping with says, source, that and an expectation")
+                continue
+            self.keys(spec, CHECK_KEYS, kp + ".")
+            missing = [k for k in ("says", "source", "that") if not spec.get(k)]
+            if missing:
+                self.problem(where, f"missing {', '.join(missing)}")
+                continue
+            srcs, ok = self.source(spec, kp)
+            kinds = [k for k in ("near", "above", "below", "between") if k in spec]
+            if len(kinds) > 1:
+                self.problem(where, f"give one expectation, got {', '.join(kinds)}")
+                continue
+            kind = kinds[0] if kinds else None
+            try:
+                tree = expr.parse(str(spec["that"]), names=known)
+                unknown = [n for n in tree.names if n not in known]
+                if unknown:
+                    raise CalcError(f"unknown name {unknown[0]!r}{yamlio.did_you_mean(unknown[0], known)}")
+                target, within = self.expectation(spec, kind)
+            except CalcError as exc:
+                self.problem(where, str(exc))
+                continue
+            if ok:
+                out.append(Check(says=str(spec["says"]), source=srcs[0] if srcs else None, that=tree, kind=kind,
+                                 target=target, within=within, note=spec.get("note"), where=where))
+        return out
+
+    def expectation(self, spec, kind):
+        def lit(x):
+            return _literal_value("", x, "").central
+        if kind is None:
+            if "within" in spec:
+                raise CalcError("'within' goes with 'near'")
+            return None, None
+        if kind == "between":
+            b = spec["between"]
+            if not isinstance(b, list) or len(b) != 2:
+                raise CalcError(f"between takes [low, high], got {b!r}")
+            lo, hi = lit(b[0]), lit(b[1])
+            if lo.dimensionality != hi.dimensionality or lo > hi:
+                raise CalcError(f"between [{b[0]}, {b[1]}]: low must not exceed high, in one unit")
+            return (lo, hi), None
+        target = lit(spec[kind])
+        if kind != "near":
+            if "within" in spec:
+                raise CalcError("'within' goes with 'near'")
+            return target, None
+        if "within" not in spec:
+            raise CalcError("'near' needs 'within', e.g. within: 20%")
+        w = lit(spec["within"])
+        if w.dimensionless:
+            w = float(w.to("dimensionless").magnitude)
+            if not 0 <= w:
+                raise CalcError("within must not be negative")
+        elif w.dimensionality != target.dimensionality:
+            raise CalcError(f"within is in {format_unit(w.units)} but near is in {format_unit(target.units)}")
+        return target, w
+
+    def correlations(self, node, parent) -> dict:
+        if node is None:
+            return {}
+        out = {}
+        if not isinstance(node, list):
+            self.problem(self.at(parent, "correlations", "correlations"),
+                         "expected a list of [name_a, name_b, rank correlation], e.g. [[pue, electricity_price, 0.5]]")
+            return {}
+        for i, item in enumerate(node):
+            where = f"{self.path}:{node.line_of(i)}: correlations[{i}]"
+            if (not isinstance(item, list) or len(item) != 3 or not isinstance(item[2], (int, float))
+                    or isinstance(item[2], bool) or not -1 < item[2] < 1):
+                self.problem(where, "expected [name_a, name_b, rho] with -1 < rho < 1")
+                continue
+            out[(str(item[0]), str(item[1]))] = float(item[2])
+        return out
