@@ -215,7 +215,8 @@ def _stack(values: list[Value], unit, z: np.ndarray | None) -> pint.Quantity:
     for row, v in enumerate(cases):     # a loop over cases (few), never over samples
         if v.is_uncertain:
             factor = float(Q(1, v.central.units).to(unit).magnitude)
-            draws[row] = v.dist.from_normal(z) * factor
+            # a NaN draw means "this input at its central value" (used by the tornado)
+            draws[row] = np.where(np.isnan(z), central[row, 0], v.dist.from_normal(z) * factor)
         else:
             draws[row] = central[row, 0]
     return Q(np.concatenate([central, draws], axis=1), unit)

@@ -194,6 +194,12 @@ class Result:
 
         return explain(self, self._name(name), self.case_index(variant, point))
 
+    def sensitivity(self):
+        """Tornado sensitivity (and rank correlation when sampled) as a DataFrame."""
+        from calc.sensitivity import sensitivity
+
+        return sensitivity(self)
+
     def _repr_html_(self) -> str:
         from calc.output.html import result_html
 
