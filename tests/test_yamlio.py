@@ -24,7 +24,7 @@ def test_duplicate_keys_are_errors():
 
 
 def test_malformed_yaml_names_the_line():
-    with pytest.raises(CalcError, match=r"f.yaml:2: malformed YAML: mapping values are not allowed here"):
+    with pytest.raises(CalcError, match=r"f.yaml:2: malformed YAML: mapping values are not allowed"):
         yamlio.loads("a: 1\n  b: 2\n", "f.yaml")
 
 
