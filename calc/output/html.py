@@ -1,0 +1,151 @@
+"""HTML: a fragment for Jupyter (``Result._repr_html_``), a self-contained report page, figure tables.
+
+Every piece of text from a scenario or a data file goes through ``html.escape``; links are made
+only to http(s) URLs. The report page has inline CSS and embeds plots as data URIs, so it opens
+anywhere without fetching anything.
+"""
+
+from __future__ import annotations
+
+import base64
+from html import escape
+
+from calc.output import layout
+
+CSS = """
+.calc-result table, table.calc-figures { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+.calc-result th, .calc-result td, .calc-figures th, .calc-figures td {
+  padding: 0.2em 0.7em; border-bottom: 1px solid #ddd; vertical-align: top; }
+.calc-result th { text-align: left; }
+.calc-result td.num, .calc-result th.num, .calc-figures td.num { text-align: right; white-space: nowrap; }
+.calc-result .calc-meta { color: #555; }
+.calc-result .calc-holds { color: #1a7f37; }
+.calc-result .calc-fails { color: #b00020; font-weight: bold; }
+.calc-result .calc-sources li, .calc-figures .calc-quote { font-size: 0.9em; }
+.calc-figures .calc-quote { color: #444; }
+"""
+
+PAGE_CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 60rem; margin: 2rem auto;
+  padding: 0 1rem; line-height: 1.45; color: #222; }
+h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 1.8rem; }
+figure { margin: 1.2rem 0; } figure img { max-width: 100%; }
+"""
+
+
+def _prefix(result) -> str:
+    """An id prefix so two results on one notebook page do not share anchors."""
+    slug = "".join(ch if ch.isalnum() or ch == "-" else "-" for ch in (result.scenario or "result"))
+    return f"calc-{slug}-src-"
+
+
+def _cite(prefix: str, notes: list[int]) -> str:
+    return "".join(f'<sup><a href="#{prefix}{k}">[{k}]</a></sup>' for k in notes)
+
+
+def table_html(table: layout.Table, prefix: str) -> str:
+    """The result table: units in the row (wide) or unit column (long), numbers right-aligned."""
+    cited = any(ln.notes for ln in table.lines)
+    head = "".join(f"<th>{escape(h)}</th>" for h in table.key_headers)
+    head += "".join(f'<th class="num">{"<br>".join(escape(h) for h in hs)}</th>' for hs in table.value_headers)
+    head += "<th>sources</th>" if cited else ""
+    body = []
+    n_values = len(table.value_headers) if table.wide else 1
+    for ln in table.lines:
+        cells = "".join(f"<th>{escape(k)}</th>" if table.wide else f"<td>{escape(k)}</td>" for k in ln.keys)
+        cells += "".join(f'<td class="num">{escape(c)}</td>' if j < n_values else f"<td>{escape(c)}</td>"
+                         for j, c in enumerate(ln.cells))
+        cells += f"<td>{_cite(prefix, ln.notes)}</td>" if cited else ""
+        body.append(f"<tr>{cells}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def checks_html(result, table: layout.Table, prefix: str) -> str:
+    """A list of check results, 'holds' in green, 'does not hold' in bold red."""
+    if not result.checks:
+        return ""
+    items = []
+    for chk in result.checks:
+        mark = ('<span class="calc-holds">✓ holds</span>' if chk.passed
+                else '<span class="calc-fails">✗ does not hold</span>')
+        ref = _cite(prefix, [table.source_ids.index(chk.source) + 1]) if chk.source in table.source_ids else ""
+        items.append(f'<li class="{"calc-pass" if chk.passed else "calc-fail"}">{mark}: '
+                     f'“{escape(chk.says)}”{ref} ({escape(layout.check_where(chk))}): {escape(chk.detail)}</li>')
+    return f'<h4>Checks</h4><ul class="calc-checks">{"".join(items)}</ul>'
+
+
+def source_html(note: layout.SourceNote, show_url: bool = False) -> str:
+    """'publisher, “title” (linked), date — “quote” (gloss)', escaped; the URL spelled out if asked."""
+    if note.id == "assumption" or note.publisher is None:
+        return escape(note.text())
+    url = layout.safe_url(note.url)
+    title = f"“{escape(note.title)}”"
+    if url:
+        title = f'<a href="{escape(url)}">{title}</a>'
+    parts = ", ".join(p for p in (escape(note.publisher), title, escape(note.date or "")) if p)
+    said = "; ".join(f"“{escape(q)}”" + (f" ({escape(g)})" if g else "") for q, g in note.quotes)
+    shown = f' <a href="{escape(url)}">{escape(url)}</a>' if url and show_url else ""
+    return parts + (f" — {said}" if said else "") + shown + f' <span class="calc-meta">[{escape(note.id)}]</span>'
+
+
+def sources_html(result, table: layout.Table, prefix: str, show_url: bool = False) -> str:
+    """The numbered footnotes, each an anchor the table's [k] links to."""
+    if not table.source_ids:
+        return ""
+    items = "".join(f'<li id="{prefix}{k}">{source_html(note, show_url)}</li>'
+                    for k, note in enumerate(layout.source_notes(result, table.source_ids), 1))
+    return f'<h4>Sources</h4><ol class="calc-sources">{items}</ol>'
+
+
+def body_html(result, table: layout.Table, show_url: bool = False) -> str:
+    """Meta line, table, defaults, checks and sources: the part the fragment and the page share."""
+    prefix = _prefix(result)
+    out = []
+    if result.samples:
+        out.append(f'<p class="calc-meta">{escape(layout.sampling_line(result))}</p>')
+    out.append(table_html(table, prefix))
+    if table.defaults:
+        out.append(f'<p class="calc-meta">Defaults used (not given by the scenario): '
+                   f'{escape(", ".join(table.defaults))}</p>')
+    out.append(checks_html(result, table, prefix))
+    out.append(sources_html(result, table, prefix, show_url))
+    return "\n".join(p for p in out if p)
+
+
+def result_html(result) -> str:
+    """An HTML fragment for Jupyter: the title, the table with units, checks, linked footnotes."""
+    table = layout.build(result)
+    return (f'<div class="calc-result"><style>{CSS}</style>\n'
+            f"<p><strong>{escape(layout.run_line(result))}</strong></p>\n{body_html(result, table)}\n</div>")
+
+
+def report_html(result, plots: dict[str, bytes] | None = None) -> str:
+    """One self-contained page: title, description of the run, table, checks, plots, every source."""
+    table = layout.build(result)
+    title = escape(layout.run_line(result))
+    figs = "".join(f'<figure><img alt="{escape(name)}" src="data:image/png;base64,'
+                   f'{base64.b64encode(png).decode("ascii")}"><figcaption>{escape(name)}</figcaption></figure>'
+                   for name, png in (plots or {}).items())
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<title>{title}</title>\n<style>{PAGE_CSS}{CSS}</style>\n</head>\n<body>\n"
+            f'<main class="calc-result">\n<h1>{title}</h1>\n{body_html(result, table, show_url=True)}\n'
+            + (f"<h2>Plots</h2>\n{figs}\n" if figs else "")
+            + "</main>\n</body>\n</html>\n")
+
+
+def figures_html(figures) -> str:
+    """Registry figures as an HTML table; the quote and gloss under each id."""
+    rows = []
+    for f in figures:
+        said = ""
+        if f.quote:
+            said += f"<br><span class=\"calc-quote\">“{escape(f.quote)}”"
+            said += f" ({escape(f.gloss)})" if f.gloss and f.gloss != f.quote else ""
+            said += "</span>"
+        rows.append(f"<tr><td><code>{escape(f.id)}</code>{said}</td>"
+                    f"<td class=\"num\">{escape(layout.figure_value(f))}</td><td>{escape(f.unit)}</td>"
+                    f"<td>{escape(f.qualifier)}</td><td>{escape(f.kind)}</td><td>{escape(f.as_of)}</td>"
+                    f"<td>{escape(f.source or '-')}</td></tr>")
+    head = "".join(f"<th>{h}</th>" for h in ("id", "value", "unit", "qualifier", "kind", "as_of", "source"))
+    return (f"<style>{CSS}</style><table class=\"calc-figures\"><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")

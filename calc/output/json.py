@@ -1,0 +1,53 @@
+"""JSON documents: a run in the DESIGN.md shape, and the registry's figures and sources.
+
+Deterministic (same result, same text), UTF-8 as is (``ensure_ascii=False``), and never ``NaN``:
+a number that is not finite is written as ``null``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+
+
+def clean(obj):
+    """``obj`` with numpy scalars made plain and non-finite floats made None, recursively."""
+    if isinstance(obj, dict):
+        return {str(k): clean(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [clean(v) for v in obj]
+    if isinstance(obj, (np.bool_, bool)):
+        return bool(obj)
+    if isinstance(obj, (np.integer, int)):
+        return int(obj)
+    if isinstance(obj, (np.floating, float)):
+        return float(obj) if math.isfinite(obj) else None
+    return obj
+
+
+def dumps(obj) -> str:
+    return json.dumps(clean(obj), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def result_document(result) -> dict:
+    """The ``calc run --format json`` document as a dict."""
+    return {"scenario": result.scenario or None, "samples": result.samples, "seed": result.seed,
+            "rows": result.rows(), "checks": [c.to_json() for c in result.checks],
+            "sources": result.sources()}
+
+
+def result_json(result) -> str:
+    """``{"scenario", "samples", "seed", "rows", "checks", "sources"}`` as DESIGN.md shows it."""
+    return dumps(result_document(result))
+
+
+def figures_json(figures) -> str:
+    """A list of ``{id, value, unit, low, high, kind, source, quote, gloss, as_of, note, ...}``."""
+    return dumps([f.to_json() for f in figures])
+
+
+def sources_json(sources) -> str:
+    """A list of ``{id, publisher, title, date, language, url, note}``."""
+    return dumps([s.to_json() for s in sources])

@@ -1,0 +1,70 @@
+"""GitHub-flavoured Markdown that pastes into an article as is: table, checks, footnoted sources.
+
+    | quantity | base | sources |
+    |:---|---:|:---|
+    | chips [chip] | 400,000 | [^1] |
+
+    [^1]: 36Kr, "…", 2025-11 — "mindestens 1 GW …" (at least 1 GW …)
+"""
+
+from __future__ import annotations
+
+from calc.output import layout
+
+
+def line(text: str) -> str:
+    """Running text on one line (a list item, a footnote): ``$`` and ``<`` escaped.
+
+    ``$`` would start inline maths on GitHub (``$27.8B–$32.7B``), ``<`` raw HTML.
+    """
+    text = " ".join(str(text).split()).replace("\\", "\\\\")
+    return text.replace("$", "\\$").replace("<", "\\<")
+
+
+def cell(text: str) -> str:
+    """Table-cell text: as ``line``, and ``|`` escaped."""
+    return line(text).replace("|", "\\|")
+
+
+def refs(notes: list[int]) -> str:
+    return " ".join(f"[^{k}]" for k in notes)
+
+
+def table_lines(table: layout.Table) -> list[str]:
+    headers = [cell(h) for h in table.key_headers] + ["<br>".join(cell(h) for h in hs) for hs in table.value_headers]
+    align = [":---"] * len(table.key_headers) + ["---:"] * len(table.value_headers)
+    if not table.wide:
+        align[-1] = ":---"            # the unit column
+    cited = any(ln.notes for ln in table.lines)
+    if cited:
+        headers.append("sources")
+        align.append(":---")
+    out = ["| " + " | ".join(headers) + " |",
+           "|" + "|".join(align) + "|"]
+    for ln in table.lines:
+        cells = [cell(c) for c in ln.keys + ln.cells] + ([refs(ln.notes)] if cited else [])
+        out.append("| " + " | ".join(cells) + " |")
+    return out
+
+
+def result_markdown(result) -> str:
+    """A Result as Markdown: heading, table with units in headers, checks, footnotes at the end."""
+    table = layout.build(result)
+    out = [f"### {line(layout.run_line(result))}", ""]
+    if result.samples:
+        out += [f"*{line(layout.sampling_line(result))}.*", ""]
+    out += table_lines(table)
+    if table.defaults:
+        out += ["", "*Defaults used (not given by the scenario): " + line(", ".join(table.defaults)) + ".*"]
+    if result.checks:
+        out += ["", "**Checks**", ""]
+        for chk in result.checks:
+            mark = "✓ holds" if chk.passed else "✗ **does not hold**"
+            ref = f" [^{table.source_ids.index(chk.source) + 1}]" if chk.source in table.source_ids else ""
+            out.append(f"- {mark}: \"{line(chk.says)}\"{ref} ({line(layout.check_where(chk))}): {line(chk.detail)}")
+    if table.source_ids:
+        out.append("")
+        for k, note in enumerate(layout.source_notes(result, table.source_ids), 1):
+            url = layout.safe_url(note.url)
+            out.append(f"[^{k}]: {line(note.text())}" + (f" <{url}>" if url else ""))
+    return "\n".join(out) + "\n"
