@@ -17,7 +17,7 @@ import numpy as np
 
 from calc import expr, yamlio
 from calc.checks import Check, run_checks
-from calc.engine import Case, Value, figure_value, run
+from calc.engine import Case, Value, figure_value, find_cycle, run
 from calc.errors import CalcError
 from calc.glossary import glossary, unit_of
 from calc.registry import DATE_RE, Registry, Source, registry
@@ -59,6 +59,7 @@ class Scenario:
     seed: int | None = None
     correlations: dict = field(default_factory=dict)
     inline_sources: dict = field(default_factory=dict)
+    input_where: dict = field(default_factory=dict)    # input name -> "file:line: key.path" of its first mention
 
     def cases(self, sets: dict | None = None) -> list[Case]:
         """Every variant (base first) at every sweep point, with ``sets`` overriding inputs."""
@@ -90,12 +91,14 @@ class Scenario:
         set_values = {}
         for name, text in (sets or {}).items():
             set_values[name] = _literal_value(name, text, f"--set {name}", origin="set on the command line")
-        cases = self.cases(set_values)
-        size = len(cases) * max(1, samples)
-        if len(cases) > MAX_CASES or size > MAX_VALUES:
-            raise CalcError(f"{self.path}: sweep: {len(cases):,} cases x {max(1, samples):,} samples = {size:,} "
+        # Count the cases before building them: a refused run must not build a million first.
+        n_cases = (1 + len(self.variants)) * math.prod(len(v) for v in self.sweep.values())
+        size = n_cases * max(1, samples)
+        if n_cases > MAX_CASES or size > MAX_VALUES:
+            raise CalcError(f"{self.path}: sweep: {n_cases:,} cases x {max(1, samples):,} samples = {size:,} "
                             f"values per quantity is more than calc evaluates ({MAX_VALUES:,}); "
                             "use fewer sweep points or samples")
+        cases = self.cases(set_values)
         check_names = sorted({n for c in self.checks for n in c.that.names})
         reg = _registry_with(self.inline_sources)
         try:
@@ -118,7 +121,7 @@ class Scenario:
             unused += [n for n in vals if n not in used and n not in unused]
         if unused:
             known = sorted(set(glossary()) | used)
-            raise CalcError([f"{self.path}: inputs.{n}: not used by any output, derive or check"
+            raise CalcError([f"{self.input_where.get(n, f'{self.path}: inputs.{n}')}: not used by any output, derive or check"
                              f"{yamlio.did_you_mean(n, [k for k in known if k != n])}; remove it or use it"
                              for n in unused])
 
@@ -177,6 +180,7 @@ class _Reader:
         self.problems: list[str] = []
         self.reg = registry()
         self.inline: dict[str, Source] = {}
+        self.input_where: dict[str, str] = {}
 
     def at(self, node, key, keypath: str) -> str:
         line = node.line_of(key) if hasattr(node, "line_of") else getattr(node, "line", 0)
@@ -195,8 +199,9 @@ class _Reader:
         if data is None:
             raise CalcError(f"{self.path}: the file is empty; a scenario needs at least 'name' and 'outputs'")
         if not isinstance(data, dict):
+            got = "a list" if isinstance(data, list) else f"{type(data).__name__} {data!r}"[:80]
             raise CalcError(f"{self.path}:{getattr(data, 'line', 1)}: expected a mapping of scenario keys "
-                            f"({', '.join(TOP_KEYS)}), got {type(data).__name__}")
+                            f"({', '.join(TOP_KEYS)}), got {got}")
         self.keys(data, TOP_KEYS, "")
         name = data.get("name")
         if not isinstance(name, str) or not SLUG.match(name):
@@ -217,6 +222,7 @@ class _Reader:
         sc.checks = self.checks(data.get("checks"), data, sc)
         sc.correlations = self.correlations(data.get("correlations"), data)
         sc.inline_sources = self.inline
+        sc.input_where = self.input_where
         if self.problems:
             raise CalcError(self.problems)
         return sc
@@ -310,6 +316,7 @@ class _Reader:
             if not isinstance(name, str) or not NAME.match(name):
                 self.problem(self.at(node, name, kp), "input names are snake_case words such as 'facility_power'")
                 continue
+            self.input_where.setdefault(name, self.at(node, name, kp))
             value = self.input(name, spec, node, kp)
             if value is not None:
                 out[name] = value
@@ -412,8 +419,20 @@ class _Reader:
             unknown = [n for n in tree.names if n not in known]
             for n in unknown:
                 self.problem(where, f"unknown name {n!r} in {spec!r}{yamlio.did_you_mean(n, known)}")
+            if not tree.names:          # a constant: evaluate it now, so its errors say where it is
+                try:
+                    tree.evaluate({})
+                except CalcError as exc:
+                    self.problem(where, str(exc))
+                    continue
             if not unknown:
                 out[name] = (tree, None if unit is None else str(unit))
+        cycle = find_cycle({n: set(t.names) for n, (t, _) in out.items()})
+        if cycle:
+            self.problem(self.at(node, cycle[0], f"derive.{cycle[0]}"),
+                         f"cycle {' -> '.join(cycle)}; a derived name cannot depend on itself")
+            for n in cycle:
+                out.pop(n, None)
         return out
 
     def outputs(self, data, sc) -> list:
