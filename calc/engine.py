@@ -208,32 +208,40 @@ def _stack(values: list[Value], unit, z: np.ndarray | None) -> pint.Quantity:
     first = values[0]
     same = all(v is first for v in values)
     cases = values[:1] if same else values
-    central = np.array([[float(v.central.to(unit).magnitude)] for v in cases])
+    factors: dict = {}                  # one unit conversion per distinct unit, not per case
+    for v in cases:
+        if v.central.units not in factors:
+            factors[v.central.units] = float(Q(1, v.central.units).to(unit).magnitude)
+    central = np.array([float(v.central.magnitude) * factors[v.central.units] for v in cases])[:, None]
     if z is None or not any(v.is_uncertain for v in cases):
         return Q(central, unit)
     draws = np.empty((len(cases), z.shape[0]))
-    for row, v in enumerate(cases):     # a loop over cases (few), never over samples
+    for row, v in enumerate(cases):     # a loop over distinct cases (few), never over samples
         if v.is_uncertain:
-            factor = float(Q(1, v.central.units).to(unit).magnitude)
             # a NaN draw means "this input at its central value" (used by the tornado)
-            draws[row] = np.where(np.isnan(z), central[row, 0], v.dist.from_normal(z) * factor)
+            draws[row] = np.where(np.isnan(z), central[row, 0], v.dist.from_normal(z) * factors[v.central.units])
         else:
             draws[row] = central[row, 0]
     return Q(np.concatenate([central, draws], axis=1), unit)
 
 
 def _leaf_values(name: str, step: Step, cases: list[Case], reg: Registry) -> list[Value]:
+    """The Value of a given name in each case: the case's own input, or one shared registry figure."""
+    if step.stage == 0:
+        return [case.values[name] for case in cases]
+    shared: dict = {}
     out = []
     for case in cases:
-        if step.stage == 0:
-            out.append(case.values[name])
-        elif step.stage == 1:
-            acc = reg.accelerator(case.accelerator)
-            out.append(figure_value(acc.figure_id(name), f"accelerator {acc.id}", reg))
-        elif step.stage == 2:
-            out.append(figure_value(reg.defaults[name], "default", reg))
-        else:
-            out.append(figure_value(name, "figure", reg))
+        key = case.accelerator if step.stage == 1 else None
+        if key not in shared:
+            if step.stage == 1:
+                acc = reg.accelerator(case.accelerator)
+                shared[key] = figure_value(acc.figure_id(name), f"accelerator {acc.id}", reg)
+            elif step.stage == 2:
+                shared[key] = figure_value(reg.defaults[name], "default", reg)
+            else:
+                shared[key] = figure_value(name, "figure", reg)
+        out.append(shared[key])
     return out
 
 
@@ -241,7 +249,7 @@ def _check_leaf(name: str, values: list[Value]) -> None:
     unit = unit_of(name)
     if unit is None:
         return
-    for v in values:
+    for v in {id(v): v for v in values}.values():
         check_dimension(f"{name} ({v.origin}{' ' + v.figure if v.figure else ''})", v.central, unit)
 
 

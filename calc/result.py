@@ -34,6 +34,7 @@ class Result:
         self.draws: dict[str, np.ndarray] = {}
         self.checks: list = []
         self.sensitivity_table = None
+        self._shared_leaves: dict = {}
 
     # -- filling (engine) ---------------------------------------------------------------------
     def absorb(self, idx: list[int], env: dict, keep_draws: int) -> None:
@@ -48,10 +49,11 @@ class Result:
             self.central[name][idx] = mag[:, 0]
             if self.samples > 0:
                 draws = mag[:, 1:]
-                stats = self.stats.setdefault(name, {s: np.full(n_cases, np.nan) for s in STATS})
-                p = np.percentile(draws, [5, 50, 95], axis=1)
-                stats["p05"][idx], stats["p50"][idx], stats["p95"][idx] = p
-                stats["mean"][idx] = draws.mean(axis=1)
+                if name in self.outputs:        # quantiles for what is reported, not every intermediate
+                    stats = self.stats.setdefault(name, {s: np.full(n_cases, np.nan) for s in STATS})
+                    p = np.percentile(draws, [5, 50, 95], axis=1)
+                    stats["p05"][idx], stats["p50"][idx], stats["p95"][idx] = p
+                    stats["mean"][idx] = draws.mean(axis=1)
                 if n_cases * self.samples <= keep_draws:
                     if name not in self.draws:
                         self.draws[name] = np.full((n_cases, self.samples), np.nan)
@@ -102,7 +104,14 @@ class Result:
         from calc.engine import _leaf_values
 
         plan = self.plans[i]
-        return {n: _leaf_values(n, plan.steps[n], [self.cases[i]], self.registry)[0] for n in plan.leaves()}
+        case = self.cases[i]
+        key = (id(plan), case.accelerator)
+        shared = self._shared_leaves.get(key)
+        if shared is None:          # registry-backed leaves are the same for every case of a plan
+            shared = {n: _leaf_values(n, plan.steps[n], [case], self.registry)[0]
+                      for n in plan.leaves() if plan.steps[n].stage > 0}
+            self._shared_leaves[key] = shared
+        return {n: case.values[n] if plan.steps[n].stage == 0 else shared[n] for n in plan.leaves()}
 
     def lineage(self, i: int, name: str) -> dict:
         """The inputs ``name`` depends on in case ``i``, their sources, and which were defaults."""
