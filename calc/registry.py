@@ -246,7 +246,7 @@ class _Loader:
         ok = True
         for key in required:
             if item.get(key) in (None, ""):
-                self.problem(self.where(fname, item, None, label), f"missing required key {key!r}")
+                self.problem(self.where(fname, item, key, label), f"missing required key {key!r}")
                 ok = False
         return ok
 
@@ -346,11 +346,11 @@ class _Loader:
         if kind in ("quoted", "spec", "estimate"):
             for key in ("source", "quote"):
                 if not item.get(key):
-                    self.problem(at(None), f"a {kind} figure needs {key!r}: the publication and its verbatim sentence")
+                    self.problem(at(key), f"a {kind} figure needs {key!r}: the publication and its verbatim sentence")
         if kind == "assumption" and not item.get("note"):
-            self.problem(at(None), "an assumption needs a 'note' saying why this value")
+            self.problem(at("note"), "an assumption needs a 'note' saying why this value")
         if kind == "derived" and not item.get("formula"):
-            self.problem(at(None), "a derived figure needs a 'formula' over other figure ids")
+            self.problem(at("formula"), "a derived figure needs a 'formula' over other figure ids")
         if item.get("confidence") is not None and item["confidence"] not in CONFIDENCES:
             self.problem(at("confidence"), f"confidence {item['confidence']!r} is not one of {', '.join(CONFIDENCES)}")
         value, low, high = self.read_value(fname, item, label)
