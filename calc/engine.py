@@ -62,14 +62,19 @@ class Value:
 def figure_value(fid: str, origin: str, reg: Registry | None = None) -> Value:
     """The Value of a registry figure: a range becomes a lognormal (or normal) 90 % interval."""
     reg = reg or registry()
+    cache = reg.__dict__.setdefault("_value_cache", {})
+    if (fid, origin) in cache:
+        return cache[fid, origin]
     fig = reg.figure(fid)
     dist = None
     if fig.is_range:
         lo = float(fig.low.to(fig.value.units).magnitude)
         hi = float(fig.high.to(fig.value.units).magnitude)
         dist = Dist("lognormal" if lo > 0 else "normal", lo, hi)
-    return Value(central=fig.value, dist=dist, sources=tuple(reg.figure_sources(fid)), origin=origin,
-                 figure=fid, note=fig.note)
+    value = Value(central=fig.value, dist=dist, sources=tuple(reg.figure_sources(fid)), origin=origin,
+                  figure=fid, note=fig.note)
+    cache[fid, origin] = value
+    return value
 
 
 @dataclass
@@ -417,8 +422,12 @@ def run(cases: list[Case], outputs: list[str], *, derive: dict | None = None, ex
             plans[i] = plan
 
     # One row of normal draws per uncertain leaf, shared by every case: same seed, same numbers.
-    uncertain = sorted({n for i, p in plans.items() for n in p.leaves()
-                        if any(v.is_uncertain for v in _leaf_values(n, p.steps[n], [cases[i]], reg))})
+    uncertain = set()
+    for idx in groups.values():
+        plan = plans[idx[0]]
+        group = [cases[i] for i in idx]
+        uncertain |= {n for n in plan.leaves() if any(v.is_uncertain for v in _leaf_values(n, plan.steps[n], group, reg))}
+    uncertain = sorted(uncertain)
     z_rows = normal_draws(uncertain, samples, rng, correlations)
 
     result = Result(cases=cases, outputs=wanted, samples=samples, seed=seed, plans=plans, registry=reg)
