@@ -21,8 +21,6 @@ with the same plan are evaluated together; large runs are split into chunks of c
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
-
 import numpy as np
 import pint
 
@@ -77,15 +75,82 @@ def figure_value(fid: str, origin: str, reg: Registry | None = None) -> Value:
     return value
 
 
+@dataclass(frozen=True)
+class Axis:
+    """One sweep dimension: a name and its values (a 1-D quantity array), with labels as written."""
+
+    name: str
+    values: pint.Quantity
+    labels: tuple | None = None
+
+    def __len__(self) -> int:
+        return int(np.size(self.values.magnitude))
+
+    def label(self, j: int):
+        if self.labels is not None:
+            return self.labels[j]
+        return f"{float(self.values.magnitude[j]):.6g} {format_unit(self.values.units)}".strip()
+
+
 @dataclass
 class Case:
-    """One column of a run: a variant at a sweep point."""
+    """One variant. With sweep ``axes`` it stands for every grid point (its rows): swept inputs are
+    array Values over the flattened grid, so a sweep is evaluated as arrays, never point by point."""
 
     variant: str = "base"
-    point: dict = field(default_factory=dict)          # sweep name -> value as written
     values: dict = field(default_factory=dict)         # name -> Value (the scenario's inputs)
     accelerator: str | None = None
     models: dict = field(default_factory=dict)         # quantity -> formula name (alternative shapes)
+    axes: tuple = ()                                   # sweep Axis objects, grid in this order
+
+    @property
+    def size(self) -> int:
+        return int(np.prod([len(a) for a in self.axes])) if self.axes else 1
+
+    def point(self, k: int) -> dict:
+        """The sweep point of row ``k``: name -> value as written."""
+        if not self.axes:
+            return {}
+        idx = np.unravel_index(k, tuple(len(a) for a in self.axes))
+        return {a.name: a.label(int(j)) for a, j in zip(self.axes, idx)}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a result: a variant at a sweep point (``case``/``k`` locate it)."""
+
+    variant: str
+    point: dict
+    case: int
+    k: int
+
+
+class Rows:
+    """The rows of a run, built on demand: a 10,000-point sweep holds 10,000 rows, not 10,000 objects."""
+
+    def __init__(self, cases: list[Case]):
+        self.cases = cases
+        self.offsets = np.cumsum([0] + [c.size for c in cases])
+
+    def __len__(self) -> int:
+        return int(self.offsets[-1])
+
+    def locate(self, i: int) -> tuple[int, int]:
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        c = int(np.searchsorted(self.offsets, i, side="right") - 1)
+        return c, i - int(self.offsets[c])
+
+    def __getitem__(self, i: int) -> Row:
+        c, k = self.locate(i)
+        case = self.cases[c]
+        return Row(case.variant, case.point(k), c, k)
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]
 
 
 @dataclass(frozen=True)
@@ -208,26 +273,39 @@ def _missing_message(name: str, known: dict, formulas: list[Formula]) -> str:
 
 # -- evaluation ----------------------------------------------------------------------------------
 
-def _stack(values: list[Value], unit, z: np.ndarray | None) -> pint.Quantity:
-    """One array ``(cases or 1, draws)`` for a leaf from its per-case Values."""
+def _stack(values: list[Value], sizes: list[int], unit, z: np.ndarray | None, rows: slice) -> pint.Quantity:
+    """One array ``(rows or 1, 1 + draws)`` for a leaf: per-case Values over the group's rows ``rows``.
+
+    A Value's central may be an array over its case's rows (a sweep). Draws of an uncertain Value
+    are computed once and broadcast over its rows. Loops run over cases (variants), never rows.
+    """
     first = values[0]
-    same = all(v is first for v in values)
-    cases = values[:1] if same else values
-    factors: dict = {}                  # one unit conversion per distinct unit, not per case
-    for v in cases:
+    factors: dict = {}
+    for v in values:
         if v.central.units not in factors:
             factors[v.central.units] = float(Q(1, v.central.units).to(unit).magnitude)
-    central = np.array([float(v.central.magnitude) * factors[v.central.units] for v in cases])[:, None]
-    if z is None or not any(v.is_uncertain for v in cases):
-        return Q(central, unit)
-    draws = np.empty((len(cases), z.shape[0]))
-    for row, v in enumerate(cases):     # a loop over distinct cases (few), never over samples
-        if v.is_uncertain:
-            # a NaN draw means "this input at its central value" (used by the tornado)
-            draws[row] = np.where(np.isnan(z), central[row, 0], v.dist.from_normal(z) * factors[v.central.units])
-        else:
-            draws[row] = central[row, 0]
-    return Q(np.concatenate([central, draws], axis=1), unit)
+    if all(v is first for v in values) and np.ndim(first.central.magnitude) == 0:
+        values, sizes, rows = values[:1], [1], slice(0, 1)          # one value for every row
+    uncertain = z is not None and any(v.is_uncertain for v in values)
+    n_draws = z.shape[0] if uncertain else 0
+    parts, start = [], 0
+    for v, size in zip(values, sizes):
+        lo, hi = max(rows.start, start), min(rows.stop, start + size)
+        start += size
+        if lo >= hi:
+            continue
+        mag = np.asarray(v.central.magnitude, dtype=float) * factors[v.central.units]
+        central = np.broadcast_to(mag, (size,))[lo - (start - size):hi - (start - size)]
+        block = np.empty((hi - lo, 1 + n_draws))
+        block[:, 0] = central
+        if n_draws:
+            if v.is_uncertain:
+                # a NaN draw means "this input at its central value" (used by the tornado)
+                block[:, 1:] = np.where(np.isnan(z), central[0], v.dist.from_normal(z) * factors[v.central.units])
+            else:
+                block[:, 1:] = central[:, None]
+        parts.append(block)
+    return Q(parts[0] if len(parts) == 1 else np.concatenate(parts), unit)
 
 
 def _leaf_values(name: str, step: Step, cases: list[Case], reg: Registry) -> list[Value]:
@@ -259,15 +337,20 @@ def _check_leaf(name: str, values: list[Value]) -> None:
 
 
 def evaluate(plan: Plan, cases: list[Case], reg: Registry, z_rows: dict | None, n_draws: int,
-             compare: Callable | None = None) -> dict[str, pint.Quantity]:
-    """Every name in the plan as an array ``(cases or 1, 1 + n_draws)`` (draw 0 is central)."""
+             rows: slice | None = None) -> dict[str, pint.Quantity]:
+    """Every name in the plan as an array ``(rows or 1, 1 + n_draws)`` (draw 0 is central).
+
+    ``rows`` selects a slice of the cases' concatenated rows (a chunk); default: all of them.
+    """
+    sizes = [c.size for c in cases]
+    rows = rows or slice(0, sum(sizes))
     env: dict[str, pint.Quantity] = {}
     for name in plan.leaves():
         values = _leaf_values(name, plan.steps[name], cases, reg)
         _check_leaf(name, values)
         unit = parse_unit(unit_of(name)) if unit_of(name) else values[0].central.units
         z = z_rows.get(name) if z_rows else None
-        env[name] = _stack(values, unit, z)
+        env[name] = _stack(values, sizes, unit, z, rows)
     for name in plan.order:
         step = plan.steps[name]
         env[name] = _call(step.formula, env)
@@ -296,10 +379,10 @@ def _compare(name, f, a, g, b, cases) -> None:
     am, bm = np.broadcast_arrays(np.asarray(a.magnitude), np.asarray(b.to(a.units).magnitude))
     if not np.allclose(am[..., :1], bm[..., :1], rtol=1e-6, atol=0):
         diff = np.argwhere(~np.isclose(am[..., :1], bm[..., :1], rtol=1e-6, atol=0))[0]
-        case = cases[diff[0]] if am.shape[0] == len(cases) else cases[0]
+        variants = ", ".join(dict.fromkeys(c.variant for c in cases))
         unit = format_unit(a.units)
         raise CalcError(
-            f"ambiguous {name!r} (variant {case.variant}): {f.text} gives {am[tuple(diff)]:.6g} {unit}, "
+            f"ambiguous {name!r} (variant {variants}): {f.text} gives {am[tuple(diff)]:.6g} {unit}, "
             f"but {g.text} gives {bm[tuple(diff)]:.6g} {unit}; the inputs over-determine it -- "
             f"drop one of {', '.join(sorted(set(f.inputs) ^ set(g.inputs)))} or ask for a check instead")
 
@@ -314,10 +397,10 @@ def stages_for(case: Case, reg: Registry, figure_names: set[str]) -> list[set[st
     return [set(case.values), acc, set(reg.defaults), set(figure_names)]
 
 
-def chunks(n_cases: int, n_draws: int) -> list[slice]:
-    """Slices of cases so that one chunk holds at most MAX_CHUNK_ELEMENTS values per array."""
+def chunks(n_rows: int, n_draws: int) -> list[slice]:
+    """Slices of rows so that one chunk holds at most MAX_CHUNK_ELEMENTS values per array."""
     per = max(1, MAX_CHUNK_ELEMENTS // max(1, n_draws + 1))
-    return [slice(i, min(i + per, n_cases)) for i in range(0, n_cases, per)]
+    return [slice(i, min(i + per, n_rows)) for i in range(0, n_rows, per)]
 
 
 def normal_draws(names: list[str], n: int, rng: np.random.Generator | None,
@@ -431,15 +514,17 @@ def run(cases: list[Case], outputs: list[str], *, derive: dict | None = None, ex
     z_rows = normal_draws(uncertain, samples, rng, correlations)
 
     result = Result(cases=cases, outputs=wanted, samples=samples, seed=seed, plans=plans, registry=reg)
-    total = len(cases)
+    offsets = result.cases.offsets
+    total = len(result.cases)
     done = 0
     for sig, idx in groups.items():
         plan = plans[idx[0]]
-        for part in chunks(len(idx), samples):
-            sub = [idx[k] for k in range(part.start, part.stop)]
-            env = evaluate(plan, [cases[i] for i in sub], reg, z_rows, samples)
-            result.absorb(sub, env, keep_draws=keep_draws)
-            done += len(sub)
+        group = [cases[i] for i in idx]
+        row_index = np.concatenate([np.arange(offsets[i], offsets[i + 1]) for i in idx])
+        for part in chunks(len(row_index), samples):
+            env = evaluate(plan, group, reg, z_rows, samples, rows=part)
+            result.absorb(row_index[part], env, keep_draws=keep_draws)
+            done += part.stop - part.start
             if progress is not None:
                 progress(done, total)
     return result

@@ -7,7 +7,7 @@ from calc.output.format import quantity
 
 def explain(result, name: str, i: int) -> str:
     """``name`` in case ``i``: each formula with its values and units, each input with its source."""
-    plan = result.plans[i]
+    plan = result.plan(i)
     leaves = result.leaf_values(i)
     case = result.cases[i]
     footnotes: list[str] = []

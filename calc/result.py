@@ -19,12 +19,15 @@ class Result:
     """Everything one run computed, indexed by case (variant x sweep point)."""
 
     def __init__(self, cases, outputs, samples, seed, plans, registry, scenario: str = "", title: str = ""):
-        self.cases = cases
+        from calc.engine import Rows
+
+        self.case_list = list(cases)          # engine Cases: one per variant (a sweep's rows inside)
+        self.cases = Rows(self.case_list)     # rows: variant x sweep point, built on demand
         self.outputs = list(outputs)          # requested outputs, then derive names, then check names
         self.shown = list(outputs)            # what tables show (the runner narrows this)
         self.samples = samples
         self.seed = seed
-        self.plans = plans                    # case index -> engine.Plan
+        self.plans = plans                    # case (variant) index -> engine.Plan
         self.registry = registry
         self.scenario = scenario
         self.title = title
@@ -35,9 +38,10 @@ class Result:
         self.checks: list = []
         self.sensitivity_table = None
         self._shared_leaves: dict = {}
+        self._lineage: dict = {}
 
     # -- filling (engine) ---------------------------------------------------------------------
-    def absorb(self, idx: list[int], env: dict, keep_draws: int) -> None:
+    def absorb(self, idx, env: dict, keep_draws: int) -> None:
         """Take one evaluated chunk: central values, quantiles and (small runs) the draws."""
         n_cases = len(self.cases)
         for name, q in env.items():
@@ -99,37 +103,57 @@ class Result:
         return format_unit(self.units[name])
 
     # -- lineage ---------------------------------------------------------------------------------
+    def plan(self, i: int):
+        """The engine plan row ``i`` was evaluated with."""
+        return self.plans[self.cases.locate(i)[0]]
+
     def leaf_values(self, i: int) -> dict:
-        """name -> engine.Value for every given name case ``i`` used."""
+        """name -> engine.Value for every given name row ``i`` used (a swept input at its point)."""
+        from dataclasses import replace
+
         from calc.engine import _leaf_values
 
-        plan = self.plans[i]
-        case = self.cases[i]
+        c, k = self.cases.locate(i)
+        plan, case = self.plans[c], self.case_list[c]
         key = (id(plan), case.accelerator)
         shared = self._shared_leaves.get(key)
         if shared is None:          # registry-backed leaves are the same for every case of a plan
             shared = {n: _leaf_values(n, plan.steps[n], [case], self.registry)[0]
                       for n in plan.leaves() if plan.steps[n].stage > 0}
             self._shared_leaves[key] = shared
-        return {n: case.values[n] if plan.steps[n].stage == 0 else shared[n] for n in plan.leaves()}
+        out = {}
+        for n in plan.leaves():
+            v = case.values[n] if plan.steps[n].stage == 0 else shared[n]
+            if np.ndim(v.central.magnitude):
+                v = replace(v, central=v.central[k])
+            out[n] = v
+        return out
 
     def lineage(self, i: int, name: str) -> dict:
-        """The inputs ``name`` depends on in case ``i``, their sources, and which were defaults."""
-        plan = self.plans[i]
-        leaves = plan.depends(name)
-        values = self.leaf_values(i)
-        sources: list[str] = []
-        for n in leaves:
-            for s in values[n].sources:
-                if s not in sources:
-                    sources.append(s)
-        fallback = [f"{n} ({values[n].origin})" for n in leaves if values[n].origin != "input"]
-        return {"inputs": leaves, "sources": sources, "defaults": fallback}
+        """The inputs ``name`` depends on in row ``i``, their sources, and which were defaults."""
+        c = self.cases.locate(i)[0]
+        if (c, name) not in self._lineage:       # the same for every row of a variant
+            plan = self.plans[c]
+            leaves = plan.depends(name)
+            values = self.leaf_values(int(self.cases.offsets[c]))
+            sources: list[str] = []
+            for n in leaves:
+                for s in values[n].sources:
+                    if s not in sources:
+                        sources.append(s)
+            fallback = [f"{n} ({values[n].origin})" for n in leaves if values[n].origin not in ("input", "sweep")]
+            self._lineage[c, name] = {"inputs": leaves, "sources": sources, "defaults": fallback}
+        lin = self._lineage[c, name]
+        return {k: list(v) for k, v in lin.items()}
+
+    def first_rows(self) -> list[int]:
+        """The first row of each variant: enough to list sources and inputs."""
+        return [int(o) for o in self.cases.offsets[:-1]]
 
     def source_ids(self) -> list[str]:
         """Every source id any shown output or check rests on, in first-use order."""
         out: list[str] = []
-        for i in range(len(self.cases)):
+        for i in self.first_rows():
             for name in self.shown:
                 for s in self.lineage(i, name)["sources"]:
                     if s not in out:
@@ -157,7 +181,7 @@ class Result:
 
     def _quotes(self) -> dict:
         quotes: dict[str, list[str]] = {}
-        for i in range(len(self.cases)):
+        for i in self.first_rows():
             for v in self.leaf_values(i).values():
                 if v.figure:
                     fig = self.registry.figures[v.figure]

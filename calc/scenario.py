@@ -7,7 +7,6 @@ contract in DESIGN.md; ``models`` (alternative model shapes) and ``correlations`
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ import numpy as np
 
 from calc import expr, yamlio
 from calc.checks import Check, run_checks
-from calc.engine import Case, Value, figure_value, find_cycle, run
+from calc.engine import Axis, Case, Value, figure_value, find_cycle, run
 from calc.errors import CalcError
 from calc.glossary import glossary, unit_of
 from calc.registry import DATE_RE, Registry, Source, registry
@@ -52,7 +51,7 @@ class Scenario:
     outputs: list = field(default_factory=list)
     base: Case = field(default_factory=Case)
     variants: dict = field(default_factory=dict)       # name -> (accelerator, models, {input: Value})
-    sweep: dict = field(default_factory=dict)          # name -> list of (label, Value)
+    sweep: dict = field(default_factory=dict)          # name -> engine.Axis
     derive: dict = field(default_factory=dict)         # name -> (Expr, unit | None)
     checks: list = field(default_factory=list)
     samples: int = 0
@@ -62,24 +61,21 @@ class Scenario:
     input_where: dict = field(default_factory=dict)    # input name -> "file:line: key.path" of its first mention
 
     def cases(self, sets: dict | None = None) -> list[Case]:
-        """Every variant (base first) at every sweep point, with ``sets`` overriding inputs."""
+        """One Case per variant (base first); each holds the whole sweep grid as array inputs.
+
+        ``sets`` override inputs (a set sweep name drops that axis).
+        """
+        sets = sets or {}
+        axes = tuple(a for n, a in self.sweep.items() if n not in sets)
+        grid = np.indices(tuple(len(a) for a in axes)).reshape(len(axes), -1) if axes else None
+        swept = {a.name: Value(central=a.values[grid[j]], sources=("sweep",), origin="sweep")
+                 for j, a in enumerate(axes)}
         variants = [("base", self.base.accelerator, self.base.models, {})]
         variants += [(n, acc, models, vals) for n, (acc, models, vals) in self.variants.items()]
-        names = list(self.sweep)
-        grid = list(itertools.product(*(self.sweep[n] for n in names))) if names else [()]
-        out = []
-        for vname, acc, models, overrides in variants:
-            for combo in grid:
-                values = {**self.base.values, **overrides}
-                point = {}
-                for n, (label, value) in zip(names, combo):
-                    values[n] = value
-                    point[n] = label
-                values.update(sets or {})
-                out.append(Case(variant=vname, point=point, values=values,
-                                accelerator=acc if acc is not None else self.base.accelerator,
-                                models={**self.base.models, **models}))
-        return out
+        return [Case(variant=vname, values={**self.base.values, **overrides, **swept, **sets},
+                     accelerator=acc if acc is not None else self.base.accelerator,
+                     models={**self.base.models, **models}, axes=axes)
+                for vname, acc, models, overrides in variants]
 
     def run(self, samples: int | None = None, seed: int | None = None, sets: dict | None = None,
             progress=None):
@@ -114,7 +110,7 @@ class Scenario:
 
     def _check_unused(self, result) -> None:
         used = set()
-        for plan in set(result.plans.values()):
+        for plan in set(result.plans.values()):  # one plan per variant
             used |= set(plan.leaves())
         unused = [n for n in self.base.values if n not in used]
         for _, _, vals in self.variants.values():
@@ -496,18 +492,21 @@ class _Reader:
                         raise CalcError(f"steps must be a whole number from 2 to {MAX_CASES:,}, got {steps!r}")
                     lo = _literal_value(name, spec.get("from"), "", origin="sweep", sources=("sweep",)).central
                     hi = _literal_value(name, spec.get("to"), "", origin="sweep", sources=("sweep",)).central.to(lo.units)
-                    labels = [f"{x:.6g} {format_unit(lo.units)}".strip()
-                              for x in np.linspace(lo.magnitude, hi.magnitude, steps)]
-                    values = [(lab, _literal_value(name, lab if format_unit(lo.units) else float(lab), "",
-                                                   origin="sweep", sources=("sweep",))) for lab in labels]
+                    axis = Axis(name, Q(np.linspace(lo.magnitude, hi.magnitude, steps), lo.units))
                 elif isinstance(spec, list) and spec:
-                    values = [(x, _literal_value(name, x, "", origin="sweep", sources=("sweep",))) for x in spec]
+                    points = [_literal_value(name, x, "", origin="sweep", sources=("sweep",)).central for x in spec]
+                    unit = points[0].units
+                    try:
+                        mags = [float(q.to(unit).magnitude) for q in points]
+                    except Exception:
+                        raise CalcError("sweep values differ in dimension; give them all in one kind of unit") from None
+                    axis = Axis(name, Q(np.array(mags), unit), tuple(spec))
                 else:
                     raise CalcError("expected a list of values, e.g. [1.1, 1.2, 1.3], or {from, to, steps}")
             except CalcError as exc:
                 self.problem(where, str(exc).lstrip(": "))
                 continue
-            out[name] = values
+            out[name] = axis
         size = math.prod(len(v) for v in out.values()) if out else 1
         if size > MAX_CASES:
             self.problem(self.at(parent, "sweep", "sweep"), f"{size:,} sweep points is more than calc evaluates "

@@ -37,38 +37,33 @@ def sensitivity(result):
     import pandas as pd
 
     rows = []
-    groups: dict[int, list[int]] = {}
-    for i, plan in result.plans.items():
-        groups.setdefault(id(plan), []).append(i)
-    for idx in groups.values():
-        idx = sorted(idx)
-        plan = result.plans[idx[0]]
-        cases = [result.cases[i] for i in idx]
-        leaves = plan.leaves()
-        values = [result.leaf_values(i) for i in idx]
-        uncertain = [n for n in leaves if any(v[n].is_uncertain for v in values)]
+    for c, case in enumerate(result.case_list):
+        plan = result.plans[c]
+        first = int(result.cases.offsets[c])
+        values = result.leaf_values(first)
+        uncertain = [n for n in plan.leaves() if values[n].is_uncertain]
         z = {n: np.full(2 * len(uncertain), np.nan) for n in uncertain}
         for k, n in enumerate(uncertain):
             z[n][2 * k], z[n][2 * k + 1] = -Z95, Z95
-        env = evaluate(plan, cases, result.registry, z, 2 * len(uncertain)) if uncertain else {}
+        env = evaluate(plan, [case], result.registry, z, 2 * len(uncertain)) if uncertain else {}
         for name in result.shown:
-            deps = plan.depends(name)
-            for n in deps:
-                for row, i in enumerate(idx):
+            if name in env:
+                mag = np.broadcast_to(env[name].to(result.units[name]).magnitude, (case.size, 1 + 2 * len(uncertain)))
+            for n in plan.depends(name):
+                for k in range(case.size):
+                    i = first + k
                     central = float(result.central[name][i])
                     lo = hi = central
                     if n in uncertain:
-                        k = uncertain.index(n)
-                        mag = np.broadcast_to(env[name].to(result.units[name]).magnitude,
-                                              (len(idx), 1 + 2 * len(uncertain)))
-                        lo, hi = float(mag[row, 1 + 2 * k]), float(mag[row, 2 + 2 * k])
+                        j = uncertain.index(n)
+                        lo, hi = float(mag[k, 1 + 2 * j]), float(mag[k, 2 + 2 * j])
                     rho = np.nan
                     if name in result.draws and n in result.draws:
                         rho = float(_spearman(result.draws[n][i:i + 1], result.draws[name][i:i + 1])[0])
-                    rows.append({"variant": result.cases[i].variant,
-                                 "point": ", ".join(f"{k}={v}" for k, v in result.cases[i].point.items()),
+                    point = case.point(k)
+                    rows.append({"variant": case.variant, "point": ", ".join(f"{a}={b}" for a, b in point.items()),
                                  "quantity": name, "unit": result.unit_text(name), "input": n,
-                                 "input_range": values[row][n].describe(), "value": central,
+                                 "input_range": values[n].describe(), "value": central,
                                  "at_input_p05": lo, "at_input_p95": hi, "swing": abs(hi - lo),
                                  "rank_corr": rho})
     frame = pd.DataFrame(rows)

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import calc
-from calc.engine import Case, Value, find_cycle, resolve, run
+from calc.engine import Axis, Case, Value, find_cycle, resolve, run
 from calc.errors import CalcError
 from calc.models import FORMULAS
 from calc.units import Q
@@ -151,16 +151,23 @@ def test_cycle_finder():
     assert find_cycle({"a": {"b"}, "b": {"c"}}) is None
 
 
-def test_variants_and_sweeps_share_one_pass_and_match_scalar_runs():
-    # a sweep over facility power in one run equals three scalar runs
-    vals = [Value(Q(x, "GW")) for x in (0.5, 1.0, 2.0)]
+def test_a_sweep_is_one_array_pass_and_matches_scalar_runs():
+    # a sweep over facility power in one run equals three scalar runs: 0.5, 1, 2 GW at 2.5 kW/chip facility
+    # (0.5e9 W / 2500 W/chip = 200,000 chips)
+    axis = Axis("facility_power", Q(np.array([0.5, 1.0, 2.0]), "GW"), ("0.5 GW", "1 GW", "2 GW"))
     fixed = {"pue": Value(Q(1.25)), "it_power_per_chip": Value(Q(2, "kW/chip"))}
-    cases = [Case(point={"facility_power": f"{v.central:~}"}, values={**fixed, "facility_power": v}) for v in vals]
-    swept = run(cases, ["chips"])
-    for i, v in enumerate(vals):
-        single = run([Case(values={**fixed, "facility_power": v})], ["chips"])
+    swept = run([Case(values={**fixed, "facility_power": Value(axis.values, origin="sweep")}, axes=(axis,)),
+                 Case(variant="hot", values={**fixed, "pue": Value(Q(2.5)), "facility_power": Value(axis.values)},
+                      axes=(axis,))], ["chips"])
+    assert len(swept.cases) == 6
+    assert [r.variant for r in swept.cases] == ["base"] * 3 + ["hot"] * 3
+    assert swept.cases[4].point == {"facility_power": "1 GW"}
+    for i, x in enumerate([0.5, 1.0, 2.0]):
+        single = run([Case(values={**fixed, "facility_power": Value(Q(x, "GW"))})], ["chips"])
         assert swept.central["chips"][i] == pytest.approx(single.central["chips"][0])
-    assert swept.central["chips"].tolist() == pytest.approx([200_000, 400_000, 800_000])
+    # hot: PUE 2.5 -> 5 kW/chip facility: 0.5e9 / 5000 = 100,000; 200,000; 400,000
+    assert swept.central["chips"].tolist() == pytest.approx([200_000, 400_000, 800_000, 100_000, 200_000, 400_000])
+    assert swept.leaf_values(4)["facility_power"].central.magnitude == pytest.approx(1.0)
 
 
 @settings(max_examples=40, deadline=None)

@@ -7,13 +7,14 @@ import io
 import json
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
 import calc
 from calc.api import as_value
 from calc.checks import CheckResult
-from calc.engine import Case, run
+from calc.engine import Axis, Case, Value, run
 from calc.errors import CalcError
 from calc.output import WRITERS, write
 from calc.output.csv import result_csv
@@ -22,6 +23,7 @@ from calc.output.json import figures_json, result_json, sources_json
 from calc.output.markdown import cell, result_markdown
 from calc.output.text import WIDTH, figures_text, result_text, sources_text
 from calc.registry import registry
+from calc.units import Q
 
 COMMITMENT = "anthropic_nvidia_compute_commitment"      # 1 GW, quoted by 36Kr
 COMMITMENT_SOURCE = "36kr-caixin-2025-11-msft-nvda"
@@ -60,8 +62,10 @@ def failing_check(says: str = "a 1 GW cluster can hold 200,000 GB200", source=CO
 
 def swept(pues, variants=("base",)):
     """A run with one case per variant x PUE, as a scenario's sweep gives it."""
-    cases = [Case(variant=v, point={"pue": p}, values={k: as_value(k, x) for k, x in {**INPUTS, "pue": p}.items()})
-             for v in variants for p in pues]
+    axis = Axis("pue", Q(np.array(pues, dtype=float)), tuple(pues))
+    values = {k: as_value(k, x) for k, x in INPUTS.items()}
+    cases = [Case(variant=v, values={**values, "pue": Value(axis.values, origin="sweep")}, axes=(axis,))
+             for v in variants]
     return run(cases, ["chips", "capex"])
 
 
