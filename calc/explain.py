@@ -47,20 +47,19 @@ def explain(result, name: str, i: int) -> str:
 
 
 def source_line(reg, sid: str, leaves: dict | None = None) -> str:
-    """'publisher, "title", date -- "quote" (gloss)' for a source id; the quote of a figure used."""
+    """'publisher, "title", date -- "quote" (gloss)' for a source id, quoting the figures used."""
+    leaves = leaves or {}
+    figures = [v.figure for v in leaves.values() if v.figure]
     if sid == "assumption":
-        notes = [v.note for v in (leaves or {}).values() if "assumption" in v.sources and v.note]
-        return "assumption (the analyst's own)" + (f": {notes[0]}" if notes else "")
+        notes = reg.assumption_notes(figures)
+        notes += [f"{n}: {v.note}" for n, v in leaves.items() if not v.figure and "assumption" in v.sources and v.note]
+        return "assumption (the analyst's own)" + (f": {'; '.join(notes)}" if notes else "")
     src = reg.sources.get(sid)
     if src is None:
         return sid
     text = f"{sid}: {src.publisher}, \"{src.title}\", {src.date}"
-    for v in (leaves or {}).values():
-        fig = reg.figures.get(v.figure) if v.figure else None
-        if fig is not None and fig.source == sid and fig.quote:
-            gloss = f" ({fig.gloss})" if fig.gloss and fig.gloss != fig.quote else ""
-            text += f" -- \"{fig.quote}\"{gloss}"
-            break
+    for quote, gloss in reg.quotes(sid, figures):
+        text += f" -- \"{quote}\"" + (f" ({gloss})" if gloss else "")
     if src.url:
         text += f" <{src.url}>"
     return text

@@ -182,6 +182,38 @@ class Registry:
                 out += [s for s in self.figure_sources(name) if s not in out]
         return out
 
+    def behind(self, fid: str) -> list[Figure]:
+        """The figures a figure rests on: itself if it has its own source, else (derived) the
+        figures named in its formula, recursively."""
+        fig = self.figure(fid)
+        if fig.source or fig.kind == "assumption" or not fig.formula:
+            return [fig]
+        out: list[Figure] = []
+        for name in _formula_names(fig.formula):
+            if name in self.figures:
+                out += [f for f in self.behind(name) if f not in out]
+        return out
+
+    def quotes(self, sid: str, figure_ids) -> list[tuple[str, str | None]]:
+        """(quote, English gloss or None) of every figure from source ``sid`` behind ``figure_ids``."""
+        out: list[tuple[str, str | None]] = []
+        for fid in figure_ids:
+            for fig in self.behind(fid):
+                if fig.source == sid and fig.quote:
+                    pair = (fig.quote, fig.gloss if fig.gloss and fig.gloss != fig.quote else None)
+                    if pair not in out:
+                        out.append(pair)
+        return out
+
+    def assumption_notes(self, figure_ids) -> list[str]:
+        """'figure_id: note' for every assumption behind ``figure_ids``."""
+        out: list[str] = []
+        for fid in figure_ids:
+            for fig in self.behind(fid):
+                if fig.kind == "assumption" and fig.note and f"{fig.id}: {fig.note}" not in out:
+                    out.append(f"{fig.id}: {fig.note}")
+        return out
+
     # -- loading ------------------------------------------------------------------------------
     @classmethod
     def load(cls, data_dir: str | Path = DATA_DIR) -> Registry:

@@ -163,33 +163,40 @@ class Result:
                 out.append(chk.source)
         return out
 
+    def used_figures(self) -> list[str]:
+        """Ids of every registry figure any variant used, in first-use order."""
+        out: list[str] = []
+        for i in self.first_rows():
+            for v in self.leaf_values(i).values():
+                if v.figure and v.figure not in out:
+                    out.append(v.figure)
+        return out
+
+    def assumption_notes(self) -> list[str]:
+        """'name: why' for every assumption used: registry assumptions and the scenario's own."""
+        notes = self.registry.assumption_notes(self.used_figures())
+        for i in self.first_rows():
+            for name, v in self.leaf_values(i).items():
+                if not v.figure and "assumption" in v.sources and v.note and f"{name}: {v.note}" not in notes:
+                    notes.append(f"{name}: {v.note}")
+        return notes
+
     def sources(self) -> dict:
-        """source id -> {publisher, title, date, url, quote}: the quote of the first figure used."""
+        """source id -> {publisher, title, date, url, quote, quotes}: quotes of the figures used."""
         out = {}
-        quotes = self._quotes()
+        figs = self.used_figures()
         for sid in self.source_ids():
             if sid == "assumption":
                 out[sid] = {"publisher": "the analyst", "title": "assumption", "date": None, "url": None,
-                            "quote": None}
+                            "quote": None, "quotes": [], "notes": self.assumption_notes()}
                 continue
             if sid not in self.registry.sources:
                 continue
             src = self.registry.sources[sid]
+            quotes = [q for q, _ in self.registry.quotes(sid, figs)]
             out[sid] = {"publisher": src.publisher, "title": src.title, "date": src.date, "url": src.url,
-                        "quote": (quotes.get(sid) or [None])[0], "quotes": quotes.get(sid, [])}
+                        "quote": quotes[0] if quotes else None, "quotes": quotes}
         return out
-
-    def _quotes(self) -> dict:
-        quotes: dict[str, list[str]] = {}
-        for i in self.first_rows():
-            for v in self.leaf_values(i).values():
-                if v.figure:
-                    fig = self.registry.figures[v.figure]
-                    if fig.quote and fig.source:
-                        lst = quotes.setdefault(fig.source, [])
-                        if fig.quote not in lst:
-                            lst.append(fig.quote)
-        return quotes
 
     # -- tables ----------------------------------------------------------------------------------
     def rows(self) -> list[dict]:

@@ -150,36 +150,20 @@ class SourceNote:
 
 
 def source_notes(result, sids: list[str]) -> list[SourceNote]:
-    """A SourceNote per id, quotes and glosses from the figures the run used."""
+    """A SourceNote per id, with the quotes of the figures the run used (through derived figures too)."""
     reg = result.registry
-    used = _used_figures(result)
+    used = result.used_figures()
     out = []
     for sid in sids:
         if sid == "assumption":
-            notes = list(dict.fromkeys(v.note for v in used.values() if "assumption" in v.sources and v.note))
+            notes = result.assumption_notes()
             out.append(SourceNote(sid, "the analyst", "assumption", None, None, [], "; ".join(notes) or None))
             continue
         src = reg.sources.get(sid)
         if src is None:
             out.append(SourceNote(sid, None, None, None, None, []))
             continue
-        quotes: list[tuple[str, str | None]] = []
-        for v in used.values():
-            fig = reg.figures.get(v.figure) if v.figure else None
-            if fig is not None and fig.source == sid and fig.quote:
-                gloss = fig.gloss if fig.gloss and fig.gloss != fig.quote else None
-                if (fig.quote, gloss) not in quotes:
-                    quotes.append((fig.quote, gloss))
-        out.append(SourceNote(sid, src.publisher, src.title, src.date, src.url, quotes))
-    return out
-
-
-def _used_figures(result) -> dict:
-    """(case, name) -> engine.Value for every given value any case used."""
-    out = {}
-    for i in range(len(result.cases)):
-        for name, v in result.leaf_values(i).items():
-            out[(i, name)] = v
+        out.append(SourceNote(sid, src.publisher, src.title, src.date, src.url, reg.quotes(sid, used)))
     return out
 
 
