@@ -41,8 +41,9 @@ def explain(result, name: str, i: int) -> str:
     walk(name, "", True, True)
     where = f"variant {case.variant}" + (f", point {case.point}" if case.point else "")
     out = [f"{name} ({where})", *lines, "", "Sources:"]
+    used = {n: leaves[n] for n in plan.depends(name)}      # only what this derivation rests on
     for k, sid in enumerate(footnotes, 1):
-        out.append(f"  [{k}] {source_line(result.registry, sid, leaves)}")
+        out.append(f"  [{k}] {source_line(result.registry, sid, used)}")
     return "\n".join(out)
 
 
