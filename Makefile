@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/calc demo
+	$(BIN)/calc run scenarios/*.yaml
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
