@@ -1,0 +1,74 @@
+"""Imports go one way: data -> registry -> models -> engine -> outputs (STYLE habit 5)."""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PKG = Path(__file__).resolve().parents[1] / "calc"
+
+# lower number = lower layer; a module may import (at module level) only from its own layer or below
+LAYERS = {
+    "calc.errors": 0, "calc.units": 0, "calc.yamlio": 0, "calc.glossary": 0, "calc.expr": 0,
+    "calc.uncertainty": 0, "calc.output.format": 0,
+    "calc.registry": 1,
+    "calc.models": 2,
+    "calc.engine": 3, "calc.result": 3, "calc.checks": 3, "calc.sensitivity": 3, "calc.explain": 3,
+    "calc.api": 4, "calc.scenario": 4,
+    "calc.output": 5, "calc.plots": 5, "calc.cli": 6,
+}
+
+
+def layer(module: str) -> int:
+    parts = module.split(".")
+    for n in range(len(parts), 0, -1):
+        name = ".".join(parts[:n])
+        if name in LAYERS:
+            return LAYERS[name]
+    raise KeyError(module)
+
+
+def module_imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    out = []
+    for node in tree.body:                                   # module level only; lazy imports are allowed
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("calc"):
+            if node.module == "calc":                         # from calc import yamlio
+                out += [f"calc.{a.name}" for a in node.names]
+            else:
+                out.append(node.module)
+        elif isinstance(node, ast.Import):
+            out += [a.name for a in node.names if a.name.startswith("calc")]
+    return out
+
+
+MODULES = sorted(p for p in PKG.rglob("*.py") if p.name != "__init__.py" or p.parent != PKG)
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PKG.parent)))
+def test_imports_go_one_way(path):
+    name = ".".join(path.relative_to(PKG.parent).with_suffix("").parts).removesuffix(".__init__")
+    own = layer(name)
+    for imported in module_imports(path):
+        assert layer(imported) <= own, f"{name} (layer {own}) imports {imported} (layer {layer(imported)})"
+
+
+def test_models_touch_no_registry_or_io():
+    for path in (PKG / "models").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for forbidden in ("calc.registry", "calc.engine", "open(", "print("):
+            assert forbidden not in text, f"{path.name} uses {forbidden}"
+
+
+def test_import_calc_is_light():
+    # `import calc` must not import pint, pandas or matplotlib: names load on first use
+    code = "import sys, calc; print(' '.join(m for m in ('pint', 'pandas', 'matplotlib') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_one_unit_registry():
+    hits = [p for p in PKG.rglob("*.py") if "UnitRegistry(" in p.read_text(encoding="utf-8")]
+    assert [p.name for p in hits] == ["units.py"]
