@@ -273,7 +273,8 @@ def _missing_message(name: str, known: dict, formulas: list[Formula]) -> str:
 
 # -- evaluation ----------------------------------------------------------------------------------
 
-def _stack(values: list[Value], sizes: list[int], unit, z: np.ndarray | None, rows: slice) -> pint.Quantity:
+def _stack(values: list[Value], sizes: list[int], unit, z: np.ndarray | None, rows: slice,
+           masked: bool = False) -> pint.Quantity:
     """One array ``(rows or 1, 1 + draws)`` for a leaf: per-case Values over the group's rows ``rows``.
 
     A Value's central may be an array over its case's rows (a sweep). Draws of an uncertain Value
@@ -300,8 +301,9 @@ def _stack(values: list[Value], sizes: list[int], unit, z: np.ndarray | None, ro
         block[:, 0] = central
         if n_draws:
             if v.is_uncertain:
-                # a NaN draw means "this input at its central value" (used by the tornado)
-                block[:, 1:] = np.where(np.isnan(z), central[0], v.dist.from_normal(z) * factors[v.central.units])
+                block[:, 1:] = v.dist.from_normal(z) * factors[v.central.units]
+                if masked:      # a NaN draw means "this input at its central value" (the tornado)
+                    block[:, 1:][:, np.isnan(z)] = central[:, None]
             else:
                 block[:, 1:] = central[:, None]
         parts.append(block)
@@ -337,10 +339,11 @@ def _check_leaf(name: str, values: list[Value]) -> None:
 
 
 def evaluate(plan: Plan, cases: list[Case], reg: Registry, z_rows: dict | None, n_draws: int,
-             rows: slice | None = None) -> dict[str, pint.Quantity]:
+             rows: slice | None = None, masked: bool = False) -> dict[str, pint.Quantity]:
     """Every name in the plan as an array ``(rows or 1, 1 + n_draws)`` (draw 0 is central).
 
     ``rows`` selects a slice of the cases' concatenated rows (a chunk); default: all of them.
+    ``masked``: NaN draws in ``z_rows`` mean "at the central value" (one input at a time, for tornados).
     """
     sizes = [c.size for c in cases]
     rows = rows or slice(0, sum(sizes))
@@ -350,7 +353,7 @@ def evaluate(plan: Plan, cases: list[Case], reg: Registry, z_rows: dict | None, 
         _check_leaf(name, values)
         unit = parse_unit(unit_of(name)) if unit_of(name) else values[0].central.units
         z = z_rows.get(name) if z_rows else None
-        env[name] = _stack(values, sizes, unit, z, rows)
+        env[name] = _stack(values, sizes, unit, z, rows, masked)
     for name in plan.order:
         step = plan.steps[name]
         env[name] = _call(step.formula, env)
@@ -370,7 +373,7 @@ def _call(f: Formula, env: dict) -> pint.Quantity:
     if not isinstance(out, pint.Quantity):
         out = Q(out)
     unit = unit_of(f.output)
-    if unit is not None:
+    if unit is not None and out.units != parse_unit(unit):
         out = out.to(unit)
     return out
 
@@ -514,6 +517,7 @@ def run(cases: list[Case], outputs: list[str], *, derive: dict | None = None, ex
     z_rows = normal_draws(uncertain, samples, rng, correlations)
 
     result = Result(cases=cases, outputs=wanted, samples=samples, seed=seed, plans=plans, registry=reg)
+    result.keep = set(wanted) | {n for p in plans.values() for n in p.leaves()}   # draws worth keeping
     offsets = result.cases.offsets
     total = len(result.cases)
     done = 0

@@ -39,6 +39,7 @@ class Result:
         self.sensitivity_table = None
         self._shared_leaves: dict = {}
         self._lineage: dict = {}
+        self.keep: set = set(outputs)          # names whose draws are kept (outputs and inputs)
 
     # -- filling (engine) ---------------------------------------------------------------------
     def absorb(self, idx, env: dict, keep_draws: int) -> None:
@@ -46,7 +47,7 @@ class Result:
         n_cases = len(self.cases)
         for name, q in env.items():
             unit = self.units.setdefault(name, q.units)
-            mag = np.asarray(q.to(unit).magnitude, dtype=float)
+            mag = np.asarray((q if q.units == unit else q.to(unit)).magnitude, dtype=float)
             mag = np.broadcast_to(mag.reshape(mag.shape[0] if mag.ndim else 1, -1), (len(idx), 1 + self.samples))
             if name not in self.central:
                 self.central[name] = np.full(n_cases, np.nan)
@@ -58,7 +59,7 @@ class Result:
                     p = np.percentile(draws, [5, 50, 95], axis=1)
                     stats["p05"][idx], stats["p50"][idx], stats["p95"][idx] = p
                     stats["mean"][idx] = draws.mean(axis=1)
-                if n_cases * self.samples <= keep_draws:
+                if n_cases * self.samples <= keep_draws and name in self.keep:
                     if name not in self.draws:
                         self.draws[name] = np.full((n_cases, self.samples), np.nan)
                     self.draws[name][idx] = draws
@@ -154,7 +155,7 @@ class Result:
         """Every source id any shown output or check rests on, in first-use order."""
         out: list[str] = []
         for i in self.first_rows():
-            for name in self.shown:
+            for name in dict.fromkeys(self.shown + self.outputs):     # outputs include what checks name
                 for s in self.lineage(i, name)["sources"]:
                     if s not in out:
                         out.append(s)

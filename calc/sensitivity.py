@@ -45,7 +45,7 @@ def sensitivity(result):
         z = {n: np.full(2 * len(uncertain), np.nan) for n in uncertain}
         for k, n in enumerate(uncertain):
             z[n][2 * k], z[n][2 * k + 1] = -Z95, Z95
-        env = evaluate(plan, [case], result.registry, z, 2 * len(uncertain)) if uncertain else {}
+        env = evaluate(plan, [case], result.registry, z, 2 * len(uncertain), masked=True) if uncertain else {}
         for name in result.shown:
             if name in env:
                 mag = np.broadcast_to(env[name].to(result.units[name]).magnitude, (case.size, 1 + 2 * len(uncertain)))
