@@ -237,7 +237,7 @@ class _Reader:
         aid = node.get(key) if isinstance(node, dict) else None
         if aid is None:
             return None
-        if aid not in self.reg.accelerators:
+        if not isinstance(aid, str) or aid not in self.reg.accelerators:
             self.problem(self.at(node, key, keypath), f"unknown accelerator {aid!r}"
                          f"{yamlio.did_you_mean(aid, self.reg.accelerators)}; the catalogue has "
                          f"{', '.join(self.reg.accelerators)}")
@@ -253,7 +253,7 @@ class _Reader:
         from calc.models import FORMULAS
         out = {}
         for q, fname in node.items():
-            f = FORMULAS.get(fname)
+            f = FORMULAS.get(fname) if isinstance(fname, str) else None
             if f is None or f.output != q:
                 options = [g.name for g in FORMULAS.values() if g.output == q]
                 self.problem(self.at(node, q, f"{keypath}.{q}"), f"unknown model {fname!r} for {q}"
@@ -333,7 +333,7 @@ class _Reader:
         try:
             if "figure" in spec:
                 fid = spec["figure"]
-                if fid not in self.reg.figures:
+                if not isinstance(fid, str) or fid not in self.reg.figures:
                     raise CalcError(f"unknown figure id {fid!r}{yamlio.did_you_mean(fid, self.reg.figures)}; "
                                     "`calc figures` lists them")
                 value = figure_value(fid, "input", self.reg)
@@ -409,6 +409,10 @@ class _Reader:
                 if unit is not None:
                     from calc.units import parse_unit
                     parse_unit(str(unit))
+                if unit_of(name) is not None:   # a glossary name keeps its glossary dimension
+                    if unit is not None:
+                        check_dimension(f"unit {unit}", Q(1, parse_unit(str(unit))), unit_of(name))
+                    unit = unit_of(name) if unit is None else unit
             except CalcError as exc:
                 self.problem(where, str(exc))
                 continue
@@ -417,7 +421,9 @@ class _Reader:
                 self.problem(where, f"unknown name {n!r} in {spec!r}{yamlio.did_you_mean(n, known)}")
             if not tree.names:          # a constant: evaluate it now, so its errors say where it is
                 try:
-                    tree.evaluate({})
+                    value = tree.evaluate({})
+                    if unit is not None and hasattr(value, "units"):
+                        check_dimension(name, value, unit)
                 except CalcError as exc:
                     self.problem(where, str(exc))
                     continue
@@ -445,7 +451,7 @@ class _Reader:
         known = set(glossary()) | set(sc.derive) | set(sc.base.values)
         out = []
         for i, name in enumerate(outs):
-            if name not in known:
+            if not isinstance(name, str) or name not in known:
                 self.problem(f"{self.path}:{outs.line_of(i) if hasattr(outs, 'line_of') else 0}: outputs[{i}]",
                              f"unknown quantity {name!r}{yamlio.did_you_mean(name, known)}")
             else:
