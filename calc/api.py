@@ -55,10 +55,67 @@ def evaluate(outputs, inputs: dict | None = None, *, accelerator: str | None = N
 
 
 def figures():
-    """Every registry figure with its source, as a DataFrame (one row per figure)."""
+    """Every registry figure with its source, as a DataFrame (one row per figure).
+
+    In Jupyter it renders as a table with readable numbers, units, quotes and numbered source
+    footnotes linked to the publications (``calc.output.html.figures_html``).
+    """
     import pandas as pd
 
-    return pd.DataFrame([f.to_json() for f in registry().figures.values()]).set_index("id")
+    frame = pd.DataFrame([f.to_json() for f in registry().figures.values()]).set_index("id")
+    return __getattr__("FiguresFrame")(frame)
+
+
+def _figures_frame_class():
+    import pandas as pd
+
+    class FiguresFrame(pd.DataFrame):
+        """A DataFrame of registry figures that Jupyter shows as a sourced HTML table.
+
+        Filtered rows keep the rich table; once columns are dropped or the index is no longer figure
+        ids, it renders as a plain DataFrame.
+        """
+
+        _metadata: list = []
+
+        @property
+        def _constructor(self):
+            return FiguresFrame
+
+        def _repr_html_(self):
+            reg = registry()
+            ids = list(self.index)
+            if self.index.name == "id" and set(self.columns) >= set(_FIGURE_COLUMNS) \
+                    and all(isinstance(i, str) and i in reg.figures for i in ids) \
+                    and _unchanged(self, [reg.figures[i] for i in ids]):
+                from calc.output.html import figures_html
+
+                return figures_html([reg.figures[i] for i in ids], notes=True)
+            return super()._repr_html_()
+
+    FiguresFrame.__qualname__ = "FiguresFrame"     # picklable as calc.api.FiguresFrame
+    FiguresFrame.__module__ = __name__
+    return FiguresFrame
+
+
+_FIGURE_COLUMNS = ("value", "unit", "low", "high", "qualifier", "kind", "source", "as_of")
+
+
+def _unchanged(frame, figs) -> bool:
+    """Do the frame's value and unit columns still say what the registry says (not edited by the user)?"""
+    import numpy as np
+
+    want = np.array([f.to_json()["value"] for f in figs], dtype=float)
+    return bool(np.allclose(frame["value"].to_numpy(dtype=float), want, rtol=1e-12, equal_nan=True)) \
+        and list(frame["unit"]) == [f.unit for f in figs]
+
+
+def __getattr__(name: str):
+    if name == "FiguresFrame":         # built on first use: pandas is imported only then
+        if "FiguresFrame" not in globals():
+            globals()["FiguresFrame"] = _figures_frame_class()
+        return globals()["FiguresFrame"]
+    raise AttributeError(f"module 'calc.api' has no attribute {name!r}")
 
 
 def sources():

@@ -120,7 +120,13 @@ def result_html(result) -> str:
 
 
 def report_html(result, plots: dict[str, bytes] | None = None) -> str:
-    """One self-contained page: title, description of the run, table, checks, plots, every source."""
+    """One self-contained page: title, description of the run, table, checks, plots, every source.
+
+    ``plots`` maps a caption to PNG bytes; None draws the default chart (``calc.plots``) when
+    matplotlib is installed, and gives a page without plots when it is not; ``{}`` means no plots.
+    """
+    if plots is None:
+        plots = default_plots(result)
     table = layout.build(result)
     title = escape(layout.run_line(result))
     figs = "".join(f'<figure><img alt="{escape(name)}" src="data:image/png;base64,'
@@ -133,8 +139,34 @@ def report_html(result, plots: dict[str, bytes] | None = None) -> str:
             + "</main>\n</body>\n</html>\n")
 
 
-def figures_html(figures) -> str:
-    """Registry figures as an HTML table; the quote and gloss under each id."""
+def default_plots(result) -> dict[str, bytes]:
+    """{caption: PNG bytes} of the result's default chart; {} when matplotlib is not installed."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return {}
+    from calc.plots import default_plots_png
+
+    return default_plots_png(result)
+
+
+def report_with_plots(result) -> str:
+    """The self-contained report page with the default chart embedded (when matplotlib is installed)."""
+    return report_html(result, plots=default_plots(result))
+
+
+def figures_html(figures, notes: bool = False) -> str:
+    """Registry figures as an HTML table; the quote and gloss under each id.
+
+    ``notes``: number the sources as footnotes ([k] beside each figure's source, linked to a list
+    under the table whose titles link to the publication's URL where known).
+    """
+    order: list[str] = []
+    reg = None
+    if notes:
+        from calc.registry import registry
+
+        reg = registry()
     rows = []
     for f in figures:
         said = ""
@@ -142,10 +174,25 @@ def figures_html(figures) -> str:
             said += f"<br><span class=\"calc-quote\">“{escape(f.quote)}”"
             said += f" ({escape(f.gloss)})" if f.gloss and f.gloss != f.quote else ""
             said += "</span>"
+        source = escape(f.source or "-")
+        if reg is not None:
+            sids = [s for s in reg.figure_sources(f.id) if s in reg.sources]
+            for sid in sids:
+                if sid not in order:
+                    order.append(sid)
+            source += _cite("calc-figures-src-", sorted(order.index(sid) + 1 for sid in sids))
         rows.append(f"<tr><td><code>{escape(f.id)}</code>{said}</td>"
                     f"<td class=\"num\">{escape(layout.figure_value(f))}</td><td>{escape(f.unit)}</td>"
                     f"<td>{escape(f.qualifier)}</td><td>{escape(f.kind)}</td><td>{escape(f.as_of)}</td>"
-                    f"<td>{escape(f.source or '-')}</td></tr>")
+                    f"<td>{source}</td></tr>")
     head = "".join(f"<th>{h}</th>" for h in ("id", "value", "unit", "qualifier", "kind", "as_of", "source"))
-    return (f"<style>{CSS}</style><table class=\"calc-figures\"><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    foot = ""
+    if order:
+        items = "".join(
+            f'<li id="calc-figures-src-{k}">'
+            + source_html(layout.SourceNote(sid, reg.sources[sid].publisher, reg.sources[sid].title,
+                                            reg.sources[sid].date, reg.sources[sid].url, []))
+            + "</li>" for k, sid in enumerate(order, 1))
+        foot = f'<h4>Sources</h4><ol class="calc-sources">{items}</ol>'
+    return (f"<div class=\"calc-result\"><style>{CSS}</style><table class=\"calc-figures\"><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>{foot}</div>")

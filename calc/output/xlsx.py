@@ -1,0 +1,137 @@
+"""A spreadsheet of one result: results, inputs, sources and checks on four sheets.
+
+``result_xlsx(result)`` returns the .xlsx file as bytes (openpyxl, imported here only). Numbers are
+stored as numbers, each with its unit in a column beside it, so the sheet can be computed with;
+the display format only adds thousands separators. Text from scenarios and data files is stored
+as text, never as a formula, even when it starts with "=".
+"""
+
+from __future__ import annotations
+
+import io
+import math
+
+from calc.output.layout import point_text
+
+SHEETS = ("results", "inputs", "sources", "checks")
+INPUT_COLUMNS = ("variant", "point", "name", "value", "low", "high", "unit", "origin", "figure", "sources",
+                 "note")
+SOURCE_COLUMNS = ("id", "publisher", "title", "date", "url", "quote")
+CHECK_COLUMNS = ("says", "source", "that", "variant", "point", "passed", "value", "unit", "expected", "detail",
+                 "probability", "note")
+
+
+def _openpyxl():
+    try:
+        import openpyxl
+    except ImportError:
+        raise ImportError("the xlsx format needs openpyxl: pip install -e '.[xlsx]'", name="openpyxl") from None
+    return openpyxl
+
+
+def _cell_value(x):
+    """What a cell holds: numbers as numbers (NaN as empty), lists and dicts as text, None as empty."""
+    if x is None:
+        return None
+    if isinstance(x, bool):
+        return x
+    if isinstance(x, (int, float)) or type(x).__module__ == "numpy":
+        f = float(x)
+        return None if math.isnan(f) else f
+    if isinstance(x, dict):
+        return point_text(x)
+    if isinstance(x, (list, tuple)):
+        return ", ".join(str(v) for v in x)
+    return str(x)
+
+
+def _number_format(x: float) -> str:
+    """Thousands separators for ordinary numbers, scientific for the very large or very small."""
+    ax = abs(x)
+    if ax and (ax >= 1e12 or ax < 1e-3):
+        return "0.000E+00"
+    if ax >= 1000 or float(x).is_integer():
+        return "#,##0"
+    return "#,##0.0####"
+
+
+def _sheet(wb, title: str, columns, rows) -> None:
+    """A sheet with a bold, frozen header row, then one row per dict in ``rows``."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
+    ws = wb.create_sheet(title)
+    ws.append(list(columns))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "A2"
+    widths = [len(c) for c in columns]
+    for r, row in enumerate(rows, start=2):
+        for c, col in enumerate(columns, start=1):
+            value = _cell_value(row.get(col))
+            if isinstance(value, str):
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            cell = ws.cell(row=r, column=c, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"            # "=..." from a data file stays text, never a formula
+            elif isinstance(value, float):
+                cell.number_format = _number_format(value)
+            widths[c - 1] = max(widths[c - 1], min(60, len(str(value)) if value is not None else 0))
+    for c, w in enumerate(widths, start=1):
+        ws.column_dimensions[ws.cell(row=1, column=c).column_letter].width = max(8, w + 2)
+
+
+def result_rows(result) -> tuple[list[str], list[dict]]:
+    """The tidy table's columns and rows: variant, point, quantity, value, unit, [p05 p50 p95 mean],
+    inputs, sources, defaults."""
+    frame = result.table()
+    return list(frame.columns), frame.to_dict("records")
+
+
+def input_rows(result) -> list[dict]:
+    """Every given value each variant used: its value (and 90 % range), unit, origin, figure, sources,
+    note; a swept input once per sweep point, the others once per variant."""
+    from calc.units import format_unit
+
+    rows = []
+    seen: set[str] = set()
+    for i in range(len(result.cases)):
+        case = result.cases[i]
+        first = case.variant not in seen
+        seen.add(case.variant)
+        for name, v in result.leaf_values(i).items():
+            if not first and name not in case.point:
+                continue
+            unit = format_unit(v.central.units)
+            rows.append({"variant": case.variant, "point": point_text(case.point), "name": name,
+                         "value": float(v.central.magnitude), "low": v.dist.low if v.dist is not None else None,
+                         "high": v.dist.high if v.dist is not None else None, "unit": unit, "origin": v.origin,
+                         "figure": v.figure, "sources": list(v.sources), "note": v.note})
+    return rows
+
+
+def source_rows(result) -> list[dict]:
+    """``result.sources()`` as rows, every quote the run used joined."""
+    rows = []
+    for sid, s in result.sources().items():
+        quotes = s.get("quotes") or ([s["quote"]] if s.get("quote") else [])
+        rows.append({"id": sid, "publisher": s.get("publisher"), "title": s.get("title"), "date": s.get("date"),
+                     "url": s.get("url"), "quote": " | ".join(quotes)})
+    return rows
+
+
+def result_xlsx(result) -> bytes:
+    """The result as an .xlsx workbook: results, inputs, sources and checks sheets."""
+    openpyxl = _openpyxl()
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    columns, rows = result_rows(result)
+    _sheet(wb, "results", columns, rows)
+    _sheet(wb, "inputs", INPUT_COLUMNS, input_rows(result))
+    _sheet(wb, "sources", SOURCE_COLUMNS, source_rows(result))
+    _sheet(wb, "checks", CHECK_COLUMNS, [c.to_json() for c in result.checks])
+    wb.properties.title = " — ".join(t for t in (result.scenario, result.title) if t) or "calc result"
+    wb.properties.creator = "calc"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,97 @@
+"""The notebooks run from top to bottom, fresh, with the project's own interpreter.
+
+Each notebook is executed in a temporary copy (the repository's files stay output-free) with the
+working directory at the repository root, so ``scenarios/...`` paths resolve. The kernel is this
+interpreter (``sys.executable``), declared in a temporary kernel spec that takes precedence over
+any ``python3`` kernel installed elsewhere on the machine. A failing cell fails the test.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+nbformat = pytest.importorskip("nbformat")
+nbclient = pytest.importorskip("nbclient")
+pytest.importorskip("ipykernel")
+pytest.importorskip("matplotlib")
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+KERNEL = "calc-test-python"
+CELL_TIMEOUT = 120          # seconds per cell
+
+
+@pytest.fixture(scope="module")
+def kernel_dir(tmp_path_factory):
+    """A kernel spec running ipykernel in this interpreter, found first through JUPYTER_PATH."""
+    root = tmp_path_factory.mktemp("jupyter")
+    spec = root / "kernels" / KERNEL
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "calc test", "language": "python"}))
+    return root
+
+
+def test_the_three_notebooks_are_there_and_saved_without_outputs():
+    names = [p.name for p in NOTEBOOKS]
+    assert names == ["01_what_a_gigawatt_buys.ipynb", "02_revenue_against_commitments.ipynb",
+                     "03_who_paid_what.ipynb"]
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert code, path.name
+        assert all(not c.outputs and c.execution_count is None for c in code), f"{path.name} has outputs"
+        assert nb.metadata.kernelspec.name == "python3"
+
+
+def _execute(path: Path, kernel_dir: Path, monkeypatch, tmp_path):
+    monkeypatch.setenv("JUPYTER_PATH", str(kernel_dir))
+    monkeypatch.delenv("MPLBACKEND", raising=False)    # the kernel picks its inline backend
+    nb = nbformat.read(path, as_version=4)
+    client = nbclient.NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name=KERNEL,
+                                     resources={"metadata": {"path": str(ROOT)}})
+    client.execute()
+    nbformat.write(nb, tmp_path / path.name)        # the executed copy, for a look after a failure
+    return nb
+
+
+def _outputs(nb, kind: str) -> list:
+    return [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if kind in o.get("data", {})]
+
+
+def _text(nb) -> str:
+    parts = []
+    for c in nb.cells:
+        for o in c.get("outputs", []):
+            parts.append(o.get("text", ""))
+            parts += [str(v) for k, v in o.get("data", {}).items() if k in ("text/plain", "text/html")]
+    return "\n".join(parts)
+
+
+def test_01_what_a_gigawatt_buys_runs(kernel_dir, monkeypatch, tmp_path):
+    nb = _execute(ROOT / "notebooks" / "01_what_a_gigawatt_buys.ipynb", kernel_dir, monkeypatch, tmp_path)
+    text = _text(nb)
+    # 1 GW / (3,333.3 W IT per GB200 superchip x PUE 1.2410) = 241,749 superchips (central)
+    assert "241,749" in text
+    assert "tpu-v7-ironwood" in text and "trainium2" in text
+    assert len(_outputs(nb, "image/png")) >= 2       # the two per-GW bar charts
+
+
+def test_02_revenue_against_commitments_runs(kernel_dir, monkeypatch, tmp_path):
+    nb = _execute(ROOT / "notebooks" / "02_revenue_against_commitments.ipynb", kernel_dir, monkeypatch, tmp_path)
+    text = _text(nb)
+    # (5 / 1)^(1/7) - 1 = 0.2585: +25.8 % a month, shown to three figures
+    assert "0.258" in text
+    assert len(_outputs(nb, "image/png")) >= 2       # fan chart and tornado
+
+
+def test_03_who_paid_what_runs(kernel_dir, monkeypatch, tmp_path):
+    nb = _execute(ROOT / "notebooks" / "03_who_paid_what.ipynb", kernel_dir, monkeypatch, tmp_path)
+    text = _text(nb)
+    assert "funding" in text and "does not hold" in text
+    assert len(_outputs(nb, "image/png")) >= 1       # the timeline
