@@ -24,7 +24,6 @@ _LAZY = {
     "figures": ("calc.api", "figures"),
     "sources": ("calc.api", "sources"),
     "figure": ("calc.api", "figure"),
-    "registry": ("calc.registry", "registry"),
     "load": ("calc.scenario", "load"),
     "Scenario": ("calc.scenario", "Scenario"),
     "Result": ("calc.result", "Result"),

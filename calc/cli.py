@@ -91,6 +91,10 @@ def write_atomic(path: str, data: str | bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~umask
+        os.chmod(tmp, mode)                      # mkstemp makes 0600; keep the file's usual mode
         os.replace(tmp, target)
     except BaseException:
         if os.path.exists(tmp):
@@ -167,13 +171,13 @@ def cmd_list(args) -> int:
     items = list(reg.figures.values()) if args.command == "figures" else list(reg.sources.values())
     if args.format == "json":
         from calc.output.json import figures_json, sources_json
-        print(figures_json(items) if args.command == "figures" else sources_json(items))
+        sys.stdout.write(figures_json(items) if args.command == "figures" else sources_json(items))
     elif args.format == "csv":
         import pandas as pd
         sys.stdout.write(pd.DataFrame([i.to_json() for i in items]).to_csv(index=False))
     else:
         from calc.output.text import figures_text, sources_text
-        print(figures_text(items) if args.command == "figures" else sources_text(items))
+        sys.stdout.write(figures_text(items) if args.command == "figures" else sources_text(items))
     return 0
 
 
