@@ -111,3 +111,49 @@ def test_sensitivity_ranks_inputs_and_a_fixed_input_has_no_effect():
     assert swing["chip_capex"] == 0 and swing["facility_power"] == 0
     rho = dict(zip(table["input"], table["rank_corr"]))
     assert rho["facility_capex_per_power"] > 0.7 and rho["pue"] < -0.3 and rho["chip_capex"] == 0
+
+
+def test_nvidia_1gw_sensitivity_matches_hand_reasoning():
+    # capex = chips x chip_capex + 1 GW x facility_capex_per_power, chips = 1 GW / (it_power_per_chip x pue).
+    # facility_capex_per_power over [8, 16] USD/W swings capex by 1 GW x 8 USD/W = $8.0B;
+    # pue over [1.1, 1.4] swings it by 1e9 / 3333.3 x (1/1.1 - 1/1.4) x $83,333 = 300,000 x 0.194805 x 83,333 = $4.87B;
+    # the facility power (a point figure: "at least 1 GW") has no effect.
+    res = calc.load("scenarios/nvidia-1gw.yaml").run(samples=1000, seed=1)
+    frame = res.sensitivity()
+    capex = frame[(frame.variant == "base") & (frame.quantity == "capex")]
+    assert capex["input"].tolist()[:2] == ["facility_capex_per_power", "pue"]
+    swing = dict(zip(capex["input"], capex["swing"]))
+    assert swing["facility_capex_per_power"] == pytest.approx(8e9, rel=1e-6)
+    it = calc.figure("gb200_superchip_it_power").value.to("W/chip").magnitude
+    cap = calc.figure("gb200_superchip_capex").value.to("USD/chip").magnitude
+    assert swing["pue"] == pytest.approx(1e9 / it * (1 / 1.1 - 1 / 1.4) * cap, rel=1e-6)
+    assert swing["facility_power"] == 0
+    chips = frame[(frame.variant == "base") & (frame.quantity == "chips")]
+    assert chips.iloc[0]["input"] == "pue" and chips.iloc[0]["rank_corr"] == pytest.approx(-1.0)
+
+
+def test_sensitivity_is_rendered_in_every_text_format():
+    from calc.output import write
+    res = calc.load("scenarios/nvidia-1gw.yaml").run(samples=300, seed=2)
+    res.sensitivity()
+    text = write("table", res)
+    assert "Sensitivity: each uncertain input at its 5th and 95th percentile" in text
+    assert "facility_capex_per_power" in text.split("Sensitivity")[1]
+    assert "**Sensitivity**" in write("markdown", res)
+    import json
+    doc = json.loads(write("json", res))
+    assert {"input", "swing", "rank_corr"} <= set(doc["sensitivity"][0])
+
+
+def test_same_seed_gives_identical_json_through_the_cli():
+    import subprocess
+    import sys
+    from pathlib import Path
+    calc_bin = str(Path(sys.executable).with_name("calc"))
+    run = lambda seed: subprocess.run([calc_bin, "run", "scenarios/nvidia-1gw.yaml", "--samples", "500", "--seed",  # noqa: E731
+                                       str(seed), "--format", "json"], capture_output=True, text=True, check=True,
+                                      cwd=Path(__file__).resolve().parents[1]).stdout
+    a, b, c = run(5), run(5), run(6)
+    assert a == b
+    assert a != c
+    assert '"seed": 5' in a

@@ -33,9 +33,12 @@ def dumps(obj) -> str:
 
 def result_document(result) -> dict:
     """The ``calc run --format json`` document as a dict."""
-    return {"scenario": result.scenario or None, "samples": result.samples, "seed": result.seed,
-            "rows": result.rows(), "checks": [c.to_json() for c in result.checks],
-            "sources": result.sources()}
+    doc = {"scenario": result.scenario or None, "samples": result.samples, "seed": result.seed,
+           "rows": result.rows(), "checks": [c.to_json() for c in result.checks],
+           "sources": result.sources()}
+    if result.sensitivity_table is not None:       # only with --sensitivity: an addition to the contract
+        doc["sensitivity"] = result.sensitivity_table.to_dict("records")
+    return doc
 
 
 def result_json(result) -> str:

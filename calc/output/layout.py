@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from calc.output.format import money, number
+import numpy as np
+
+from calc.output.format import money, number, quantity
 
 MAX_WIDE_CASES = 6
 
@@ -172,3 +174,32 @@ def safe_url(url: str | None) -> str | None:
     if url and str(url).lower().startswith(("http://", "https://")):
         return str(url)
     return None
+
+
+# -- sensitivity ---------------------------------------------------------------------------------
+
+SENSITIVITY_HEADERS = ["case", "quantity", "input", "input 90 % range", "at input p05", "at input p95",
+                       "swing", "rank corr."]
+
+
+def sensitivity_records(result, top: int = 5) -> list[dict]:
+    """The tornado rows worth showing: each variant's first sweep point, each quantity's ``top``
+    inputs by swing (inputs that do not move it are left out)."""
+    frame = result.sensitivity_table
+    if frame is None or frame.empty:
+        return []
+    firsts = {(result.cases[i].variant, point_text(result.cases[i].point)) for i in result.first_rows()}
+    first = np.array([(v, p) in firsts for v, p in zip(frame["variant"], frame["point"])], dtype=bool)
+    keep = frame[first & (frame["swing"] > 0).to_numpy()]
+    keep = keep.groupby(["variant", "point", "quantity"], sort=False, group_keys=False).head(top)
+    return keep.to_dict("records")
+
+
+def sensitivity_cells(rec: dict) -> list[str]:
+    """One tornado row as display cells (values formatted with the output's unit)."""
+    unit = rec["unit"]
+    rho = rec["rank_corr"]
+    return [" ".join(t for t in (rec["variant"], rec["point"]) if t), f"{rec['quantity']} [{unit}]" if unit
+            else rec["quantity"], rec["input"], rec["input_range"], quantity(rec["at_input_p05"], unit),
+            quantity(rec["at_input_p95"], unit), quantity(rec["swing"], unit),
+            "-" if rho != rho else f"{rho:+.2f}"]

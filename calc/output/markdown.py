@@ -62,6 +62,11 @@ def result_markdown(result) -> str:
             mark = "✓ holds" if chk.passed else "✗ **does not hold**"
             ref = f" [^{table.source_ids.index(chk.source) + 1}]" if chk.source in table.source_ids else ""
             out.append(f"- {mark}: \"{line(chk.says)}\"{ref} ({line(layout.check_where(chk))}): {line(chk.detail)}")
+    records = layout.sensitivity_records(result)
+    if records:
+        out += ["", "**Sensitivity** (each uncertain input at its 5th and 95th percentile, the others central)", "",
+                "| " + " | ".join(layout.SENSITIVITY_HEADERS) + " |", "|" + "|".join([":---"] * 4 + ["---:"] * 4) + "|"]
+        out += ["| " + " | ".join(cell(c) for c in layout.sensitivity_cells(r)) + " |" for r in records]
     if table.source_ids:
         out.append("")
         for k, note in enumerate(layout.source_notes(result, table.source_ids), 1):

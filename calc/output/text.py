@@ -104,8 +104,20 @@ def result_text(result) -> str:
     head = [layout.run_line(result)]
     if result.samples:
         head.append(layout.sampling_line(result))
-    lines = head + [""] + table_lines(table) + checks_lines(result, table) + sources_lines(result, table)
+    lines = head + [""] + table_lines(table) + checks_lines(result, table) + sensitivity_lines(result) + \
+        sources_lines(result, table)
     return "\n".join(lines) + "\n"
+
+
+def sensitivity_lines(result) -> list[str]:
+    """The tornado table (``calc run --sensitivity``): each input at its 5th and 95th percentile."""
+    records = layout.sensitivity_records(result)
+    if not records:
+        return []
+    headers = [[h] for h in layout.SENSITIVITY_HEADERS]
+    rows = [layout.sensitivity_cells(r) for r in records]
+    return ["", "Sensitivity: each uncertain input at its 5th and 95th percentile, the others central"] + \
+        ["  " + ln for ln in grid(headers, rows, right={4, 5, 6, 7})]
 
 
 # -- the registry ------------------------------------------------------------------------------
