@@ -21,7 +21,7 @@ from calc.errors import CalcError
 from calc.glossary import glossary, unit_of
 from calc.registry import DATE_RE, Registry, Source, registry
 from calc.uncertainty import DISTS, Dist
-from calc.units import Q, check_dimension, format_unit, parse_quantity
+from calc.units import Q, check_dimension, format_unit, parse_quantity, parse_unit
 
 TOP_KEYS = ("name", "title", "description", "accelerator", "inputs", "outputs", "variants", "sweep",
             "samples", "seed", "derive", "checks", "models", "correlations")
@@ -102,22 +102,25 @@ class Scenario:
                          seed=seed, correlations=self.correlations, reg=reg, progress=progress)
         except CalcError as exc:
             raise CalcError([f"{self.path}: {p}" for p in exc.problems]) from None
-        self._check_unused(result)
+        self._check_unused(result, set_values)
         result.scenario, result.title = self.name, self.title
         result.shown = list(dict.fromkeys(self.outputs + list(self.derive)))
         result.checks = run_checks(self.checks, result)
         return result
 
-    def _check_unused(self, result) -> None:
+    def _check_unused(self, result, sets: dict) -> None:
         used = set()
         for plan in set(result.plans.values()):  # one plan per variant
             used |= set(plan.leaves())
         unused = [n for n in self.base.values if n not in used]
         for _, _, vals in self.variants.values():
             unused += [n for n in vals if n not in used and n not in unused]
+        unused += [n for n in sets if n not in used and n not in unused]     # --set pue_=1.3 is a typo too
         if unused:
             known = sorted(set(glossary()) | used)
-            raise CalcError([f"{self.input_where.get(n, f'{self.path}: inputs.{n}')}: not used by any output, derive or check"
+            where = {**{n: f"{self.path}: inputs.{n}" for n in unused}, **self.input_where,
+                     **{n: f"--set {n}" for n in sets if n not in self.input_where}}
+            raise CalcError([f"{where[n]}: not used by any output, derive or check"
                              f"{yamlio.did_you_mean(n, [k for k in known if k != n])}; remove it or use it"
                              for n in unused])
 
@@ -164,6 +167,10 @@ def _check_quantity(name: str, q, where: str) -> None:
     mag = np.asarray(q.magnitude, dtype=float)
     if not np.all(np.isfinite(mag)):
         raise CalcError(f"{where}: not a finite number")
+    if unit is not None:
+        with np.errstate(all="ignore"):     # 1e308 TW is finite, but not in GW
+            if not np.all(np.isfinite(np.asarray(q.to(parse_unit(unit)).magnitude, dtype=float))):
+                raise CalcError(f"{where}: {name} is too large to compute with in {unit}")
     if name in POSITIVE and np.any(mag <= 0):
         raise CalcError(f"{where}: {name} must be positive, got {q.magnitude:g} {format_unit(q.units)}".rstrip())
 
@@ -407,7 +414,6 @@ class _Reader:
             try:
                 tree = expr.parse(spec, names=known)
                 if unit is not None:
-                    from calc.units import parse_unit
                     parse_unit(str(unit))
                 if unit_of(name) is not None:   # a glossary name keeps its glossary dimension
                     if unit is not None:
