@@ -332,6 +332,19 @@ def test_set_without_equals(tmp_path):
     refused(tmp_path, BASE, r"calc: --set 'pue': expected NAME=VALUE, e\.g\. --set pue=1\.3", args=("--set", "pue"))
 
 
+def test_set_of_a_name_nothing_uses(tmp_path):
+    refused(tmp_path, BASE, r"calc: --set pue_: not used by any output, derive or check \(did you mean 'pue'\?\); "
+                            r"remove it or use it", args=("--set", "pue_=1.3"))
+
+
+def test_a_value_too_large_for_its_unit(tmp_path):
+    # 1e308 TW is a finite float, but 1e311 GW is not
+    refused(tmp_path, replace("value: 1 GW,", "value: 1e308 TW,"),
+            r"calc: s\.yaml:3: inputs\.facility_power: facility_power is too large to compute with in GW")
+    refused(tmp_path, BASE, r"calc: --set facility_power: facility_power is too large to compute with in GW",
+            args=("--set", "facility_power=1e308 TW"))
+
+
 @pytest.mark.parametrize("value, message", [("nan", r"nan is not a finite number"),
                                             ("inf GW", r"cannot read 'inf GW' as a quantity: not a finite number")])
 def test_set_nan_and_infinity(tmp_path, value, message):
