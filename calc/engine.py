@@ -374,7 +374,7 @@ def _call(f: Formula, env: dict) -> pint.Quantity:
         out = Q(out)
     unit = unit_of(f.output)
     if unit is not None and out.units != parse_unit(unit):
-        out = out.to(unit)
+        out = check_dimension(f"{f.output} = {f.text}", out, unit).to(unit)
     return out
 
 
@@ -434,7 +434,10 @@ def derive_formula(name: str, tree, unit: str | None = None) -> Formula:
     """A scenario's ``derive`` entry as a formula: its names are its inputs."""
 
     def func(**env):
-        out = tree.evaluate(env)
+        try:
+            out = tree.evaluate(env)
+        except CalcError as exc:
+            raise CalcError(f"derive.{name}: {exc}") from None
         if not isinstance(out, pint.Quantity):
             raise CalcError(f"derive.{name}: {tree.text!r} is a comparison, not a quantity")
         if unit is not None:

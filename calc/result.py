@@ -142,7 +142,8 @@ class Result:
                 for s in values[n].sources:
                     if s not in sources:
                         sources.append(s)
-            fallback = [f"{n} ({values[n].origin})" for n in leaves if values[n].origin not in ("input", "sweep")]
+            given = ("input", "sweep", "set on the command line")
+            fallback = [f"{n} ({values[n].origin})" for n in leaves if values[n].origin not in given]
             self._lineage[c, name] = {"inputs": leaves, "sources": sources, "defaults": fallback}
         lin = self._lineage[c, name]
         return {k: list(v) for k, v in lin.items()}

@@ -44,3 +44,29 @@ def test_write_atomic_keeps_the_usual_file_mode(tmp_path):
     write_atomic(str(target), "again")               # an existing file keeps its mode
     assert target.stat().st_mode & 0o777 == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+BASE_YAML = """name: t
+inputs:
+  facility_power: {value: 1 GW, source: assumption, note: test}
+  pue: {value: 1.25, source: assumption, note: test}
+  it_power_per_chip: {value: 2 kW/chip, source: assumption, note: test}
+outputs: [chips]
+"""
+
+
+def test_a_failing_derive_is_named(tmp_path):
+    path = tmp_path / "d.yaml"
+    path.write_text(BASE_YAML + "derive:\n  x: chips ** 100\n")
+    with pytest.raises(CalcError, match=r"d.yaml: derive.x: .*exponent 100"):
+        calc.load(path).run()
+
+
+def test_set_values_are_not_reported_as_defaults(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(BASE_YAML)
+    res = calc.load(path).run(sets={"pue": 1.5})
+    # 1e9 / (2000 x 1.5) = 333,333.3 chips; pue was given (on the command line), not defaulted
+    assert res["chips"].magnitude == pytest.approx(1e9 / 3000)
+    assert res.rows()[0]["defaults"] == []
+    assert "set on the command line" in res.leaf_values(0)["pue"].origin

@@ -12,7 +12,6 @@ import os
 import subprocess
 import sys
 import textwrap
-import traceback
 from pathlib import Path
 
 import pytest
@@ -423,18 +422,6 @@ scenarios = st.fixed_dictionaries(
                             "above": scalars, "between": st.lists(scalars, max_size=3)}), max_size=2),
               "junk": documents})
 
-def _known_bug(exc: Exception) -> bool:
-    """Two bugs in calc.units.parse_unit, each held by a strict xfail test below until it is fixed:
-    pint's KeyError for a unit to the power 0 ("1 GW**0") and tokenize's TokenError for an unbalanced
-    parenthesis ("1 GW)"). Meanwhile the property tests let them pass and look for other problems.
-    """
-    import tokenize
-
-    last = traceback.extract_tb(exc.__traceback__)[-1].filename.replace(os.sep, "/")
-    return ((isinstance(exc, KeyError) and last.endswith("pint/util.py"))
-            or isinstance(exc, tokenize.TokenError))
-
-
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                         HealthCheck.function_scoped_fixture])
 
@@ -447,10 +434,6 @@ def _load_and_run(tmp_path: Path, text: str) -> None:
     except CalcError as exc:
         assert exc.problems and all(isinstance(p, str) and p for p in exc.problems)
         return
-    except Exception as exc:
-        if _known_bug(exc):
-            return
-        raise
     assert result.scenario and isinstance(result.checks, list)
 
 
@@ -489,32 +472,22 @@ def test_any_expression_is_a_value_or_a_calc_error(text):
     except CalcError as exc:
         assert str(exc)
         return
-    except Exception as exc:
-        if _known_bug(exc):
-            return
-        raise
     mag = getattr(value, "magnitude", value)
     if hasattr(value, "units"):   # a quantity is always finite; comparisons give true/false
         assert all(math.isfinite(float(m)) for m in __import__("numpy").ravel(mag))
 
 
-@pytest.mark.xfail(strict=True, raises=KeyError, reason="calc.units.parse_unit lets pint's KeyError out for a "
-                   "unit to the power 0 ('GW**0'): it should be a CalcError")
 @pytest.mark.parametrize("text", ["1 GW**0", "25 % ** 0", "2 chip^0"])
 def test_zero_exponent_on_a_unit(text):
     with pytest.raises(CalcError, match="cannot read"):
         expr.parse(text).evaluate({})
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="calc.units.parse_unit lets pint's KeyError out "
-                   "for 'GW**0': the command exits 3 ('internal error') instead of 2")
 def test_zero_exponent_on_a_unit_through_the_command(tmp_path):
     refused(tmp_path, replace("value: 1 GW,", 'value: "1 GW**0",'),
             r"calc: s\.yaml:3: inputs\.facility_power: cannot read '1 GW\*\*0' as a quantity")
 
 
-@pytest.mark.xfail(strict=True, reason="calc.units.parse_unit lets tokenize.TokenError out for an unbalanced "
-                   "parenthesis ('1 GW)'): it should be a CalcError")
 @pytest.mark.parametrize("text", ["1 GW)", "2 (kW", "3 )2"])
 def test_unbalanced_parenthesis_in_a_unit(text):
     from calc.units import parse_quantity
@@ -523,8 +496,6 @@ def test_unbalanced_parenthesis_in_a_unit(text):
         parse_quantity(text)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="calc.units.parse_unit lets tokenize.TokenError "
-                   "out for '1 GW)': the command exits 3 ('internal error') instead of 2")
 def test_unbalanced_parenthesis_through_the_command(tmp_path):
     refused(tmp_path, replace("value: 1 GW,", 'value: "1 GW)",'),
             r"calc: s\.yaml:3: inputs\.facility_power: cannot read '1 GW\)' as a quantity")
