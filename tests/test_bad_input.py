@@ -165,7 +165,7 @@ def test_unknown_accelerator(tmp_path):
     ("-1", r"got -1"), ("1.5", r"got 1\.5"), ("many", r"got 'many'")])
 def test_samples_must_be_a_whole_number(tmp_path, value, message):
     refused(tmp_path, with_base(f"samples: {value}\n"),
-            r"calc: s\.yaml:7: samples: expected a whole number from 0 to 10,000,000, " + message)
+            r"calc: s\.yaml:7: samples: expected a whole number from 0 to 2,000,000, " + message)
 
 
 # -- inputs --------------------------------------------------------------------------------------
@@ -294,7 +294,7 @@ def test_samples_times_cases_too_large(tmp_path):
 
 
 def test_samples_flag_too_large(tmp_path):
-    refused(tmp_path, BASE, r"calc: s\.yaml: samples: 100000000 is outside 0\.\.10,000,000",
+    refused(tmp_path, BASE, r"calc: s\.yaml: samples: 100000000 is outside 0\.\.2,000,000",
             args=("--samples", "100000000"))
 
 
