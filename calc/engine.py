@@ -260,7 +260,6 @@ def _deps(name: str, known: dict) -> set[str]:
 def _missing_message(name: str, known: dict, formulas: list[Formula]) -> str:
     options = [f for f in formulas if f.output == name]
     if not options:
-        close = [g for g in glossary() if g not in known]
         from calc.yamlio import did_you_mean
         return (f"cannot compute {name!r}: no formula gives it and no input, catalogue entry or default "
                 f"supplies it{did_you_mean(name, list(glossary()) + list(known))}")

@@ -13,7 +13,6 @@ functions, never at module import, so ``import calc.plots`` stays cheap and work
 from __future__ import annotations
 
 import io
-import math
 import os
 import re
 import sys
