@@ -257,6 +257,31 @@ def _deps(name: str, known: dict) -> set[str]:
     return out
 
 
+def _missing_leaves(name: str, known: dict, formulas: list[Formula], seen: frozenset = frozenset(),
+                    direct: bool = True) -> list[str] | None:
+    """The fewest names to give so that ``name`` can be computed (None: no way without a cycle)."""
+    if name in known:
+        return []
+    if name in seen:
+        return None
+    ways = []                   # ways through formulas first: on a tie they name the real input
+    for f in formulas:
+        if f.output != name:
+            continue
+        need: list[str] | None = []
+        for i in f.inputs:
+            sub = _missing_leaves(i, known, formulas, seen | {name})
+            if sub is None:
+                need = None
+                break
+            need += [m for m in sub if m not in need]
+        if need is not None:
+            ways.append(need)
+    if direct:
+        ways.append([name])
+    return min(ways, key=len) if ways else None
+
+
 def _missing_message(name: str, known: dict, formulas: list[Formula]) -> str:
     options = [f for f in formulas if f.output == name]
     if not options:
@@ -267,7 +292,10 @@ def _missing_message(name: str, known: dict, formulas: list[Formula]) -> str:
     for f in options:
         lacking = [i for i in f.inputs if i not in known]
         ways.append(f"{f.text} (missing {', '.join(lacking)})")
-    return f"cannot compute {name!r}: give it as an input, or give what one of its formulas needs: " + "; ".join(ways)
+    leaves = _missing_leaves(name, known, formulas, direct=False)
+    fewest = f" -- the fewest inputs that would do: {', '.join(leaves)}" if leaves else ""
+    return (f"cannot compute {name!r}: give it as an input, or give what one of its formulas needs: "
+            + "; ".join(ways) + fewest)
 
 
 # -- evaluation ----------------------------------------------------------------------------------

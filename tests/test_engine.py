@@ -211,3 +211,9 @@ def test_resolve_is_staged():
     plan = resolve(["power_per_chip"], [{"facility_power", "chips"}, set(), {"pue", "it_power_per_chip"}, set()],
                    [f for f in FORMULAS.values() if f.default])
     assert plan.steps["power_per_chip"].formula.name == "power_per_chip_from_chips"
+
+
+def test_missing_message_names_the_input_to_add():
+    # Trainium2 has no published chip price: capex needs chip_capex (chips come from power and the catalogue)
+    with pytest.raises(CalcError, match=r"cannot compute 'capex'.*the fewest inputs that would do: chip_capex$"):
+        calc.evaluate(outputs=["capex"], inputs={"facility_power": "1 GW"}, accelerator="trainium2")
