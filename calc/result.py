@@ -142,7 +142,7 @@ class Result:
                 for s in values[n].sources:
                     if s not in sources:
                         sources.append(s)
-            given = ("input", "sweep", "set on the command line")
+            given = ("input", "sweep", "set on the command line", "figure")   # named by the scenario
             fallback = [f"{n} ({values[n].origin})" for n in leaves if values[n].origin not in given]
             self._lineage[c, name] = {"inputs": leaves, "sources": sources, "defaults": fallback}
         lin = self._lineage[c, name]
