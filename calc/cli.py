@@ -127,6 +127,8 @@ def cmd_run(args) -> int:
     sets = parse_sets(args.set)
     if args.format == "xlsx" and not args.output:
         raise CalcError("--format xlsx writes a binary file: give --output PATH.xlsx")
+    if args.format in ("csv", "xlsx") and len(args.files) > 1:
+        raise CalcError(f"--format {args.format} takes one scenario file; run the files one at a time")
     if args.output and len(args.files) > 1:
         raise CalcError("--output takes one scenario file; run the files one at a time")
     if args.samples is not None and args.samples < 0:
@@ -145,7 +147,11 @@ def cmd_run(args) -> int:
         from calc.output.xlsx import result_xlsx
         write_atomic(args.output, result_xlsx(results[0]))
     else:
-        text = "\n".join(write(args.format, r) for r in results)
+        if args.format == "json" and len(results) > 1:          # one valid document: a list of runs
+            from calc.output.json import dumps, result_document
+            text = dumps([result_document(r) for r in results])
+        else:
+            text = "\n".join(write(args.format, r) for r in results)
         if args.output:
             write_atomic(args.output, text)
         else:

@@ -70,3 +70,20 @@ def test_set_values_are_not_reported_as_defaults(tmp_path):
     assert res["chips"].magnitude == pytest.approx(1e9 / 3000)
     assert res.rows()[0]["defaults"] == []
     assert "set on the command line" in res.leaf_values(0)["pue"].origin
+
+
+def test_several_files_as_json_are_one_list_and_csv_takes_one_file():
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+    calc_bin = str(Path(sys.executable).with_name("calc"))
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([calc_bin, "run", "scenarios/rainier.yaml", "scenarios/funding.yaml", "--samples", "0",
+                          "--format", "json"], capture_output=True, text=True, cwd=root)
+    assert out.returncode == 0
+    assert [d["scenario"] for d in json.loads(out.stdout)] == ["rainier", "funding"]
+    bad = subprocess.run([calc_bin, "run", "scenarios/rainier.yaml", "scenarios/funding.yaml", "--format", "csv"],
+                         capture_output=True, text=True, cwd=root)
+    assert bad.returncode == 2
+    assert bad.stderr == "calc: --format csv takes one scenario file; run the files one at a time\n"
