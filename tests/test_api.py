@@ -7,6 +7,7 @@ import pytest
 import calc
 from calc.cli import write_atomic
 from calc.errors import CalcError
+from helpers import BASE, calc_cli
 
 
 def test_lazy_names_survive_submodule_imports():
@@ -46,25 +47,16 @@ def test_write_atomic_keeps_the_usual_file_mode(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
 
 
-BASE_YAML = """name: t
-inputs:
-  facility_power: {value: 1 GW, source: assumption, note: test}
-  pue: {value: 1.25, source: assumption, note: test}
-  it_power_per_chip: {value: 2 kW/chip, source: assumption, note: test}
-outputs: [chips]
-"""
-
-
 def test_a_failing_derive_is_named(tmp_path):
     path = tmp_path / "d.yaml"
-    path.write_text(BASE_YAML + "derive:\n  x: chips ** 100\n")
+    path.write_text(BASE + "derive:\n  x: chips ** 100\n")
     with pytest.raises(CalcError, match=r"d.yaml: derive.x: .*exponent 100"):
         calc.load(path).run()
 
 
 def test_set_values_are_not_reported_as_defaults(tmp_path):
     path = tmp_path / "s.yaml"
-    path.write_text(BASE_YAML)
+    path.write_text(BASE)
     res = calc.load(path).run(sets={"pue": 1.5})
     # 1e9 / (2000 x 1.5) = 333,333.3 chips; pue was given (on the command line), not defaulted
     assert res["chips"].magnitude == pytest.approx(1e9 / 3000)
@@ -74,16 +66,9 @@ def test_set_values_are_not_reported_as_defaults(tmp_path):
 
 def test_several_files_as_json_are_one_list_and_csv_takes_one_file():
     import json
-    import subprocess
-    import sys
-    from pathlib import Path
-    calc_bin = str(Path(sys.executable).with_name("calc"))
-    root = Path(__file__).resolve().parents[1]
-    out = subprocess.run([calc_bin, "run", "scenarios/rainier.yaml", "scenarios/funding.yaml", "--samples", "0",
-                          "--format", "json"], capture_output=True, text=True, cwd=root)
+    out = calc_cli("run", "scenarios/rainier.yaml", "scenarios/funding.yaml", "--samples", "0", "--format", "json")
     assert out.returncode == 0
     assert [d["scenario"] for d in json.loads(out.stdout)] == ["rainier", "funding"]
-    bad = subprocess.run([calc_bin, "run", "scenarios/rainier.yaml", "scenarios/funding.yaml", "--format", "csv"],
-                         capture_output=True, text=True, cwd=root)
+    bad = calc_cli("run", "scenarios/rainier.yaml", "scenarios/funding.yaml", "--format", "csv")
     assert bad.returncode == 2
     assert bad.stderr == "calc: --format csv takes one scenario file; run the files one at a time\n"

@@ -8,9 +8,6 @@ a CalcError.
 from __future__ import annotations
 
 import math
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -24,24 +21,11 @@ from calc import expr
 from calc.errors import CalcError
 from calc.units import Q
 
-ROOT = Path(__file__).parents[1]
+from helpers import BASE, calc_cli
+
 PREVIOUS = b"previous results\nkeep me\n"
 
-BASE = textwrap.dedent("""\
-    name: t
-    inputs:
-      facility_power: {value: 1 GW, source: assumption, note: test}
-      pue: {value: 1.25, source: assumption, note: test}
-      it_power_per_chip: {value: 2 kW/chip, source: assumption, note: test}
-    outputs: [chips]
-    """)   # chips = 1e9 W / (2,000 W/chip x 1.25) = 400,000 chip
 
-
-def calc_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    """The real entry point (``python -m calc.cli``) in a fresh process."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "CI": "1"}
-    return subprocess.run([sys.executable, "-m", "calc.cli", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
 
 
 def refused(tmp_path: Path, content: str | bytes | None, *patterns: str, args: tuple = (),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import textwrap
@@ -13,20 +12,13 @@ import pytest
 
 from calc.registry import Registry
 
-ROOT = Path(__file__).parents[1]
+from helpers import BASE, calc_cli
+
 FIGURE_KEYS = {"id", "value", "unit", "low", "high", "kind", "source", "quote", "gloss", "as_of", "note"}
 SOURCE_KEYS = {"id", "publisher", "title", "date", "language", "url"}
 DOCUMENT_SOURCES = ("de-2023-09-amazon-up-to-4b", "de-2023-10-google-2b", "de-2024-11-amazon-8b",
                     "36kr-caixin-2025-11-msft-nvda", "nl-ft-amazon-new-investment")
 
-BASE = textwrap.dedent("""\
-    name: t
-    inputs:
-      facility_power: {value: 1 GW, source: assumption, note: test}
-      pue: {value: 1.25, source: assumption, note: test}
-      it_power_per_chip: {value: 2 kW/chip, source: assumption, note: test}
-    outputs: [chips]
-    """)   # chips = 1e9 W / (2,000 W/chip x 1.25) = 400,000 chip
 
 HOLDS = textwrap.dedent("""\
     checks:
@@ -41,12 +33,6 @@ FAILS = ("  - says: \"1 GW holds 200,000 GB200\"\n"     # 400,000 is not within 
          "    that: chips\n"
          "    near: 200000 chip\n"
          "    within: 20%\n")
-
-
-def calc_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "CI": "1"}
-    return subprocess.run([sys.executable, "-m", "calc.cli", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
 
 
 def ok(proc: subprocess.CompletedProcess, status: int = 0) -> subprocess.CompletedProcess:

@@ -146,13 +146,9 @@ def test_sensitivity_is_rendered_in_every_text_format():
 
 
 def test_same_seed_gives_identical_json_through_the_cli():
-    import subprocess
-    import sys
-    from pathlib import Path
-    calc_bin = str(Path(sys.executable).with_name("calc"))
-    run = lambda seed: subprocess.run([calc_bin, "run", "scenarios/nvidia-1gw.yaml", "--samples", "500", "--seed",  # noqa: E731
-                                       str(seed), "--format", "json"], capture_output=True, text=True, check=True,
-                                      cwd=Path(__file__).resolve().parents[1]).stdout
+    from helpers import calc_cli
+    run = lambda seed: calc_cli("run", "scenarios/nvidia-1gw.yaml", "--samples", "500", "--seed", str(seed),  # noqa: E731
+                                "--format", "json").stdout
     a, b, c = run(5), run(5), run(6)
     assert a == b
     assert a != c
