@@ -165,21 +165,13 @@ class Registry:
             raise CalcError(f"unknown accelerator {aid!r}{yamlio.did_you_mean(aid, self.accelerators)}; "
                             f"the catalogue has {', '.join(self.accelerators)}") from None
 
-    def unit_of(self, quantity: str) -> str:
-        """The glossary's display unit of a quantity name."""
-        return self.quantities[quantity]["unit"]
-
     def figure_sources(self, fid: str) -> list[str]:
-        """Source ids behind a figure: its own, or (derived) those of the figures in its formula."""
-        fig = self.figure(fid)
-        if fig.source:
-            return [fig.source]
-        if fig.kind == "assumption":
-            return ["assumption"]
+        """Source ids behind a figure: its own, 'assumption', or those of the figures in its formula."""
         out: list[str] = []
-        for name in _formula_names(fig.formula):
-            if name in self.figures:
-                out += [s for s in self.figure_sources(name) if s not in out]
+        for fig in self.behind(fid):
+            sid = fig.source or ("assumption" if fig.kind == "assumption" else None)
+            if sid and sid not in out:
+                out.append(sid)
         return out
 
     def behind(self, fid: str) -> list[Figure]:
