@@ -11,11 +11,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import traceback
 from pathlib import Path
 
 from calc.errors import CalcError
+from calc.output.files import Terminated, check_target, terminate_cleanly, write_atomic  # noqa: F401 -- re-exported
 
 FORMATS = ("table", "markdown", "csv", "json", "html", "xlsx")
 LIST_FORMATS = ("table", "json", "csv")
@@ -81,27 +81,6 @@ def parse_sets(items: list[str]) -> dict:
     return out
 
 
-def write_atomic(path: str, data: str | bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file and a rename: all or nothing."""
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise CalcError(f"--output {path}: folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~umask
-        os.chmod(tmp, mode)                      # mkstemp makes 0600; keep the file's usual mode
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def _progress():
     """A progress callback for long runs on a terminal; None in CI or when stderr is piped."""
     if not sys.stderr.isatty() or os.environ.get("CI"):
@@ -120,11 +99,12 @@ def _progress():
     return show
 
 
-def cmd_run(args) -> int:
-    from calc.output import write
-    from calc.scenario import load
+PLOT_SUFFIXES = (".png", ".svg", ".pdf")
+MAX_SEED = 2**63 - 1
 
-    sets = parse_sets(args.set)
+
+def _check_run_options(args) -> None:
+    """Refuse bad options before anything is loaded or run."""
     if args.format == "xlsx" and not args.output:
         raise CalcError("--format xlsx writes a binary file: give --output PATH.xlsx")
     if args.format in ("csv", "xlsx") and len(args.files) > 1:
@@ -133,21 +113,54 @@ def cmd_run(args) -> int:
         raise CalcError("--output takes one scenario file; run the files one at a time")
     if args.samples is not None and args.samples < 0:
         raise CalcError(f"--samples {args.samples}: expected 0 or more")
+    if args.seed is not None and not 0 <= args.seed <= MAX_SEED:
+        raise CalcError(f"--seed {args.seed}: expected a whole number from 0 to {MAX_SEED:,}")
+    if args.plot and Path(args.plot).suffix.lower() not in PLOT_SUFFIXES:
+        raise CalcError(f"--plot {args.plot}: expected a file name ending in {', '.join(PLOT_SUFFIXES)}")
+    if args.plot and args.output and os.path.realpath(args.plot) == os.path.realpath(args.output):
+        raise CalcError(f"--plot {args.plot}: is also the --output file; give two different names")
+
+
+def cmd_run(args) -> int:
+    from calc.output import write
+    from calc.scenario import load
+
+    sets = parse_sets(args.set)
+    _check_run_options(args)
+    problems: list[str] = []
+    scenarios = []
+    for f in args.files:                         # every file is tried; each bad one is reported
+        try:
+            scenarios.append(load(f))
+        except CalcError as exc:
+            problems += exc.problems
+    writes_files = bool(args.output or args.plot)
+    if problems and writes_files:                # with --output or --plot a bad file means nothing written
+        raise CalcError(problems)
+    inputs = [*args.files, *(getattr(sc, "path", None) for sc in scenarios)]
+    for option in ("--output", "--plot"):
+        if getattr(args, option[2:]):
+            check_target(getattr(args, option[2:]), option, inputs)
     results = []
-    for f in args.files:
-        sc = load(f)
-        res = sc.run(samples=args.samples, seed=args.seed, sets=sets, progress=_progress())
-        if args.sensitivity:
-            res.sensitivity()
+    for sc in scenarios:
+        try:
+            res = sc.run(samples=args.samples, seed=args.seed, sets=sets, progress=_progress())
+            if args.sensitivity:
+                res.sensitivity()
+        except CalcError as exc:
+            if writes_files:
+                raise
+            problems += exc.problems
+            continue
         results.append(res)
     if args.plot:
         from calc.plots import save_default_plot
-        save_default_plot(results[0], args.plot)
+        write_atomic(args.plot, lambda tmp: save_default_plot(results[0], tmp), "--plot")
     if args.format == "xlsx":
         from calc.output.xlsx import result_xlsx
         write_atomic(args.output, result_xlsx(results[0]))
-    else:
-        if args.format == "json" and len(results) > 1:          # one valid document: a list of runs
+    elif results:
+        if args.format == "json" and len(args.files) > 1:       # one valid document: a list of runs
             from calc.output.json import dumps, result_document
             text = dumps([result_document(r) for r in results])
         else:
@@ -156,6 +169,8 @@ def cmd_run(args) -> int:
             write_atomic(args.output, text)
         else:
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    if problems:                                 # the good files were printed; now the bad ones
+        raise CalcError(problems)
     failed = [c for r in results for c in r.checks if not c.passed]
     if failed and args.format not in ("json", "csv") and args.output:
         print(f"{len(failed)} check(s) do not hold; see {args.output}", file=sys.stderr)
@@ -216,6 +231,11 @@ def cmd_check(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     debug = "--debug" in argv
+    with terminate_cleanly():
+        return _main(argv, debug)
+
+
+def _main(argv: list[str], debug: bool) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command is None:
@@ -238,6 +258,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("calc: interrupted", file=sys.stderr)
         return 130
+    except Terminated:
+        print("calc: terminated (SIGTERM)", file=sys.stderr)
+        return 143
     except BrokenPipeError:
         return 0
     except Exception as exc:  # a bug: still no traceback unless asked

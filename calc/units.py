@@ -58,6 +58,9 @@ _FLOP_SPELLING = re.compile(r"(?i)^[kmgtpez]?flops?$")
 _FLOP_OK = re.compile(r"^[kMGTPEZ]?FLOP$")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _DATA_UNITS = re.compile(r"(?i)^[kmgtpe]?i?(b|byte|bytes|bit|bits)$")
+_UNIT_TOKEN = re.compile(r"\*\*|\^|[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|\w+|\S")
+MAX_EXPONENT = 64   # largest |power| in a unit ('m**2'); pint would compute 'W**9**9**9' for ever
+MAX_UNIT_TOKENS = 64  # names, numbers and operators in one unit (pint's parser recurses on them)
 
 
 def _fail(text: str, why: str) -> CalcError:
@@ -79,10 +82,33 @@ def parse_unit(unit: str, *, text: str | None = None) -> pint.Unit:
         if _DATA_UNITS.match(name) and name not in ("T",):
             raise _fail(text, f"{name!r} is a data size (bytes or bits), which calc does not use; "
                               "for money write '$5B' or '5 billion USD'")
+    _check_powers(unit, text)
     try:
-        return ureg.parse_units(unit or "dimensionless")
+        parsed = ureg.parse_units(unit or "dimensionless")
     except Exception as exc:  # pint's parser raises many types (KeyError, TokenError, ...): all are bad input  # noqa: BLE001
         raise _fail(text, f"unknown unit {unit!r} ({exc}); expected forms like {EXAMPLES}") from None
+    if any(abs(power) > MAX_EXPONENT for _, power in parsed._units.items()):
+        raise _fail(text, f"a unit power beyond {MAX_EXPONENT} ({parsed}); no quantity calc uses needs one")
+    return parsed
+
+
+def _check_powers(unit: str, text: str) -> None:
+    """Refuse powers pint would take for ever to compute: each must be one plain number up to
+    ``MAX_EXPONENT`` (``m**2``, ``s**-1``), never a power of a power (``W**9**9**9``)."""
+    tokens = _UNIT_TOKEN.findall(unit)
+    if len(tokens) > MAX_UNIT_TOKENS:
+        raise _fail(text, f"a unit of more than {MAX_UNIT_TOKENS} names and operators; write a shorter unit")
+    for i, tok in enumerate(tokens):
+        if tok not in ("**", "^"):
+            continue
+        power = tokens[i + 1] if i + 1 < len(tokens) else ""
+        try:
+            ok = abs(float(power)) <= MAX_EXPONENT and tokens[i + 2:i + 3] not in (["**"], ["^"])
+        except ValueError:
+            ok = False
+        if not ok:
+            raise _fail(text, f"a unit power must be one number up to {MAX_EXPONENT}, as in 'm**2' or 's**-1' "
+                              f"(no powers of powers such as 'W**9**9'), got {' '.join(tokens[i:i + 4])!r}")
 
 
 def parse_quantity(text: str) -> pint.Quantity:
@@ -95,6 +121,12 @@ def parse_quantity(text: str) -> pint.Quantity:
     """
     if not isinstance(text, str):
         raise CalcError(f"cannot read {text!r} as a quantity: expected a string such as {EXAMPLES}")
+    if re.fullmatch(r"\s*[-+]?\d+(?::[0-5]?\d)+(?:\.\d*)?\s*", text):
+        raise _fail(text, "':' is not part of a number (YAML 1.1 would read this as a base-60 number; calc "
+                          "reads YAML 1.2, where it is text); write the number you mean in decimal digits")
+    if text.strip().lower() in ("yes", "no", "on", "off", "y", "n", "true", "false"):
+        raise _fail(text, "a yes/no word is not a quantity (calc reads YAML 1.2, where yes, no, on and off "
+                          f"are text); expected a number and a unit, like {EXAMPLES}")
     m = _QUANTITY_RE.match(text)
     if not m:
         if re.search(r"(?i)\b(nan|inf|infinity)\b", text):

@@ -1,15 +1,27 @@
 """Safe, bounded YAML reading that remembers line numbers.
 
 Mappings load as ``LineDict`` and sequences as ``LineList``: plain dicts and lists that also know
-the line of each key or item, so every message can say ``file:line``. The loader is PyYAML's safe
-one (no tag builds an object); files over ``MAX_BYTES`` and files that are not UTF-8 are refused;
-a key given twice in one mapping is an error rather than a silent overwrite.
+the line of each key or item, so every message can say ``file:line``.
+
+The document is built from the parser's event stream, one event at a time, never recursively, so
+it is bounded *before* it is built: files over ``MAX_BYTES``, collections nested more than
+``MAX_DEPTH`` deep and documents of more than ``MAX_NODES`` values (counted with every alias
+expanded, so a "billion laughs" file is refused at the alias that would blow it up) are refused
+with the line of the offending node. No tag builds an object; a key given twice is an error.
+
+Scalars are read as YAML 1.2 (core schema), not 1.1: ``yes``/``no``/``on``/``off``/``y``/``n`` are
+text (only ``true``/``false`` are booleans), ``1:20`` is text (not the base-60 number 80), ``0o17``
+is octal 15 and ``017`` is 17, ``1e3`` is the number 1000, ``1_000`` is text, dates stay the text
+the author wrote, and ``<<`` is an ordinary key (no merge). Integers too large for a float
+(beyond about 1.8e308) are refused.
 """
 
 from __future__ import annotations
 
-import datetime
 import difflib
+import math
+import re
+import reprlib
 from pathlib import Path
 
 import yaml
@@ -17,6 +29,25 @@ import yaml
 from calc.errors import CalcError
 
 MAX_BYTES = 1_000_000
+MAX_DEPTH = 64          # nested mappings and sequences (aliases count as their target's depth)
+MAX_NODES = 100_000     # scalars, mappings and sequences, every alias expanded
+
+
+class _Short(reprlib.Repr):
+    """A bounded repr, so a message never prints a huge (or alias-expanded) value in full."""
+
+    def __init__(self):
+        super().__init__()
+        self.maxlevel, self.maxlist, self.maxdict, self.maxstring, self.maxother = 4, 8, 8, 80, 80
+
+    def repr_LineList(self, obj, level):  # noqa: N802 -- reprlib dispatches on the type's name
+        return self.repr_list(obj, level)
+
+    def repr_LineDict(self, obj, level):  # noqa: N802
+        return self.repr_dict(obj, level)
+
+
+_SHORT = _Short()
 
 
 class LineDict(dict):
@@ -31,6 +62,9 @@ class LineDict(dict):
     def line_of(self, key) -> int:
         return self.lines.get(key, self.line)
 
+    def __repr__(self):
+        return _SHORT.repr(self)
+
 
 class LineList(list):
     """A list that knows its own line (``line``) and the line of each item (``lines``)."""
@@ -44,63 +78,181 @@ class LineList(list):
     def line_of(self, index: int) -> int:
         return self.lines[index] if 0 <= index < len(self.lines) else self.line
 
+    def __repr__(self):
+        return _SHORT.repr(self)
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present: same rules, faster
-    pass
+
+_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same events, faster
+
+# YAML 1.2 core schema, for plain (unquoted, untagged) scalars
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_SPECIAL = {".inf": math.inf, ".Inf": math.inf, ".INF": math.inf, ".nan": math.nan, ".NaN": math.nan,
+            ".NAN": math.nan}
+_TAG = "tag:yaml.org,2002:"
 
 
-def _scalar_text(value):
-    """Dates and timestamps stay the text the author wrote (``2025-11-19``), never objects."""
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()
+class _Refused(Exception):
+    """A problem at a line of the document (1-based)."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+
+
+def _integer(text: str, line: int) -> int:
+    digits = text.lstrip("+-")
+    base = 8 if digits.startswith("0o") else 16 if digits.startswith("0x") else 10
+    if len(digits) > 330 or abs(value := int(text if base == 10 else digits[2:], base)) > 1.7976931348623157e308:
+        shown = text if len(text) <= 24 else f"{text[:20]}... ({len(digits)} digits)"
+        raise _Refused(line, f"the integer {shown} is too large for calc to compute with "
+                             "(the largest number is about 1.8e308)")
     return value
 
 
-def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
-    loader.flatten_mapping(node)
-    out = LineDict()
-    out.line = node.start_mark.line + 1
-    for key_node, value_node in node.value:
-        key = _scalar_text(loader.construct_object(key_node, deep=True))
-        line = key_node.start_mark.line + 1
-        if isinstance(key, (list, dict)):
-            raise yaml.constructor.ConstructorError(None, None, "a key must be a plain word", key_node.start_mark)
-        if key in out:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"key {key!r} is given twice (first on line {out.lines[key]})", key_node.start_mark)
-        out[key] = _scalar_text(loader.construct_object(value_node, deep=True))
-        out.lines[key] = line
-    return out
+def _tag(tag: str) -> str:
+    return "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
 
 
-def _sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
-    out = LineList(_scalar_text(loader.construct_object(child, deep=True)) for child in node.value)
-    out.line = node.start_mark.line + 1
-    out.lines = [child.start_mark.line + 1 for child in node.value]
-    return out
+def _scalar(event, line: int):
+    """The value of a scalar event, read as YAML 1.2 would read it."""
+    text, tag = event.value, event.tag
+    if tag in (None, "!") and not (tag is None and event.implicit[0]):
+        return text                                   # quoted, block or '!'-tagged: text
+    if tag is None:                                   # plain: resolve as YAML 1.2 core
+        tag = (_TAG + "null" if _NULL.match(text) else _TAG + "bool" if text in _BOOL
+               else _TAG + "int" if _INT.match(text)
+               else _TAG + "float" if _FLOAT.match(text) or text.lstrip("+-") in _SPECIAL
+               else _TAG + "str")
+    kind = tag[len(_TAG):] if tag.startswith(_TAG) else None
+    try:
+        if kind == "str":
+            return text
+        if kind == "null" and _NULL.match(text):
+            return None
+        if kind == "bool" and text in _BOOL:
+            return _BOOL[text]
+        if kind == "int" and _INT.match(text):
+            return _integer(text, line)
+        if kind == "float":
+            body = text.lstrip("+-")
+            if body in _SPECIAL:
+                return -_SPECIAL[body] if text.startswith("-") else _SPECIAL[body]
+            if _FLOAT.match(text) or _INT.match(text):
+                return float(_integer(text, line)) if _INT.match(text) else float(text)
+    except ValueError:
+        pass
+    if kind in ("str", "null", "bool", "int", "float"):
+        raise _Refused(line, f"{text!r} is not a valid !!{kind}")
+    raise _Refused(line, f"malformed YAML: the tag {_tag(tag)} is not allowed -- YAML tags that build objects are not allowed; "
+                         "write plain values")
 
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+class _Builder:
+    """Builds LineDicts and LineLists from events with an explicit stack (no recursion)."""
+
+    _NO_KEY = object()
+
+    def __init__(self):
+        self.stack: list[list] = []     # [collection, pending key, key line, nodes at start, height]
+        self.anchors: dict[str, tuple] = {}   # name -> (value, expanded nodes, height) once complete
+        self.open_anchors: set[str] = set()
+        self.nodes = 0
+        self.root, self.done = None, False
+
+    def count(self, n: int, line: int, what: str) -> None:
+        self.nodes += n
+        if self.nodes > MAX_NODES:
+            raise _Refused(line, f"{what} takes the document past {MAX_NODES:,} values (aliases counted "
+                                 "expanded); calc reads smaller scenario files")
+
+    def deep(self, height: int, line: int, what: str) -> None:
+        if len(self.stack) + height > MAX_DEPTH:
+            raise _Refused(line, f"{what} is nested more than {MAX_DEPTH} levels deep; calc reads flatter files")
+
+    def add(self, value, line: int, height: int) -> None:
+        if not self.stack:
+            self.root, self.done = value, True
+            return
+        frame = self.stack[-1]
+        frame[4] = max(frame[4], height + 1)
+        out = frame[0]
+        if isinstance(out, LineList):
+            out.append(value)
+            out.lines.append(line)
+        elif frame[1] is self._NO_KEY:
+            if isinstance(value, (list, dict)):
+                raise _Refused(line, "malformed YAML: a key must be a plain word")
+            if value in out:
+                raise _Refused(line, f"malformed YAML: key {value!r} is given twice (first on line {out.lines[value]})")
+            frame[1], frame[2] = value, line
+        else:
+            out[frame[1]] = value
+            out.lines[frame[1]] = frame[2]
+            frame[1] = self._NO_KEY
+
+    def event(self, ev) -> None:
+        line = ev.start_mark.line + 1
+        if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if ev.tag not in (None, "!", _TAG + "map", _TAG + "seq"):
+                raise _Refused(line, f"malformed YAML: the tag {_tag(ev.tag)} is not allowed -- YAML tags that build objects are "
+                                     "not allowed; write plain values")
+            self.deep(1, line, "this value")
+            self.count(1, line, "this value")
+            out = LineDict() if isinstance(ev, yaml.MappingStartEvent) else LineList()
+            out.line = line
+            self.add(out, line, 0)
+            self.stack.append([out, self._NO_KEY, 0, self.nodes - 1, 0, ev.anchor])
+            if ev.anchor:
+                self.open_anchors.add(ev.anchor)
+        elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            out, _, _, start, height, anchor = self.stack.pop()
+            if anchor:
+                self.anchors[anchor] = (out, self.nodes - start, height)
+                self.open_anchors.discard(anchor)
+            if self.stack:
+                self.stack[-1][4] = max(self.stack[-1][4], height + 1)
+        elif isinstance(ev, yaml.ScalarEvent):
+            self.count(1, line, "this value")
+            value = _scalar(ev, line)
+            if ev.anchor:
+                self.anchors[ev.anchor] = (value, 1, 0)
+            self.add(value, line, 0)
+        elif isinstance(ev, yaml.AliasEvent):
+            if ev.anchor in self.open_anchors:
+                raise _Refused(line, f"the alias *{ev.anchor} refers to a value that contains it")
+            if ev.anchor not in self.anchors:
+                raise _Refused(line, f"the alias *{ev.anchor} refers to no anchor &{ev.anchor} before it")
+            value, nodes, height = self.anchors[ev.anchor]
+            self.deep(height, line, f"the alias *{ev.anchor}")
+            self.count(nodes, line, f"the alias *{ev.anchor}")
+            self.add(value, line, height)
+        elif isinstance(ev, yaml.DocumentStartEvent) and self.done:
+            raise _Refused(line, "malformed YAML: a file holds one YAML document; remove the second '---'")
 
 
 def loads(text: str, where: str = "<string>"):
-    """Parse YAML text safely; errors become a CalcError starting with ``where:line``."""
+    """Parse YAML text safely and within bounds; errors become a CalcError starting with ``where:line``."""
+    builder = _Builder()
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 -- _Loader is a SafeLoader subclass
+        for ev in yaml.parse(text, Loader=_Parser):
+            builder.event(ev)
+    except _Refused as exc:
+        raise CalcError(f"{where}:{exc.line}: {exc}") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark else ""
         problem = exc.problem or exc.context or "malformed YAML"
-        if "could not determine a constructor" in str(problem):
-            problem = f"{problem.strip()} -- YAML tags that build objects are not allowed"
         raise CalcError(f"{where}{line}: malformed YAML: {problem.strip()}") from None
     except yaml.YAMLError as exc:
         raise CalcError(f"{where}: malformed YAML: {exc}") from None
+    return builder.root
 
 
 def load(path: str | Path):
-    """Read and parse a YAML file: bounded in size, UTF-8 only, safe tags only."""
+    """Read and parse a YAML file: bounded in size, depth and values, UTF-8 only, safe tags only."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -110,9 +262,14 @@ def load(path: str | Path):
         raise CalcError(f"{path}: cannot read: {exc.strerror}") from None
     if path.is_dir():
         raise CalcError(f"{path}: is a folder, expected a YAML file")
+    if not path.is_file():
+        raise CalcError(f"{path}: is not a regular file (a device, a FIFO or a socket), expected a YAML file")
     if size > MAX_BYTES:
         raise CalcError(f"{path}: file is {size:,} bytes; calc reads YAML files up to {MAX_BYTES:,} bytes")
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CalcError(f"{path}: cannot read: {exc.strerror}") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -1,0 +1,112 @@
+"""Output files written safely: all or nothing, never onto an input, a device, a FIFO or a folder.
+
+``check_target`` refuses a bad ``--output``/``--plot`` path before anything runs; ``write_atomic``
+writes through a temporary file in the target's folder and a rename, and removes the temporary
+file on any failure, Ctrl-C (SIGINT) or SIGTERM (``terminate_cleanly`` turns SIGTERM into an
+exception, so the same clean-up runs).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import stat
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from calc.errors import CalcError
+
+DATA_DIR = Path(__file__).parents[1] / "data"
+
+
+class Terminated(BaseException):
+    """Raised in the main thread when SIGTERM arrives, so ``finally`` blocks and clean-ups run."""
+
+
+def _raise_terminated(signum, frame):
+    raise Terminated()
+
+
+@contextlib.contextmanager
+def terminate_cleanly():
+    """While inside, SIGTERM raises ``Terminated`` (like SIGINT raises KeyboardInterrupt)."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    except ValueError:            # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a == b or (a.exists() and b.exists() and os.path.samefile(a, b))
+    except OSError:
+        return False
+
+
+def check_target(path: str, option: str, inputs: Iterable[str | Path] = ()) -> Path:
+    """The resolved file ``path`` (given with ``option``) can be written to, or a CalcError saying why not.
+
+    Symlinks and ``..`` are resolved: a path that names any input file (the scenarios given in
+    ``inputs`` or calc's own data files), a folder, a device, a FIFO or a socket is refused, as is
+    a folder that does not exist or cannot be written to.
+    """
+    target = Path(os.path.realpath(path))
+    where = f"{option} {path}"
+    if target.is_dir():
+        raise CalcError(f"{where}: is a folder; give a file name, e.g. {Path(path) / ('result' + _suffix(option))}")
+    if target.exists() and not stat.S_ISREG(target.stat().st_mode):
+        raise CalcError(f"{where}: is a device, FIFO or socket, not a regular file; calc writes only regular "
+                        "files -- choose a file name")
+    for f in [*inputs, *sorted(DATA_DIR.glob("*"))]:
+        if f is not None and _same(target, Path(os.path.realpath(f))):
+            raise CalcError(f"{where}: is the input file {f}; writing there would destroy it -- choose another name")
+    folder = target.parent
+    if not folder.is_dir():
+        raise CalcError(f"{where}: folder {Path(path).parent} does not exist; create it or choose another place")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise CalcError(f"{where}: cannot write in folder {folder} (permission denied)")
+    return target
+
+
+def _suffix(option: str) -> str:
+    return ".png" if option == "--plot" else ".json"
+
+
+def write_atomic(path: str, data: str | bytes | Callable[[str], None], option: str = "--output") -> None:
+    """Write ``data`` (or call ``data(temporary_path)``) to ``path`` via a temporary file and a rename.
+
+    All or nothing: on any error, Ctrl-C or SIGTERM the temporary file is removed and an existing
+    ``path`` is left untouched. A symlink is followed (the file it points to is replaced).
+    """
+    target = Path(os.path.realpath(path))
+    folder = target.parent
+    if not folder.is_dir():
+        raise CalcError(f"{option} {path}: folder {Path(path).parent} does not exist; create it or choose another place")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=f".tmp{target.suffix}")
+    except OSError as exc:
+        raise CalcError(f"{option} {path}: cannot write in folder {folder} ({exc.strerror})") from None
+    try:
+        if callable(data):
+            os.close(fd)
+            data(tmp)
+        else:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~umask
+        os.chmod(tmp, mode)                      # mkstemp makes 0600; keep the file's usual mode
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise CalcError(f"{option} {path}: cannot write ({exc.strerror})") from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
