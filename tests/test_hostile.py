@@ -1,0 +1,368 @@
+"""Hostile input (issue 10): nothing crashes, hangs, eats memory or destroys a file.
+
+Each reproducer of the issue is a test here, run in-process through ``calc.cli.main``; only the
+cases that need a process of their own (a nesting depth that used to crash the C loader, SIGTERM
+and SIGINT) start one. Every refusal is exit status 2 with a message that names the file and line
+(or the option) and what was given. Time and memory of each refusal are measured by
+``benchmarks/refusals.py``, never asserted here.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+import calc
+from calc import cli, yamlio
+from calc.errors import CalcError
+from calc.units import parse_quantity
+
+from helpers import BASE, ROOT
+
+PREVIOUS = b"previous results\nkeep me\n"
+
+
+def run(tmp_path: Path, monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
+    """``calc ARGS`` in-process, in ``tmp_path``: (exit status, stdout, stderr)."""
+    monkeypatch.chdir(tmp_path)
+    status = cli.main(list(args))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return status, out, err
+
+
+def refused(tmp_path, monkeypatch, capsys, content: str | None, *args: str, file: str = "s.yaml") -> str:
+    """``calc run FILE --output out.txt ARGS`` is exit 2; out.txt and the folder are left as they were."""
+    if content is not None:
+        (tmp_path / file).write_text(content, encoding="utf-8")
+    (tmp_path / "out.txt").write_bytes(PREVIOUS)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    status, out, err = run(tmp_path, monkeypatch, capsys, "run", file, "--output", "out.txt", *args)
+    assert (status, out) == (2, ""), err
+    assert (tmp_path / "out.txt").read_bytes() == PREVIOUS
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert err.startswith("calc: ")
+    return err
+
+
+def replace(old: str, new: str) -> str:
+    assert BASE.count(old) == 1
+    return BASE.replace(old, new)
+
+
+# -- 1. nesting ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("open_, close", [("[", "]"), ("{a: ", "}")])
+def test_deep_nesting_is_refused_at_its_line(tmp_path, monkeypatch, capsys, open_, close):
+    text = BASE + "description: " + open_ * 200 + close * 200 + "\n"      # description is line 7
+    err = refused(tmp_path, monkeypatch, capsys, text)
+    assert err == (f"calc: s.yaml:7: this value is nested more than {yamlio.MAX_DEPTH} levels deep; "
+                   "calc reads flatter files\n")
+    with pytest.raises(CalcError, match=r"s.yaml:7: this value is nested more than 64 levels deep"):
+        calc.load(tmp_path / "s.yaml")
+
+
+def test_nesting_up_to_the_limit_is_read():
+    text = "a: " + "[" * (yamlio.MAX_DEPTH - 1) + "1" + "]" * (yamlio.MAX_DEPTH - 1)
+    value = yamlio.loads(text)["a"]
+    for _ in range(yamlio.MAX_DEPTH - 2):
+        value = value[0]
+    assert value == [1]
+
+
+def test_an_alias_counts_the_depth_of_what_it_names():
+    deep = "[" * 40 + "1" + "]" * 40
+    with pytest.raises(CalcError, match=r"f.yaml:2: the alias \*d is nested more than 64 levels deep"):
+        yamlio.loads(f"a: &d {deep}\nb: {'[' * 30}*d{']' * 30}\n", "f.yaml")
+
+
+@pytest.mark.parametrize("open_, close", [("[", "]"), ("{a: ", "}")])
+def test_fifty_thousand_levels_no_longer_crash_the_loader(tmp_path, open_, close):
+    # this used to be a segfault (exit 139) inside PyYAML's C loader, hence a process of its own
+    (tmp_path / "s.yaml").write_text(BASE + "description: " + open_ * 50_000 + close * 50_000 + "\n")
+    proc = subprocess.run([sys.executable, "-m", "calc.cli", "run", "s.yaml"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 2
+    assert proc.stderr == "calc: s.yaml:7: this value is nested more than 64 levels deep; calc reads flatter files\n"
+
+
+# -- 2. alias bombs ------------------------------------------------------------------------------
+BOMB = ("lol: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+        + "".join(f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi")))
+# values with every alias expanded: a = 1 + 9 = 10, b = 1 + 9 x 10 = 91, c = 820, d = 7,381,
+# e = 66,430 (line 5); with one key per line the running total is 1 + 10 + 1 + 91 + 1 + 820 + 1
+# + 7,381 + 1 + 66,430 = 74,737 after line 5, and the first *e on line 6 takes it to 74,737 + 1
+# (key f) + 1 (its list) + 66,430 = 141,169 > 100,000: refused there, before anything is built
+
+
+@pytest.mark.parametrize("use", ["outputs: *i", "name: *i", "pue: {value: *i}"])
+def test_billion_laughs_is_refused_at_the_alias_without_printing_it(tmp_path, monkeypatch, capsys, use):
+    text = BOMB + use + "\n"
+    err = refused(tmp_path, monkeypatch, capsys, text)
+    assert err == ("calc: s.yaml:6: the alias *e takes the document past 100,000 values (aliases counted "
+                   "expanded); calc reads smaller scenario files\n")
+
+
+def test_the_bomb_counts_are_those_worked_out_by_hand():
+    assert len(yamlio.loads(BOMB.split("\nf:")[0])["e"]) == 9        # 74,737 values: read
+    with pytest.raises(CalcError, match=r"<string>:6: the alias \*e takes the document past 100,000 values"):
+        yamlio.loads(BOMB)
+
+
+def test_an_alias_expanded_below_the_limit_is_never_printed_in_full(tmp_path, monkeypatch, capsys):
+    small = ("a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+             "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+             "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n")            # 1 + 10 x 111 = 1,111 values
+    text = replace("outputs: [chips]", "outputs: [chips]\ndescription: *c").replace("name: t", "name: t\n" + small)
+    err = refused(tmp_path, monkeypatch, capsys, text)
+    assert len(err) < 600, err
+    assert err.count("lol") <= 8
+
+
+def test_a_recursive_or_unknown_alias_is_refused():
+    with pytest.raises(CalcError, match=r"f.yaml:1: the alias \*a refers to a value that contains it"):
+        yamlio.loads("a: &a [1, *a]", "f.yaml")
+    with pytest.raises(CalcError, match=r"f.yaml:2: the alias \*b refers to no anchor &b before it"):
+        yamlio.loads("a: 1\nc: *b", "f.yaml")
+
+
+def test_many_values_without_aliases_are_refused_too():
+    text = "a: [" + ", ".join(["1"] * (yamlio.MAX_NODES + 10)) + "]\n"
+    with pytest.raises(CalcError, match=r"f.yaml:1: this value takes the document past 100,000 values"):
+        yamlio.loads(text, "f.yaml")
+
+
+# -- 3. unit exponents ---------------------------------------------------------------------------
+@pytest.mark.parametrize("text", ["1 W**9**9**9", "1 W**64**64**64", "1 W^9^9", "9**9**9 W", "1 W**65",
+                                  "1 W**(9)", "1 W**1e300"])
+def test_unit_powers_are_bounded(text):
+    with pytest.raises(CalcError, match=r"a unit power must be one number up to 64, as in 'm\*\*2'"):
+        parse_quantity(text)
+
+
+def test_a_power_of_a_unit_power_in_parentheses_is_refused():
+    with pytest.raises(CalcError, match=r"a unit power beyond 64 \(W \*\* 16777216\)"):  # 64^4 = 16,777,216
+        parse_quantity("1 ((((W**64)**64)**64)**64)")
+
+
+def test_ordinary_unit_powers_still_read():
+    assert parse_quantity("3 m**2").to("cm**2").magnitude == pytest.approx(30_000.0)
+    assert parse_quantity("1 s**-1").to("1/min").magnitude == pytest.approx(60.0)
+    assert parse_quantity("4 W**0.5").magnitude == 4.0
+
+
+POWER = "a unit power must be one number up to 64"
+
+
+def test_set_with_a_chained_unit_power(tmp_path, monkeypatch, capsys):
+    err = refused(tmp_path, monkeypatch, capsys, BASE, "--set", "facility_power=1 W**9**9**9")
+    assert err.startswith(f"calc: --set facility_power: cannot read '1 W**9**9**9' as a quantity: {POWER}")
+
+
+def test_input_value_with_a_chained_unit_power(tmp_path, monkeypatch, capsys):
+    err = refused(tmp_path, monkeypatch, capsys, replace("value: 1 GW,", 'value: "1 W**9**9**9",'))
+    assert err.startswith("calc: s.yaml:3: inputs.facility_power: cannot read '1 W**9**9**9' as a quantity: "
+                          + POWER)
+
+
+def test_sweep_with_a_chained_unit_power(tmp_path, monkeypatch, capsys):
+    err = refused(tmp_path, monkeypatch, capsys, BASE + 'sweep:\n  facility_power: [1 GW, "1 W**9**9**9"]\n')
+    assert "s.yaml:8" in err and POWER in err
+
+
+def test_derive_unit_with_a_chained_unit_power(tmp_path, monkeypatch, capsys):
+    text = BASE + 'derive:\n  x: {expr: "chips * 1 W", unit: "W**9**9**9"}\n'
+    err = refused(tmp_path, monkeypatch, capsys, text)
+    assert err.startswith("calc: s.yaml:8: derive.x: ") and POWER in err
+
+
+def test_expression_with_a_chained_unit_power(tmp_path, monkeypatch, capsys):
+    err = refused(tmp_path, monkeypatch, capsys, BASE + 'derive:\n  x: "1 W**64**64**64"\n')
+    assert err.startswith("calc: s.yaml:8: derive.x: ") and POWER in err
+
+
+def test_a_chained_power_of_quantities_is_refused_by_its_size():
+    with pytest.raises(CalcError, match=r"exponent 3.9402e\+115 is too large \(the limit is 64\)"):
+        calc.expr.parse("(2 W) ** 64 ** 64").evaluate({})                 # 64^64 = 3.94e115
+
+
+# -- 4. output paths -----------------------------------------------------------------------------
+@pytest.mark.parametrize("output", ["s.yaml", "./x/../s.yaml", "link.json", "hard.json"])
+def test_output_onto_the_input_is_refused(tmp_path, monkeypatch, capsys, output):
+    (tmp_path / "s.yaml").write_text(BASE)
+    (tmp_path / "x").mkdir()
+    (tmp_path / "link.json").symlink_to("s.yaml")
+    os.link(tmp_path / "s.yaml", tmp_path / "hard.json")
+    status, out, err = run(tmp_path, monkeypatch, capsys, "run", "s.yaml", "--format", "json", "--output", output)
+    assert (status, out) == (2, "")
+    assert err == (f"calc: --output {output}: is the input file s.yaml; writing there would destroy it -- "
+                   "choose another name\n")
+    assert (tmp_path / "s.yaml").read_text() == BASE
+
+
+def test_output_onto_a_data_file_of_calc_is_refused(tmp_path, monkeypatch, capsys):
+    (tmp_path / "s.yaml").write_text(BASE)
+    figures = Path(calc.__file__).parent / "data" / "figures.yaml"
+    before = figures.read_bytes()
+    status, _, err = run(tmp_path, monkeypatch, capsys, "run", "s.yaml", "--output", str(figures))
+    assert status == 2 and "is the input file" in err and "figures.yaml" in err
+    assert figures.read_bytes() == before
+
+
+def test_plot_onto_the_input_is_refused(tmp_path, monkeypatch, capsys):
+    (tmp_path / "s.png").write_text(BASE)
+    status, _, err = run(tmp_path, monkeypatch, capsys, "run", "s.png", "--plot", "./s.png")
+    assert status == 2
+    assert err == "calc: --plot ./s.png: is the input file s.png; writing there would destroy it -- choose another name\n"
+
+
+@pytest.mark.parametrize("target, message", [
+    ("/dev/null", "is a device, FIFO or socket, not a regular file"),
+    ("fifo", "is a device, FIFO or socket, not a regular file"),
+    ("folder", "is a folder; give a file name, e.g. folder/result.json"),
+    ("nope/o.json", "folder nope does not exist; create it or choose another place"),
+    ("/proc/x.json", "cannot write in folder /proc"),
+])
+def test_output_onto_what_is_not_a_writable_file(tmp_path, monkeypatch, capsys, target, message):
+    (tmp_path / "s.yaml").write_text(BASE)
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "folder").mkdir()
+    status, out, err = run(tmp_path, monkeypatch, capsys, "run", "s.yaml", "--output", target)
+    assert (status, out) == (2, "")
+    assert err.startswith(f"calc: --output {target}: {message}"), err
+    assert (tmp_path / "fifo").is_fifo() and (tmp_path / "folder").is_dir()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fifo", "folder", "s.yaml"]
+
+
+def test_plot_into_a_missing_folder(tmp_path, monkeypatch, capsys):
+    err = refused(tmp_path, monkeypatch, capsys, BASE, "--plot", "nope/p.png")
+    assert err == "calc: --plot nope/p.png: folder nope does not exist; create it or choose another place\n"
+
+
+def test_plot_of_an_unknown_format(tmp_path, monkeypatch, capsys):
+    err = refused(tmp_path, monkeypatch, capsys, BASE, "--plot", "p.txt")
+    assert err == "calc: --plot p.txt: expected a file name ending in .png, .svg, .pdf\n"
+
+
+@pytest.mark.parametrize("seed", ["-1", str(2**63)])
+def test_a_seed_out_of_range(tmp_path, monkeypatch, capsys, seed):
+    err = refused(tmp_path, monkeypatch, capsys, BASE, "--seed", seed)
+    assert err == f"calc: --seed {seed}: expected a whole number from 0 to 9,223,372,036,854,775,807\n"
+
+
+def test_output_through_a_symlink_replaces_the_file_it_names(tmp_path, monkeypatch, capsys):
+    (tmp_path / "s.yaml").write_text(BASE)
+    (tmp_path / "real.csv").write_text("old")
+    (tmp_path / "link.csv").symlink_to("real.csv")
+    status, _, _ = run(tmp_path, monkeypatch, capsys, "run", "s.yaml", "--format", "csv", "--output", "link.csv")
+    assert status == 0
+    assert (tmp_path / "link.csv").is_symlink()
+    assert "400000" in (tmp_path / "real.csv").read_text()         # 1e9 W / (2,000 W/chip x 1.25)
+
+
+# -- 5. silently misread -------------------------------------------------------------------------
+def test_base_60_is_not_read_as_80(tmp_path, monkeypatch, capsys):
+    err = refused(tmp_path, monkeypatch, capsys, replace("value: 1.25,", "value: 1:20,"))
+    assert err.startswith("calc: s.yaml:4: inputs.pue: cannot read '1:20' as a quantity: ':' is not part of a "
+                          "number (YAML 1.1 would read this as a base-60 number; calc reads YAML 1.2")
+
+
+def test_yes_where_a_value_is_expected(tmp_path, monkeypatch, capsys):
+    err = refused(tmp_path, monkeypatch, capsys, replace("value: 1.25,", "value: on,"))
+    assert err.startswith("calc: s.yaml:4: inputs.pue: cannot read 'on' as a quantity: a yes/no word is not a "
+                          "quantity")
+
+
+def test_yaml_is_read_as_yaml_1_2():
+    data = yamlio.loads(textwrap.dedent("""\
+        base60: 1:20
+        words: [yes, no, on, off, y, n]
+        bools: [true, false, True]
+        octal: 0o17
+        leading_zero: 017
+        hex: 0x1F
+        exponent: 1e3
+        underscore: 1_000
+        date: 2025-11-19
+        nulls: [~, null]
+        on: key
+        """))
+    assert data == {"base60": "1:20", "words": ["yes", "no", "on", "off", "y", "n"], "bools": [True, False, True],
+                    "octal": 15, "leading_zero": 17, "hex": 31, "exponent": 1000.0, "underscore": "1_000",
+                    "date": "2025-11-19", "nulls": [None, None], "on": "key"}
+    assert isinstance(data["octal"], int) and isinstance(data["exponent"], float)
+
+
+def test_an_integer_too_large_for_a_float(tmp_path, monkeypatch, capsys):
+    err = refused(tmp_path, monkeypatch, capsys, replace("value: 1.25,", "value: 1" + "0" * 399 + ","))
+    assert err == ("calc: s.yaml:4: the integer 10000000000000000000... (400 digits) is too large for calc to "
+                   "compute with (the largest number is about 1.8e308)\n")
+
+
+def test_the_largest_integer_a_float_holds_is_read():
+    assert yamlio.loads("a: 1" + "0" * 308)["a"] == 10**308
+
+
+# -- 6. several files; signals -------------------------------------------------------------------
+def test_several_files_print_every_good_one_and_report_each_bad_one(tmp_path, monkeypatch, capsys):
+    (tmp_path / "good.yaml").write_text(BASE)
+    (tmp_path / "bad1.yaml").write_text(replace("value: 1.25,", "value: 1:20,"))
+    (tmp_path / "bad2.yaml").write_text("name: [\n")
+    (tmp_path / "good2.yaml").write_text(BASE.replace("name: t", "name: u"))
+    status, out, err = run(tmp_path, monkeypatch, capsys, "run", "good.yaml", "bad1.yaml", "bad2.yaml",
+                           "good2.yaml", "--format", "json")
+    assert status == 2
+    import json
+    docs = json.loads(out)
+    assert [d["scenario"] for d in docs] == ["t", "u"]
+    assert [r["value"] for d in docs for r in d["rows"]] == [400000.0, 400000.0]
+    lines = err.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("calc: bad1.yaml:4: inputs.pue: cannot read '1:20'")
+    assert lines[1].startswith("calc: bad2.yaml:2: malformed YAML")
+
+
+def test_several_files_with_a_plot_and_a_bad_one_write_nothing(tmp_path, monkeypatch, capsys):
+    (tmp_path / "good.yaml").write_text(BASE)
+    (tmp_path / "bad.yaml").write_text(replace("value: 1.25,", "value: 1:20,"))
+    status, out, err = run(tmp_path, monkeypatch, capsys, "run", "good.yaml", "bad.yaml", "--plot", "p.png")
+    assert (status, out) == (2, "")
+    assert err.startswith("calc: bad.yaml:4: inputs.pue: cannot read '1:20'")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.yaml", "good.yaml"]
+
+
+SLOW_WRITE = textwrap.dedent("""\
+    import sys, time
+    import calc.plots
+    def slow(result, path, dpi=100):
+        with open(path, "wb") as fh:
+            fh.write(b"half a picture")
+        print("writing", flush=True)
+        time.sleep(60)
+    calc.plots.save_default_plot = slow
+    from calc.cli import main
+    sys.exit(main(["run", "s.yaml", "--plot", "p.png"]))
+    """)
+
+
+@pytest.mark.parametrize("sig, status, word", [(signal.SIGTERM, 143, "terminated (SIGTERM)"),
+                                               (signal.SIGINT, 130, "interrupted")])
+def test_a_signal_during_a_write_leaves_no_temporary_file(tmp_path, sig, status, word):
+    (tmp_path / "s.yaml").write_text(BASE)
+    (tmp_path / "p.png").write_bytes(PREVIOUS)
+    proc = subprocess.Popen([sys.executable, "-c", SLOW_WRITE], cwd=tmp_path, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.stdout.readline() == "writing\n"                     # the temporary file now exists
+    assert len(list(tmp_path.glob(".p.png.*.tmp.png"))) == 1
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == status
+    assert err == f"calc: {word}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.png", "s.yaml"]
+    assert (tmp_path / "p.png").read_bytes() == PREVIOUS
