@@ -5,7 +5,7 @@ figure traced to the sentence it came from.
     calc.Q("2.2 GW")
     calc.evaluate(outputs=["chips"], inputs={"facility_power": "1 GW", "pue": 1.25,
                   "it_power_per_chip": calc.Q("2 kW/chip")})["chips"]     # 400000 chip
-    sc = calc.load("scenarios/nvidia-1gw.yaml"); res = sc.run(); res.table()
+    sc = calc.load("nvidia-1gw"); res = sc.run(); res.table()
 
 Imports are lazy: ``import calc`` loads nothing heavy until a name is used.
 """
@@ -26,12 +26,18 @@ _LAZY = {
     "figure": ("calc.api", "figure"),
     "load": ("calc.scenario", "load"),
     "Scenario": ("calc.scenario", "Scenario"),
+    "scenarios": ("calc.shipped", "names"),
     "Result": ("calc.result", "Result"),
     "models": ("calc.models", None),
     "plots": ("calc.plots", None),
 }
 
 __all__ = sorted(_LAZY)
+
+
+def __dir__() -> list[str]:
+    """The public names (``dir(calc)``): the lazy ones are listed before their first use."""
+    return sorted(set(__all__) | {"__version__"})
 
 
 def __getattr__(name: str):

@@ -209,7 +209,12 @@ def cmd_check(args) -> int:
     reg = Registry.load()
     print(f"registry: ok ({len(reg.figures)} figures, {len(reg.sources)} sources, "
           f"{len(reg.accelerators)} accelerators, {len(reg.defaults)} defaults)")
-    files = args.files or sorted(str(p) for p in Path("scenarios").glob("*.yaml"))
+    if args.files:
+        files = args.files
+    else:                           # ./scenarios when there is one, else the shipped scenarios
+        from calc import shipped
+        here = sorted(str(p) for p in Path("scenarios").glob("*.yaml"))
+        files = here or [str(shipped.folder() / f"{n}.yaml") for n in shipped.names()]
     problems: list[str] = []
     failed = 0
     for f in files:

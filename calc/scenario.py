@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from calc import expr, yamlio
+from calc import expr, shipped, yamlio
 from calc.checks import Check, run_checks
 from calc.engine import Axis, Case, Value, figure_value, find_cycle, run
 from calc.errors import CalcError
@@ -132,11 +132,14 @@ def _registry_with(inline: dict) -> Registry:
     return Registry(reg.quantities, {**reg.sources, **inline}, reg.figures, reg.accelerators, reg.defaults)
 
 
-def load(path: str | Path) -> Scenario:
-    """Load and validate a scenario file; one CalcError lists every problem."""
-    path = Path(path)
-    data = yamlio.load(path)
-    return _Reader(str(path)).read(data)
+def load(spec: str | Path | dict) -> Scenario:
+    """Load and validate a scenario; one CalcError lists every problem.
+
+    ``spec`` is a file path, a shipped scenario's name (``"nvidia-1gw"``, found from any working
+    directory), YAML text (a string with a newline) or a dict of the same keys.
+    """
+    data, where = shipped.read(spec)
+    return _Reader(where).read(data)
 
 
 def _literal_value(name: str, text, where: str, origin: str = "input", sources=("assumption",),

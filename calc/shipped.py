@@ -1,0 +1,67 @@
+"""Shipped scenarios, found by name from any working directory; and where a scenario's YAML comes from.
+
+``calc/scenarios`` is the package's copy of the repository's ``scenarios/`` folder: in a checkout (and
+an editable install) it is a link to that folder, in a built wheel it is package data. So
+``calc run nvidia-1gw`` and ``calc.load("nvidia-1gw")`` work wherever the command or the Jupyter
+kernel starts, while a file of that name in the working directory still comes first.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from calc import yamlio
+from calc.errors import CalcError
+
+SCENARIOS = Path(__file__).resolve().with_name("scenarios")
+
+
+def folder() -> Path:
+    """The folder holding the shipped scenario files."""
+    if SCENARIOS.is_dir():
+        return SCENARIOS
+    return Path(__file__).resolve().parent.parent / "scenarios"      # a checkout whose link was lost
+
+
+def names() -> list[str]:
+    """The shipped scenarios' names (their file names without ``.yaml``), sorted."""
+    return sorted(p.stem for p in folder().glob("*.yaml"))
+
+
+def find(spec: str | Path) -> Path:
+    """The file ``spec`` names: an existing path, else a shipped scenario's name (``nvidia-1gw``)."""
+    path = Path(spec)
+    if path.exists():
+        return path
+    text = str(spec)
+    name = text.removesuffix(".yaml").removesuffix(".yml")
+    if "/" not in text and "\\" not in text and name in names():
+        return (folder() / f"{name}.yaml").resolve()
+    shipped = names()
+    hint = yamlio.did_you_mean(Path(name).name, shipped)
+    raise CalcError(f"{text}: no such file, and no shipped scenario of that name{hint}; "
+                    f"shipped scenarios: {', '.join(shipped) or 'none'}")
+
+
+def read(spec) -> tuple[object, str]:
+    """(parsed YAML, where) for a scenario given as a path, a shipped name, YAML text or a dict.
+
+    A string holding a newline (or starting with ``{``) is YAML text; a dict is a parsed scenario.
+    ``where`` starts every message about it: the path, ``<string>`` or ``<dict>``.
+    """
+    if isinstance(spec, dict):
+        import yaml
+
+        try:
+            text = yaml.safe_dump(spec, sort_keys=False, allow_unicode=True)
+        except yaml.YAMLError as exc:
+            raise CalcError(f"<dict>: cannot be read as a scenario: {str(exc).splitlines()[0]}; give "
+                            "strings, numbers, lists and dicts, e.g. {'value': '1 GW', ...}") from None
+        return yamlio.loads(text, "<dict>"), "<dict>"
+    if isinstance(spec, str) and ("\n" in spec or spec.lstrip().startswith("{")):
+        return yamlio.loads(spec, "<string>"), "<string>"
+    if not isinstance(spec, (str, Path)):
+        raise CalcError(f"calc.load: expected a file path, a shipped scenario's name, YAML text or a dict, "
+                        f"got {type(spec).__name__}")
+    path = find(spec)
+    return yamlio.load(path), str(path)
