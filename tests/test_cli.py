@@ -227,7 +227,7 @@ def test_explain_an_unknown_quantity(tmp_path, scenario):
 
 def test_debug_shows_a_traceback(tmp_path):
     proc = ok(calc_cli("run", "nope.yaml", cwd=tmp_path), 2)
-    assert proc.stderr == "calc: nope.yaml: no such file\n"
+    assert proc.stderr.startswith("calc: nope.yaml: no such file, and no shipped scenario of that name")
     for args in (("--debug", "run", "nope.yaml"), ("run", "nope.yaml", "--debug")):
         proc = calc_cli(*args, cwd=tmp_path)
         assert proc.returncode == 2
