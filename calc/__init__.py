@@ -29,7 +29,7 @@ _LAZY = {
     "scenarios": ("calc.shipped", "names"),
     "Result": ("calc.result", "Result"),
     "models": ("calc.models", None),
-    "plots": ("calc.plots", None),
+    "plots": ("calc.output.plots", None),
 }
 
 __all__ = sorted(_LAZY)

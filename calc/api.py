@@ -2,56 +2,60 @@
 
 from __future__ import annotations
 
-import math
-
-import pint
-
-from calc.engine import Case, Value, figure_value, run
+from calc import values
+from calc.engine import run
 from calc.errors import CalcError
 from calc.registry import Figure, registry
-from calc.uncertainty import Dist
-from calc.units import Q
+from calc.values import Case, Value
 
 
 def as_value(name: str, given) -> Value:
     """An input as given to ``evaluate``: a quantity, a string, a number, a figure, or [low, high]."""
-    if isinstance(given, Value):
-        return given
-    if isinstance(given, Figure):
-        return figure_value(given.id, "input")
-    if isinstance(given, (list, tuple)):
-        if len(given) != 2:
-            raise CalcError(f"inputs.{name}: a range is [low, high], got {given!r}")
-        low, high = Q(given[0]), Q(given[1])
-        high = high.to(low.units)
-        lo, hi = float(low.magnitude), float(high.magnitude)
-        if lo > hi:
-            raise CalcError(f"inputs.{name}: low {given[0]!r} is greater than high {given[1]!r}")
-        dist = Dist("lognormal" if lo > 0 else "normal", lo, hi)
-        return Value(central=Q(dist.central, low.units), dist=dist, origin="input")
-    try:
-        q = Q(given)
-    except CalcError as exc:
-        raise CalcError(f"inputs.{name}: {exc}") from None
-    if not isinstance(q, pint.Quantity) or not math.isfinite(float(q.magnitude)):
-        raise CalcError(f"inputs.{name}: {given!r} is not a finite quantity")
-    return Value(central=q, origin="input")
+    return values.value(name, given, where=f"inputs.{name}", sources=())
 
 
 def evaluate(outputs, inputs: dict | None = None, *, accelerator: str | None = None, models: dict | None = None,
              samples: int = 0, seed: int | None = None):
     """Compute ``outputs`` from ``inputs`` with no scenario file.
 
+    Bad arguments raise ``CalcError`` with the message the command line would print, under the same
+    limits (``calc.values.MAX_SAMPLES``).
+
     >>> evaluate(outputs=["chips"], inputs={"facility_power": "1 GW", "pue": 1.25,
     ...          "it_power_per_chip": "2 kW/chip"})["chips"]
     <Quantity(400000.0, 'chip')>
     """
-    outputs = [outputs] if isinstance(outputs, str) else list(outputs)
-    values = {name: as_value(name, v) for name, v in (inputs or {}).items()}
+    outputs = _names("outputs", outputs)
+    if inputs is None:
+        inputs = {}
+    if not isinstance(inputs, dict):
+        raise CalcError(f"inputs: expected a mapping name -> value, e.g. {{'facility_power': '1 GW'}}, "
+                        f"got {type(inputs).__name__}")
+    samples = values.samples_count(samples)
+    seed = values.seed_number(seed)
+    for name in inputs:
+        if not isinstance(name, str):
+            raise CalcError(f"inputs: names are strings such as 'facility_power', got {name!r}")
+    vals = {name: as_value(name, v) for name, v in inputs.items()}
     if accelerator is not None:
+        if not isinstance(accelerator, str):
+            raise CalcError(f"accelerator: expected a catalogue id such as 'gb200-superchip', got {accelerator!r}")
         registry().accelerator(accelerator)
-    case = Case(values=values, accelerator=accelerator, models=dict(models or {}))
+    if models is not None and (not isinstance(models, dict)
+                               or not all(isinstance(k, str) and isinstance(v, str) for k, v in models.items())):
+        raise CalcError(f"models: expected a mapping quantity -> model name, got {models!r}"[:200])
+    case = Case(values=vals, accelerator=accelerator, models=dict(models or {}))
+    values.run_size(1, samples)
     return run([case], outputs, samples=samples, seed=seed)
+
+
+def _names(what: str, names) -> list[str]:
+    """A list of quantity names from a name or a list of names."""
+    if isinstance(names, str):
+        names = [names]
+    if not isinstance(names, (list, tuple)) or not names or not all(isinstance(n, str) for n in names):
+        raise CalcError(f"{what}: expected a quantity name or a list of them, e.g. ['chips'], got {names!r}"[:200])
+    return list(names)
 
 
 def figures():

@@ -154,7 +154,7 @@ def cmd_run(args) -> int:
             continue
         results.append(res)
     if args.plot:
-        from calc.plots import save_default_plot
+        from calc.output.plots import save_default_plot
         write_atomic(args.plot, lambda tmp: save_default_plot(results[0], tmp), "--plot")
     if args.format == "xlsx":
         from calc.output.xlsx import result_xlsx

@@ -20,99 +20,21 @@ with the same plan are evaluated together; large runs are split into chunks of c
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 import numpy as np
 import pint
 
 from calc.errors import CalcError
-from calc.glossary import glossary, unit_of
+from calc.glossary import glossary, undefined_note, unit_of
 from calc.models import FORMULAS, Formula
+from calc.output.format import precise
 from calc.registry import Registry, registry
-from calc.uncertainty import Dist, standard_normal
+from calc.uncertainty import standard_normal
 from calc.units import Q, check_dimension, format_unit, parse_unit
+from calc.values import Case, Value, figure_value
 
 STAGES = ("input", "accelerator", "default", "figure")
 MAX_CHUNK_ELEMENTS = 2_000_000      # cases x draws evaluated at once (about 16 MB per array)
-
-
-@dataclass(frozen=True)
-class Value:
-    """A value for one name, with its provenance: a point, or a distribution over a range."""
-
-    central: pint.Quantity
-    dist: Dist | None = None          # magnitudes in ``central``'s unit
-    sources: tuple[str, ...] = ()
-    origin: str = "input"             # input | accelerator <id> | default | figure
-    figure: str | None = None
-    note: str | None = None
-
-    @property
-    def is_uncertain(self) -> bool:
-        return self.dist is not None and self.dist.low != self.dist.high
-
-    def describe(self) -> str:
-        unit = format_unit(self.central.units)
-        if self.dist is not None:
-            return f"[{self.dist.low:.6g}, {self.dist.high:.6g}] {unit}".rstrip()
-        return f"{float(self.central.magnitude):.6g} {unit}".rstrip()
-
-
-def figure_value(fid: str, origin: str, reg: Registry | None = None) -> Value:
-    """The Value of a registry figure: a range becomes a lognormal (or normal) 90 % interval."""
-    reg = reg or registry()
-    cache = reg.__dict__.setdefault("_value_cache", {})
-    if (fid, origin) in cache:
-        return cache[fid, origin]
-    fig = reg.figure(fid)
-    dist = None
-    if fig.is_range:
-        lo = float(fig.low.to(fig.value.units).magnitude)
-        hi = float(fig.high.to(fig.value.units).magnitude)
-        dist = Dist("lognormal" if lo > 0 else "normal", lo, hi)
-    value = Value(central=fig.value, dist=dist, sources=tuple(reg.figure_sources(fid)), origin=origin,
-                  figure=fid, note=fig.note)
-    cache[fid, origin] = value
-    return value
-
-
-@dataclass(frozen=True)
-class Axis:
-    """One sweep dimension: a name and its values (a 1-D quantity array), with labels as written."""
-
-    name: str
-    values: pint.Quantity
-    labels: tuple | None = None
-
-    def __len__(self) -> int:
-        return int(np.size(self.values.magnitude))
-
-    def label(self, j: int):
-        if self.labels is not None:
-            return self.labels[j]
-        return f"{float(self.values.magnitude[j]):.6g} {format_unit(self.values.units)}".strip()
-
-
-@dataclass
-class Case:
-    """One variant. With sweep ``axes`` it stands for every grid point (its rows): swept inputs are
-    array Values over the flattened grid, so a sweep is evaluated as arrays, never point by point."""
-
-    variant: str = "base"
-    values: dict = field(default_factory=dict)         # name -> Value (the scenario's inputs)
-    accelerator: str | None = None
-    models: dict = field(default_factory=dict)         # quantity -> formula name (alternative shapes)
-    axes: tuple = ()                                   # sweep Axis objects, grid in this order
-
-    @property
-    def size(self) -> int:
-        return int(np.prod([len(a) for a in self.axes])) if self.axes else 1
-
-    def point(self, k: int) -> dict:
-        """The sweep point of row ``k``: name -> value as written."""
-        if not self.axes:
-            return {}
-        idx = np.unravel_index(k, tuple(len(a) for a in self.axes))
-        return {a.name: a.label(int(j)) for a, j in zip(self.axes, idx)}
 
 
 @dataclass(frozen=True)
@@ -348,9 +270,9 @@ def _leaf_values(name: str, step: Step, cases: list[Case], reg: Registry) -> lis
         if key not in shared:
             if step.stage == 1:
                 acc = reg.accelerator(case.accelerator)
-                shared[key] = figure_value(acc.figure_id(name), f"accelerator {acc.id}", reg)
+                shared[key] = figure_value(acc.figure_id(name), f"accelerator {acc.id}", reg, name=name)
             elif step.stage == 2:
-                shared[key] = figure_value(reg.defaults[name], "default", reg)
+                shared[key] = figure_value(reg.defaults[name], "default", reg, name=name)
             else:
                 shared[key] = figure_value(name, "figure", reg)
         out.append(shared[key])
@@ -392,7 +314,8 @@ def evaluate(plan: Plan, cases: list[Case], reg: Registry, z_rows: dict | None, 
 
 def _call(f: Formula, env: dict) -> pint.Quantity:
     try:
-        out = f.func(**{i: env[i] for i in f.inputs})
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            out = f.func(**{i: env[i] for i in f.inputs})
     except CalcError:
         raise
     except pint.errors.DimensionalityError as exc:
@@ -401,8 +324,33 @@ def _call(f: Formula, env: dict) -> pint.Quantity:
         out = Q(out)
     unit = unit_of(f.output)
     if unit is not None and out.units != parse_unit(unit):
-        out = check_dimension(f"{f.output} = {f.text}", out, unit).to(unit)
+        with np.errstate(over="ignore"):
+            out = check_dimension(f"{f.output} = {f.text}", out, unit).to(unit)
+    mag = out.magnitude
+    if not np.isfinite(np.sum(mag)) and not np.all(np.isfinite(mag)):
+        out = _not_finite(f, out, env)
     return out
+
+
+def _not_finite(f: Formula, out: pint.Quantity, env: dict) -> pint.Quantity:
+    """An output that is infinite or NaN where its inputs are finite: null for a ratio the glossary
+    lets be undefined (a zero denominator), else a CalcError naming the output and its inputs."""
+    mag = np.asarray(out.magnitude, dtype=float)
+    ins = {i: np.asarray(env[i].magnitude, dtype=float) for i in f.inputs}
+    finite_in = np.ones(mag.shape, dtype=bool)
+    for m in ins.values():
+        finite_in &= np.broadcast_to(np.isfinite(m), mag.shape) if m.shape != mag.shape else np.isfinite(m)
+    bad = ~np.isfinite(mag) & finite_in
+    if not bad.any():
+        return out                      # not finite only where an input already was (undefined upstream)
+    if undefined_note(f.output):
+        return Q(np.where(np.isfinite(mag), mag, np.nan), out.units)
+    at = tuple(np.argwhere(bad)[0])
+    given = ", ".join(f"{i} = {precise(float(np.broadcast_to(m, mag.shape)[at]), format_unit(env[i].units))}"
+                      for i, m in ins.items())
+    raise CalcError(f"{f.output} = {f.text} is {'infinite' if np.isinf(mag[at]) else 'not a number'} "
+                    f"(too large to compute, or a division by zero) from finite inputs: {given}; "
+                    "check those inputs' values and units")
 
 
 def _compare(name, f, a, g, b, cases) -> None:

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pint
 
-from calc import yamlio
+from calc import dates, yamlio
 from calc.errors import CalcError
+from calc.glossary import KEYS as GLOSSARY_KEYS, bound_problem
 from calc.units import Q, format_unit, parse_quantity, parse_unit
 
 DATA_DIR = Path(__file__).with_name("data")
@@ -37,8 +38,6 @@ ACCELERATOR_KEYS = {"id", "name", "counts", "describes", "gpus_per_chip", "preci
 ACCELERATOR_FIGURES = ("chip_board_power", "it_power_per_chip", "peak_flops_per_chip_bf16",
                        "peak_flops_per_chip_fp8", "chip_capex")
 
-_DATE = r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?|-H[12]|-Q[1-4])?"
-DATE_RE = re.compile(rf"^(?:unknown|{_DATE}(?:/{_DATE})?)$")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SNAKE_RE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 
@@ -299,6 +298,15 @@ class _Loader:
             except CalcError as exc:
                 self.problem(where, str(exc))
                 continue
+            for key in spec:
+                if key not in GLOSSARY_KEYS:
+                    self.problem(self.where("quantities.yaml", spec, key, name), f"unknown key {key!r}"
+                                 f"{yamlio.did_you_mean(key, GLOSSARY_KEYS)}; allowed: {', '.join(GLOSSARY_KEYS)}")
+            for key in ("min", "max", "above"):
+                if key in spec and (isinstance(spec[key], bool) or not isinstance(spec[key], (int, float))
+                                    or not math.isfinite(spec[key])):
+                    self.problem(self.where("quantities.yaml", spec, key, name),
+                                 f"{key} must be a number in {spec['unit']}, got {spec[key]!r}")
             out[name] = {"unit": str(spec["unit"]), "meaning": spec.get("meaning", "")}
         return out
 
@@ -316,9 +324,10 @@ class _Loader:
             if sid in out:
                 self.problem(self.where(fname, item, "id", label), f"duplicate source id {sid!r}")
             date = str(item["date"])
-            if not DATE_RE.match(date):
-                self.problem(self.where(fname, item, "date", label), f"date {date!r} is not a date form calc "
-                             "reads: 'YYYY-MM-DD', 'YYYY-MM', 'YYYY', 'YYYY-H1', 'YYYY-Q3', 'A/B' or 'unknown'")
+            try:
+                dates.parse(date, "date")
+            except CalcError as exc:
+                self.problem(self.where(fname, item, "date", label), str(exc))
             out[sid] = Source(id=sid, publisher=str(item["publisher"]), title=str(item["title"]), date=date,
                               language=str(item["language"]), url=item.get("url"),
                               document=item.get("document"), note=item.get("note"))
@@ -360,9 +369,10 @@ class _Loader:
             self.problem(at("kind"), f"kind {kind!r} is not one of {', '.join(KINDS)}{yamlio.did_you_mean(kind, KINDS)}")
             ok = False
         as_of = str(item["as_of"])
-        if not DATE_RE.match(as_of):
-            self.problem(at("as_of"), f"as_of {as_of!r} is not a date form calc reads "
-                                      "('YYYY-MM-DD', 'YYYY-MM', 'YYYY', 'YYYY-H1', 'A/B', 'unknown')")
+        try:
+            dates.parse(as_of, "as_of")
+        except CalcError as exc:
+            self.problem(at("as_of"), str(exc))
         source = item.get("source")
         if source is not None and str(source) not in sources:
             self.problem(at("source"), f"unknown source id {source!r}{yamlio.did_you_mean(source, sources)}; "
@@ -390,6 +400,12 @@ class _Loader:
             elif value.dimensionality != parse_unit(quantities[name]["unit"]).dimensionality:
                 self.problem(at("value"), f"{format_unit(value.units) or 'a plain number'} cannot feed {name!r}, "
                                           f"which is measured in {quantities[name]['unit']}")
+            else:
+                for q in (value, low, high):
+                    bad = None if q is None else bound_problem(name, q)
+                    if bad:
+                        self.problem(at("range" if low is not None else "value"), bad)
+                        break
         if not ok:
             return None
         return Figure(id=fid, value=value, low=low, high=high, qualifier=qualifier, kind=kind, as_of=as_of,

@@ -232,7 +232,7 @@ class Result:
 
     def explain(self, name: str, variant: str | None = None, point: dict | None = None) -> str:
         """The derivation of ``name`` as an indented tree: formula, values with units, sources."""
-        from calc.explain import explain
+        from calc.output.explain import explain
 
         return explain(self, self._name(name), self.case_index(variant, point))
 

@@ -14,14 +14,14 @@ from pathlib import Path
 
 import numpy as np
 
-from calc import expr, shipped, yamlio
+from calc import dates, expr, shipped, values, yamlio
 from calc.checks import Check, run_checks
-from calc.engine import Axis, Case, Value, figure_value, find_cycle, run
+from calc.engine import find_cycle, run
 from calc.errors import CalcError
 from calc.glossary import glossary, unit_of
-from calc.registry import DATE_RE, Registry, Source, registry
-from calc.uncertainty import DISTS, Dist
-from calc.units import Q, check_dimension, format_unit, parse_quantity, parse_unit
+from calc.registry import Registry, Source, registry
+from calc.units import Q, check_dimension, format_unit, parse_unit
+from calc.values import MAX_CASES, MAX_SAMPLES, Axis, Case, Value
 
 TOP_KEYS = ("name", "title", "description", "accelerator", "inputs", "outputs", "variants", "sweep",
             "samples", "seed", "derive", "checks", "models", "correlations")
@@ -29,17 +29,8 @@ INPUT_KEYS = ("figure", "value", "range", "dist", "low", "mode", "high", "source
 VARIANT_KEYS = ("accelerator", "models", "inputs", "description")
 CHECK_KEYS = ("says", "source", "that", "near", "within", "above", "below", "between", "note")
 INLINE_SOURCE_KEYS = ("publisher", "title", "date", "language", "url", "note")
-MAX_CASES = 1_000_000
-MAX_SAMPLES = 2_000_000           # one row's samples form one chunk: exact quantiles, bounded memory
-MAX_VALUES = 2_000_000_000          # cases x samples: beyond this a run is refused with its size
 SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-POSITIVE = {"facility_power", "it_power", "pue", "it_power_per_chip", "power_per_chip", "chips",
-            "peak_flops_per_chip", "chip_capex", "facility_capex_per_power", "electricity_price",
-            "commitment_term", "arr_period", "arr_start", "arr_end", "it_lifetime", "facility_lifetime",
-            "chip_board_power", "capital_raised", "arr_growth_half_life"}
-
-
 @dataclass
 class Scenario:
     """A loaded scenario: ``run()`` evaluates it, ``cases()`` lists variants x sweep points."""
@@ -80,20 +71,16 @@ class Scenario:
     def run(self, samples: int | None = None, seed: int | None = None, sets: dict | None = None,
             progress=None):
         """Evaluate the scenario; ``samples``/``seed`` override the file's; ``sets`` maps name -> literal."""
-        samples = self.samples if samples is None else samples
-        seed = self.seed if seed is None else seed
-        if not 0 <= samples <= MAX_SAMPLES:
-            raise CalcError(f"{self.path}: samples: {samples} is outside 0..{MAX_SAMPLES:,}")
+        samples = values.samples_count(self.samples if samples is None else samples, f"{self.path}: samples")
+        seed = values.seed_number(self.seed if seed is None else seed, f"{self.path}: seed")
+        if sets is not None and not isinstance(sets, dict):
+            raise CalcError(f"sets: expected a mapping name -> value, e.g. {{'pue': 1.3}}, got {type(sets).__name__}")
         set_values = {}
         for name, text in (sets or {}).items():
-            set_values[name] = _literal_value(name, text, f"--set {name}", origin="set on the command line")
+            set_values[name] = values.value(str(name), text, where=f"--set {name}", origin="set on the command line")
         # Count the cases before building them: a refused run must not build a million first.
         n_cases = (1 + len(self.variants)) * math.prod(len(v) for v in self.sweep.values())
-        size = n_cases * max(1, samples)
-        if n_cases > MAX_CASES or size > MAX_VALUES:
-            raise CalcError(f"{self.path}: sweep: {n_cases:,} cases x {max(1, samples):,} samples = {size:,} "
-                            f"values per quantity is more than calc evaluates ({MAX_VALUES:,}); "
-                            "use fewer sweep points or samples")
+        values.run_size(n_cases, samples, f"{self.path}: sweep")
         cases = self.cases(set_values)
         check_names = sorted({n for c in self.checks for n in c.that.names})
         reg = _registry_with(self.inline_sources)
@@ -142,40 +129,12 @@ def load(spec: str | Path | dict) -> Scenario:
     return _Reader(where).read(data)
 
 
-def _literal_value(name: str, text, where: str, origin: str = "input", sources=("assumption",),
+def _literal_value(name: str, text, where: str = "", origin: str = "input", sources=("assumption",),
                    note: str | None = None) -> Value:
-    """A literal (a string with a unit, or a bare number) as a point Value."""
-    if isinstance(text, bool) or text is None:
-        raise CalcError(f"{where}: expected a quantity like '1 GW' or a number, got {text!r}")
-    if isinstance(text, (int, float)):
-        if not math.isfinite(text):
-            raise CalcError(f"{where}: {text!r} is not a finite number")
-        q = Q(float(text))
-    else:
-        try:
-            q = parse_quantity(str(text))
-        except CalcError as exc:
-            raise CalcError(f"{where}: {exc}") from None
-    _check_quantity(name, q, where)
-    return Value(central=q, sources=tuple(sources), origin=origin, note=note)
-
-
-def _check_quantity(name: str, q, where: str) -> None:
-    unit = unit_of(name)
-    if unit is not None:
-        try:
-            check_dimension(name, q, unit)
-        except CalcError as exc:
-            raise CalcError(f"{where}: {exc}") from None
-    mag = np.asarray(q.magnitude, dtype=float)
-    if not np.all(np.isfinite(mag)):
-        raise CalcError(f"{where}: not a finite number")
-    if unit is not None:
-        with np.errstate(all="ignore"):     # 1e308 TW is finite, but not in GW
-            if not np.all(np.isfinite(np.asarray(q.to(parse_unit(unit)).magnitude, dtype=float))):
-                raise CalcError(f"{where}: {name} is too large to compute with in {unit}")
-    if name in POSITIVE and np.any(mag <= 0):
-        raise CalcError(f"{where}: {name} must be positive, got {q.magnitude:g} {format_unit(q.units)}".rstrip())
+    """A literal (a string with a unit, or a bare number) as a point Value (``values.value``)."""
+    if isinstance(text, (list, tuple, dict)):
+        raise CalcError(f"{where + ': ' if where else ''}expected a quantity like '1 GW' or a number, got {text!r}"[:200])
+    return values.value(name, text, where=where, origin=origin, sources=sources, note=note)
 
 
 class _Reader:
@@ -300,9 +259,10 @@ class _Reader:
         if missing:
             self.problem(self.at(spec, "source", kp), f"an inline source needs {', '.join(missing)}")
             return (), False
-        if not DATE_RE.match(str(src["date"])):
-            self.problem(self.at(src, "date", kp + ".date"), f"date {src['date']!r} is not a date form calc reads "
-                         "('YYYY-MM-DD', 'YYYY-MM', 'YYYY', 'YYYY-H1', 'A/B', 'unknown')")
+        try:
+            dates.parse(src["date"], "date")
+        except CalcError as exc:
+            self.problem(self.at(src, "date", kp + ".date"), str(exc))
         sid = re.sub(r"[^a-z0-9]+", "-", f"inline {src['publisher']} {src['date']} {src['title']}".lower()).strip("-")[:80]
         self.inline[sid] = Source(id=sid, publisher=str(src["publisher"]), title=str(src["title"]),
                                   date=str(src["date"]), language=str(src.get("language", "en")),
@@ -340,55 +300,16 @@ class _Reader:
             self.problem(where, "give exactly one of 'figure', 'value', 'range' or 'dist' "
                                 f"(got {', '.join(forms) or 'none'})")
             return None
-        try:
-            if "figure" in spec:
-                fid = spec["figure"]
-                if not isinstance(fid, str) or fid not in self.reg.figures:
-                    raise CalcError(f"unknown figure id {fid!r}{yamlio.did_you_mean(fid, self.reg.figures)}; "
-                                    "`calc figures` lists them")
-                value = figure_value(fid, "input", self.reg)
-                _check_quantity(name, value.central, "")
-                return value
+        sources = ()
+        if "figure" not in spec:
             sources, ok = self.source(spec, kp)
             if not ok:
                 return None
-            note = spec.get("note")
-            if "value" in spec:
-                return _literal_value(name, spec["value"], "", sources=sources, note=note)
-            return self.distribution(name, spec, sources, note)
-        except CalcError as exc:
-            msg = str(exc).lstrip(": ")
-            self.problem(where, msg)
-            return None
-
-    def distribution(self, name, spec, sources, note) -> Value:
-        kind = spec.get("dist")
-        if "range" in spec:
-            rng = spec["range"]
-            if not isinstance(rng, list) or len(rng) != 2:
-                raise CalcError(f"a range is [low, high], got {rng!r}")
-            low, high = (_literal_value(name, x, "", sources=sources).central for x in rng)
-            mode = None
-        else:
-            if kind not in DISTS:
-                raise CalcError(f"dist {kind!r} is not one of {', '.join(DISTS)}{yamlio.did_you_mean(kind, DISTS)}")
-            for k in ("low", "high") + (("mode",) if kind in ("triangular", "pert") else ()):
-                if k not in spec:
-                    raise CalcError(f"a {kind} distribution needs {k!r}")
-            low, high = (_literal_value(name, spec[k], "", sources=sources).central for k in ("low", "high"))
-            mode = _literal_value(name, spec["mode"], "", sources=sources).central if "mode" in spec else None
         try:
-            high = high.to(low.units)
-            mode = None if mode is None else mode.to(low.units)
-        except Exception:
-            raise CalcError(f"low and high differ in dimension: {format_unit(low.units)} vs {format_unit(high.units)}") from None
-        lo, hi = float(low.magnitude), float(high.magnitude)
-        if lo > hi:
-            raise CalcError(f"low {lo:g} is greater than high {hi:g}; write [low, high]")
-        if kind is None:
-            kind = "lognormal" if lo > 0 else "normal"
-        dist = Dist(kind, lo, hi, None if mode is None else float(mode.magnitude))
-        return Value(central=Q(dist.central, low.units), dist=dist, sources=tuple(sources), origin="input", note=note)
+            return values.spec_value(name, spec, sources=sources, reg=self.reg)
+        except CalcError as exc:
+            self.problem(where, str(exc))
+            return None
 
     def derives(self, node, parent, sc) -> dict:
         if node is None:

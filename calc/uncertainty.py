@@ -1,5 +1,10 @@
 """Distributions for ranges: a ``[low, high]`` is a 90 % interval, sampled in one vectorised pass.
 
+A distribution may be truncated at a quantity's bounds (``lower``/``upper``): a draw beyond a
+bound is redrawn from the part of the distribution inside them, so draws inside stay as they were
+and the central value does not move. Only normal and lognormal ranges have tails that can cross
+a bound; the other shapes live between their ``low`` and ``high``, which lie inside the bounds.
+
 A distribution turns standard-normal draws ``z`` (one row per input, shared by every case so that
 variants and sweep points are compared on the same draws) into values. The central value stays
 the all-central evaluation: the geometric mean of a positive range, the midpoint otherwise.
@@ -30,6 +35,8 @@ class Dist:
     low: float
     high: float
     mode: float | None = None
+    lower: float = -math.inf          # the quantity's bounds, in the same unit: draws stay inside
+    upper: float = math.inf
 
     def __post_init__(self):
         if self.kind not in DISTS:
@@ -53,7 +60,45 @@ class Dist:
         return (self.low + self.high) / 2
 
     def from_normal(self, z: np.ndarray) -> np.ndarray:
-        """Values for standard-normal draws ``z`` (inverse-CDF transform, so correlations carry over)."""
+        """Values for standard-normal draws ``z`` (inverse-CDF transform, so correlations carry over).
+
+        A draw beyond the bounds is redrawn inside them: its place within the tail it fell in is
+        itself a uniform draw, mapped onto the truncated distribution.
+        """
+        x = self._transform(z)
+        z_lo, z_hi = self._z_bounds()
+        if z_lo == -math.inf and z_hi == math.inf:
+            return x
+        with np.errstate(invalid="ignore"):
+            out = (z < z_lo) | (z > z_hi)          # NaN (the tornado's "central") is never out
+        if not out.any():
+            return x
+        zo = z[out]
+        p_lo, p_hi = _normal_cdf(np.array(z_lo)), _normal_cdf(np.array(z_hi))
+        p = _normal_cdf(zo)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            u = np.where(zo < z_lo, p / p_lo, (p - p_hi) / (1 - p_hi))
+        u = np.clip(np.nan_to_num(u, nan=0.5), 0.0, 1.0)
+        redrawn = self._transform(normal_ppf(p_lo + u * (p_hi - p_lo)))
+        x = np.array(x, dtype=float)
+        x[out] = np.clip(redrawn, self.lower, self.upper)
+        return x
+
+    def _z_bounds(self) -> tuple[float, float]:
+        """The bounds in standard-normal units (where ``_transform`` crosses them)."""
+        if self.lower == -math.inf and self.upper == math.inf or self.kind not in ("normal", "lognormal") \
+                or self.high == self.low:
+            return -math.inf, math.inf
+        if self.kind == "normal":
+            mid, sd = (self.low + self.high) / 2, (self.high - self.low) / (2 * Z95)
+            return (self.lower - mid) / sd, (self.upper - mid) / sd
+        mu = (math.log(self.low) + math.log(self.high)) / 2
+        sigma = (math.log(self.high) - math.log(self.low)) / (2 * Z95)
+        z_lo = (math.log(self.lower) - mu) / sigma if self.lower > 0 else -math.inf
+        z_hi = (math.log(self.upper) - mu) / sigma if self.upper < math.inf else math.inf
+        return z_lo, z_hi
+
+    def _transform(self, z: np.ndarray) -> np.ndarray:
         lo, hi = self.low, self.high
         if self.kind == "lognormal":
             mu, sigma = (math.log(lo) + math.log(hi)) / 2, (math.log(hi) - math.log(lo)) / (2 * Z95)
@@ -86,6 +131,31 @@ def _normal_cdf(z: np.ndarray) -> np.ndarray:
     poly = ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t
     erf = 1 - poly * np.exp(-a * a)
     return 0.5 * (1 + np.sign(x) * erf)
+
+
+def normal_ppf(p: np.ndarray) -> np.ndarray:
+    """The standard normal's inverse CDF, vectorised (Acklam's rational approximation: relative
+    error below 1.2e-9)."""
+    p = np.clip(np.asarray(p, dtype=float), 1e-300, 1 - 1e-16)
+    a = (-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02,
+         -3.066479806614716e+01, 2.506628277459239e+00)
+    b = (-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01,
+         -1.328068155288572e+01)
+    c = (-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00,
+         4.374664141464968e+00, 2.938163982698783e+00)
+    d = (7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00)
+    q = np.minimum(p, 1 - p)
+    out = np.empty_like(p)
+    tail = q < 0.02425
+    t = np.sqrt(-2 * np.log(q[tail]))
+    out[tail] = (((((c[0] * t + c[1]) * t + c[2]) * t + c[3]) * t + c[4]) * t + c[5]) / \
+        ((((d[0] * t + d[1]) * t + d[2]) * t + d[3]) * t + 1)
+    out[tail] *= np.where(p[tail] < 0.5, 1, -1)
+    r = p[~tail] - 0.5
+    s = r * r
+    out[~tail] = (((((a[0] * s + a[1]) * s + a[2]) * s + a[3]) * s + a[4]) * s + a[5]) * r / \
+        (((((b[0] * s + b[1]) * s + b[2]) * s + b[3]) * s + b[4]) * s + 1)
+    return out
 
 
 def _beta_ppf(u: np.ndarray, a: float, b: float) -> np.ndarray:

@@ -18,7 +18,6 @@ the author wrote, and ``<<`` is an ordinary key (no merge). Integers too large f
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 import reprlib
@@ -27,6 +26,7 @@ from pathlib import Path
 import yaml
 
 from calc.errors import CalcError
+from calc.suggest import did_you_mean  # noqa: F401 -- kept for callers of yamlio.did_you_mean
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 64          # nested mappings and sequences (aliases count as their target's depth)
@@ -277,7 +277,3 @@ def load(path: str | Path):
     return loads(text, str(path))
 
 
-def did_you_mean(word: str, choices) -> str:
-    """`` (did you mean 'x'?)`` for the closest choice, or '' when none is close."""
-    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -1,7 +1,14 @@
-"""Shared by the tests: the repository root, a minimal valid scenario, and the real CLI in a fresh process."""
+"""Shared by the tests: the repository root, a minimal valid scenario, and the CLI.
+
+``calc_cli`` runs ``calc.cli.main(argv)`` in this process with captured streams (fast);
+``calc_subprocess`` runs the real entry point in a fresh process, as CI would, for the few tests
+that are about the entry point itself.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
@@ -21,6 +28,24 @@ BASE = textwrap.dedent("""\
 
 
 def calc_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """``calc ARGS`` in this process: ``calc.cli.main`` with stdout and stderr captured, run in ``cwd``."""
+    from calc.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    before = Path.cwd()
+    try:
+        os.chdir(cwd)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exc:            # --help and --version exit through argparse
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    finally:
+        os.chdir(before)
+    return subprocess.CompletedProcess(["calc", *args], code, out.getvalue(), err.getvalue())
+
+
+def calc_subprocess(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     """The real entry point (``python -m calc.cli``) in a fresh process, as CI would run it."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "CI": "1"}
     return subprocess.run([sys.executable, "-m", "calc.cli", *args], cwd=cwd, env=env,

@@ -28,7 +28,7 @@ def test_evaluate_takes_figures_strings_numbers_and_ranges():
                                                    "pue": 1.2}, accelerator="gb200-superchip")
     assert res["chips"].magnitude == pytest.approx(250_000, rel=1e-3)
     assert res.lineage(0, "chips")["sources"][0] == "36kr-caixin-2025-11-msft-nvda"
-    with pytest.raises(CalcError, match=r"inputs.pue: low '1.4' is greater than high '1.1'"):
+    with pytest.raises(CalcError, match=r"inputs\.pue: low 1\.4 is greater than high 1\.1; write \[low, high\]"):
         calc.evaluate(outputs=["chips"], inputs={"facility_power": "1 GW", "pue": ["1.4", "1.1"]})
     with pytest.raises(CalcError, match="unknown accelerator 'b300'"):
         calc.evaluate(outputs=["chips"], inputs={"facility_power": "1 GW"}, accelerator="b300")

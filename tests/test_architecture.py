@@ -12,12 +12,12 @@ PKG = Path(__file__).resolve().parents[1] / "calc"
 # lower number = lower layer; a module may import (at module level) only from its own layer or below
 LAYERS = {
     "calc.errors": 0, "calc.units": 0, "calc.yamlio": 0, "calc.glossary": 0, "calc.expr": 0,
-    "calc.uncertainty": 0, "calc.output.format": 0, "calc.shipped": 0,
+    "calc.uncertainty": 0, "calc.output.format": 0, "calc.shipped": 0, "calc.suggest": 0, "calc.dates": 0,
     "calc.registry": 1,
-    "calc.models": 2,
-    "calc.engine": 3, "calc.result": 3, "calc.checks": 3, "calc.sensitivity": 3, "calc.explain": 3,
+    "calc.models": 2, "calc.values": 2,
+    "calc.engine": 3, "calc.result": 3, "calc.checks": 3, "calc.sensitivity": 3,
     "calc.api": 4, "calc.scenario": 4,
-    "calc.output": 5, "calc.plots": 5, "calc.cli": 6,
+    "calc.output": 5, "calc.cli": 6,
 }
 
 

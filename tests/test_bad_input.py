@@ -187,8 +187,8 @@ def test_unknown_figure_id(tmp_path):
 
 def test_figure_of_the_wrong_dimension(tmp_path):
     refused(tmp_path, replace("{value: 1 GW, source: assumption, note: test}", "{figure: amazon_first_tranche_2023}"),
-            r"calc: s\.yaml:3: inputs\.facility_power: facility_power: expected a quantity in GW "
-            r"\(\[power\]\), got USD \(\[currency\]\)")
+            r"calc: s\.yaml:3: inputs\.facility_power: figure amazon_first_tranche_2023: facility_power: expected a "
+            r"quantity in GW \(\[power\]\), got USD \(\[currency\]\)")
 
 
 def test_low_greater_than_high(tmp_path):
@@ -197,10 +197,35 @@ def test_low_greater_than_high(tmp_path):
             r"calc: s\.yaml:4: inputs\.pue: low 1\.4 is greater than high 1\.1; write \[low, high\]")
 
 
-@pytest.mark.parametrize("value", ["-1 GW", "0 GW", "-1e9 W"])
-def test_power_must_be_positive(tmp_path, value):
-    refused(tmp_path, replace("value: 1 GW,", f"value: {value},"),
-            r"calc: s\.yaml:3: inputs\.facility_power: facility_power must be positive, got -?\d+(e\+09)? G?W")
+@pytest.mark.parametrize("name, old, value, message", [
+    ("facility_power", "1 GW", "-1 GW", r"facility_power = -1 GW is out of bounds: facility_power is at least 0 GW"),
+    ("facility_power", "1 GW", "-1e9 W", r"facility_power = -1e\+09 W is out of bounds: facility_power is at least 0 GW"),
+    ("pue", "1.25", "0.99", r"pue = 0\.99 is out of bounds: pue is at least 1"),
+    ("pue", "1.25", "0", r"pue = 0 is out of bounds: pue is at least 1"),
+    ("it_power_per_chip", "2 kW/chip", "0 kW/chip",
+     r"it_power_per_chip = 0 kW/chip is out of bounds: it_power_per_chip is above 0 W/chip"),
+])
+def test_inputs_outside_their_bounds(tmp_path, name, old, value, message):
+    line = {"facility_power": 3, "pue": 4, "it_power_per_chip": 5}[name]
+    refused(tmp_path, replace(f"value: {old},", f"value: {value},"),
+            rf"calc: s\.yaml:{line}: inputs\.{name}: {message}")
+
+
+@pytest.mark.parametrize("spec, message", [
+    ("{dist: normal, low: 0.05, high: 3}", r"pue = 0\.05 is out of bounds: pue is at least 1"),
+    ("{range: [0.9, 1.4]}", r"pue = 0\.9 is out of bounds: pue is at least 1"),
+])
+def test_a_range_leaving_the_bounds_is_refused(tmp_path, spec, message):
+    refused(tmp_path, replace("{value: 1.25, source: assumption, note: test}",
+                              spec[:-1] + ", source: assumption, note: test}"),
+            rf"calc: s\.yaml:4: inputs\.pue: {message}")
+
+
+def test_zero_facility_power_is_inside_its_bounds(tmp_path):
+    # facility power is at least 0 (DESIGN.md, Bounds): 0 GW / 2,500 W per chip = 0 chips
+    path = tmp_path / "s.yaml"
+    path.write_text(replace("value: 1 GW,", "value: 0 GW,"))
+    assert calc.load(path).run()["chips"].magnitude == 0
 
 
 @pytest.mark.parametrize("name, value, message", [
@@ -278,7 +303,7 @@ def test_samples_times_cases_too_large(tmp_path):
 
 
 def test_samples_flag_too_large(tmp_path):
-    refused(tmp_path, BASE, r"calc: s\.yaml: samples: 100000000 is outside 0\.\.2,000,000",
+    refused(tmp_path, BASE, r"calc: s\.yaml: samples: expected a whole number from 0 to 2,000,000, got 100000000",
             args=("--samples", "100000000"))
 
 

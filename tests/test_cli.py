@@ -1,4 +1,5 @@
-"""The ``calc`` command through its real entry point (``python -m calc.cli``, a fresh process each)."""
+"""The ``calc`` command: ``calc.cli.main`` in-process with captured streams; a few tests run the real
+entry point in a fresh process (``calc_subprocess``, the installed console script)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 
 from calc.registry import Registry
 
-from helpers import BASE, calc_cli
+from helpers import BASE, calc_cli, calc_subprocess
 
 FIGURE_KEYS = {"id", "value", "unit", "low", "high", "kind", "source", "quote", "gloss", "as_of", "note"}
 SOURCE_KEYS = {"id", "publisher", "title", "date", "language", "url"}
@@ -250,3 +251,13 @@ def test_installed_console_script(tmp_path, scenario):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["rows"][0]["value"] == pytest.approx(400_000)
+
+
+def test_the_entry_point_in_a_fresh_process(tmp_path, scenario):
+    # python -m calc.cli: bad input exits 2 with one line on stderr and no traceback; a run prints JSON only
+    bad = calc_subprocess("run", "nope.yaml", cwd=tmp_path)
+    assert (bad.returncode, bad.stdout, bad.stderr) == (2, "", "calc: nope.yaml: no such file\n")
+    good = calc_subprocess("run", "s.yaml", "--format", "json", "--set", "pue=1.6", cwd=tmp_path)
+    assert good.returncode == 0, good.stderr
+    # 1 GW / (2 kW/chip x 1.6) = 312,500 chips
+    assert json.loads(good.stdout)["rows"][0]["value"] == pytest.approx(312_500)

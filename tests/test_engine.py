@@ -6,7 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import calc
-from calc.engine import Axis, Case, Value, find_cycle, resolve, run
+from calc.engine import find_cycle, resolve, run
+from calc.values import Axis, Case, Value
 from calc.errors import CalcError
 from calc.models import FORMULAS
 from calc.units import Q
@@ -76,7 +77,7 @@ def test_unknown_output_gets_a_suggestion():
 
 
 def test_wrong_dimension_names_input_expected_and_given():
-    with pytest.raises(CalcError, match=r"facility_power \(input\): expected a quantity in GW \(\[power\]\), "
+    with pytest.raises(CalcError, match=r"inputs\.facility_power: facility_power: expected a quantity in GW \(\[power\]\), "
                                         r"got USD \(\[currency\]\)"):
         calc.evaluate(outputs=["chips"], inputs={**BASE, "facility_power": "5 billion USD"})
 

@@ -14,7 +14,8 @@ import pytest
 import calc
 from calc.api import as_value
 from calc.checks import CheckResult
-from calc.engine import Axis, Case, Value, run
+from calc.engine import run
+from calc.values import Axis, Case, Value
 from calc.errors import CalcError
 from calc.output import WRITERS, write
 from calc.output.csv import result_csv

@@ -20,7 +20,7 @@ from calc.errors import CalcError
 
 pytest.importorskip("matplotlib")
 
-from calc import plots  # noqa: E402
+from calc.output import plots  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 WIDTH, HEIGHT = 900, 500            # plots.SIZE (9 x 5 in) x plots.DPI (100)
@@ -55,7 +55,7 @@ def arr():
 
 
 def test_importing_calc_plots_does_not_import_matplotlib():
-    code = "import sys, calc.plots; print('matplotlib' in sys.modules)"
+    code = "import sys, calc.output.plots; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "False"
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,9 +10,10 @@ import yaml
 
 import calc
 
+from helpers import calc_cli
+
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-CALC = str(Path(sys.executable).with_name("calc"))
 
 
 def blocks(lang: str) -> list[str]:
@@ -36,8 +34,7 @@ def test_readme_commands_run(command, tmp_path):
     (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
     args = command.split()
     assert args[0] == "calc"
-    proc = subprocess.run([CALC, *args[1:]], cwd=tmp_path, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "CI": "1"})
+    proc = calc_cli(*args[1:], cwd=tmp_path)      # in-process: calc.cli.main with captured streams
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     if "--output" in args:

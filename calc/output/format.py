@@ -41,3 +41,8 @@ def quantity(x: float, unit: str) -> str:
     if unit.startswith("USD/"):
         return f"{money(x)}/{unit[4:]}"
     return f"{number(x)} {unit}".rstrip()
+
+
+def precise(x: float, unit: str = "") -> str:
+    """A value as messages and labels quote it: six significant figures, no separators ('0.99', '1e+09 W')."""
+    return f"{x:.6g} {unit}".rstrip()

@@ -122,7 +122,7 @@ def result_html(result) -> str:
 def report_html(result, plots: dict[str, bytes] | None = None) -> str:
     """One self-contained page: title, description of the run, table, checks, plots, every source.
 
-    ``plots`` maps a caption to PNG bytes; None draws the default chart (``calc.plots``) when
+    ``plots`` maps a caption to PNG bytes; None draws the default chart (``calc.output.plots``) when
     matplotlib is installed, and gives a page without plots when it is not; ``{}`` means no plots.
     """
     if plots is None:
@@ -145,7 +145,7 @@ def default_plots(result) -> dict[str, bytes]:
         import matplotlib  # noqa: F401
     except ImportError:
         return {}
-    from calc.plots import default_plots_png
+    from calc.output.plots import default_plots_png
 
     return default_plots_png(result)
 

@@ -1,0 +1,150 @@
+"""Dates as the project writes them, read in one place with one message.
+
+Forms: ``2025`` (a year), ``2025-07`` (a month), ``2025-07-14`` (a day), ``2025-Q3`` (a quarter),
+``2025-H2`` (a half), ``2023/2024`` (a span between two of these) and ``unknown``. Every form is a
+span of whole days (``first`` .. ``last``) and of whole months (``first_month`` .. ``last_month``,
+counted by ``month_index``), so period arithmetic never needs to know which form it was given.
+
+>>> parse("2025-Q3").first, parse("2025-Q3").last
+(datetime.date(2025, 7, 1), datetime.date(2025, 9, 30))
+>>> month_index(2025, 7) - month_index(2025, 1)
+6
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from calc.errors import CalcError
+
+FORMS = "'YYYY-MM-DD', 'YYYY-MM', 'YYYY', 'YYYY-H1', 'YYYY-Q3', 'A/B' or 'unknown'"
+_ONE = r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?|-H([12])|-Q([1-4]))?"
+_ONE_RE = re.compile(rf"^{_ONE}$")
+
+
+@dataclass(frozen=True)
+class DateSpan:
+    """A date as written, and the days it covers (``first`` .. ``last``, both included)."""
+
+    text: str
+    first: date
+    last: date
+    precision: str               # day | month | quarter | half | year | span
+
+    @property
+    def first_month(self) -> int:
+        """The first month covered, as a ``month_index``."""
+        return month_index(self.first.year, self.first.month)
+
+    @property
+    def last_month(self) -> int:
+        """The last month covered, as a ``month_index``."""
+        return month_index(self.last.year, self.last.month)
+
+    def middle(self) -> date:
+        """A representative day for plotting: mid-month, mid-quarter, 1 April / 1 October for a half,
+        1 July for a year, the middle of the two middles for a span."""
+        if self.precision == "span":
+            a, b = (parse(t).middle() for t in self.text.split("/", 1))
+            return date.fromordinal((a.toordinal() + b.toordinal()) // 2)
+        if self.precision == "day":
+            return self.first
+        if self.precision == "month":
+            return self.first.replace(day=15)
+        if self.precision == "quarter":
+            return date(self.first.year, self.first.month + 1, 15)
+        if self.precision == "half":
+            return date(self.first.year, self.first.month + 3, 1)
+        return date(self.first.year, 7, 1)
+
+
+def month_index(year: int, month: int) -> int:
+    """Months since January of year 0: consecutive months differ by 1 (``month`` is 1..12)."""
+    return year * 12 + (month - 1)
+
+
+def from_month_index(index: int) -> tuple[int, int]:
+    """(year, month) of a ``month_index``."""
+    return index // 12, index % 12 + 1
+
+
+def add_months(d: date, n: int) -> date:
+    """``d`` moved by ``n`` whole months, the day clipped to the month's length (31 Jan + 1 = 28/29 Feb)."""
+    year, month = from_month_index(month_index(d.year, d.month) + n)
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def months_between(a: date, b: date) -> int:
+    """Whole calendar months from ``a``'s month to ``b``'s month (negative when ``b`` is earlier)."""
+    return month_index(b.year, b.month) - month_index(a.year, a.month)
+
+
+def month_text(index: int) -> str:
+    """A ``month_index`` written as 'YYYY-MM'."""
+    year, month = from_month_index(index)
+    return f"{year:04d}-{month:02d}"
+
+
+def _one(text: str) -> DateSpan | None:
+    m = _ONE_RE.match(text)
+    if not m:
+        return None
+    year, month, day, half, quarter = m.groups()
+    y = int(year)
+    try:
+        if day:
+            d = date(y, int(month), int(day))
+            return DateSpan(text, d, d, "day")
+        if month:
+            m_ = int(month)
+            return DateSpan(text, date(y, m_, 1), date(y, m_, calendar.monthrange(y, m_)[1]), "month")
+    except ValueError:
+        return None
+    if quarter:
+        last = 3 * int(quarter)
+        return DateSpan(text, date(y, last - 2, 1), date(y, last, calendar.monthrange(y, last)[1]), "quarter")
+    if half:
+        return DateSpan(text, date(y, 1 if half == "1" else 7, 1), date(y, 6, 30) if half == "1" else date(y, 12, 31),
+                        "half")
+    return DateSpan(text, date(y, 1, 1), date(y, 12, 31), "year")
+
+
+def parse(text, what: str = "date") -> DateSpan | None:
+    """The span a date covers; None for 'unknown'. Anything else is a CalcError naming the forms.
+
+    ``what`` names the field in the message (``as_of``, ``date``, ``start``).
+    """
+    raw = str(text).strip() if text is not None else ""
+    if raw == "unknown":
+        return None
+    if "/" in raw:
+        a, _, b = raw.partition("/")
+        first, last = _one(a), _one(b)
+        if first is not None and last is not None and first.first <= last.last:
+            return DateSpan(raw, first.first, last.last, "span")
+    else:
+        span = _one(raw)
+        if span is not None:
+            return span
+    raise CalcError(f"{what} {text!r} is not a date form calc reads: {FORMS}")
+
+
+def is_date(text) -> bool:
+    """Is ``text`` one of the forms (or 'unknown')?"""
+    try:
+        parse(text)
+    except CalcError:
+        return False
+    return True
+
+
+def plot_date(text) -> date | None:
+    """The day a plot puts ``text`` at (``DateSpan.middle``); None for 'unknown', '' or a bad date."""
+    try:
+        span = parse(text)
+    except CalcError:
+        return None
+    return None if span is None else span.middle()

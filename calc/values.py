@@ -1,0 +1,304 @@
+"""What a user wrote, made a value: the one constructor, with the glossary's units and bounds.
+
+Every way a value comes in -- a scenario file, ``--set``, a sweep, ``calc.evaluate``, a registry
+figure -- goes through ``value`` (or ``range_value`` for a range), which refuses NaN, infinity,
+the wrong dimension and anything outside the quantity's bounds (``data/quantities.yaml``) with a
+``CalcError`` naming the quantity, the value and the bound. A range becomes a distribution by one
+rule (``range_value``): a 90 % interval, lognormal when both ends are positive, else normal,
+truncated at the quantity's bounds.
+
+The input types of a run live here too: ``Value`` (one name's value and provenance), ``Axis`` (a
+sweep dimension) and ``Case`` (a variant, holding its sweep grid as arrays).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pint
+
+from calc.errors import CalcError
+from calc.glossary import bound_problem, bounds_of, unit_of
+from calc.output.format import precise
+from calc.registry import registry
+from calc.suggest import did_you_mean
+from calc.uncertainty import DISTS, Dist
+from calc.units import Q, check_dimension, format_unit, parse_quantity, parse_unit
+
+# The limits of one run, the same for the command line and the library.
+MAX_CASES = 1_000_000               # variants x sweep points
+MAX_SAMPLES = 2_000_000             # one row's samples form one chunk: exact quantiles, bounded memory
+MAX_VALUES = 2_000_000_000          # cases x samples: beyond this a run is refused with its size
+MAX_SEED = 2**63 - 1
+FORMS = "'1 GW', '$1.25B', '200k chip', a plain number, [low, high], or a figure id"
+_FIGURE_ID = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Value:
+    """A value for one name, with its provenance: a point, or a distribution over a range."""
+
+    central: pint.Quantity
+    dist: Dist | None = None          # magnitudes in ``central``'s unit
+    sources: tuple[str, ...] = ()
+    origin: str = "input"             # input | accelerator <id> | default | figure | sweep | set on the command line
+    figure: str | None = None
+    note: str | None = None
+
+    @property
+    def is_uncertain(self) -> bool:
+        return self.dist is not None and self.dist.low != self.dist.high
+
+    def describe(self) -> str:
+        """'1.25', '[1.1, 1.4]', '1e+09 W': the value as written back in messages and tables."""
+        unit = format_unit(self.central.units)
+        if self.dist is not None:
+            return f"[{precise(self.dist.low)}, {precise(self.dist.high)}] {unit}".rstrip()
+        return precise(float(self.central.magnitude), unit)
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One sweep dimension: a name and its values (a 1-D quantity array), with labels as written."""
+
+    name: str
+    values: pint.Quantity
+    labels: tuple | None = None
+
+    def __len__(self) -> int:
+        return int(np.size(self.values.magnitude))
+
+    def label(self, j: int):
+        if self.labels is not None:
+            return self.labels[j]
+        return precise(float(self.values.magnitude[j]), format_unit(self.values.units))
+
+
+@dataclass
+class Case:
+    """One variant. With sweep ``axes`` it stands for every grid point (its rows): swept inputs are
+    array Values over the flattened grid, so a sweep is evaluated as arrays, never point by point."""
+
+    variant: str = "base"
+    values: dict = field(default_factory=dict)         # name -> Value (the scenario's inputs)
+    accelerator: str | None = None
+    models: dict = field(default_factory=dict)         # quantity -> formula name (alternative shapes)
+    axes: tuple = ()                                   # sweep Axis objects, grid in this order
+
+    @property
+    def size(self) -> int:
+        return int(np.prod([len(a) for a in self.axes])) if self.axes else 1
+
+    def point(self, k: int) -> dict:
+        """The sweep point of row ``k``: name -> value as written."""
+        if not self.axes:
+            return {}
+        idx = np.unravel_index(k, tuple(len(a) for a in self.axes))
+        return {a.name: a.label(int(j)) for a, j in zip(self.axes, idx)}
+
+
+# -- the one constructor -------------------------------------------------------------------------
+
+def _at(where: str, text: str) -> CalcError:
+    return CalcError(f"{where}: {text}" if where else text)
+
+
+def quantity(given, where: str = "") -> pint.Quantity:
+    """A finite quantity from what a user wrote: a string with a unit, a plain number, or a Quantity."""
+    if isinstance(given, pint.Quantity):
+        if np.ndim(given.magnitude) != 0:
+            raise _at(where, f"expected one value, got an array of {np.size(given.magnitude)}; "
+                             "use a sweep for several values")
+        q = Q(given)
+    elif isinstance(given, bool) or given is None or not isinstance(given, (str, numbers.Real)):
+        raise _at(where, f"expected a quantity like '1 GW' or a number, got {given!r}"[:200])
+    elif isinstance(given, str):
+        try:
+            q = parse_quantity(given)
+        except CalcError as exc:
+            raise _at(where, str(exc)) from None
+    else:
+        if not math.isfinite(float(given)):
+            raise _at(where, f"{float(given)!r} is not a finite number")
+        q = Q(float(given))
+    try:
+        mag = float(q.magnitude)
+    except (TypeError, ValueError):
+        raise _at(where, f"expected a number, got {q.magnitude!r}"[:200]) from None
+    if not math.isfinite(mag):
+        raise _at(where, f"{mag!r} is not a finite number")
+    return q
+
+
+def checked(name: str, q: pint.Quantity, where: str = "") -> pint.Quantity:
+    """``q`` if it can be ``name``: the glossary's dimension, finite in its unit, inside its bounds."""
+    unit = unit_of(name)
+    if unit is None:
+        return q
+    try:
+        check_dimension(name, q, unit)
+    except CalcError as exc:
+        raise _at(where, str(exc)) from None
+    with np.errstate(all="ignore"):     # 1e308 TW is finite, but not in GW
+        if not np.all(np.isfinite(np.asarray(q.to(parse_unit(unit)).magnitude, dtype=float))):
+            raise _at(where, f"{name} is too large to compute with in {unit}")
+    problem = bound_problem(name, q)
+    if problem:
+        raise _at(where, problem)
+    return q
+
+
+def value(name: str, given, *, where: str = "", origin: str = "input", sources=("assumption",),
+          note: str | None = None, reg=None) -> Value:
+    """The Value of ``name`` from what a user wrote, checked against the quantity's unit and bounds.
+
+    ``given`` is a string with a unit (``"1 GW"``, ``"$1.25B"``), a plain number, a pint Quantity, a
+    ``[low, high]`` range (a 90 % interval), a registry figure id or ``Figure``, a mapping in the
+    scenario form (``{value: ...}``, ``{range: [...]}``, ``{dist: ..., low: ..., high: ...}``,
+    ``{figure: ...}``), or a ``Value`` (checked again). ``where`` starts every message.
+    """
+    if isinstance(given, Value):
+        checked(name, given.central, where)
+        if given.dist is not None:
+            for end in (given.dist.low, given.dist.high):
+                checked(name, Q(end, given.central.units), where)
+        return given
+    if type(given).__name__ == "Figure" and hasattr(given, "id"):
+        return figure_value(given.id, origin, reg, name=name, where=where)
+    if isinstance(given, dict):
+        return spec_value(name, given, where=where, origin=origin, sources=sources, note=note, reg=reg)
+    if isinstance(given, (list, tuple)):
+        if len(given) != 2:
+            raise _at(where, f"a range is [low, high], got {given!r}"[:200])
+        return range_value(name, given[0], given[1], where=where, origin=origin, sources=sources, note=note)
+    if isinstance(given, str) and _FIGURE_ID.match(given.strip()):
+        reg = reg or registry()
+        if given.strip() in reg.figures:
+            return figure_value(given.strip(), origin, reg, name=name, where=where)
+        raise _at(where, f"cannot read {given!r}: not a quantity and not a figure id"
+                         f"{did_you_mean(given, reg.figures)}; expected {FORMS}")
+    return Value(central=checked(name, quantity(given, where), where), sources=tuple(sources), origin=origin,
+                 note=note)
+
+
+def spec_value(name: str, spec: dict, *, where: str = "", origin: str = "input", sources=("assumption",),
+               note: str | None = None, reg=None) -> Value:
+    """A Value from the scenario form: exactly one of ``figure``, ``value``, ``range`` or ``dist``."""
+    forms = [k for k in ("figure", "value", "range", "dist") if k in spec]
+    if len(forms) != 1:
+        raise _at(where, "give exactly one of 'figure', 'value', 'range' or 'dist' "
+                         f"(got {', '.join(forms) or 'none'})")
+    note = spec.get("note", note)
+    if "figure" in spec:
+        reg = reg or registry()
+        fid = spec["figure"]
+        if not isinstance(fid, str) or fid not in reg.figures:
+            raise _at(where, f"unknown figure id {fid!r}{did_you_mean(fid, reg.figures)}; `calc figures` lists them")
+        return figure_value(fid, origin, reg, name=name, where=where)
+    if "value" in spec:
+        if isinstance(spec["value"], (list, tuple, dict)):
+            raise _at(where, f"expected a quantity like '1 GW' or a number, got {spec['value']!r}; "
+                             "a range is written {range: [low, high]}"[:200])
+        return value(name, spec["value"], where=where, origin=origin, sources=sources, note=note)
+    if "range" in spec:
+        rng = spec["range"]
+        if not isinstance(rng, list) or len(rng) != 2:
+            raise _at(where, f"a range is [low, high], got {rng!r}"[:200])
+        return range_value(name, rng[0], rng[1], where=where, origin=origin, sources=sources, note=note)
+    kind = spec.get("dist")
+    if kind not in DISTS:
+        raise _at(where, f"dist {kind!r} is not one of {', '.join(DISTS)}{did_you_mean(kind, DISTS)}")
+    for k in ("low", "high") + (("mode",) if kind in ("triangular", "pert") else ()):
+        if k not in spec:
+            raise _at(where, f"a {kind} distribution needs {k!r}")
+    return range_value(name, spec["low"], spec["high"], kind=kind, mode=spec.get("mode"), where=where,
+                       origin=origin, sources=sources, note=note)
+
+
+def range_value(name: str, low, high, *, kind: str | None = None, mode=None, where: str = "",
+                origin: str = "input", sources=("assumption",), note: str | None = None) -> Value:
+    """The one range-to-distribution rule.
+
+    ``[low, high]`` is a 90 % interval: lognormal when both ends are positive, else normal, unless
+    ``kind`` names another shape. Both ends must lie inside the quantity's bounds; draws beyond the
+    bounds are redrawn (``Dist.lower``/``upper``), so the central value -- the geometric mean of a
+    positive range, else the midpoint -- does not move.
+    """
+    lo_q, hi_q = (checked(name, quantity(x, where), where) for x in (low, high))
+    mode_q = None if mode is None else checked(name, quantity(mode, where), where)
+    try:
+        hi_q = hi_q.to(lo_q.units)
+        mode_q = None if mode_q is None else mode_q.to(lo_q.units)
+    except pint.errors.DimensionalityError:
+        raise _at(where, f"low and high differ in dimension: {format_unit(lo_q.units)} vs "
+                         f"{format_unit(hi_q.units)}") from None
+    lo, hi = float(lo_q.magnitude), float(hi_q.magnitude)
+    if lo > hi:
+        raise _at(where, f"low {precise(lo)} is greater than high {precise(hi)}; write [low, high]")
+    lower, upper = _bounds_in(name, lo_q.units)
+    try:
+        dist = Dist(kind or ("lognormal" if lo > 0 else "normal"), lo, hi,
+                    None if mode_q is None else float(mode_q.magnitude), lower, upper)
+    except CalcError as exc:
+        raise _at(where, str(exc)) from None
+    return Value(central=Q(dist.central, lo_q.units), dist=dist, sources=tuple(sources), origin=origin, note=note)
+
+
+def _bounds_in(name: str, unit) -> tuple[float, float]:
+    """``name``'s bounds as magnitudes in ``unit``."""
+    b = bounds_of(name)
+    if b.unbounded:
+        return -math.inf, math.inf
+    factor = float(Q(1, parse_unit(unit_of(name))).to(unit).magnitude)
+    return b.low * factor, b.high * factor
+
+
+def figure_value(fid: str, origin: str, reg=None, name: str | None = None, where: str = "") -> Value:
+    """The Value of a registry figure feeding ``name``: checked against ``name``'s unit and bounds; a
+    range becomes a distribution by ``range_value``'s rule."""
+    reg = reg or registry()
+    cache = reg.__dict__.setdefault("_value_cache", {})
+    key = (fid, origin, name)
+    if key in cache:
+        return cache[key]
+    fig = reg.figure(fid)
+    label = f"{where}: figure {fid}" if where else f"figure {fid}"
+    sources, quantity_name = tuple(reg.figure_sources(fid)), name or fig.quantity or ""
+    if fig.is_range:
+        out = range_value(quantity_name, fig.low, fig.high, where=label, origin=origin, sources=sources)
+        out = Value(central=fig.value, dist=out.dist, sources=sources, origin=origin, figure=fid, note=fig.note)
+    else:
+        out = Value(central=checked(quantity_name, fig.value, label), sources=sources, origin=origin, figure=fid,
+                    note=fig.note)
+    cache[key] = out
+    return out
+
+
+# -- the size of a run ---------------------------------------------------------------------------
+
+def samples_count(samples, where: str = "samples") -> int:
+    """``samples`` if it is a whole number from 0 to MAX_SAMPLES."""
+    if isinstance(samples, bool) or not isinstance(samples, numbers.Integral) or not 0 <= samples <= MAX_SAMPLES:
+        raise CalcError(f"{where}: expected a whole number from 0 to {MAX_SAMPLES:,}, got {samples!r}"[:200])
+    return int(samples)
+
+
+def seed_number(seed, where: str = "seed") -> int | None:
+    """``seed`` if it is None or a whole number from 0 to 2**63 - 1."""
+    if seed is None:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed <= MAX_SEED:
+        raise CalcError(f"{where}: expected a whole number from 0 to {MAX_SEED:,}, got {seed!r}"[:200])
+    return int(seed)
+
+
+def run_size(n_cases: int, samples: int, where: str = "") -> None:
+    """Refuse a run of more than MAX_CASES cases or MAX_VALUES values per quantity, before building it."""
+    size = n_cases * max(1, samples)
+    if n_cases > MAX_CASES or size > MAX_VALUES:
+        raise _at(where, f"{n_cases:,} cases x {max(1, samples):,} samples = {size:,} values per quantity is "
+                         f"more than calc evaluates ({MAX_VALUES:,}); use fewer sweep points or samples")
