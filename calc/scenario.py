@@ -134,7 +134,7 @@ def _literal_value(name: str, text, where: str = "", origin: str = "input", sour
     """A literal (a string with a unit, or a bare number) as a point Value (``values.value``)."""
     if isinstance(text, (list, tuple, dict)):
         raise CalcError(f"{where + ': ' if where else ''}expected a quantity like '1 GW' or a number, got {text!r}"[:200])
-    return values.value(name, text, where=where, origin=origin, sources=sources, note=note)
+    return values.value(name, text, where=where, origin=origin, sources=sources, note=note, figures=False)
 
 
 class _Reader:

@@ -153,13 +153,14 @@ def checked(name: str, q: pint.Quantity, where: str = "") -> pint.Quantity:
 
 
 def value(name: str, given, *, where: str = "", origin: str = "input", sources=("assumption",),
-          note: str | None = None, reg=None) -> Value:
+          note: str | None = None, reg=None, figures: bool = True) -> Value:
     """The Value of ``name`` from what a user wrote, checked against the quantity's unit and bounds.
 
     ``given`` is a string with a unit (``"1 GW"``, ``"$1.25B"``), a plain number, a pint Quantity, a
     ``[low, high]`` range (a 90 % interval), a registry figure id or ``Figure``, a mapping in the
     scenario form (``{value: ...}``, ``{range: [...]}``, ``{dist: ..., low: ..., high: ...}``,
-    ``{figure: ...}``), or a ``Value`` (checked again). ``where`` starts every message.
+    ``{figure: ...}``), or a ``Value`` (checked again). ``where`` starts every message. ``figures``
+    False reads a string as a quantity only (a scenario's ``value:`` is never a figure id).
     """
     if isinstance(given, Value):
         checked(name, given.central, where)
@@ -175,12 +176,13 @@ def value(name: str, given, *, where: str = "", origin: str = "input", sources=(
         if len(given) != 2:
             raise _at(where, f"a range is [low, high], got {given!r}"[:200])
         return range_value(name, given[0], given[1], where=where, origin=origin, sources=sources, note=note)
-    if isinstance(given, str) and _FIGURE_ID.match(given.strip()):
+    if figures and isinstance(given, str) and _FIGURE_ID.match(given.strip()):
         reg = reg or registry()
         if given.strip() in reg.figures:
             return figure_value(given.strip(), origin, reg, name=name, where=where)
-        raise _at(where, f"cannot read {given!r}: not a quantity and not a figure id"
-                         f"{did_you_mean(given, reg.figures)}; expected {FORMS}")
+        hint = did_you_mean(given, reg.figures)
+        if hint:
+            raise _at(where, f"cannot read {given!r}: not a quantity and not a figure id{hint}; expected {FORMS}")
     return Value(central=checked(name, quantity(given, where), where), sources=tuple(sources), origin=origin,
                  note=note)
 
@@ -203,7 +205,7 @@ def spec_value(name: str, spec: dict, *, where: str = "", origin: str = "input",
         if isinstance(spec["value"], (list, tuple, dict)):
             raise _at(where, f"expected a quantity like '1 GW' or a number, got {spec['value']!r}; "
                              "a range is written {range: [low, high]}"[:200])
-        return value(name, spec["value"], where=where, origin=origin, sources=sources, note=note)
+        return value(name, spec["value"], where=where, origin=origin, sources=sources, note=note, figures=False)
     if "range" in spec:
         rng = spec["range"]
         if not isinstance(rng, list) or len(rng) != 2:

@@ -339,13 +339,13 @@ def test_several_files_with_a_plot_and_a_bad_one_write_nothing(tmp_path, monkeyp
 
 SLOW_WRITE = textwrap.dedent("""\
     import sys, time
-    import calc.plots
+    import calc.output.plots
     def slow(result, path, dpi=100):
         with open(path, "wb") as fh:
             fh.write(b"half a picture")
         print("writing", flush=True)
         time.sleep(60)
-    calc.plots.save_default_plot = slow
+    calc.output.plots.save_default_plot = slow
     from calc.cli import main
     sys.exit(main(["run", "s.yaml", "--plot", "p.png"]))
     """)

@@ -52,7 +52,9 @@ def test_a_range_is_a_90_percent_interval_with_the_geometric_mean_as_central():
     ("pue", True, "expected a quantity like '1 GW' or a number, got True"),
     ("pue", [0.9, 1.4], "pue = 0.9 is out of bounds: pue is at least 1"),
     ("mfu", {"dist": "normal", "low": 0.2, "high": 1.2}, "mfu = 1.2 is out of bounds: mfu is between 0 and 1"),
-    ("facility_power", "no_such_figure", "cannot read 'no_such_figure': not a quantity and not a figure id"),
+    ("facility_power", "anthropic_nvidia_compute_commitmnt", "cannot read 'anthropic_nvidia_compute_commitmnt': not "
+     "a quantity and not a figure id (did you mean 'anthropic_nvidia_compute_commitment'?)"),
+    ("facility_power", "lots", "cannot read 'lots' as a quantity"),
 ])
 def test_the_constructor_refuses_with_quantity_value_and_bound(name, given, message):
     with pytest.raises(CalcError) as info:
