@@ -207,7 +207,7 @@ def _missing_leaves(name: str, known: dict, formulas: list[Formula], seen: froze
 def _missing_message(name: str, known: dict, formulas: list[Formula]) -> str:
     options = [f for f in formulas if f.output == name]
     if not options:
-        from calc.yamlio import did_you_mean
+        from calc.suggest import did_you_mean
         return (f"cannot compute {name!r}: no formula gives it and no input, catalogue entry or default "
                 f"supplies it{did_you_mean(name, list(glossary()) + list(known))}")
     ways = []

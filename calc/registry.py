@@ -17,6 +17,7 @@ import pint
 
 from calc import dates, yamlio
 from calc.errors import CalcError
+from calc.suggest import did_you_mean
 from calc.glossary import KEYS as GLOSSARY_KEYS, bound_problem
 from calc.units import Q, format_unit, parse_quantity, parse_unit
 
@@ -147,21 +148,21 @@ class Registry:
         try:
             return self.figures[fid]
         except KeyError:
-            raise CalcError(f"unknown figure id {fid!r}{yamlio.did_you_mean(fid, self.figures)}; "
+            raise CalcError(f"unknown figure id {fid!r}{did_you_mean(fid, self.figures)}; "
                             "`calc figures` lists them") from None
 
     def source(self, sid: str) -> Source:
         try:
             return self.sources[sid]
         except KeyError:
-            raise CalcError(f"unknown source id {sid!r}{yamlio.did_you_mean(sid, self.sources)}; "
+            raise CalcError(f"unknown source id {sid!r}{did_you_mean(sid, self.sources)}; "
                             "`calc sources` lists them") from None
 
     def accelerator(self, aid: str) -> Accelerator:
         try:
             return self.accelerators[aid]
         except KeyError:
-            raise CalcError(f"unknown accelerator {aid!r}{yamlio.did_you_mean(aid, self.accelerators)}; "
+            raise CalcError(f"unknown accelerator {aid!r}{did_you_mean(aid, self.accelerators)}; "
                             f"the catalogue has {', '.join(self.accelerators)}") from None
 
     def figure_sources(self, fid: str) -> list[str]:
@@ -265,7 +266,7 @@ class _Loader:
         for key in item:
             if key not in allowed:
                 self.problem(self.where(fname, item, key, label),
-                             f"unknown key {key!r}{yamlio.did_you_mean(key, allowed)}; allowed: {', '.join(sorted(allowed))}")
+                             f"unknown key {key!r}{did_you_mean(key, allowed)}; allowed: {', '.join(sorted(allowed))}")
         ok = True
         for key in required:
             if item.get(key) in (None, ""):
@@ -301,7 +302,7 @@ class _Loader:
             for key in spec:
                 if key not in GLOSSARY_KEYS:
                     self.problem(self.where("quantities.yaml", spec, key, name), f"unknown key {key!r}"
-                                 f"{yamlio.did_you_mean(key, GLOSSARY_KEYS)}; allowed: {', '.join(GLOSSARY_KEYS)}")
+                                 f"{did_you_mean(key, GLOSSARY_KEYS)}; allowed: {', '.join(GLOSSARY_KEYS)}")
             for key in ("min", "max", "above"):
                 if key in spec and (isinstance(spec[key], bool) or not isinstance(spec[key], (int, float))
                                     or not math.isfinite(spec[key])):
@@ -363,10 +364,10 @@ class _Loader:
         qualifier, kind = item["qualifier"], item["kind"]
         if qualifier not in QUALIFIERS:
             self.problem(at("qualifier"), f"qualifier {qualifier!r} is not one of {', '.join(QUALIFIERS)}"
-                                          f"{yamlio.did_you_mean(qualifier, QUALIFIERS)}")
+                                          f"{did_you_mean(qualifier, QUALIFIERS)}")
             ok = False
         if kind not in KINDS:
-            self.problem(at("kind"), f"kind {kind!r} is not one of {', '.join(KINDS)}{yamlio.did_you_mean(kind, KINDS)}")
+            self.problem(at("kind"), f"kind {kind!r} is not one of {', '.join(KINDS)}{did_you_mean(kind, KINDS)}")
             ok = False
         as_of = str(item["as_of"])
         try:
@@ -375,7 +376,7 @@ class _Loader:
             self.problem(at("as_of"), str(exc))
         source = item.get("source")
         if source is not None and str(source) not in sources:
-            self.problem(at("source"), f"unknown source id {source!r}{yamlio.did_you_mean(source, sources)}; "
+            self.problem(at("source"), f"unknown source id {source!r}{did_you_mean(source, sources)}; "
                                        "add it to sources.yaml or fix the id")
         if kind in ("quoted", "spec", "estimate"):
             for key in ("source", "quote"):
@@ -395,7 +396,7 @@ class _Loader:
         name = item.get("quantity")
         if name is not None:
             if name not in quantities:
-                self.problem(at("quantity"), f"unknown quantity {name!r}{yamlio.did_you_mean(name, quantities)}; "
+                self.problem(at("quantity"), f"unknown quantity {name!r}{did_you_mean(name, quantities)}; "
                                              "quantities.yaml lists them")
             elif value.dimensionality != parse_unit(quantities[name]["unit"]).dimensionality:
                 self.problem(at("value"), f"{format_unit(value.units) or 'a plain number'} cannot feed {name!r}, "
@@ -489,10 +490,10 @@ class _Loader:
                 quantity = "peak_flops_per_chip" if key.startswith("peak_flops_per_chip_") else key
                 if key not in ACCELERATOR_FIGURES:
                     self.problem(self.where(fname, figs, key, label),
-                                 f"unknown catalogue figure {key!r}{yamlio.did_you_mean(key, ACCELERATOR_FIGURES)}")
+                                 f"unknown catalogue figure {key!r}{did_you_mean(key, ACCELERATOR_FIGURES)}")
                 elif fid not in figures:
                     self.problem(self.where(fname, figs, key, label),
-                                 f"unknown figure id {fid!r}{yamlio.did_you_mean(fid, figures)}")
+                                 f"unknown figure id {fid!r}{did_you_mean(fid, figures)}")
                 elif figures[fid].value.dimensionality != parse_unit(quantities[quantity]["unit"]).dimensionality:
                     self.problem(self.where(fname, figs, key, label),
                                  f"figure {fid!r} is in {figures[fid].unit}, but {key} is measured in "
@@ -509,9 +510,9 @@ class _Loader:
         for name, fid in data.items():
             at = self.where(fname, data, name)
             if name not in quantities:
-                self.problem(at, f"unknown quantity {name!r}{yamlio.did_you_mean(name, quantities)}")
+                self.problem(at, f"unknown quantity {name!r}{did_you_mean(name, quantities)}")
             elif fid not in figures:
-                self.problem(at, f"unknown figure id {fid!r}{yamlio.did_you_mean(fid, figures)}")
+                self.problem(at, f"unknown figure id {fid!r}{did_you_mean(fid, figures)}")
             elif figures[fid].value.dimensionality != parse_unit(quantities[name]["unit"]).dimensionality:
                 self.problem(at, f"figure {fid!r} is in {figures[fid].unit}, but {name} is measured in "
                                  f"{quantities[name]['unit']}")

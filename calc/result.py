@@ -10,7 +10,7 @@ import numpy as np
 
 from calc.errors import CalcError
 from calc.units import Q, format_unit
-from calc.yamlio import did_you_mean
+from calc.suggest import did_you_mean
 
 STATS = ("p05", "p50", "p95", "mean")
 

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import numpy as np
 
-from calc import dates, expr, shipped, values, yamlio
+from calc import dates, expr, shipped, values
 from calc.checks import Check, run_checks
 from calc.engine import find_cycle, run
 from calc.errors import CalcError
+from calc.suggest import did_you_mean
 from calc.glossary import glossary, unit_of
 from calc.registry import Registry, Source, registry
 from calc.units import Q, check_dimension, format_unit, parse_unit
@@ -108,7 +109,7 @@ class Scenario:
             where = {**{n: f"{self.path}: inputs.{n}" for n in unused}, **self.input_where,
                      **{n: f"--set {n}" for n in sets if n not in self.input_where}}
             raise CalcError([f"{where[n]}: not used by any output, derive or check"
-                             f"{yamlio.did_you_mean(n, [k for k in known if k != n])}; remove it or use it"
+                             f"{did_you_mean(n, [k for k in known if k != n])}; remove it or use it"
                              for n in unused])
 
 
@@ -158,7 +159,7 @@ class _Reader:
         for key in node:
             if key not in allowed:
                 self.problem(self.at(node, key, f"{keypath}{key}"),
-                             f"unknown key{yamlio.did_you_mean(key, allowed)}; allowed: {', '.join(allowed)}")
+                             f"unknown key{did_you_mean(key, allowed)}; allowed: {', '.join(allowed)}")
 
     def read(self, data) -> Scenario:
         if data is None:
@@ -208,7 +209,7 @@ class _Reader:
             return None
         if not isinstance(aid, str) or aid not in self.reg.accelerators:
             self.problem(self.at(node, key, keypath), f"unknown accelerator {aid!r}"
-                         f"{yamlio.did_you_mean(aid, self.reg.accelerators)}; the catalogue has "
+                         f"{did_you_mean(aid, self.reg.accelerators)}; the catalogue has "
                          f"{', '.join(self.reg.accelerators)}")
             return None
         return aid
@@ -226,7 +227,7 @@ class _Reader:
             if f is None or f.output != q:
                 options = [g.name for g in FORMULAS.values() if g.output == q]
                 self.problem(self.at(node, q, f"{keypath}.{q}"), f"unknown model {fname!r} for {q}"
-                             f"{yamlio.did_you_mean(fname, options)}; choices: {', '.join(options) or 'none'}")
+                             f"{did_you_mean(fname, options)}; choices: {', '.join(options) or 'none'}")
                 continue
             out[q] = fname
         return out
@@ -248,7 +249,7 @@ class _Reader:
             return self.inline_source(src, spec, keypath)
         if src not in self.reg.sources and src not in self.inline:
             self.problem(self.at(spec, "source", f"{keypath}.source"), f"unknown source id {src!r}"
-                         f"{yamlio.did_you_mean(src, self.reg.sources)}; `calc sources` lists them")
+                         f"{did_you_mean(src, self.reg.sources)}; `calc sources` lists them")
             return (), False
         return (str(src),), True
 
@@ -348,7 +349,7 @@ class _Reader:
                 continue
             unknown = [n for n in tree.names if n not in known]
             for n in unknown:
-                self.problem(where, f"unknown name {n!r} in {spec!r}{yamlio.did_you_mean(n, known)}")
+                self.problem(where, f"unknown name {n!r} in {spec!r}{did_you_mean(n, known)}")
             if not tree.names:          # a constant: evaluate it now, so its errors say where it is
                 try:
                     value = tree.evaluate({})
@@ -383,7 +384,7 @@ class _Reader:
         for i, name in enumerate(outs):
             if not isinstance(name, str) or name not in known:
                 self.problem(f"{self.path}:{outs.line_of(i) if hasattr(outs, 'line_of') else 0}: outputs[{i}]",
-                             f"unknown quantity {name!r}{yamlio.did_you_mean(name, known)}")
+                             f"unknown quantity {name!r}{did_you_mean(name, known)}")
             else:
                 out.append(name)
         return out
@@ -478,7 +479,7 @@ class _Reader:
                 tree = expr.parse(str(spec["that"]), names=known)
                 unknown = [n for n in tree.names if n not in known]
                 if unknown:
-                    raise CalcError(f"unknown name {unknown[0]!r}{yamlio.did_you_mean(unknown[0], known)}")
+                    raise CalcError(f"unknown name {unknown[0]!r}{did_you_mean(unknown[0], known)}")
                 target, within = self.expectation(spec, kind)
             except CalcError as exc:
                 self.problem(where, str(exc))

@@ -256,7 +256,8 @@ def test_installed_console_script(tmp_path, scenario):
 def test_the_entry_point_in_a_fresh_process(tmp_path, scenario):
     # python -m calc.cli: bad input exits 2 with one line on stderr and no traceback; a run prints JSON only
     bad = calc_subprocess("run", "nope.yaml", cwd=tmp_path)
-    assert (bad.returncode, bad.stdout, bad.stderr) == (2, "", "calc: nope.yaml: no such file\n")
+    assert (bad.returncode, bad.stdout) == (2, "") and bad.stderr.startswith("calc: nope.yaml: no such file")
+    assert "Traceback" not in bad.stderr and len(bad.stderr.splitlines()) == 1
     good = calc_subprocess("run", "s.yaml", "--format", "json", "--set", "pue=1.6", cwd=tmp_path)
     assert good.returncode == 0, good.stderr
     # 1 GW / (2 kW/chip x 1.6) = 312,500 chips

@@ -123,7 +123,7 @@ def test_every_bad_call_to_evaluate_is_a_calc_error(kwargs, message):
 
 
 def test_bad_calls_to_load_and_run_are_calc_errors(tmp_path):
-    with pytest.raises(CalcError, match=r"^nope\.yaml: no such file$"):
+    with pytest.raises(CalcError, match=r"^nope\.yaml: no such file"):
         calc.load("nope.yaml")
     path = tmp_path / "s.yaml"
     path.write_text(BASE)

@@ -25,7 +25,7 @@ def writer(fmt: str):
         module, name = _WRITERS[fmt]
     except KeyError:
         from calc.errors import CalcError
-        from calc.yamlio import did_you_mean
+        from calc.suggest import did_you_mean
 
         raise CalcError(f"unknown format {fmt!r}{did_you_mean(fmt, _WRITERS)}; "
                         f"formats: {', '.join(_WRITERS)}") from None
