@@ -14,6 +14,7 @@ LAYERS = {
     "calc.errors": 0, "calc.units": 0, "calc.yamlio": 0, "calc.glossary": 0, "calc.expr": 0,
     "calc.uncertainty": 0, "calc.output.format": 0, "calc.shipped": 0, "calc.suggest": 0, "calc.dates": 0,
     "calc.registry": 1,
+    "calc.timeline": 1,                 # the period axis: plain numpy, below the models
     "calc.models": 2, "calc.values": 2,
     "calc.engine": 3, "calc.result": 3, "calc.checks": 3, "calc.sensitivity": 3,
     "calc.api": 4, "calc.scenario": 4,

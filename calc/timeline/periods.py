@@ -1,0 +1,189 @@
+"""The period axis: a timeline's periods as calendar-month indices, their labels, and series on it.
+
+Time on a timeline is counted in calendar months: a year is exactly 12 months and a quarter 3.
+A month index counts months since January of year 0 (``2025-07`` is 2025 x 12 + 6), so period
+arithmetic is integer arithmetic. A date on a timeline is one of ``2025`` (1 January),
+``2025-07`` or ``2025-Q3`` (both 1 July) -- and, for ``arr_as_of`` only, a day ``2025-08-15``,
+counted as a fractional month (14 / 31 of August). As a quantity a date is a decimal year
+(month index / 12, unit ``yr``): 2025.5 is 1 July 2025.
+
+>>> tl = Timeline.parse({"start": 2026, "end": "2026-Q2", "step": "quarter"})
+>>> tl.labels
+('2026-Q1', '2026-Q2')
+>>> tl.starts.tolist(), tl.ends.tolist()      # 2026 x 12 = 24312
+([24312, 24315], [24315, 24318])
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from calc.errors import CalcError
+
+STEPS = {"year": 12, "quarter": 3, "month": 1}
+MAX_PERIODS = 1200                     # a century of months
+DATE_FORMS = "'2025' (a year), '2025-07' (a month) or '2025-Q3' (a quarter)"
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?|-Q([1-4]))?$")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A date as written: its first month (a month index), how many months it covers, and the
+    fraction of its first month already gone (a day's date: 14/31 on 15 August)."""
+
+    text: str
+    first: int
+    months: int
+    precision: str                     # year | quarter | month | day
+    day_fraction: float = 0.0
+
+    @property
+    def last(self) -> int:
+        return self.first + self.months - 1
+
+    @property
+    def decimal_year(self) -> float:
+        """The date as a decimal year: month index / 12 (a day's date includes its fraction)."""
+        return (self.first + self.day_fraction) / 12.0
+
+
+def month_index(year: int, month: int) -> int:
+    """Months since January of year 0; ``month`` is 1..12."""
+    return year * 12 + month - 1
+
+
+def month_label(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def parse_date(value, where: str, days: bool = False) -> Span:
+    """A timeline date: ``2025``, ``2025-07``, ``2025-Q3`` (and ``2025-08-15`` when ``days``).
+
+    ``where`` starts the message of a CalcError for anything else.
+    """
+    if isinstance(value, _dt.date):
+        value = value.isoformat()
+    text = str(value).strip()
+    m = _DATE.match(text) if not isinstance(value, (bool, float)) else None
+    if m is None or not 1 <= int(m.group(2) or 1) <= 12:
+        forms = DATE_FORMS + (" or '2025-08-15' (a day)" if days else "")
+        raise CalcError(f"{where}: {value!r} is not a date; write {forms}")
+    year, month, day, quarter = m.groups()
+    y = int(year)
+    if quarter:
+        return Span(text, month_index(y, 3 * int(quarter) - 2), 3, "quarter")
+    if month is None:
+        return Span(text, month_index(y, 1), 12, "year")
+    if day is None:
+        return Span(text, month_index(y, int(month)), 1, "month")
+    if not days:
+        raise CalcError(f"{where}: {value!r} is a day; here write {DATE_FORMS}")
+    length = calendar.monthrange(y, int(month))[1]
+    if not 1 <= int(day) <= length:
+        raise CalcError(f"{where}: {value!r} is not a day of that month (it has {length} days)")
+    return Span(text, month_index(y, int(month)), 1, "day", (int(day) - 1) / length)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Periods ``[starts[i], ends[i])`` in month indices, all ``step`` months long, with labels."""
+
+    start: int
+    step: int
+    count: int
+    where: str = "timeline"
+
+    @classmethod
+    def parse(cls, spec, where: str = "timeline") -> "Timeline":
+        """``{start, end, step}`` as a scenario writes it; CalcError naming ``where`` otherwise."""
+        if not isinstance(spec, dict):
+            raise CalcError(f"{where}: expected a mapping like {{start: 2025, end: 2030, step: year}}, "
+                            f"got {spec!r}")
+        unknown = sorted(set(spec) - {"start", "end", "step"})
+        if unknown:
+            raise CalcError(f"{where}: unknown key {unknown[0]!r}; a timeline has start, end and step")
+        missing = [k for k in ("start", "end") if k not in spec]
+        if missing:
+            raise CalcError(f"{where}: {missing[0]} is missing; e.g. {{start: 2025, end: 2030, step: year}}")
+        step_name = str(spec.get("step", "year"))
+        if step_name not in STEPS:
+            raise CalcError(f"{where}.step: unknown step {step_name!r}; use year, quarter or month")
+        step = STEPS[step_name]
+        start = parse_date(spec["start"], f"{where}.start")
+        end = parse_date(spec["end"], f"{where}.end")
+        if start.first % step:
+            boundary = {12: "a year (2025)", 3: "a quarter's first month (2025-Q3 or 2025-07)"}[step]
+            raise CalcError(f"{where}.start: {start.text} is not on a period boundary of a {step_name} "
+                            f"step; start at {boundary}")
+        if end.last < start.first:
+            raise CalcError(f"{where}: end {end.text} is before start {start.text}; "
+                            "end must be the same as start or later")
+        count = (end.last - start.first) // step + 1
+        if count > MAX_PERIODS:
+            raise CalcError(f"{where}: {count:,} periods is more than calc evaluates ({MAX_PERIODS:,}); "
+                            "use a longer step or a shorter timeline")
+        return cls(start.first, step, count, where)
+
+    @property
+    def starts(self) -> np.ndarray:
+        return self.start + self.step * np.arange(self.count)
+
+    @property
+    def ends(self) -> np.ndarray:
+        return self.starts + self.step
+
+    @property
+    def step_name(self) -> str:
+        return {v: k for k, v in STEPS.items()}[self.step]
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(self.label(int(s)) for s in self.starts)
+
+    def label(self, start: int) -> str:
+        """'2026', '2026-Q1' or '2026-01' for the period starting at month index ``start``."""
+        if self.step == 12:
+            return f"{start // 12:04d}"
+        if self.step == 3:
+            return f"{start // 12:04d}-Q{start % 12 // 3 + 1}"
+        return month_label(start)
+
+    def decimal_years(self, which: str = "start") -> np.ndarray:
+        """Period starts (or ends) as decimal years: 2028.25 is the start of 2028-Q2."""
+        return (self.starts if which == "start" else self.ends) / 12.0
+
+    def index_of(self, value, where: str) -> int:
+        """The period a date names: the one whose span holds the whole date (``at: 2030``)."""
+        span = parse_date(value, where)
+        i = (span.first - self.start) // self.step
+        if not 0 <= i < self.count or span.last >= self.start + (i + 1) * self.step:
+            first, last = self.labels[0], self.labels[-1]
+            inside = 0 <= i < self.count
+            hint = (f"it spans more than one {self.step_name}; name one period, e.g. {self.label(self.start + i * self.step)}"
+                    if inside else f"the timeline runs {first} .. {last}")
+            raise CalcError(f"{where}: {span.text} is not a period of the timeline; {hint}")
+        return int(i)
+
+    def series(self, points: dict, where: str) -> tuple[np.ndarray, list[str]]:
+        """Per period, the index of the series point in force at the period's start.
+
+        ``points`` maps dates to anything (kept in the order written). Before the first point the
+        first value holds. Returns (indices into the points, the dates as written); points out of
+        order or duplicated are a CalcError.
+        """
+        if not isinstance(points, dict) or not points:
+            raise CalcError(f"{where}: expected dates with values, e.g. {{2026: 1 GW, 2028: 3 GW}}")
+        spans = [parse_date(k, f"{where}.{k}") for k in points]
+        for a, b in zip(spans, spans[1:]):
+            if b.first == a.first:
+                raise CalcError(f"{where}: {a.text} and {b.text} are the same date; give each date once")
+            if b.first < a.first:
+                raise CalcError(f"{where}: {b.text} comes after {a.text}; list the dates in order")
+        firsts = np.array([s.first for s in spans])
+        idx = np.searchsorted(firsts, self.starts, side="right") - 1
+        return np.maximum(idx, 0), [s.text for s in spans]
