@@ -35,7 +35,8 @@ SOURCE_REQUIRED = ("id", "publisher", "title", "date", "language")
 FIGURE_KEYS = {"id", "value", "range", "qualifier", "kind", "quantity", "as_of", "source", "quote",
                "gloss", "confidence", "formula", "note"}
 FIGURE_REQUIRED = ("id", "qualifier", "kind", "as_of")
-ACCELERATOR_KEYS = {"id", "name", "counts", "describes", "gpus_per_chip", "precision", "figures", "note"}
+ACCELERATOR_KEYS = {"id", "name", "counts", "describes", "gpus_per_chip", "precision", "figures", "note", "status"}
+ACCELERATOR_STATUSES = ("shipping", "projected")   # projected: announced, not shipping; figures are the vendor's intent
 ACCELERATOR_FIGURES = ("chip_board_power", "it_power_per_chip", "peak_flops_per_chip_bf16",
                        "peak_flops_per_chip_fp8", "chip_capex")
 
@@ -111,6 +112,7 @@ class Accelerator:
     precision: str
     figures: dict = field(default_factory=dict)
     note: str | None = None
+    status: str = "shipping"
 
     def figure_id(self, quantity: str) -> str | None:
         """The figure id supplying ``quantity`` (peak FLOP/s at the entry's precision), if any."""
@@ -483,6 +485,8 @@ class _Loader:
             at = lambda key, item=item, label=label: self.where(fname, item, key, label)  # noqa: E731
             if item["counts"] not in CHIP_COUNTS:
                 self.problem(at("counts"), f"counts {item['counts']!r} is not one of {', '.join(CHIP_COUNTS)}")
+            if item.get("status", "shipping") not in ACCELERATOR_STATUSES:
+                self.problem(at("status"), f"status {item['status']!r} is not one of {', '.join(ACCELERATOR_STATUSES)}")
             if item["precision"] not in PRECISIONS:
                 self.problem(at("precision"), f"precision {item['precision']!r} is not one of {', '.join(PRECISIONS)}")
             figs = item["figures"] if isinstance(item["figures"], dict) else {}
@@ -501,7 +505,7 @@ class _Loader:
             out[str(item["id"])] = Accelerator(
                 id=str(item["id"]), name=str(item["name"]), counts=item["counts"], describes=str(item["describes"]),
                 gpus_per_chip=float(item.get("gpus_per_chip", 1)), precision=item["precision"],
-                figures=dict(figs), note=item.get("note"))
+                figures=dict(figs), note=item.get("note"), status=str(item.get("status", "shipping")))
         return out
 
     def load_defaults(self, figures: dict, quantities: dict) -> dict:

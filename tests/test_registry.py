@@ -169,7 +169,9 @@ def test_known_dense_values(reg):
     assert peak("h100-sxm", "fp8") == pytest.approx(1978.9)  # dense FP8 (3957.8 is sparse)
     assert peak("b200") == pytest.approx(2250)               # HGX B200 at 1,000 W, dense BF16
     assert peak("tpu-v7-ironwood") == pytest.approx(2307)
-    assert peak("trainium2") == pytest.approx(655)
+    # current AWS Neuron docs (v2.29): 667 BF16 / 1,299 FP8 dense; the superseded v2.21 page said 655 / 1,287
+    assert peak("trainium2") == pytest.approx(667)
+    assert peak("trainium2", "fp8") == pytest.approx(1299)
     assert peak("gb200-superchip") == pytest.approx(2 * 2500)  # two B200s at 1,200 W
     # the sparse rack figure halved: 720 PF sparse FP8 / 2 = 360 PF dense
     assert reg.figure("gb200_nvl72_rack_dense_fp8").value.to("PFLOP/s").magnitude == pytest.approx(360)
@@ -292,3 +294,44 @@ def test_one_broken_file_names_its_path_and_line(tmp_path):
                              "'YYYY-MM-DD', 'YYYY-MM', 'YYYY', 'YYYY-H1', 'YYYY-Q3', 'A/B' or 'unknown'")
     # every figure citing a source that is now gone is reported too, each with its own line
     assert sum("unknown source id" in p for p in info.value.problems) > 100
+
+
+def test_catalogue_additions_for_the_deals(reg):
+    """The chips the 2023-2025 deals buy, each figure sourced; MI450 and Rubin are projected."""
+    def fig(acc, key, unit):
+        return reg.figure(reg.accelerator(acc).figures[key]).value.to(unit).magnitude
+    assert fig("h200", "peak_flops_per_chip_bf16", "TFLOP/s/chip") == pytest.approx(989)
+    assert fig("h200", "peak_flops_per_chip_fp8", "TFLOP/s/chip") == pytest.approx(3958 / 2)   # sparse halved
+    assert fig("b300-hgx", "peak_flops_per_chip_fp8", "TFLOP/s/chip") == pytest.approx(4500)
+    assert fig("b300-hgx", "chip_board_power", "W/chip") == pytest.approx(1100)
+    # GB300 per superchip = 2 GPUs: 132 kW / 36 = 3,666.7 W; per GPU (entry gb300) 132 kW / 72 = 1,833.3 W
+    assert fig("gb300-superchip", "it_power_per_chip", "W/chip") == pytest.approx(132_000 / 36, rel=1e-4)
+    assert fig("gb300", "it_power_per_chip", "W/chip") == pytest.approx(132_000 / 72, rel=1e-4)
+    assert reg.accelerator("gb300-superchip").gpus_per_chip == 2
+    assert fig("amd-mi355x", "peak_flops_per_chip_fp8", "TFLOP/s/chip") == pytest.approx(5000)
+    assert fig("tpu-v6e", "peak_flops_per_chip_bf16", "TFLOP/s/chip") == pytest.approx(918)
+    assert fig("trainium3", "peak_flops_per_chip_bf16", "TFLOP/s/chip") == pytest.approx(671)
+    # Vera Rubin: a chip is a PACKAGE; 1.2 EF dense FP8 per NVL144 rack / 72 packages = 16.67 PF
+    assert fig("vera-rubin", "peak_flops_per_chip_fp8", "TFLOP/s/chip") == pytest.approx(1.2e6 / 72, rel=1e-4)
+    assert "144 dies = 72 packages" in reg.accelerator("vera-rubin").describes
+    assert {a.id for a in reg.accelerators.values() if a.status == "projected"} == {"amd-mi450", "vera-rubin"}
+
+
+def test_audit_corrections(reg):
+    assert reg.figure("epoch_it_lifetime").value.to("yr").magnitude == 5
+    assert reg.figure("epoch_facility_lifetime").value.to("yr").magnitude == 14
+    assert reg.source("epoch-ai-dc-cost-breakdown").date == "2026-05-14"
+    assert reg.figure("google_investment_2023").qualifier == "up_to"     # a ceiling: 0.5 now + up to 1.5 later
+    assert "8 x 33 kW is 264 kW" in reg.figure("gb300_nvl72_rack_power_supermicro").note
+    assert reg.figure("trainium2_dense_fp8").source == "aws-neuron-trainium2-docs-v2-29"
+
+
+def test_bad_accelerator_status_is_refused(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    path = data / "accelerators.yaml"
+    path.write_text(path.read_text().replace("status: projected", "status: rumoured", 1))
+    with pytest.raises(CalcError) as err:
+        Registry.load(data)
+    assert "status 'rumoured' is not one of shipping, projected" in str(err.value)
+    assert "accelerators.yaml:" in str(err.value)

@@ -248,8 +248,9 @@ def test_rainier_numbers():
     # no PUE on top: 2.2e9 / 1,070 = 2,056,075 chips
     assert val(r, "chips", "chip", "no-pue") == pytest.approx(2.2e9 / 1070, rel=1e-9)
     assert val(r, "chips", "chip", "no-pue") == pytest.approx(2_056_075, rel=1e-6)
-    # peak = 1,656,832 x 655e12 = 1.085225e21 FLOP/s (dense BF16)
-    assert val(r, "peak_compute", "FLOP/s", "base") == pytest.approx(1.085225e21, rel=1e-6)
+    # peak = 1,656,832 x 667e12 = 1.105107e21 FLOP/s (dense BF16; 667 per the current AWS Neuron docs,
+    # corrected from the superseded 655, which gave 1.085225e21)
+    assert val(r, "peak_compute", "FLOP/s", "base") == pytest.approx(1.105107e21, rel=1e-6)
     # capex = 2.2 GW x 29e9 USD/GW (Epoch) = 6.38e10; Bernstein 2.2 x 35e9 = 7.7e10
     assert val(r, "capex", "USD", "base") == pytest.approx(6.38e10, rel=1e-12)
     assert val(r, "capex", "USD", "bernstein-capex") == pytest.approx(7.7e10, rel=1e-12)
