@@ -21,47 +21,113 @@ FORMATS = ("table", "markdown", "csv", "json", "html", "xlsx")
 LIST_FORMATS = ("table", "json", "csv")
 
 
+FILE_HELP = ("a scenario: a YAML file (see docs/scenario-files.md), or the name of a shipped scenario "
+             "such as nvidia-1gw, found from any folder when no file of that name exists")
+FORMAT_HELP = ("table: aligned text for the terminal (default); markdown: tables for a README or an issue; "
+               "csv: one row per variant, point and quantity; json: one document (see README); html: a "
+               "page with the tables, checks and sources; xlsx: a spreadsheet (needs --output)")
+SET_HELP = "override an input, e.g. --set pue=1.3 or --set 'facility_power=2 GW' (repeatable)"
+
+
+def _examples(*lines: str) -> str:
+    return "examples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse that reports usage errors as CalcError (exit 2, no traceback) with a hint."""
+    """argparse that reports usage errors as CalcError (exit 2, no traceback), with one ``calc:``
+    prefix (``calc: run: ...``, never ``calc: calc run: ...``), a did-you-mean and a hint."""
+
+    def __init__(self, *args, **kwargs):
+        import textwrap
+
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)   # examples keep their lines
+        if kwargs.get("description"):
+            kwargs["description"] = textwrap.fill(kwargs["description"], 79)
+        super().__init__(*args, **kwargs)
 
     def error(self, message):
-        raise CalcError(f"{self.prog}: {message} (see '{self.prog} --help')")
+        import re
+
+        from calc.yamlio import did_you_mean
+
+        bad = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        if bad:
+            choices = re.findall(r"'([^']*)'", bad.group(2))
+            message = message[:bad.start()] + f"invalid choice {bad.group(1)!r}" \
+                + f"{did_you_mean(bad.group(1), choices)}; choose from {', '.join(choices)}"
+        command = self.prog.removeprefix("calc").strip()
+        raise CalcError(f"{command + ': ' if command else ''}{message} (see '{self.prog} --help')")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from calc import __version__
+
     p = _Parser(prog="calc", description="Compute-commitment calculator: chips, dollars, FLOP and years "
-                "from the figures deals are announced with, every number traced to its source.")
+                "from the figures deals are announced with, every number traced to its source.",
+                epilog=_examples("calc run nvidia-1gw", "calc run anthropic-arr --samples 2000 --format markdown",
+                                 "calc explain nvidia-1gw chips --variant per-gpu", "calc figures --format json",
+                                 "calc check --strict", "calc COMMAND --help   (each command's options)"))
+    p.add_argument("--version", action="version", version=f"calc {__version__}")
     p.add_argument("--debug", action="store_true", help="show a traceback on errors")
     sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
 
-    r = sub.add_parser("run", help="run scenario files and print their tables and checks")
-    r.add_argument("files", nargs="+", metavar="FILE")
-    r.add_argument("--format", choices=FORMATS, default="table")
+    r = sub.add_parser("run", help="run scenario files and print their tables and checks",
+                       description="Run scenarios: compute their outputs for every variant and sweep point, "
+                       "test their checks, and print tables with numbered source footnotes. Exit status: 0 "
+                       "when it ran (a check that does not hold is a finding), 1 with --strict when a check "
+                       "does not hold, 2 on bad input.",
+                       epilog=_examples("calc run nvidia-1gw", "calc run my-scenario.yaml --samples 10000 --seed 1",
+                                        "calc run nvidia-1gw --set pue=1.3 --format csv",
+                                        "calc run anthropic-arr --sensitivity --plot fan.png",
+                                        "calc run rainier --format xlsx --output rainier.xlsx"))
+    r.add_argument("files", nargs="+", metavar="FILE", help=FILE_HELP + "; give several to run each")
+    r.add_argument("--format", choices=FORMATS, default="table", help=FORMAT_HELP)
     r.add_argument("--output", metavar="PATH", help="write to PATH (atomically) instead of stdout")
-    r.add_argument("--samples", type=int, help="Monte Carlo samples over ranges (0: central values only)")
-    r.add_argument("--seed", type=int, help="random seed (same seed, same numbers)")
-    r.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                   help="override an input, e.g. --set pue=1.3 or --set 'facility_power=2 GW'")
+    r.add_argument("--samples", type=int, metavar="N",
+                   help="Monte Carlo samples over ranges (0: central values only; default: the file's)")
+    r.add_argument("--seed", type=int, metavar="S", help="random seed (same seed, same numbers)")
+    r.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help=SET_HELP)
     r.add_argument("--strict", action="store_true", help="exit 1 when a check does not hold")
-    r.add_argument("--sensitivity", action="store_true", help="add a tornado sensitivity table")
-    r.add_argument("--plot", metavar="PATH.png", help="save a chart of the first output")
+    r.add_argument("--sensitivity", action="store_true",
+                   help="add a tornado table: how far each output moves as each input spans its range")
+    r.add_argument("--plot", metavar="PATH.png", help="save a chart of the first output (.png, .svg or .pdf)")
     r.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
-    e = sub.add_parser("explain", help="show how a quantity was derived, back to each source")
-    e.add_argument("file", metavar="FILE")
-    e.add_argument("quantity", metavar="QUANTITY")
+    e = sub.add_parser("explain", help="show how a quantity was derived, back to each source",
+                       description="Print the derivation of one quantity as a tree: each formula, each value "
+                       "with its unit, and where each input came from (the scenario, an accelerator in the "
+                       "catalogue, a registry default), with the sources' verbatim quotes and full notes.",
+                       epilog=_examples("calc explain nvidia-1gw chips",
+                                        "calc explain nvidia-1gw chips --variant per-gpu",
+                                        "calc explain my-scenario.yaml capex --set 'facility_power=2 GW'"))
+    e.add_argument("file", metavar="FILE", help=FILE_HELP)
+    e.add_argument("quantity", metavar="QUANTITY",
+                   help="a quantity the scenario computes: an output, a derive name or anything they use")
     e.add_argument("--variant", help="which variant (default: base)")
-    e.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
+    e.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help=SET_HELP)
     e.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
-    for name, what in (("figures", "every registry figure with its source and quote"),
-                       ("sources", "every publication the registry cites")):
-        s = sub.add_parser(name, help=f"list {what}")
-        s.add_argument("--format", choices=LIST_FORMATS, default="table")
+    for name, what, detail in (
+            ("figures", "every registry figure with its source and quote",
+             "List every figure in the registry (calc/data/figures.yaml): value, unit, range, confidence, "
+             "source, publisher, date, the verbatim quote with its English gloss, and the full note."),
+            ("sources", "every publication the registry cites",
+             "List every publication the registry cites (calc/data/sources.yaml): publisher, title, date, "
+             "language and, where the publisher's own page is known, its URL.")):
+        s = sub.add_parser(name, help=f"list {what}", description=detail,
+                           epilog=_examples(f"calc {name}", f"calc {name} --format json",
+                                            f"calc {name} --format csv > {name}.csv"))
+        s.add_argument("--format", choices=LIST_FORMATS, default="table",
+                       help="table: readable text (default); json: a list of objects (see README); "
+                            "csv: one row each")
         s.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
-    c = sub.add_parser("check", help="validate the registry and scenario files, and run their checks")
-    c.add_argument("files", nargs="*", metavar="FILE")
+    c = sub.add_parser("check", help="validate the registry and scenario files, and run their checks",
+                       description="Validate the registry (figures, sources, catalogue, defaults) and the "
+                       "scenarios, run each scenario and report its checks. Without FILE: scenarios/*.yaml "
+                       "in the working folder, else the shipped scenarios.",
+                       epilog=_examples("calc check", "calc check my-scenario.yaml --strict"))
+    c.add_argument("files", nargs="*", metavar="FILE", help=FILE_HELP)
     c.add_argument("--strict", action="store_true", help="exit 1 when a check does not hold")
     c.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     return p
@@ -260,6 +326,8 @@ def _main(argv: list[str], debug: bool) -> int:
         print(f"calc: {exc.name or exc} is not installed; install the extra that provides it, e.g. "
               "pip install -e '.[plots,xlsx]'", file=sys.stderr)
         return 2
+    except SystemExit as exc:          # --help and --version: printed, done
+        return exc.code if isinstance(exc.code, int) else 0
     except KeyboardInterrupt:
         print("calc: interrupted", file=sys.stderr)
         return 130

@@ -30,7 +30,7 @@ from calc.models import FORMULAS, Formula
 from calc.output.format import precise
 from calc.registry import Registry, registry
 from calc.uncertainty import standard_normal
-from calc.units import Q, check_dimension, format_unit, parse_unit
+from calc.units import Q, check_dimension, described, format_unit, parse_unit
 from calc.values import Case, Value, figure_value
 
 STAGES = ("input", "accelerator", "default", "figure")
@@ -140,7 +140,8 @@ def resolve(wanted: list[str], stages: list[set[str]], formulas: list[Formula]) 
                     changed = True
     missing = [w for w in wanted if w not in known]
     if missing:
-        raise CalcError([_missing_message(m, known, formulas) for m in missing])
+        raise CalcError([_missing_message(m, known, formulas) + _misspelt(m, known, formulas, stages[0])
+                         for m in missing])
     order: list[str] = []
     needed: dict[str, Step] = {}
 
@@ -202,6 +203,30 @@ def _missing_leaves(name: str, known: dict, formulas: list[Formula], seen: froze
     if direct:
         ways.append([name])
     return min(ways, key=len) if ways else None
+
+
+def _misspelt(name: str, known: dict, formulas: list[Formula], given: set[str]) -> str:
+    """'; the input 'facilty_power' is not a quantity calc knows (did you mean 'facility_power'?)' when
+    a given name that nothing computes with is close to a name ``name`` is missing."""
+    import difflib
+
+    lacking: set[str] = {name}
+    stack = [name]
+    while stack:                        # every name below ``name`` that is not known
+        n = stack.pop()
+        for f in formulas:
+            if f.output == n:
+                for i in f.inputs:
+                    if i not in known and i not in lacking:
+                        lacking.add(i)
+                        stack.append(i)
+    used = {i for f in formulas for i in f.inputs} | {f.output for f in formulas}
+    hints = []
+    for g in sorted(given - used - set(glossary())):
+        best = difflib.get_close_matches(g, sorted(lacking), n=1, cutoff=0.6)
+        if best:
+            hints.append(f"the input {g!r} is not a quantity calc knows (did you mean {best[0]!r}?)")
+    return "; " + "; ".join(hints) if hints else ""
 
 
 def _missing_message(name: str, known: dict, formulas: list[Formula]) -> str:
@@ -319,7 +344,8 @@ def _call(f: Formula, env: dict) -> pint.Quantity:
     except CalcError:
         raise
     except pint.errors.DimensionalityError as exc:
-        raise CalcError(f"{f.output} = {f.text}: units do not fit ({exc})") from None
+        raise CalcError(f"{f.output} = {f.text}: units do not fit: {_described(exc.units1)} "
+                        f"against {_described(exc.units2)}") from None
     if not isinstance(out, pint.Quantity):
         out = Q(out)
     unit = unit_of(f.output)
@@ -351,6 +377,13 @@ def _not_finite(f: Formula, out: pint.Quantity, env: dict) -> pint.Quantity:
     raise CalcError(f"{f.output} = {f.text} is {'infinite' if np.isinf(mag[at]) else 'not a number'} "
                     f"(too large to compute, or a division by zero) from finite inputs: {given}; "
                     "check those inputs' values and units")
+
+
+def _described(unit) -> str:
+    try:
+        return described(unit)
+    except Exception:          # pint may report a unit calc cannot parse back; show it as it is
+        return str(unit)
 
 
 def _compare(name, f, a, g, b, cases) -> None:
@@ -477,13 +510,29 @@ def run(cases: list[Case], outputs: list[str], *, derive: dict | None = None, ex
     for i, case in enumerate(cases):
         groups.setdefault(signature(case, reg), []).append(i)
 
+    named = len({c.variant for c in cases}) > 1       # with variants, every error names its variant(s)
+
+    def where(idx) -> str:
+        if not named:
+            return ""
+        names = list(dict.fromkeys(cases[i].variant for i in idx))
+        return f"variant{'s' if len(names) > 1 else ''} {', '.join(names)}: "
+
     plans: dict[int, Plan] = {}
+    failed: dict[str, list[int]] = {}                  # message -> the cases it holds for
     for sig, idx in groups.items():
         case = cases[idx[0]]
-        formulas = active_formulas(case.models, extra)
-        plan = resolve(wanted, stages_for(case, reg, figure_names), formulas)
+        try:
+            formulas = active_formulas(case.models, extra)
+            plan = resolve(wanted, stages_for(case, reg, figure_names), formulas)
+        except CalcError as exc:
+            for p in exc.problems:
+                failed.setdefault(p, []).extend(idx)
+            continue
         for i in idx:
             plans[i] = plan
+    if failed:
+        raise CalcError([where(idx) + p for p, idx in failed.items()])
 
     # One row of normal draws per uncertain leaf, shared by every case: same seed, same numbers.
     uncertain = set()
@@ -504,7 +553,11 @@ def run(cases: list[Case], outputs: list[str], *, derive: dict | None = None, ex
         group = [cases[i] for i in idx]
         row_index = np.concatenate([np.arange(offsets[i], offsets[i + 1]) for i in idx])
         for part in chunks(len(row_index), samples):
-            env = evaluate(plan, group, reg, z_rows, samples, rows=part)
+            try:
+                env = evaluate(plan, group, reg, z_rows, samples, rows=part)
+            except CalcError as exc:
+                raise CalcError([p if p.startswith("ambiguous") else where(idx) + p
+                                 for p in exc.problems]) from None
             result.absorb(row_index[part], env, keep_draws=keep_draws)
             done += part.stop - part.start
             if progress is not None:

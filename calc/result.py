@@ -79,8 +79,13 @@ class Result:
             if point is not None and any(str(c.point.get(k)) != str(v) for k, v in point.items()):
                 continue
             return i
-        variants = sorted({c.variant for c in self.cases})
-        raise CalcError(f"no case for variant {variant!r} and point {point!r}; variants: {', '.join(variants)}")
+        variants = list(dict.fromkeys(c.variant for c in self.cases))
+        if variant is not None and variant not in variants:
+            raise CalcError(f"no variant {variant!r}{did_you_mean(variant, variants)}; "
+                            f"variants: {', '.join(variants)}")
+        points = "; ".join(", ".join(f"{k}={v}" for k, v in c.point.items())
+                           for c in self.cases if c.variant == (variant or variants[0]))
+        raise CalcError(f"no point {point!r} in variant {variant or variants[0]!r}; points: {points}")
 
     def __getitem__(self, name: str):
         """A pint quantity: a scalar for one case, an array over cases; draws when sampled."""

@@ -166,15 +166,61 @@ def Q(value, unit=None) -> pint.Quantity:
     return Quantity(value, ureg.dimensionless)
 
 
+# Physical dimensions by name, and the words for calc's own base dimensions (calc/units.txt).
+_PHYSICAL = (("power", "[power]"), ("energy", "[energy]"), ("time", "[time]"), ("length", "[length]"),
+             ("mass", "[mass]"), ("area", "[area]"), ("speed", "[speed]"), ("temperature", "[temperature]"))
+_OWN = {"[currency]": "money", "[chip]": "chip", "[compute]": "FLOP"}
+
+
+def _times(words: list[str]) -> str:
+    return " x ".join(words)
+
+
 def dimension_text(unit) -> str:
-    """A readable dimension, e.g. ``[currency]`` or ``[power]`` for GW."""
-    dim = ureg.get_dimensionality(unit)
+    """The dimension of ``unit`` in words: ``power`` for GW, ``power per chip`` for W/chip,
+    ``money per time`` for USD/yr, ``FLOP per time`` for FLOP/s, ``a plain number`` for 1."""
+    if isinstance(unit, str):
+        unit = parse_unit(unit)
+    dim = dict(ureg.get_dimensionality(unit))
     if not dim:
-        return "dimensionless"
-    for name in ("[power]", "[energy]", "[time]"):
-        if dim == ureg.get_dimensionality(name):
-            return name
-    return str(dim)
+        return "a plain number"
+    up, down = [], []
+    for base, word in _OWN.items():
+        power = dim.pop(base, 0)
+        if power:
+            (up if power > 0 else down).append(word if abs(power) == 1 else f"{word}^{abs(power):g}")
+    if dim:
+        physical = ureg.get_dimensionality("")
+        for base, power in dim.items():
+            physical = physical * ureg.get_dimensionality(base) ** power
+        time = ureg.get_dimensionality("[time]")
+        for name, ref in _PHYSICAL:
+            ref = ureg.get_dimensionality(ref)
+            if physical == ref:
+                up.insert(0, name)
+                break
+            if physical == 1 / ref:
+                down.insert(0, name)
+                break
+            if name != "time" and physical == ref / time:
+                up.insert(0, name)
+                down.insert(0, "time")
+                break
+        else:                       # no name for it: its base dimensions, e.g. mass x length per time
+            for base, power in dim.items():
+                word = base.strip("[]") + ("" if abs(power) == 1 else f"^{abs(power):g}")
+                (up if power > 0 else down).append(word)
+    text = _times(up)
+    if not down:
+        return text
+    return f"{text} per {' per '.join(down)}" if up else f"per {' per '.join(down)}"
+
+
+def described(unit) -> str:
+    """A unit with its dimension in words: ``power per chip [W/chip]``; ``a plain number`` for 1."""
+    shown = format_unit(unit)
+    words = dimension_text(unit)
+    return f"{words} [{shown}]" if shown else words
 
 
 def format_unit(unit) -> str:
@@ -195,8 +241,5 @@ def check_dimension(name: str, quantity: pint.Quantity, expected: str | pint.Uni
     if not isinstance(quantity, pint.Quantity):
         quantity = Q(quantity)
     if quantity.dimensionality != exp.dimensionality:
-        shown = format_unit(exp) or "a plain number"
-        got = format_unit(quantity.units) or "a plain number"
-        raise CalcError(f"{name}: expected a quantity in {shown} ({dimension_text(exp)}), "
-                        f"got {got} ({dimension_text(quantity.units)})")
+        raise CalcError(f"{name}: expected {described(exp)}, got {described(quantity.units)}")
     return quantity

@@ -99,7 +99,7 @@ def test_one_registry_everywhere():
 
 
 def test_check_dimension_names_the_argument_expected_and_given():
-    with pytest.raises(CalcError, match=r"facility_power: expected a quantity in GW \(\[power\]\), got USD \(\[currency\]\)"):
+    with pytest.raises(CalcError, match=r"^facility_power: expected power \[GW\], got money \[USD\]$"):
         check_dimension("facility_power", Q("5 billion USD"), "GW")
     assert check_dimension("facility_power", Q("500 MW"), "GW").to("GW").magnitude == pytest.approx(0.5)
 
