@@ -207,7 +207,7 @@ class Result:
 
     # -- tables ----------------------------------------------------------------------------------
     def rows(self) -> list[dict]:
-        """One dict per (case, shown quantity): the JSON row shape of DESIGN.md."""
+        """One dict per (case, shown quantity): the JSON row shape the README documents."""
         out = []
         for i, case in enumerate(self.cases):
             for name in self.shown:

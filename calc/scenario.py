@@ -2,7 +2,7 @@
 
 Loading is strict and collects every problem in a file before raising; each message starts with
 ``file:line: key.path:``. YAML is read safely and bounded in size (calc.yamlio). The keys are the
-contract in DESIGN.md; ``models`` (alternative model shapes) and ``correlations`` are additions.
+contract (docs/scenario-files.md); ``models`` (alternative model shapes) and ``correlations`` are additions.
 """
 
 from __future__ import annotations

@@ -222,7 +222,7 @@ def test_a_range_leaving_the_bounds_is_refused(tmp_path, spec, message):
 
 
 def test_zero_facility_power_is_inside_its_bounds(tmp_path):
-    # facility power is at least 0 (DESIGN.md, Bounds): 0 GW / 2,500 W per chip = 0 chips
+    # facility power is at least 0 (docs/glossary.md: bounds): 0 GW / 2,500 W per chip = 0 chips
     path = tmp_path / "s.yaml"
     path.write_text(replace("value: 1 GW,", "value: 0 GW,"))
     assert calc.load(path).run()["chips"].magnitude == 0

@@ -30,7 +30,7 @@ from calc.yamlio import load as load_yaml
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 SHIPPED = ["nvidia-1gw", "rainier", "google-tpu-1gw", "anthropic-arr", "commitments", "funding"]
 
-# The five source documents (shared/sources/INDEX.md) and which each scenario must cite.
+# The five source documents (the first block of calc/data/sources.yaml) and which each scenario must cite.
 DOCS = {"de-2023-09-amazon-up-to-4b", "de-2023-10-google-2b", "de-2024-11-amazon-8b",
         "36kr-caixin-2025-11-msft-nvda", "nl-ft-amazon-new-investment"}
 CITES_DOCS = {

@@ -1,4 +1,4 @@
-"""The unit registry and the quantity parser, including every pint pitfall in STYLE.md."""
+"""The unit registry and the quantity parser, including every pint pitfall we know of."""
 
 import numpy as np
 import pint

@@ -16,7 +16,7 @@ def commitment_per_year(commitment, commitment_term):
 
     Parameters: commitment [USD]; commitment_term [yr].
     Returns: commitment_per_year [USD/yr] = commitment / commitment_term.
-    References: DESIGN.md glossary.
+    References: docs/glossary.md.
 
     >>> commitment_per_year(commitment="$38B", commitment_term="7 yr")
     <Quantity(5.42857143e+09, 'USD / year')>

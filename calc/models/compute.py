@@ -15,7 +15,7 @@ def peak_compute(chips, peak_flops_per_chip):
 
     Parameters: chips [chip]; peak_flops_per_chip [FLOP/s/chip] dense peak at the stated precision.
     Returns: peak_compute [FLOP/s] = chips x peak_flops_per_chip.
-    References: DESIGN.md glossary.
+    References: docs/glossary.md.
 
     >>> peak_compute(chips="400k chip", peak_flops_per_chip="2500 TFLOP/s/chip")
     <Quantity(1e+21, 'FLOP / second')>
@@ -40,7 +40,7 @@ def compute_per_year(peak_compute, mfu):
     Parameters: peak_compute [FLOP/s]; mfu [1] model FLOP utilisation.
     Returns: compute_per_year [FLOP/yr] = peak_compute x mfu x 1 year, per year (Julian year,
     365.25 days = 31,557,600 s).
-    References: DESIGN.md glossary.
+    References: docs/glossary.md.
 
     >>> compute_per_year(peak_compute="1e21 FLOP/s", mfu=0.4)
     <Quantity(1.262304e+28, 'FLOP / year')>

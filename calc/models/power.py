@@ -16,7 +16,7 @@ def it_power(facility_power, pue):
 
     Parameters: facility_power [GW]; pue [1] facility power / IT power.
     Returns: it_power [GW] = facility_power / pue.
-    References: DESIGN.md glossary.
+    References: docs/glossary.md.
 
     >>> it_power(facility_power="1 GW", pue=1.25)
     <Quantity(0.8, 'gigawatt')>
@@ -81,7 +81,7 @@ def chips(facility_power, power_per_chip):
 
     Parameters: facility_power [GW]; power_per_chip [W/chip] facility power per accelerator.
     Returns: chips [chip] = facility_power / power_per_chip.
-    References: DESIGN.md glossary; FIGURES.md section E (conversions).
+    References: docs/glossary.md.
 
     >>> chips(facility_power="1 GW", power_per_chip="5 kW/chip")
     <Quantity(200000.0, 'chip')>

@@ -33,7 +33,7 @@ def arr_growth_per_month(arr_start, arr_end, arr_period):
 
     Parameters: arr_start [USD/yr]; arr_end [USD/yr]; arr_period [month] from start to end.
     Returns: arr_growth_per_month [1] = (arr_end / arr_start)^(1 month / arr_period) - 1.
-    References: DESIGN.md glossary.
+    References: docs/glossary.md.
 
     >>> round(float(arr_growth_per_month(arr_start="$1B/yr", arr_end="$5B/yr", arr_period="7 month").m), 6)
     0.258499

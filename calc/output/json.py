@@ -1,4 +1,4 @@
-"""JSON documents: a run in the DESIGN.md shape, and the registry's figures and sources.
+"""JSON documents: a run in the shape the README documents, and the registry's figures and sources.
 
 Deterministic (same result, same text), UTF-8 as is (``ensure_ascii=False``), and never ``NaN``:
 a number that is not finite is written as ``null``.
@@ -42,7 +42,7 @@ def result_document(result) -> dict:
 
 
 def result_json(result) -> str:
-    """``{"scenario", "samples", "seed", "rows", "checks", "sources"}`` as DESIGN.md shows it."""
+    """``{"scenario", "samples", "seed", "rows", "checks", "sources"}`` as the README shows it."""
     return dumps(result_document(result))
 
 
