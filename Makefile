@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.calc-installed
 
-.PHONY: demo test bench jupyter clean
+.PHONY: demo test bench jupyter docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ bench: $(STAMP)
 jupyter: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[jupyter]'
 	$(BIN)/jupyter lab notebooks/
+
+docs: $(STAMP)
+	$(BIN)/python -m calc.output.docs
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -33,3 +33,33 @@ def test_no_project_file_cites_the_maintainers_notes():
             if UNSHIPPED.search(line):
                 cited.append(f"{rel}:{n}: {line.strip()[:100]}")
     assert cited == []
+
+
+def test_the_glossary_doc_is_current():
+    from calc.output.docs import GLOSSARY_DOC, glossary_markdown
+
+    assert GLOSSARY_DOC == ROOT / "docs" / "glossary.md"
+    assert GLOSSARY_DOC.read_text(encoding="utf-8") == glossary_markdown(), \
+        "docs/glossary.md is out of date: run `python -m calc.output.docs` (or `make docs`)"
+
+
+def test_the_glossary_doc_lists_every_quantity_with_its_unit():
+    from calc.glossary import glossary
+
+    text = (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8")
+    for name, entry in glossary().items():
+        unit = "1" if entry["unit"] == "dimensionless" else entry["unit"]
+        assert f"| `{name}` | {unit}" in text, name
+    # a row as a reader sees it: unit, meaning, bounds, formulas and the registry default
+    assert ("| `pue` | 1 | power usage effectiveness: facility power / IT power | at least 1 | "
+            "facility_power / it_power; power_per_chip / it_power_per_chip | `pue_ai_campus` |") in text
+
+
+def test_the_scenario_file_reference_names_every_key():
+    from calc import scenario
+
+    text = (ROOT / "docs" / "scenario-files.md").read_text(encoding="utf-8")
+    keys = set(scenario.TOP_KEYS) | set(scenario.INPUT_KEYS) | set(scenario.VARIANT_KEYS) \
+        | set(scenario.CHECK_KEYS) | set(scenario.INLINE_SOURCE_KEYS) | {"from", "to", "steps", "expr", "unit"}
+    missing = sorted(k for k in keys if f"`{k}`" not in text and f"{k}," not in text and f"{k}}}" not in text)
+    assert missing == []
