@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from calc import values
-from calc.engine import run
+from calc.run import run
 from calc.errors import CalcError
 from calc.registry import Figure, registry
 from calc.values import Case, Value

@@ -1,8 +1,8 @@
 """The ``calc`` command: run scenarios, explain a result, list figures and sources, check everything.
 
 Exit status: 0 when it ran (a check that does not hold is a finding, shown in the output); 1 with
-``--strict`` when a check does not hold; 2 on bad input, with a short message on stderr and never
-a traceback (``--debug`` shows one). ``--output`` is written atomically: a failed run leaves an
+``--strict`` when a check does not hold or a computed figure is physically impossible; 2 on bad
+input, with a short message on stderr and never a traceback (``--debug`` shows one). ``--output`` is written atomically: a failed run leaves an
 existing file untouched.
 """
 
@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Run scenarios: compute their outputs for every variant and sweep point, "
                        "test their checks, and print tables with numbered source footnotes. Exit status: 0 "
                        "when it ran (a check that does not hold is a finding), 1 with --strict when a check "
-                       "does not hold, 2 on bad input.",
+                       "does not hold or a computed figure is physically impossible, 2 on bad input.",
                        epilog=_examples("calc run nvidia-1gw", "calc run my-scenario.yaml --samples 10000 --seed 1",
                                         "calc run nvidia-1gw --set pue=1.3 --format csv",
                                         "calc run anthropic-arr --sensitivity --plot fan.png",
@@ -87,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="Monte Carlo samples over ranges (0: central values only; default: the file's)")
     r.add_argument("--seed", type=int, metavar="S", help="random seed (same seed, same numbers)")
     r.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help=SET_HELP)
-    r.add_argument("--strict", action="store_true", help="exit 1 when a check does not hold")
+    r.add_argument("--strict", action="store_true", help="exit 1 when a check does not hold or a computed figure is physically impossible")
     r.add_argument("--sensitivity", action="store_true",
                    help="add a tornado table: how far each output moves as each input spans its range")
     r.add_argument("--plot", metavar="PATH.png", help="save a chart of the first output (.png, .svg or .pdf)")
@@ -210,9 +210,8 @@ def cmd_run(args) -> int:
     results = []
     for sc in scenarios:
         try:
-            res = sc.run(samples=args.samples, seed=args.seed, sets=sets, progress=_progress())
-            if args.sensitivity:
-                res.sensitivity()
+            res = sc.run(samples=args.samples, seed=args.seed, sets=sets, progress=_progress(),
+                         sensitivity=args.sensitivity)
         except CalcError as exc:
             if writes_files:
                 raise
@@ -238,9 +237,12 @@ def cmd_run(args) -> int:
     if problems:                                 # the good files were printed; now the bad ones
         raise CalcError(problems)
     failed = [c for r in results for c in r.checks if not c.passed]
+    impossible = [f for r in results for f in r.impossible()]
     if failed and args.format not in ("json", "csv") and args.output:
         print(f"{len(failed)} check(s) do not hold; see {args.output}", file=sys.stderr)
-    return 1 if (args.strict and failed) else 0
+    if impossible and args.format not in ("json", "csv") and args.output:
+        print(f"{len(impossible)} physically impossible figure(s); see {args.output}", file=sys.stderr)
+    return 1 if (args.strict and (failed or impossible)) else 0
 
 
 def cmd_explain(args) -> int:
@@ -290,10 +292,12 @@ def cmd_check(args) -> int:
             problems += exc.problems
             continue
         bad = [c for c in res.checks if not c.passed]
-        failed += len(bad)
+        failed += len(bad) + len(res.impossible())
         print(f"{f}: ok, {len(res.checks) - len(bad)} of {len(res.checks)} checks hold")
         for c in bad:
             print(f"  does not hold: {c.says} ({c.variant}): {c.detail}")
+        for finding in res.findings:
+            print(f"  {finding.detail} ({finding.variant})")
     if problems:
         raise CalcError(problems)
     return 1 if (args.strict and failed) else 0

@@ -1,251 +1,30 @@
-"""The engine: resolve the requested quantities through the formulas, evaluate once over arrays.
+"""The engine: evaluate resolved plans once over arrays -- numbers only, no result, no rendering.
 
-Resolution is staged forward chaining. Names become known in this order, each stage running to a
-fixpoint before the next adds anything:
-
-0. the scenario's inputs (after variant overrides and the sweep point),
-1. the accelerator catalogue entry's per-chip figures,
-2. the registry defaults,
-3. figure ids named by ``derive`` or ``checks``.
-
-So a user who gives ``facility_power`` and ``chips`` gets the implied ``power_per_chip`` before any
-catalogue value or default could offer another, and asking for ``pue`` then gives the PUE that
-makes the quote true. Two formulas for one quantity that are both possible within a stage are
-both evaluated; if they disagree, that is an error naming both -- never a silent choice.
-
-Evaluation runs every formula once over arrays of shape ``(cases, draws)``: cases are variants x
+Evaluation runs every formula once over arrays of shape ``(rows, draws)``: rows are variants x
 sweep points, draw 0 is the all-central evaluation and draws 1..N are Monte Carlo samples. Cases
-with the same plan are evaluated together; large runs are split into chunks of cases.
+with the same plan (``calc.plan``) are evaluated together; large runs are split into chunks of
+rows, each row's samples in one chunk, so quantiles are exact and memory is bounded. ``compute``
+returns the numbers a run keeps (``Arrays``); ``calc.run`` builds the result from them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import numpy as np
 import pint
 
 from calc.errors import CalcError
-from calc.glossary import glossary, undefined_note, unit_of
-from calc.models import FORMULAS, Formula
+from calc.glossary import Bounds, bounds_of, undefined_note, unit_of
+from calc.models import Formula
 from calc.output.format import precise
-from calc.registry import Registry, registry
-from calc.uncertainty import standard_normal
+from calc.plan import Plan, Step, variants_where
+from calc.registry import Registry
+from calc.uncertainty import rank_to_pearson, standard_normal
 from calc.units import Q, check_dimension, described, format_unit, parse_unit
 from calc.values import Case, Value, figure_value
 
-STAGES = ("input", "accelerator", "default", "figure")
-MAX_CHUNK_ELEMENTS = 2_000_000      # cases x draws evaluated at once (about 16 MB per array)
+MAX_CHUNK_ELEMENTS = 2_000_000      # rows x draws evaluated at once (about 16 MB per array)
+STATS = ("p05", "p50", "p95", "mean")
 
-
-@dataclass(frozen=True)
-class Row:
-    """One row of a result: a variant at a sweep point (``case``/``k`` locate it)."""
-
-    variant: str
-    point: dict
-    case: int
-    k: int
-
-
-class Rows:
-    """The rows of a run, built on demand: a 10,000-point sweep holds 10,000 rows, not 10,000 objects."""
-
-    def __init__(self, cases: list[Case]):
-        self.cases = cases
-        self.offsets = np.cumsum([0] + [c.size for c in cases])
-
-    def __len__(self) -> int:
-        return int(self.offsets[-1])
-
-    def locate(self, i: int) -> tuple[int, int]:
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError(i)
-        c = int(np.searchsorted(self.offsets, i, side="right") - 1)
-        return c, i - int(self.offsets[c])
-
-    def __getitem__(self, i: int) -> Row:
-        c, k = self.locate(i)
-        case = self.cases[c]
-        return Row(case.variant, case.point(k), c, k)
-
-    def __iter__(self):
-        for i in range(len(self)):
-            yield self[i]
-
-
-@dataclass(frozen=True)
-class Step:
-    """How one name is known: given at a stage, or computed by a formula."""
-
-    name: str
-    stage: int
-    formula: Formula | None = None
-    alternatives: tuple = ()
-
-
-class Plan:
-    """The resolved steps for one set of given names, pruned to what the outputs need."""
-
-    def __init__(self, steps: dict, order: list[str]):
-        self.steps = steps            # name -> Step
-        self.order = order            # computed names in evaluation order
-
-    def leaves(self) -> list[str]:
-        return [n for n, s in self.steps.items() if s.formula is None]
-
-    def depends(self, name: str) -> list[str]:
-        """The given names ``name`` depends on, transitively, in a stable order."""
-        out, stack, seen = [], [name], set()
-        while stack:
-            n = stack.pop()
-            if n in seen:
-                continue
-            seen.add(n)
-            step = self.steps[n]
-            if step.formula is None:
-                out.append(n)
-            else:
-                stack.extend(reversed(step.formula.inputs))
-        return out
-
-
-def active_formulas(models: dict, extra: dict) -> list[Formula]:
-    """Default formulas, with alternative shapes swapped in where ``models`` chooses them."""
-    chosen = {}
-    for quantity, fname in models.items():
-        f = FORMULAS.get(fname)
-        if f is None or f.output != quantity:
-            options = [g.name for g in FORMULAS.values() if g.output == quantity]
-            raise CalcError(f"models.{quantity}: unknown model {fname!r}; "
-                            f"{quantity} can use {', '.join(options) or 'no model'}")
-        chosen[quantity] = f
-    out = [f for f in FORMULAS.values() if f.default and f.output not in chosen and f.output not in extra]
-    return list(extra.values()) + list(chosen.values()) + out
-
-
-def resolve(wanted: list[str], stages: list[set[str]], formulas: list[Formula]) -> Plan:
-    """Staged forward chaining from the given names to ``wanted``; errors name what is missing."""
-    known: dict[str, Step] = {}
-    for stage, given in enumerate(stages):
-        for name in sorted(given):
-            known.setdefault(name, Step(name, stage))
-        changed = True
-        while changed:
-            changed = False
-            for f in formulas:
-                if f.output not in known and all(i in known for i in f.inputs):
-                    known[f.output] = Step(f.output, stage, f)
-                    changed = True
-    missing = [w for w in wanted if w not in known]
-    if missing:
-        raise CalcError([_missing_message(m, known, formulas) + _misspelt(m, known, formulas, stages[0])
-                         for m in missing])
-    order: list[str] = []
-    needed: dict[str, Step] = {}
-
-    def visit(name: str, trail: tuple) -> None:
-        if name in needed:
-            return
-        step = known[name]
-        if step.formula is not None:
-            for i in step.formula.inputs:
-                visit(i, trail + (name,))
-            alts = tuple(f for f in formulas if f.output == name and f is not step.formula
-                         and all(i in known and known[i].stage <= step.stage for i in f.inputs)
-                         and not any(name in _deps(i, known) for i in f.inputs))
-            step = Step(name, step.stage, step.formula, alts)
-            for f in alts:
-                for i in f.inputs:
-                    visit(i, trail + (name,))
-            order.append(name)
-        needed[name] = step
-
-    for w in wanted:
-        visit(w, ())
-    return Plan(needed, order)
-
-
-def _deps(name: str, known: dict) -> set[str]:
-    out, stack = set(), [name]
-    while stack:
-        n = stack.pop()
-        if n in out:
-            continue
-        out.add(n)
-        step = known.get(n)
-        if step is not None and step.formula is not None:
-            stack.extend(step.formula.inputs)
-    return out
-
-
-def _missing_leaves(name: str, known: dict, formulas: list[Formula], seen: frozenset = frozenset(),
-                    direct: bool = True) -> list[str] | None:
-    """The fewest names to give so that ``name`` can be computed (None: no way without a cycle)."""
-    if name in known:
-        return []
-    if name in seen:
-        return None
-    ways = []                   # ways through formulas first: on a tie they name the real input
-    for f in formulas:
-        if f.output != name:
-            continue
-        need: list[str] | None = []
-        for i in f.inputs:
-            sub = _missing_leaves(i, known, formulas, seen | {name})
-            if sub is None:
-                need = None
-                break
-            need += [m for m in sub if m not in need]
-        if need is not None:
-            ways.append(need)
-    if direct:
-        ways.append([name])
-    return min(ways, key=len) if ways else None
-
-
-def _misspelt(name: str, known: dict, formulas: list[Formula], given: set[str]) -> str:
-    """'; the input 'facilty_power' is not a quantity calc knows (did you mean 'facility_power'?)' when
-    a given name that nothing computes with is close to a name ``name`` is missing."""
-    import difflib
-
-    lacking: set[str] = {name}
-    stack = [name]
-    while stack:                        # every name below ``name`` that is not known
-        n = stack.pop()
-        for f in formulas:
-            if f.output == n:
-                for i in f.inputs:
-                    if i not in known and i not in lacking:
-                        lacking.add(i)
-                        stack.append(i)
-    used = {i for f in formulas for i in f.inputs} | {f.output for f in formulas}
-    hints = []
-    for g in sorted(given - used - set(glossary())):
-        best = difflib.get_close_matches(g, sorted(lacking), n=1, cutoff=0.6)
-        if best:
-            hints.append(f"the input {g!r} is not a quantity calc knows (did you mean {best[0]!r}?)")
-    return "; " + "; ".join(hints) if hints else ""
-
-
-def _missing_message(name: str, known: dict, formulas: list[Formula]) -> str:
-    options = [f for f in formulas if f.output == name]
-    if not options:
-        from calc.suggest import did_you_mean
-        return (f"cannot compute {name!r}: no formula gives it and no input, catalogue entry or default "
-                f"supplies it{did_you_mean(name, list(glossary()) + list(known))}")
-    ways = []
-    for f in options:
-        lacking = [i for i in f.inputs if i not in known]
-        ways.append(f"{f.text} (missing {', '.join(lacking)})")
-    leaves = _missing_leaves(name, known, formulas, direct=False)
-    fewest = f" -- the fewest inputs that would do: {', '.join(leaves)}" if leaves else ""
-    return (f"cannot compute {name!r}: give it as an input, or give what one of its formulas needs: "
-            + "; ".join(ways) + fewest)
-
-
-# -- evaluation ----------------------------------------------------------------------------------
 
 def _stack(values: list[Value], sizes: list[int], unit, z: np.ndarray | None, rows: slice,
            masked: bool = False) -> pint.Quantity:
@@ -284,7 +63,7 @@ def _stack(values: list[Value], sizes: list[int], unit, z: np.ndarray | None, ro
     return Q(parts[0] if len(parts) == 1 else np.concatenate(parts), unit)
 
 
-def _leaf_values(name: str, step: Step, cases: list[Case], reg: Registry) -> list[Value]:
+def leaf_values(name: str, step: Step, cases: list[Case], reg: Registry) -> list[Value]:
     """The Value of a given name in each case: the case's own input, or one shared registry figure."""
     if step.stage == 0:
         return [case.values[name] for case in cases]
@@ -323,7 +102,7 @@ def evaluate(plan: Plan, cases: list[Case], reg: Registry, z_rows: dict | None, 
     rows = rows or slice(0, sum(sizes))
     env: dict[str, pint.Quantity] = {}
     for name in plan.leaves():
-        values = _leaf_values(name, plan.steps[name], cases, reg)
+        values = leaf_values(name, plan.steps[name], cases, reg)
         _check_leaf(name, values)
         unit = parse_unit(unit_of(name)) if unit_of(name) else values[0].central.units
         z = z_rows.get(name) if z_rows else None
@@ -398,16 +177,6 @@ def _compare(name, f, a, g, b, cases) -> None:
             f"drop one of {', '.join(sorted(set(f.inputs) ^ set(g.inputs)))} or ask for a check instead")
 
 
-def signature(case: Case, reg: Registry) -> tuple:
-    acc = reg.accelerator(case.accelerator).quantities() if case.accelerator else []
-    return (tuple(sorted(case.values)), tuple(sorted(acc)), tuple(sorted(case.models.items())))
-
-
-def stages_for(case: Case, reg: Registry, figure_names: set[str]) -> list[set[str]]:
-    acc = set(reg.accelerator(case.accelerator).quantities()) if case.accelerator else set()
-    return [set(case.values), acc, set(reg.defaults), set(figure_names)]
-
-
 def chunks(n_rows: int, n_draws: int) -> list[slice]:
     """Slices of rows so that one chunk holds at most MAX_CHUNK_ELEMENTS values per array."""
     per = max(1, MAX_CHUNK_ELEMENTS // max(1, n_draws + 1))
@@ -421,7 +190,6 @@ def normal_draws(names: list[str], n: int, rng: np.random.Generator | None,
         return {}
     corr = None
     if correlations:
-        from calc.uncertainty import rank_to_pearson
         corr = np.eye(len(names))
         for (a, b), rho in correlations.items():
             if a in names and b in names:
@@ -436,130 +204,93 @@ def normal_draws(names: list[str], n: int, rng: np.random.Generator | None,
     return dict(zip(names, z))
 
 
-# -- a whole run ---------------------------------------------------------------------------------
+class Arrays:
+    """What a run keeps, filled chunk by chunk: per name its unit, central values over all rows,
+    quantiles of the outputs, draws (small runs only) and, per bounded output, how many draws lie
+    outside its bounds."""
 
-def derive_formula(name: str, tree, unit: str | None = None) -> Formula:
-    """A scenario's ``derive`` entry as a formula: its names are its inputs."""
+    def __init__(self, n_rows: int, samples: int, outputs: list[str], keep: set, keep_draws: int):
+        self.n_rows, self.samples = n_rows, samples
+        self.outputs = set(outputs)
+        self.keep_draws = keep and n_rows * samples <= keep_draws
+        self.keep = keep
+        self.units: dict[str, pint.Unit] = {}
+        self.central: dict[str, np.ndarray] = {}
+        self.stats: dict[str, dict[str, np.ndarray]] = {}
+        self.draws: dict[str, np.ndarray] = {}
+        self.outside: dict[str, np.ndarray] = {}       # name -> draws outside its bounds, per row
 
-    def func(**env):
-        try:
-            out = tree.evaluate(env)
-        except CalcError as exc:
-            raise CalcError(f"derive.{name}: {exc}") from None
-        if not isinstance(out, pint.Quantity):
-            raise CalcError(f"derive.{name}: {tree.text!r} is a comparison, not a quantity")
-        if unit is not None:
-            out = check_dimension(f"derive.{name}", out, unit).to(unit)
-        return out
-
-    return Formula(name=f"derive.{name}", output=name, inputs=tuple(sorted(tree.names)), text=tree.text,
-                   func=func)
-
-
-def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
-    """A cycle among ``graph``'s keys (name -> names it uses), as a path, or None."""
-    state: dict[str, int] = {}
-
-    def walk(n, path):
-        state[n] = 1
-        for m in sorted(graph.get(n, ())):
-            if m not in graph:
+    def absorb(self, idx: np.ndarray, env: dict, computed: set) -> None:
+        """Take one evaluated chunk (rows ``idx``): central values, quantiles, draws, bound counts."""
+        n, samples = len(idx), self.samples
+        for name, q in env.items():
+            unit = self.units.setdefault(name, q.units)
+            mag = np.asarray((q if q.units == unit else q.to(unit)).magnitude, dtype=float)
+            mag = np.broadcast_to(mag.reshape(mag.shape[0] if mag.ndim else 1, -1), (n, 1 + samples))
+            if name not in self.central:
+                self.central[name] = np.full(self.n_rows, np.nan)
+            self.central[name][idx] = mag[:, 0]
+            if samples == 0:
                 continue
-            if state.get(m) == 1:
-                return path[path.index(m):] + [m] if m in path else [n, m]
-            if m not in state:
-                found = walk(m, path + [m])
-                if found:
-                    return found
-        state[n] = 2
-        return None
+            draws = mag[:, 1:]
+            if name in self.outputs:        # quantiles for what is reported, not every intermediate
+                stats = self.stats.setdefault(name, {s: np.full(self.n_rows, np.nan) for s in STATS})
+                p = np.percentile(draws, [5, 50, 95], axis=1)
+                stats["p05"][idx], stats["p50"][idx], stats["p95"][idx] = p
+                stats["mean"][idx] = draws.mean(axis=1)
+                b = bounds_of(name)
+                if name in computed and not b.unbounded:
+                    f = float(Q(1, parse_unit(unit_of(name))).to(unit).magnitude)     # bounds in this unit
+                    out = self.outside.setdefault(name, np.zeros(self.n_rows))
+                    out[idx] = np.count_nonzero(Bounds(b.low * f, b.high * f, b.open).outside(draws), axis=1)
+            if self.keep_draws and name in self.keep:
+                if name not in self.draws:
+                    self.draws[name] = np.full((self.n_rows, samples), np.nan)
+                self.draws[name][idx] = draws
 
-    for n in sorted(graph):
-        if n not in state:
-            found = walk(n, [n])
-            if found:
-                return found
-    return None
 
-
-def run(cases: list[Case], outputs: list[str], *, derive: dict | None = None, extra_names=(),
-        samples: int = 0, seed: int | None = None, correlations: dict | None = None,
-        reg: Registry | None = None, keep_draws: int = 5_000_000, progress=None):
-    """Evaluate ``outputs`` (and ``derive`` entries) for every case in one pass per plan.
-
-    ``derive`` maps a name to a parsed expression (calc.expr) or (expression, unit); ``extra_names``
-    are names other code (checks) will read from the result. Returns a ``calc.result.Result``.
-    """
-    from calc.result import Result
-
-    reg = reg or registry()
-    derive = derive or {}
-    extra = {}
-    for name, spec in derive.items():
-        tree, unit = spec if isinstance(spec, tuple) else (spec, None)
-        extra[name] = derive_formula(name, tree, unit)
-    cycle = find_cycle({n: set(f.inputs) for n, f in extra.items()})
-    if cycle:
-        raise CalcError(f"derive: cycle {' -> '.join(cycle)}; a derived name cannot depend on itself")
-    wanted = list(dict.fromkeys(list(outputs) + list(derive) + list(extra_names)))
-    referenced = {i for f in extra.values() for i in f.inputs} | set(extra_names)
-    figure_names = {n for n in referenced if n in reg.figures}
-    rng = np.random.default_rng(seed) if samples > 0 else None
-
-    groups: dict[tuple, list[int]] = {}
-    for i, case in enumerate(cases):
-        groups.setdefault(signature(case, reg), []).append(i)
-
-    named = len({c.variant for c in cases}) > 1       # with variants, every error names its variant(s)
-
-    def where(idx) -> str:
-        if not named:
-            return ""
-        names = list(dict.fromkeys(cases[i].variant for i in idx))
-        return f"variant{'s' if len(names) > 1 else ''} {', '.join(names)}: "
-
-    plans: dict[int, Plan] = {}
-    failed: dict[str, list[int]] = {}                  # message -> the cases it holds for
-    for sig, idx in groups.items():
-        case = cases[idx[0]]
-        try:
-            formulas = active_formulas(case.models, extra)
-            plan = resolve(wanted, stages_for(case, reg, figure_names), formulas)
-        except CalcError as exc:
-            for p in exc.problems:
-                failed.setdefault(p, []).extend(idx)
-            continue
-        for i in idx:
-            plans[i] = plan
-    if failed:
-        raise CalcError([where(idx) + p for p, idx in failed.items()])
-
-    # One row of normal draws per uncertain leaf, shared by every case: same seed, same numbers.
-    uncertain = set()
-    for idx in groups.values():
-        plan = plans[idx[0]]
+def uncertain_leaves(plans: dict[int, Plan], cases: list[Case], reg: Registry) -> list[str]:
+    """The given names with a distribution in some case: each gets one row of normal draws."""
+    out = set()
+    for plan, idx in groups(plans).items():
         group = [cases[i] for i in idx]
-        uncertain |= {n for n in plan.leaves() if any(v.is_uncertain for v in _leaf_values(n, plan.steps[n], group, reg))}
-    uncertain = sorted(uncertain)
-    z_rows = normal_draws(uncertain, samples, rng, correlations)
+        out |= {n for n in plan.leaves()
+                if any(v.is_uncertain for v in leaf_values(n, plan.steps[n], group, reg))}
+    return sorted(out)
 
-    result = Result(cases=cases, outputs=wanted, samples=samples, seed=seed, plans=plans, registry=reg)
-    result.keep = set(wanted) | {n for p in plans.values() for n in p.leaves()}   # draws worth keeping
-    offsets = result.cases.offsets
-    total = len(result.cases)
+
+def groups(plans: dict[int, Plan]) -> dict[Plan, list[int]]:
+    """Plan -> the indices of the cases that share it (evaluated together)."""
+    out: dict[Plan, list[int]] = {}
+    for i, plan in plans.items():
+        out.setdefault(plan, []).append(i)
+    return out
+
+
+def compute(cases: list[Case], plans: dict[int, Plan], outputs: list[str], reg: Registry, *, samples: int = 0,
+            seed: int | None = None, correlations: dict | None = None, keep_draws: int = 5_000_000,
+            progress=None) -> Arrays:
+    """Evaluate every case's plan over all its rows (and ``samples`` draws) in chunks; keep what a
+    result needs: central values of every name, quantiles of ``outputs``, draws of outputs and
+    inputs when the run is small (at most ``keep_draws`` values per name)."""
+    rng = np.random.default_rng(seed) if samples > 0 else None
+    # One row of normal draws per uncertain leaf, shared by every case: same seed, same numbers.
+    z_rows = normal_draws(uncertain_leaves(plans, cases, reg), samples, rng, correlations)
+    offsets = np.cumsum([0] + [c.size for c in cases])
+    keep = set(outputs) | {n for p in plans.values() for n in p.leaves()}
+    arrays = Arrays(int(offsets[-1]), samples, outputs, keep, keep_draws)
     done = 0
-    for sig, idx in groups.items():
-        plan = plans[idx[0]]
+    for plan, idx in groups(plans).items():
         group = [cases[i] for i in idx]
         row_index = np.concatenate([np.arange(offsets[i], offsets[i + 1]) for i in idx])
         for part in chunks(len(row_index), samples):
             try:
                 env = evaluate(plan, group, reg, z_rows, samples, rows=part)
             except CalcError as exc:
-                raise CalcError([p if p.startswith("ambiguous") else where(idx) + p
+                raise CalcError([p if p.startswith("ambiguous") else variants_where(cases, idx) + p
                                  for p in exc.problems]) from None
-            result.absorb(row_index[part], env, keep_draws=keep_draws)
+            arrays.absorb(row_index[part], env, set(plan.order))
             done += part.stop - part.start
             if progress is not None:
-                progress(done, total)
-    return result
+                progress(done, arrays.n_rows)
+    return arrays

@@ -15,8 +15,9 @@ from pathlib import Path
 import numpy as np
 
 from calc import dates, expr, shipped, values
-from calc.checks import Check, run_checks
-from calc.engine import find_cycle, run
+from calc.checks import Check
+from calc.plan import find_cycle
+from calc.run import run
 from calc.errors import CalcError
 from calc.suggest import did_you_mean
 from calc.glossary import glossary, unit_of
@@ -70,8 +71,12 @@ class Scenario:
                 for vname, acc, models, overrides in variants]
 
     def run(self, samples: int | None = None, seed: int | None = None, sets: dict | None = None,
-            progress=None):
-        """Evaluate the scenario; ``samples``/``seed`` override the file's; ``sets`` maps name -> literal."""
+            progress=None, sensitivity: bool = False):
+        """Evaluate the scenario (``calc.run``): a frozen Result.
+
+        ``samples``/``seed`` override the file's; ``sets`` maps name -> literal; ``sensitivity`` adds
+        the tornado table.
+        """
         samples = values.samples_count(self.samples if samples is None else samples, f"{self.path}: samples")
         seed = values.seed_number(self.seed if seed is None else seed, f"{self.path}: seed")
         if sets is not None and not isinstance(sets, dict):
@@ -83,22 +88,19 @@ class Scenario:
         n_cases = (1 + len(self.variants)) * math.prod(len(v) for v in self.sweep.values())
         values.run_size(n_cases, samples, f"{self.path}: sweep")
         cases = self.cases(set_values)
-        check_names = sorted({n for c in self.checks for n in c.that.names})
-        reg = _registry_with(self.inline_sources)
         try:
-            result = run(cases, self.outputs, derive=self.derive, extra_names=check_names, samples=samples,
-                         seed=seed, correlations=self.correlations, reg=reg, progress=progress)
-        except CalcError as exc:
-            raise CalcError([f"{self.path}: {p}" for p in exc.problems]) from None
-        self._check_unused(result, set_values)
-        result.scenario, result.title = self.name, self.title
-        result.shown = list(dict.fromkeys(self.outputs + list(self.derive)))
-        result.checks = run_checks(self.checks, result)
-        return result
+            return run(cases, self.outputs, derive=self.derive, checks=self.checks,
+                       shown=list(dict.fromkeys(self.outputs + list(self.derive))), scenario=self.name,
+                       title=self.title, samples=samples, seed=seed, correlations=self.correlations,
+                       reg=_registry_with(self.inline_sources), sensitivity=sensitivity, progress=progress,
+                       check_plans=lambda plans: self._check_unused(plans, set_values))
+        except CalcError as exc:        # every message says where: the file, or the --set that caused it
+            raise CalcError([p if p.startswith((self.path, "--set ")) else f"{self.path}: {p}"
+                             for p in exc.problems]) from None
 
-    def _check_unused(self, result, sets: dict) -> None:
+    def _check_unused(self, plans: dict, sets: dict) -> None:
         used = set()
-        for plan in set(result.plans.values()):  # one plan per variant
+        for plan in set(plans.values()):  # one plan per variant
             used |= set(plan.leaves())
         unused = [n for n in self.base.values if n not in used]
         for _, _, vals in self.variants.values():

@@ -70,5 +70,4 @@ def sensitivity(result):
     if not frame.empty:
         frame = frame.sort_values(["variant", "point", "quantity", "swing"], ascending=[True, True, True, False],
                                   kind="stable").reset_index(drop=True)
-    result.sensitivity_table = frame
     return frame

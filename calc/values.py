@@ -8,7 +8,8 @@ rule (``range_value``): a 90 % interval, lognormal when both ends are positive, 
 truncated at the quantity's bounds.
 
 The input types of a run live here too: ``Value`` (one name's value and provenance), ``Axis`` (a
-sweep dimension) and ``Case`` (a variant, holding its sweep grid as arrays).
+sweep dimension), ``Case`` (a variant, holding its sweep grid as arrays) and ``Rows`` (the rows
+of a run: variant x sweep point, built on demand).
 """
 
 from __future__ import annotations
@@ -99,6 +100,44 @@ class Case:
             return {}
         idx = np.unravel_index(k, tuple(len(a) for a in self.axes))
         return {a.name: a.label(int(j)) for a, j in zip(self.axes, idx)}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a result: a variant at a sweep point (``case``/``k`` locate it)."""
+
+    variant: str
+    point: dict
+    case: int
+    k: int
+
+
+class Rows:
+    """The rows of a run, built on demand: a 10,000-point sweep holds 10,000 rows, not 10,000 objects."""
+
+    def __init__(self, cases: list[Case]):
+        self.cases = cases
+        self.offsets = np.cumsum([0] + [c.size for c in cases])
+
+    def __len__(self) -> int:
+        return int(self.offsets[-1])
+
+    def locate(self, i: int) -> tuple[int, int]:
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        c = int(np.searchsorted(self.offsets, i, side="right") - 1)
+        return c, i - int(self.offsets[c])
+
+    def __getitem__(self, i: int) -> Row:
+        c, k = self.locate(i)
+        case = self.cases[c]
+        return Row(case.variant, case.point(k), c, k)
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]
 
 
 # -- the one constructor -------------------------------------------------------------------------

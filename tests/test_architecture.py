@@ -13,12 +13,13 @@ PKG = Path(__file__).resolve().parents[1] / "calc"
 LAYERS = {
     "calc.errors": 0, "calc.units": 0, "calc.yamlio": 0, "calc.glossary": 0, "calc.expr": 0,
     "calc.uncertainty": 0, "calc.output.format": 0, "calc.shipped": 0, "calc.suggest": 0, "calc.dates": 0,
-    "calc.registry": 1,
+    "calc.registry": 1, "calc.citations": 1,
     "calc.timeline": 1,                 # the period axis: plain numpy, below the models
     "calc.models": 2, "calc.values": 2,
-    "calc.engine": 3, "calc.result": 3, "calc.checks": 3, "calc.sensitivity": 3,
-    "calc.api": 4, "calc.scenario": 4,
-    "calc.output": 5, "calc.cli": 6,
+    "calc.plan": 3, "calc.engine": 4,
+    "calc.result": 5, "calc.checks": 5, "calc.findings": 5, "calc.sensitivity": 5,
+    "calc.run": 6, "calc.api": 7, "calc.scenario": 7,
+    "calc.output": 8, "calc.cli": 9,
 }
 
 
@@ -73,3 +74,57 @@ def test_import_calc_is_light():
 def test_one_unit_registry():
     hits = [p for p in PKG.rglob("*.py") if "UnitRegistry(" in p.read_text(encoding="utf-8")]
     assert [p.name for p in hits] == ["units.py"]
+
+
+def all_imports(path: Path) -> set[str]:
+    """Every calc module ``path`` imports, at module level or inside a function (``from calc import x``
+    and ``from calc.pkg import submodule`` count as importing that module)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("calc"):
+            out.add(node.module)
+            out |= {f"{node.module}.{a.name}" for a in node.names if (PKG.parent / f"{node.module}.{a.name}"
+                                                                       .replace(".", "/")).with_suffix(".py").exists()
+                    or (PKG.parent / f"{node.module}.{a.name}".replace(".", "/")).is_dir()}
+        elif isinstance(node, ast.Import):
+            out |= {a.name for a in node.names if a.name.startswith("calc")}
+    return out
+
+
+def import_graph() -> dict[str, set[str]]:
+    """module -> the calc modules it imports (function-level imports included); packages' own
+    ``__init__`` re-exports are left out, they only name what lies below them."""
+    graph = {}
+    for path in MODULES + [PKG / "__init__.py"]:
+        name = ".".join(path.relative_to(PKG.parent).with_suffix("").parts).removesuffix(".__init__")
+        graph[name] = {m for m in all_imports(path) if m != name and m != "calc"}
+    return graph
+
+
+def test_no_import_circle_even_through_function_level_imports():
+    graph = import_graph()
+    state: dict[str, int] = {}
+
+    def walk(n, path):
+        state[n] = 1
+        for m in sorted(graph.get(n, ())):
+            if state.get(m) == 1:
+                raise AssertionError("import circle: " + " -> ".join(path[path.index(m):] + [m]))
+            if m not in state and m in graph:
+                walk(m, path + [m])
+        state[n] = 2
+
+    for n in sorted(graph):
+        if n not in state:
+            walk(n, [n])
+    # the circle issue 9 removed: engine -> result -> sensitivity -> engine
+    assert "calc.result" not in graph["calc.engine"] and "calc.run" not in graph["calc.engine"]
+
+
+def test_the_engine_knows_nothing_above_it():
+    # arrays only: no result, run, scenario, checks, citations or output modules
+    above = {"calc.result", "calc.run", "calc.scenario", "calc.api", "calc.checks", "calc.citations",
+             "calc.findings", "calc.sensitivity", "calc.cli"}
+    for module in ("calc.engine", "calc.plan", "calc.values", "calc.registry"):
+        assert not (import_graph()[module] & above), module

@@ -442,7 +442,7 @@ def _load_and_run(tmp_path: Path, text: str) -> None:
     except CalcError as exc:
         assert exc.problems and all(isinstance(p, str) and p for p in exc.problems)
         return
-    assert result.scenario and isinstance(result.checks, list)
+    assert result.scenario and isinstance(result.checks, tuple)
 
 
 @FUZZ

@@ -6,7 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import calc
-from calc.engine import find_cycle, resolve, run
+from calc.plan import find_cycle, resolve
+from calc.run import run
 from calc.values import Axis, Case, Value
 from calc.errors import CalcError
 from calc.models import FORMULAS

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import io
+from dataclasses import replace
 import subprocess
 import sys
 from pathlib import Path
@@ -94,9 +95,10 @@ def test_xlsx_checks_sheet_holds_every_check(nvidia):
 
 
 def test_xlsx_keeps_formula_like_text_as_text(sourced):
-    sourced.checks = [CheckResult(says='=HYPERLINK("http://x.test","click")', source=None, that="chips",
-                                  variant="base", point={}, passed=False, value=400_000.0, unit="chip",
-                                  expected="near 200,000 chip", detail="does not hold")]
+    sourced = replace(sourced, checks=(CheckResult(says='=HYPERLINK("http://x.test","click")', source=None,
+                                                   that="chips", variant="base", point={}, passed=False,
+                                                   value=400_000.0, unit="chip", expected="near 200,000 chip",
+                                                   detail="does not hold"),))
     ws = workbook(result_xlsx(sourced))["checks"]
     assert ws["A2"].value == '=HYPERLINK("http://x.test","click")'
     assert ws["A2"].data_type == "s"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+from dataclasses import replace
 import re
 
 import numpy as np
@@ -14,7 +15,8 @@ import pytest
 import calc
 from calc.api import as_value
 from calc.checks import CheckResult
-from calc.engine import run
+from calc.result import freeze
+from calc.run import run
 from calc.values import Axis, Case, Value
 from calc.errors import CalcError
 from calc.output import WRITERS, write
@@ -85,8 +87,8 @@ def table_block(text: str) -> list[str]:
 
 def test_json_has_exactly_the_design_keys_and_the_computed_numbers(plain):
     doc = json.loads(result_json(plain))
-    assert list(doc) == ["scenario", "samples", "seed", "rows", "checks", "sources"]
-    assert doc["samples"] == 0 and doc["checks"] == [] and doc["sources"] == {}
+    assert list(doc) == ["scenario", "samples", "seed", "rows", "checks", "findings", "sources"]
+    assert doc["samples"] == 0 and doc["checks"] == [] and doc["findings"] == [] and doc["sources"] == {}
     chips, capex = doc["rows"]
     assert chips == {"variant": "base", "point": {}, "quantity": "chips", "unit": "chip", "value": CHIPS,
                      "inputs": ["facility_power", "it_power_per_chip", "pue"], "sources": [], "defaults": []}
@@ -107,14 +109,14 @@ def test_json_sampled_rows_carry_ordered_quantiles_and_are_deterministic(sampled
 
 
 def test_json_writes_null_never_nan(plain):
-    plain.central["chips"][0] = float("nan")
+    plain = replace(plain, central=freeze({**plain.central, "chips": np.array([float("nan")])}))
     text = result_json(plain)
     assert "NaN" not in text
     assert json.loads(text)["rows"][0]["value"] is None
 
 
 def test_json_carries_checks_and_sources(sourced):
-    sourced.checks.append(failing_check())
+    sourced = replace(sourced, checks=(failing_check(),))
     doc = json.loads(result_json(sourced))
     assert doc["rows"][0]["sources"] == [COMMITMENT_SOURCE]
     assert doc["checks"][0]["passed"] is False
@@ -175,7 +177,7 @@ def test_markdown_table_with_units_and_footnotes(sourced):
 
 
 def test_markdown_checks_and_escaping(sourced):
-    sourced.checks.append(failing_check(says="chips | GPUs"))
+    sourced = replace(sourced, checks=(failing_check(says="chips | GPUs"),))
     md = result_markdown(sourced)
     assert ('- ✗ **does not hold**: "chips | GPUs" [^1] (base): chips = 400,000 chip; expected near 200,000 chip '
             '(within 20 %): does not hold') in md.splitlines()
@@ -208,10 +210,10 @@ def test_text_table_is_aligned_with_units_in_headers(sourced):
 
 
 def test_text_marks_a_failing_check_prominently(sourced):
-    sourced.checks.append(failing_check())
-    sourced.checks.append(CheckResult(says="capex is above $10B", source=None, that="capex", variant="base",
+    sourced = replace(sourced, checks=(failing_check(),
+        CheckResult(says="capex is above $10B", source=None, that="capex", variant="base",
                                       point={}, passed=True, value=CAPEX, unit="USD", expected="above $10.0B",
-                                      detail="capex = $30.0B; expected above $10.0B: holds"))
+                                      detail="capex = $30.0B; expected above $10.0B: holds")))
     lines = result_text(sourced).splitlines()
     assert lines[lines.index("Checks") + 1].startswith(
         '  ✗ DOES NOT HOLD  "a 1 GW cluster can hold 200,000 GB200" [1] (base): chips = 400,000 chip; expected ')
@@ -262,7 +264,7 @@ def test_registry_tables_fit_a_120_column_terminal():
 # -- HTML ----------------------------------------------------------------------------------------
 
 def test_html_escapes_check_text_and_links_footnotes(sourced):
-    sourced.checks.append(failing_check(says="<script>alert(1)</script>"))
+    sourced = replace(sourced, checks=(failing_check(says="<script>alert(1)</script>"),))
     html = result_html(sourced)
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

@@ -175,7 +175,7 @@ def test_default_plot_picks_fan_tornado_or_bars(arr):
     assert "over arr_horizon" in plots.default_plot(arr).axes[0].get_title(loc="left")
     res = calc.evaluate(outputs=["chips"], inputs={**INPUTS, "pue": [1.1, 1.4]})
     assert plots.default_plot(res).axes[0].get_title(loc="left").startswith("chips")      # bars
-    res.sensitivity()
+    res = res.with_sensitivity()
     assert plots.default_plot(res).axes[0].get_title(loc="left").startswith("What moves chips")
 
 

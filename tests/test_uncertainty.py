@@ -135,7 +135,7 @@ def test_nvidia_1gw_sensitivity_matches_hand_reasoning():
 def test_sensitivity_is_rendered_in_every_text_format():
     from calc.output import write
     res = calc.load("scenarios/nvidia-1gw.yaml").run(samples=300, seed=2)
-    res.sensitivity()
+    res = res.with_sensitivity()
     text = write("table", res)
     assert "Sensitivity: each uncertain input at its 5th and 95th percentile" in text
     assert "facility_capex_per_power" in text.split("Sensitivity")[1]

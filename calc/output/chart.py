@@ -11,6 +11,7 @@ import re
 import sys
 import textwrap
 
+from calc.citations import figure_citations, source_citation
 from calc.output.format import money, number
 from calc.output.layout import point_text
 
@@ -85,12 +86,6 @@ def close(fig) -> None:
 
 # -- sources ------------------------------------------------------------------------------------------
 
-def _publication(sid: str, publisher, dt) -> str:
-    """'36Kr (2025-11)'; a document whose publisher is unknown is named by its source id."""
-    who = sid if not publisher or publisher == "unknown" else publisher
-    return f"{who} ({dt})" if dt and dt != "unknown" else str(who)
-
-
 def _plan(result, i: int):
     """The engine plan of row ``i``."""
     return result.plan(i) if hasattr(result, "plan") else result.plans[i]
@@ -103,35 +98,21 @@ def _rows(result) -> list[int]:
 
 def _result_sources(result, names, rows=None) -> list[str]:
     """'publisher (date)' for every source ``names`` rest on (in ``rows``, default all); assumptions once."""
-    known = result.sources()
     ids: list[str] = []
     for i in _rows(result) if rows is None else rows:
         for name in names:
             if name in _plan(result, i).steps:
                 ids += [s for s in result.lineage(i, name)["sources"] if s not in ids]
-    out = []
-    for sid in ids:
-        if sid == "assumption":
-            out.append("the analyst's assumptions")
-        elif sid in known:
-            out.append(_publication(sid, known[sid]["publisher"], known[sid]["date"]))
-        elif sid in result.registry.sources:
-            src = result.registry.sources[sid]
-            out.append(_publication(sid, src.publisher, src.date))
-    return list(dict.fromkeys(out))
+    cited = [result.citations[sid] if sid in result.citations else source_citation(result.registry, sid)
+             for sid in ids]
+    return list(dict.fromkeys(c.short() for c in cited if c.known))
 
 
 def _figure_sources(fids) -> list[str]:
+    """'publisher (date)' for every source behind registry figures ``fids``."""
     from calc.registry import registry
 
-    reg = registry()
-    out = []
-    for fid in fids:
-        for sid in reg.figure_sources(fid):
-            src = reg.sources.get(sid)
-            out.append("the analyst's assumptions" if sid == "assumption" or src is None
-                       else _publication(sid, src.publisher, src.date))
-    return list(dict.fromkeys(out))
+    return list(dict.fromkeys(c.short() for c in figure_citations(registry(), fids) if c.known))
 
 
 # -- fan chart ----------------------------------------------------------------------------------------

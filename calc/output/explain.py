@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from calc.citations import cite
 from calc.output.format import quantity
 
 
 def explain(result, name: str, i: int) -> str:
-    """``name`` in case ``i``: each formula with its values and units, each input with its source."""
+    """``name`` in row ``i``: each formula with its values and units, each input with its source."""
     plan = result.plan(i)
     leaves = result.leaf_values(i)
     case = result.cases[i]
@@ -15,7 +16,7 @@ def explain(result, name: str, i: int) -> str:
     def value_text(n: str) -> str:
         return quantity(float(result.central[n][i]), result.unit_text(n))
 
-    def cite(sid: str) -> str:
+    def ref(sid: str) -> str:
         if sid not in footnotes:
             footnotes.append(sid)
         return f"[{footnotes.index(sid) + 1}]"
@@ -35,7 +36,7 @@ def explain(result, name: str, i: int) -> str:
         v = leaves[n]
         what = v.origin + (f", figure {v.figure}" if v.figure else "")
         spread = f", range {v.describe()}" if v.dist is not None else ""
-        refs = " ".join(cite(s) for s in v.sources) or "(no source)"
+        refs = " ".join(ref(s) for s in v.sources) or "(no source)"
         lines.append(f"{head}{n} = {value_text(n)}  ({what}{spread}) {refs}")
 
     walk(name, "", True, True)
@@ -43,24 +44,5 @@ def explain(result, name: str, i: int) -> str:
     out = [f"{name} ({where})", *lines, "", "Sources:"]
     used = {n: leaves[n] for n in plan.depends(name)}      # only what this derivation rests on
     for k, sid in enumerate(footnotes, 1):
-        out.append(f"  [{k}] {source_line(result.registry, sid, used)}")
+        out.append(f"  [{k}] {cite(result.registry, sid, used).line()}")
     return "\n".join(out)
-
-
-def source_line(reg, sid: str, leaves: dict | None = None) -> str:
-    """'publisher, "title", date -- "quote" (gloss)' for a source id, quoting the figures used."""
-    leaves = leaves or {}
-    figures = [v.figure for v in leaves.values() if v.figure]
-    if sid == "assumption":
-        notes = reg.assumption_notes(figures)
-        notes += [f"{n}: {v.note}" for n, v in leaves.items() if not v.figure and "assumption" in v.sources and v.note]
-        return "assumption (the analyst's own)" + (f": {'; '.join(notes)}" if notes else "")
-    src = reg.sources.get(sid)
-    if src is None:
-        return sid
-    text = f"{sid}: {src.publisher}, \"{src.title}\", {src.date}"
-    for quote, gloss in reg.quotes(sid, figures):
-        text += f" -- \"{quote}\"" + (f" ({gloss})" if gloss else "")
-    if src.url:
-        text += f" <{src.url}>"
-    return text

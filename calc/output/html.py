@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 from html import escape
 
+from calc.citations import source_citation
 from calc.output import layout
 
 CSS = """
@@ -74,7 +75,17 @@ def checks_html(result, table: layout.Table, prefix: str) -> str:
     return f'<h4>Checks</h4><ul class="calc-checks">{"".join(items)}</ul>'
 
 
-def source_html(note: layout.SourceNote, show_url: bool = False) -> str:
+def findings_html(result) -> str:
+    """Impossible computed figures in bold red, like checks that do not hold; undefined ratios plainly."""
+    if not result.findings:
+        return ""
+    items = "".join(f'<li class="{"calc-fail" if f.kind == "impossible" else "calc-pass"}">'
+                    + ('<span class="calc-fails">✗ impossible</span>' if f.kind == "impossible" else "– undefined")
+                    + f": {escape(f.detail)} ({escape(layout.finding_where(f))})</li>" for f in result.findings)
+    return f'<h4>{escape(layout.FINDINGS_HEADING)}</h4><ul class="calc-checks">{items}</ul>'
+
+
+def source_html(note: layout.Citation, show_url: bool = False) -> str:
     """'publisher, “title” (linked), date — “quote” (gloss)', escaped; the URL spelled out if asked."""
     if note.id == "assumption" or note.publisher is None:
         return escape(note.text())
@@ -108,6 +119,7 @@ def body_html(result, table: layout.Table, show_url: bool = False) -> str:
         out.append(f'<p class="calc-meta">Defaults used (not given by the scenario): '
                    f'{escape(", ".join(table.defaults))}</p>')
     out.append(checks_html(result, table, prefix))
+    out.append(findings_html(result))
     out.append(sources_html(result, table, prefix, show_url))
     return "\n".join(p for p in out if p)
 
@@ -190,8 +202,7 @@ def figures_html(figures, notes: bool = False) -> str:
     if order:
         items = "".join(
             f'<li id="calc-figures-src-{k}">'
-            + source_html(layout.SourceNote(sid, reg.sources[sid].publisher, reg.sources[sid].title,
-                                            reg.sources[sid].date, reg.sources[sid].url, []))
+            + source_html(source_citation(reg, sid))
             + "</li>" for k, sid in enumerate(order, 1))
         foot = f'<h4>Sources</h4><ol class="calc-sources">{items}</ol>'
     return (f"<div class=\"calc-result\"><style>{CSS}</style><table class=\"calc-figures\"><thead><tr>{head}</tr></thead>"

@@ -35,7 +35,7 @@ def result_document(result) -> dict:
     """The ``calc run --format json`` document as a dict."""
     doc = {"scenario": result.scenario or None, "samples": result.samples, "seed": result.seed,
            "rows": result.rows(), "checks": [c.to_json() for c in result.checks],
-           "sources": result.sources()}
+           "findings": [f.to_json() for f in result.findings], "sources": result.sources()}
     if result.sensitivity_table is not None:       # only with --sensitivity: an addition to the contract
         doc["sensitivity"] = result.sensitivity_table.to_dict("records")
     return doc

@@ -1,4 +1,4 @@
-"""What every result writer shares: wide or long layout, cell text, footnote numbers, source notes.
+"""What every result writer shares: wide or long layout, cell text, footnote numbers, citations.
 
 A result with at most ``MAX_WIDE_CASES`` cases is drawn wide (one row per quantity, one column per
 case); more cases are drawn long (one row per case x quantity). Sources are numbered in the order
@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from calc.citations import Citation
 from calc.output.format import money, number, quantity
 
 MAX_WIDE_CASES = 6
@@ -123,50 +124,25 @@ def build(result, rows: list[dict] | None = None, wide: bool | None = None) -> T
     return Table(wide, keys, headers, lines, order, defaults)
 
 
+def finding_where(f) -> str:
+    """'base' or 'base, pue=1.2': the row a finding shows."""
+    return ", ".join(t for t in (f.variant, point_text(f.point)) if t)
+
+
+FINDINGS_HEADING = "Findings (computed figures outside what the quantity can physically be)"
+
+
 def check_where(chk) -> str:
     """'base' or 'base, pue=1.2': the case a check result is about."""
     return ", ".join(t for t in (chk.variant, point_text(chk.point)) if t)
 
 
-@dataclass
-class SourceNote:
-    """A footnote's parts: who, what, when, where, and the sentences the run used."""
-
-    id: str
-    publisher: str | None
-    title: str | None
-    date: str | None
-    url: str | None
-    quotes: list[tuple[str, str | None]]    # (quote, English gloss or None)
-    note: str | None = None                 # for assumptions: the analyst's reasons
-
-    def text(self, dash: str = "—") -> str:
-        """'36Kr, "title", 2025-11 — "quote" (gloss)'; 'assumption (the analyst's own): why'."""
-        if self.id == "assumption":
-            return "assumption (the analyst's own)" + (f": {self.note}" if self.note else "")
-        if self.publisher is None:
-            return self.id
-        parts = ", ".join(p for p in (self.publisher, f"\"{self.title}\"", self.date) if p)
-        said = "; ".join(f"\"{q}\"" + (f" ({g})" if g else "") for q, g in self.quotes)
-        return parts + (f" {dash} {said}" if said else "")
+SourceNote = Citation      # the one citation model (calc.citations); the old name is kept for writers
 
 
-def source_notes(result, sids: list[str]) -> list[SourceNote]:
-    """A SourceNote per id, with the quotes of the figures the run used (through derived figures too)."""
-    reg = result.registry
-    used = result.used_figures()
-    out = []
-    for sid in sids:
-        if sid == "assumption":
-            notes = result.assumption_notes()
-            out.append(SourceNote(sid, "the analyst", "assumption", None, None, [], "; ".join(notes) or None))
-            continue
-        src = reg.sources.get(sid)
-        if src is None:
-            out.append(SourceNote(sid, None, None, None, None, []))
-            continue
-        out.append(SourceNote(sid, src.publisher, src.title, src.date, src.url, reg.quotes(sid, used)))
-    return out
+def source_notes(result, sids: list[str]) -> list[Citation]:
+    """The result's citation of each source id (built once by the run), in the order given."""
+    return [result.citations[sid] if sid in result.citations else Citation(sid) for sid in sids]
 
 
 def safe_url(url: str | None) -> str | None:

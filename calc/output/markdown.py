@@ -62,6 +62,11 @@ def result_markdown(result) -> str:
             mark = "✓ holds" if chk.passed else "✗ **does not hold**"
             ref = f" [^{table.source_ids.index(chk.source) + 1}]" if chk.source in table.source_ids else ""
             out.append(f"- {mark}: \"{line(chk.says)}\"{ref} ({line(layout.check_where(chk))}): {line(chk.detail)}")
+    if result.findings:
+        out += ["", f"**{layout.FINDINGS_HEADING}**", ""]
+        for f in result.findings:
+            mark = "✗ **impossible**" if f.kind == "impossible" else "– undefined"
+            out.append(f"- {mark}: {line(f.detail)} ({line(layout.finding_where(f))})")
     records = layout.sensitivity_records(result)
     if records:
         out += ["", "**Sensitivity** (each uncertain input at its 5th and 95th percentile, the others central)", "",

@@ -79,6 +79,17 @@ def checks_lines(result, table: layout.Table) -> list[str]:
     return out
 
 
+def findings_lines(result) -> list[str]:
+    """'Findings' and one line per impossible (✗) or undefined (–) computed figure."""
+    if not result.findings:
+        return []
+    out = ["", layout.FINDINGS_HEADING]
+    for f in result.findings:
+        mark = "✗" if f.kind == "impossible" else "–"
+        out += wrap(f"{f.detail} ({layout.finding_where(f)})", "      ", f"  {mark}  ")
+    return out
+
+
 def sources_lines(result, table: layout.Table) -> list[str]:
     """'Sources' as numbered footnotes, then the inputs that fell back to defaults."""
     out = []
@@ -104,7 +115,7 @@ def result_text(result) -> str:
     head = [layout.run_line(result)]
     if result.samples:
         head.append(layout.sampling_line(result))
-    lines = head + [""] + table_lines(table) + checks_lines(result, table) + sensitivity_lines(result) + \
+    lines = head + [""] + table_lines(table) + checks_lines(result, table) + findings_lines(result) + sensitivity_lines(result) + \
         sources_lines(result, table)
     return "\n".join(lines) + "\n"
 

@@ -129,7 +129,7 @@ def result_xlsx(result) -> bytes:
     _sheet(wb, "results", columns, rows)
     _sheet(wb, "inputs", INPUT_COLUMNS, input_rows(result))
     _sheet(wb, "sources", SOURCE_COLUMNS, source_rows(result))
-    _sheet(wb, "checks", CHECK_COLUMNS, [c.to_json() for c in result.checks])
+    _sheet(wb, "checks", CHECK_COLUMNS, [c.to_json() for c in result.checks] + [f.as_check() for f in result.findings])
     wb.properties.title = " — ".join(t for t in (result.scenario, result.title) if t) or "calc result"
     wb.properties.creator = "calc"
     buf = io.BytesIO()

@@ -1,0 +1,112 @@
+"""One model of what a source says: who published it, when, and the sentences a run used.
+
+A ``Citation`` is built once per source id (``cite``) and rendered by every writer, ``explain``
+and the charts: ``text()`` for tables and footnotes, ``line()`` for explain, ``short()`` for a
+chart's footnote, ``to_json()`` for JSON. The analyst's own assumptions are one citation too
+(id ``assumption``), whose ``notes`` say why each assumed value was chosen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ASSUMPTION = "assumption"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A source as a run cites it: the publication and the quotes of the figures the run used."""
+
+    id: str
+    publisher: str | None = None
+    title: str | None = None
+    date: str | None = None
+    url: str | None = None
+    quotes: tuple = ()                    # (quote in the original language, English gloss or None)
+    notes: tuple = ()                     # for assumptions: 'name: why', one per assumed value
+
+    @property
+    def is_assumption(self) -> bool:
+        return self.id == ASSUMPTION
+
+    @property
+    def known(self) -> bool:
+        """Is the source in the registry (or inline in the scenario)? Unknown ids are shown as they are."""
+        return self.is_assumption or self.publisher is not None
+
+    def said(self, dash: str = "—") -> str:
+        """'"quote" (gloss); "quote"' -- every sentence used, glossed in English where it is not."""
+        return "; ".join(f"\"{q}\"" + (f" ({g})" if g else "") for q, g in self.quotes)
+
+    def text(self, dash: str = "—") -> str:
+        """'36Kr, "title", 2025-11 — "quote" (gloss)'; 'assumption (the analyst's own): why'."""
+        if self.is_assumption:
+            return "assumption (the analyst's own)" + (f": {'; '.join(self.notes)}" if self.notes else "")
+        if self.publisher is None:
+            return self.id
+        parts = ", ".join(p for p in (self.publisher, f"\"{self.title}\"", self.date) if p)
+        said = self.said()
+        return parts + (f" {dash} {said}" if said else "")
+
+    def line(self) -> str:
+        """The explain form: 'id: publisher, "title", date -- "quote" (gloss) <url>'."""
+        if self.is_assumption or self.publisher is None:
+            return self.text()
+        text = f"{self.id}: {self.publisher}, \"{self.title}\", {self.date}"
+        for quote, gloss in self.quotes:
+            text += f" -- \"{quote}\"" + (f" ({gloss})" if gloss else "")
+        return text + (f" <{self.url}>" if self.url else "")
+
+    def short(self) -> str:
+        """A chart footnote's form: '36Kr (2025-11)', "the analyst's assumptions"; the id when the
+        publisher is unknown."""
+        if self.is_assumption:
+            return "the analyst's assumptions"
+        who = self.id if not self.publisher or self.publisher == "unknown" else self.publisher
+        return f"{who} ({self.date})" if self.date and self.date != "unknown" else str(who)
+
+    def to_json(self) -> dict:
+        """The ``sources`` entry of ``calc run --format json``."""
+        if self.is_assumption:
+            return {"publisher": "the analyst", "title": "assumption", "date": None, "url": None, "quote": None,
+                    "quotes": [], "notes": list(self.notes)}
+        return {"publisher": self.publisher, "title": self.title, "date": self.date, "url": self.url,
+                "quote": self.quotes[0][0] if self.quotes else None, "quotes": [q for q, _ in self.quotes]}
+
+
+def assumption_notes(reg, leaves) -> list[str]:
+    """'name: why' for every assumption among ``leaves`` (Values): registry assumptions behind the
+    figures used, then the scenario's own assumed values."""
+    leaves = list(leaves.items()) if isinstance(leaves, dict) else list(leaves)
+    notes = reg.assumption_notes([v.figure for _, v in leaves if v.figure])
+    for name, v in leaves:
+        if not v.figure and ASSUMPTION in v.sources and v.note and f"{name}: {v.note}" not in notes:
+            notes.append(f"{name}: {v.note}")
+    return notes
+
+
+def cite(reg, sid: str, leaves) -> Citation:
+    """The citation of source ``sid`` for a run (or one derivation) that used ``leaves``
+    (name -> Value, or (name, Value) pairs): quotes of the figures used, through derived figures."""
+    if sid == ASSUMPTION:
+        return Citation(sid, notes=tuple(assumption_notes(reg, leaves)))
+    src = reg.sources.get(sid)
+    if src is None:
+        return Citation(sid)
+    pairs = leaves.items() if isinstance(leaves, dict) else leaves
+    figures = list(dict.fromkeys(v.figure for _, v in pairs if v.figure))
+    return Citation(sid, src.publisher, src.title, src.date, src.url, tuple(reg.quotes(sid, figures)))
+
+
+def source_citation(reg, sid: str) -> Citation:
+    """A registry source as a citation, without quotes (a list of sources, a chart of figures)."""
+    src = reg.sources.get(sid)
+    if sid == ASSUMPTION or src is None:
+        return Citation(sid)
+    return Citation(sid, src.publisher, src.title, src.date, src.url)
+
+
+def figure_citations(reg, figure_ids) -> list[Citation]:
+    """The citations behind registry figures (for charts of figures): one per source, first-use order."""
+    sids = dict.fromkeys(sid for fid in figure_ids for sid in reg.figure_sources(fid))
+    return [source_citation(reg, sid) for sid in sids]

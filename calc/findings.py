@@ -1,0 +1,111 @@
+"""Findings: computed figures a run shows to be impossible, reported like checks that do not hold.
+
+An input outside its bounds is refused when it is read (``calc.values``). A *computed* figure --
+an output, or a figure a claim implies, such as the PUE that would make "1 GW holds 1,000,000
+chips" true -- is not an error when it leaves its bounds: it is a finding ("physically
+impossible: pue = 0.99, below 1"), with the share of samples affected when the run is sampled.
+A ratio the glossary lets be undefined over a zero denominator is a finding of kind
+``undefined``: its value is null and the note says why. ``--strict`` exits 1 on an impossible one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from calc.glossary import bounds_of, undefined_note, unit_of
+from calc.output.format import precise
+from calc.units import Q, format_unit, parse_unit
+
+IMPOSSIBLE, UNDEFINED = "impossible", "undefined"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One computed quantity outside its bounds (or undefined) in one variant.
+
+    ``point`` is the sweep point shown (the one furthest outside); ``points`` how many of the
+    variant's sweep points are affected; ``share`` the share of that point's samples outside the
+    bounds (None without samples).
+    """
+
+    kind: str                     # impossible | undefined
+    quantity: str
+    variant: str
+    point: dict = field(default_factory=dict)
+    value: float | None = None    # central value, in ``unit``; None when undefined
+    unit: str = ""
+    bound: str = ""               # 'below 1', 'above 1', 'not above 0 W/chip'
+    share: float | None = None
+    points: int = 1
+    of: int = 1                   # sweep points in the variant
+    note: str | None = None
+
+    @property
+    def detail(self) -> str:
+        """'physically impossible: pue = 0.99, below 1 (in 100 % of samples)'."""
+        if self.kind == UNDEFINED:
+            text = f"{self.quantity} is undefined (null): {self.note}"
+        else:
+            text = f"physically impossible: {self.quantity} = {precise(self.value, self.unit)}, {self.bound}"
+            if self.share is not None:
+                text += f" (in {self.share * 100:.0f} % of samples)"
+        if self.of > 1:
+            text += f"; at {self.points} of {self.of} sweep points"
+        return text
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "quantity": self.quantity, "variant": self.variant, "point": dict(self.point),
+                "value": self.value, "unit": self.unit, "bound": self.bound, "share": self.share,
+                "points": self.points, "detail": self.detail}
+
+    def as_check(self) -> dict:
+        """The finding in the shape of a check result (``CheckResult.to_json``), for check tables."""
+        return {"says": self.detail, "source": None, "that": self.quantity, "variant": self.variant,
+                "point": dict(self.point), "passed": False, "value": self.value, "unit": self.unit,
+                "expected": "within its bounds" if self.kind == IMPOSSIBLE else "defined", "detail": self.detail,
+                "probability": None if self.share is None else 1 - self.share, "note": self.note}
+
+
+def _bound_text(b, x: float, unit: str) -> str:
+    u = f" {unit}" if unit else ""
+    if x > b.high:
+        return f"above {b.high:g}{u}"
+    return f"{'not above' if b.open else 'below'} {b.low:g}{u}"
+
+
+def find(plans: dict, rows, central: dict, units: dict, outside: dict, samples: int) -> list[Finding]:
+    """Every computed name outside its bounds (or undefined), one Finding per variant and name.
+
+    ``plans``: case index -> Plan; ``rows``: the run's Rows; ``central``/``units``: name -> central
+    values over all rows and their unit; ``outside``: name -> draws outside the bounds, per row.
+    """
+    out = []
+    for c, plan in plans.items():
+        case = rows.cases[c]
+        lo, hi = int(rows.offsets[c]), int(rows.offsets[c + 1])
+        for name in plan.order:
+            if name not in central or unit_of(name) is None:
+                continue
+            glossary_unit = parse_unit(unit_of(name))
+            values = np.asarray(central[name][lo:hi], dtype=float)
+            shown = format_unit(glossary_unit)
+            if undefined_note(name) and np.isnan(values).any():
+                bad = np.flatnonzero(np.isnan(values))
+                out.append(Finding(UNDEFINED, name, case.variant, case.point(int(bad[0])), None, shown,
+                                   points=len(bad), of=hi - lo, note=undefined_note(name)))
+                continue
+            b = bounds_of(name)
+            if b.unbounded:
+                continue
+            mags = values * float(Q(1, units[name]).to(glossary_unit).magnitude)
+            bad = np.flatnonzero(b.outside(mags))
+            if not len(bad):
+                continue
+            distance = np.maximum(b.low - mags[bad], mags[bad] - b.high)
+            k = int(bad[int(np.argmax(distance))])
+            share = float(outside[name][lo + k] / samples) if samples and name in outside else None
+            out.append(Finding(IMPOSSIBLE, name, case.variant, case.point(k), float(mags[k]), shown,
+                               _bound_text(b, float(mags[k]), shown), share, len(bad), hi - lo))
+    return out
