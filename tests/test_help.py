@@ -9,7 +9,8 @@ import pytest
 
 import calc
 from calc.api import as_value
-from calc.engine import Case, run
+from calc.run import run
+from calc.values import Case
 from calc.errors import CalcError
 from calc.units import Q, check_dimension, described
 from helpers import BASE, calc_cli
