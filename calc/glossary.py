@@ -30,6 +30,8 @@ class Bounds:
     def text(self, unit: str = "") -> str:
         """'at least 1', 'above 0 W/chip', 'between 0 and 1', 'at most 1'."""
         u = f" {unit}" if unit else ""
+        if unit.startswith("1/"):
+            u = unit[1:]            # a rate: 'between 0 and 1/yr', not '1 1/yr'
         if self.low > -math.inf and self.high < math.inf:
             return f"between {self.low:g} and {self.high:g}{u}"
         if self.low > -math.inf:

@@ -140,6 +140,8 @@ def parse_quantity(text: str) -> pint.Quantity:
             raise _fail(text, f"after '{cur}<number>' only a scale and '/unit' may follow, got {unit!r}; "
                               "write e.g. '$80/MWh' or '80 USD/MWh'")
         unit = "USD" + unit
+    elif unit.startswith("/"):
+        unit = "1" + unit           # '0.1/yr': a rate such as cost_of_capital
     value = float(num.replace(",", ""))
     if not math.isfinite(value):
         raise _fail(text, "not a finite number")

@@ -84,9 +84,12 @@ CASES = [
     (m.commitment_per_year, {"commitment": "$38B", "commitment_term": "7 yr"}, 5.428571e9),
     # 5.428571e9 / 5e9 = 1.085714: the yearly commitment exceeds the whole ARR
     (m.commitment_share_of_arr, {"commitment_per_year": "5.428571 billion USD/yr", "arr": "$5B/yr"}, 1.085714),
-    # 5.428571e9 USD/yr / 5.061024e9 USD/yr/GW = 1.072623 GW
-    (m.commitment_power_equivalent, {"commitment_per_year": "5.428571 billion USD/yr",
-                                     "cost_per_year_per_power": "5.061024 billion USD/yr/GW"}, 1.072623),
+    # 5.428571e9 USD/yr / 7.311570e9 USD/GW/yr (the TCO of test_tco.py) = 0.742463 GW
+    (m.commitment_power_at_cost, {"commitment_per_year": "5.428571 billion USD/yr",
+                                  "tco_per_year_per_power": "7.311570 billion USD/GW/yr"}, 0.742463),
+    # 5.428571e9 USD/yr / 17.222e9 USD/GW/yr (HSBC's rental price) = 0.3152114 GW
+    (m.commitment_power_at_rental, {"commitment_per_year": "5.428571 billion USD/yr",
+                                    "rental_price_per_power": "17.222 billion USD/GW/yr"}, 0.3152114),
     # -- funding --
     # 8 / 31.2 = 0.2564103 (25.64 %)
     (m.investor_share_of_capital, {"investment": "$8B", "capital_raised": "$31.2B"}, 0.2564103),
@@ -178,8 +181,10 @@ def test_commitment_38b_over_7_years_against_arr_and_power():
     per_gw = m.cost_per_year_per_power(cost_per_year=m.cost_per_year(depreciation_per_year=dep, energy_cost_per_year=energy),
                                        facility_power="1 GW")
     assert per_gw.m == pytest.approx(5.061024e9, rel=1e-9)
-    # 5.428571e9 / 5.061024e9 = 1.0726 GW
-    assert m.commitment_power_equivalent(commitment_per_year=cpy, cost_per_year_per_power=per_gw).m == pytest.approx(1.0726, rel=1e-4)
+    # the straight-line reading: 5.428571e9 / 5.061024e9 = 1.0726 GW (what commitment_power_equivalent
+    # gave before issue 14; it is now an alias of commitment_power_at_cost)
+    assert (cpy / per_gw).to("GW").m == pytest.approx(1.0726, rel=1e-4)
+    assert m.commitment_power_equivalent(commitment_power_at_cost="1.0726 GW").m == pytest.approx(1.0726, rel=1e-12)
 
 
 def test_capex_both_ways_agree():

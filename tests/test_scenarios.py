@@ -378,9 +378,24 @@ def test_commitments_numbers():
     cost = chips * 83_333 / IT_LIFE + 1e9 * FAC_CAPEX / FAC_LIFE + 1e3 * LOAD * YEAR_H * PRICE
     assert val(r, "capex_per_power", "USD/GW") == pytest.approx(capex, rel=1e-9)
     assert val(r, "cost_per_year_per_power", "USD/yr/GW") == pytest.approx(cost, rel=1e-9)
-    # power equivalent: 5.428571e9 / 5.2157e9 per GW = 1.0408 GW
-    assert val(r, "commitment_power_equivalent", "GW") == pytest.approx(38e9 / 7 / cost, rel=1e-9)
-    assert val(r, "commitment_power_equivalent", "GW") == pytest.approx(1.0408, rel=1e-4)
+    # straight-line reading (before issue 14): 5.428571e9 / 5.2157e9 per GW = 1.0408 GW
+    assert val(r, "aws_openai_gw_at_straight_line_cost", "GW") == pytest.approx(38e9 / 7 / cost, rel=1e-9)
+    assert val(r, "aws_openai_gw_at_straight_line_cost", "GW") == pytest.approx(1.0408, rel=1e-4)
+    # owner's cost: capital charge at 9.874 %/yr (sqrt(6.5 x 15) %), opex 0.7416 %/yr (sqrt(0.5 x 1.1) %)
+    rate, opex = math.sqrt(0.065 * 0.15), math.sqrt(0.005 * 0.011)
+    crf = lambda n: rate / (1 - (1 + rate) ** -n)                               # noqa: E731
+    energy = 1e3 * LOAD * YEAR_H * PRICE                                       # 5.1916e8 USD/yr
+    tco = chips * 83_333 * crf(IT_LIFE) + 1e9 * FAC_CAPEX * crf(FAC_LIFE) + capex * opex + energy
+    assert val(r, "tco_per_year_per_power", "USD/GW/yr") == pytest.approx(tco, rel=1e-9)
+    assert val(r, "tco_per_year_per_power", "USD/GW/yr") == pytest.approx(7.47e9, rel=2e-3)
+    assert val(r, "opex_per_year", "USD/yr") == pytest.approx(capex * opex, rel=1e-9)    # 2.333e8
+    # $38B over 7 years: 5.428571e9 / 7.47e9 = 0.727 GW at owner's cost; / 15.49e9 (sqrt(12 x 20)
+    # billion, rental_price_per_gw_range) = 0.3505 GW at rental; / 17.22e9 (HSBC) = 0.3152 GW
+    assert val(r, "commitment_power_at_cost", "GW") == pytest.approx(38e9 / 7 / tco, rel=1e-9)
+    assert val(r, "commitment_power_at_rental", "GW") == pytest.approx(38e9 / 7 / math.sqrt(240e18), rel=1e-9)
+    assert val(r, "aws_openai_gw_at_hsbc_rental_price", "GW") == pytest.approx(38e9 / 7 / (620e9 / 36), rel=1e-4)
+    # Epoch: 8.5e6 USD per IT MW-year x 1000 MW/GW / PUE 1.2409674 = 6.8495e9 USD per facility GW-year
+    assert val(r, "epoch_tco_per_facility_gw", "USD/GW/yr") == pytest.approx(8.5e9 / PUE, rel=1e-9)
     # vs Anthropic's August run-rate: 5.428571 / 5 = 1.085714
     assert val(r, "aws_openai_per_year_vs_anthropic_arr_2025_08", "") == pytest.approx(1.085714, rel=1e-6)
     # NVIDIA: at least 1 GW x 3.1459e10 USD/GW
@@ -402,6 +417,8 @@ def test_commitments_checks():
         "OpenAI aims to invest as much as $1.4 trillion": {"base": True},
         "almost 600 billion (in) compute pledges, within": {"base": True},
         "Hundreds of billions of US dollars in 1 GW": {"base": False},
+        "The updated annual total cost of ownership is $8.5 million/MW": {"base": True},
+        "OpenAI is heading for a data centre rental bill": {"base": True},
     })
 
 

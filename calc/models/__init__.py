@@ -16,12 +16,17 @@ from calc.models.money import (
     depreciation_per_year, energy_cost_per_year, energy_per_year, facility_capex, it_capex,
     rental_cost_per_year,
 )
+from calc.models.tco import (
+    capital_charge_per_year, capital_recovery_factor, opex_per_year, rental_price_per_power, tco_per_year,
+    tco_per_year_per_power,
+)
 from calc.models.revenue import (
     arr_doubling_time, arr_growth_per_month, arr_growth_per_month_from_doubling_time,
     arr_growth_per_year, arr_projected, arr_projected_decaying,
 )
 from calc.models.commitments import (
-    commitment_per_year, commitment_power_equivalent, commitment_share_of_arr,
+    commitment_per_year, commitment_power_at_cost, commitment_power_at_rental, commitment_power_equivalent,
+    commitment_share_of_arr,
 )
 from calc.models.funding import (
     investor_share_of_capital, total, valuation_arr_multiple, valuation_step_up,
@@ -36,8 +41,11 @@ __all__ = [
     "capex", "capex_from_capex_per_power", "capex_per_power", "cost_per_year",
     "cost_per_year_per_power", "depreciation_per_year", "energy_cost_per_year", "energy_per_year",
     "facility_capex", "it_capex", "rental_cost_per_year",
+    "capital_charge_per_year", "capital_recovery_factor", "opex_per_year", "rental_price_per_power",
+    "tco_per_year", "tco_per_year_per_power",
     "arr_doubling_time", "arr_growth_per_month", "arr_growth_per_month_from_doubling_time",
     "arr_growth_per_year", "arr_projected", "arr_projected_decaying",
-    "commitment_per_year", "commitment_power_equivalent", "commitment_share_of_arr",
+    "commitment_per_year", "commitment_power_at_cost", "commitment_power_at_rental",
+    "commitment_power_equivalent", "commitment_share_of_arr",
     "investor_share_of_capital", "total", "valuation_arr_multiple", "valuation_step_up",
 ]

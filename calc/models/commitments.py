@@ -37,15 +37,40 @@ def commitment_share_of_arr(commitment_per_year, arr):
     return (commitment_per_year / arr).to("dimensionless")
 
 
-@formula("commitment_per_year / cost_per_year_per_power")
-def commitment_power_equivalent(commitment_per_year, cost_per_year_per_power):
-    """Facility power a yearly commitment pays for, at the yearly cost of owning one gigawatt.
+@formula("commitment_per_year / tco_per_year_per_power")
+def commitment_power_at_cost(commitment_per_year, tco_per_year_per_power):
+    """Facility power a yearly commitment pays for at the OWNER'S yearly cost of a gigawatt.
 
-    Parameters: commitment_per_year [USD/yr]; cost_per_year_per_power [USD/yr/GW].
-    Returns: commitment_power_equivalent [GW] = commitment_per_year / cost_per_year_per_power.
+    Parameters: commitment_per_year [USD/yr]; tco_per_year_per_power [USD/GW/yr] (capital charge,
+    operations and energy). Returns: commitment_power_at_cost [GW]. An upper bound for a cloud
+    contract, whose price includes the provider's margin (see commitment_power_at_rental).
 
-    >>> commitment_power_equivalent(commitment_per_year="10 billion USD/yr",
-    ...                             cost_per_year_per_power="5 billion USD/yr/GW")
-    <Quantity(2.0, 'gigawatt')>
+    >>> commitment_power_at_cost(commitment_per_year="5.428571 billion USD/yr",
+    ...                          tco_per_year_per_power="7.5 billion USD/GW/yr")
+    <Quantity(0.723809467, 'gigawatt')>
     """
-    return (commitment_per_year / cost_per_year_per_power).to("GW")
+    return (commitment_per_year / tco_per_year_per_power).to("GW")
+
+
+@formula("commitment_per_year / rental_price_per_power")
+def commitment_power_at_rental(commitment_per_year, rental_price_per_power):
+    """Facility power a yearly commitment rents at cloud prices (provider's margin included).
+
+    Parameters: commitment_per_year [USD/yr]; rental_price_per_power [USD/GW/yr].
+    Returns: commitment_power_at_rental [GW] = commitment_per_year / rental_price_per_power.
+
+    >>> commitment_power_at_rental(commitment_per_year="5.428571 billion USD/yr",
+    ...                            rental_price_per_power="17.22 billion USD/GW/yr")
+    <Quantity(0.315248026, 'gigawatt')>
+    """
+    return (commitment_per_year / rental_price_per_power).to("GW")
+
+
+@formula("commitment_power_at_cost")
+def commitment_power_equivalent(commitment_power_at_cost):
+    """Deprecated alias of ``commitment_power_at_cost`` [GW] (README, "Migration notes").
+
+    Until issue 14 it divided by cost_per_year_per_power (straight-line depreciation plus energy,
+    capital free, no operations); that reading is ``commitment_per_year / cost_per_year_per_power``.
+    """
+    return commitment_power_at_cost.to("GW")
