@@ -111,7 +111,7 @@ def test_rental_against_tco_for_the_aws_openai_deal():
     (("-1 %/yr", "5 yr"), "cost_of_capital = -1 %/yr is out of bounds: cost_of_capital is between 0 and 1/yr"),
     (("150 %/yr", "5 yr"), "cost_of_capital = 150 %/yr is out of bounds: cost_of_capital is between 0 and 1/yr"),
     (("10 %/yr", "0 yr"), "it_lifetime = 0 yr is out of bounds: it_lifetime is above 0 yr"),
-    (("10 %/yr", "5 GW"), "capital_recovery_factor(it_lifetime=...): expected a quantity in yr"),
+    (("10 %/yr", "5 GW"), "capital_recovery_factor(it_lifetime=...): expected time [yr], got power [GW]"),
 ])
 def test_crf_refuses_bad_input(args, message):
     from calc.errors import CalcError
