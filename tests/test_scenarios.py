@@ -411,15 +411,30 @@ def test_commitments_numbers():
 
 
 def test_commitments_checks():
+    every = lambda v: {"base": v, "hyperscale": v, "neocloud": v}        # noqa: E731
     expect_verdicts(run("commitments"), {
-        "AWS-OpenAI: a minimum value of 38 billion": {"base": True},
-        "almost 600 billion (in) compute pledges (OpenAI)": {"base": False},
-        "OpenAI aims to invest as much as $1.4 trillion": {"base": True},
-        "almost 600 billion (in) compute pledges, within": {"base": True},
-        "Hundreds of billions of US dollars in 1 GW": {"base": False},
-        "The updated annual total cost of ownership is $8.5 million/MW": {"base": True},
-        "OpenAI is heading for a data centre rental bill": {"base": True},
+        "AWS-OpenAI: a minimum value of 38 billion": every(True),
+        "almost 600 billion (in) compute pledges (OpenAI)": every(False),
+        "OpenAI aims to invest as much as $1.4 trillion": every(True),
+        "almost 600 billion (in) compute pledges, within": every(True),
+        "Hundreds of billions of US dollars in 1 GW": every(False),
+        "The updated annual total cost of ownership is $8.5 million/MW": every(True),
+        "OpenAI is heading for a data centre rental bill": every(True),
     })
+
+
+def test_commitments_variants_take_either_end_of_the_cost_of_capital():
+    r = run("commitments")
+    chips = 1e9 / (3333.3 * PUE)
+    it, fac = chips * 83_333, 1e9 * FAC_CAPEX
+    other = (it + fac) * math.sqrt(0.005 * 0.011) + 1e3 * LOAD * YEAR_H * PRICE     # opex + energy
+    for variant, rate in (("hyperscale", 0.0658), ("neocloud", math.sqrt(0.10 * 0.17))):   # 6.58 %, 13.04 %
+        crf = lambda n: rate / (1 - (1 + rate) ** -n)                              # noqa: E731
+        tco = it * crf(IT_LIFE) + fac * crf(FAC_LIFE) + other
+        assert val(r, "tco_per_year_per_power", "USD/GW/yr", variant) == pytest.approx(tco, rel=1e-9)
+    # hyperscale 6.75e9 is 0.985x Epoch's 6.85e9 per facility GW; neocloud 8.20e9 is 1.197x
+    assert val(r, "tco_per_year_per_power", "USD/GW/yr", "hyperscale") == pytest.approx(6.75e9, rel=2e-3)
+    assert val(r, "tco_per_year_per_power", "USD/GW/yr", "neocloud") == pytest.approx(8.20e9, rel=2e-3)
 
 
 # ---------------------------------------------------------------------------------------------
