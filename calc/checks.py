@@ -121,7 +121,7 @@ def run_checks(checks: list[Check], result) -> list[CheckResult]:
                 mag = np.broadcast_to(np.asarray(value.magnitude, dtype=float), (len(result.cases),))
                 v, unit = float(mag[i]), format_unit(value.units)
             exp = expectation(check)
-            shown = fmt_quantity(v, unit) if v is not None else ("true" if ok[i] else "false")
+            shown = _shown(check, v, value.units) if v is not None else ("true" if ok[i] else "false")
             verdict = "holds" if ok[i] else "does not hold"
             detail = f"{check.that.text} = {shown}; expected {exp}: {verdict}"
             if prob is not None:
@@ -131,6 +131,19 @@ def run_checks(checks: list[Check], result) -> list[CheckResult]:
                                    unit=unit, expected=exp, detail=detail,
                                    probability=None if prob is None else float(prob[i]), note=check.note))
     return out
+
+
+def _shown(check: Check, v: float, unit) -> str:
+    """The computed value in the unit the expectation is written in ('400 %' against 'near 400 %')."""
+    target = check.target[0] if check.kind == "between" else check.target
+    if isinstance(target, pint.Quantity) and target.units != unit:
+        try:
+            return fmt_quantity(float(Q(v, unit).to(target.units).magnitude), format_unit(target.units))
+        except pint.errors.DimensionalityError:
+            pass
+    if Q(1.0, unit).dimensionless and unit != Q(1.0).units and format_unit(unit) != "%":
+        return fmt_quantity(float(Q(v, unit).to("dimensionless").magnitude), "")     # never '1.1e-09 GW/W'
+    return fmt_quantity(v, format_unit(unit))
 
 
 def _evaluate(check: Check, env: dict):

@@ -87,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="Monte Carlo samples over ranges (0: central values only; default: the file's)")
     r.add_argument("--seed", type=int, metavar="S", help="random seed (same seed, same numbers)")
     r.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help=SET_HELP)
+    r.add_argument("--display", action="append", default=[], metavar="NAME=UNIT",
+                   help="show a quantity in another unit, e.g. --display peak_compute=EFLOP/s or "
+                        "--display arr_growth_per_month=%%; JSON and CSV use it too")
     r.add_argument("--strict", action="store_true", help="exit 1 when a check does not hold or a computed figure is physically impossible")
     r.add_argument("--sensitivity", action="store_true",
                    help="add a tornado table: how far each output moves as each input spans its range")
@@ -147,6 +150,18 @@ def parse_sets(items: list[str]) -> dict:
     return out
 
 
+def parse_displays(items: list[str]) -> dict:
+    """``--display NAME=UNIT`` options as {name: unit}; a malformed one is a CalcError with an example."""
+    out = {}
+    for item in items:
+        name, sep, unit = item.partition("=")
+        if not sep or not name.strip() or not unit.strip():
+            raise CalcError(f"--display {item!r}: expected NAME=UNIT, e.g. --display peak_compute=EFLOP/s "
+                            "or --display arr_growth_per_month=%")
+        out[name.strip()] = unit.strip()
+    return out
+
+
 def _progress():
     """A progress callback for long runs on a terminal; None in CI or when stderr is piped."""
     if not sys.stderr.isatty() or os.environ.get("CI"):
@@ -192,6 +207,7 @@ def cmd_run(args) -> int:
     from calc.scenario import load
 
     sets = parse_sets(args.set)
+    displays = parse_displays(args.display)
     _check_run_options(args)
     problems: list[str] = []
     scenarios = []
@@ -211,7 +227,7 @@ def cmd_run(args) -> int:
     for sc in scenarios:
         try:
             res = sc.run(samples=args.samples, seed=args.seed, sets=sets, progress=_progress(),
-                         sensitivity=args.sensitivity)
+                         sensitivity=args.sensitivity).with_display(displays)
         except CalcError as exc:
             if writes_files:
                 raise

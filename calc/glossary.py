@@ -12,7 +12,7 @@ import numpy as np
 from calc import yamlio
 
 GLOSSARY_FILE = Path(__file__).with_name("data") / "quantities.yaml"
-KEYS = ("unit", "meaning", "min", "max", "above", "signed", "undefined")
+KEYS = ("unit", "meaning", "min", "max", "above", "signed", "undefined", "display")
 
 
 @dataclass(frozen=True)
@@ -68,10 +68,12 @@ def _bounds(spec: dict) -> Bounds:
 
 @lru_cache(maxsize=1)
 def glossary() -> dict[str, dict]:
-    """name -> {"unit": display unit, "meaning": text, "bounds": Bounds, "undefined": note or None}."""
+    """name -> {"unit": unit, "meaning": text, "bounds": Bounds, "undefined": note or None,
+    "display": the unit tables show it in (``calc.output.display``), or None}."""
     data = yamlio.load(GLOSSARY_FILE) or {}
     return {name: {"unit": str(spec["unit"]), "meaning": spec.get("meaning", ""), "bounds": _bounds(spec),
-                   "undefined": spec.get("undefined")}
+                   "undefined": spec.get("undefined"),
+                   "display": None if spec.get("display") is None else str(spec["display"])}
             for name, spec in data.items()}
 
 

@@ -310,6 +310,13 @@ class _Loader:
                                     or not math.isfinite(spec[key])):
                     self.problem(self.where("quantities.yaml", spec, key, name),
                                  f"{key} must be a number in {spec['unit']}, got {spec[key]!r}")
+            if "display" in spec:          # the unit tables show it in: it must parse and fit
+                try:
+                    shown = parse_unit(str(spec["display"]))
+                    if (1 * shown).dimensionality != (1 * parse_unit(str(spec["unit"]))).dimensionality:
+                        raise CalcError(f"display {spec['display']!r} does not fit unit {spec['unit']!r}")
+                except CalcError as exc:
+                    self.problem(self.where("quantities.yaml", spec, "display", name), str(exc))
             out[name] = {"unit": str(spec["unit"]), "meaning": spec.get("meaning", "")}
         return out
 

@@ -9,7 +9,7 @@ is the derivation as a tree (rendered by ``calc.output.explain``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 import numpy as np
@@ -68,6 +68,7 @@ class Result:
     checks: tuple = ()            # checks.CheckResult
     findings: tuple = ()          # findings.Finding
     sensitivity_table: object = None
+    display: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # name -> unit the run chose
 
     # -- reading --------------------------------------------------------------------------------
     def _name(self, name: str) -> str:
@@ -113,6 +114,28 @@ class Result:
     def unit_text(self, name: str) -> str:
         return format_unit(self.units[name])
 
+    def with_display(self, units: dict, where: str = "--display ") -> Result:
+        """This result with ``units`` (name -> unit text, '%' and 'percent' alike) as the units every
+        format shows those names in, as a new Result. A name the result lacks, or a unit of another
+        kind, is a CalcError starting with ``where`` + the name."""
+        if not units:
+            return self
+        from calc.output.display import check_unit
+
+        chosen = dict(self.display)
+        for name, text in units.items():
+            if name not in self.central:
+                raise CalcError(f"{where}{name}: no quantity {name!r} in this result"
+                                f"{did_you_mean(name, self.central)}; it has {', '.join(self.shown)}")
+            chosen[name] = check_unit(name, text, f"{where}{name}", self.units[name])
+        return replace(self, display=freeze(chosen))
+
+    def shown_unit(self, name: str, tables: bool = True):
+        """How ``name`` is shown (``calc.output.display.Shown``): in tables (True) or JSON and CSV (False)."""
+        from calc.output.display import shown
+
+        return shown(name, self.units[name], self.central.get(name), self.display, tables=tables)
+
     # -- lineage ---------------------------------------------------------------------------------
     def plan(self, i: int):
         """The plan row ``i`` was evaluated with."""
@@ -154,17 +177,24 @@ class Result:
         return {sid: c.to_json() for sid, c in self.citations.items() if c.known}
 
     # -- tables ----------------------------------------------------------------------------------
-    def rows(self) -> list[dict]:
-        """One dict per (row, shown quantity): the JSON row shape the README documents."""
+    def rows(self, tables: bool = False) -> list[dict]:
+        """One dict per (row, shown quantity): the JSON row shape the README documents.
+
+        Values are in the unit the run chose (``display``), else the glossary unit, a dimensionless
+        one reduced to a plain number; ``tables=True`` also applies the glossary's display defaults
+        (% for shares) and SI prefixes for FLOP, as tables show them.
+        """
         out = []
+        units = {name: self.shown_unit(name, tables) for name in self.shown}
         for i, case in enumerate(self.cases):
             for name in self.shown:
                 lin = self.lineage(i, name)
+                conv = units[name]
                 row = {"variant": case.variant, "point": dict(case.point), "quantity": name,
-                       "unit": self.unit_text(name), "value": float(self.central[name][i])}
+                       "unit": conv.unit, "value": float(conv(self.central[name][i]))}
                 if self.samples > 0:
                     for s in STATS:
-                        row[s] = float(self.stats[name][s][i])
+                        row[s] = float(conv(self.stats[name][s][i]))
                 row.update(inputs=lin["inputs"], sources=lin["sources"], defaults=lin["defaults"])
                 out.append(row)
         return out

@@ -26,7 +26,7 @@ from calc.units import Q, check_dimension, format_unit, parse_unit
 from calc.values import MAX_CASES, MAX_SAMPLES, Axis, Case, Value
 
 TOP_KEYS = ("name", "title", "description", "accelerator", "inputs", "outputs", "variants", "sweep",
-            "samples", "seed", "derive", "checks", "models", "correlations")
+            "samples", "seed", "derive", "checks", "models", "correlations", "display")
 INPUT_KEYS = ("figure", "value", "range", "dist", "low", "mode", "high", "source", "note")
 VARIANT_KEYS = ("accelerator", "models", "inputs", "description")
 CHECK_KEYS = ("says", "source", "that", "near", "within", "above", "below", "between", "note")
@@ -52,6 +52,7 @@ class Scenario:
     correlations: dict = field(default_factory=dict)
     inline_sources: dict = field(default_factory=dict)
     input_where: dict = field(default_factory=dict)    # input name -> "file:line: key.path" of its first mention
+    display: dict = field(default_factory=dict)        # name -> display unit (display:, a derive's unit:)
 
     def cases(self, sets: dict | None = None) -> list[Case]:
         """One Case per variant (base first); each holds the whole sweep grid as array inputs.
@@ -93,7 +94,8 @@ class Scenario:
                        shown=list(dict.fromkeys(self.outputs + list(self.derive))), scenario=self.name,
                        title=self.title, samples=samples, seed=seed, correlations=self.correlations,
                        reg=_registry_with(self.inline_sources), sensitivity=sensitivity, progress=progress,
-                       check_plans=lambda plans: self._check_unused(plans, set_values))
+                       check_plans=lambda plans: self._check_unused(plans, set_values)
+                       ).with_display(self.display, where=f"{self.path}: display.")
         except CalcError as exc:        # every message says where: the file, or the --set that caused it
             raise CalcError([p if p.startswith((self.path, "--set ")) else f"{self.path}: {p}"
                              for p in exc.problems]) from None
@@ -188,6 +190,7 @@ class _Reader:
         sc.samples = self.integer(data, "samples", 0, MAX_SAMPLES, 0)
         sc.seed = self.integer(data, "seed", 0, 2**63 - 1, None)
         sc.checks = self.checks(data.get("checks"), data, sc)
+        sc.display = self.display(data.get("display"), data, sc)
         sc.correlations = self.correlations(data.get("correlations"), data)
         sc.inline_sources = self.inline
         sc.input_where = self.input_where
@@ -389,6 +392,31 @@ class _Reader:
                              f"unknown quantity {name!r}{did_you_mean(name, known)}")
             else:
                 out.append(name)
+        return out
+
+    def display(self, node, parent, sc) -> dict:
+        """``display: {name: unit}``: the unit each shown quantity is shown in (a derive's ``unit:`` too)."""
+        from calc.output.display import check_unit
+
+        out = {n: u for n, (_, u) in sc.derive.items() if u is not None and unit_of(n) is not None}
+        if node is None:
+            return out
+        if not isinstance(node, dict):
+            self.problem(self.at(parent, "display", "display"),
+                         "expected a mapping name: unit, e.g. {arr_growth_per_month: '%', peak_compute: EFLOP/s}")
+            return out
+        shown = set(sc.outputs) | set(sc.derive)
+        for name, unit in node.items():
+            where = self.at(node, name, f"display.{name}")
+            if name not in shown:
+                self.problem(where, f"{name!r} is not an output or a derive of this scenario"
+                                    f"{did_you_mean(str(name), shown)}; display names what the tables show")
+                continue
+            derived = sc.derive.get(name)
+            try:
+                out[name] = check_unit(name, unit, where, derived[1] if derived and derived[1] else None)
+            except CalcError as exc:
+                self.problems += exc.problems
         return out
 
     def variants(self, node, parent) -> dict:

@@ -89,7 +89,7 @@ def build(result, rows: list[dict] | None = None, wide: bool | None = None) -> T
 
     ``wide`` None: wide for at most ``MAX_WIDE_CASES`` cases, else long.
     """
-    rows = result.rows() if rows is None else rows
+    rows = result.rows(tables=True) if rows is None else rows
     order: list[str] = []
 
     def notes(sids) -> list[int]:

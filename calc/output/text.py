@@ -108,7 +108,7 @@ def result_text(result) -> str:
 
     Wide (a column per case) when there are few cases and it fits in ``WIDTH`` columns, else long.
     """
-    rows = result.rows()
+    rows = result.rows(tables=True)
     table = layout.build(result, rows)
     if table.wide and len(table_lines(table)[0]) > WIDTH:
         table = layout.build(result, rows, wide=False)
