@@ -28,6 +28,8 @@ _LAZY = {
     "Scenario": ("calc.scenario", "Scenario"),
     "scenarios": ("calc.shipped", "names"),
     "Result": ("calc.result", "Result"),
+    "deals": ("calc.deal_table", "deals"),
+    "deal_totals": ("calc.deal_table", "deal_totals"),
     "models": ("calc.models", None),
     "plots": ("calc.output.plots", None),
 }

@@ -125,6 +125,13 @@ def build_parser() -> argparse.ArgumentParser:
                             "csv: one row each")
         s.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
+    d = sub.add_parser("deals", help="the deals ledger: every compute deal with derived columns, or --totals per buyer")
+    d.add_argument("--buyer", metavar="NAME", help="only this buyer's deals, e.g. --buyer OpenAI")
+    d.add_argument("--totals", action="store_true", help="per-buyer totals, each deal counted once")
+    d.add_argument("--format", choices=FORMATS, default="table")
+    d.add_argument("--output", metavar="PATH", help="write to PATH (atomically) instead of stdout")
+    d.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
     c = sub.add_parser("check", help="validate the registry and scenario files, and run their checks",
                        description="Validate the registry (figures, sources, catalogue, defaults) and the "
                        "scenarios, run each scenario and report its checks. Without FILE: scenarios/*.yaml "
@@ -286,6 +293,34 @@ def cmd_list(args) -> int:
     return 0
 
 
+def cmd_deals(args) -> int:
+    from calc import deal_table
+    from calc.output import deals as out
+    from calc.registry import registry
+
+    if args.format == "xlsx" and not args.output:
+        raise CalcError("--format xlsx writes a binary file: give --output PATH.xlsx")
+    if args.output:
+        check_target(args.output, "--output")
+    reg = registry()
+    frame = (deal_table.deal_totals if args.totals else deal_table.deals)(buyer=args.buyer, reg=reg)
+    rates = deal_table.rates(reg)
+    if args.format == "xlsx":
+        totals = deal_table.deal_totals(buyer=args.buyer, reg=reg)
+        deals = deal_table.deals(buyer=args.buyer, reg=reg)
+        write_atomic(args.output, out.xlsx_bytes(deals, reg, totals))
+        return 0
+    text = {"table": lambda: out.text(frame, reg, rates, args.totals),
+            "markdown": lambda: out.markdown(frame, reg, rates, args.totals),
+            "csv": lambda: out.csv(frame), "json": lambda: out.json_text(frame),
+            "html": lambda: out.html_text(frame, reg, rates, args.totals)}[args.format]()
+    if args.output:
+        write_atomic(args.output, text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def cmd_check(args) -> int:
     from calc.registry import Registry
     from calc.scenario import load
@@ -293,6 +328,10 @@ def cmd_check(args) -> int:
     reg = Registry.load()
     print(f"registry: ok ({len(reg.figures)} figures, {len(reg.sources)} sources, "
           f"{len(reg.accelerators)} accelerators, {len(reg.defaults)} defaults)")
+    if reg.ledger is not None and reg.ledger.deals:
+        buyers = {d.buyer for d in reg.ledger.deals}
+        print(f"deals: ok ({len(reg.ledger.deals)} deals from {len(buyers)} buyers, "
+              f"{sum(d.counted for d in reg.ledger.deals)} counted in totals)")
     if args.files:
         files = args.files
     else:                           # ./scenarios when there is one, else the shipped scenarios
@@ -333,7 +372,7 @@ def _main(argv: list[str], debug: bool) -> int:
             build_parser().print_help()
             return 2
         handler = {"run": cmd_run, "explain": cmd_explain, "figures": cmd_list, "sources": cmd_list,
-                   "check": cmd_check}[args.command]
+                   "deals": cmd_deals, "check": cmd_check}[args.command]
         return handler(args)
     except CalcError as exc:
         if debug:

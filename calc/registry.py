@@ -138,12 +138,14 @@ def central(low: pint.Quantity, high: pint.Quantity) -> pint.Quantity:
 class Registry:
     """Every source, figure, catalogue entry and default, validated together."""
 
-    def __init__(self, quantities: dict, sources: dict, figures: dict, accelerators: dict, defaults: dict):
+    def __init__(self, quantities: dict, sources: dict, figures: dict, accelerators: dict, defaults: dict,
+                 ledger=None):
         self.quantities = quantities        # name -> {"unit": str, "meaning": str}
         self.sources = sources              # id -> Source
-        self.figures = figures              # id -> Figure
+        self.figures = figures              # id -> Figure (deal and deal-total figures included)
         self.accelerators = accelerators    # id -> Accelerator
         self.defaults = defaults            # quantity -> figure id
+        self.ledger = ledger                # calc.ledger.Ledger: the deals of data/deals.yaml
 
     # -- look-ups with friendly errors -------------------------------------------------------
     def figure(self, fid: str) -> Figure:
@@ -283,10 +285,12 @@ class _Loader:
         figures, raw = self.load_figures(quantities, sources)
         self.check_formulas(figures, raw)
         accelerators = self.load_accelerators(figures, quantities)
+        from calc import ledger
+        deals = ledger.load(self, figures, sources, accelerators, quantities)
         defaults = self.load_defaults(figures, quantities)
         if self.problems:
             raise CalcError(self.problems)
-        return Registry(quantities, sources, figures, accelerators, defaults)
+        return Registry(quantities, sources, figures, accelerators, defaults, ledger=deals)
 
     def load_quantities(self) -> dict:
         data = self.read("quantities.yaml", dict)

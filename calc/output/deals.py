@@ -1,0 +1,132 @@
+"""``calc deals`` in every format: the ledger (or its per-buyer totals) as text, Markdown, CSV, JSON,
+HTML or an .xlsx workbook. Every format shows the same rows; the text formats round for reading
+(money as $38.0B), CSV, JSON and xlsx keep full numbers in the units of ``calc.deal_table``.
+Sources are listed under the table (footnotes) in text, Markdown and HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+
+import pandas as pd
+
+from calc.output.format import money, number
+from calc.output.json import dumps
+
+# (column, header, how to show it) for the reading formats
+_DEAL_VIEW = (("id", "deal", str), ("buyer", "buyer", str), ("provider", "provider", str),
+              ("announced", "announced", str), ("kind", "kind", str), ("amount", "amount", money),
+              ("qualifier", "qualifier", str), ("power", "GW", number), ("chips", "chips", number),
+              ("accelerator", "accelerator", str), ("term", "term yr", number), ("status", "status", str),
+              ("link", "counted?", str), ("usd_per_year", "per year", money), ("usd_per_gw", "per GW", money),
+              ("implied_chips", "implied chips", number), ("implied_power", "implied GW", number),
+              ("implied_power_basis", "basis", str), ("source", "source", str))
+_TOTAL_VIEW = (("buyer", "buyer", str), ("deals", "deals counted", number), ("reports", "reports", number),
+               ("usd", "USD (firm)", money), ("usd_up_to", "USD up to", money),
+               ("investment_usd", "investment", money), ("investment_usd_up_to", "investment up to", money),
+               ("gw", "GW", number), ("gw_up_to", "GW up to", number))
+
+
+def _link(row) -> str:
+    if isinstance(row.get("same_deal_as"), str):
+        return f"no: same deal as {row['same_deal_as']}"
+    if isinstance(row.get("covered_by"), str):
+        return f"no: covered by {row['covered_by']}"
+    return "yes"
+
+
+def _cells(frame: pd.DataFrame, totals: bool) -> tuple[list[str], list[list[str]]]:
+    view = _TOTAL_VIEW if totals else _DEAL_VIEW
+    rows = []
+    for rec in frame.to_dict(orient="records"):
+        rec["link"] = _link(rec)
+        out = []
+        for col, _, fmt in view:
+            v = rec.get(col)
+            if v is None or (isinstance(v, float) and v != v) or (totals and v == 0):
+                out.append("-")
+            else:
+                out.append(fmt(v) if fmt is not str else str(v))
+        rows.append(out)
+    return [h for _, h, _ in view], rows
+
+
+def _source_lines(frame: pd.DataFrame, reg) -> list[str]:
+    if "source" not in frame:
+        return []
+    lines = []
+    for sid in dict.fromkeys(frame["source"]):
+        s = reg.source(sid)
+        url = f" {s.url}" if s.url else ""
+        lines.append(f"[{sid}] {s.publisher}, \"{s.title}\", {s.date}.{url}")
+    return lines
+
+
+def _footer(totals: bool, rates: dict) -> list[str]:
+    if totals:
+        return ["Each deal counted once: rows marked same_deal_as or covered_by are left out; 'up to' amounts and "
+                "investments (money the buyer receives) are totalled apart. Every total is a registry figure "
+                "(deals_<buyer>_usd, ..._gw) that scenarios can name."]
+    parts = [f"{name} = {fid}" for name, (fid, _) in rates.items()]
+    return ["implied chips: power / (catalogue IT power per chip x default PUE); implied GW: amount / capex per GW "
+            "(hardware, capacity) or per-year amount / rental price per GW-year (cloud contracts). "
+            f"Rates: {'; '.join(parts)}."]
+
+
+def text(frame: pd.DataFrame, reg, rates: dict, totals: bool = False) -> str:
+    heads, rows = _cells(frame, totals)
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(heads)]
+    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+    out = [line(heads), line(["-" * w for w in widths]), *(line(r) for r in rows), ""]
+    out += _footer(totals, rates)
+    if not totals:
+        out += ["", "Sources:", *_source_lines(frame, reg)]
+    return "\n".join(out) + "\n"
+
+
+def markdown(frame: pd.DataFrame, reg, rates: dict, totals: bool = False) -> str:
+    heads, rows = _cells(frame, totals)
+    esc = lambda t: t.replace("|", "\\|")  # noqa: E731
+    out = ["| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
+    out += ["| " + " | ".join(esc(c) for c in r) + " |" for r in rows]
+    out += ["", *_footer(totals, rates)]
+    if not totals:
+        out += ["", "Sources:", "", *(f"- {esc(s)}" for s in _source_lines(frame, reg))]
+    return "\n".join(out) + "\n"
+
+
+def csv(frame: pd.DataFrame) -> str:
+    return frame.to_csv(index=False)
+
+
+def json_text(frame: pd.DataFrame) -> str:
+    from calc.deal_table import records
+    return dumps(records(frame))
+
+
+def html_text(frame: pd.DataFrame, reg, rates: dict, totals: bool = False) -> str:
+    heads, rows = _cells(frame, totals)
+    e = html.escape
+    body = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in r) + "</tr>\n" for r in rows)
+    notes = "".join(f"<p>{e(t)}</p>" for t in _footer(totals, rates))
+    srcs = "" if totals else "<h2>Sources</h2><ol>" + "".join(
+        f"<li>{e(s)}</li>" for s in _source_lines(frame, reg)) + "</ol>"
+    title = "Deals ledger: totals per buyer" if totals else "Deals ledger"
+    return ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" + title + "</title></head><body>"
+            f"<h1>{title}</h1><table><thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in heads)
+            + f"</tr></thead><tbody>\n{body}</tbody></table>{notes}{srcs}</body></html>\n")
+
+
+def xlsx_bytes(frame: pd.DataFrame, reg, totals_frame: pd.DataFrame) -> bytes:
+    """A workbook: 'deals' (every column, full numbers), 'totals' and 'sources'. Text is never a formula."""
+    from calc.output.xlsx import _openpyxl, _sheet
+
+    wb = _openpyxl().Workbook()
+    wb.remove(wb.active)
+    sources = [reg.source(s).to_json() for s in dict.fromkeys(frame["source"])]
+    for name, df in (("deals", frame), ("totals", totals_frame), ("sources", pd.DataFrame(sources))):
+        _sheet(wb, name, list(df.columns), df.to_dict("records"))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,270 @@
+"""The deals ledger: every row sourced, derived columns checked by hand, totals that count each deal
+once, bad rows refused with file:line, and ``calc deals`` in every format."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import shutil
+
+import pytest
+
+import calc
+from calc.errors import CalcError
+from calc.registry import DATA_DIR, Registry, registry
+from helpers import calc_cli
+
+PUE = math.sqrt(1.1 * 1.4)                 # pue_ai_campus [1.1, 1.4] -> geometric mean 1.2409674
+RENTAL = 620e9 / 36                        # hsbc_openai_rental_price_per_gw: 620 B USD/yr / 36 GW ...
+RENTAL_STORED = 17.22e9                    # ... stored as 17.22 B USD/GW/yr (within 0.5 % of 17.2222)
+CAPEX = 29e9                               # epoch_capex_per_gw_facility, USD per facility GW
+
+
+@pytest.fixture(scope="module")
+def df():
+    return calc.deals()
+
+
+def row(df, did):
+    return df[df["id"] == did].iloc[0]
+
+
+# -- the data -----------------------------------------------------------------------------------
+def test_the_ledger_covers_thirty_deals_from_six_buyers(df):
+    assert len(df) >= 30
+    assert {"Anthropic", "OpenAI", "Meta", "Microsoft", "xAI"} <= set(df["buyer"])
+    assert {"Amazon", "Google"} & set(df["buyer"])
+    assert df["counted"].sum() >= 30
+    assert set(df["kind"]) == {"cloud-contract", "hardware", "capacity", "investment"}
+
+
+def test_every_row_is_sourced(df):
+    reg = registry()
+    for r in df.itertuples():
+        src = reg.source(r.source)                          # an existing publication
+        assert r.quote.strip() and len(r.quote) >= 20, r.id
+        assert src.publisher and src.date, r.id
+        assert r.gloss, r.id
+    # each row's amount and power are registry figures with the same source and quote
+    fig = reg.figure("deal_openai_oracle_2025_09_amount")
+    assert (fig.source, fig.qualifier, fig.quantity) == ("nairametrics-openai-oracle-300b", "approx", "commitment")
+    assert "300 billion" in fig.quote.replace("$300 billion", "300 billion")
+
+
+def test_conflicting_reports_sit_side_by_side(df):
+    # CNBC: "tens of billions" (20-100 B) vs 36Kr: "hundreds of billions" (200-1,000 B) for the same 1 GW
+    tpu = row(df, "anthropic_google_tpu_2025_10_36kr")
+    assert tpu["same_deal_as"] == "anthropic_google_tpu_2025_10" and not tpu["counted"]
+    assert tpu["amount"] == pytest.approx(math.sqrt(200e9 * 1000e9))          # 447.2 B, ten times CNBC's
+    assert row(df, "anthropic_nvidia_gw_2025_11_36kr")["same_deal_as"] == "anthropic_nvidia_gw_2025_11"
+    assert row(df, "openai_oracle_2025_09")["covered_by"] == "openai_stargate_2025_09"
+
+
+# -- derived columns, by hand --------------------------------------------------------------------
+def test_oracle_contract_by_hand(df):
+    r = row(df, "openai_oracle_2025_09")
+    assert r["usd_per_year"] == pytest.approx(60e9)            # 300e9 USD / 5 yr = 60e9 USD/yr
+    assert r["usd_per_gw"] == pytest.approx(300e9 / 4.5)       # 300e9 / 4.5 GW = 66.67e9 USD/GW
+    # cloud contract -> rental: 60e9 / 17.22e9 USD/GW/yr = 3.4843 GW (HSBC's 620/36 = 17.2222 gives 3.4839)
+    assert r["implied_power"] == pytest.approx(60e9 / RENTAL_STORED, rel=1e-9)
+    assert r["implied_power"] == pytest.approx(60e9 / RENTAL, rel=1e-3)
+    assert r["implied_power_basis"] == "rental"
+    assert r["share_of_run_rate"] == pytest.approx(3.0)        # 60e9 / 20e9 (OpenAI's run-rate, a floor)
+
+
+def test_rainier_campus_by_hand(df):
+    r = row(df, "amazon_rainier_indiana_2025_11")
+    assert r["usd_per_gw"] == pytest.approx(5e9)               # 11e9 USD / 2.2 GW
+    # 2.2e9 W / (1,070 W/chip Trainium2 all-in x 1.2409674) = 2.2e9 / 1,327.835 = 1,656,832 chips (as rainier.yaml)
+    assert r["implied_chips"] == pytest.approx(2.2e9 / (1070 * PUE), rel=1e-9)
+    assert r["implied_chips"] == pytest.approx(1_656_832, rel=1e-6)
+    assert r["chip_counts"] == "trainium_chip"
+    assert r["implied_power"] == pytest.approx(11e9 / CAPEX)   # capacity -> capex: 11 / 29 = 0.3793 GW
+    assert r["implied_power_basis"] == "capex"
+
+
+def test_aws_contract_by_hand(df):
+    r = row(df, "openai_aws_2025_11")
+    assert r["usd_per_year"] == pytest.approx(38e9 / 7)        # 5.428571e9 USD/yr
+    assert r["implied_power"] == pytest.approx(38e9 / 7 / RENTAL_STORED)   # 5.428571 / 17.22 = 0.31525 GW
+    assert r["share_of_run_rate"] == pytest.approx(38 / 7 / 20)            # 0.2714 of 20e9 USD/yr
+    assert math.isnan(r["usd_per_gw"])                         # no power was published
+
+
+def test_google_tpu_deal_by_hand(df):
+    r = row(df, "anthropic_google_tpu_2025_10")
+    assert r["amount"] == pytest.approx(math.sqrt(20e9 * 100e9))    # "tens of billions": 44.72e9 USD central
+    assert r["usd_per_gw"] == pytest.approx(44.72136e9, rel=1e-6)   # over "well over" 1 GW, read as 1 GW
+    # 1e9 W / (1,085 W/chip Ironwood pod-level x 1.2409674) = 1e9 / 1,346.450 = 742,694 TPUs (vs "up to 1M")
+    assert r["implied_chips"] == pytest.approx(1e9 / (1085 * PUE), rel=1e-9)
+    assert r["implied_chips"] == pytest.approx(742_694, rel=1e-6)
+    assert math.isnan(r["implied_power"]) and r["implied_power_basis"] is None   # no term: no per-year figure
+
+
+def test_nvidia_letter_of_intent_by_hand(df):
+    r = row(df, "openai_nvidia_2025_09")
+    # Vera Rubin counts PACKAGES: 10e9 W / (2,903.5 W/package x 1.2409674) = 10e9 / 3,603.14 = 2,775,350
+    assert r["implied_chips"] == pytest.approx(10e9 / (2903.5 * PUE), rel=1e-9)
+    assert r["implied_chips"] == pytest.approx(2_775_350, rel=1e-5)
+    assert r["chip_counts"] == "gpu" and r["usd_per_gw"] == pytest.approx(10e9)   # 100e9 USD / 10 GW
+    assert math.isnan(r["implied_power"])                      # an investment buys no power here
+    assert math.isnan(r["share_of_run_rate"])                  # money OpenAI receives, not spends
+
+
+def test_meta_nebius_by_hand(df):
+    r = row(df, "meta_nebius_2025_11")
+    assert r["usd_per_year"] == pytest.approx(0.58e9)          # 2.9e9 / 5 yr
+    assert r["implied_power"] == pytest.approx(0.58e9 / RENTAL_STORED)   # 0.58 / 17.22 = 0.03368 GW
+    assert math.isnan(r["share_of_run_rate"])                  # no run-rate figure for Meta
+
+
+# -- totals --------------------------------------------------------------------------------------
+def test_openai_totals_count_each_deal_once():
+    reg = registry()
+    usd = reg.figure("deals_openai_usd")
+    # Stargate (Sep) 400 + AMD range centre sqrt(20 x 100) = 44.72 + AWS 38 + Azure 250 = 732.72 B USD;
+    # NOT the Oracle 300 (covered by Stargate), the CoreWeave 22.4 (covered), Stargate January (same deal)
+    assert usd.value.to("USD").magnitude == pytest.approx((400 + math.sqrt(2000) + 38 + 250) * 1e9)
+    for left_out in ("openai_oracle_2025_09", "openai_coreweave_2025_03", "openai_stargate_2025_01",
+                     "openai_aws_2025_11_particle"):
+        assert f"deal_{left_out}_amount" not in usd.formula
+    # power: Stargate 7 + NVIDIA 10 + AMD 6 + Broadcom 10 + UAE 1 = 34 GW (Oracle's 4.5 is inside Stargate's 7)
+    assert reg.figure("deals_openai_gw").value.to("GW").magnitude == pytest.approx(34)
+    # NVIDIA's "up to 100 billion" is an investment ceiling, totalled apart
+    assert reg.figure("deals_openai_investment_usd_up_to").value.to("USD").magnitude == pytest.approx(100e9)
+    assert set(reg.figure_sources("deals_openai_usd")) == {
+        "livemint-stargate-five-sites", "nasdaq-rttnews-openai-amd", "36kr-caixin-2025-11-msft-nvda",
+        "newsbytes-msft-openai-27-stake"}
+
+
+def test_each_counted_deal_is_in_exactly_one_total(df):
+    reg = registry()
+    formulas = [f.formula for f in reg.figures.values() if f.id.startswith("deals_") and "_all_" not in f.id]
+    for r in df.itertuples():
+        for part, present in (("amount", not math.isnan(r.amount)), ("power", not math.isnan(r.power))):
+            n = sum(re.search(rf"\bdeal_{r.id}_{part}\b", f) is not None for f in formulas)
+            assert n == (1 if (present and r.counted) else 0), (r.id, part)
+
+
+def test_totals_table_matches_the_figures():
+    t = calc.deal_totals().set_index("buyer")
+    reg = registry()
+    assert t.loc["OpenAI", "usd"] == reg.figure("deals_openai_usd").value.to("USD").magnitude
+    assert t.loc["Meta", "usd_up_to"] == pytest.approx(14.2e9)        # CoreWeave "as much as $14.2B", apart
+    assert t.loc["all", "usd"] == pytest.approx(t.drop("all")["usd"].sum())
+    assert t.loc["all", "gw"] == pytest.approx(reg.figure("deals_all_gw").value.to("GW").magnitude)
+    assert t.loc["OpenAI", "reports"] > t.loc["OpenAI", "deals"]
+
+
+def test_covering_a_deal_removes_it_from_the_total(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    p = data / "deals.yaml"
+    text = p.read_text(encoding="utf-8")
+    block = text.index("- id: openai_azure_2025_10")
+    text = text[:block] + text[block:].replace("  status: definitive\n",
+                                               "  status: definitive\n  covered_by: openai_stargate_2025_09\n", 1)
+    p.write_text(text, encoding="utf-8")
+    reg = Registry.load(data)
+    before = registry().figure("deals_openai_usd").value.to("USD").magnitude
+    after = reg.figure("deals_openai_usd").value.to("USD").magnitude
+    assert before - after == pytest.approx(250e9)
+
+
+# -- bad rows ------------------------------------------------------------------------------------
+def _broken(tmp_path, did, old, new):
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    p = data / "deals.yaml"
+    text = p.read_text(encoding="utf-8")
+    start = text.index(f"- id: {did}\n")
+    end = text.find("\n- id: ", start + 1)
+    block = text[start:end]
+    assert block.count(old) == 1, (did, old)
+    p.write_text(text[:start] + block.replace(old, new) + text[end:], encoding="utf-8")
+    line = text[:start].count("\n") + 1 + block[:block.index(old)].count("\n") if old else None
+    return data, line
+
+
+BAD = {
+    "missing quote": ("meta_nebius_2025_11", '  quote: "The Order', '  quote: ""\n  x_quote: "The Order',
+                      r"deals.yaml:\d+ \(meta_nebius_2025_11\)\.(quote|x_quote) \| "),
+    "unknown accelerator": ("microsoft_iren_2025_11", "accelerator: gb300", "accelerator: gb3000",
+                            r"deals.yaml:{line} \(microsoft_iren_2025_11\)\.accelerator \| unknown accelerator 'gb3000'"),
+    "negative amount": ("meta_nebius_2025_11", "amount: 2.9 billion USD", "amount: -2.9 billion USD",
+                        r"deals.yaml:{line} \(meta_nebius_2025_11\)\.amount \| amount '-2.9 billion USD' must be positive"),
+    "term without start": ("microsoft_iren_2025_11", '  start: "2026"\n', "",
+                           r"deals.yaml:\d+ \(microsoft_iren_2025_11\)\.term \| a term \(5 yr\) needs a 'start'"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_rows_are_refused_with_file_and_line(tmp_path, case):
+    did, old, new, pattern = BAD[case]
+    data, line = _broken(tmp_path, did, old, new)
+    with pytest.raises(CalcError) as err:
+        Registry.load(data)
+    assert re.search(pattern.format(line=line), str(err.value)), str(err.value)
+
+
+def test_calc_check_refuses_a_bad_ledger_with_exit_2(tmp_path, monkeypatch):
+    data, line = _broken(tmp_path, "microsoft_iren_2025_11", "accelerator: gb300", "accelerator: gb3000")
+    load = Registry.load.__func__
+    monkeypatch.setattr(Registry, "load", classmethod(lambda cls, data_dir=data: load(cls, data)))
+    proc = calc_cli("check", "--strict", str(tmp_path / "none.yaml"))
+    assert proc.returncode == 2
+    assert f"deals.yaml:{line} (microsoft_iren_2025_11).accelerator | unknown accelerator 'gb3000'" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_a_missing_quote_key_is_named(tmp_path):
+    data, _ = _broken(tmp_path, "meta_oracle_2025_09", '  quote: "Oracle is negotiating', '  quot: "Oracle is negotiating')
+    with pytest.raises(CalcError) as err:
+        Registry.load(data)
+    text = str(err.value)
+    assert "(meta_oracle_2025_09).quote | missing required key 'quote'" in text
+    assert "unknown key 'quot'" in text
+
+
+# -- calc deals ----------------------------------------------------------------------------------
+def test_calc_deals_json_follows_the_contract():
+    proc = calc_cli("deals", "--format", "json", "--buyer", "openai")
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)
+    keys = {"id", "buyer", "provider", "announced", "kind", "amount", "qualifier", "power", "chips", "accelerator",
+            "chip_counts", "term", "start", "status", "same_deal_as", "covered_by", "source", "quote", "gloss",
+            "usd_per_year", "usd_per_gw", "implied_chips", "implied_power", "implied_power_basis"}
+    assert all(keys <= set(r) for r in rows) and {r["buyer"] for r in rows} == {"OpenAI"}
+    oracle = next(r for r in rows if r["id"] == "openai_oracle_2025_09")
+    assert (oracle["amount"], oracle["power"], oracle["term"], oracle["start"]) == (300e9, 4.5, 5.0, "2027")
+    assert oracle["implied_power_basis"] == "rental" and oracle["covered_by"] == "openai_stargate_2025_09"
+    azure = next(r for r in rows if r["id"] == "openai_azure_2025_10")
+    assert azure["term"] is None and azure["usd_per_year"] is None        # null where the sources do not say
+
+
+def test_calc_deals_totals_in_text_and_csv():
+    text = calc_cli("deals", "--totals").stdout
+    assert "OpenAI" in text and "$733B" in text and "each deal counted once" in text.lower()
+    csv = calc_cli("deals", "--totals", "--format", "csv").stdout.splitlines()
+    assert csv[0].startswith("buyer,deals,reports,usd,usd_up_to")
+    assert any(line.startswith("OpenAI,8,16,") for line in csv)
+
+
+def test_calc_deals_markdown_and_html_list_sources():
+    md = calc_cli("deals", "--buyer", "xAI", "--format", "markdown").stdout
+    assert md.startswith("| deal | buyer |") and "[teslarati-colossus] Teslarati" in md
+    html = calc_cli("deals", "--buyer", "xAI", "--format", "html").stdout
+    assert "<table>" in html and "telecomlive-xai-20b" in html and "no: same deal as xai_humain_2025_11" in html
+
+
+def test_calc_deals_xlsx_and_bad_options(tmp_path):
+    assert calc_cli("deals", "--format", "xlsx").returncode == 2
+    proc = calc_cli("deals", "--format", "xlsx", "--output", "d.xlsx", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    import openpyxl
+    wb = openpyxl.load_workbook(tmp_path / "d.xlsx")
+    assert wb.sheetnames == ["deals", "totals", "sources"]
+    assert wb["deals"].max_row == len(calc.deals()) + 1
+    bad = calc_cli("deals", "--buyer", "Nobody")
+    assert bad.returncode == 2 and "no deals for buyer 'Nobody'" in bad.stderr
