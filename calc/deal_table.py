@@ -27,7 +27,7 @@ import pandas as pd
 from calc.errors import CalcError
 from calc.ledger import Ledger, slug
 
-# The JSON contract (DESIGN.md, "The deals ledger"), in order; the frame has a few more columns.
+# The fields of `calc deals --format json` (README, "The deals ledger"), in order; the frame has a few more.
 CONTRACT = ("id", "buyer", "provider", "announced", "kind", "amount", "qualifier", "power", "chips", "accelerator",
             "chip_counts", "term", "start", "status", "same_deal_as", "covered_by", "source", "quote", "gloss",
             "usd_per_year", "usd_per_gw", "implied_chips", "implied_power", "implied_power_basis")

@@ -11,6 +11,7 @@ buyer become derived figures over them (``deals_<buyer>_usd``, ``deals_<buyer>_u
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -18,7 +19,7 @@ import pint
 
 from calc import dates
 from calc.errors import CalcError
-from calc.units import Q
+from calc.units import Q, parse_quantity
 
 FILE = "deals.yaml"
 KINDS = ("cloud-contract", "hardware", "capacity", "investment")
@@ -88,8 +89,13 @@ def slug(buyer: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", buyer.lower()).strip("_") or "buyer"
 
 
-def load(loader, figures: dict, sources: dict, accelerators: dict, quantities: dict) -> Ledger:
-    """Read ``deals.yaml`` through the registry's loader; add deal and total figures to ``figures``."""
+def load(loader, figures: dict, sources: dict, accelerators: dict, quantities: dict, make_figure,
+         qualifiers) -> Ledger:
+    """Read ``deals.yaml`` through the registry's loader; add deal and total figures to ``figures``.
+
+    ``make_figure(**fields)`` builds a registry Figure and ``qualifiers`` are the registry's: both are
+    passed in so that this module does not import the registry that imports it.
+    """
     if not (loader.dir / FILE).exists():
         return Ledger(run_rates={})
     data = loader.read(FILE, dict)
@@ -112,11 +118,11 @@ def load(loader, figures: dict, sources: dict, accelerators: dict, quantities: d
     if not isinstance(items, list):
         loader.problem(loader.where(FILE, data, "deals"), "expected a list of deals under 'deals:'")
         items = []
-    deals = [d for d in (_deal(loader, item, sources, accelerators, figures) for item in items) if d is not None]
+    deals = [d for d in (_deal(loader, item, sources, accelerators, qualifiers) for item in items) if d is not None]
     _check_links(loader, items, deals)
     ledger = Ledger(deals=tuple(deals), run_rates=run_rates, **rates)
     if not loader.problems:
-        _add_figures(ledger, figures, quantities)
+        _add_figures(ledger, figures, quantities, make_figure)
     return ledger
 
 
@@ -131,7 +137,7 @@ def _figure_of(loader, node, key, fid, unit: str, figures: dict) -> bool:
     return True
 
 
-def _deal(loader, item, sources, accelerators, figures) -> Deal | None:
+def _deal(loader, item, sources, accelerators, qualifiers) -> Deal | None:
     label = str(item.get("id", "?")) if isinstance(item, dict) else "?"
     if not loader.check_keys(FILE, item, KEYS, REQUIRED, label):
         return None
@@ -156,12 +162,12 @@ def _deal(loader, item, sources, accelerators, figures) -> Deal | None:
                 dates.parse(str(item[key]), key)
             except CalcError as exc:
                 loader.problem(at(key), str(exc))
-    amount, amount_range = _amount(loader, item, at, "amount", "USD", item.get("qualifier"), "qualifier")
+    amount, amount_range = _amount(loader, item, at, "amount", "USD", item.get("qualifier"), "qualifier", qualifiers)
     power, power_range = _amount(loader, item, at, "power", "GW", item.get("power_qualifier", "exact"),
-                                 "power_qualifier")
+                                 "power_qualifier", qualifiers)
     chips, chips_range = _amount(loader, item, at, "chips", "chip", "range" if isinstance(item.get("chips"), list)
-                                 else "exact", None)
-    term, _ = _amount(loader, item, at, "term", "yr", "exact", None)
+                                 else "exact", None, qualifiers)
+    term, _ = _amount(loader, item, at, "term", "yr", "exact", None, qualifiers)
     if amount is None and power is None and chips is None:
         loader.problem(at(None), "a deal needs at least one of 'amount', 'power' or 'chips'")
     if term is not None and item.get("start") is None:
@@ -180,10 +186,21 @@ def _deal(loader, item, sources, accelerators, figures) -> Deal | None:
                 gloss=item.get("gloss"), note=item.get("note"), where=at(None))
 
 
-def _amount(loader, item, at, key, unit, qualifier, qkey):
-    """(central, (low, high) or None) for ``key``: a positive quantity in ``unit``, or a [low, high] range."""
-    from calc.registry import QUALIFIERS, _quantity, central
+def _quantity(value) -> pint.Quantity:
+    if isinstance(value, bool) or value is None:
+        raise CalcError(f"cannot read {value!r} as a quantity")
+    if isinstance(value, (int, float)):
+        return Q(float(value))
+    return parse_quantity(str(value))
 
+
+def _central(low: pint.Quantity, high: pint.Quantity) -> pint.Quantity:
+    """A positive range's central value: its geometric mean (the registry's rule for figures)."""
+    return Q(math.sqrt(low.magnitude * high.to(low.units).magnitude), low.units)
+
+
+def _amount(loader, item, at, key, unit, qualifier, qkey, QUALIFIERS):
+    """(central, (low, high) or None) for ``key``: a positive quantity in ``unit``, or a [low, high] range."""
     raw = item.get(key)
     if raw is None:
         if qkey and item.get(qkey) is not None and qkey == "qualifier":
@@ -217,7 +234,7 @@ def _amount(loader, item, at, key, unit, qualifier, qkey):
     if qkey and is_range != (qualifier == "range"):
         loader.problem(at(qkey), f"{qkey} 'range' goes with a [low, high] {key} and only with it")
         return None, None
-    return (central(low, high), (low, high)) if is_range else (low, None)
+    return (_central(low, high), (low, high)) if is_range else (low, None)
 
 
 _EXAMPLES = {"USD": "'38 billion USD'", "GW": "'4.5 GW'", "chip": "'200k chip'", "yr": "'7 yr'"}
@@ -258,12 +275,10 @@ def _check_links(loader, items, deals) -> None:
             cur = by_id.get(nxt)
 
 
-def _add_figures(ledger: Ledger, figures: dict, quantities: dict) -> None:
+def _add_figures(ledger: Ledger, figures: dict, quantities: dict, make_figure) -> None:
     """Per-deal amount/power figures, then the totals per buyer and overall as derived figures."""
-    from calc.registry import Figure
-
     def add(fid, value, **kw):
-        figures[fid] = Figure(id=fid, value=value, **kw)
+        figures[fid] = make_figure(id=fid, value=value, **kw)
 
     for d in ledger.deals:
         for part, q, rng, qual, quantity in (

@@ -286,7 +286,7 @@ class _Loader:
         self.check_formulas(figures, raw)
         accelerators = self.load_accelerators(figures, quantities)
         from calc import ledger
-        deals = ledger.load(self, figures, sources, accelerators, quantities)
+        deals = ledger.load(self, figures, sources, accelerators, quantities, Figure, QUALIFIERS)
         defaults = self.load_defaults(figures, quantities)
         if self.problems:
             raise CalcError(self.problems)

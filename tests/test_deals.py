@@ -16,8 +16,8 @@ from calc.registry import DATA_DIR, Registry, registry
 from helpers import calc_cli
 
 PUE = math.sqrt(1.1 * 1.4)                 # pue_ai_campus [1.1, 1.4] -> geometric mean 1.2409674
-RENTAL = 620e9 / 36                        # hsbc_openai_rental_price_per_gw: 620 B USD/yr / 36 GW ...
-RENTAL_STORED = 17.22e9                    # ... stored as 17.22 B USD/GW/yr (within 0.5 % of 17.2222)
+RENTAL = math.sqrt(12e9 * 20e9)            # the registry default rental_price_per_gw_range [12, 20] B USD/GW/yr
+                                           # -> geometric mean 15.4919e9 USD per GW-year
 CAPEX = 29e9                               # epoch_capex_per_gw_facility, USD per facility GW
 
 
@@ -66,9 +66,9 @@ def test_oracle_contract_by_hand(df):
     r = row(df, "openai_oracle_2025_09")
     assert r["usd_per_year"] == pytest.approx(60e9)            # 300e9 USD / 5 yr = 60e9 USD/yr
     assert r["usd_per_gw"] == pytest.approx(300e9 / 4.5)       # 300e9 / 4.5 GW = 66.67e9 USD/GW
-    # cloud contract -> rental: 60e9 / 17.22e9 USD/GW/yr = 3.4843 GW (HSBC's 620/36 = 17.2222 gives 3.4839)
-    assert r["implied_power"] == pytest.approx(60e9 / RENTAL_STORED, rel=1e-9)
-    assert r["implied_power"] == pytest.approx(60e9 / RENTAL, rel=1e-3)
+    # cloud contract -> rental: 60e9 / 15.4919e9 USD/GW/yr = 3.873 GW, close to the 4.5 GW reported with it
+    assert r["implied_power"] == pytest.approx(60e9 / RENTAL, rel=1e-9)
+    assert r["implied_power"] == pytest.approx(3.87298, rel=1e-5)
     assert r["implied_power_basis"] == "rental"
     assert r["share_of_run_rate"] == pytest.approx(3.0)        # 60e9 / 20e9 (OpenAI's run-rate, a floor)
 
@@ -87,7 +87,8 @@ def test_rainier_campus_by_hand(df):
 def test_aws_contract_by_hand(df):
     r = row(df, "openai_aws_2025_11")
     assert r["usd_per_year"] == pytest.approx(38e9 / 7)        # 5.428571e9 USD/yr
-    assert r["implied_power"] == pytest.approx(38e9 / 7 / RENTAL_STORED)   # 5.428571 / 17.22 = 0.31525 GW
+    assert r["implied_power"] == pytest.approx(38e9 / 7 / RENTAL)   # 5.428571 / 15.4919 = 0.35041 GW
+    assert r["implied_power"] == pytest.approx(0.350414, rel=1e-5)
     assert r["share_of_run_rate"] == pytest.approx(38 / 7 / 20)            # 0.2714 of 20e9 USD/yr
     assert math.isnan(r["usd_per_gw"])                         # no power was published
 
@@ -115,7 +116,8 @@ def test_nvidia_letter_of_intent_by_hand(df):
 def test_meta_nebius_by_hand(df):
     r = row(df, "meta_nebius_2025_11")
     assert r["usd_per_year"] == pytest.approx(0.58e9)          # 2.9e9 / 5 yr
-    assert r["implied_power"] == pytest.approx(0.58e9 / RENTAL_STORED)   # 0.58 / 17.22 = 0.03368 GW
+    assert r["implied_power"] == pytest.approx(0.58e9 / RENTAL)   # 0.58 / 15.4919 = 0.037439 GW
+    assert r["implied_power_figure"] == "rental_price_per_gw_range"
     assert math.isnan(r["share_of_run_rate"])                  # no run-rate figure for Meta
 
 
