@@ -31,6 +31,7 @@ class Check:
     within: object = None         # a fraction (0.2) or a quantity, for ``near``
     note: str | None = None
     where: str = ""
+    summary: str | None = None    # one line standing for a long note
 
 
 @dataclass(frozen=True)
@@ -49,12 +50,13 @@ class CheckResult:
     detail: str                   # one sentence a reader can take in
     probability: float | None = None   # share of samples for which it holds (when sampled)
     note: str | None = None
+    summary: str | None = None
 
     def to_json(self) -> dict:
         return {"says": self.says, "source": self.source, "that": self.that, "variant": self.variant,
                 "point": dict(self.point), "passed": bool(self.passed), "value": self.value, "unit": self.unit,
                 "expected": self.expected, "detail": self.detail, "probability": self.probability,
-                "note": self.note}
+                "note": self.note, "summary": self.summary}
 
 
 def expectation(check: Check) -> str:
@@ -129,7 +131,8 @@ def run_checks(checks: list[Check], result) -> list[CheckResult]:
             out.append(CheckResult(says=check.says, source=check.source, that=check.that.text,
                                    variant=case.variant, point=dict(case.point), passed=bool(ok[i]), value=v,
                                    unit=unit, expected=exp, detail=detail,
-                                   probability=None if prob is None else float(prob[i]), note=check.note))
+                                   probability=None if prob is None else float(prob[i]), note=check.note,
+                                   summary=check.summary))
     return out
 
 

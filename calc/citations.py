@@ -41,7 +41,8 @@ class Citation:
     def text(self, dash: str = "—") -> str:
         """'36Kr, "title", 2025-11 — "quote" (gloss)'; 'assumption (the analyst's own): why'."""
         if self.is_assumption:
-            return "assumption (the analyst's own)" + (f": {'; '.join(self.notes)}" if self.notes else "")
+            notes = "; ".join(n.rstrip(".") for n in self.notes)
+            return "assumption (the analyst's own)" + (f": {notes}" if notes else "")
         if self.publisher is None:
             return self.id
         parts = ", ".join(p for p in (self.publisher, f"\"{self.title}\"", self.date) if p)
@@ -74,22 +75,25 @@ class Citation:
                 "quote": self.quotes[0][0] if self.quotes else None, "quotes": [q for q, _ in self.quotes]}
 
 
-def assumption_notes(reg, leaves) -> list[str]:
-    """'name: why' for every assumption among ``leaves`` (Values): registry assumptions behind the
-    figures used, then the scenario's own assumed values."""
+def assumption_notes(reg, leaves, full: bool = False) -> list[str]:
+    """'name: why' for every assumption among ``leaves`` (Values), each once: registry assumptions
+    behind the figures used, then the scenario's own assumed values. A long note is given by its
+    one-line summary, or in full with ``full`` (explain)."""
     leaves = list(leaves.items()) if isinstance(leaves, dict) else list(leaves)
-    notes = reg.assumption_notes([v.figure for _, v in leaves if v.figure])
+    notes = reg.assumption_notes([v.figure for _, v in leaves if v.figure], full=full)
     for name, v in leaves:
-        if not v.figure and ASSUMPTION in v.sources and v.note and f"{name}: {v.note}" not in notes:
-            notes.append(f"{name}: {v.note}")
+        text = v.note if full else (getattr(v, "summary", None) or v.note)
+        if not v.figure and ASSUMPTION in v.sources and text and f"{name}: {text}" not in notes:
+            notes.append(f"{name}: {text}")
     return notes
 
 
-def cite(reg, sid: str, leaves) -> Citation:
+def cite(reg, sid: str, leaves, full: bool = False) -> Citation:
     """The citation of source ``sid`` for a run (or one derivation) that used ``leaves``
-    (name -> Value, or (name, Value) pairs): quotes of the figures used, through derived figures."""
+    (name -> Value, or (name, Value) pairs): quotes of the figures used, through derived figures.
+    Assumption notes are one-line summaries, or whole with ``full``."""
     if sid == ASSUMPTION:
-        return Citation(sid, notes=tuple(assumption_notes(reg, leaves)))
+        return Citation(sid, notes=tuple(assumption_notes(reg, leaves, full)))
     src = reg.sources.get(sid)
     if src is None:
         return Citation(sid)

@@ -286,7 +286,10 @@ def cmd_list(args) -> int:
         sys.stdout.write(figures_json(items) if args.command == "figures" else sources_json(items))
     elif args.format == "csv":
         import pandas as pd
-        sys.stdout.write(pd.DataFrame([i.to_json() for i in items]).to_csv(index=False))
+
+        from calc.output.json import figure_records
+        records = figure_records(items, reg) if args.command == "figures" else [i.to_json() for i in items]
+        sys.stdout.write(pd.DataFrame(records).to_csv(index=False))
     else:
         from calc.output.text import figures_text, sources_text
         sys.stdout.write(figures_text(items) if args.command == "figures" else sources_text(items))

@@ -30,12 +30,15 @@ CONFIDENCES = ("V-primary", "V-secondary", "V-weak")
 CHIP_COUNTS = ("gpu", "superchip", "tpu_chip", "trainium_chip")
 PRECISIONS = ("bf16", "fp8")
 
-SOURCE_KEYS = {"id", "publisher", "title", "date", "language", "url", "document", "note"}
+SOURCE_KEYS = {"id", "publisher", "title", "date", "language", "url", "document", "note", "summary"}
 SOURCE_REQUIRED = ("id", "publisher", "title", "date", "language")
 FIGURE_KEYS = {"id", "value", "range", "qualifier", "kind", "quantity", "as_of", "source", "quote",
-               "gloss", "confidence", "formula", "note"}
+               "gloss", "confidence", "formula", "note", "summary"}
 FIGURE_REQUIRED = ("id", "qualifier", "kind", "as_of")
-ACCELERATOR_KEYS = {"id", "name", "counts", "describes", "gpus_per_chip", "precision", "figures", "note", "status"}
+ACCELERATOR_KEYS = {"id", "name", "counts", "describes", "gpus_per_chip", "precision", "figures", "note", "status",
+                    "summary"}
+SUMMARY_AFTER = 200        # a note longer than this has a one-line `summary`, shown in tables
+SUMMARY_MAX = 160
 ACCELERATOR_STATUSES = ("shipping", "projected")   # projected: announced, not shipping; figures are the vendor's intent
 ACCELERATOR_FIGURES = ("chip_board_power", "it_power_per_chip", "peak_flops_per_chip_bf16",
                        "peak_flops_per_chip_fp8", "chip_capex")
@@ -56,10 +59,11 @@ class Source:
     url: str | None = None
     document: str | None = None
     note: str | None = None
+    summary: str | None = None          # one line standing for a long note in tables
 
     def to_json(self) -> dict:
         return {"id": self.id, "publisher": self.publisher, "title": self.title, "date": self.date,
-                "language": self.language, "url": self.url, "note": self.note}
+                "language": self.language, "url": self.url, "note": self.note, "summary": self.summary}
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,12 @@ class Figure:
     formula: str | None = None
     note: str | None = None
     where: str = ""
+    summary: str | None = None          # one line standing for a long note in tables
+
+    @property
+    def short_note(self) -> str | None:
+        """The note as tables show it: its one-line summary when it has one."""
+        return self.summary or self.note
 
     @property
     def unit(self) -> str:
@@ -97,7 +107,7 @@ class Figure:
                 "high": num(self.high), "qualifier": self.qualifier, "kind": self.kind,
                 "quantity": self.quantity, "source": self.source, "quote": self.quote,
                 "gloss": self.gloss, "as_of": self.as_of, "confidence": self.confidence,
-                "formula": self.formula, "note": self.note}
+                "formula": self.formula, "note": self.note, "summary": self.summary}
 
 
 @dataclass(frozen=True)
@@ -113,6 +123,7 @@ class Accelerator:
     figures: dict = field(default_factory=dict)
     note: str | None = None
     status: str = "shipping"
+    summary: str | None = None
 
     def figure_id(self, quantity: str) -> str | None:
         """The figure id supplying ``quantity`` (peak FLOP/s at the entry's precision), if any."""
@@ -201,13 +212,15 @@ class Registry:
                         out.append(pair)
         return out
 
-    def assumption_notes(self, figure_ids) -> list[str]:
-        """'figure_id: note' for every assumption behind ``figure_ids``."""
+    def assumption_notes(self, figure_ids, full: bool = False) -> list[str]:
+        """'figure_id: note' for every assumption behind ``figure_ids``, each once: the one-line
+        summary of a long note, or (``full``) the whole note."""
         out: list[str] = []
         for fid in figure_ids:
             for fig in self.behind(fid):
-                if fig.kind == "assumption" and fig.note and f"{fig.id}: {fig.note}" not in out:
-                    out.append(f"{fig.id}: {fig.note}")
+                text = fig.note if full else fig.short_note
+                if fig.kind == "assumption" and text and f"{fig.id}: {text}" not in out:
+                    out.append(f"{fig.id}: {text}")
         return out
 
     # -- loading ------------------------------------------------------------------------------
@@ -262,6 +275,18 @@ class _Loader:
                                                   f"at the top of the file, got {type(data).__name__}")
             return kind()
         return data
+
+    def summary(self, fname: str, item: dict, label: str) -> str | None:
+        """An entry's ``summary``: one line of at most SUMMARY_MAX characters, shorter than its note."""
+        text = item.get("summary")
+        if text is None:
+            return None
+        if not isinstance(text, str) or "\n" in text.strip() or not text.strip() or len(text) > SUMMARY_MAX:
+            self.problem(self.where(fname, item, "summary", label),
+                         f"a summary is one line of at most {SUMMARY_MAX} characters standing for the note, "
+                         f"got {str(text)[:60]!r}{'...' if len(str(text)) > 60 else ''} ({len(str(text))} characters)")
+            return None
+        return text.strip()
 
     def check_keys(self, fname: str, item, allowed: set, required, label: str) -> bool:
         if not isinstance(item, dict):
@@ -344,7 +369,8 @@ class _Loader:
                 self.problem(self.where(fname, item, "date", label), str(exc))
             out[sid] = Source(id=sid, publisher=str(item["publisher"]), title=str(item["title"]), date=date,
                               language=str(item["language"]), url=item.get("url"),
-                              document=item.get("document"), note=item.get("note"))
+                              document=item.get("document"), note=item.get("note"),
+                              summary=self.summary(fname, item, label))
         return out
 
     def load_figures(self, quantities: dict, sources: dict) -> tuple[dict, dict]:
@@ -425,7 +451,8 @@ class _Loader:
         return Figure(id=fid, value=value, low=low, high=high, qualifier=qualifier, kind=kind, as_of=as_of,
                       source=None if source is None else str(source), quote=item.get("quote"),
                       gloss=item.get("gloss"), quantity=name, confidence=item.get("confidence"),
-                      formula=item.get("formula"), note=item.get("note"), where=at(None))
+                      formula=item.get("formula"), note=item.get("note"), where=at(None),
+                      summary=self.summary(fname, item, str(item.get("id", "?"))))
 
     def read_value(self, fname, item, label):
         """(central, low, high) from ``value`` or ``range``; (None, ..) after reporting a problem."""
@@ -516,7 +543,8 @@ class _Loader:
             out[str(item["id"])] = Accelerator(
                 id=str(item["id"]), name=str(item["name"]), counts=item["counts"], describes=str(item["describes"]),
                 gpus_per_chip=float(item.get("gpus_per_chip", 1)), precision=item["precision"],
-                figures=dict(figs), note=item.get("note"), status=str(item.get("status", "shipping")))
+                figures=dict(figs), note=item.get("note"), status=str(item.get("status", "shipping")),
+                summary=self.summary(fname, item, str(item.get("id", "?"))))
         return out
 
     def load_defaults(self, figures: dict, quantities: dict) -> dict:

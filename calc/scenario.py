@@ -7,6 +7,7 @@ contract (docs/scenario-files.md); ``models`` (alternative model shapes) and ``c
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from dataclasses import dataclass, field
@@ -21,15 +22,15 @@ from calc.run import run
 from calc.errors import CalcError
 from calc.suggest import did_you_mean
 from calc.glossary import glossary, unit_of
-from calc.registry import Registry, Source, registry
+from calc.registry import SUMMARY_MAX, Registry, Source, registry
 from calc.units import Q, check_dimension, format_unit, parse_unit
 from calc.values import MAX_CASES, MAX_SAMPLES, Axis, Case, Value
 
 TOP_KEYS = ("name", "title", "description", "accelerator", "inputs", "outputs", "variants", "sweep",
             "samples", "seed", "derive", "checks", "models", "correlations", "display")
-INPUT_KEYS = ("figure", "value", "range", "dist", "low", "mode", "high", "source", "note")
+INPUT_KEYS = ("figure", "value", "range", "dist", "low", "mode", "high", "source", "note", "summary")
 VARIANT_KEYS = ("accelerator", "models", "inputs", "description")
-CHECK_KEYS = ("says", "source", "that", "near", "within", "above", "below", "between", "note")
+CHECK_KEYS = ("says", "source", "that", "near", "within", "above", "below", "between", "note", "summary")
 INLINE_SOURCE_KEYS = ("publisher", "title", "date", "language", "url", "note")
 SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -312,10 +313,23 @@ class _Reader:
             if not ok:
                 return None
         try:
-            return values.spec_value(name, spec, sources=sources, reg=self.reg)
+            value = values.spec_value(name, spec, sources=sources, reg=self.reg)
         except CalcError as exc:
             self.problem(where, str(exc))
             return None
+        summary = self.summary(spec, kp)
+        return dataclasses.replace(value, summary=summary) if summary else value
+
+    def summary(self, spec, kp) -> str | None:
+        """A note's one-line ``summary`` (shown in tables; the note in full in explain)."""
+        text = spec.get("summary")
+        if text is None:
+            return None
+        if not isinstance(text, str) or not text.strip() or "\n" in text.strip() or len(text) > SUMMARY_MAX:
+            self.problem(self.at(spec, "summary", f"{kp}.summary"),
+                         f"a summary is one line of at most {SUMMARY_MAX} characters standing for the note")
+            return None
+        return text.strip()
 
     def derives(self, node, parent, sc) -> dict:
         if node is None:
@@ -516,7 +530,8 @@ class _Reader:
                 continue
             if ok:
                 out.append(Check(says=str(spec["says"]), source=srcs[0] if srcs else None, that=tree, kind=kind,
-                                 target=target, within=within, note=spec.get("note"), where=where))
+                                 target=target, within=within, note=spec.get("note"), where=where,
+                                 summary=self.summary(spec, kp)))
         return out
 
     def expectation(self, spec, kind):

@@ -49,6 +49,7 @@ class Value:
     origin: str = "input"             # input | accelerator <id> | default | figure | sweep | set on the command line
     figure: str | None = None
     note: str | None = None
+    summary: str | None = None        # one line standing for a long note in tables
 
     @property
     def is_uncertain(self) -> bool:

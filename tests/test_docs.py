@@ -63,3 +63,90 @@ def test_the_scenario_file_reference_names_every_key():
         | set(scenario.CHECK_KEYS) | set(scenario.INLINE_SOURCE_KEYS) | {"from", "to", "steps", "expr", "unit"}
     missing = sorted(k for k in keys if f"`{k}`" not in text and f"{k}," not in text and f"{k}}}" not in text)
     assert missing == []
+
+
+# -- notes: a one-line summary in tables, the whole note in `calc figures` and explain ------------
+LONG = 200
+
+
+def _notes(node, path=""):
+    if isinstance(node, dict):
+        if isinstance(node.get("note"), str):
+            yield path, node
+        for k, v in node.items():
+            yield from _notes(v, f"{path}.{k}" if path else str(k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            label = v.get("id", i) if isinstance(v, dict) else i
+            yield from _notes(v, f"{path}[{label}]")
+
+
+def test_every_long_note_has_a_one_line_summary():
+    import yaml
+
+    files = sorted((ROOT / "calc" / "data").glob("*.yaml")) + sorted((ROOT / "scenarios").glob("*.yaml"))
+    missing, bad = [], []
+    for path in files:
+        for where, node in _notes(yaml.safe_load(path.read_text(encoding="utf-8"))):
+            if len(node["note"]) > LONG and not node.get("summary"):
+                missing.append(f"{path.name}: {where}")
+            if node.get("summary") and (len(node["summary"]) > 160 or len(node["summary"]) >= len(node["note"])):
+                bad.append(f"{path.name}: {where}")
+    assert missing == [], "add a one-line `summary:` beside each of these notes"
+    assert bad == []
+
+
+def test_tables_show_summaries_once_and_explain_the_whole_note(tmp_path):
+    from helpers import calc_cli
+
+    run = calc_cli("run", "nvidia-1gw", "--samples", "0", cwd=tmp_path).stdout
+    flat = " ".join(run.split())
+    assert ("pue_ai_campus: Our assumption: PUE 1.1-1.4 for a liquid-cooled AI campus (Google fleet 1.10 to "
+            "below the 1.58 average)") in flat
+    assert "so the upper end is widened to 1.4" not in flat       # the full note is not in the table
+    assert flat.count("pue_ai_campus:") == 1                       # three variants, one note
+    explain = " ".join(calc_cli("explain", "nvidia-1gw", "chips", cwd=tmp_path).stdout.split())
+    assert "pue_ai_campus: Our assumption for a new hyperscale AI campus, liquid cooled" in explain
+    assert "so the upper end is widened to 1.4" in explain
+    # a scenario's own assumption: its summary in the table
+    tpu = " ".join(calc_cli("run", "google-tpu-1gw", "--samples", "0", cwd=tmp_path).stdout.split())
+    assert "chip_capex: Our assumption: 15,000-40,000 USD per Ironwood chip with its server share" in tpu
+
+
+def test_calc_figures_shows_confidence_notes_publisher_and_date(tmp_path):
+    import json
+
+    from helpers import calc_cli
+
+    text = calc_cli("figures", cwd=tmp_path).stdout
+    block = text[text.index("\ngb200_nvl72_rack_power "):]
+    block = block[:block.index("\n", block.index("note:") + 200)]
+    assert "from: Yahoo News (syndicated), 2024-03; confidence V-secondary" in block
+    assert "Our reading of these reports: 120-135 kW." in " ".join(block.split())     # the whole note
+    figures = {f["id"]: f for f in json.loads(calc_cli("figures", "--format", "json", cwd=tmp_path).stdout)}
+    rack = figures["gb200_nvl72_rack_power"]
+    assert (rack["publisher"], rack["published"], rack["confidence"]) == ("Yahoo News (syndicated)", "2024-03",
+                                                                         "V-secondary")
+    assert rack["summary"] == "Rack IT power at launch (GTC 2024); reports range about 120-135 kW."
+    assert rack["note"].startswith("Rack IT power as described at launch")
+    csv = calc_cli("figures", "--format", "csv", cwd=tmp_path).stdout.splitlines()[0].split(",")
+    assert {"confidence", "note", "summary", "publisher", "published", "url"} <= set(csv)
+
+
+def test_a_summary_is_one_short_line(tmp_path):
+    import shutil
+
+    import pytest
+
+    from calc.errors import CalcError
+    from calc.registry import DATA_DIR, Registry
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    ref = data / "reference.yaml"
+    ref.write_text(ref.read_text(encoding="utf-8").replace(
+        '  summary: "Our assumption: PUE 1.1-1.4', '  summary: "' + "x" * 170 + ' PUE 1.1-1.4', 1), encoding="utf-8")
+    with pytest.raises(CalcError) as err:
+        Registry.load(data)
+    assert any("(pue_ai_campus).summary | a summary is one line of at most 160 characters standing for the note"
+               in p for p in err.value.problems)

@@ -44,5 +44,5 @@ def explain(result, name: str, i: int) -> str:
     out = [f"{name} ({where})", *lines, "", "Sources:"]
     used = {n: leaves[n] for n in plan.depends(name)}      # only what this derivation rests on
     for k, sid in enumerate(footnotes, 1):
-        out.append(f"  [{k}] {cite(result.registry, sid, used).line()}")
+        out.append(f"  [{k}] {cite(result.registry, sid, used, full=True).line()}")
     return "\n".join(out)

@@ -46,9 +46,23 @@ def result_json(result) -> str:
     return dumps(result_document(result))
 
 
-def figures_json(figures) -> str:
+def figure_records(figures, reg=None) -> list[dict]:
+    """``{id, value, unit, low, high, kind, source, quote, gloss, as_of, confidence, note, summary, ...}``
+    per figure, with its source's ``publisher``, publication date (``published``) and ``url``."""
+    if reg is None:
+        from calc.registry import registry
+        reg = registry()
+    out = []
+    for f in figures:
+        src = reg.sources.get(f.source) if f.source else None
+        out.append({**f.to_json(), "publisher": src.publisher if src else None,
+                    "published": src.date if src else None, "url": src.url if src else None})
+    return out
+
+
+def figures_json(figures, reg=None) -> str:
     """A list of ``{id, value, unit, low, high, kind, source, quote, gloss, as_of, note, ...}``."""
-    return dumps([f.to_json() for f in figures])
+    return dumps(figure_records(figures, reg))
 
 
 def sources_json(sources) -> str:

@@ -138,6 +138,9 @@ def figures_text(figures) -> str:
 
     The source id is a column when the table fits in ``WIDTH`` columns, else it leads the quote line.
     """
+    from calc.registry import registry
+
+    reg = registry()
     headers = [["id"], ["value"], ["unit"], ["qualifier"], ["kind"], ["as_of"], ["source"]]
     rows = [[f.id, layout.figure_value(f), f.unit, f.qualifier, f.kind, f.as_of, f.source or "-"] for f in figures]
     lines = grid(headers, rows, right={1})
@@ -154,8 +157,13 @@ def figures_text(figures) -> str:
             out += wrap(f"= {fig.gloss}", "      ", "    ")
         if fig.formula:
             out += wrap(f"= {fig.formula}", "      ", "    ")
-        if fig.kind == "assumption" and fig.note:
-            out += wrap(f"why: {fig.note}", "      ", "    ")
+        src = reg.sources.get(fig.source) if fig.source else None
+        said = [f"{src.publisher}, {src.date}"] if src is not None else []      # who published it and when
+        said += [f"confidence {fig.confidence}"] if fig.confidence else []
+        if said:
+            out += wrap(f"from: {'; '.join(said)}", "      ", "    ")
+        if fig.note:                  # in full: tables elsewhere show its one-line summary
+            out += wrap(f"{'why' if fig.kind == 'assumption' else 'note'}: {fig.note}", "      ", "    ")
     out.append(f"{number(len(figures))} figures")
     return "\n".join(out) + "\n"
 
