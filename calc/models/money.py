@@ -2,7 +2,9 @@
 
 Capex splits into IT (chips, servers, network, storage: ``chip_capex`` per chip) and facility
 (building, power, cooling: ``facility_capex_per_power`` per watt of facility power). The yearly
-cost is straight-line depreciation of each over its own lifetime plus the energy bill.
+cost ``cost_per_year`` is straight-line depreciation of each over its own lifetime plus the energy
+bill: capital costs nothing in it and operations other than energy are left out, so it is below a
+published total cost of ownership. The owner's full yearly cost is ``tco_per_year`` (models/tco.py).
 """
 
 from __future__ import annotations
@@ -96,7 +98,10 @@ def depreciation_per_year(it_capex, it_lifetime, facility_capex, facility_lifeti
 
 @formula("depreciation_per_year + energy_cost_per_year")
 def cost_per_year(depreciation_per_year, energy_cost_per_year):
-    """Yearly cost of owning a site: depreciation_per_year [USD/yr] + energy_cost_per_year [USD/yr] -> [USD/yr]."""
+    """Straight-line depreciation plus energy: depreciation_per_year [USD/yr] + energy_cost_per_year [USD/yr] -> [USD/yr].
+
+    Not the owner's full cost: no cost of capital, no operations other than energy (see tco_per_year).
+    """
     return (depreciation_per_year + energy_cost_per_year).to("USD/yr")
 
 
