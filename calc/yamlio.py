@@ -31,6 +31,7 @@ from calc.suggest import did_you_mean  # noqa: F401 -- kept for callers of yamli
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 64          # nested mappings and sequences (aliases count as their target's depth)
 MAX_NODES = 100_000     # scalars, mappings and sequences, every alias expanded
+MAX_SHOWN = 200         # characters of a list or mapping a message shows
 
 
 class _Short(reprlib.Repr):
@@ -38,7 +39,11 @@ class _Short(reprlib.Repr):
 
     def __init__(self):
         super().__init__()
-        self.maxlevel, self.maxlist, self.maxdict, self.maxstring, self.maxother = 4, 8, 8, 80, 80
+        self.maxlevel, self.maxlist, self.maxdict, self.maxstring, self.maxother = 3, 6, 6, 60, 60
+
+    def repr(self, obj):
+        text = super().repr(obj)
+        return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN - 4] + "...]"
 
     def repr_LineList(self, obj, level):  # noqa: N802 -- reprlib dispatches on the type's name
         return self.repr_list(obj, level)

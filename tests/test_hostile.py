@@ -366,3 +366,143 @@ def test_a_signal_during_a_write_leaves_no_temporary_file(tmp_path, sig, status,
     assert err == f"calc: {word}\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.png", "s.yaml"]
     assert (tmp_path / "p.png").read_bytes() == PREVIOUS
+
+
+# -- property tests: deep, aliased and oversized YAML, chained exponents ---------------------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PROPS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+OPENERS = {"flow list": ("[", "]"), "flow map": ("{k: ", "}")}
+
+
+def block_nesting(depth: int) -> str:
+    """``depth`` nested block mappings, one per line, indented two spaces a level."""
+    return "".join("  " * i + "k:\n" for i in range(depth - 1)) + "  " * (depth - 1) + "k: 1\n"
+
+
+@PROPS
+@given(depth=st.integers(1, 400), style=st.sampled_from([*OPENERS, "block"]), first_line=st.integers(0, 5))
+def test_any_nesting_is_read_up_to_the_limit_and_refused_beyond(depth, style, first_line):
+    pad = "#\n" * first_line
+    if style == "block":
+        text, levels = pad + block_nesting(depth), depth
+    else:
+        o, c = OPENERS[style]
+        text, levels = pad + "a: " + o * depth + "1" + c * depth + "\n", depth + 1   # + the top mapping
+    if levels <= yamlio.MAX_DEPTH:
+        value, seen = yamlio.loads(text), 0
+        while isinstance(value, (list, dict)):
+            value, seen = (value[0] if isinstance(value, list) else next(iter(value.values()))), seen + 1
+        assert (value, seen) == (1, levels)
+    else:
+        with pytest.raises(CalcError) as info:
+            yamlio.loads(text, "f.yaml")
+        line = first_line + (yamlio.MAX_DEPTH + 1 if style == "block" else 1)  # where the 65th collection starts
+        assert str(info.value) == f"f.yaml:{line}: this value is nested more than 64 levels deep; calc reads flatter files"
+
+
+def alias_chain(fan: int, levels: int) -> tuple[str, int, int]:
+    """Anchors l0..l{levels-1}, each a list of ``fan`` aliases of the previous: the text, the values
+    it holds with every alias expanded, and the values of the last list (n items of s values each
+    is 1 + n x s values)."""
+    lines, size, total = [f"l0: &l0 [{', '.join(['x'] * fan)}]"], 1 + fan, 2 + fan
+    for i in range(1, levels):
+        lines.append(f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * fan)}]")
+        size = 1 + fan * size
+        total += 1 + size
+    return "\n".join(lines) + "\n", total, size
+
+
+def values(node) -> int:
+    """Scalars, lists and mappings in ``node`` (keys included), as yamlio counts them."""
+    if isinstance(node, dict):
+        return 1 + sum(1 + values(v) for v in node.values())
+    if isinstance(node, list):
+        return 1 + sum(values(v) for v in node)
+    return 1
+
+
+@PROPS
+@given(fan=st.integers(1, 40), levels=st.integers(1, 12), use=st.sampled_from(["outputs", "name", "description"]))
+def test_any_alias_chain_is_read_within_the_limit_and_refused_beyond_without_being_printed(
+        tmp_path_factory, fan, levels, use):
+    chain, total, size = alias_chain(fan, levels)
+    rest = "".join(line for line in BASE.splitlines(True) if not line.startswith(f"{use}:"))
+    text = chain + rest + f"{use}: *l{levels - 1}\n"
+    path = tmp_path_factory.mktemp("alias") / "s.yaml"
+    path.write_text(text)
+    with pytest.raises(CalcError) as info:          # a list is never a valid name, outputs or description
+        calc.load(path).run()
+    assert all(len(p) < 600 for p in info.value.problems), info.value.problems
+    everything = total + values(yamlio.loads(rest)) + 1 + size      # chain + the rest's keys/values + key + alias
+    refusal = "takes the document past 100,000 values (aliases counted expanded)"
+    assert (refusal in str(info.value)) == (everything > yamlio.MAX_NODES)
+
+
+@PROPS
+@given(limit=st.integers(5, 300), over=st.integers(-10, 10), flow=st.booleans())
+def test_values_are_counted_exactly(limit, over, flow):
+    # a mapping {a: [n items]} holds 1 + 1 + 1 + n values; a small limit stands in for 100,000
+    n = max(0, limit - 3 + over)
+    items = ("a: [" + ", ".join(["1"] * n) + "]\n") if flow else ("a:\n" + "- 1\n" * n if n else "a: []\n")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(yamlio, "MAX_NODES", limit)
+        if 3 + n <= limit:
+            assert len(yamlio.loads(items)["a"]) == n
+        else:
+            with pytest.raises(CalcError, match=rf"past {limit:,} values"):
+                yamlio.loads(items)
+
+
+@settings(max_examples=10, deadline=None)
+@given(extra=st.integers(1, 5000), fill=st.sampled_from(["x", "#", " "]))
+def test_oversized_files_are_refused_by_size(tmp_path_factory, extra, fill):
+    path = tmp_path_factory.mktemp("big") / "big.yaml"
+    text = "a: 1\n#" + fill * (yamlio.MAX_BYTES - 6 + extra)
+    path.write_text(text)
+    size = len(text.encode())
+    with pytest.raises(CalcError, match=rf"big.yaml: file is {size:,} bytes; calc reads YAML files up to 1,000,000"):
+        yamlio.load(path)
+
+
+powers = st.lists(st.integers(-200, 200), min_size=2, max_size=6)
+
+
+@PROPS
+@given(exps=powers, caret=st.booleans())
+def test_any_chained_unit_power_is_refused(exps, caret):
+    op = "^" if caret else "**"
+    text = "1 W" + "".join(f"{op}{e}" for e in exps)
+    with pytest.raises(CalcError, match="a unit power must be one number up to 64"):
+        parse_quantity(text)
+
+
+def chained_power(numbers: list[int]) -> float | None:
+    """``n0 ** n1 ** ...`` evaluated from the right as calc does, or None where calc refuses: an
+    exponent beyond 64 in size, or a result that is not a finite real number."""
+    import numpy as np
+
+    value = np.float64(numbers[-1])
+    for base in reversed(numbers[:-1]):
+        if not abs(value) <= 64:
+            return None
+        with np.errstate(all="ignore"):
+            value = np.float64(base) ** value
+        if not np.isfinite(value):
+            return None
+    return float(value)
+
+
+@PROPS
+@given(exps=powers)
+def test_any_chained_power_of_numbers_is_its_value_or_refused(exps):
+    numbers = [2, *exps]
+    text = " ** ".join(f"({n})" for n in numbers)
+    expected = chained_power(numbers)
+    if expected is None:
+        with pytest.raises(CalcError, match=r"too large \(the limit is 64\)|infinite|not a finite number"):
+            calc.expr.parse(text).evaluate({})
+    else:
+        assert float(calc.expr.parse(text).evaluate({}).magnitude) == pytest.approx(expected)
