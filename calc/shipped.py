@@ -57,6 +57,9 @@ def read(spec) -> tuple[object, str]:
         except yaml.YAMLError as exc:
             raise CalcError(f"<dict>: cannot be read as a scenario: {str(exc).splitlines()[0]}; give "
                             "strings, numbers, lists and dicts, e.g. {'value': '1 GW', ...}") from None
+        except RecursionError:
+            raise CalcError(f"<dict>: nested more than {yamlio.MAX_DEPTH} levels deep; calc reads flatter "
+                            "scenarios") from None
         return yamlio.loads(text, "<dict>"), "<dict>"
     if isinstance(spec, str) and ("\n" in spec or spec.lstrip().startswith("{")):
         return yamlio.loads(spec, "<string>"), "<string>"

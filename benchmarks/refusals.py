@@ -1,0 +1,160 @@
+"""How fast, and in how little memory, calc refuses hostile input (issue 10: each under 2 s and 200 MB).
+
+    .venv/bin/python benchmarks/refusals.py            # every case, worst case last
+
+Each case is the real command (``python -m calc.cli ...``) in a fresh process, in a folder of its
+own, so the time and the peak memory (the process's maximum resident set, from ``wait4``) include
+Python's start-up and calc's imports: what a user waits for. The exit status must be 2 and the
+message must start with ``calc:``; a case that is not refused is reported as such. Nothing is
+asserted on time: the machines are shared and noisy; the numbers are for reading.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+BASE = """\
+name: t
+inputs:
+  facility_power: {value: 1 GW, source: assumption, note: test}
+  pue: {value: 1.25, source: assumption, note: test}
+  it_power_per_chip: {value: 2 kW/chip, source: assumption, note: test}
+outputs: [chips]
+"""
+
+
+def bomb(use: str, fan: int = 9, levels: int = 9) -> str:
+    lines = [f"l0: &l0 [{', '.join(['lol'] * fan)}]"]
+    lines += [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * fan)}]" for i in range(1, levels)]
+    return "\n".join(lines) + "\n" + BASE.replace("outputs: [chips]\n", "") + f"{use}: *l{levels - 1}\n"
+
+
+def nested(open_: str, close: str, depth: int) -> str:
+    return BASE + "description: " + open_ * depth + close * depth + "\n"
+
+
+def with_input(value: str) -> str:
+    return BASE.replace("value: 1.25,", f"value: {value},")
+
+
+# name -> (files, arguments after 'calc'); 's.yaml' is the scenario unless the arguments say otherwise
+CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
+    "nesting, 200 [": ({"s.yaml": nested("[", "]", 200)}, ["run", "s.yaml"]),
+    "nesting, 50,000 [": ({"s.yaml": nested("[", "]", 50_000)}, ["run", "s.yaml"]),
+    "nesting, 50,000 {a:": ({"s.yaml": nested("{a: ", "}", 50_000)}, ["run", "s.yaml"]),
+    "nesting, 300,000 [ (just under 1 MB)": ({"s.yaml": nested("[", "]", 300_000)}, ["run", "s.yaml"]),
+    "billion laughs as outputs": ({"s.yaml": bomb("outputs")}, ["run", "s.yaml"]),
+    "billion laughs as name": ({"s.yaml": bomb("name")}, ["run", "s.yaml"]),
+    "billion laughs as pue value": ({"s.yaml": bomb("pue").replace("pue: *l8", "pue2: {value: *l8}")},
+                                    ["run", "s.yaml"]),
+    "alias fan-out 1,000 x 3 levels": ({"s.yaml": bomb("outputs", fan=1000, levels=3)}, ["run", "s.yaml"]),
+    "alias just under the limit (1,111 values) as outputs": (
+        {"s.yaml": bomb("outputs", fan=10, levels=3)}, ["run", "s.yaml"]),
+    "100,001 plain values (under 1 MB)": ({"s.yaml": BASE + "description: [" + ", ".join(["1"] * 100_001) + "]\n"},
+                                          ["run", "s.yaml"]),
+    "file of 1,000,001 bytes": ({"s.yaml": BASE + "#" + "x" * (1_000_001 - len(BASE) - 2) + "\n"},
+                                ["run", "s.yaml"]),
+    "--set 1 W**9**9**9": ({"s.yaml": BASE}, ["run", "s.yaml", "--set", "facility_power=1 W**9**9**9"]),
+    "input value 1 W**9**9**9": ({"s.yaml": BASE.replace("value: 1 GW,", 'value: "1 W**9**9**9",')},
+                                ["run", "s.yaml"]),
+    "derive unit W**9**9**9": ({"s.yaml": BASE + 'derive:\n  x: {expr: "chips * 1 W", unit: "W**9**9**9"}\n'},
+                               ["run", "s.yaml"]),
+    "expression 1 W**64**64**64": ({"s.yaml": BASE + 'derive:\n  x: "1 W**64**64**64"\n'}, ["run", "s.yaml"]),
+    "expression (2 W) ** 64 ** 64": ({"s.yaml": BASE + 'derive:\n  x: "(2 W) ** 64 ** 64"\n'}, ["run", "s.yaml"]),
+    "sweep value 1 W**9**9**9": ({"s.yaml": BASE + 'sweep:\n  facility_power: ["1 W**9**9**9"]\n'},
+                                 ["run", "s.yaml"]),
+    "--output onto the input": ({"s.yaml": BASE}, ["run", "s.yaml", "--format", "json", "--output", "s.yaml"]),
+    "--output ./x/../s.yaml": ({"s.yaml": BASE, "x/keep": ""}, ["run", "s.yaml", "--output", "./x/../s.yaml"]),
+    "--output /dev/null": ({"s.yaml": BASE}, ["run", "s.yaml", "--output", "/dev/null"]),
+    "--output a folder": ({"s.yaml": BASE, "x/keep": ""}, ["run", "s.yaml", "--output", "x"]),
+    "--output into a missing folder": ({"s.yaml": BASE}, ["run", "s.yaml", "--output", "nope/o.json"]),
+    "--output /proc/x.json": ({"s.yaml": BASE}, ["run", "s.yaml", "--output", "/proc/x.json"]),
+    "--plot nope/p.png": ({"s.yaml": BASE}, ["run", "s.yaml", "--plot", "nope/p.png"]),
+    "--seed -1": ({"s.yaml": BASE}, ["run", "s.yaml", "--seed", "-1"]),
+    "pue 1:20 (base 60)": ({"s.yaml": with_input("1:20")}, ["run", "s.yaml"]),
+    "pue on": ({"s.yaml": with_input("on")}, ["run", "s.yaml"]),
+    "400-digit integer": ({"s.yaml": with_input("1" + "0" * 399)}, ["run", "s.yaml"]),
+    "three files, one bad": ({"a.yaml": BASE, "b.yaml": with_input("1:20"), "c.yaml": BASE},
+                             ["run", "a.yaml", "b.yaml", "c.yaml"]),
+}
+
+
+def measure(files: dict[str, str | bytes], args: list[str]) -> dict:
+    """``calc ARGS`` in a fresh folder, twice: in a fresh process (wall and CPU seconds, peak RSS,
+    exit status, first line of stderr) and in this process with calc already imported (seconds of
+    the refusal itself, and the peak of memory it allocated, from tracemalloc)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, content in files.items():
+            path = Path(tmp) / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content if isinstance(content, bytes) else content.encode())
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "CI": "1"}
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "calc.cli", *args], cwd=tmp, env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        err = proc.stderr.read().decode(errors="replace")
+        _, status, usage = os.wait4(proc.pid, 0)
+        out = {"wall": time.perf_counter() - start, "cpu": usage.ru_utime + usage.ru_stime,
+               "rss": usage.ru_maxrss / 1024, "status": os.waitstatus_to_exitcode(status),
+               "message": (err.splitlines() or [""])[0]}
+        out["inproc"], out["alloc"] = in_process(tmp, args)
+    return out
+
+
+def in_process(folder: str, args: list[str]) -> tuple[float, float]:
+    """(seconds, peak MB allocated) of ``calc.cli.main(args)`` run in ``folder`` in this process."""
+    import contextlib
+    import io
+    import tracemalloc
+
+    from calc import cli
+
+    here = os.getcwd()
+    os.chdir(folder)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            start = time.perf_counter()
+            cli.main(list(args))
+            seconds = time.perf_counter() - start
+            tracemalloc.start()
+            cli.main(list(args))
+            peak = tracemalloc.get_traced_memory()[1] / 2**20
+            tracemalloc.stop()
+    finally:
+        os.chdir(here)
+    return seconds, peak
+
+
+def main() -> int:
+    import calc.cli  # noqa: F401 -- imported once, so the in-process column is the refusal alone
+
+    header = f"{'case':<52} {'process: wall':>13} {'cpu':>6} {'peak RSS':>9} | {'refusal':>8} {'allocated':>9}  status  message"
+    print(header)
+    base = measure({"s.yaml": BASE}, ["run", "s.yaml"])
+    rows = [("(a valid run, for comparison)", base)]
+    for name, (files, args) in CASES.items():
+        rows.append((name, measure(files, args)))
+    for name, r in rows:
+        refused = r["status"] == 2 and r["message"].startswith("calc: ")
+        flag = "" if refused or name.startswith("(") else "  <-- NOT REFUSED PROPERLY"
+        print(f"{name:<52} {r['wall']:12.2f}s {r['cpu']:5.2f}s {r['rss']:7.0f}MB | {r['inproc']:7.3f}s "
+              f"{r['alloc']:7.1f}MB  {r['status']:>6}  {r['message'][:70]}{flag}")
+    cases = rows[1:]
+    for key, what, unit in (("wall", "process wall time", "s"), ("cpu", "process CPU time", "s"),
+                            ("rss", "process peak RSS", "MB"), ("inproc", "refusal alone (in-process)", "s"),
+                            ("alloc", "memory allocated by the refusal", "MB")):
+        name, r = max(cases, key=lambda c: c[1][key])
+        print(f"worst {what}: {r[key]:.3f} {unit} ({name})")
+    bad = [n for n, r in cases if r["status"] != 2 or not r["message"].startswith("calc: ")]
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
