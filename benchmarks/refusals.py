@@ -81,6 +81,21 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
     "pue 1:20 (base 60)": ({"s.yaml": with_input("1:20")}, ["run", "s.yaml"]),
     "pue on": ({"s.yaml": with_input("on")}, ["run", "s.yaml"]),
     "400-digit integer": ({"s.yaml": with_input("1" + "0" * 399)}, ["run", "s.yaml"]),
+    "within: 25 (no unit)": ({"s.yaml": BASE + "checks:\n  - {says: x, source: assumption, note: n, that: chips, "
+                                          "near: 400000 chip, within: 25}\n"}, ["run", "s.yaml"]),
+    "sweep facility_pwer (typo), 10,000 points": (
+        {"s.yaml": BASE + "sweep:\n  facility_pwer: {from: 1 GW, to: 2 GW, steps: 10000}\n"}, ["run", "s.yaml"]),
+    "derive named after a figure id": ({"s.yaml": BASE + 'derive:\n  pue_ai_campus: "3"\n'}, ["run", "s.yaml"]),
+    "a correlation pair twice, opposite signs": (
+        {"s.yaml": BASE.replace("value: 1.25,", "range: [1.1, 1.4],").replace("value: 2 kW/chip,", "range: [1 kW/chip, 2 kW/chip],")
+         + "correlations:\n  - [pue, it_power_per_chip, 0.5]\n  - [it_power_per_chip, pue, -0.5]\n"}, ["run", "s.yaml"]),
+    "derive chips ** chips": ({"s.yaml": BASE + "derive:\n  x: chips ** chips\n"}, ["run", "s.yaml"]),
+    "two variants x 10^6-point sweep": (
+        {"s.yaml": BASE + "variants:\n  v1: {description: one}\n  v2: {description: two}\n"
+                          "sweep:\n  facility_power: {from: 1 GW, to: 2 GW, steps: 1000000}\n"}, ["run", "s.yaml"]),
+    "10^6-point sweep x 2,000,000 samples": (
+        {"s.yaml": BASE + "sweep:\n  facility_power: {from: 1 GW, to: 2 GW, steps: 1000000}\n"},
+        ["run", "s.yaml", "--samples", "2000000"]),
     "three files, one bad": ({"a.yaml": BASE, "b.yaml": with_input("1:20"), "c.yaml": BASE},
                              ["run", "a.yaml", "b.yaml", "c.yaml"]),
 }

@@ -54,6 +54,12 @@ class Scenario:
     inline_sources: dict = field(default_factory=dict)
     input_where: dict = field(default_factory=dict)    # input name -> "file:line: key.path" of its first mention
     display: dict = field(default_factory=dict)        # name -> display unit (display:, a derive's unit:)
+    where: dict = field(default_factory=dict)          # key path (sweep, derive.x, ...) -> "file:line: key.path"
+
+    def locate(self, problem: str) -> str:
+        """``problem`` ("derive.x: ...") prefixed with the file and line of the key it names."""
+        key = problem.split(":", 1)[0]
+        return f"{self.where[key]}{problem[len(key):]}" if key in self.where else f"{self.path}: {problem}"
 
     def cases(self, sets: dict | None = None) -> list[Case]:
         """One Case per variant (base first); each holds the whole sweep grid as array inputs.
@@ -88,7 +94,8 @@ class Scenario:
             set_values[name] = values.value(str(name), text, where=f"--set {name}", origin="set on the command line")
         # Count the cases before building them: a refused run must not build a million first.
         n_cases = (1 + len(self.variants)) * math.prod(len(v) for v in self.sweep.values())
-        values.run_size(n_cases, samples, f"{self.path}: sweep")
+        values.run_size(n_cases, samples, self.where.get("sweep") or self.where.get("variants")
+                        or f"{self.path}: samples")
         cases = self.cases(set_values)
         try:
             return run(cases, self.outputs, derive=self.derive, checks=self.checks,
@@ -98,7 +105,7 @@ class Scenario:
                        check_plans=lambda plans: self._check_unused(plans, set_values)
                        ).with_display(self.display, where=f"{self.path}: display.")
         except CalcError as exc:        # every message says where: the file, or the --set that caused it
-            raise CalcError([p if p.startswith((self.path, "--set ")) else f"{self.path}: {p}"
+            raise CalcError([p if p.startswith((self.path, "--set ")) else self.locate(p)
                              for p in exc.problems]) from None
 
     def _check_unused(self, plans: dict, sets: dict) -> None:
@@ -109,9 +116,12 @@ class Scenario:
         for _, _, vals in self.variants.values():
             unused += [n for n in vals if n not in used and n not in unused]
         unused += [n for n in sets if n not in used and n not in unused]     # --set pue_=1.3 is a typo too
+        unused += [n for n in self.sweep if n not in used and n not in unused and n not in sets]  # sweep: facility_pwer
         if unused:
             known = sorted(set(glossary()) | used)
             where = {**{n: f"{self.path}: inputs.{n}" for n in unused}, **self.input_where,
+                     **{n: self.where[f"sweep.{n}"] for n in self.sweep if f"sweep.{n}" in self.where
+                        and n not in self.input_where},
                      **{n: f"--set {n}" for n in sets if n not in self.input_where}}
             raise CalcError([f"{where[n]}: not used by any output, derive or check"
                              f"{did_you_mean(n, [k for k in known if k != n])}; remove it or use it"
@@ -152,6 +162,7 @@ class _Reader:
         self.reg = registry()
         self.inline: dict[str, Source] = {}
         self.input_where: dict[str, str] = {}
+        self.where: dict[str, str] = {}
 
     def at(self, node, key, keypath: str) -> str:
         line = node.line_of(key) if hasattr(node, "line_of") else getattr(node, "line", 0)
@@ -195,6 +206,7 @@ class _Reader:
         sc.correlations = self.correlations(data.get("correlations"), data)
         sc.inline_sources = self.inline
         sc.input_where = self.input_where
+        sc.where = {**{k: self.at(data, k, k) for k in data if isinstance(k, str)}, **self.where}
         if self.problems:
             raise CalcError(self.problems)
         return sc
@@ -349,8 +361,13 @@ class _Reader:
             if not isinstance(name, str) or not NAME.match(name):
                 self.problem(where, "derived names are snake_case words such as 'chips_per_mw'")
                 continue
+            self.where[kp] = where
             if name in sc.base.values:
                 self.problem(where, f"{name!r} is also an input; give the derived quantity another name")
+                continue
+            if name in self.reg.figures:
+                self.problem(where, f"{name!r} is a registry figure id (`calc figures` lists it); a derived "
+                                    "quantity cannot take its name -- give it another name")
                 continue
             if not isinstance(spec, str):
                 self.problem(where, f"expected an expression such as 'chips / facility_power', got {spec!r}")
@@ -465,6 +482,7 @@ class _Reader:
         for name, spec in node.items():
             kp = f"sweep.{name}"
             where = self.at(node, name, kp)
+            self.where[kp] = where
             try:
                 if isinstance(spec, dict):
                     self.keys(spec, ("from", "to", "steps"), kp + ".")
@@ -557,6 +575,11 @@ class _Reader:
         if "within" not in spec:
             raise CalcError("'near' needs 'within', e.g. within: 20%")
         w = lit(spec["within"])
+        if w.dimensionless and not re.search(r"%|percent", str(spec["within"])):
+            raw, unit = spec["within"], format_unit(target.units)
+            raise CalcError(f"within: {raw!r} has no unit, so it would mean {float(w.magnitude):.0%} of near; "
+                            f"write a share with '%' (within: {raw}%)"
+                            + (f" or a quantity in near's unit (within: {raw} {unit})" if unit else ""))
         if w.dimensionless:
             w = float(w.to("dimensionless").magnitude)
             if not 0 <= w:
@@ -573,11 +596,22 @@ class _Reader:
             self.problem(self.at(parent, "correlations", "correlations"),
                          "expected a list of [name_a, name_b, rank correlation], e.g. [[pue, electricity_price, 0.5]]")
             return {}
+        seen: dict[tuple, str] = {}
         for i, item in enumerate(node):
             where = f"{self.path}:{node.line_of(i)}: correlations[{i}]"
             if (not isinstance(item, list) or len(item) != 3 or not isinstance(item[2], (int, float))
                     or isinstance(item[2], bool) or not -1 < item[2] < 1):
                 self.problem(where, "expected [name_a, name_b, rho] with -1 < rho < 1")
                 continue
-            out[(str(item[0]), str(item[1]))] = float(item[2])
+            a, b, rho = str(item[0]), str(item[1]), float(item[2])
+            if a == b:
+                self.problem(where, f"{a} is correlated with itself; name two different inputs")
+                continue
+            pair = (a, b) if (a, b) in out or (b, a) not in out else (b, a)
+            if pair in out:
+                first = seen[pair]
+                self.problem(where, f"the pair {a}, {b} is given twice (first in {first}, with {out[pair]:g})"
+                             + ("" if out[pair] == rho else f"; {rho:g} contradicts it") + "; keep one")
+                continue
+            out[pair], seen[pair] = rho, f"correlations[{i}] on line {node.line_of(i)}"
         return out

@@ -341,6 +341,9 @@ def seed_number(seed, where: str = "seed") -> int | None:
 def run_size(n_cases: int, samples: int, where: str = "") -> None:
     """Refuse a run of more than MAX_CASES cases or MAX_VALUES values per quantity, before building it."""
     size = n_cases * max(1, samples)
-    if n_cases > MAX_CASES or size > MAX_VALUES:
+    if n_cases > MAX_CASES:                      # name the limit that was hit, not another one
+        raise _at(where, f"{n_cases:,} cases (variants x sweep points) is more than calc evaluates "
+                         f"({MAX_CASES:,} cases); use fewer variants or sweep points")
+    if size > MAX_VALUES:
         raise _at(where, f"{n_cases:,} cases x {max(1, samples):,} samples = {size:,} values per quantity is "
-                         f"more than calc evaluates ({MAX_VALUES:,}); use fewer sweep points or samples")
+                         f"more than calc evaluates ({MAX_VALUES:,} values); use fewer sweep points or samples")

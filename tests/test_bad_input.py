@@ -276,7 +276,7 @@ def test_derive_cycle(tmp_path):
 
 def test_derive_of_mismatched_units(tmp_path):
     refused(tmp_path, with_base("derive:\n  x: facility_power + chips\n"),
-            r"calc: s\.yaml: .*cannot add GW and chip in 'facility_power \+ chips'")
+            r"calc: s\.yaml:8: derive\.x: cannot add GW and chip in 'facility_power \+ chips'")
 
 
 # -- sweeps and samples that would exhaust memory ----------------------------------------------
@@ -298,8 +298,8 @@ def test_samples_times_cases_too_large(tmp_path):
           pue: {from: 1.1, to: 1.4, steps: 1000}
           facility_power: {from: 1 GW, to: 2 GW, steps: 1000}
         samples: 1000000
-        """), r"calc: s\.yaml: sweep: 1,000,000 cases x 1,000,000 samples = 1,000,000,000,000 values per "
-              r"quantity is more than calc evaluates \(2,000,000,000\); use fewer sweep points or samples")
+        """), r"calc: s\.yaml:7: sweep: 1,000,000 cases x 1,000,000 samples = 1,000,000,000,000 values per "
+              r"quantity is more than calc evaluates \(2,000,000,000 values\); use fewer sweep points or samples")
 
 
 def test_samples_flag_too_large(tmp_path):

@@ -309,6 +309,94 @@ def test_the_largest_integer_a_float_holds_is_read():
     assert yamlio.loads("a: 1" + "0" * 308)["a"] == 10**308
 
 
+def check(extra: str) -> str:
+    return BASE + "checks:\n  - says: x\n    source: assumption\n    note: n\n" + textwrap.indent(extra, "    ")
+
+
+def test_within_without_a_unit_or_percent(tmp_path, monkeypatch, capsys):
+    err = refused(tmp_path, monkeypatch, capsys, check("that: chips\nnear: 400000 chip\nwithin: 25\n"))
+    assert err == ("calc: s.yaml:8: checks[0]: within: 25 has no unit, so it would mean 2500% of near; write a "
+                   "share with '%' (within: 25%) or a quantity in near's unit (within: 25 chip)\n")
+
+
+@pytest.mark.parametrize("within", ["25%", "25 %", "25 percent", "100000 chip"])
+def test_within_with_a_unit_or_percent_is_read(tmp_path, within):
+    # chips = 400,000: within 25 % of 400,000 holds; within 100,000 chip of 400,000 holds
+    (tmp_path / "s.yaml").write_text(check(f"that: chips\nnear: 400000 chip\nwithin: {within}\n"))
+    assert [c.passed for c in calc.load(tmp_path / "s.yaml").run().checks] == [True]
+
+
+def test_a_misspelt_sweep_name_is_refused_with_a_suggestion(tmp_path, monkeypatch, capsys):
+    err = refused(tmp_path, monkeypatch, capsys, BASE + "sweep:\n  facility_pwer: [1 GW, 2 GW]\n")
+    assert err == ("calc: s.yaml:8: sweep.facility_pwer: not used by any output, derive or check (did you mean "
+                   "'facility_power'?); remove it or use it\n")
+
+
+def test_a_derive_named_after_a_registry_figure(tmp_path, monkeypatch, capsys):
+    err = refused(tmp_path, monkeypatch, capsys, BASE + 'derive:\n  pue_ai_campus: "3"\n')
+    assert err == ("calc: s.yaml:8: derive.pue_ai_campus: 'pue_ai_campus' is a registry figure id (`calc figures` "
+                   "lists it); a derived quantity cannot take its name -- give it another name\n")
+
+
+def test_a_derive_named_after_a_glossary_quantity_keeps_its_unit_rule(tmp_path, monkeypatch, capsys):
+    err = refused(tmp_path, monkeypatch, capsys, BASE + 'derive:\n  capex: "3 GW"\n')
+    assert err.startswith("calc: s.yaml:8: derive.capex: ") and "USD" in err
+
+
+RANGES = BASE.replace("value: 1.25,", "range: [1.1, 1.4],").replace("value: 2 kW/chip,", "range: [1 kW/chip, 2 kW/chip],")
+
+
+@pytest.mark.parametrize("second, message", [
+    ("[it_power_per_chip, pue, -0.5]", "the pair it_power_per_chip, pue is given twice (first in correlations[0] "
+                                       "on line 8, with 0.5); -0.5 contradicts it; keep one"),
+    ("[pue, it_power_per_chip, 0.5]", "the pair pue, it_power_per_chip is given twice (first in correlations[0] "
+                                      "on line 8, with 0.5); keep one"),
+    ("[pue, pue, 0.3]", "pue is correlated with itself; name two different inputs"),
+])
+def test_duplicate_or_contradictory_correlations(tmp_path, monkeypatch, capsys, second, message):
+    text = RANGES + f"correlations:\n  - [pue, it_power_per_chip, 0.5]\n  - {second}\n"
+    err = refused(tmp_path, monkeypatch, capsys, text)
+    assert err == f"calc: s.yaml:9: correlations[1]: {message}\n"
+
+
+@pytest.mark.parametrize("derive, message", [
+    ("chips / zero", "division by zero in 'chips / zero'"),
+    ("chips + facility_power", "cannot add chip and GW in 'chips + facility_power'"),
+    ("chips ** chips", "an exponent needs a plain number (dimensionless), got chip in 'chips ** chips'"),
+])
+def test_derive_evaluation_errors_name_the_line_and_key(tmp_path, monkeypatch, capsys, derive, message):
+    text = BASE.replace("outputs:", "  zero: {value: 0, source: assumption, note: test}\noutputs:")
+    err = refused(tmp_path, monkeypatch, capsys, text + f"derive:\n  x: {derive}\n")
+    assert err == f"calc: s.yaml:9: derive.x: {message}\n"
+
+
+@pytest.mark.parametrize("that, message", [
+    ("chips / zero", "division by zero in 'chips / zero'"),
+    ("chips ** chips", "an exponent needs a plain number (dimensionless), got chip in 'chips ** chips'"),
+])
+def test_check_evaluation_errors_name_the_line_and_key(tmp_path, monkeypatch, capsys, that, message):
+    text = check(f"that: {that}\nabove: 1 chip\n")
+    if "zero" in that:
+        text = text.replace("outputs:", "  zero: {value: 0, source: assumption, note: test}\noutputs:")
+    err = refused(tmp_path, monkeypatch, capsys, text)
+    assert err == f"calc: s.yaml:{9 if 'zero' in that else 8}: checks[0]: {message}\n"
+
+
+def test_two_variants_by_a_million_points_cite_the_case_limit(tmp_path, monkeypatch, capsys):
+    text = BASE + ("variants:\n  v1: {description: one}\n  v2: {description: two}\n"
+                   "sweep:\n  facility_power: {from: 1 GW, to: 2 GW, steps: 1000000}\n")
+    err = refused(tmp_path, monkeypatch, capsys, text)     # (1 base + 2 variants) x 1,000,000 = 3,000,000 cases
+    assert err == ("calc: s.yaml:10: sweep: 3,000,000 cases (variants x sweep points) is more than calc evaluates "
+                   "(1,000,000 cases); use fewer variants or sweep points\n")
+
+
+def test_samples_by_sweep_cite_the_value_limit_and_the_line(tmp_path, monkeypatch, capsys):
+    text = BASE + "sweep:\n  facility_power: {from: 1 GW, to: 2 GW, steps: 1001}\n"
+    err = refused(tmp_path, monkeypatch, capsys, text, "--samples", "2000000")
+    assert err == ("calc: s.yaml:7: sweep: 1,001 cases x 2,000,000 samples = 2,002,000,000 values per quantity "
+                   "is more than calc evaluates (2,000,000,000 values); use fewer sweep points or samples\n")
+
+
 # -- 6. several files; signals -------------------------------------------------------------------
 def test_several_files_print_every_good_one_and_report_each_bad_one(tmp_path, monkeypatch, capsys):
     (tmp_path / "good.yaml").write_text(BASE)
@@ -338,7 +426,8 @@ def test_several_files_with_a_plot_and_a_bad_one_write_nothing(tmp_path, monkeyp
 
 
 SLOW_WRITE = textwrap.dedent("""\
-    import sys, time
+    import signal, sys, time
+    signal.signal(signal.SIGINT, signal.default_int_handler)   # as on a terminal, even when started in the background
     import calc.output.plots
     def slow(result, path, dpi=100):
         with open(path, "wb") as fh:
