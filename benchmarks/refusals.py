@@ -83,8 +83,11 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
     "400-digit integer": ({"s.yaml": with_input("1" + "0" * 399)}, ["run", "s.yaml"]),
     "within: 25 (no unit)": ({"s.yaml": BASE + "checks:\n  - {says: x, source: assumption, note: n, that: chips, "
                                           "near: 400000 chip, within: 25}\n"}, ["run", "s.yaml"]),
-    "sweep facility_pwer (typo), 10,000 points": (
-        {"s.yaml": BASE + "sweep:\n  facility_pwer: {from: 1 GW, to: 2 GW, steps: 10000}\n"}, ["run", "s.yaml"]),
+    "sweep facility_pwer (typo), 10^6 points x 1,000 samples": (
+        {"s.yaml": BASE + "sweep:\n  facility_pwer: {from: 1 GW, to: 2 GW, steps: 1000000}\nsamples: 1000\n"},
+        ["run", "s.yaml"]),
+    "sweep mfu (nothing uses it), 1,000 points x 1,000 samples": (
+        {"s.yaml": BASE + "sweep:\n  mfu: {from: 0.3, to: 0.5, steps: 1000}\nsamples: 1000\n"}, ["run", "s.yaml"]),
     "derive named after a figure id": ({"s.yaml": BASE + 'derive:\n  pue_ai_campus: "3"\n'}, ["run", "s.yaml"]),
     "a correlation pair twice, opposite signs": (
         {"s.yaml": BASE.replace("value: 1.25,", "range: [1.1, 1.4],").replace("value: 2 kW/chip,", "range: [1 kW/chip, 2 kW/chip],")

@@ -109,9 +109,9 @@ class Scenario:
                              for p in exc.problems]) from None
 
     def _check_unused(self, plans: dict, sets: dict) -> None:
-        used = set()
-        for plan in set(plans.values()):  # one plan per variant
-            used |= set(plan.leaves())
+        """Refuse inputs, sweep names and --set names no plan uses, before anything is evaluated:
+        a typo in a huge sweep never waits for it."""
+        used = set().union(*(set(p.leaves()) for p in set(plans.values())))
         unused = [n for n in self.base.values if n not in used]
         for _, _, vals in self.variants.values():
             unused += [n for n in vals if n not in used and n not in unused]
