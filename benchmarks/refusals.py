@@ -104,30 +104,34 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
 }
 
 
-def measure(files: dict[str, str | bytes], args: list[str]) -> dict:
-    """``calc ARGS`` in a fresh folder, twice: in a fresh process (wall and CPU seconds, peak RSS,
-    exit status, first line of stderr) and in this process with calc already imported (seconds of
-    the refusal itself, and the peak of memory it allocated, from tracemalloc)."""
+def write_files(folder: str, files: dict[str, str | bytes]) -> None:
+    for name, content in files.items():
+        path = Path(folder) / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode())
+
+
+def in_fresh_process(files: dict[str, str | bytes], args: list[str]) -> dict:
+    """Wall and CPU seconds, peak RSS, exit status and first line of stderr of ``calc ARGS``.
+
+    Run before this process imports calc: a child's peak RSS starts from its parent's at fork.
+    """
     with tempfile.TemporaryDirectory() as tmp:
-        for name, content in files.items():
-            path = Path(tmp) / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(content if isinstance(content, bytes) else content.encode())
+        write_files(tmp, files)
         env = {**os.environ, "PYTHONPATH": str(ROOT), "CI": "1"}
         start = time.perf_counter()
         proc = subprocess.Popen([sys.executable, "-m", "calc.cli", *args], cwd=tmp, env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         err = proc.stderr.read().decode(errors="replace")
         _, status, usage = os.wait4(proc.pid, 0)
-        out = {"wall": time.perf_counter() - start, "cpu": usage.ru_utime + usage.ru_stime,
-               "rss": usage.ru_maxrss / 1024, "status": os.waitstatus_to_exitcode(status),
-               "message": (err.splitlines() or [""])[0]}
-        out["inproc"], out["alloc"] = in_process(tmp, args)
-    return out
+        return {"wall": time.perf_counter() - start, "cpu": usage.ru_utime + usage.ru_stime,
+                "rss": usage.ru_maxrss / 1024, "status": os.waitstatus_to_exitcode(status),
+                "message": (err.splitlines() or [""])[0]}
 
 
-def in_process(folder: str, args: list[str]) -> tuple[float, float]:
-    """(seconds, peak MB allocated) of ``calc.cli.main(args)`` run in ``folder`` in this process."""
+def in_process(files: dict[str, str | bytes], args: list[str]) -> tuple[float, float]:
+    """(seconds, peak MB allocated, from tracemalloc) of ``calc.cli.main(args)`` in this process,
+    calc already imported: the refusal alone."""
     import contextlib
     import io
     import tracemalloc
@@ -135,6 +139,8 @@ def in_process(folder: str, args: list[str]) -> tuple[float, float]:
     from calc import cli
 
     here = os.getcwd()
+    folder = tempfile.mkdtemp()
+    write_files(folder, files)
     os.chdir(folder)
     try:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
@@ -151,18 +157,18 @@ def in_process(folder: str, args: list[str]) -> tuple[float, float]:
 
 
 def main() -> int:
+    header = (f"{'case':<58} {'process: wall':>13} {'cpu':>6} {'peak RSS':>9} | {'refusal':>8} {'allocated':>9}"
+              "  status  message")
+    everything = {"(a valid run, for comparison)": ({"s.yaml": BASE}, ["run", "s.yaml"]), **CASES}
+    rows = [(name, in_fresh_process(files, args)) for name, (files, args) in everything.items()]
     import calc.cli  # noqa: F401 -- imported once, so the in-process column is the refusal alone
 
-    header = f"{'case':<52} {'process: wall':>13} {'cpu':>6} {'peak RSS':>9} | {'refusal':>8} {'allocated':>9}  status  message"
     print(header)
-    base = measure({"s.yaml": BASE}, ["run", "s.yaml"])
-    rows = [("(a valid run, for comparison)", base)]
-    for name, (files, args) in CASES.items():
-        rows.append((name, measure(files, args)))
-    for name, r in rows:
+    for (name, r), (files, args) in zip(rows, everything.values()):
+        r["inproc"], r["alloc"] = in_process(files, args)
         refused = r["status"] == 2 and r["message"].startswith("calc: ")
         flag = "" if refused or name.startswith("(") else "  <-- NOT REFUSED PROPERLY"
-        print(f"{name:<52} {r['wall']:12.2f}s {r['cpu']:5.2f}s {r['rss']:7.0f}MB | {r['inproc']:7.3f}s "
+        print(f"{name:<58} {r['wall']:12.2f}s {r['cpu']:5.2f}s {r['rss']:7.0f}MB | {r['inproc']:7.3f}s "
               f"{r['alloc']:7.1f}MB  {r['status']:>6}  {r['message'][:70]}{flag}")
     cases = rows[1:]
     for key, what, unit in (("wall", "process wall time", "s"), ("cpu", "process CPU time", "s"),
