@@ -465,8 +465,7 @@ def test_a_signal_during_a_write_leaves_no_temporary_file(tmp_path, sig, status,
     assert len(list(tmp_path.glob(".p.png.*.tmp.png"))) == 1
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == status
-    assert err == f"calc: {word}\n"
+    assert (proc.returncode, err) == (status, f"calc: {word}\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.png", "s.yaml"]
     assert (tmp_path / "p.png").read_bytes() == PREVIOUS
 
