@@ -150,3 +150,16 @@ def test_a_summary_is_one_short_line(tmp_path):
         Registry.load(data)
     assert any("(pue_ai_campus).summary | a summary is one line of at most 160 characters standing for the note"
                in p for p in err.value.problems)
+
+
+def test_sources_link_to_the_publishers_own_pages():
+    from calc.registry import registry
+
+    sources = registry().sources
+    urls = {sid: s.url for sid, s in sources.items() if s.url}
+    assert all(u.startswith("https://") or u.startswith("http://") for u in urls.values())
+    # found with the project's page search, each on the publisher's own site
+    assert urls["verda-gb300-nvl72"] == "https://verda.com/blog/gb300-nvl72-architecture"
+    assert urls["arxiv-2506-14551-h100-power"] == "https://arxiv.org/abs/2506.14551"
+    assert urls["datacenternews-aws-indiana"].startswith("https://datacenter.news/story/")
+    assert len(urls) >= 61
