@@ -26,7 +26,7 @@ KINDS = ("cloud-contract", "hardware", "capacity", "investment")
 STATUSES = ("announced", "loi", "definitive", "reported")
 KEYS = {"id", "buyer", "provider", "announced", "kind", "amount", "qualifier", "power", "power_qualifier",
         "chips", "accelerator", "term", "start", "status", "same_deal_as", "covered_by", "source", "quote",
-        "gloss", "confidence", "note"}
+        "gloss", "confidence", "note", "summary"}     # summary: one line standing for a long note
 REQUIRED = ("id", "buyer", "provider", "announced", "kind", "status", "source", "quote", "confidence")
 TOP_KEYS = {"run_rates", "capex_per_power", "rental_price_per_power", "deals"}
 CONFIDENCE_ORDER = ("V-primary", "V-secondary", "V-weak")
