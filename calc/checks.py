@@ -32,6 +32,8 @@ class Check:
     note: str | None = None
     where: str = ""
     summary: str | None = None    # one line standing for a long note
+    at: int | None = None         # on a timeline: the period index the check is about
+    at_text: str | None = None    # that period as written ('2030')
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,9 @@ def run_checks(checks: list[Check], result) -> list[CheckResult]:
     env = {n: Q(result.central[n], result.units[n]) for n in result.central}
     draws = {n: Q(result.draws[n], result.units[n]) for n in result.draws}
     for check in checks:
+        if getattr(result, "timeline", None) is not None:     # one period's column (or one value per case)
+            from calc.timeline.results import period_views
+            env, draws = period_views(result, check)
         value = _evaluate(check, env)
         ok = np.broadcast_to(holds(check, value), (len(result.cases),))
         prob = None
@@ -125,7 +130,8 @@ def run_checks(checks: list[Check], result) -> list[CheckResult]:
             exp = expectation(check)
             shown = _shown(check, v, value.units) if v is not None else ("true" if ok[i] else "false")
             verdict = "holds" if ok[i] else "does not hold"
-            detail = f"{check.that.text} = {shown}; expected {exp}: {verdict}"
+            at = f" at {check.at_text}" if check.at_text else ""
+            detail = f"{check.that.text}{at} = {shown}; expected {exp}: {verdict}"
             if prob is not None:
                 detail += f" (in {prob[i] * 100:.0f} % of samples)"
             out.append(CheckResult(says=check.says, source=check.source, that=check.that.text,

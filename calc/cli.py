@@ -108,7 +108,32 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a quantity the scenario computes: an output, a derive name or anything they use")
     e.add_argument("--variant", help="which variant (default: base)")
     e.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help=SET_HELP)
+    e.add_argument("--at", metavar="PERIOD", help="on a timeline: the period to explain, e.g. 2027")
     e.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    g = sub.add_parser("solve", help="find the input value that makes an output hit a target (goal seek)",
+                       description="Goal seek: the value of one input (--for) that makes an output or "
+                       "expression (--so-that) equal a target, or the edge of where it stays at most / at "
+                       "least it, searched in the bracket --between LO HI by vectorised bisection, one "
+                       "solution per sample. No solution in the bracket is a finding, not an error.",
+                       epilog=_examples("calc solve nvidia-1gw --for pue --so-that chips --equals 200000 --between 1 2",
+                                        "calc solve anthropic-commitments --for arr_growth_per_month "
+                                        "--so-that cumulative_gap --equals 0 --between 0 0.5 --at 2027"))
+    g.add_argument("file", metavar="FILE", help=FILE_HELP)
+    g.add_argument("--for", dest="for_", metavar="NAME", required=True, help="the input to solve for")
+    g.add_argument("--so-that", dest="so_that", metavar="EXPR", required=True,
+                   help="the output or expression to reach, e.g. cumulative_gap")
+    target = g.add_mutually_exclusive_group(required=True)
+    target.add_argument("--equals", metavar="VALUE", help="the target (a bare number is in the output's unit)")
+    target.add_argument("--at-most", dest="at_most", metavar="VALUE")
+    target.add_argument("--at-least", dest="at_least", metavar="VALUE")
+    g.add_argument("--between", nargs=2, metavar=("LO", "HI"), help="the bracket searched (required)")
+    g.add_argument("--at", metavar="PERIOD", help="the period, for an output with a value per period")
+    g.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    g.add_argument("--samples", type=int, metavar="N", help="one solution per sample over the scenario's ranges")
+    g.add_argument("--seed", type=int, metavar="S")
+    g.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help=SET_HELP)
+    g.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
     for name, what, detail in (
             ("figures", "every registry figure with its source and quote",
@@ -272,7 +297,29 @@ def cmd_explain(args) -> int:
     from calc.scenario import load
 
     res = load(args.file).run(sets=parse_sets(args.set))
-    print(res.explain(args.quantity, variant=args.variant))
+    print(res.explain(args.quantity, variant=args.variant, at=args.at))
+    return 0
+
+
+def cmd_solve(args) -> int:
+    from calc.glossary import glossary
+    from calc.scenario import load
+    from calc.timeline.read import parse_solve
+
+    if args.samples is not None and args.samples < 0:
+        raise CalcError(f"--samples {args.samples}: expected 0 or more")
+    sc = load(args.file)
+    kind = next(k for k in ("equals", "at_most", "at_least") if getattr(args, k) is not None)
+    node = {"for": args.for_, "so_that": args.so_that, kind: getattr(args, kind),
+            "between": list(args.between) if args.between else None, "at": args.at}
+    known = set(glossary()) | set(sc.base.values) | set(sc.derive)
+    try:
+        spec = parse_solve(node, sc.timeline.timeline if sc.timeline is not None else None, known)
+    except CalcError as exc:
+        raise CalcError([f"{sc.path}: solve: {p}" for p in exc.problems]) from None
+    res = sc.run(samples=args.samples, seed=args.seed, sets=parse_sets(args.set), solve_request=spec)
+    from calc.output.periods import solve_output
+    sys.stdout.write(solve_output(res, args.format))
     return 0
 
 
@@ -375,7 +422,7 @@ def _main(argv: list[str], debug: bool) -> int:
             build_parser().print_help()
             return 2
         handler = {"run": cmd_run, "explain": cmd_explain, "figures": cmd_list, "sources": cmd_list,
-                   "deals": cmd_deals, "check": cmd_check}[args.command]
+                   "deals": cmd_deals, "check": cmd_check, "solve": cmd_solve}[args.command]
         return handler(args)
     except CalcError as exc:
         if debug:

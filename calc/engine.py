@@ -92,11 +92,14 @@ def _check_leaf(name: str, values: list[Value]) -> None:
 
 
 def evaluate(plan: Plan, cases: list[Case], reg: Registry, z_rows: dict | None, n_draws: int,
-             rows: slice | None = None, masked: bool = False) -> dict[str, pint.Quantity]:
+             rows: slice | None = None, masked: bool = False, timeline=None,
+             fixed: dict | None = None) -> dict[str, pint.Quantity]:
     """Every name in the plan as an array ``(rows or 1, 1 + n_draws)`` (draw 0 is central).
 
     ``rows`` selects a slice of the cases' concatenated rows (a chunk); default: all of them.
     ``masked``: NaN draws in ``z_rows`` mean "at the central value" (one input at a time, for tornados).
+    ``timeline`` (calc.timeline.plan.TimelineRun): arrays get a last axis of periods.
+    ``fixed``: name -> array replacing that leaf (a solve's trial values).
     """
     sizes = [c.size for c in cases]
     rows = rows or slice(0, sum(sizes))
@@ -106,7 +109,15 @@ def evaluate(plan: Plan, cases: list[Case], reg: Registry, z_rows: dict | None, 
         _check_leaf(name, values)
         unit = parse_unit(unit_of(name)) if unit_of(name) else values[0].central.units
         z = z_rows.get(name) if z_rows else None
+        if fixed and name in fixed:
+            env[name] = fixed[name]
+            continue
+        if timeline is not None and values[0].origin in ("timeline", "over_time"):
+            env[name] = timeline.leaf(values[0], None, unit)
+            continue
         env[name] = _stack(values, sizes, unit, z, rows, masked)
+        if timeline is not None:
+            env[name] = timeline.leaf(values[0], env[name], unit)
     for name in plan.order:
         step = plan.steps[name]
         env[name] = _call(step.formula, env)
@@ -144,7 +155,10 @@ def _not_finite(f: Formula, out: pint.Quantity, env: dict) -> pint.Quantity:
     ins = {i: np.asarray(env[i].magnitude, dtype=float) for i in f.inputs}
     finite_in = np.ones(mag.shape, dtype=bool)
     for m in ins.values():
-        finite_in &= np.broadcast_to(np.isfinite(m), mag.shape) if m.shape != mag.shape else np.isfinite(m)
+        fin = np.isfinite(m)
+        if fin.shape != mag.shape and fin.shape[-1:] != (1,) and mag.shape[-1:] == (1,):
+            fin = fin.all(axis=-1, keepdims=True)       # a formula that reduces the period axis
+        finite_in &= np.broadcast_to(fin, mag.shape) if fin.shape != mag.shape else fin
     bad = ~np.isfinite(mag) & finite_in
     if not bad.any():
         return out                      # not finite only where an input already was (undefined upstream)
@@ -269,7 +283,7 @@ def groups(plans: dict[int, Plan]) -> dict[Plan, list[int]]:
 
 def compute(cases: list[Case], plans: dict[int, Plan], outputs: list[str], reg: Registry, *, samples: int = 0,
             seed: int | None = None, correlations: dict | None = None, keep_draws: int = 5_000_000,
-            progress=None) -> Arrays:
+            progress=None, timeline=None) -> Arrays:
     """Evaluate every case's plan over all its rows (and ``samples`` draws) in chunks; keep what a
     result needs: central values of every name, quantiles of ``outputs``, draws of outputs and
     inputs when the run is small (at most ``keep_draws`` values per name)."""
@@ -278,14 +292,20 @@ def compute(cases: list[Case], plans: dict[int, Plan], outputs: list[str], reg: 
     z_rows = normal_draws(uncertain_leaves(plans, cases, reg), samples, rng, correlations)
     offsets = np.cumsum([0] + [c.size for c in cases])
     keep = set(outputs) | {n for p in plans.values() for n in p.leaves()}
-    arrays = Arrays(int(offsets[-1]), samples, outputs, keep, keep_draws)
+    if timeline is None:
+        arrays = Arrays(int(offsets[-1]), samples, outputs, keep, keep_draws)
+    else:                           # a last axis of periods (calc.timeline.results)
+        from calc.timeline.results import TimelineArrays
+        arrays = TimelineArrays(int(offsets[-1]), samples, outputs, keep, keep_draws, timeline, plans)
+    arrays.z_rows = z_rows          # the draws, for a solve that evaluates the plan again
+    periods = timeline.count if timeline is not None else 1
     done = 0
     for plan, idx in groups(plans).items():
         group = [cases[i] for i in idx]
         row_index = np.concatenate([np.arange(offsets[i], offsets[i + 1]) for i in idx])
-        for part in chunks(len(row_index), samples):
+        for part in chunks(len(row_index), (samples + 1) * periods - 1):
             try:
-                env = evaluate(plan, group, reg, z_rows, samples, rows=part)
+                env = evaluate(plan, group, reg, z_rows, samples, rows=part, timeline=timeline)
             except CalcError as exc:
                 raise CalcError([p if p.startswith("ambiguous") else variants_where(cases, idx) + p
                                  for p in exc.problems]) from None

@@ -27,6 +27,7 @@ import numpy as np
 import pint
 
 from calc.errors import CalcError
+from calc.glossary import undefined_note
 from calc.units import _SCALES, Q, Quantity, format_unit, parse_quantity, ureg
 
 MAX_LENGTH = 2000   # characters of expression text
@@ -273,6 +274,9 @@ class Expr:
 
     def evaluate(self, env: Mapping[str, pint.Quantity]):
         """The value over ``env``: a Quantity, or numpy bools for comparisons and logic."""
+        name = self.text.strip()
+        if name in self.names and name in env and undefined_note(name):   # a ratio the glossary lets be null
+            return env[name]
         evaluator = _Evaluator(self.text, env)
         with np.errstate(all="ignore"):
             value = evaluator.eval(self.tree)

@@ -90,6 +90,8 @@ def find(plans: dict, rows, central: dict, units: dict, outside: dict, samples: 
                 continue
             glossary_unit = parse_unit(unit_of(name))
             values = np.asarray(central[name][lo:hi], dtype=float)
+            if values.ndim == 2:        # a timeline: each row's most telling period stands for it
+                values = _per_row(values, name, units[name], glossary_unit)
             shown = format_unit(glossary_unit)
             if undefined_note(name) and np.isnan(values).any():
                 bad = np.flatnonzero(np.isnan(values))
@@ -109,3 +111,16 @@ def find(plans: dict, rows, central: dict, units: dict, outside: dict, samples: 
             out.append(Finding(IMPOSSIBLE, name, case.variant, case.point(k), float(mags[k]), shown,
                                _bound_text(b, float(mags[k]), shown), share, len(bad), hi - lo))
     return out
+
+
+def _per_row(values: np.ndarray, name: str, unit, glossary_unit) -> np.ndarray:
+    """(rows, periods) -> (rows,): NaN where any period is undefined, else the value furthest outside
+    the bounds (or the first period's when none is)."""
+    b = bounds_of(name)
+    f = float(Q(1, unit).to(glossary_unit).magnitude)
+    mags = values * f
+    with np.errstate(invalid="ignore"):
+        dist = np.maximum(b.low - mags, mags - b.high) if not b.unbounded else np.zeros_like(mags)
+    pick = np.take_along_axis(values, np.nanargmax(np.where(np.isnan(dist), -np.inf, dist), axis=1)[:, None],
+                              axis=1)[:, 0]
+    return np.where(np.isnan(values).any(axis=1) & bool(undefined_note(name)), np.nan, pick)

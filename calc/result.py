@@ -19,7 +19,7 @@ from calc.errors import CalcError
 from calc.suggest import did_you_mean
 from calc.units import Q, format_unit
 
-GIVEN = ("input", "sweep", "set on the command line", "figure")     # origins the scenario names itself
+GIVEN = ("input", "sweep", "set on the command line", "figure", "timeline", "over_time")     # origins the scenario names itself
 
 
 def freeze(obj):
@@ -69,6 +69,15 @@ class Result:
     findings: tuple = ()          # findings.Finding
     sensitivity_table: object = None
     display: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # name -> unit the run chose
+    timeline: object = None       # calc.timeline.plan.TimelineRun: central values are (rows, periods)
+    timeless: frozenset = frozenset()   # on a timeline: names with one value per row (funding_need, ...)
+    notes: tuple = ()             # notes under the table (commitment spend outside the timeline)
+    solutions: tuple = ()         # solve rows (calc.timeline.goal), with their row index under "case"
+
+    @property
+    def periods(self) -> tuple:
+        """The period labels ('2026', '2026-Q1', '2026-01'); () without a timeline."""
+        return self.timeline.labels_of_periods if self.timeline is not None else ()
 
     # -- reading --------------------------------------------------------------------------------
     def _name(self, name: str) -> str:
@@ -99,14 +108,23 @@ class Result:
         unit = self.units[name]
         if name in self.draws:
             d = self.draws[name]
+            d = d[..., 0] if name in self.timeless else d
             return Q(d[0].copy() if len(self.cases) == 1 else d.copy(), unit)
         c = self.central[name]
+        c = c[:, 0] if name in self.timeless else c
+        if self.timeline is not None and name not in self.timeless:     # every period's value
+            return Q(c[0].copy() if len(self.cases) == 1 else c.copy(), unit)
         return Q(float(c[0]) if len(self.cases) == 1 else c.copy(), unit)
 
-    def value(self, name: str, variant: str | None = None, point: dict | None = None):
-        """The central value of ``name`` in one row, as a scalar pint quantity."""
+    def value(self, name: str, variant: str | None = None, point: dict | None = None, at=None):
+        """The central value of ``name`` in one row, as a pint quantity; on a timeline ``at`` names a
+        period ('2030'), else every period's value comes back as an array."""
         name = self._name(name)
-        return Q(float(self.central[name][self.case_index(variant, point)]), self.units[name])
+        i = self.case_index(variant, point)
+        if self.timeline is not None:
+            from calc.timeline.results import value_at
+            return Q(value_at(self, name, i, at), self.units[name])
+        return Q(float(self.central[name][i]), self.units[name])
 
     def __contains__(self, name: str) -> bool:
         return name in self.central
@@ -144,7 +162,8 @@ class Result:
     def leaf_values(self, i: int) -> dict:
         """name -> values.Value for every given name row ``i`` used (a swept input at its point)."""
         c, k = self.cases.locate(i)
-        return {n: replace(v, central=v.central[k]) if np.ndim(v.central.magnitude) else v
+        return {n: replace(v, central=v.central[k])
+                if np.ndim(v.central.magnitude) and v.origin not in ("timeline", "over_time") else v
                 for n, v in self.leaves[c].items()}
 
     def lineage(self, i: int, name: str) -> dict:
@@ -184,6 +203,9 @@ class Result:
         one reduced to a plain number; ``tables=True`` also applies the glossary's display defaults
         (% for shares) and SI prefixes for FLOP, as tables show them.
         """
+        if self.timeline is not None:           # one row per period too, then the solve rows
+            from calc.timeline.results import rows
+            return rows(self)
         out = []
         units = {name: self.shown_unit(name, tables) for name in self.shown}
         for i, case in enumerate(self.cases):
@@ -197,6 +219,7 @@ class Result:
                         row[s] = float(conv(self.stats[name][s][i]))
                 row.update(inputs=lin["inputs"], sources=lin["sources"], defaults=lin["defaults"])
                 out.append(row)
+            out.extend({k: v for k, v in r.items() if k != "case"} for r in self.solutions if r["case"] == i)
         return out
 
     def table(self):
@@ -211,17 +234,24 @@ class Result:
             r["defaults"] = ", ".join(r["defaults"])
         cols = ["variant", "point", "quantity", "value", "unit"] + (list(STATS) if self.samples else []) + \
                ["inputs", "sources", "defaults"]
+        if self.timeline is not None:
+            cols.insert(2, "period")
+        if self.solutions:
+            cols += ["solved", "no_solution_share"]
+        if self.timeline is not None and "break_even" in self.shown and self.samples:
+            cols.append("never_share")
         return pd.DataFrame(rows, columns=cols)
 
     def impossible(self) -> list:
         """The findings that are physically impossible figures (not undefined ratios)."""
         return [f for f in self.findings if f.kind == "impossible"]
 
-    def explain(self, name: str, variant: str | None = None, point: dict | None = None) -> str:
-        """The derivation of ``name`` as an indented tree: formula, values with units, sources."""
+    def explain(self, name: str, variant: str | None = None, point: dict | None = None, at=None) -> str:
+        """The derivation of ``name`` as an indented tree: formula, values with units, sources (on a
+        timeline, in the period ``at``, e.g. '2027')."""
         from calc.output.explain import explain
 
-        return explain(self, self._name(name), self.case_index(variant, point))
+        return explain(self, self._name(name), self.case_index(variant, point), at)
 
     def sensitivity(self):
         """Tornado sensitivity (and rank correlation when sampled) as a DataFrame: the table built

@@ -22,13 +22,16 @@ from calc.values import Case, Rows
 def run(cases: list[Case], outputs: list[str], *, derive: dict | None = None, checks=(), shown=None,
         scenario: str = "", title: str = "", samples: int = 0, seed: int | None = None,
         correlations: dict | None = None, reg: Registry | None = None, sensitivity: bool = False,
-        keep_draws: int = 5_000_000, progress=None, check_plans=None) -> Result:
+        keep_draws: int = 5_000_000, progress=None, check_plans=None, timeline=None, solve=None,
+        notes=()) -> Result:
     """Evaluate ``outputs`` (and ``derive`` entries, and what ``checks`` name) for every case.
 
     ``derive`` maps a name to a parsed expression (calc.expr) or (expression, unit); ``shown`` are
     the names tables show (default: outputs and derive names); ``check_plans(plans)`` may refuse
     the plans before anything is evaluated (a scenario's unused inputs). ``sensitivity`` adds the
-    tornado table. Returns a frozen ``Result``.
+    tornado table. ``timeline`` (calc.timeline.plan.TimelineRun) adds a period axis; ``solve`` (a
+    request from calc.timeline.read.parse_solve) adds its solution rows and findings; ``notes`` are
+    shown under the table. Returns a frozen ``Result``.
     """
     reg = reg or registry()
     derive = derive or {}
@@ -39,21 +42,24 @@ def run(cases: list[Case], outputs: list[str], *, derive: dict | None = None, ch
     cycle = find_cycle({n: set(f.inputs) for n, f in extra.items()})
     if cycle:
         raise CalcError(f"derive: cycle {' -> '.join(cycle)}; a derived name cannot depend on itself")
-    check_names = sorted({n for c in checks for n in c.that.names})
+    if timeline is not None:
+        extra.update(timeline.formulas())
+    check_names = sorted({n for c in checks for n in c.that.names} | (set(solve["so_that"].names) if solve else set()))
     wanted = list(dict.fromkeys(list(outputs) + list(derive) + check_names))
     referenced = {i for f in extra.values() for i in f.inputs} | set(check_names)
     plans = plans_for(cases, wanted, extra, {n for n in referenced if n in reg.figures}, reg)
     if check_plans is not None:
         check_plans(plans)
     arrays = engine.compute(cases, plans, wanted, reg, samples=samples, seed=seed, correlations=correlations,
-                            keep_draws=keep_draws, progress=progress)
+                            keep_draws=keep_draws, progress=progress, timeline=timeline)
     rows = Rows(cases)
     leaves = tuple(_leaves(plans[c], case, reg) for c, case in enumerate(cases))
     shown = list(dict.fromkeys(shown if shown is not None else list(outputs) + list(derive)))
     lineages = {(c, name): lineage_of(plans[c], leaves[c], name)
                 for c in range(len(cases)) for name in dict.fromkeys(shown + wanted)}
     view = SimpleNamespace(central=arrays.central, units=arrays.units, draws=arrays.draws, cases=rows,
-                           samples=samples)
+                           samples=samples, timeline=timeline, timeless=getattr(arrays, "timeless", set()),
+                           periods=timeline.labels_of_periods if timeline is not None else ())
     checked = tuple(run_checks(list(checks), view))
     found = tuple(findings.find(plans, rows, arrays.central, arrays.units, arrays.outside, samples))
     sids = _source_ids(lineages, checked)
@@ -63,7 +69,14 @@ def run(cases: list[Case], outputs: list[str], *, derive: dict | None = None, ch
                     outputs=tuple(wanted), shown=tuple(shown), plans=freeze(plans), registry=reg,
                     units=freeze(arrays.units), central=freeze(arrays.central), stats=freeze(arrays.stats),
                     draws=freeze(arrays.draws), leaves=leaves, lineages=freeze(lineages), citations=freeze(cited),
-                    checks=checked, findings=found)
+                    checks=checked, findings=found, timeline=timeline,
+                    timeless=frozenset(getattr(arrays, "timeless", ())), notes=tuple(notes))
+    if solve is not None:
+        from dataclasses import replace
+
+        from calc.timeline.goal import solve as solve_for
+        solutions, more = solve_for(result, solve, cases, reg, arrays.z_rows)
+        result = replace(result, solutions=tuple(solutions), checks=result.checks + tuple(more))
     return result.with_sensitivity() if sensitivity else result
 
 

@@ -21,16 +21,18 @@ from calc.plan import find_cycle
 from calc.run import run
 from calc.errors import CalcError
 from calc.suggest import did_you_mean
+from calc.timeline import read as tl_read
 from calc.glossary import glossary, unit_of
 from calc.registry import SUMMARY_MAX, Registry, Source, registry
 from calc.units import Q, check_dimension, format_unit, parse_unit
 from calc.values import MAX_CASES, MAX_SAMPLES, Axis, Case, Value
 
 TOP_KEYS = ("name", "title", "description", "accelerator", "inputs", "outputs", "variants", "sweep",
-            "samples", "seed", "derive", "checks", "models", "correlations", "display")
-INPUT_KEYS = ("figure", "value", "range", "dist", "low", "mode", "high", "source", "note", "summary")
+            "samples", "seed", "derive", "checks", "models", "correlations", "display", "timeline", "commitments",
+            "solve")
+INPUT_KEYS = ("figure", "value", "range", "dist", "low", "mode", "high", "source", "note", "summary", "over_time")
 VARIANT_KEYS = ("accelerator", "models", "inputs", "description")
-CHECK_KEYS = ("says", "source", "that", "near", "within", "above", "below", "between", "note", "summary")
+CHECK_KEYS = ("says", "source", "that", "near", "within", "above", "below", "between", "note", "summary", "at")
 INLINE_SOURCE_KEYS = ("publisher", "title", "date", "language", "url", "note")
 SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -60,6 +62,8 @@ class Scenario:
         """``problem`` ("derive.x: ...") prefixed with the file and line of the key it names."""
         key = problem.split(":", 1)[0]
         return f"{self.where[key]}{problem[len(key):]}" if key in self.where else f"{self.path}: {problem}"
+    timeline: object = None                            # calc.timeline.plan.TimelineRun, or None
+    solve: dict | None = None                          # calc.timeline.read.parse_solve's request
 
     def cases(self, sets: dict | None = None) -> list[Case]:
         """One Case per variant (base first); each holds the whole sweep grid as array inputs.
@@ -75,15 +79,15 @@ class Scenario:
         variants += [(n, acc, models, vals) for n, (acc, models, vals) in self.variants.items()]
         return [Case(variant=vname, values={**self.base.values, **overrides, **swept, **sets},
                      accelerator=acc if acc is not None else self.base.accelerator,
-                     models={**self.base.models, **models}, axes=axes)
+                     models=tl_read.pair_models({**self.base.models, **models}), axes=axes)
                 for vname, acc, models, overrides in variants]
 
     def run(self, samples: int | None = None, seed: int | None = None, sets: dict | None = None,
-            progress=None, sensitivity: bool = False):
+            progress=None, sensitivity: bool = False, solve_request: dict | None = None):
         """Evaluate the scenario (``calc.run``): a frozen Result.
 
         ``samples``/``seed`` override the file's; ``sets`` maps name -> literal; ``sensitivity`` adds
-        the tornado table.
+        the tornado table; ``solve_request`` (calc.timeline.read.parse_solve) replaces the file's ``solve``.
         """
         samples = values.samples_count(self.samples if samples is None else samples, f"{self.path}: samples")
         seed = values.seed_number(self.seed if seed is None else seed, f"{self.path}: seed")
@@ -96,13 +100,21 @@ class Scenario:
         n_cases = (1 + len(self.variants)) * math.prod(len(v) for v in self.sweep.values())
         values.run_size(n_cases, samples, self.where.get("sweep") or self.where.get("variants")
                         or f"{self.path}: samples")
+        if self.timeline is not None:
+            from calc.timeline.plan import run_size
+            run_size(self.timeline, n_cases, samples, self.path)
         cases = self.cases(set_values)
+        notes = ()
+        if self.timeline is not None:
+            notes = tuple(self.timeline.outside_notes(
+                {n: float(v.central.m_as("USD")) for n, v in self.base.values.items() if n in self.timeline.spreads}))
         try:
             return run(cases, self.outputs, derive=self.derive, checks=self.checks,
                        shown=list(dict.fromkeys(self.outputs + list(self.derive))), scenario=self.name,
                        title=self.title, samples=samples, seed=seed, correlations=self.correlations,
                        reg=_registry_with(self.inline_sources), sensitivity=sensitivity, progress=progress,
-                       check_plans=lambda plans: self._check_unused(plans, set_values)
+                       check_plans=lambda plans: self._check_unused(plans, set_values),
+                       timeline=self.timeline, solve=solve_request or self.solve, notes=notes
                        ).with_display(self.display, where=f"{self.path}: display.")
         except CalcError as exc:        # every message says where: the file, or the --set that caused it
             raise CalcError([p if p.startswith((self.path, "--set ")) else self.locate(p)
@@ -112,7 +124,7 @@ class Scenario:
         """Refuse inputs, sweep names and --set names no plan uses, before anything is evaluated:
         a typo in a huge sweep never waits for it."""
         used = set().union(*(set(p.leaves()) for p in set(plans.values())))
-        unused = [n for n in self.base.values if n not in used]
+        unused = [n for n in self.base.values if n not in used and self.base.values[n].origin != "timeline"]
         for _, _, vals in self.variants.values():
             unused += [n for n in vals if n not in used and n not in unused]
         unused += [n for n in sets if n not in used and n not in unused]     # --set pue_=1.3 is a typo too
@@ -194,7 +206,11 @@ class _Reader:
                       description=str(data.get("description", "") or ""))
         sc.base.accelerator = self.accelerator(data, "accelerator", "accelerator")
         sc.base.models = self.models(data.get("models"), data, "models")
+        self.tl = tl_read.timeline(self, data)
         sc.base.values = self.inputs(data.get("inputs"), data, "inputs")
+        sc.timeline = tl_read.commitments(self, data, self.tl, sc.base.values)
+        if sc.timeline is not None:
+            sc.base.values.update(sc.timeline.leaves(Value))
         sc.derive = self.derives(data.get("derive"), data, sc)
         sc.outputs = self.outputs(data, sc)
         sc.variants = self.variants(data.get("variants"), data)
@@ -204,6 +220,7 @@ class _Reader:
         sc.checks = self.checks(data.get("checks"), data, sc)
         sc.display = self.display(data.get("display"), data, sc)
         sc.correlations = self.correlations(data.get("correlations"), data)
+        sc.solve = tl_read.solve_spec(self, data, self.tl, set(glossary()) | set(sc.base.values) | set(sc.derive))
         sc.inline_sources = self.inline
         sc.input_where = self.input_where
         sc.where = {**{k: self.at(data, k, k) for k in data if isinstance(k, str)}, **self.where}
@@ -314,7 +331,7 @@ class _Reader:
                                 "every literal needs a source")
             return None
         self.keys(spec, INPUT_KEYS, kp + ".")
-        forms = [k for k in ("figure", "value", "range", "dist") if k in spec]
+        forms = [k for k in ("figure", "value", "range", "dist", "over_time") if k in spec]
         if len(forms) != 1:
             self.problem(where, "give exactly one of 'figure', 'value', 'range' or 'dist' "
                                 f"(got {', '.join(forms) or 'none'})")
@@ -325,7 +342,12 @@ class _Reader:
             if not ok:
                 return None
         try:
-            value = values.spec_value(name, spec, sources=sources, reg=self.reg)
+            if "over_time" in spec:
+                value = tl_read.series_value(self, name, spec, where, sources, getattr(self, "tl", None))
+            elif name in tl_read.DATE_INPUTS:
+                value = tl_read.date_value(self, name, spec, where, sources)
+            else:
+                value = values.spec_value(name, spec, sources=sources, reg=self.reg)
         except CalcError as exc:
             self.problem(where, str(exc))
             return None
@@ -543,13 +565,15 @@ class _Reader:
                 if unknown:
                     raise CalcError(f"unknown name {unknown[0]!r}{did_you_mean(unknown[0], known)}")
                 target, within = self.expectation(spec, kind)
+                at = tl_read.check_at(self, spec, where, self.tl)
             except CalcError as exc:
                 self.problem(where, str(exc))
                 continue
             if ok:
                 out.append(Check(says=str(spec["says"]), source=srcs[0] if srcs else None, that=tree, kind=kind,
                                  target=target, within=within, note=spec.get("note"), where=where,
-                                 summary=self.summary(spec, kp)))
+                                 summary=self.summary(spec, kp), at=at,
+                                 at_text=None if at is None else str(spec["at"])))
         return out
 
     def expectation(self, spec, kind):

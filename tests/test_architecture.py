@@ -15,6 +15,7 @@ LAYERS = {
     "calc.uncertainty": 0, "calc.output.format": 0, "calc.shipped": 0, "calc.suggest": 0, "calc.dates": 0,
     "calc.registry": 1, "calc.citations": 1, "calc.ledger": 1,   # ledger: data/deals.yaml, read by the registry loader
     "calc.timeline": 1,                 # the period axis: plain numpy, below the models
+    "calc.timeline.plan": 2, "calc.timeline.results": 2, "calc.timeline.goal": 4, "calc.timeline.read": 4,
     "calc.models": 2, "calc.values": 2,
     "calc.plan": 3, "calc.engine": 4,
     "calc.result": 5, "calc.checks": 5, "calc.findings": 5, "calc.sensitivity": 5,

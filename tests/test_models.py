@@ -132,7 +132,7 @@ def test_array_path_equals_scalar_path(func, inputs, expected):
 
 
 def test_docstring_examples_run():
-    for name in ("power", "compute", "money", "revenue", "commitments", "funding"):
+    for name in ("power", "compute", "money", "revenue", "commitments", "funding", "timeline"):
         res = doctest.testmod(importlib.import_module(f"calc.models.{name}"))
         assert res.failed == 0, name
 

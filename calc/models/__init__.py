@@ -28,6 +28,10 @@ from calc.models.commitments import (
     commitment_per_year, commitment_power_at_cost, commitment_power_at_rental, commitment_power_equivalent,
     commitment_share_of_arr,
 )
+from calc.models.timeline import (
+    arr_at, arr_at_decaying, arr_at_logistic, break_even, commitment_spend_cumulative, coverage,
+    cumulative_gap, funding_need, revenue, revenue_cumulative, revenue_decaying, revenue_logistic,
+)
 from calc.models.funding import (
     investor_share_of_capital, total, valuation_arr_multiple, valuation_step_up,
 )
@@ -47,5 +51,8 @@ __all__ = [
     "arr_growth_per_year", "arr_projected", "arr_projected_decaying",
     "commitment_per_year", "commitment_power_at_cost", "commitment_power_at_rental",
     "commitment_power_equivalent", "commitment_share_of_arr",
+    "arr_at", "arr_at_decaying", "arr_at_logistic", "break_even", "commitment_spend_cumulative",
+    "coverage", "cumulative_gap", "funding_need", "revenue", "revenue_cumulative", "revenue_decaying",
+    "revenue_logistic",
     "investor_share_of_capital", "total", "valuation_arr_multiple", "valuation_step_up",
 ]

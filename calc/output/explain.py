@@ -6,14 +6,24 @@ from calc.citations import cite
 from calc.output.format import quantity
 
 
-def explain(result, name: str, i: int) -> str:
-    """``name`` in row ``i``: each formula with its values and units, each input with its source."""
+def explain(result, name: str, i: int, at=None) -> str:
+    """``name`` in row ``i``: each formula with its values and units, each input with its source.
+
+    On a timeline ``at`` names the period ('2027'); a quantity with a value per period needs it.
+    """
     plan = result.plan(i)
     leaves = result.leaf_values(i)
     case = result.cases[i]
     footnotes: list[str] = []
+    col = None
+    if getattr(result, "timeline", None) is not None:
+        from calc.timeline.results import explain_column
+        col = explain_column(result, name, at)
 
     def value_text(n: str) -> str:
+        if col is not None:
+            from calc.timeline.results import explain_value
+            return explain_value(result, n, i, col)
         return quantity(float(result.central[n][i]), result.unit_text(n))
 
     def ref(sid: str) -> str:
@@ -36,11 +46,13 @@ def explain(result, name: str, i: int) -> str:
         v = leaves[n]
         what = v.origin + (f", figure {v.figure}" if v.figure else "")
         spread = f", range {v.describe()}" if v.dist is not None else ""
-        refs = " ".join(ref(s) for s in v.sources) or "(no source)"
+        refs = " ".join(ref(s) for s in v.sources) or ("" if v.origin == "timeline" else "(no source)")
         lines.append(f"{head}{n} = {value_text(n)}  ({what}{spread}) {refs}")
 
     walk(name, "", True, True)
     where = f"variant {case.variant}" + (f", point {case.point}" if case.point else "")
+    if col is not None and name not in result.timeless:
+        where += f", period {result.periods[col]}"
     out = [f"{name} ({where})", *lines, "", "Sources:"]
     used = {n: leaves[n] for n in plan.depends(name)}      # only what this derivation rests on
     for k, sid in enumerate(footnotes, 1):

@@ -36,6 +36,8 @@ def result_document(result) -> dict:
     doc = {"scenario": result.scenario or None, "samples": result.samples, "seed": result.seed,
            "rows": result.rows(), "checks": [c.to_json() for c in result.checks],
            "findings": [f.to_json() for f in result.findings], "sources": result.sources()}
+    if getattr(result, "notes", None):              # e.g. commitment spend outside the timeline
+        doc["notes"] = list(result.notes)
     if result.sensitivity_table is not None:       # only with --sensitivity: an addition to the contract
         doc["sensitivity"] = result.sensitivity_table.to_dict("records")
     return doc

@@ -90,6 +90,8 @@ def build(result, rows: list[dict] | None = None, wide: bool | None = None) -> T
     ``wide`` None: wide for at most ``MAX_WIDE_CASES`` cases, else long.
     """
     rows = result.rows(tables=True) if rows is None else rows
+    if getattr(result, "timeline", None) is not None:      # periods as columns, as in a spreadsheet
+        return result.timeline.table(result, rows, wide)
     order: list[str] = []
 
     def notes(sids) -> list[int]:

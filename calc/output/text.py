@@ -115,7 +115,10 @@ def result_text(result) -> str:
     head = [layout.run_line(result)]
     if result.samples:
         head.append(layout.sampling_line(result))
-    lines = head + [""] + table_lines(table) + checks_lines(result, table) + findings_lines(result) + sensitivity_lines(result) + \
+    notes = [""] + [ln for n in getattr(result, "notes", []) for ln in wrap("Note: " + n, "      ")] \
+        if getattr(result, "notes", None) else []
+    lines = head + [""] + table_lines(table) + notes + checks_lines(result, table) + findings_lines(result) + \
+        sensitivity_lines(result) + \
         sources_lines(result, table)
     return "\n".join(lines) + "\n"
 

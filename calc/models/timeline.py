@@ -1,0 +1,175 @@
+"""Timeline models: revenue per period against commitment spend, and what accumulates over time.
+
+These formulas need ``period_start`` and ``period_end`` (decimal years, e.g. 2026.0 and 2027.0),
+which only a scenario with a ``timeline`` gives; their arrays carry periods on the LAST axis, so
+running sums and "first period from which" are operations along it. Dates are decimal years
+(``arr_as_of`` = 2025.5833 is 1 August 2025); time between two dates is counted in months
+(x 12): a year is 12 months, a quarter 3. The path formulas are in calc.timeline.paths.
+
+>>> r = revenue(arr_end="$5B/yr", arr_growth_per_month=0.05, arr_as_of="2026 yr",
+...             period_start="2026 yr", period_end="2027 yr")   # 5e9/12 x (1.05^12 - 1)/ln 1.05
+>>> round(float(r.m_as("USD")) / 1e9, 6)                       # 4.1667e8 x 0.795856 / 0.0487902
+6.796591
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from calc.models._formula import formula
+from calc.timeline import cumulative, paths
+from calc.units import Q
+
+
+def _m(q, unit: str):
+    return Q(q).m_as(unit)
+
+
+def _months(since, until):
+    """Months from ``since`` to ``until`` (decimal years), as plain numbers."""
+    return (_m(until, "yr") - _m(since, "yr")) * 12.0
+
+
+# -- the run-rate at the end of each period -------------------------------------------------------
+
+@formula("arr_end x (1 + arr_growth_per_month)^m, m = months from arr_as_of to the period's end")
+def arr_at(arr_end, arr_growth_per_month, arr_as_of, period_end):
+    """Run-rate at the END of each period, at constant monthly growth through ``arr_as_of``.
+
+    Returns: arr_at [USD/yr] = arr_end x (1 + g)^m, m = 12 x (period_end - arr_as_of) months.
+
+    >>> round(float(arr_at(arr_end="$5B/yr", arr_growth_per_month=0.1, arr_as_of="2025.5 yr",
+    ...                    period_end="2025.75 yr").m_as("USD/yr")) / 1e9, 9)   # 3 months: 5 x 1.1^3
+    6.655
+    """
+    m = _months(arr_as_of, period_end)
+    return Q(paths.constant_rate(_m(arr_end, "USD/yr"), _m(arr_growth_per_month, ""), m), "USD/yr")
+
+
+@formula("arr_end x exp(ln(1 + g) x h / ln 2 x (1 - 2^(-m / h))), h = arr_growth_half_life, "
+         "m = months from arr_as_of to the period's end", output="arr_at", default=False)
+def arr_at_decaying(arr_end, arr_growth_per_month, arr_as_of, period_end, arr_growth_half_life):
+    """Run-rate at each period's end when the growth rate halves every ``arr_growth_half_life``.
+
+    >>> round(float(arr_at_decaying(arr_end="$5B/yr", arr_growth_per_month=1.0, arr_as_of="2025 yr",
+    ...     period_end="2025.1666666666667 yr", arr_growth_half_life="1 month").m_as("USD/yr")) / 1e9, 3)
+    10.585
+    """
+    m = _months(arr_as_of, period_end)
+    out = paths.decaying_rate(_m(arr_end, "USD/yr"), _m(arr_growth_per_month, ""), m,
+                              _m(arr_growth_half_life, "month"))
+    return Q(out, "USD/yr")
+
+
+@formula("arr_ceiling / (1 + c e^(-r m)), c = arr_ceiling / arr_end - 1, r = ln(1 + g) / (1 - arr_end / arr_ceiling)",
+         output="arr_at", default=False)
+def arr_at_logistic(arr_end, arr_growth_per_month, arr_as_of, period_end, arr_ceiling):
+    """Run-rate at each period's end on a saturating (logistic) path towards ``arr_ceiling``.
+
+    >>> float(arr_at_logistic(arr_end="$5B/yr", arr_growth_per_month=0.1, arr_as_of="2025 yr",
+    ...                       period_end="2025 yr", arr_ceiling="$100B/yr").m_as("USD/yr"))   # arr_end
+    5000000000.0
+    """
+    m = _months(arr_as_of, period_end)
+    out = paths.logistic_rate(_m(arr_end, "USD/yr"), _m(arr_growth_per_month, ""), m, _m(arr_ceiling, "USD/yr"))
+    return Q(out, "USD/yr")
+
+
+# -- revenue: the run-rate integrated over each period --------------------------------------------
+
+@formula("arr_end / 12 x ((1 + g)^m1 - (1 + g)^m0) / ln(1 + g), m0, m1 = months from arr_as_of to the "
+         "period's start and end")
+def revenue(arr_end, arr_growth_per_month, arr_as_of, period_start, period_end):
+    """Revenue earned in each period: the constant-growth run-rate integrated continuously.
+
+    One month at run-rate A earns A / 12. Returns: revenue [USD].
+    """
+    m0, m1 = _months(arr_as_of, period_start), _months(arr_as_of, period_end)
+    return Q(paths.constant_revenue(_m(arr_end, "USD/yr"), _m(arr_growth_per_month, ""), m0, m1), "USD")
+
+
+@formula("the decaying-growth run-rate integrated over the period (Gauss-Legendre, 8 nodes a month)",
+         output="revenue", default=False)
+def revenue_decaying(arr_end, arr_growth_per_month, arr_as_of, period_start, period_end, arr_growth_half_life):
+    """Revenue per period on the decaying-growth path. Returns: revenue [USD]."""
+    m0, m1 = _months(arr_as_of, period_start), _months(arr_as_of, period_end)
+    out = paths.decaying_revenue(_m(arr_end, "USD/yr"), _m(arr_growth_per_month, ""), m0, m1,
+                                 _m(arr_growth_half_life, "month"))
+    return Q(out, "USD")
+
+
+@formula("arr_ceiling / 12 x (ln(e^(r m1) + c) - ln(e^(r m0) + c)) / r (logistic path)",
+         output="revenue", default=False)
+def revenue_logistic(arr_end, arr_growth_per_month, arr_as_of, period_start, period_end, arr_ceiling):
+    """Revenue per period on the logistic path. Returns: revenue [USD]."""
+    m0, m1 = _months(arr_as_of, period_start), _months(arr_as_of, period_end)
+    out = paths.logistic_revenue(_m(arr_end, "USD/yr"), _m(arr_growth_per_month, ""), m0, m1,
+                                 _m(arr_ceiling, "USD/yr"))
+    return Q(out, "USD")
+
+
+# -- against commitments ---------------------------------------------------------------------------
+
+@formula("compute_share_of_revenue x revenue / commitment_spend (null without spend)")
+def coverage(compute_share_of_revenue, revenue, commitment_spend):
+    """How many times the revenue that can pay for compute covers the period's spend.
+
+    >>> coverage(compute_share_of_revenue=0.5, revenue="$8B", commitment_spend="$2B")
+    <Quantity(2.0, 'dimensionless')>
+    """
+    out = cumulative.coverage(_m(compute_share_of_revenue, ""), _m(revenue, "USD"), _m(commitment_spend, "USD"))
+    return Q(out, "dimensionless")
+
+
+@formula("running sum of revenue from the first period")
+def revenue_cumulative(revenue):
+    """Revenue so far.
+
+    >>> revenue_cumulative(revenue=Q(np.array([1.0, 2.0, 3.0]), "USD")).m.tolist()
+    [1.0, 3.0, 6.0]
+    """
+    return Q(np.cumsum(_m(revenue, "USD"), axis=-1), "USD")
+
+
+@formula("running sum of commitment_spend from the first period")
+def commitment_spend_cumulative(commitment_spend):
+    """Commitment spend so far.
+
+    >>> commitment_spend_cumulative(commitment_spend=Q(np.array([2.0, 2.0]), "USD")).m.tolist()
+    [2.0, 4.0]
+    """
+    return Q(np.cumsum(_m(commitment_spend, "USD"), axis=-1), "USD")
+
+
+@formula("running sum of (commitment_spend - compute_share_of_revenue x revenue)")
+def cumulative_gap(commitment_spend, compute_share_of_revenue, revenue):
+    """What spend has outrun the revenue that pays for it, so far.
+
+    >>> cumulative_gap(commitment_spend=Q(np.array([3.0, 3.0]), "USD"), compute_share_of_revenue=1,
+    ...                revenue=Q(np.array([1.0, 4.0]), "USD")).m.tolist()      # 3-1 = 2; 2 + 3-4 = 1
+    [2.0, 1.0]
+    """
+    out = cumulative.cumulative_gap(_m(commitment_spend, "USD"), _m(compute_share_of_revenue, ""), _m(revenue, "USD"))
+    return Q(out, "USD")
+
+
+@formula("the largest cumulative_gap over the timeline, 0 if never positive")
+def funding_need(cumulative_gap):
+    """What must be raised to carry the commitments through the timeline.
+
+    >>> funding_need(cumulative_gap=Q(np.array([2.0, 5.0, -1.0]), "USD")).m.tolist()
+    [5.0]
+    """
+    return Q(cumulative.funding_need(_m(cumulative_gap, "USD")), "USD")
+
+
+@formula("start of the first period from which coverage stays at least 1 to the end; never: null")
+def break_even(coverage, commitment_spend, period_start):
+    """The break-even date as a decimal year (NaN for never).
+
+    >>> break_even(coverage=Q(np.array([0.5, 1.5]), ""), commitment_spend=Q(np.array([1.0, 1.0]), "USD"),
+    ...            period_start=Q(np.array([2026.0, 2027.0]), "yr")).m.tolist()
+    [2027.0]
+    """
+    out = cumulative.break_even(_m(coverage, ""), _m(commitment_spend, "USD"), _m(period_start, "yr"))
+    return Q(out, "yr")

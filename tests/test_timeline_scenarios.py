@@ -1,0 +1,225 @@
+"""Timelines and solve through scenarios and the command line: numbers derived by hand, the
+output shapes the README documents ("Timelines", "Goal seek"), and every bad-input case (exit 2, file:line)."""
+
+from __future__ import annotations
+
+import json
+import math
+import textwrap
+
+import numpy as np
+import pytest
+
+import calc
+from calc.errors import CalcError
+
+from helpers import calc_cli
+
+# Revenue: $12B/yr from 2026-01 with no growth earns $12B a year (12 months x 12e9 / 12).
+# Commitments: flat $36B over 36 months from 2026 -> 12, 12, 12 ($B a year);
+#              ramp $18B over 24 months from 2027 -> 18 x 12^2/24^2 = 4.5 in 2027, 18 x (24^2-12^2)/24^2 = 13.5 in 2028.
+# Spend 12, 16.5, 25.5; gap per year 0, 4.5, 13.5 -> cumulative 0, 4.5, 18; funding need 18;
+# coverage 12/12 = 1, 12/16.5 = 0.7273, 12/25.5 = 0.4706 -> never breaks even.
+HAND = textwrap.dedent("""\
+    name: hand
+    timeline: {start: 2026, end: 2028, step: year}
+    commitments:
+      base_deal: {amount: {value: 36 billion USD, source: assumption, note: t}, start: 2026, term: 3 yr}
+      later: {amount: {value: 18 billion USD, source: assumption, note: t}, start: 2027, term: 24 month, shape: ramp}
+    inputs:
+      arr_end: {value: 12 billion USD/yr, source: assumption, note: t}
+      arr_as_of: {value: 2026-01, source: assumption, note: t}
+      arr_growth_per_month: {value: 0, source: assumption, note: t}
+    outputs: [revenue, commitment_spend, coverage, cumulative_gap, funding_need, break_even]
+    """)
+
+
+def _write(tmp_path, text, name="s.yaml"):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_hand_derived_timeline():
+    res = calc.load(HAND).run()
+    assert res.periods == ("2026", "2027", "2028")
+    assert np.allclose(res["revenue"].m_as("USD"), [12e9, 12e9, 12e9])
+    assert np.allclose(res["commitment_spend"].m_as("USD"), [12e9, 16.5e9, 25.5e9])
+    assert np.allclose(res["coverage"].m, [1.0, 12 / 16.5, 12 / 25.5])
+    assert np.allclose(res["cumulative_gap"].m_as("USD"), [0, 4.5e9, 18e9], atol=1)
+    assert res["funding_need"].m_as("USD") == pytest.approx(18e9)
+    assert math.isnan(res["break_even"].m)
+    assert res.value("cumulative_gap", at="2027").m_as("USD") == pytest.approx(4.5e9)
+
+
+def test_rows_are_long_with_a_period_and_break_even_is_a_date(tmp_path):
+    # with growth, 2026 earns 1e9 x (1.05^12 - 1)/ln 1.05 = 16.31B > 12B; later years more: breaks even 2026
+    text = HAND.replace("arr_growth_per_month: {value: 0,", "arr_growth_per_month: {value: 0.05,")
+    out = calc_cli("run", str(_write(tmp_path, text)), "--format", "json")
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    rev = [r for r in doc["rows"] if r["quantity"] == "revenue"]
+    assert [r["period"] for r in rev] == ["2026", "2027", "2028"]
+    assert rev[0]["value"] == pytest.approx(12e9 / 12 * (1.05 ** 12 - 1) / math.log(1.05))
+    be = [r for r in doc["rows"] if r["quantity"] == "break_even"][0]
+    assert be["period"] is None and be["unit"] == "date"
+    # coverage 2028: revenue 16.31 x 1.05^24 = 52.54B over 25.5B spend >= 1; 2027: 16.31 x 1.05^12 = 29.3 / 16.5 >= 1
+    assert be["value"] == 2026.0
+    fn = [r for r in doc["rows"] if r["quantity"] == "funding_need"][0]
+    assert fn["period"] is None and fn["value"] == 0.0
+    csv = calc_cli("run", str(_write(tmp_path, text)), "--format", "csv").stdout
+    assert csv.splitlines()[0].startswith("variant,point,period,quantity,value,unit")
+
+
+def test_break_even_quantiles_are_period_starts_and_never_share():
+    # growth sampled over [0, 0.1]: the central 0.05 breaks even in 2026; low draws never do
+    text = HAND.replace("arr_growth_per_month: {value: 0, source: assumption, note: t}",
+                        "arr_growth_per_month: {range: [0.0, 0.1], source: assumption, note: t}")
+    res = calc.load(text).run(samples=2000, seed=3)
+    row = [r for r in res.rows() if r["quantity"] == "break_even"][0]
+    assert 0 < row["never_share"] < 1
+    for k in ("p05", "p50", "p95"):
+        assert row[k] in (2026.0, 2027.0, 2028.0)          # a period's start, not interpolated
+
+
+def test_table_has_periods_as_columns(tmp_path):
+    out = calc_cli("run", str(_write(tmp_path, HAND)), "--format", "markdown")
+    head = out.stdout.splitlines()[2]
+    assert "| 2026 | 2027 | 2028 | whole timeline |" in head
+    assert "never" in out.stdout                            # break_even
+    assert "| funding_need [USD] |" in out.stdout and "$18.0B" in out.stdout
+
+
+def test_spend_outside_the_timeline_is_a_note():
+    text = HAND.replace("start: 2027, term: 24 month", "start: 2028, term: 24 month")
+    res = calc.load(text).run()
+    # ramp from 2028 over 24 months: 2028 holds 12^2/24^2 = 25 %, 75 % falls after the timeline
+    assert res["commitment_spend"].m_as("USD")[-1] == pytest.approx(12e9 + 4.5e9)
+    assert any("later_commitment: 75 % of the amount ($13.5B" in n for n in res.notes)
+
+
+def test_series_takes_the_value_in_force_at_period_start():
+    line = "  arr_growth_per_month: {value: 0, source: assumption, note: t}\n"
+    series = "  compute_share_of_revenue: {over_time: {2027: 0.5, 2028: 0.25}, source: assumption, note: t}\n"
+    text = HAND.replace(line, line + series).replace("outputs: [", "outputs: [compute_share_of_revenue, ")
+    res = calc.load(text).run()
+    # before the first point the first value holds: 0.5, 0.5, 0.25
+    assert res["compute_share_of_revenue"].m.tolist() == [0.5, 0.5, 0.25]
+    # coverage 0.5 x 12 / 12, 0.5 x 12 / 16.5, 0.25 x 12 / 25.5
+    assert np.allclose(res["coverage"].m, [0.5, 6 / 16.5, 3 / 25.5])
+
+
+def test_solve_with_a_closed_form_answer(tmp_path):
+    # revenue in 2026 from $12B/yr as of 2026-01 at g: 1e9 x ((1+g)^12 - 1)/ln(1+g); at g = 0.05 it is 16.3118B
+    target = 12e9 / 12 * (1.05 ** 12 - 1) / math.log(1.05)
+    path = _write(tmp_path, HAND)
+    out = calc_cli("solve", str(path), "--for", "arr_growth_per_month", "--so-that", "revenue",
+                   "--equals", f"{target} USD", "--between", "0", "0.5", "--at", "2026", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    row = json.loads(out.stdout)["rows"][0]
+    assert row["solved"] is True and row["period"] is None and row["quantity"] == "arr_growth_per_month"
+    assert row["value"] == pytest.approx(0.05, rel=1e-9)
+    assert row["evaluations"] <= 60
+
+
+def test_solve_on_a_single_period_scenario():
+    # which PUE makes 1 GW hold 200,000 chips at 4 kW/chip IT? 1e9 / (4000 x pue) = 2e5 -> pue = 1.25
+    text = textwrap.dedent("""\
+        name: pue-solve
+        inputs:
+          facility_power: {value: 1 GW, source: assumption, note: t}
+          it_power_per_chip: {value: 4 kW/chip, source: assumption, note: t}
+          pue: {range: [1.1, 1.4], source: assumption, note: t}
+        outputs: [chips]
+        solve: {for: pue, so_that: chips, equals: 200000 chip, between: [1.0, 2.0]}
+        """)
+    res = calc.load(text).run(samples=500, seed=1)
+    row = [r for r in res.rows() if r.get("solved")][0]
+    assert row["value"] == pytest.approx(1.25, rel=1e-9)
+    assert row["p05"] == pytest.approx(1.25) and row["no_solution_share"] == 0.0
+
+
+def test_no_solution_is_a_finding_not_an_error(tmp_path):
+    # at most 0.1 %/month, revenue stays near 12B a year against 16.5B and 25.5B of spend: a gap remains
+    out = calc_cli("solve", str(_write(tmp_path, HAND)), "--for", "arr_growth_per_month", "--so-that",
+                   "funding_need", "--at-most", "0 USD", "--between", "0", "0.001")
+    assert out.returncode == 0, out.stderr
+    assert "arr_growth_per_month (base) = no solution" in out.stdout
+    assert ("finding (base): no value of arr_growth_per_month in [0, 0.001] makes funding_need at most $0.00"
+            in out.stdout)
+
+
+def test_median_of_monte_carlo_matches_output_at_median_input():
+    # revenue is monotone in g: its median over samples is revenue at g's median (the central value)
+    text = HAND.replace("arr_growth_per_month: {value: 0, source: assumption, note: t}",
+                        "arr_growth_per_month: {range: [0.02, 0.08], source: assumption, note: t}")
+    res = calc.load(text).run(samples=20000, seed=7)
+    rows = [r for r in res.rows() if r["quantity"] == "revenue"]
+    for r in rows:
+        assert r["p50"] == pytest.approx(r["value"], rel=0.01)
+
+
+def test_explain_one_period(tmp_path):
+    out = calc_cli("explain", str(_write(tmp_path, HAND)), "revenue", "--at", "2027")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("revenue (variant base, period 2027)")
+    assert "period_start = 2027-01" in out.stdout and "= $12.0B" in out.stdout
+
+
+BAD = [
+    ("timeline: {start: 2026, end: 2028, step: year}", "timeline: {start: 2030, end: 2028, step: year}",
+     r"s.yaml:2: timeline: end 2028 is before start 2030"),
+    ("timeline: {start: 2026, end: 2028, step: year}", "timeline: {start: 2026, end: 2028, step: week}",
+     r"s.yaml:2: timeline.step: unknown step 'week'; use year, quarter or month"),
+    ("timeline: {start: 2026, end: 2028, step: year}", "timeline: {start: 2026-03, end: 2028, step: quarter}",
+     r"s.yaml:2: timeline.start: 2026-03 is not on a period boundary of a quarter step"),
+    ("start: 2026, term: 3 yr}", "start: 2026, term: 0 yr}", r"s.yaml:4: commitments.base_deal: term: the term must be a positive"),
+    ("start: 2026, term: 3 yr}", "start: 2026, term: 2.5 month}", r"s.yaml:4: commitments.base_deal: term: .* whole number of months"),
+    ("start: 2026, term: 3 yr}", "schedule: {2026: 50%, 2027: 40%}}", r"s.yaml:4: commitments.base_deal: .*sum to 0.9 \(90 %\), not 100 %"),
+    ("arr_growth_per_month: {value: 0, source: assumption, note: t}",
+     "arr_growth_per_month: {over_time: {2027: 0.1, 2026: 0.2}, source: assumption, note: t}",
+     r"s.yaml:\d+: inputs.arr_growth_per_month: .*2026 comes after 2027; list the dates in order"),
+]
+
+
+@pytest.mark.parametrize("old, new, message", BAD)
+def test_bad_timeline_input_is_exit_2_with_file_and_line(tmp_path, old, new, message):
+    assert old in HAND
+    out = calc_cli("run", str(_write(tmp_path, HAND.replace(old, new))))
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    import re
+    assert re.search(message, out.stderr), out.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--for", "chips_", "--so-that", "revenue", "--equals", "1 USD", "--between", "0", "1", "--at", "2026"],
+     "for: 'chips_' is not an input of this scenario"),
+    (["--for", "arr_growth_per_month", "--so-that", "revenue", "--equals", "1 USD", "--at", "2026"],
+     "between: the bracket to search is required"),
+    (["--for", "arr_end", "--so-that", "revenue", "--equals", "1 USD", "--between", "1 GW", "2 GW", "--at", "2026"],
+     "between '1 GW'"),
+    (["--for", "arr_growth_per_month", "--so-that", "revenue", "--equals", "1 USD", "--between", "-3", "0.5",
+      "--at", "2026"], "between '-3'"),
+    (["--for", "arr_growth_per_month", "--so-that", "revenue", "--equals", "1 USD", "--between", "0", "0.5",
+      "--at", "2031"], "the timeline runs 2026 .. 2028"),
+])
+def test_bad_solve_requests(tmp_path, args, message):
+    out = calc_cli("solve", str(_write(tmp_path, HAND)), *args)
+    assert out.returncode == 2 and message in out.stderr, out.stderr
+
+
+def test_too_many_periods_times_samples_is_refused_before_any_work(tmp_path):
+    text = HAND.replace("timeline: {start: 2026, end: 2028, step: year}", "timeline: {start: 2000, end: 2099, step: month}")
+    out = calc_cli("run", str(_write(tmp_path, text)), "--samples", "1000000")
+    assert out.returncode == 2 and "1,200 periods x 1,000,000 samples" in out.stderr
+
+
+def test_a_check_can_name_a_period_and_must_when_the_value_is_per_period():
+    text = HAND + textwrap.dedent("""\
+        checks:
+          - {says: "gap by 2027", source: assumption, note: t, that: cumulative_gap, near: 4.5 billion USD, within: 1%, at: 2027}
+        """)
+    res = calc.load(text).run()
+    assert res.checks[0].passed and "cumulative_gap at 2027 = $4.50B" in res.checks[0].detail
+    with pytest.raises(CalcError, match="cumulative_gap has a value per period; say which with at:"):
+        calc.load(text.replace(", at: 2027", "")).run()
