@@ -121,7 +121,7 @@ def test_an_alias_expanded_below_the_limit_is_never_printed_in_full(tmp_path, mo
              "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n")            # 1 + 10 x 111 = 1,111 values
     text = replace("outputs: [chips]", "outputs: [chips]\ndescription: *c").replace("name: t", "name: t\n" + small)
     err = refused(tmp_path, monkeypatch, capsys, text)
-    assert len(err) < 600, err
+    assert len(err) < 700, err                     # three messages naming the allowed keys
     assert err.count("lol") <= 8
 
 
