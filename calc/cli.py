@@ -224,8 +224,9 @@ def _check_run_options(args) -> None:
         raise CalcError(f"--format {args.format} takes one scenario file; run the files one at a time")
     if args.output and len(args.files) > 1:
         raise CalcError("--output takes one scenario file; run the files one at a time")
-    if args.samples is not None and args.samples < 0:
-        raise CalcError(f"--samples {args.samples}: expected 0 or more")
+    from calc.values import MAX_SAMPLES
+    if args.samples is not None and not 0 <= args.samples <= MAX_SAMPLES:
+        raise CalcError(f"--samples {args.samples}: expected a whole number from 0 to {MAX_SAMPLES:,}")
     if args.seed is not None and not 0 <= args.seed <= MAX_SEED:
         raise CalcError(f"--seed {args.seed}: expected a whole number from 0 to {MAX_SEED:,}")
     if args.plot and Path(args.plot).suffix.lower() not in PLOT_SUFFIXES:

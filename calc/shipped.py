@@ -53,7 +53,7 @@ def read(spec) -> tuple[object, str]:
         import yaml
 
         try:
-            text = yaml.safe_dump(spec, sort_keys=False, allow_unicode=True)
+            text = yamlio.dumps(spec)
         except yaml.YAMLError as exc:
             raise CalcError(f"<dict>: cannot be read as a scenario: {str(exc).splitlines()[0]}; give "
                             "strings, numbers, lists and dicts, e.g. {'value': '1 GW', ...}") from None

@@ -282,3 +282,15 @@ def load(path: str | Path):
     return loads(text, str(path))
 
 
+
+class _Dumper(yaml.SafeDumper):
+    """PyYAML's safe dumper, quoting also the strings YAML 1.2 would read as numbers (``1e3``, ``0o17``)."""
+
+
+_Dumper.add_implicit_resolver(_TAG + "int", re.compile(r"^0o[0-7]+$"), list("0"))
+_Dumper.add_implicit_resolver(_TAG + "float", _FLOAT, list("-+0123456789."))
+
+
+def dumps(data) -> str:
+    """YAML text that :func:`loads` reads back as ``data`` (strings stay strings)."""
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True)

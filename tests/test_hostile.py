@@ -256,6 +256,25 @@ def test_a_seed_out_of_range(tmp_path, monkeypatch, capsys, seed):
     assert err == f"calc: --seed {seed}: expected a whole number from 0 to 9,223,372,036,854,775,807\n"
 
 
+@pytest.mark.parametrize("samples", ["-1", "2000001"])
+def test_samples_out_of_range_name_the_option(tmp_path, monkeypatch, capsys, samples):
+    err = refused(tmp_path, monkeypatch, capsys, BASE, "--samples", samples)
+    assert err == f"calc: --samples {samples}: expected a whole number from 0 to 2,000,000\n"
+
+
+def test_a_dict_nested_too_deep_or_holding_itself():
+    deep = inner = {}
+    for _ in range(3000):
+        inner["a"] = {}
+        inner = inner["a"]
+    with pytest.raises(CalcError, match=r"^<dict>: nested more than 64 levels deep"):
+        calc.load(deep)
+    loop = {"name": "t"}
+    loop["self"] = loop
+    with pytest.raises(CalcError, match=r"^<dict>:\d+: the alias \*id001 refers to a value that contains it$"):
+        calc.load(loop)
+
+
 def test_output_through_a_symlink_replaces_the_file_it_names(tmp_path, monkeypatch, capsys):
     (tmp_path / "s.yaml").write_text(BASE)
     (tmp_path / "real.csv").write_text("old")
@@ -608,3 +627,17 @@ def test_any_chained_power_of_numbers_is_its_value_or_refused(exps):
             calc.expr.parse(text).evaluate({})
     else:
         assert float(calc.expr.parse(text).evaluate({}).magnitude) == pytest.approx(expected)
+
+
+words = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=12)  # no line breaks
+plain = st.none() | st.booleans() | st.integers(-10**300, 10**300) | st.floats(allow_nan=False) | words \
+    | st.sampled_from(["1e3", "0o17", "017", "0x1F", "yes", "on", "1:20", "1_000", ".5", "1.", "~", "null", "-.inf", "+1"])
+trees = st.recursive(plain, lambda kids: st.lists(kids, max_size=4) | st.dictionaries(words, kids, max_size=4),
+                     max_leaves=20)
+
+
+@PROPS
+@given(data=trees)
+def test_what_calc_dumps_it_reads_back_unchanged(data):
+    # calc.load(dict) goes through yamlio.dumps: a string must never come back as a number, nor a number as text
+    assert yamlio.loads(yamlio.dumps(data)) == data
