@@ -303,7 +303,7 @@ def test_samples_times_cases_too_large(tmp_path):
 
 
 def test_samples_flag_too_large(tmp_path):
-    refused(tmp_path, BASE, r"calc: s\.yaml: samples: expected a whole number from 0 to 2,000,000, got 100000000",
+    refused(tmp_path, BASE, r"calc: --samples 100000000: expected a whole number from 0 to 2,000,000",
             args=("--samples", "100000000"))
 
 
