@@ -150,10 +150,17 @@ def build_parser() -> argparse.ArgumentParser:
                             "csv: one row each")
         s.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
-    d = sub.add_parser("deals", help="the deals ledger: every compute deal with derived columns, or --totals per buyer")
+    d = sub.add_parser("deals", help="the deals ledger: every compute deal with derived columns, or --totals per buyer",
+                       description="List the deals ledger (calc/data/deals.yaml): each reported compute deal with "
+                       "its buyer, provider, amount, power, chips, term and source, and derived columns (USD per "
+                       "year, USD per GW, implied chips and power). --totals gives per-buyer totals with each deal "
+                       "counted once ('up to' amounts apart).",
+                       epilog=_examples("calc deals", "calc deals --buyer OpenAI", "calc deals --totals",
+                                        "calc deals --format json > deals.json"))
     d.add_argument("--buyer", metavar="NAME", help="only this buyer's deals, e.g. --buyer OpenAI")
     d.add_argument("--totals", action="store_true", help="per-buyer totals, each deal counted once")
-    d.add_argument("--format", choices=FORMATS, default="table")
+    d.add_argument("--format", choices=FORMATS, default="table", help=FORMAT_HELP.replace("one row per variant, "
+                   "point and quantity", "one row per deal"))
     d.add_argument("--output", metavar="PATH", help="write to PATH (atomically) instead of stdout")
     d.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 

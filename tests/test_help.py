@@ -22,7 +22,7 @@ def test_version():
     assert proc.stdout == f"calc {calc.__version__}\n"
 
 
-@pytest.mark.parametrize("command", ["run", "explain", "figures", "sources", "check"])
+@pytest.mark.parametrize("command", ["run", "explain", "figures", "sources", "check", "deals", "schema"])
 def test_each_command_has_a_description_arguments_and_examples(command):
     proc = calc_cli(command, "--help")
     assert proc.returncode == 0
@@ -128,3 +128,18 @@ def test_a_scenario_variant_that_cannot_compute_is_named(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.startswith("calc: s.yaml: variant decaying: cannot compute 'arr_projected': ")
     assert "arr_growth_half_life" in proc.stderr
+
+
+def test_every_command_describes_every_argument_and_gives_examples():
+    import argparse
+
+    from calc.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    missing = []
+    for name, parser in sub.choices.items():
+        if not parser.description or "examples:" not in (parser.epilog or ""):
+            missing.append(f"calc {name}: description or examples")
+        missing += [f"calc {name} {a.option_strings or a.dest}" for a in parser._actions if not a.help]
+    assert missing == []
+    assert {"run", "explain", "figures", "sources", "check", "deals", "schema"} <= set(sub.choices)
