@@ -125,13 +125,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the output or expression to reach, e.g. cumulative_gap")
     target = g.add_mutually_exclusive_group(required=True)
     target.add_argument("--equals", metavar="VALUE", help="the target (a bare number is in the output's unit)")
-    target.add_argument("--at-most", dest="at_most", metavar="VALUE")
-    target.add_argument("--at-least", dest="at_least", metavar="VALUE")
+    target.add_argument("--at-most", dest="at_most", metavar="VALUE",
+                        help="the largest value the output may take: the edge of where it stays at most VALUE")
+    target.add_argument("--at-least", dest="at_least", metavar="VALUE",
+                        help="the smallest value the output may take: the edge of where it stays at least VALUE")
     g.add_argument("--between", nargs=2, metavar=("LO", "HI"), help="the bracket searched (required)")
     g.add_argument("--at", metavar="PERIOD", help="the period, for an output with a value per period")
-    g.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    g.add_argument("--format", choices=("table", "json", "csv"), default="table",
+                   help="table: readable text (default); json: one document; csv: one row per solution")
     g.add_argument("--samples", type=int, metavar="N", help="one solution per sample over the scenario's ranges")
-    g.add_argument("--seed", type=int, metavar="S")
+    g.add_argument("--seed", type=int, metavar="S", help="random seed (same seed, same numbers)")
     g.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help=SET_HELP)
     g.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
