@@ -22,7 +22,7 @@ def test_version():
     assert proc.stdout == f"calc {calc.__version__}\n"
 
 
-@pytest.mark.parametrize("command", ["run", "explain", "figures", "sources", "check", "deals", "schema"])
+@pytest.mark.parametrize("command", ["run", "explain", "figures", "sources", "check", "deals", "solve"])
 def test_each_command_has_a_description_arguments_and_examples(command):
     proc = calc_cli(command, "--help")
     assert proc.returncode == 0
@@ -142,4 +142,4 @@ def test_every_command_describes_every_argument_and_gives_examples():
             missing.append(f"calc {name}: description or examples")
         missing += [f"calc {name} {a.option_strings or a.dest}" for a in parser._actions if not a.help]
     assert missing == []
-    assert {"run", "explain", "figures", "sources", "check", "deals", "schema"} <= set(sub.choices)
+    assert {"run", "explain", "figures", "sources", "check", "deals", "solve"} <= set(sub.choices)
