@@ -270,3 +270,32 @@ def test_calc_deals_xlsx_and_bad_options(tmp_path):
     assert wb["deals"].max_row == len(calc.deals()) + 1
     bad = calc_cli("deals", "--buyer", "Nobody")
     assert bad.returncode == 2 and "no deals for buyer 'Nobody'" in bad.stderr
+
+
+# -- the shipped scenario: published aggregates against the ledger ------------------------------
+def test_deals_scenario_checks_the_published_aggregates():
+    res = calc.load("deals").run()
+    v = lambda name, unit: float(res.value(name).to(unit).magnitude)  # noqa: E731
+    assert v("openai_chip_deals_gw", "GW") == pytest.approx(26)        # NVIDIA 10 + AMD 6 + Broadcom 10
+    assert v("ledger_openai_gw", "GW") == pytest.approx(34)            # + Stargate 7 + Stargate UAE 1
+    # payments OpenAI signed: Oracle 300 + Azure 250 + AWS 38 + CoreWeave 11.9 + 4 + 6.5 + AMD sqrt(20 x 100) 44.72
+    assert v("openai_signed_payments", "USD") == pytest.approx((300 + 250 + 38 + 22.4 + math.sqrt(2000)) * 1e9)
+    # the 20 unpriced GW (NVIDIA 10 + Broadcom 10) at Epoch's 29 B USD per facility GW = 580 B USD
+    assert v("openai_unpriced_gw_at_capex", "USD") == pytest.approx(580e9)
+    assert v("commitment_per_year", "USD/yr") == pytest.approx(175e9)   # 1.4e12 / 8 yr
+    assert v("commitment_share_of_arr", "") == pytest.approx(8.75)      # 175e9 / 20e9
+    # Oracle: 300e9 / 5 yr = 60e9 USD/yr at the default rental price 15.4919e9 USD/GW/yr = 3.873 GW
+    assert v("oracle_power_at_rental", "GW") == pytest.approx(60e9 / RENTAL)
+    expected = [
+        ("OpenAI ... recently signed multiple deals", True),              # 26 / 26 = 1
+        ("OpenAI's deals add up to about 26 gigawatts", False),           # 34 / 26 = 1.31
+        ("The latest two deals add an extra four gigawatts", True),       # 34 / 36 = 0.944
+        ("OpenAI ... has locked in $1.4 trillion", False),                # 655 B vs 1.4 T
+        ("OpenAI ... $1.4 trillion ... (with the NVIDIA", True),          # 655 + 580 = 1,235 B, -12 %
+        ("$1.4 trillion worth of data center commitments", False),        # 875 % of the run-rate
+        ("committing to purchase $300 billion", True),                    # 3.87 GW vs 4.5 GW, -14 %
+    ]
+    assert len(res.checks) == len(expected)
+    for prefix, passed in expected:
+        [check] = [c for c in res.checks if c.says.startswith(prefix)]
+        assert check.passed is passed, (prefix, check.detail)

@@ -100,10 +100,17 @@ def expect_03(nb, text):
     assert len(_outputs(nb, "image/png")) >= 1       # the timeline
 
 
+def expect_05(nb, text):
+    # OpenAI each deal once: Stargate 7 + NVIDIA 10 + AMD 6 + Broadcom 10 + UAE 1 = 34 GW
+    assert "34" in text and "reports of" in text and "deals from 7 buyers" in text
+    assert "does not hold" in text and "teslarati" in text.lower()   # the scenario's checks; the footnotes
+    assert len(_outputs(nb, "image/png")) >= 2       # by buyer, by year
+
+
 # What each notebook must show, beyond running every cell without an error (a notebook not listed here
 # is still executed and must run through).
 EXPECT = {"01_what_a_gigawatt_buys.ipynb": expect_01, "02_revenue_against_commitments.ipynb": expect_02,
-          "03_who_paid_what.ipynb": expect_03}
+          "03_who_paid_what.ipynb": expect_03, "05_the_deals.ipynb": expect_05}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
