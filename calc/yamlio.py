@@ -146,7 +146,11 @@ def _scalar(event, line: int):
             if body in _SPECIAL:
                 return -_SPECIAL[body] if text.startswith("-") else _SPECIAL[body]
             if _FLOAT.match(text) or _INT.match(text):
-                return float(_integer(text, line)) if _INT.match(text) else float(text)
+                value = float(_integer(text, line)) if _INT.match(text) else float(text)
+                if math.isinf(value):       # 1e400: as for integers, refused rather than read as infinity
+                    raise _Refused(line, f"the number {text[:24]} is too large for calc to compute with "
+                                         "(the largest number is about 1.8e308)")
+                return value
     except ValueError:
         pass
     if kind in ("str", "null", "bool", "int", "float"):

@@ -324,6 +324,12 @@ def test_an_integer_too_large_for_a_float(tmp_path, monkeypatch, capsys):
                    "compute with (the largest number is about 1.8e308)\n")
 
 
+def test_a_float_literal_beyond_the_largest_float_is_refused_not_read_as_infinity():
+    with pytest.raises(CalcError, match=r"^f.yaml:2: the number 1e400 is too large for calc to compute with"):
+        yamlio.loads("a: 1\nb: 1e400\n", "f.yaml")
+    assert yamlio.loads("a: 1.7976931348623157e308")["a"] == 1.7976931348623157e308
+
+
 def test_the_largest_integer_a_float_holds_is_read():
     assert yamlio.loads("a: 1" + "0" * 308)["a"] == 10**308
 
