@@ -12,8 +12,8 @@ with the line of the offending node. No tag builds an object; a key given twice 
 Scalars are read as YAML 1.2 (core schema), not 1.1: ``yes``/``no``/``on``/``off``/``y``/``n`` are
 text (only ``true``/``false`` are booleans), ``1:20`` is text (not the base-60 number 80), ``0o17``
 is octal 15 and ``017`` is 17, ``1e3`` is the number 1000, ``1_000`` is text, dates stay the text
-the author wrote, and ``<<`` is an ordinary key (no merge). Integers too large for a float
-(beyond about 1.8e308) are refused.
+the author wrote, and ``<<`` is an ordinary key (no merge). Numbers too large for a float
+(beyond about 1.8e308: a 400-digit integer, ``1e400``) are refused.
 """
 
 from __future__ import annotations
