@@ -107,10 +107,16 @@ def expect_05(nb, text):
     assert len(_outputs(nb, "image/png")) >= 2       # by buyer, by year
 
 
+def expect_04(nb, text):
+    assert "funding_need" in text and "break_even" in text and "coverage" in text
+    assert "does not hold" in text and "207" in text          # the HSBC checks, with calc's reading
+    assert len(_outputs(nb, "image/png")) >= 2                # a timeline fan chart per company
+
+
 # What each notebook must show, beyond running every cell without an error (a notebook not listed here
 # is still executed and must run through).
 EXPECT = {"01_what_a_gigawatt_buys.ipynb": expect_01, "02_revenue_against_commitments.ipynb": expect_02,
-          "03_who_paid_what.ipynb": expect_03, "05_the_deals.ipynb": expect_05}
+          "03_who_paid_what.ipynb": expect_03, "04_can_they_pay.ipynb": expect_04, "05_the_deals.ipynb": expect_05}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -223,3 +223,36 @@ def test_a_check_can_name_a_period_and_must_when_the_value_is_per_period():
     assert res.checks[0].passed and "cumulative_gap at 2027 = $4.50B" in res.checks[0].detail
     with pytest.raises(CalcError, match="cumulative_gap has a value per period; say which with at:"):
         calc.load(text.replace(", at: 2027", "")).run()
+
+
+def test_plot_html_and_xlsx_of_a_timeline(tmp_path):
+    pytest.importorskip("matplotlib")
+    openpyxl = pytest.importorskip("openpyxl")
+    path = _write(tmp_path, HAND)
+    png = tmp_path / "fan.png"
+    out = calc_cli("run", str(path), "--samples", "200", "--plot", str(png), "--format", "csv")
+    assert out.returncode == 0, out.stderr
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    html = calc_cli("run", str(path), "--format", "html").stdout
+    assert '<th class="num">2027</th>' in html
+    xlsx = tmp_path / "t.xlsx"
+    assert calc_cli("run", str(path), "--format", "xlsx", "--output", str(xlsx)).returncode == 0
+    ws = openpyxl.load_workbook(xlsx)["periods"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][4:8] == ("2026", "2027", "2028", "whole timeline")
+    spend = [r for r in rows if r[2] == "commitment_spend"][0]
+    assert spend[4:7] == pytest.approx((12e9, 16.5e9, 25.5e9))          # 12, 12 + 4.5, 12 + 13.5
+    need = [r for r in rows if r[2] == "funding_need"][0]
+    assert need[7] == pytest.approx(18e9)
+
+
+def test_shipped_timeline_scenarios_run_and_answer():
+    ant = calc.load("anthropic-commitments").run(samples=200, seed=1)
+    assert ant.periods == ("2025", "2026", "2027", "2028", "2029", "2030")
+    # 2025 has no commitment spend (every commitment starts in 2026): coverage is null there
+    assert math.isnan(ant.value("coverage", at="2025").m)
+    assert any(r.get("solved") for r in ant.rows())
+    oai = calc.load("openai-commitments").run(samples=0)
+    # the three named contracts and the rest add up to the 1.4 trillion headline, all inside 2025-2033
+    assert oai.value("commitment_spend_cumulative", at="2033").m_as("USD") == pytest.approx(1.4e12, rel=1e-9)
+    assert {c.says for c in oai.checks} >= {"a data centre rental bill of about $620bn a year"}

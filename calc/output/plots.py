@@ -17,6 +17,7 @@ from calc.output.chart import (COLORS, DPI, SIZE, _axes, _case_label, _finish, _
                                _sweep_value, _tick_formatter, _value_text, close, png_bytes, sweep_names)
 from calc.output.figure_plots import FUNDING, as_of_date, bar_chart_per_gw, per_gw_frame, timeline  # noqa: F401
 from calc.output.layout import label, point_text
+from calc.output.timeline_chart import timeline_chart  # noqa: F401 -- calc.plots.timeline_chart
 
 
 def fan_chart(result, quantity: str, over: str | None = None, ax=None):
@@ -152,6 +153,8 @@ def bar_chart(result, quantity: str | None = None, ax=None):
 def default_plot(result):
     """A sensible chart for any result: a fan chart over its sweep, else a tornado when a sensitivity
     table was computed (``calc run --sensitivity``), else a bar chart of the first output by case."""
+    if getattr(result, "timeline", None) is not None:      # revenue against spend, period by period
+        return timeline_chart(result)
     names = sweep_names(result)
     if names:
         over = names[0]

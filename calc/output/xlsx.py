@@ -8,6 +8,8 @@ as text, never as a formula, even when it starts with "=".
 
 from __future__ import annotations
 
+import dataclasses
+
 import io
 import math
 
@@ -100,14 +102,30 @@ def input_rows(result) -> list[dict]:
         first = case.variant not in seen
         seen.add(case.variant)
         for name, v in result.leaf_values(i).items():
-            if not first and name not in case.point:
+            if (not first and name not in case.point) or v.origin == "timeline":   # period starts and ends: not inputs
                 continue
+            if v.origin == "over_time":            # a series: its value in the first period (the note lists the dates)
+                v = dataclasses.replace(v, central=v.central[0])
             unit = format_unit(v.central.units)
             rows.append({"variant": case.variant, "point": point_text(case.point), "name": name,
                          "value": float(v.central.magnitude), "low": v.dist.low if v.dist is not None else None,
                          "high": v.dist.high if v.dist is not None else None, "unit": unit, "origin": v.origin,
                          "figure": v.figure, "sources": list(v.sources), "note": v.note})
     return rows
+
+
+def period_rows(result) -> tuple[list[str], list[dict]]:
+    """A timeline's central values with one column per period (one-value quantities and solve rows
+    in a 'whole timeline' column); the long 'results' sheet keeps the quantiles."""
+    whole = "whole timeline"
+    cols = ["variant", "point", "quantity", "unit"] + list(result.periods) + [whole]
+    out: dict = {}
+    for r in result.rows():
+        name = r["quantity"] + (" (solved)" if r.get("solved") else "")
+        key = (r["variant"], point_text(r["point"]), name)
+        row = out.setdefault(key, {"variant": key[0], "point": key[1], "quantity": name, "unit": r["unit"]})
+        row[r["period"] if r.get("period") is not None else whole] = r["value"]
+    return cols, list(out.values())
 
 
 def source_rows(result) -> list[dict]:
@@ -127,6 +145,9 @@ def result_xlsx(result) -> bytes:
     wb.remove(wb.active)
     columns, rows = result_rows(result)
     _sheet(wb, "results", columns, rows)
+    if getattr(result, "timeline", None) is not None:     # periods as columns, as a spreadsheet has them
+        pcols, prows = period_rows(result)
+        _sheet(wb, "periods", pcols, prows)
     _sheet(wb, "inputs", INPUT_COLUMNS, input_rows(result))
     _sheet(wb, "sources", SOURCE_COLUMNS, source_rows(result))
     _sheet(wb, "checks", CHECK_COLUMNS, [c.to_json() for c in result.checks] + [f.as_check() for f in result.findings])
