@@ -288,7 +288,8 @@ def cmd_run(args) -> int:
             from calc.output.json import dumps, result_document
             text = dumps([result_document(r) for r in results])
         else:
-            text = "\n".join(write(args.format, r) for r in results)
+            shown = notes_once(results) if args.format in ("table", "markdown", "html") else results
+            text = "\n".join(write(args.format, r) for r in shown)
         if args.output:
             write_atomic(args.output, text)
         else:
@@ -302,6 +303,26 @@ def cmd_run(args) -> int:
     if impossible and args.format not in ("json", "csv") and args.output:
         print(f"{len(impossible)} physically impossible figure(s); see {args.output}", file=sys.stderr)
     return 1 if (args.strict and (failed or impossible)) else 0
+
+
+def notes_once(results: list) -> list:
+    """Each assumption note printed once per run: in a later scenario's sources, a note an earlier
+    one already showed reads 'name: as above'. (JSON and CSV keep every note: each document stands alone.)"""
+    from dataclasses import replace
+    from types import MappingProxyType
+
+    from calc.citations import ASSUMPTION
+
+    seen: set[str] = set()
+    out = []
+    for res in results:
+        cit = res.citations.get(ASSUMPTION)
+        if cit is not None and cit.notes:
+            notes = tuple(n if n not in seen else f"{n.split(': ', 1)[0]}: as above" for n in cit.notes)
+            seen |= set(cit.notes)
+            res = replace(res, citations=MappingProxyType({**res.citations, ASSUMPTION: replace(cit, notes=notes)}))
+        out.append(res)
+    return out
 
 
 def cmd_explain(args) -> int:

@@ -163,3 +163,19 @@ def test_sources_link_to_the_publishers_own_pages():
     assert urls["arxiv-2506-14551-h100-power"] == "https://arxiv.org/abs/2506.14551"
     assert urls["datacenternews-aws-indiana"].startswith("https://datacenter.news/story/")
     assert len(urls) >= 61
+
+
+def test_each_note_is_printed_once_per_run(tmp_path):
+    import json
+
+    from helpers import calc_cli
+
+    out = calc_cli("run", "nvidia-1gw", "rainier", "google-tpu-1gw", "--samples", "0", cwd=tmp_path).stdout
+    flat = " ".join(out.split())
+    assert flat.count("pue_ai_campus: Our assumption: PUE 1.1-1.4") == 1
+    assert flat.count("pue_ai_campus: as above") == 2
+    # a JSON document stands alone: each run keeps its notes
+    docs = json.loads(calc_cli("run", "nvidia-1gw", "rainier", "--format", "json", "--samples", "0",
+                               cwd=tmp_path).stdout)
+    assert all(any(n.startswith("pue_ai_campus: Our assumption") for n in d["sources"]["assumption"]["notes"])
+               for d in docs)
