@@ -109,6 +109,8 @@ def holds(check: Check, value) -> np.ndarray:
 def run_checks(checks: list[Check], result) -> list[CheckResult]:
     """Evaluate every check in every case of ``result`` (central values; sample share when kept)."""
     out = []
+    if not checks:
+        return out
     env = {n: Q(result.central[n], result.units[n]) for n in result.central}
     draws = {n: Q(result.draws[n], result.units[n]) for n in result.draws}
     for check in checks:

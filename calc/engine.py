@@ -219,48 +219,94 @@ def normal_draws(names: list[str], n: int, rng: np.random.Generator | None,
 
 
 class Arrays:
-    """What a run keeps, filled chunk by chunk: per name its unit, central values over all rows,
-    quantiles of the outputs, draws (small runs only) and, per bounded output, how many draws lie
-    outside its bounds."""
+    """What a run keeps, filled chunk by chunk: per kept name (outputs and given inputs) its unit and
+    central values over all rows; quantiles of the outputs; draws (small runs only); per bounded
+    output, how many draws lie outside its bounds; and, for every computed name, the rows whose
+    central value lies outside its bounds (``flagged``: the findings). Intermediates are not kept:
+    ``explain`` evaluates the one row it shows again."""
 
     def __init__(self, n_rows: int, samples: int, outputs: list[str], keep: set, keep_draws: int):
         self.n_rows, self.samples = n_rows, samples
         self.outputs = set(outputs)
-        self.keep_draws = keep and n_rows * samples <= keep_draws
         self.keep = keep
+        self.keep_draws = n_rows * samples <= keep_draws
         self.units: dict[str, pint.Unit] = {}
         self.central: dict[str, np.ndarray] = {}
         self.stats: dict[str, dict[str, np.ndarray]] = {}
         self.draws: dict[str, np.ndarray] = {}
-        self.outside: dict[str, np.ndarray] = {}       # name -> draws outside its bounds, per row
+        self.outside: dict[str, np.ndarray] = {}       # output -> draws outside its bounds, per row
+        self.flagged: dict[str, list] = {}              # computed name -> [(rows, central values)] outside
 
-    def absorb(self, idx: np.ndarray, env: dict, computed: set) -> None:
-        """Take one evaluated chunk (rows ``idx``): central values, quantiles, draws, bound counts."""
-        n, samples = len(idx), self.samples
+    def _put(self, store: dict, name: str, idx, values: np.ndarray, shape: tuple) -> None:
+        """``store[name][idx] = values``; a chunk covering every row is stored as it is (no copy)."""
+        if name not in store:
+            if isinstance(idx, slice) and idx.start == 0 and idx.stop == self.n_rows:
+                store[name] = values
+                return
+            store[name] = np.full(shape, np.nan)
+        store[name][idx] = values
+
+    def absorb(self, idx, env: dict, computed: set) -> None:
+        """Take one evaluated chunk (rows ``idx``, a slice or an index array)."""
+        n = idx.stop - idx.start if isinstance(idx, slice) else len(idx)
+        samples = self.samples
         for name, q in env.items():
+            keep, is_computed = name in self.keep, name in computed
+            if not keep and not is_computed:
+                continue
             unit = self.units.setdefault(name, q.units)
             mag = np.asarray((q if q.units == unit else q.to(unit)).magnitude, dtype=float)
             mag = np.broadcast_to(mag.reshape(mag.shape[0] if mag.ndim else 1, -1), (n, 1 + samples))
-            if name not in self.central:
-                self.central[name] = np.full(self.n_rows, np.nan)
-            self.central[name][idx] = mag[:, 0]
+            central = mag[:, 0]
+            if is_computed:
+                self._flag(name, unit, idx, central)
+            if not keep:
+                continue
+            self._put(self.central, name, idx, np.ascontiguousarray(central), (self.n_rows,))
             if samples == 0:
                 continue
             draws = mag[:, 1:]
             if name in self.outputs:        # quantiles for what is reported, not every intermediate
-                stats = self.stats.setdefault(name, {s: np.full(self.n_rows, np.nan) for s in STATS})
+                stats = self.stats.setdefault(name, {})
                 p = np.percentile(draws, [5, 50, 95], axis=1)
-                stats["p05"][idx], stats["p50"][idx], stats["p95"][idx] = p
-                stats["mean"][idx] = draws.mean(axis=1)
-                b = bounds_of(name)
-                if name in computed and not b.unbounded:
-                    f = float(Q(1, parse_unit(unit_of(name))).to(unit).magnitude)     # bounds in this unit
-                    out = self.outside.setdefault(name, np.zeros(self.n_rows))
-                    out[idx] = np.count_nonzero(Bounds(b.low * f, b.high * f, b.open).outside(draws), axis=1)
-            if self.keep_draws and name in self.keep:
-                if name not in self.draws:
-                    self.draws[name] = np.full((self.n_rows, samples), np.nan)
-                self.draws[name][idx] = draws
+                for s, values in zip(STATS, (*p, draws.mean(axis=1))):
+                    self._put(stats, s, idx, values, (self.n_rows,))
+                if is_computed:
+                    self._count_outside(name, unit, idx, draws)
+            if self.keep_draws:
+                self._put(self.draws, name, idx, draws, (self.n_rows, samples))
+
+    def _bounds(self, name: str, unit) -> Bounds | None:
+        """``name``'s bounds in ``unit`` (None when it has none)."""
+        b = bounds_of(name)
+        if b.unbounded or unit_of(name) is None:
+            return None
+        f = float(Q(1, parse_unit(unit_of(name))).to(unit).magnitude)
+        return Bounds(b.low * f, b.high * f, b.open)
+
+    def _flag(self, name: str, unit, idx, central: np.ndarray) -> None:
+        """Remember the rows where a computed name lies outside its bounds (or is undefined: NaN)."""
+        b = self._bounds(name, unit)
+        if b is None:
+            return
+        with np.errstate(invalid="ignore"):
+            low = central.min()                     # NaN when any value is NaN
+            high = central.max() if b.high < np.inf else -np.inf
+            nan = low != low and undefined_note(name) is not None
+            if not (nan or low < b.low or high > b.high or (b.open and low <= b.low)):
+                return
+            bad = np.flatnonzero(b.outside(central) | (np.isnan(central) if nan else False))
+        rows = np.arange(self.n_rows)[idx][bad]
+        self.flagged.setdefault(name, []).append((rows, central[bad].copy()))
+
+    def _count_outside(self, name: str, unit, idx, draws: np.ndarray) -> None:
+        b = self._bounds(name, unit)
+        if b is None:
+            return
+        if not (draws.min() <= b.low if b.open else draws.min() < b.low) and not draws.max() > b.high:
+            return
+        out = self.outside.setdefault(name, np.zeros(self.n_rows))
+        out[idx] = np.count_nonzero(b.outside(draws), axis=1)
 
 
 def uncertain_leaves(plans: dict[int, Plan], cases: list[Case], reg: Registry) -> list[str]:
@@ -303,13 +349,16 @@ def compute(cases: list[Case], plans: dict[int, Plan], outputs: list[str], reg: 
     for plan, idx in groups(plans).items():
         group = [cases[i] for i in idx]
         row_index = np.concatenate([np.arange(offsets[i], offsets[i + 1]) for i in idx])
+        contiguous = bool(np.all(np.diff(row_index) == 1))
         for part in chunks(len(row_index), (samples + 1) * periods - 1):
             try:
                 env = evaluate(plan, group, reg, z_rows, samples, rows=part, timeline=timeline)
             except CalcError as exc:
                 raise CalcError([p if p.startswith("ambiguous") else variants_where(cases, idx) + p
                                  for p in exc.problems]) from None
-            arrays.absorb(row_index[part], env, set(plan.order))
+            rows = slice(int(row_index[part.start]), int(row_index[part.stop - 1]) + 1) if contiguous \
+                else row_index[part]
+            arrays.absorb(rows, env, set(plan.order))
             done += part.stop - part.start
             if progress is not None:
                 progress(done, arrays.n_rows)

@@ -75,41 +75,62 @@ def _bound_text(b, x: float, unit: str) -> str:
     return f"{'not above' if b.open else 'below'} {b.low:g}{u}"
 
 
-def find(plans: dict, rows, central: dict, units: dict, outside: dict, samples: int) -> list[Finding]:
-    """Every computed name outside its bounds (or undefined), one Finding per variant and name.
+def find(plans: dict, rows, flagged: dict, units: dict, outside: dict, samples: int) -> list[Finding]:
+    """One Finding per variant and computed name whose central value left its bounds (or is undefined).
 
-    ``plans``: case index -> Plan; ``rows``: the run's Rows; ``central``/``units``: name -> central
-    values over all rows and their unit; ``outside``: name -> draws outside the bounds, per row.
+    ``plans``: case index -> Plan; ``rows``: the run's Rows; ``flagged``: name -> [(rows, central
+    values)] outside the bounds (``engine.Arrays``); ``units``: name -> the unit of those values;
+    ``outside``: name -> draws outside the bounds, per row.
     """
-    out = []
-    for c, plan in plans.items():
-        case = rows.cases[c]
-        lo, hi = int(rows.offsets[c]), int(rows.offsets[c + 1])
-        for name in plan.order:
-            if name not in central or unit_of(name) is None:
+    out = []                # (case, place in the plan, Finding): sorted by variant, then evaluation order
+    for name, parts in flagged.items():
+        at = np.concatenate([r for r, _ in parts])
+        values = np.concatenate([v for _, v in parts])
+        glossary_unit = parse_unit(unit_of(name))
+        values = values * float(Q(1, units[name]).to(glossary_unit).magnitude)
+        shown = format_unit(glossary_unit)
+        b = bounds_of(name)
+        for c in plans:
+            lo, hi = int(rows.offsets[c]), int(rows.offsets[c + 1])
+            mine = (at >= lo) & (at < hi)
+            if not mine.any():
                 continue
-            glossary_unit = parse_unit(unit_of(name))
-            values = np.asarray(central[name][lo:hi], dtype=float)
-            if values.ndim == 2:        # a timeline: each row's most telling period stands for it
-                values = _per_row(values, name, units[name], glossary_unit)
-            shown = format_unit(glossary_unit)
-            if undefined_note(name) and np.isnan(values).any():
-                bad = np.flatnonzero(np.isnan(values))
-                out.append(Finding(UNDEFINED, name, case.variant, case.point(int(bad[0])), None, shown,
-                                   points=len(bad), of=hi - lo, note=undefined_note(name)))
-                continue
-            b = bounds_of(name)
-            if b.unbounded:
-                continue
-            mags = values * float(Q(1, units[name]).to(glossary_unit).magnitude)
-            bad = np.flatnonzero(b.outside(mags))
-            if not len(bad):
-                continue
-            distance = np.maximum(b.low - mags[bad], mags[bad] - b.high)
-            k = int(bad[int(np.argmax(distance))])
+            case, ks, mags = rows.cases[c], at[mine] - lo, values[mine]
+            undefined = np.isnan(mags)
+            if undefined.any():
+                out.append((c, plans[c].order.index(name), Finding(
+                    UNDEFINED, name, case.variant, case.point(int(ks[undefined][0])), None, shown,
+                    points=int(undefined.sum()), of=hi - lo, note=undefined_note(name))))
+                ks, mags = ks[~undefined], mags[~undefined]
+                if not len(ks):
+                    continue
+            distance = np.maximum(b.low - mags, mags - b.high)
+            j = int(np.argmax(distance))
+            k, x = int(ks[j]), float(mags[j])
             share = float(outside[name][lo + k] / samples) if samples and name in outside else None
-            out.append(Finding(IMPOSSIBLE, name, case.variant, case.point(k), float(mags[k]), shown,
-                               _bound_text(b, float(mags[k]), shown), share, len(bad), hi - lo))
+            out.append((c, plans[c].order.index(name), Finding(
+                IMPOSSIBLE, name, case.variant, case.point(k), x, shown, _bound_text(b, x, shown), share, len(ks),
+                hi - lo)))
+    return [f for _, _, f in sorted(out, key=lambda t: t[:2])]
+
+
+def flagged_from_central(plans: dict, central: dict, units: dict) -> dict:
+    """``flagged`` (as ``engine.Arrays`` keeps it) from central values that keep every computed name,
+    as a timeline run does: (rows, periods) values stand for each row by its most telling period."""
+    out: dict = {}
+    for name in dict.fromkeys(n for plan in plans.values() for n in plan.order):
+        if name not in central or unit_of(name) is None or bounds_of(name).unbounded:
+            continue
+        values = np.asarray(central[name], dtype=float)
+        glossary_unit = parse_unit(unit_of(name))
+        if values.ndim == 2:
+            values = _per_row(values, name, units[name], glossary_unit)
+        f = float(Q(1, units[name]).to(glossary_unit).magnitude)
+        with np.errstate(invalid="ignore"):
+            bad = bounds_of(name).outside(values * f) | (np.isnan(values) if undefined_note(name) else False)
+        if bad.any():
+            rows = np.flatnonzero(bad)
+            out[name] = [(rows, values[rows])]
     return out
 
 

@@ -236,11 +236,12 @@ def registry() -> Registry:
     return Registry.load()
 
 
+@lru_cache(maxsize=1024)
 def _formula_names(formula: str | None) -> list[str]:
     if not formula:
         return []
     from calc import expr
-    return sorted(expr.parse(formula).names)
+    return tuple(sorted(expr.parse(formula).names))
 
 
 class _Loader:

@@ -61,7 +61,10 @@ def run(cases: list[Case], outputs: list[str], *, derive: dict | None = None, ch
                            samples=samples, timeline=timeline, timeless=getattr(arrays, "timeless", set()),
                            periods=timeline.labels_of_periods if timeline is not None else ())
     checked = tuple(run_checks(list(checks), view))
-    found = tuple(findings.find(plans, rows, arrays.central, arrays.units, arrays.outside, samples))
+    flagged = getattr(arrays, "flagged", None)          # a timeline run keeps every computed name instead
+    if flagged is None:
+        flagged = findings.flagged_from_central(plans, arrays.central, arrays.units)
+    found = tuple(findings.find(plans, rows, flagged, arrays.units, arrays.outside, samples))
     sids = _source_ids(lineages, checked)
     used = [(n, v) for lv in leaves for n, v in lv.items()]
     cited = {sid: citations.cite(reg, sid, used) for sid in sids}

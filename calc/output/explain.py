@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from calc.citations import cite
+from calc.engine import evaluate
 from calc.output.format import quantity
+from calc.units import format_unit
 
 
 def explain(result, name: str, i: int, at=None) -> str:
@@ -15,16 +17,23 @@ def explain(result, name: str, i: int, at=None) -> str:
     leaves = result.leaf_values(i)
     case = result.cases[i]
     footnotes: list[str] = []
-    col = None
+    col, env = None, {}
     if getattr(result, "timeline", None) is not None:
         from calc.timeline.results import explain_column
         col = explain_column(result, name, at)
+    elif any(n not in result.central for n in plan.order):
+        # the run keeps outputs and inputs; the intermediates of this one row are evaluated again
+        c, k = result.cases.locate(i)
+        env = evaluate(plan, [result.case_list[c]], result.registry, None, 0, rows=slice(k, k + 1))
 
     def value_text(n: str) -> str:
         if col is not None:
             from calc.timeline.results import explain_value
             return explain_value(result, n, i, col)
-        return quantity(float(result.central[n][i]), result.unit_text(n))
+        if n in result.central:
+            return quantity(float(result.central[n][i]), result.unit_text(n))
+        q = env[n]
+        return quantity(float(q.magnitude.flat[0]), format_unit(q.units))
 
     def ref(sid: str) -> str:
         if sid not in footnotes:
