@@ -227,6 +227,15 @@ def value(name: str, given, *, where: str = "", origin: str = "input", sources=(
                  note=note)
 
 
+def literal(name: str, text, where: str = "", origin: str = "input", sources=("assumption",),
+            note: str | None = None) -> Value:
+    """A literal as a file writes it (a string with a unit, or a bare number) as a point Value: never a
+    list or a figure id (a file says ``{figure: id}`` for those)."""
+    if isinstance(text, (list, tuple, dict)):
+        raise _at(where, f"expected a quantity like '1 GW' or a number, got {text!r}"[:200])
+    return value(name, text, where=where, origin=origin, sources=sources, note=note, figures=False)
+
+
 def spec_value(name: str, spec: dict, *, where: str = "", origin: str = "input", sources=("assumption",),
                note: str | None = None, reg=None) -> Value:
     """A Value from the scenario form: exactly one of ``figure``, ``value``, ``range`` or ``dist``."""

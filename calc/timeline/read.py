@@ -10,15 +10,15 @@ import numpy as np
 from calc import values
 from calc.errors import CalcError
 from calc.glossary import unit_of
+from calc.scenario_keys import allowed
 from calc.suggest import did_you_mean
 from calc.timeline.periods import Timeline, parse_date
 from calc.timeline.plan import TimelineRun
 from calc.timeline.spread import spread
 from calc.units import Q, format_unit, parse_unit
 
-TOP_KEYS = ("timeline", "commitments", "solve")
-COMMITMENT_KEYS = ("amount", "start", "term", "shape", "schedule", "note")
-SOLVE_KEYS = ("for", "so_that", "equals", "at_most", "at_least", "between", "at")
+TOP_KEYS = ("timeline", "commitments", "solve")     # declared, with their blocks, in calc/scenario_keys.py
+COMMITMENT_KEYS, SOLVE_KEYS = allowed("commitment"), allowed("solve")
 DATE_INPUTS = ("arr_as_of",)
 # Choosing one of these path shapes chooses its partners too: the run-rate and revenue follow one path.
 PAIRED = {
@@ -106,7 +106,7 @@ def commitments(reader, data, tl: Timeline | None, inputs: dict) -> TimelineRun 
         if not isinstance(spec, dict):
             reader.problem(where, "expected {amount: ..., start: 2025-11, term: 7 yr} or {amount: ..., schedule: ...}")
             continue
-        reader.keys(spec, COMMITMENT_KEYS, kp + ".")
+        reader.keys(spec, "commitment", kp + ".")
         if name in inputs or unit_of(name) is not None:
             reader.problem(where, f"the amount would be named {name!r}, which is already an input or a quantity; "
                                   "rename the commitment")
@@ -203,7 +203,7 @@ def solve_spec(reader, data, tl: Timeline | None, known) -> dict | None:
     if not isinstance(node, dict):
         reader.problem(where, "expected {for: NAME, so_that: EXPR, equals: VALUE, between: [LO, HI]}")
         return None
-    reader.keys(node, SOLVE_KEYS, "solve.")
+    reader.keys(node, "solve", "solve.")
     try:
         return parse_solve(node, tl, known)
     except CalcError as exc:
