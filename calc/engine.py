@@ -349,7 +349,7 @@ def compute(cases: list[Case], plans: dict[int, Plan], outputs: list[str], reg: 
     for plan, idx in groups(plans).items():
         group = [cases[i] for i in idx]
         row_index = np.concatenate([np.arange(offsets[i], offsets[i + 1]) for i in idx])
-        contiguous = bool(np.all(np.diff(row_index) == 1))
+        contiguous = timeline is None and bool(np.all(np.diff(row_index) == 1))   # rows as a slice: no copies
         for part in chunks(len(row_index), (samples + 1) * periods - 1):
             try:
                 env = evaluate(plan, group, reg, z_rows, samples, rows=part, timeline=timeline)
