@@ -56,6 +56,7 @@ def test_dates_month_and_quarter_mean_the_same_day():
     ({"start": "2025-02", "end": 2030, "step": "quarter"}, "not on a period boundary"),
     ({"start": "2025-13", "end": 2030}, "is not a date"),
     ({"start": 2025, "end": 2030, "stride": 1}, "unknown key 'stride'"),
+    ({"": None, 0: None}, "unknown key ''"),         # keys of mixed types (a hypothesis find)
     ({"start": 1000, "end": 2999, "step": "month"}, "more than calc evaluates"),
 ])
 def test_bad_timelines(spec, words):

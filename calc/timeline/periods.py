@@ -104,7 +104,7 @@ class Timeline:
         if not isinstance(spec, dict):
             raise CalcError(f"{where}: expected a mapping like {{start: 2025, end: 2030, step: year}}, "
                             f"got {spec!r}")
-        unknown = sorted(set(spec) - {"start", "end", "step"})
+        unknown = sorted(map(str, set(spec) - {"start", "end", "step"}))
         if unknown:
             raise CalcError(f"{where}: unknown key {unknown[0]!r}; a timeline has start, end and step")
         missing = [k for k in ("start", "end") if k not in spec]
