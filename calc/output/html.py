@@ -24,11 +24,20 @@ CSS = """
 .calc-result .calc-fails { color: #b00020; font-weight: bold; }
 .calc-result .calc-sources li, .calc-figures .calc-quote { font-size: 0.9em; }
 .calc-figures .calc-quote { color: #444; }
+.calc-result .calc-scroll { max-width: 100%; overflow-x: auto; margin: 0.6em 0; }
+.calc-result tbody th, .calc-result .calc-tornado td { white-space: nowrap; }
+.calc-result .calc-spread { display: block; font-size: 0.8em; color: #555; }
+.calc-result caption { text-align: left; font-weight: 600; padding: 0.3em 0; }
+.calc-result .calc-unsourced { color: #8a4b00; }
+.calc-result .calc-notes { margin: 0.2em 0; padding-left: 1.2em; }
+.calc-result details summary { cursor: pointer; }
+.calc-result .calc-sources li { overflow-wrap: anywhere; }
 """
 
 PAGE_CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 60rem; margin: 2rem auto;
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 72rem; margin: 2rem auto;
   padding: 0 1rem; line-height: 1.45; color: #222; }
+main { min-width: 0; }
 h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 1.8rem; }
 figure { margin: 1.2rem 0; } figure img { max-width: 100%; }
 """
@@ -44,35 +53,75 @@ def _cite(prefix: str, notes: list[int]) -> str:
     return "".join(f'<sup><a href="#{prefix}{k}">[{k}]</a></sup>' for k in notes)
 
 
-def table_html(table: layout.Table, prefix: str) -> str:
-    """The result table: units in the row (wide) or unit column (long), numbers right-aligned."""
-    cited = any(ln.notes for ln in table.lines)
-    head = "".join(f"<th>{escape(h)}</th>" for h in table.key_headers)
-    head += "".join(f'<th class="num">{"<br>".join(escape(h) for h in hs)}</th>' for hs in table.value_headers)
+def block_html(block: layout.Block, prefix: str) -> str:
+    """One block of the wide table, in a box that scrolls sideways by itself when it is too wide."""
+    cited = any(ln.notes for ln in block.lines)
+    head = "".join(f"<th>{'<br>'.join(escape(h) for h in hs)}</th>" for hs in block.key_headers)
+    head += "".join(f'<th class="num">{"<br>".join(escape(h) for h in hs)}</th>' for hs in block.value_headers)
     head += "<th>sources</th>" if cited else ""
     body = []
-    n_values = len(table.value_headers) if table.wide else 1
-    for ln in table.lines:
-        cells = "".join(f"<th>{escape(k)}</th>" if table.wide else f"<td>{escape(k)}</td>" for k in ln.keys)
-        cells += "".join(f'<td class="num">{escape(c)}</td>' if j < n_values else f"<td>{escape(c)}</td>"
-                         for j, c in enumerate(ln.cells))
+    for ln in block.lines:
+        cells = "".join(f"<th>{escape(k)}</th>" for k in ln.keys)
+        cells += "".join(f'<td class="num">{_cell(c)}</td>' for c in ln.cells)
         cells += f"<td>{_cite(prefix, ln.notes)}</td>" if cited else ""
         body.append(f"<tr>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    caption = f"<caption>{escape(block.caption)}</caption>" if block.caption else ""
+    return (f'<div class="calc-scroll"><table>{caption}<thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table></div>")
 
 
-def checks_html(result, table: layout.Table, prefix: str) -> str:
-    """A list of check results, 'holds' in green, 'does not hold' in bold red."""
-    if not result.checks:
+def _cell(text: str) -> str:
+    """A cell: the central value, and under it in small type the median and 90 % range, if any."""
+    value, sep, spread = text.partition(" (")
+    if not sep:
+        return escape(text)
+    return f'{escape(value)}<span class="calc-spread">({escape(spread)}</span>'
+
+
+def table_html(table: layout.Report, prefix: str) -> str:
+    """Every block of the wide table: units in the row labels, numbers right-aligned."""
+    return "\n".join(block_html(b, prefix) for b in table.blocks)
+
+
+def checks_html(result, table: layout.Report, prefix: str) -> str:
+    """Each distinct check result once, with the cases it is for: 'holds' in green, 'does not hold' in bold red."""
+    if not table.checks:
         return ""
     items = []
-    for chk in result.checks:
+    for entry in table.checks:
+        chk = entry.check
         mark = ('<span class="calc-holds">✓ holds</span>' if chk.passed
                 else '<span class="calc-fails">✗ does not hold</span>')
-        ref = _cite(prefix, [table.source_ids.index(chk.source) + 1]) if chk.source in table.source_ids else ""
+        ref = _cite(prefix, [entry.ref]) if entry.ref else ""
         items.append(f'<li class="{"calc-pass" if chk.passed else "calc-fail"}">{mark}: '
-                     f'“{escape(chk.says)}”{ref} ({escape(layout.check_where(chk))}): {escape(chk.detail)}</li>')
+                     f'“{escape(chk.says)}”{ref} ({escape(entry.where)}): {escape(chk.detail)}</li>')
     return f'<h4>Checks</h4><ul class="calc-checks">{"".join(items)}</ul>'
+
+
+def given_html(table: layout.Report) -> str:
+    """Values set on the command line and values given without a source, each under a heading."""
+    out = []
+    for heading, items, cls in ((layout.OVERRIDES_HEADING, table.overrides, "calc-set"),
+                                (layout.UNSOURCED_HEADING, table.unsourced, "calc-unsourced")):
+        if items:
+            out.append(f'<p class="{cls}"><strong>{escape(heading)}:</strong> {escape(", ".join(items))}</p>')
+    return "".join(out)
+
+
+def sensitivity_html(result) -> str:
+    """The tornado table (``--sensitivity``), scrolling in its own box like the result table."""
+    records = layout.sensitivity_records(result)
+    if not records:
+        return ""
+    head = "".join(f'<th{" class=num" if k >= 4 else ""}>{escape(h)}</th>'
+                   for k, h in enumerate(layout.SENSITIVITY_HEADERS))
+    body = "".join("<tr>" + "".join(f'<td{" class=num" if k >= 4 else ""}>{escape(c)}</td>'
+                                    for k, c in enumerate(layout.sensitivity_cells(r, result))) + "</tr>"
+                   for r in records)
+    return ("<h4>Sensitivity</h4><p class=\"calc-meta\">Each uncertain input at its 5th and 95th percentile, "
+            "the others central.</p>"
+            f'<div class="calc-scroll"><table class="calc-tornado"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
 
 
 def findings_html(result) -> str:
@@ -86,7 +135,11 @@ def findings_html(result) -> str:
 
 
 def source_html(note: layout.Citation, show_url: bool = False) -> str:
-    """'publisher, “title” (linked), date — “quote” (gloss)', escaped; the URL spelled out if asked."""
+    """'publisher, “title” (linked), date — “quote” (gloss)', escaped; the URL spelled out if asked.
+    The analyst's assumptions are a list, each note folded to its first sentence (click for the rest)."""
+    if note.id == "assumption" and note.notes:
+        return ("assumptions (the analyst's own):<ul class=\"calc-notes\">"
+                + "".join(f"<li>{_folded(n)}</li>" for n in note.notes) + "</ul>")
     if note.id == "assumption" or note.publisher is None:
         return escape(note.text())
     url = layout.safe_url(note.url)
@@ -99,7 +152,16 @@ def source_html(note: layout.Citation, show_url: bool = False) -> str:
     return parts + (f" — {said}" if said else "") + shown + f' <span class="calc-meta">[{escape(note.id)}]</span>'
 
 
-def sources_html(result, table: layout.Table, prefix: str, show_url: bool = False) -> str:
+def _folded(note: str, limit: int = 160) -> str:
+    """A note as one line: short ones whole, long ones as their first sentence with the rest folded."""
+    if len(note) <= limit:
+        return escape(note)
+    cut = note.find(". ", 0, limit)
+    cut = cut + 1 if cut > 0 else note.rfind(" ", 0, limit)
+    return (f"<details><summary>{escape(note[:cut])} …</summary>{escape(note[cut:].strip())}</details>")
+
+
+def sources_html(result, table: layout.Report, prefix: str, show_url: bool = False) -> str:
     """The numbered footnotes, each an anchor the table's [k] links to."""
     if not table.source_ids:
         return ""
@@ -108,7 +170,7 @@ def sources_html(result, table: layout.Table, prefix: str, show_url: bool = Fals
     return f'<h4>Sources</h4><ol class="calc-sources">{items}</ol>'
 
 
-def body_html(result, table: layout.Table, show_url: bool = False) -> str:
+def body_html(result, table: layout.Report, show_url: bool = False) -> str:
     """Meta line, table, defaults, checks and sources: the part the fragment and the page share."""
     prefix = _prefix(result)
     out = []
@@ -118,8 +180,10 @@ def body_html(result, table: layout.Table, show_url: bool = False) -> str:
     if table.defaults:
         out.append(f'<p class="calc-meta">Defaults used (not given by the scenario): '
                    f'{escape(", ".join(table.defaults))}</p>')
+    out.append(given_html(table))
     out.append(checks_html(result, table, prefix))
     out.append(findings_html(result))
+    out.append(sensitivity_html(result))
     out.append(sources_html(result, table, prefix, show_url))
     return "\n".join(p for p in out if p)
 

@@ -1,8 +1,8 @@
-"""What every result writer shares: wide or long layout, cell text, footnote numbers, citations.
+"""What every result writer shares: cell text, the report (table blocks, checks once, overrides,
+unsourced inputs, footnote numbers), citations and the tornado rows.
 
-A result with at most ``MAX_WIDE_CASES`` cases is drawn wide (one row per quantity, one column per
-case); more cases are drawn long (one row per case x quantity). Sources are numbered in the order
-a reader meets them: down the table, then the checks.
+Every format shows the same facts in the same wide layout (``calc.output.compact``). Sources are
+numbered in the order a reader meets them: down the table, then the checks.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from calc.citations import Citation
+from calc.output import compact
+from calc.output.compact import Block, Line, label, point_text  # noqa: F401 -- writers use them from here
 from calc.output.format import money, number, quantity
-
-MAX_WIDE_CASES = 6
 
 
 def value_text(x: float | None, unit: str) -> str:
@@ -25,10 +25,16 @@ def value_text(x: float | None, unit: str) -> str:
 
 
 def cell_text(row: dict, sep: str = "–") -> str:
-    """'400,000', or '400,000 (356,190–453,756)' when the row carries p05/p95."""
-    text = value_text(row["value"], row["unit"])
+    """'400,000'; sampled, '400,000 (356,190–453,756)', with the median first where it reads
+    differently from the central value: '1.21 (p50 1.22; 1.07–1.36)'."""
+    unit = row["unit"]
+    text = value_text(row["value"], unit)
     if "p05" in row:
-        text += f" ({value_text(row['p05'], row['unit'])}{sep}{value_text(row['p95'], row['unit'])})"
+        spread = f"{value_text(row['p05'], unit)}{sep}{value_text(row['p95'], unit)}"
+        p50 = value_text(row.get("p50"), unit)
+        if spread == f"{text}{sep}{text}" and p50 in (text, "-"):      # a value that does not vary
+            return text
+        text += f" (p50 {p50}; {spread})" if "p50" in row and p50 != text else f" ({spread})"
     return text
 
 
@@ -40,55 +46,46 @@ def figure_value(fig) -> str:
     return value_text(j["value"], j["unit"])
 
 
-def label(name: str, unit: str) -> str:
-    """'chips [chip]'; a plain number has no brackets."""
-    return f"{name} [{unit}]" if unit else name
-
-
-def point_text(point: dict) -> str:
-    """'pue=1.2, mfu=0.4'; '' without a sweep."""
-    return ", ".join(f"{k}={v}" for k, v in point.items())
-
-
 def run_line(result) -> str:
     """'nvidia-1gw — Anthropic's 1 GW NVIDIA commitment' (or the outputs when run without a scenario)."""
     return " — ".join(t for t in (result.scenario, result.title) if t) or "calc: " + ", ".join(result.shown)
 
 
 def sampling_line(result) -> str:
-    """'2,000 samples, seed 1; cells show the central value (p05–p95)'; '' when not sampled."""
+    """'2,000 samples, seed 1; cells show ...'; '' when not sampled."""
     if not result.samples:
         return ""
-    return (f"{result.samples:,} samples, seed {result.seed}; "
-            "cells show the central value (5th–95th percentile)")
+    return (f"{result.samples:,} samples, seed {result.seed}; cells show the central value, then in brackets "
+            "the median (p50) where it differs and the 5th–95th percentile")
 
 
 @dataclass
-class Line:
-    """One table row: its label cells, one value cell per column, the footnote numbers."""
+class CheckLine:
+    """One distinct check result and the cases it is the result for."""
 
-    keys: list[str]
-    cells: list[str]
-    notes: list[int] = field(default_factory=list)
+    check: object                  # checks.CheckResult (the first of its kind)
+    where: str                     # 'every case', 'base; hgx-b200', 'base at pue=1.2, 1.3'
+    ref: int | None                # footnote number of the check's source
 
 
 @dataclass
-class Table:
-    """A result laid out for drawing: headers (one or two lines), rows, footnote order."""
+class Report:
+    """A result laid out for drawing: the blocks of the wide table, then every fact the writers show."""
 
-    wide: bool
-    key_headers: list[str]          # the label columns: ['quantity'] or ['variant', 'point', 'quantity']
-    value_headers: list[list[str]]  # per value column, its header lines
-    lines: list[Line]
+    blocks: list[Block]
     source_ids: list[str]           # footnote k is source_ids[k - 1]
-    defaults: list[str]
+    defaults: list[str]             # 'mfu (default)': inputs that fell back to the registry
+    checks: list[CheckLine]
+    overrides: list[str]            # 'pue = 1.3': values set on the command line
+    unsourced: list[str]            # 'facility_power = 1 GW': library inputs given without a source
+
+    @property
+    def wide(self) -> bool:         # every layout is wide now; kept for writers that ask
+        return True
 
 
-def build(result, rows: list[dict] | None = None, wide: bool | None = None) -> Table:
-    """Lay ``result`` out and number its sources (rows, then checks).
-
-    ``wide`` None: wide for at most ``MAX_WIDE_CASES`` cases, else long.
-    """
+def build(result, rows: list[dict] | None = None) -> Report:
+    """Lay ``result`` out (``calc.output.compact``) and number its sources: table, then checks."""
     rows = result.rows(tables=True) if rows is None else rows
     if getattr(result, "timeline", None) is not None:      # periods as columns, as in a spreadsheet
         return result.timeline.table(result, rows, wide)
@@ -100,30 +97,48 @@ def build(result, rows: list[dict] | None = None, wide: bool | None = None) -> T
                 order.append(s)
         return sorted({order.index(s) + 1 for s in sids})
 
-    n_cases, shown = len(result.cases), list(result.shown)
-    by_case = {(k // max(1, len(shown)), r["quantity"]): r for k, r in enumerate(rows)}
-    lines: list[Line] = []
-    if wide is None:
-        wide = n_cases <= MAX_WIDE_CASES
-    if wide:
-        sweep = any(c.point for c in result.cases)
-        headers = [[c.variant] + ([point_text(c.point)] if sweep else []) for c in result.cases]
-        for name in shown:
-            case_rows = [by_case[(i, name)] for i in range(n_cases)]
-            sids = [s for r in case_rows for s in r["sources"]]
-            lines.append(Line([label(name, case_rows[0]["unit"])], [cell_text(r) for r in case_rows],
-                              notes(list(dict.fromkeys(sids)))))
-        keys = ["quantity"]
-    else:
-        for r in rows:
-            lines.append(Line([r["variant"], point_text(r["point"]), r["quantity"]],
-                              [cell_text(r), r["unit"]], notes(r["sources"])))
-        keys, headers = ["variant", "point", "quantity"], [["value"], ["unit"]]
-    for chk in result.checks:
-        if chk.source:
-            notes([chk.source])
+    laid = compact.blocks(result, rows, cell_text, notes)
+    checks = []
+    for chk, idx in check_groups(result):
+        ref = notes([chk.source])[0] if chk.source else None
+        checks.append(CheckLine(chk, compact.where(result, idx), ref))
     defaults = list(dict.fromkeys(d for r in rows for d in r["defaults"]))
-    return Table(wide, keys, headers, lines, order, defaults)
+    return Report(laid, order, defaults, checks, given(result, "set on the command line"), unsourced(result))
+
+
+def check_groups(result) -> list[tuple[object, list[int]]]:
+    """Each distinct check result (same claim, verdict and detail) with the row indices it holds for."""
+    index = {(c.variant, point_text(c.point)): i for i, c in enumerate(result.cases)}
+    groups: dict[tuple, tuple[object, list[int]]] = {}
+    for chk in result.checks:
+        key = (chk.says, chk.source, chk.that, chk.passed, chk.detail)
+        groups.setdefault(key, (chk, []))[1].append(index.get((chk.variant, point_text(chk.point)), -1))
+    return list(groups.values())
+
+
+def given(result, origin: str) -> list[str]:
+    """'pue = 1.3' for each value of ``origin`` any variant used, once."""
+    out: list[str] = []
+    for leaves in result.leaves:
+        for name, v in leaves.items():
+            if v.origin == origin and f"{name} = {v.describe()}" not in out:
+                out.append(f"{name} = {v.describe()}")
+    return out
+
+
+def unsourced(result) -> list[str]:
+    """'facility_power = 1 GW' for each value given with no source at all (``calc.evaluate`` inputs)."""
+    out: list[str] = []
+    for leaves in result.leaves:
+        for name, v in leaves.items():
+            if not v.sources and not v.figure and v.origin != "set on the command line" \
+                    and f"{name} = {v.describe()}" not in out:
+                out.append(f"{name} = {v.describe()}")
+    return out
+
+
+OVERRIDES_HEADING = "Set on the command line (instead of the scenario's value)"
+UNSOURCED_HEADING = "Not sourced (given without a source; cite one before relying on it)"
 
 
 def finding_where(f) -> str:
@@ -173,11 +188,14 @@ def sensitivity_records(result, top: int = 5) -> list[dict]:
     return keep.to_dict("records")
 
 
-def sensitivity_cells(rec: dict) -> list[str]:
-    """One tornado row as display cells (values formatted with the output's unit)."""
-    unit = rec["unit"]
+def sensitivity_cells(rec: dict, result=None) -> list[str]:
+    """One tornado row as display cells, in the unit the table shows the output in (``result``)."""
+    unit, conv = rec["unit"], (lambda x: x)
+    if result is not None and rec["quantity"] in result.central:
+        conv = result.shown_unit(rec["quantity"])
+        unit = conv.unit
     rho = rec["rank_corr"]
     return [" ".join(t for t in (rec["variant"], rec["point"]) if t), f"{rec['quantity']} [{unit}]" if unit
-            else rec["quantity"], rec["input"], rec["input_range"], quantity(rec["at_input_p05"], unit),
-            quantity(rec["at_input_p95"], unit), quantity(rec["swing"], unit),
+            else rec["quantity"], rec["input"], rec["input_range"], quantity(conv(rec["at_input_p05"]), unit),
+            quantity(conv(rec["at_input_p95"]), unit), quantity(conv(rec["swing"]), unit),
             "-" if rho != rho else f"{rho:+.2f}"]

@@ -30,20 +30,26 @@ def refs(notes: list[int]) -> str:
     return " ".join(f"[^{k}]" for k in notes)
 
 
-def table_lines(table: layout.Table) -> list[str]:
-    headers = [cell(h) for h in table.key_headers] + ["<br>".join(cell(h) for h in hs) for hs in table.value_headers]
-    align = [":---"] * len(table.key_headers) + ["---:"] * len(table.value_headers)
-    if not table.wide:
-        align[-1] = ":---"            # the unit column
-    cited = any(ln.notes for ln in table.lines)
+def block_lines(block: layout.Block) -> list[str]:
+    """One block of the wide table as a GitHub table; its caption, if any, in italics above it."""
+    headers = ["<br>".join(cell(h) for h in hs) for hs in block.key_headers + block.value_headers]
+    align = [":---"] * len(block.key_headers) + ["---:"] * len(block.value_headers)
+    cited = any(ln.notes for ln in block.lines)
     if cited:
         headers.append("sources")
         align.append(":---")
-    out = ["| " + " | ".join(headers) + " |",
-           "|" + "|".join(align) + "|"]
-    for ln in table.lines:
+    out = ([f"*{line(block.caption)}*", ""] if block.caption else []) + \
+        ["| " + " | ".join(headers) + " |", "|" + "|".join(align) + "|"]
+    for ln in block.lines:
         cells = [cell(c) for c in ln.keys + ln.cells] + ([refs(ln.notes)] if cited else [])
         out.append("| " + " | ".join(cells) + " |")
+    return out
+
+
+def table_lines(report: layout.Report) -> list[str]:
+    out: list[str] = []
+    for block in report.blocks:
+        out += ([""] if out else []) + block_lines(block)
     return out
 
 
@@ -57,12 +63,16 @@ def result_markdown(result) -> str:
     out += [""] + [f"*Note: {line(n)}*" for n in getattr(result, "notes", [])] if getattr(result, "notes", None) else []
     if table.defaults:
         out += ["", "*Defaults used (not given by the scenario): " + line(", ".join(table.defaults)) + ".*"]
-    if result.checks:
+    for heading, items in ((layout.OVERRIDES_HEADING, table.overrides), (layout.UNSOURCED_HEADING, table.unsourced)):
+        if items:
+            out += ["", f"**{line(heading)}:** " + line(", ".join(items))]
+    if table.checks:
         out += ["", "**Checks**", ""]
-        for chk in result.checks:
+        for entry in table.checks:
+            chk = entry.check
             mark = "✓ holds" if chk.passed else "✗ **does not hold**"
-            ref = f" [^{table.source_ids.index(chk.source) + 1}]" if chk.source in table.source_ids else ""
-            out.append(f"- {mark}: \"{line(chk.says)}\"{ref} ({line(layout.check_where(chk))}): {line(chk.detail)}")
+            ref = f" [^{entry.ref}]" if entry.ref else ""
+            out.append(f"- {mark}: \"{line(chk.says)}\"{ref} ({line(entry.where)}): {line(chk.detail)}")
     if result.findings:
         out += ["", f"**{layout.FINDINGS_HEADING}**", ""]
         for f in result.findings:
@@ -72,7 +82,7 @@ def result_markdown(result) -> str:
     if records:
         out += ["", "**Sensitivity** (each uncertain input at its 5th and 95th percentile, the others central)", "",
                 "| " + " | ".join(layout.SENSITIVITY_HEADERS) + " |", "|" + "|".join([":---"] * 4 + ["---:"] * 4) + "|"]
-        out += ["| " + " | ".join(cell(c) for c in layout.sensitivity_cells(r)) + " |" for r in records]
+        out += ["| " + " | ".join(cell(c) for c in layout.sensitivity_cells(r, result)) + " |" for r in records]
     if table.source_ids:
         out.append("")
         for k, note in enumerate(layout.source_notes(result, table.source_ids), 1):

@@ -46,17 +46,38 @@ def notes_text(notes: list[int]) -> str:
     return f"[{','.join(map(str, notes))}]" if notes else ""
 
 
-def table_lines(table: layout.Table) -> list[str]:
-    """The table of a laid-out result, footnote markers in the last column."""
-    keys = [[h] for h in table.key_headers]
-    cited = any(line.notes for line in table.lines)
-    headers = keys + table.value_headers + ([["sources"]] if cited else [])
-    rows = [line.keys + line.cells + ([notes_text(line.notes)] if cited else []) for line in table.lines]
+def block_lines(block: layout.Block) -> list[str]:
+    """One block of the wide table, footnote markers in the last column; past ``WIDTH`` columns the
+    value columns are split into panels, each repeating the labels."""
+    keys = block.key_headers
+    cited = any(line.notes for line in block.lines)
     n_keys = len(keys)
-    right = set(range(n_keys, n_keys + len(table.value_headers)))
-    if not table.wide:
-        right = {n_keys}               # the value column; the unit column reads better left-aligned
-    return grid(headers, rows, right)
+
+    def draw(cols: list[int]) -> list[str]:
+        headers = keys + [block.value_headers[c] for c in cols] + ([["sources"]] if cited else [])
+        rows = [ln.keys + [ln.cells[c] for c in cols] + ([notes_text(ln.notes)] if cited else [])
+                for ln in block.lines]
+        return grid(headers, rows, set(range(n_keys, n_keys + len(cols))))
+
+    cols = list(range(len(block.value_headers)))
+    out = draw(cols)
+    if len(out[0]) > WIDTH and len(cols) > 1:          # split into panels that fit
+        out, panel = [], []
+        for c in cols:
+            if panel and len(draw(panel + [c])[0]) > WIDTH:
+                out += draw(panel) + [""]
+                panel = []
+            panel.append(c)
+        out += draw(panel)
+    return ([block.caption] if block.caption else []) + out
+
+
+def table_lines(report: layout.Report) -> list[str]:
+    """Every block of the wide table, a blank line between blocks."""
+    out: list[str] = []
+    for block in report.blocks:
+        out += ([""] if out else []) + block_lines(block)
+    return out
 
 
 def wrap(text: str, indent: str, first: str = "") -> list[str]:
@@ -65,17 +86,28 @@ def wrap(text: str, indent: str, first: str = "") -> list[str]:
                          break_long_words=False, break_on_hyphens=False) or [first.rstrip()]
 
 
-def checks_lines(result, table: layout.Table) -> list[str]:
-    """'Checks' and one line per check result, failing ones marked ✗ DOES NOT HOLD."""
-    if not result.checks:
+def checks_lines(result, report: layout.Report) -> list[str]:
+    """'Checks' and one line per distinct check result, failing ones marked ✗ DOES NOT HOLD."""
+    if not report.checks:
         return []
     out = ["", "Checks"]
     width = max(len(HOLDS), len(FAILS))
-    for chk in result.checks:
+    for line in report.checks:
+        chk = line.check
         mark = (HOLDS if chk.passed else FAILS).ljust(width)
-        ref = f" [{table.source_ids.index(chk.source) + 1}]" if chk.source in table.source_ids else ""
-        text = f"\"{chk.says}\"{ref} ({layout.check_where(chk)}): {chk.detail}"
+        ref = f" [{line.ref}]" if line.ref else ""
+        text = f"\"{chk.says}\"{ref} ({line.where}): {chk.detail}"
         out += wrap(text, " " * (width + 4), f"  {mark}  ")
+    return out
+
+
+def given_lines(report: layout.Report) -> list[str]:
+    """Values set on the command line, and values given without a source, each under a heading."""
+    out: list[str] = []
+    for heading, items in ((layout.OVERRIDES_HEADING, report.overrides),
+                           (layout.UNSOURCED_HEADING, report.unsourced)):
+        if items:
+            out += ["", heading] + wrap(", ".join(items), "    ", "    ")
     return out
 
 
@@ -90,7 +122,7 @@ def findings_lines(result) -> list[str]:
     return out
 
 
-def sources_lines(result, table: layout.Table) -> list[str]:
+def sources_lines(result, table: layout.Report) -> list[str]:
     """'Sources' as numbered footnotes, then the inputs that fell back to defaults."""
     out = []
     if table.source_ids:
@@ -104,22 +136,16 @@ def sources_lines(result, table: layout.Table) -> list[str]:
 
 
 def result_text(result) -> str:
-    """The terminal rendering of a Result: title, table, checks, sources.
-
-    Wide (a column per case) when there are few cases and it fits in ``WIDTH`` columns, else long.
-    """
-    rows = result.rows(tables=True)
-    table = layout.build(result, rows)
-    if table.wide and len(table_lines(table)[0]) > WIDTH:
-        table = layout.build(result, rows, wide=False)
+    """The terminal rendering of a Result: title, the wide table, what was set or unsourced, checks,
+    findings, sensitivity, sources."""
+    report = layout.build(result)
     head = [layout.run_line(result)]
     if result.samples:
-        head.append(layout.sampling_line(result))
+        head += wrap(layout.sampling_line(result), "")
     notes = [""] + [ln for n in getattr(result, "notes", []) for ln in wrap("Note: " + n, "      ")] \
         if getattr(result, "notes", None) else []
-    lines = head + [""] + table_lines(table) + notes + checks_lines(result, table) + findings_lines(result) + \
-        sensitivity_lines(result) + \
-        sources_lines(result, table)
+    lines = head + [""] + table_lines(report) + notes + given_lines(report) + checks_lines(result, report) + \
+        findings_lines(result) + sensitivity_lines(result) + sources_lines(result, report)
     return "\n".join(lines) + "\n"
 
 
@@ -129,7 +155,7 @@ def sensitivity_lines(result) -> list[str]:
     if not records:
         return []
     headers = [[h] for h in layout.SENSITIVITY_HEADERS]
-    rows = [layout.sensitivity_cells(r) for r in records]
+    rows = [layout.sensitivity_cells(r, result) for r in records]
     return ["", "Sensitivity: each uncertain input at its 5th and 95th percentile, the others central"] + \
         ["  " + ln for ln in grid(headers, rows, right={4, 5, 6, 7})]
 
