@@ -296,7 +296,8 @@ def cmd_run(args) -> int:
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
     if problems:                                 # the good files were printed; now the bad ones
         raise CalcError(problems)
-    failed = [c for r in results for c in r.checks if not c.passed]
+    from calc.output.layout import check_groups
+    failed = [c for r in results for c, _ in check_groups(r) if not c.passed]     # each distinct result once
     impossible = [f for r in results for f in r.impossible()]
     if failed and args.format not in ("json", "csv") and args.output:
         print(f"{len(failed)} check(s) do not hold; see {args.output}", file=sys.stderr)
@@ -428,11 +429,18 @@ def cmd_check(args) -> int:
         except CalcError as exc:
             problems += exc.problems
             continue
-        bad = [c for c in res.checks if not c.passed]
-        failed += len(bad) + len(res.impossible())
-        print(f"{f}: ok, {len(res.checks) - len(bad)} of {len(res.checks)} checks hold")
-        for c in bad:
-            print(f"  does not hold: {c.says} ({c.variant}): {c.detail}")
+        claims = list(dict.fromkeys((c.says, c.that) for c in res.checks))
+        failing = {(c.says, c.that) for c in res.checks if not c.passed}
+        failed += len(failing) + len(res.impossible())
+        if not claims:
+            print(f"{f}: ok, no checks (add 'checks:' to test the claims its sources make)")
+        else:
+            print(f"{f}: ok, {len(claims) - len(failing)} of {len(claims)} checks hold in every case")
+        from calc.output.compact import where
+        from calc.output.layout import check_groups
+        for c, idx in check_groups(res):
+            if not c.passed:
+                print(f"  does not hold ({where(res, idx)}): {c.says}: {c.detail}")
         for finding in res.findings:
             print(f"  {finding.detail} ({finding.variant})")
     if problems:

@@ -222,10 +222,17 @@ class Result:
             out.extend({k: v for k, v in r.items() if k != "case"} for r in self.solutions if r["case"] == i)
         return out
 
-    def table(self):
-        """The tidy DataFrame: variant, point, quantity, value, unit, [p05 p50 p95 mean], inputs, sources."""
+    def table(self, wide: bool = False, stat: str = "value"):
+        """The tidy DataFrame: variant, point, quantity, value, unit, [p05 p50 p95 mean], inputs, sources.
+
+        ``wide=True``: the spreadsheet layout -- a row per quantity labelled with the unit tables show
+        it in ('peak_compute [ZFLOP/s]'), a column per variant (and sweep point), ``stat`` (value,
+        p05, p50, p95 or mean) in each cell.
+        """
         import pandas as pd
 
+        if wide:
+            return self._wide(stat)
         rows = self.rows()
         for r in rows:
             r["point"] = ", ".join(f"{k}={v}" for k, v in r["point"].items())
@@ -241,6 +248,23 @@ class Result:
         if self.timeline is not None and "break_even" in self.shown and self.samples:
             cols.append("never_share")
         return pd.DataFrame(rows, columns=cols)
+
+    def _wide(self, stat: str):
+        import pandas as pd
+
+        if stat not in ("value",) + (STATS if self.samples else ()):
+            raise CalcError(f"stat {stat!r}: expected value" + (f" or {', '.join(STATS)}" if self.samples else
+                                                                  " (p05, p50, p95 and mean need samples)"))
+        rows = self.rows(tables=True)
+        cases = list(self.cases)
+        sweep = any(c.point for c in cases)
+        columns = (pd.MultiIndex.from_tuples([(c.variant, ", ".join(f"{k}={v}" for k, v in c.point.items()))
+                                              for c in cases], names=["variant", "point"])
+                   if sweep else pd.Index([c.variant for c in cases], name="variant"))
+        n = len(self.shown)
+        labels = [f"{r['quantity']} [{r['unit']}]" if r["unit"] else r["quantity"] for r in rows[:n]]
+        data = [[rows[i * n + q][stat] for i in range(len(cases))] for q in range(n)]
+        return pd.DataFrame(data, index=pd.Index(labels, name="quantity"), columns=columns)
 
     def impossible(self) -> list:
         """The findings that are physically impossible figures (not undefined ratios)."""

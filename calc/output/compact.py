@@ -47,11 +47,13 @@ def label(name: str, unit: str) -> str:
     return f"{name} [{unit}]" if unit else name
 
 
-def blocks(result, rows: list[dict], cell, notes) -> list[Block]:
+def blocks(result, rows: list[dict], cell, notes, key=None) -> list[Block]:
     """The blocks of ``result``'s ``rows`` (``Result.rows(tables=True)``).
 
-    ``cell(row)`` gives a cell's text; ``notes(source_ids)`` numbers footnotes (in call order).
+    ``cell(row)`` gives a cell (text, or the row itself for a spreadsheet); ``key(row)`` the text two
+    cells are compared by (default: ``cell``); ``notes(source_ids)`` numbers footnotes (in call order).
     """
+    key = key or cell
     cases = list(result.cases)
     shown = list(result.shown)
     n = len(cases)
@@ -70,9 +72,10 @@ def blocks(result, rows: list[dict], cell, notes) -> list[Block]:
         return [Block("", [["quantity"]], [[variants[0]]],
                       [Line([label(q, unit(q))], text[q], sources(q, [0])) for q in shown])]
     first = {v: next(i for i, c in enumerate(cases) if c.variant == v) for v in variants}
-    same = [q for q in shown if len(set(text[q])) == 1]
+    keys = {name: [key(by[i, name]) for i in range(n)] for name in shown}
+    same = [q for q in shown if len(set(keys[q])) == 1]
     per_variant = [q for q in shown if q not in same and sweep
-                   and all(len({t for t, c in zip(text[q], cases) if c.variant == v}) == 1 for v in variants)]
+                   and all(len({t for t, c in zip(keys[q], cases) if c.variant == v}) == 1 for v in variants)]
     varying = [q for q in shown if q not in same and q not in per_variant]
     out: list[Block] = []
     if varying:

@@ -11,6 +11,8 @@ import math
 
 import numpy as np
 
+from calc.units import format_unit
+
 
 def clean(obj):
     """``obj`` with numpy scalars made plain and non-finite floats made None, recursively."""
@@ -40,7 +42,32 @@ def result_document(result) -> dict:
         doc["notes"] = list(result.notes)
     if result.sensitivity_table is not None:       # only with --sensitivity: an addition to the contract
         doc["sensitivity"] = result.sensitivity_table.to_dict("records")
+    doc.update(facts(result))
     return doc
+
+
+def facts(result) -> dict:
+    """Additions to the contract, present only when there is something to say:
+    ``overrides`` (values set on the command line) and ``unsourced`` (values given without a source),
+    each a list of ``{name, value, unit, low, high}`` in the unit it was given in."""
+    out = {}
+    for key, test in (("overrides", lambda v: v.origin == "set on the command line"),
+                      ("unsourced", lambda v: not v.sources and not v.figure and v.origin != "set on the command line")):
+        items = {}
+        for leaves in result.leaves:
+            for name, v in leaves.items():
+                if test(v) and name not in items:
+                    items[name] = {"name": name, "value": _magnitude(v), "unit": format_unit(v.central.units),
+                                   "low": v.dist.low if v.dist is not None else None,
+                                   "high": v.dist.high if v.dist is not None else None}
+        if items:
+            out[key] = list(items.values())
+    return out
+
+
+def _magnitude(v):
+    mag = np.asarray(v.central.magnitude, dtype=float)
+    return float(mag) if mag.ndim == 0 else mag.tolist()
 
 
 def result_json(result) -> str:

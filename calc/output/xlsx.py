@@ -1,7 +1,8 @@
-"""A spreadsheet of one result: results, inputs, sources and checks on four sheets.
+"""A spreadsheet of one result: a summary sheet it opens on, then results, inputs, sources and checks.
 
-``result_xlsx(result)`` returns the .xlsx file as bytes (openpyxl, imported here only). Numbers are
-stored as numbers, each with its unit in a column beside it, so the sheet can be computed with;
+``result_xlsx(result)`` returns the .xlsx file as bytes (openpyxl, imported here only). The summary
+(``calc.output.xlsx_summary``) is the wide table as numbers with number formats; the other sheets
+are long tables for those who pivot: numbers as numbers, each with its unit in a column beside it;
 the display format only adds thousands separators. Text from scenarios and data files is stored
 as text, never as a formula, even when it starts with "=".
 """
@@ -15,10 +16,10 @@ import math
 
 from calc.output.layout import point_text
 
-SHEETS = ("results", "inputs", "sources", "checks")
+SHEETS = ("summary", "results", "inputs", "sources", "checks")      # then "sensitivity" with --sensitivity
 INPUT_COLUMNS = ("variant", "point", "name", "value", "low", "high", "unit", "origin", "figure", "sources",
                  "note")
-SOURCE_COLUMNS = ("id", "publisher", "title", "date", "url", "quote")
+SOURCE_COLUMNS = ("#", "id", "publisher", "title", "date", "url", "quote")
 CHECK_COLUMNS = ("says", "source", "that", "variant", "point", "passed", "value", "unit", "expected", "detail",
                  "probability", "note")
 
@@ -67,6 +68,9 @@ def _sheet(wb, title: str, columns, rows) -> None:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
+    ws.page_setup.orientation = "landscape"          # printed, a sheet is as wide as the page
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     widths = [len(c) for c in columns]
     for r, row in enumerate(rows, start=2):
         for c, col in enumerate(columns, start=1):
@@ -128,29 +132,54 @@ def period_rows(result) -> tuple[list[str], list[dict]]:
     return cols, list(out.values())
 
 
-def source_rows(result) -> list[dict]:
-    """``result.sources()`` as rows, every quote the run used joined."""
+def source_rows(result, order: list[str] | None = None) -> list[dict]:
+    """The run's sources as rows, footnote number first (in ``order``, as the summary numbers them),
+    every quote the run used joined."""
+    cited = result.sources()
+    order = list(order or []) + [sid for sid in cited if sid not in (order or [])]
     rows = []
-    for sid, s in result.sources().items():
+    for k, sid in enumerate(order, 1):
+        s = cited.get(sid, {})
         quotes = s.get("quotes") or ([s["quote"]] if s.get("quote") else [])
-        rows.append({"id": sid, "publisher": s.get("publisher"), "title": s.get("title"), "date": s.get("date"),
-                     "url": s.get("url"), "quote": " | ".join(quotes)})
+        notes = s.get("notes") or []
+        rows.append({"#": k, "id": sid, "publisher": s.get("publisher"), "title": s.get("title"),
+                     "date": s.get("date"), "url": s.get("url"), "quote": " | ".join(quotes or notes)})
     return rows
 
 
+def sensitivity_rows(result) -> list[dict]:
+    """The tornado table's rows that move their output (``--sensitivity``)."""
+    if result.sensitivity_table is None:
+        return []
+    return [r for r in result.sensitivity_table.to_dict("records") if r["swing"] > 0]
+
+
 def result_xlsx(result) -> bytes:
-    """The result as an .xlsx workbook: results, inputs, sources and checks sheets."""
+    """The result as an .xlsx workbook that opens on its summary (the wide table, checks, what was set or
+    unsourced), then results (the long tidy table), inputs, sources, checks and, with --sensitivity,
+    sensitivity."""
     openpyxl = _openpyxl()
+    from calc.output import layout
+    from calc.output.xlsx_summary import summary_sheet
+
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
-    columns, rows = result_rows(result)
-    _sheet(wb, "results", columns, rows)
+    rows = result.rows(tables=True)
+    report = layout.build(result, rows)
+    columns, tidy = result_rows(result)
+    _sheet(wb, "results", columns, tidy)
     if getattr(result, "timeline", None) is not None:     # periods as columns, as a spreadsheet has them
         pcols, prows = period_rows(result)
         _sheet(wb, "periods", pcols, prows)
     _sheet(wb, "inputs", INPUT_COLUMNS, input_rows(result))
-    _sheet(wb, "sources", SOURCE_COLUMNS, source_rows(result))
+    sources = source_rows(result, report.source_ids)
+    _sheet(wb, "sources", SOURCE_COLUMNS, sources)
     _sheet(wb, "checks", CHECK_COLUMNS, [c.to_json() for c in result.checks] + [f.as_check() for f in result.findings])
+    sens = sensitivity_rows(result)
+    if sens:
+        _sheet(wb, "sensitivity", list(sens[0]), sens)
+    summary_sheet(wb, result, report, rows, {r["#"]: i for i, r in enumerate(sources, start=2)})
+    wb.active = 0
     wb.properties.title = " — ".join(t for t in (result.scenario, result.title) if t) or "calc result"
     wb.properties.creator = "calc"
     buf = io.BytesIO()
