@@ -440,7 +440,7 @@ def cmd_check(args) -> int:
         from calc.output.layout import check_groups
         for c, idx in check_groups(res):
             if not c.passed:
-                print(f"  does not hold ({where(res, idx)}): {c.says}: {c.detail}")
+                print(f"  does not hold: {c.says} ({where(res, idx)}): {c.detail}")
         for finding in res.findings:
             print(f"  {finding.detail} ({finding.variant})")
     if problems:

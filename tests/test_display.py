@@ -45,9 +45,9 @@ def test_shares_and_growth_rates_show_in_percent_multiples_stay_plain():
     text = write("table", res)
     # (5 / 1)^(1/7) - 1 = 0.25850: 25.8 % a month; (1.2585)^12 = 15.80, a multiple
     growth = [ln.split() for ln in text.splitlines() if "arr_growth_per_month" in ln]
-    assert growth and all("25.8" in ln and "%" in ln for ln in growth)
+    assert growth and all("25.8" in ln and "[%]" in ln for ln in growth)
     multiple = [ln.split() for ln in text.splitlines() if "arr_growth_per_year" in ln]
-    assert multiple and all("15.8" in ln and "%" not in ln for ln in multiple)
+    assert multiple and all("15.8" in ln and "[%]" not in ln for ln in multiple)
     g = row(res, "arr_growth_per_month")
     assert g["unit"] == "" and g["value"] == pytest.approx(0.25850, abs=1e-5)   # JSON keeps the glossary unit
 

@@ -87,7 +87,10 @@ def table_block(text: str) -> list[str]:
 
 def test_json_has_exactly_the_design_keys_and_the_computed_numbers(plain):
     doc = json.loads(result_json(plain))
-    assert list(doc) == ["scenario", "samples", "seed", "rows", "checks", "findings", "sources"]
+    # the design keys, then "unsourced": calc.evaluate's inputs were given without a source
+    assert list(doc) == ["scenario", "samples", "seed", "rows", "checks", "findings", "sources", "unsourced"]
+    assert sorted(u["name"] for u in doc["unsourced"]) == sorted(INPUTS)
+    assert {"name": "facility_power", "value": 1.0, "unit": "GW", "low": None, "high": None} in doc["unsourced"]
     assert doc["samples"] == 0 and doc["checks"] == [] and doc["findings"] == [] and doc["sources"] == {}
     chips, capex = doc["rows"]
     assert chips == {"variant": "base", "point": {}, "quantity": "chips", "unit": "chip", "value": CHIPS,
@@ -140,7 +143,12 @@ def test_registry_json_lists_have_the_cli_keys():
 
 def test_csv_parses_back_to_the_same_numbers(plain):
     df = pd.read_csv(io.StringIO(result_csv(plain)))
-    assert list(df.columns) == ["variant", "point", "quantity", "value", "unit", "inputs", "sources", "defaults"]
+    assert list(df.columns) == ["variant", "point", "quantity", "value", "unit", "inputs", "sources", "defaults",
+                                "kind", "detail"]
+    # the result rows, then one row per input given without a source
+    assert list(df["kind"]) == ["result"] * 2 + ["unsourced"] * 5
+    assert sorted(df["quantity"][2:]) == sorted(INPUTS)
+    df = df[df["kind"] == "result"]
     assert list(df["quantity"]) == ["chips", "capex"]
     assert list(df["value"]) == [CHIPS, CAPEX]
     assert list(df["unit"]) == ["chip", "USD"]
@@ -156,6 +164,7 @@ def test_csv_sampled_has_quantile_columns_at_full_precision(sampled):
 
 def test_csv_has_one_row_per_case_and_quantity():
     df = pd.read_csv(io.StringIO(result_csv(swept([1.0, 1.25]))))
+    df = df[df["kind"] == "result"]
     assert list(df["point"]) == ["pue=1.0", "pue=1.0", "pue=1.25", "pue=1.25"]
     # 1 GW / (2 kW/chip x 1.0) = 500,000 chips; at PUE 1.25, 400,000
     assert list(df.loc[df["quantity"] == "chips", "value"]) == [500_000.0, 400_000.0]
@@ -184,14 +193,16 @@ def test_markdown_checks_and_escaping(sourced):
     assert cell("a|b\nc") == "a\\|b c"
 
 
-def test_markdown_sweep_headers_and_long_layout():
+def test_markdown_sweep_headers_and_a_line_per_case_past_eight_columns():
     wide = result_markdown(swept([1.0, 1.25]))
-    assert "| quantity | base<br>pue=1.0 | base<br>pue=1.25 |" in wide
+    assert "| quantity<br>pue | base<br>1.0 | base<br>1.25 |" in wide
     assert "| chips [chip] | 500,000 | 400,000 |" in wide
-    long = result_markdown(swept([1.0, 1.25, 1.5, 2.0], variants=("a", "b")))    # 8 cases > 6
-    assert "| variant | point | quantity | value | unit |" in long
-    # 1 GW / (2 kW/chip x 2.0) = 250,000 chips
-    assert "| b | pue=2.0 | chips | 250,000 | chip |" in long
+    long = result_markdown(swept([1.0, 1.25, 1.5, 2.0, 2.5], variants=("a", "b")))    # 10 cases > 8 columns
+    assert "| variant | pue | chips [chip]<br>[1] | capex [USD]<br>[1] |" not in long     # unsourced: no notes
+    assert "| variant | pue | chips [chip] | capex [USD] |" in long
+    # 1 GW / (2 kW/chip x 2.0) = 250,000 chips; 250,000 x 50,000 USD + 1e9 W x 10 USD/W = $22.5B
+    assert "| b | 2.0 | 250,000 | \\$22.5B |" in long
+    assert long.count("| a |") == 5 and long.count("| b |") == 5
 
 
 # -- terminal table ------------------------------------------------------------------------------
@@ -224,20 +235,21 @@ def test_text_marks_a_failing_check_prominently(sourced):
 def test_text_sampled_cells_show_the_90_percent_interval(sampled):
     text = result_text(sampled)
     assert "2,000 samples, seed 1" in text.splitlines()[1]
-    assert re.search(r"chips \[chip\]\s+402,911 \([\d,]+–[\d,]+\)", text)
-    assert re.search(r"capex \[USD\]\s+\$30\.1B \(\$[\d.]+B–\$[\d.]+B\)", text)
+    # the median beside the central value where it reads differently: '402,911 (p50 403,1xx; 357,xxx–451,xxx)'
+    assert re.search(r"chips \[chip\]\s+402,911 \((p50 [\d,]+; )?[\d,]+–[\d,]+\)", text)
+    assert re.search(r"capex \[USD\]\s+\$30\.1B \((p50 \$[\d.]+B; )?\$[\d.]+B–\$[\d.]+B\)", text)
 
 
 def test_text_sweep_and_long_layout_stay_aligned():
     wide = table_block(result_text(swept([1.0, 1.25])))
     assert wide[0].split() == ["quantity", "base", "base"]
-    assert wide[1].split() == ["pue=1.0", "pue=1.25"]
+    assert wide[1].split() == ["pue", "1.0", "1.25"]
     assert len({len(line) for line in wide}) == 1
-    long = table_block(result_text(swept([1.0, 1.25, 1.5, 2.0], variants=("a", "b"))))
-    assert long[0].split() == ["variant", "point", "quantity", "value", "unit"]
+    long = table_block(result_text(swept([1.0, 1.25, 1.5, 2.0, 2.5], variants=("a", "b"))))   # 10 cases
+    assert long[0].split() == ["variant", "pue", "chips", "[chip]", "capex", "[USD]"]
     # 250,000 chip x 50,000 USD/chip + 1e9 W x 10 USD/W = 1.25e10 + 1e10 = $22.5B
-    assert long[-1].split() == ["b", "pue=2.0", "capex", "$22.5B", "USD"]
-    assert len(long) == 2 + 16 and len({len(line) for line in long}) == 1
+    assert long[-2].split() == ["b", "2.0", "250,000", "$22.5B"]
+    assert len(long) == 2 + 10 and len({len(line) for line in long}) == 1
 
 
 def test_text_lists_inputs_that_fell_back_to_defaults():

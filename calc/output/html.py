@@ -138,7 +138,7 @@ def source_html(note: layout.Citation, show_url: bool = False) -> str:
     """'publisher, “title” (linked), date — “quote” (gloss)', escaped; the URL spelled out if asked.
     The analyst's assumptions are a list, each note folded to its first sentence (click for the rest)."""
     if note.id == "assumption" and note.notes:
-        return ("assumptions (the analyst's own):<ul class=\"calc-notes\">"
+        return ("assumption (the analyst's own), one note per assumed value:<ul class=\"calc-notes\">"
                 + "".join(f"<li>{_folded(n)}</li>" for n in note.notes) + "</ul>")
     if note.id == "assumption" or note.publisher is None:
         return escape(note.text())

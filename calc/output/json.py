@@ -50,9 +50,11 @@ def facts(result) -> dict:
     """Additions to the contract, present only when there is something to say:
     ``overrides`` (values set on the command line) and ``unsourced`` (values given without a source),
     each a list of ``{name, value, unit, low, high}`` in the unit it was given in."""
+    from calc.output.layout import is_unsourced
+
     out = {}
     for key, test in (("overrides", lambda v: v.origin == "set on the command line"),
-                      ("unsourced", lambda v: not v.sources and not v.figure and v.origin != "set on the command line")):
+                      ("unsourced", is_unsourced)):
         items = {}
         for leaves in result.leaves:
             for name, v in leaves.items():

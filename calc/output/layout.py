@@ -121,8 +121,8 @@ def given(result, origin: str) -> list[str]:
     out: list[str] = []
     for leaves in result.leaves:
         for name, v in leaves.items():
-            if v.origin == origin and f"{name} = {v.describe()}" not in out:
-                out.append(f"{name} = {v.describe()}")
+            if v.origin == origin and f"{name} = {describe(v)}" not in out:
+                out.append(f"{name} = {describe(v)}")
     return out
 
 
@@ -131,10 +131,24 @@ def unsourced(result) -> list[str]:
     out: list[str] = []
     for leaves in result.leaves:
         for name, v in leaves.items():
-            if not v.sources and not v.figure and v.origin != "set on the command line" \
-                    and f"{name} = {v.describe()}" not in out:
-                out.append(f"{name} = {v.describe()}")
+            if is_unsourced(v) and f"{name} = {describe(v)}" not in out:
+                out.append(f"{name} = {describe(v)}")
     return out
+
+
+def is_unsourced(v) -> bool:
+    """A value given as an input with no source at all (``calc.evaluate``): no source, no figure."""
+    return v.origin == "input" and not v.sources and not v.figure
+
+
+def describe(v) -> str:
+    """'1.3', '[1.1, 1.4]', '1 GW'; a swept array as its values."""
+    if np.ndim(v.central.magnitude):
+        from calc.units import format_unit
+
+        return ", ".join(f"{x:g}" for x in np.asarray(v.central.magnitude).ravel()[:6]) + \
+            f" {format_unit(v.central.units)}".rstrip()
+    return v.describe()
 
 
 OVERRIDES_HEADING = "Set on the command line (instead of the scenario's value)"
