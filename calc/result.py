@@ -205,7 +205,7 @@ class Result:
         """
         if self.timeline is not None:           # one row per period too, then the solve rows
             from calc.timeline.results import rows
-            return rows(self)
+            return rows(self, tables)
         out = []
         units = {name: self.shown_unit(name, tables) for name in self.shown}
         for i, case in enumerate(self.cases):

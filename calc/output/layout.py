@@ -84,26 +84,38 @@ class Report:
         return True
 
 
-def build(result, rows: list[dict] | None = None) -> Report:
-    """Lay ``result`` out (``calc.output.compact``) and number its sources: table, then checks."""
+def build(result, rows: list[dict] | None = None, wide: bool | None = None) -> Report:
+    """Lay ``result`` out (``calc.output.compact``; a timeline with periods as columns,
+    ``calc.output.periods``) and number its sources: table, then checks."""
     rows = result.rows(tables=True) if rows is None else rows
     if getattr(result, "timeline", None) is not None:      # periods as columns, as in a spreadsheet
         return result.timeline.table(result, rows, wide)
     order: list[str] = []
+    laid = compact.blocks(result, rows, cell_text, numbering(order))
+    return finish(result, laid, order, rows)
 
+
+def numbering(order: list[str]):
+    """A function giving the footnote numbers of source ids, numbering new ones in ``order``."""
     def notes(sids) -> list[int]:
         for s in sids:
             if s not in order:
                 order.append(s)
         return sorted({order.index(s) + 1 for s in sids})
 
-    laid = compact.blocks(result, rows, cell_text, notes)
+    return notes
+
+
+def finish(result, blocks: list[Block], order: list[str], rows: list[dict]) -> Report:
+    """The report of laid-out ``blocks``: checks once each (their sources numbered after the table's),
+    defaults, values set on the command line, unsourced inputs."""
+    notes = numbering(order)
     checks = []
     for chk, idx in check_groups(result):
         ref = notes([chk.source])[0] if chk.source else None
         checks.append(CheckLine(chk, compact.where(result, idx), ref))
     defaults = list(dict.fromkeys(d for r in rows for d in r["defaults"]))
-    return Report(laid, order, defaults, checks, given(result, "set on the command line"), unsourced(result))
+    return Report(blocks, order, defaults, checks, given(result, "set on the command line"), unsourced(result))
 
 
 def check_groups(result) -> list[tuple[object, list[int]]]:

@@ -44,15 +44,10 @@ def cell(result, row: dict) -> str:
     return text
 
 
-def build(result, rows: list[dict], wide: bool | None = None) -> layout.Table:
+def build(result, rows: list[dict], wide: bool | None = None) -> layout.Report:
     """The table of a timeline run: periods as columns (``wide``), or long rows with a period column."""
     order: list[str] = []
-
-    def notes(sids) -> list[int]:
-        for s in sids:
-            if s not in order:
-                order.append(s)
-        return sorted({order.index(s) + 1 for s in sids})
+    notes = layout.numbering(order)
 
     labels = list(result.periods)
     several = len(result.cases) > 1
@@ -73,20 +68,15 @@ def build(result, rows: list[dict], wide: bool | None = None) -> layout.Table:
             keys = ([variant, point] if several else []) + [layout.label(name, rs[0]["unit"])]
             sids = list(dict.fromkeys(s for r in rs for s in r["sources"]))
             lines.append(layout.Line(keys, cells, notes(sids)))
-        key_headers = (["variant", "point"] if several else []) + ["quantity"]
-        table = layout.Table(True, key_headers, headers, lines, order, [])
+        key_headers = [[h] for h in (["variant", "point"] if several else []) + ["quantity"]]
+        block = layout.Block("", key_headers, headers, lines)
     else:
         for r in rows:
             name = r["quantity"] + (" (solved)" if r.get("solved") else "")
             lines.append(layout.Line([r["variant"], layout.point_text(r["point"]), r["period"] or WHOLE,
                                       name], [cell(result, r), r["unit"]], notes(r["sources"])))
-        table = layout.Table(False, ["variant", "point", "period", "quantity"], [["value"], ["unit"]], lines,
-                             order, [])
-    for chk in result.checks:
-        if chk.source:
-            notes([chk.source])
-    table.defaults = list(dict.fromkeys(d for r in rows for d in r["defaults"]))
-    return table
+        block = layout.Block("", [["variant"], ["point"], ["period"], ["quantity"]], [["value"], ["unit"]], lines)
+    return layout.finish(result, [block], order, rows)
 
 
 def solve_output(result, fmt: str = "table") -> str:

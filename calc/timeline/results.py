@@ -87,23 +87,28 @@ def unit_text(result, name: str, plain: str) -> str:
     return "date" if name in DATE_OUTPUTS else plain
 
 
-def rows(result) -> list[dict]:
+def rows(result, tables: bool = False) -> list[dict]:
     """One dict per case x shown quantity x period (period None for one value per case), then the
-    solve rows."""
+    solve rows. Values in the display unit (``Result.rows``; ``tables``: as tables show them)."""
     out = []
     labels = result.periods
+    units = {}
+    for name in result.shown:
+        unit = unit_text(result, name, result.unit_text(name))
+        units[name] = (lambda x: x, unit) if unit == "date" else (result.shown_unit(name, tables),) * 2
     for i, case in enumerate(result.cases):
         for name in result.shown:
             lin = result.lineage(i, name)
             one = name in result.timeless
+            conv, shown = units[name]
+            unit = shown if isinstance(shown, str) else shown.unit
             for p in range(1 if one else len(labels)):
                 row = {"variant": case.variant, "point": dict(case.point), "period": None if one else labels[p],
-                       "quantity": name, "unit": unit_text(result, name, result.unit_text(name)),
-                       "value": float(result.central[name][i, p])}
+                       "quantity": name, "unit": unit, "value": float(conv(result.central[name][i, p]))}
                 if result.samples > 0:
                     st = result.stats[name]
                     for s in STATS:
-                        row[s] = float(st[s][i, p])
+                        row[s] = float(conv(st[s][i, p]))
                     if name in DATE_OUTPUTS:
                         row["never_share"] = float(st["never_share"][i, p])
                 row.update(inputs=lin["inputs"], sources=lin["sources"], defaults=lin["defaults"])
