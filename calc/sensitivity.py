@@ -33,8 +33,17 @@ def _spearman(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def sensitivity(result):
     """A DataFrame: for each case, output and input it depends on, the output at the input's p05
-    and p95 (others central), the swing, and (when sampled) the rank correlation."""
+    and p95 (others central), the swing, and (when sampled) the rank correlation.
+
+    On a timeline each output is taken in its last period ("revenue (2030)"); one-value quantities
+    (funding_need, break_even) as they are.
+    """
     import pandas as pd
+
+    tl = getattr(result, "timeline", None)
+
+    def col(name):          # the period column a timeline output is read at (None: no timeline)
+        return None if tl is None else (0 if name in result.timeless else -1)
 
     rows = []
     for c, case in enumerate(result.case_list):
@@ -45,25 +54,34 @@ def sensitivity(result):
         z = {n: np.full(2 * len(uncertain), np.nan) for n in uncertain}
         for k, n in enumerate(uncertain):
             z[n][2 * k], z[n][2 * k + 1] = -Z95, Z95
-        env = evaluate(plan, [case], result.registry, z, 2 * len(uncertain), masked=True) if uncertain else {}
+        env = evaluate(plan, [case], result.registry, z, 2 * len(uncertain), masked=True,
+                       timeline=tl) if uncertain else {}
         for name in result.shown:
+            j_col = col(name)
             if name in env:
-                mag = np.broadcast_to(env[name].to(result.units[name]).magnitude, (case.size, 1 + 2 * len(uncertain)))
+                mag = np.asarray(env[name].to(result.units[name]).magnitude)
+                if j_col is not None:
+                    mag = mag.reshape(mag.shape + (1,) * (3 - mag.ndim))[..., j_col]
+                mag = np.broadcast_to(mag, (case.size, 1 + 2 * len(uncertain)))
             for n in plan.depends(name):
                 for k in range(case.size):
                     i = first + k
-                    central = float(result.central[name][i])
+                    central = float(result.central[name][i] if j_col is None else result.central[name][i][j_col])
                     lo = hi = central
                     if n in uncertain:
                         j = uncertain.index(n)
                         lo, hi = float(mag[k, 1 + 2 * j]), float(mag[k, 2 + 2 * j])
                     rho = np.nan
                     if name in result.draws and n in result.draws:
-                        rho = float(_spearman(result.draws[n][i:i + 1], result.draws[name][i:i + 1])[0])
+                        dn, dq = result.draws[n][i:i + 1], result.draws[name][i:i + 1]
+                        if j_col is not None:           # (rows, samples, periods): the input is constant or a series
+                            dn, dq = dn[..., 0], dq[..., j_col]
+                        rho = float(_spearman(dn, dq)[0])
                     point = case.point(k)
                     rows.append({"variant": case.variant, "point": ", ".join(f"{a}={b}" for a, b in point.items()),
-                                 "quantity": name, "unit": result.unit_text(name), "input": n,
-                                 "input_range": values[n].describe(), "value": central,
+                                 "quantity": name if j_col in (None, 0) else f"{name} ({result.periods[-1]})",
+                                 "unit": result.unit_text(name), "input": n,
+                                 "input_range": values[n].describe() if np.ndim(values[n].central.magnitude) == 0 else "per period", "value": central,
                                  "at_input_p05": lo, "at_input_p95": hi, "swing": abs(hi - lo),
                                  "rank_corr": rho})
     frame = pd.DataFrame(rows)

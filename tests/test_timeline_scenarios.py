@@ -256,3 +256,23 @@ def test_shipped_timeline_scenarios_run_and_answer():
     # the three named contracts and the rest add up to the 1.4 trillion headline, all inside 2025-2033
     assert oai.value("commitment_spend_cumulative", at="2033").m_as("USD") == pytest.approx(1.4e12, rel=1e-9)
     assert {c.says for c in oai.checks} >= {"a data centre rental bill of about $620bn a year"}
+
+
+def test_every_model_works_per_period_and_the_tornado_reads_the_last_period():
+    text = textwrap.dedent("""\
+        name: chips-over-time
+        timeline: {start: 2026, end: 2029, step: year}
+        inputs:
+          facility_power: {over_time: {2026: 1 GW, 2028: 3 GW}, source: assumption, note: t}
+          pue: {range: [1.1, 1.4], source: assumption, note: t}
+          it_power_per_chip: {value: 2 kW/chip, source: assumption, note: t}
+        outputs: [chips]
+        """)
+    res = calc.load(text).run(samples=200, seed=1, sensitivity=True)
+    # chips = facility_power / (2,000 W/chip x pue); central pue sqrt(1.1 x 1.4) = 1.24097
+    central = 1e9 / (2000 * math.sqrt(1.1 * 1.4))
+    assert np.allclose(res.value("chips").m, [central, central, 3 * central, 3 * central])
+    row = res.sensitivity().iloc[0]
+    # in 2029 (3 GW): pue at its p05 1.1 -> 3e9 / 2,200 = 1,363,636; at p95 1.4 -> 3e9 / 2,800 = 1,071,429
+    assert row["quantity"] == "chips (2029)" and row["input"] == "pue"
+    assert row["at_input_p05"] == pytest.approx(3e9 / 2200) and row["at_input_p95"] == pytest.approx(3e9 / 2800)
