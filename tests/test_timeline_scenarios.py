@@ -223,6 +223,12 @@ def test_a_check_can_name_a_period_and_must_when_the_value_is_per_period():
     assert res.checks[0].passed and "cumulative_gap at 2027 = $4.50B" in res.checks[0].detail
     with pytest.raises(CalcError, match="cumulative_gap has a value per period; say which with at:"):
         calc.load(text.replace(", at: 2027", "")).run()
+    # an input without a time pattern is the same in every period: no 'at' needed
+    constant = HAND + textwrap.dedent("""\
+        checks:
+          - {says: "12B run-rate", source: assumption, note: t, that: arr_end, near: 12 billion USD/yr, within: 1%}
+        """)
+    assert calc.load(constant).run().checks[0].passed
 
 
 def test_plot_html_and_xlsx_of_a_timeline(tmp_path):

@@ -135,7 +135,11 @@ def period_views(result, check) -> tuple[dict, dict]:
     from calc.errors import CalcError
     from calc.units import Q
 
-    per = [n for n in check.that.names if n in result.central and n not in result.timeless]
+    def varies(n) -> bool:          # an input or figure without a time pattern is the same in every period
+        c = result.central[n]
+        return c.shape[-1] > 1 and not np.array_equal(c, np.broadcast_to(c[:, :1], c.shape), equal_nan=True)
+
+    per = [n for n in check.that.names if n in result.central and n not in result.timeless and varies(n)]
     if per and check.at is None:
         raise CalcError(f"{check.where}: {', '.join(per)} has a value per period; say which with at: "
                         f"(e.g. at: {result.periods[-1]})")
