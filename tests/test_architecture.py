@@ -21,7 +21,7 @@ LAYERS = {
     "calc.result": 5, "calc.checks": 5, "calc.findings": 5, "calc.sensitivity": 5,
     "calc.scenario_keys": 3, "calc.scenario_exprs": 6, "calc.scenario_inputs": 6, "calc.scenario_reader": 6,
     "calc.run": 6, "calc.api": 7, "calc.scenario": 7, "calc.deal_table": 7,
-    "calc.output": 8, "calc.cli": 9,
+    "calc.output": 8, "calc.cli": 9, "calc.cli_parser": 9,
 }
 
 
