@@ -34,6 +34,19 @@ HAND = textwrap.dedent("""\
     """)
 
 
+def calc_cli_text(text: str, fmt: str) -> str:
+    """stdout of ``calc run`` on scenario ``text`` (written to a temporary file) in format ``fmt``."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "s.yaml"
+        path.write_text(text)
+        out = calc_cli("run", str(path), "--format", fmt)
+        assert out.returncode == 0, out.stderr
+        return out.stdout
+
+
 def _write(tmp_path, text, name="s.yaml"):
     path = tmp_path / name
     path.write_text(text)
@@ -96,6 +109,8 @@ def test_spend_outside_the_timeline_is_a_note():
     # ramp from 2028 over 24 months: 2028 holds 12^2/24^2 = 25 %, 75 % falls after the timeline
     assert res["commitment_spend"].m_as("USD")[-1] == pytest.approx(12e9 + 4.5e9)
     assert any("later_commitment: 75 % of the amount ($13.5B" in n for n in res.notes)
+    for fmt in ("table", "markdown", "html", "json"):      # every format shows the note
+        assert "later_commitment: 75 % of the amount" in calc_cli_text(text, fmt)
 
 
 def test_series_takes_the_value_in_force_at_period_start():

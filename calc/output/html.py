@@ -177,6 +177,8 @@ def body_html(result, table: layout.Report, show_url: bool = False) -> str:
     if result.samples:
         out.append(f'<p class="calc-meta">{escape(layout.sampling_line(result))}</p>')
     out.append(table_html(table, prefix))
+    for note in getattr(result, "notes", ()):          # e.g. commitment spend outside the timeline
+        out.append(f'<p class="calc-meta">Note: {escape(note)}</p>')
     if table.defaults:
         out.append(f'<p class="calc-meta">Defaults used (not given by the scenario): '
                    f'{escape(", ".join(table.defaults))}</p>')
