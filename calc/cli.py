@@ -245,6 +245,18 @@ def cmd_deals(args) -> int:
     return 0
 
 
+def cmd_schema(args) -> int:
+    from calc.output.schema import schema_json
+
+    text = schema_json()
+    if args.output:
+        check_target(args.output, "--output", [])
+        write_atomic(args.output, text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def cmd_check(args) -> int:
     from calc.registry import Registry
     from calc.scenario import load
@@ -303,7 +315,7 @@ def _main(argv: list[str], debug: bool) -> int:
             build_parser().print_help()
             return 2
         handler = {"run": cmd_run, "explain": cmd_explain, "figures": cmd_list, "sources": cmd_list,
-                   "deals": cmd_deals, "check": cmd_check, "solve": cmd_solve}[args.command]
+                   "deals": cmd_deals, "check": cmd_check, "solve": cmd_solve, "schema": cmd_schema}[args.command]
         return handler(args)
     except CalcError as exc:
         if debug:

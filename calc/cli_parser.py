@@ -160,6 +160,17 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--output", metavar="PATH", help="write to PATH (atomically) instead of stdout")
     d.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
+    sc = sub.add_parser("schema", help="print a JSON Schema of scenario files, for editors",
+                        description="Print a JSON Schema (draft 2020-12) of scenario files, generated from the keys "
+                        "the reader accepts, with each key's doc and the registry's figure, accelerator and model "
+                        "ids. Point an editor at it (see the README) to complete keys and flag unknown ones; "
+                        "calc itself checks more (units, sources, names).",
+                        epilog=_examples("calc schema > scenario.schema.json",
+                                         "# then, as the first line of a scenario file:",
+                                         "# yaml-language-server: $schema=scenario.schema.json"))
+    sc.add_argument("--output", metavar="PATH", help="write to PATH (atomically) instead of stdout")
+    sc.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
     c = sub.add_parser("check", help="validate the registry and scenario files, and run their checks",
                        description="Validate the registry (figures, sources, catalogue, defaults) and the "
                        "scenarios, run each scenario and report its checks. Without FILE: scenarios/*.yaml "
