@@ -50,6 +50,7 @@ TYPES = {
     "list": "a list",
     "fraction_or_quantity": "a fraction such as '20%' or a quantity in the unit of 'near'",
     "correlation": "[name_a, name_b, rho]: a Spearman rank correlation, -1 < rho < 1",
+    "quantity_or_figure": "a quantity ('7 yr') or {figure: id} naming a registry figure",
 }
 
 _SOURCE = {"type": "source", "doc": "who said it: a source id, 'assumption' with a note, or an inline source "
@@ -146,9 +147,11 @@ BLOCKS: dict[str, dict[str, dict]] = {
         "step": {"type": "enum", "enum": ["year", "quarter", "month"], "default": "year", "doc": "period length"},
     },
     "commitment": {
-        "amount": {"type": "quantity", "required": True, "doc": "the committed amount, or a figure id"},
+        "amount": {"type": "mapping", "values": "input", "required": True,
+                   "doc": "the committed amount, as an input: {figure: id}, {value: ..., source: ...} or "
+                          "{range: [low, high], source: ..., note: ...}"},
         "start": {"type": "date", "required": True, "doc": "when spending starts"},
-        "term": {"type": "quantity", "doc": "how long it runs, e.g. '5 yr'"},
+        "term": {"type": "quantity_or_figure", "doc": "how long it runs, e.g. '5 yr', or {figure: id}"},
         "shape": {"type": "enum", "enum": ["flat", "ramp"], "default": "flat",
                   "doc": "flat: even per month; ramp: the spend rate rises linearly to its peak at the end"},
         "schedule": {"type": "mapping", "keys": "date", "values": "quantity",

@@ -50,6 +50,9 @@ def _type_schema(kind: str, spec: dict, decl: dict, enums: dict) -> dict:
         out = {"type": "string", "enum": enums[kind]}
     elif kind == "date":
         out = {"type": ["string", "integer"]}
+    elif kind == "quantity_or_figure":
+        out = {"anyOf": [dict(quantity), {"type": "object", "additionalProperties": False, "required": ["figure"],
+                                          "properties": {"figure": {"type": "string", "enum": enums["figure"]}}}]}
     elif kind == "enum":
         out = {"enum": list(spec["enum"])}
     elif kind == "correlation":
@@ -77,8 +80,10 @@ def _ref(name: str, decl: dict, enums: dict) -> dict:
 def _key_schema(spec: dict, decl: dict, enums: dict) -> dict:
     kind = spec.get("type", "text")
     out = _type_schema(kind, spec, decl, enums)
-    if kind == "mapping":
-        if "keys" in spec:
+    if kind == "mapping" and "keys" not in spec and spec.get("values") in decl["blocks"]:
+        out = {"$ref": f"#/$defs/{spec['values']}"}          # the mapping is one such block
+    elif kind == "mapping":
+        if spec.get("keys") in ("slug", "name"):              # YAML may read other keys (dates) as numbers
             keys = _type_schema(spec["keys"], {}, decl, enums)
             out["propertyNames"] = {k: v for k, v in keys.items() if k != "description"}
         if "values" in spec:
