@@ -78,7 +78,10 @@ def run(cases: list[Case], outputs: list[str], *, derive: dict | None = None, ch
         from dataclasses import replace
 
         from calc.timeline.goal import solve as solve_for
-        solutions, more = solve_for(result, solve, cases, reg, arrays.z_rows)
+        try:
+            solutions, more = solve_for(result, solve, cases, reg, arrays.z_rows)
+        except CalcError as exc:        # 'solve: ...', so a scenario's message gives the line of solve
+            raise CalcError([p if p.startswith("solve") else f"solve: {p}" for p in exc.problems]) from None
         result = replace(result, solutions=tuple(solutions), checks=result.checks + tuple(more))
     return result.with_sensitivity() if sensitivity else result
 

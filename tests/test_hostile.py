@@ -421,6 +421,19 @@ def test_check_evaluation_errors_name_the_line_and_key(tmp_path, monkeypatch, ca
     assert err == f"calc: s.yaml:{9 if 'zero' in that else 8}: checks[0]: {message}\n"
 
 
+@pytest.mark.parametrize("old, new, message", [
+    ("so_that: cumulative_gap", "so_that: cumulative_gap ** 9 ** 9 ** 9",
+     "solve: exponent 3.8742e+08 is too large (the limit is 64) in 'cumulative_gap ** 9 ** 9 ** 9'"),  # 9^9
+    ("between: [0, 0.3]", "between: [0, 1e308]", "solve: revenue = "),
+])
+def test_solve_evaluation_errors_name_the_line_of_solve(tmp_path, monkeypatch, capsys, old, new, message):
+    text = (ROOT / "scenarios" / "openai-commitments.yaml").read_text()
+    assert text.count(old) == 1
+    line = text.splitlines().index("solve:") + 1
+    err = refused(tmp_path, monkeypatch, capsys, text.replace(old, new), "--samples", "0")
+    assert err.startswith(f"calc: s.yaml:{line}: {message}"), err
+
+
 def test_two_variants_by_a_million_points_cite_the_case_limit(tmp_path, monkeypatch, capsys):
     text = BASE + ("variants:\n  v1: {description: one}\n  v2: {description: two}\n"
                    "sweep:\n  facility_power: {from: 1 GW, to: 2 GW, steps: 1000000}\n")
