@@ -80,6 +80,9 @@ def _check_run_options(args) -> None:
         raise CalcError(f"--samples {args.samples}: expected a whole number from 0 to {MAX_SAMPLES:,}")
     if args.seed is not None and not 0 <= args.seed <= MAX_SEED:
         raise CalcError(f"--seed {args.seed}: expected a whole number from 0 to {MAX_SEED:,}")
+    if (args.plot_kind or args.plot_quantity) and not args.plot:
+        raise CalcError(f"{'--plot-kind' if args.plot_kind else '--plot-quantity'} needs --plot PATH "
+                        "(.png, .svg or .pdf) to draw to")
     if args.plot and Path(args.plot).suffix.lower() not in PLOT_SUFFIXES:
         raise CalcError(f"--plot {args.plot}: expected a file name ending in {', '.join(PLOT_SUFFIXES)}")
     if args.plot and args.output and os.path.realpath(args.plot) == os.path.realpath(args.output):
@@ -119,8 +122,8 @@ def cmd_run(args) -> int:
             continue
         results.append(res)
     if args.plot:
-        from calc.output.plots import save_default_plot
-        write_atomic(args.plot, lambda tmp: save_default_plot(results[0], tmp), "--plot")
+        from calc.output.plots import save_plot
+        write_atomic(args.plot, lambda tmp: save_plot(results[0], tmp, args.plot_kind, args.plot_quantity), "--plot")
     if args.format == "xlsx":
         from calc.output.xlsx import result_xlsx
         write_atomic(args.output, result_xlsx(results[0]))

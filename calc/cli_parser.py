@@ -10,6 +10,7 @@ import argparse
 
 from calc.errors import CalcError
 
+PLOT_KINDS = ("fan", "tornado", "hist", "bars", "timeline")     # calc.output.plots.KINDS
 FORMATS = ("table", "markdown", "csv", "json", "html", "xlsx")
 LIST_FORMATS = ("table", "json", "csv")
 
@@ -72,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog=_examples("calc run nvidia-1gw", "calc run my-scenario.yaml --samples 10000 --seed 1",
                                         "calc run nvidia-1gw --set pue=1.3 --format csv",
                                         "calc run anthropic-arr --sensitivity --plot fan.png",
+                                        "calc run nvidia-1gw --samples 2000 --plot chips.svg --plot-kind hist",
                                         "calc run rainier --format xlsx --output rainier.xlsx"))
     r.add_argument("files", nargs="+", metavar="FILE", help=FILE_HELP + "; give several to run each")
     r.add_argument("--format", choices=FORMATS, default="table", help=FORMAT_HELP)
@@ -86,7 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--strict", action="store_true", help="exit 1 when a check does not hold or a computed figure is physically impossible")
     r.add_argument("--sensitivity", action="store_true",
                    help="add a tornado table: how far each output moves as each input spans its range")
-    r.add_argument("--plot", metavar="PATH.png", help="save a chart of the first output (.png, .svg or .pdf)")
+    r.add_argument("--plot", metavar="PATH.png", help="save a chart (.png, .svg or .pdf): a fan over the sweep, "
+                   "a tornado with --sensitivity, a histogram of a sampled run, else bars per case")
+    r.add_argument("--plot-quantity", metavar="NAME", help="the quantity --plot draws (default: the first output "
+                   "that suits the chart)")
+    r.add_argument("--plot-kind", choices=PLOT_KINDS, help="the chart --plot draws: fan (over the sweep), tornado "
+                   "(what moves it), hist (its samples), bars (per case) or timeline (revenue against spend)")
     r.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
     e = sub.add_parser("explain", help="show how a quantity was derived, back to each source",

@@ -12,7 +12,7 @@ import numpy as np
 from calc import yamlio
 
 GLOSSARY_FILE = Path(__file__).with_name("data") / "quantities.yaml"
-KEYS = ("unit", "meaning", "min", "max", "above", "signed", "undefined", "display")
+KEYS = ("unit", "meaning", "min", "max", "above", "signed", "undefined", "display", "label")
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,8 @@ def glossary() -> dict[str, dict]:
     data = yamlio.load(GLOSSARY_FILE) or {}
     return {name: {"unit": str(spec["unit"]), "meaning": spec.get("meaning", ""), "bounds": _bounds(spec),
                    "undefined": spec.get("undefined"),
-                   "display": None if spec.get("display") is None else str(spec["display"])}
+                   "display": None if spec.get("display") is None else str(spec["display"]),
+                   "label": None if spec.get("label") is None else str(spec["label"])}
             for name, spec in data.items()}
 
 

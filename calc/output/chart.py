@@ -48,6 +48,32 @@ def _axes(ax, ncols: int = 1):
     return fig, list(axes[0])
 
 
+def human_label(name: str, unit: str = "") -> str:
+    """An axis label a reader understands, from the glossary: 'accelerators the site can power [chip]'.
+
+    The glossary's ``label`` when it has one, else its meaning up to the first ':' when that is short
+    and no formula, else the name with spaces ('arr projected'); then the unit in brackets.
+    """
+    from calc.glossary import glossary
+
+    entry = glossary().get(name) or {}
+    text = entry.get("label")
+    if not text:
+        lead = str(entry.get("meaning", "")).split(":")[0].strip()
+        formula = re.search(r"[=/^*+]|\bx\b|_", lead)
+        text = lead if lead and len(lead) <= 48 and not formula else name.replace("_", " ")
+    text = text[0].upper() + text[1:] if text else name
+    return f"{text} [{unit}]" if unit else text
+
+
+def shown(result, name: str):
+    """(convert, unit): the display unit a table shows ``name`` in (``Result.shown_unit``), for axes."""
+    if hasattr(result, "shown_unit") and name in result.central:
+        conv = result.shown_unit(name)
+        return conv, conv.unit
+    return (lambda x: x), result.unit_text(name)
+
+
 def _tick_formatter(unit: str):
     """Ticks as a reader writes them: $30B for money, 400,000 for counts, 1.21e+21 for huge numbers."""
     from matplotlib.ticker import FuncFormatter
@@ -69,6 +95,33 @@ def _finish(fig, title: str, sources: list[str], own: bool, ax=None) -> None:
     width = int(fig.get_figwidth() * 72 / (FOOTNOTE_SIZE * 0.6))
     # supxlabel is a figure text that constrained layout makes room for: the footnote never overlaps
     fig.supxlabel(textwrap.fill(text, width=width), x=0.01, ha="left", fontsize=FOOTNOTE_SIZE, color="#555555")
+
+
+def declutter(fig, axis, texts, gap: float = 2.0) -> None:
+    """Move annotations (``texts``, in drawing order) so none overlaps another or leaves the axes:
+    a label past the right edge turns to the left of its point; one that overlaps an earlier label
+    steps down (or up, if that leaves the axes) until it is clear."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    box = axis.get_window_extent(renderer)
+    placed = []
+    for text in texts:
+        bb = text.get_window_extent(renderer)
+        if bb.x1 > box.x1:                                   # past the right edge: put it left of the point
+            x, y = text.get_position() if not hasattr(text, "xyann") else text.xyann
+            text.set_horizontalalignment("right")
+            text.xyann = (-abs(x), y)
+            bb = text.get_window_extent(renderer)
+        for _ in range(40):
+            hit = next((p for p in placed if bb.overlaps(p)), None)
+            if hit is None:
+                break
+            step = (bb.y1 - hit.y0 + gap) * 72 / fig.dpi          # pixels to points
+            x, y = text.xyann
+            down = (y - step) if bb.y0 - (bb.y1 - hit.y0 + gap) > box.y0 else (y + (hit.y1 - bb.y0 + gap) * 72 / fig.dpi)
+            text.xyann = (x, down)
+            bb = text.get_window_extent(renderer)
+        placed.append(bb)
 
 
 def png_bytes(fig, dpi: int = DPI) -> bytes:

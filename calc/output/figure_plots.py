@@ -6,7 +6,7 @@ from __future__ import annotations
 from calc import dates
 from calc.errors import CalcError
 from calc.output.chart import (_LABELLED, COLORS, _axes, _case_label, _figure_sources, _finish, _result_sources,
-                               _tick_formatter, _value_text)
+                               _tick_formatter, _value_text, declutter)
 from calc.output.format import money
 from calc.output.layout import label
 
@@ -145,14 +145,15 @@ def timeline(figures, ax=None, title: str = "Funding and valuations over time", 
     if usd.empty:
         raise CalcError("timeline: no dated figures in USD to draw")
     fig, (axis,) = _axes(ax)
+    notes = []
     for k, (group, rows) in enumerate(usd.groupby(usd["quantity"].map(_group), sort=False)):
         color = COLORS[k % len(COLORS)]
         dates = pd.to_datetime(rows["date"])
         style = dict(marker="o", linestyle="-" if group == "valuation" else "none", color=color)
         axis.plot(dates, rows["value"], label=group.replace("_", " "), **style)
         for j, (fid, d, v) in enumerate(zip(rows.index, dates, rows["value"])):
-            axis.annotate(f"{(labels or {}).get(fid, fid)}\n{money(v)}", (d, v), xytext=(5, 8 if j % 2 else -16), textcoords="offset points",
-                          fontsize=6, color=color)
+            notes.append(axis.annotate(f"{(labels or {}).get(fid, figure_words(fid))}: {money(v)}", (d, v),
+                                       xytext=(6, 4), textcoords="offset points", fontsize=7, color=color))
     if log:
         axis.set_yscale("log")
     locator = AutoDateLocator(maxticks=8)
@@ -165,6 +166,15 @@ def timeline(figures, ax=None, title: str = "Funding and valuations over time", 
     axis.grid(True, alpha=0.3)
     axis.legend(fontsize=8, loc="upper left")
     _finish(fig, title, _figure_sources(list(usd.index)), ax is None, axis)
+    declutter(fig, axis, sorted(notes, key=lambda t: (t.xy[0], -t.xy[1])))
     return fig
+
+
+def figure_words(fid: str) -> str:
+    """A figure id as words for a label: 'amazon_tranche_2023' -> 'Amazon tranche 2023'."""
+    words = fid.replace("_", " ")
+    for short, long in (("msft", "Microsoft"), ("nvda", "NVIDIA"), ("arr", "run-rate")):
+        words = " ".join(long if w == short else w for w in words.split())
+    return words[:1].upper() + words[1:]
 
 
