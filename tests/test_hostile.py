@@ -481,12 +481,12 @@ SLOW_WRITE = textwrap.dedent("""\
     import signal, sys, time
     signal.signal(signal.SIGINT, signal.default_int_handler)   # as on a terminal, even when started in the background
     import calc.output.plots
-    def slow(result, path, dpi=100):
+    def slow(result, path, kind=None, quantity=None, dpi=100):
         with open(path, "wb") as fh:
             fh.write(b"half a picture")
         print("writing", flush=True)
         time.sleep(60)
-    calc.output.plots.save_default_plot = slow
+    calc.output.plots.save_plot = slow
     from calc.cli import main
     sys.exit(main(["run", "s.yaml", "--plot", "p.png"]))
     """)

@@ -63,8 +63,8 @@ def test_importing_calc_plots_does_not_import_matplotlib():
 def test_fan_chart_draws_central_lines_and_bands_over_the_sweep(arr):
     fig = plots.fan_chart(arr, "arr_projected", over="arr_horizon")
     ax = fig.axes[0]
-    assert ax.get_xlabel() == "arr_horizon [month]"
-    assert ax.get_ylabel() == "arr_projected [USD/yr]"
+    assert ax.get_xlabel() == "Months after the later figure [month]"      # the glossary's words
+    assert ax.get_ylabel() == "Projected run-rate revenue [USD/yr]"
     assert ax.get_title(loc="left").startswith("arr_projected over arr_horizon")
     base = [ln for ln in ax.get_lines() if ln.get_label() == "base: central"][0]
     assert list(base.get_xdata()) == [4, 10, 16]
@@ -97,9 +97,9 @@ def test_tornado_chart_bars_reach_the_output_at_each_end_of_the_input_range():
     assert low_end.get_x() + low_end.get_width() == pytest.approx(1e9 / 2200, rel=1e-6)
     # pue at its 95th percentile 1.4: 1e9 / (2,000 x 1.4) = 357,143 chips
     assert high_end.get_x() + high_end.get_width() == pytest.approx(1e9 / 2800, rel=1e-6)
-    assert ax.get_xlabel() == "chips [chip]"
+    assert ax.get_xlabel() == "Accelerators the site can power [chip]"
     assert [t.get_text() for t in ax.get_yticklabels()] == ["pue\n[1.1, 1.4]"]
-    assert "What moves chips" in ax.get_title(loc="left")
+    assert "What moves accelerators the site can power" in ax.get_title(loc="left")
     assert png_size(plots.png_bytes(fig)) == (WIDTH, HEIGHT)
 
 
@@ -164,19 +164,19 @@ def test_timeline_puts_funding_figures_at_their_dates():
 
 def test_timeline_of_all_figures_keeps_funding_only():
     fig = plots.timeline(calc.figures())
-    labels = [t.get_text().split("\n")[0] for t in fig.axes[0].texts]
-    assert "anthropic_valuation_2023_05" in labels and "amazon_tranche_2024" in labels
-    assert "aws_openai_contract_value" not in labels        # a commitment, not funding
-    assert "cost_per_query_threshold" not in labels          # USD, but not funding
-    assert "gb200_nvl72_rack_price" not in labels            # as_of unknown: no date to draw it at
+    labels = [t.get_text().split(":")[0] for t in fig.axes[0].texts]     # figure ids as words
+    assert "Anthropic valuation 2023 05" in labels and "Amazon tranche 2024" in labels
+    assert "Aws openai contract value" not in labels        # a commitment, not funding
+    assert "Cost per query threshold" not in labels          # USD, but not funding
+    assert "Gb200 nvl72 rack price" not in labels            # as_of unknown: no date to draw it at
 
 
 def test_default_plot_picks_fan_tornado_or_bars(arr):
     assert "over arr_horizon" in plots.default_plot(arr).axes[0].get_title(loc="left")
     res = calc.evaluate(outputs=["chips"], inputs={**INPUTS, "pue": [1.1, 1.4]})
-    assert plots.default_plot(res).axes[0].get_title(loc="left").startswith("chips")      # bars
+    assert plots.default_plot(res).axes[0].get_title(loc="left").startswith("Accelerators the site")   # bars
     res = res.with_sensitivity()
-    assert plots.default_plot(res).axes[0].get_title(loc="left").startswith("What moves chips")
+    assert plots.default_plot(res).axes[0].get_title(loc="left").startswith("What moves accelerators")
 
 
 def test_bar_chart_shows_each_variant_with_whiskers_when_sampled():
