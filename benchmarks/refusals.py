@@ -30,6 +30,9 @@ outputs: [chips]
 """
 
 
+TIMELINE = (ROOT / "scenarios" / "openai-commitments.yaml").read_text(encoding="utf-8")
+
+
 def bomb(use: str, fan: int = 9, levels: int = 9) -> str:
     lines = [f"l0: &l0 [{', '.join(['lol'] * fan)}]"]
     lines += [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * fan)}]" for i in range(1, levels)]
@@ -99,6 +102,12 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
     "10^6-point sweep x 2,000,000 samples": (
         {"s.yaml": BASE + "sweep:\n  facility_power: {from: 1 GW, to: 2 GW, steps: 1000000}\n"},
         ["run", "s.yaml", "--samples", "2000000"]),
+    "timeline of 24,000 months": ({"s.yaml": TIMELINE.replace("{start: 2025, end: 2033, step: year}",
+                                                             "{start: 1000, end: 2999, step: month}")},
+                                  ["run", "s.yaml"]),
+    "solve so_that x ** 9 ** 9 ** 9": ({"s.yaml": TIMELINE.replace("so_that: cumulative_gap",
+                                                                   "so_that: cumulative_gap ** 9 ** 9 ** 9")},
+                                       ["run", "s.yaml", "--samples", "0"]),
     "three files, one bad": ({"a.yaml": BASE, "b.yaml": with_input("1:20"), "c.yaml": BASE},
                              ["run", "a.yaml", "b.yaml", "c.yaml"]),
 }
