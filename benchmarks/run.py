@@ -2,10 +2,12 @@
 
     make bench            # or: .venv/bin/python benchmarks/run.py [--quick]
 
-Each timing is the best of several repeats. Monte Carlo and sweep costs are *marginal*: the time
-of the large run minus the time of the same call with no samples (or one point), for calc and for
-numpy alike, so fixed start-up costs do not hide the per-sample cost. Nothing here is asserted:
-the machines are shared and noisy; the numbers are for reading.
+Each timing is the best of several repeats, the things compared taking turns (so a busy spell on a
+shared machine hits both alike). Monte Carlo and sweep costs are *marginal*: the time of the large
+run minus the time of the same call with no samples (or one point), for calc and for numpy alike,
+so fixed start-up costs do not hide the per-sample cost. Targets: sweep <= 4x, Monte Carlo <= 1.1x
+hand-written numpy; cold start <= 0.5x ``import pint, pandas; pint.UnitRegistry()``. Nothing here is
+asserted: the machines are shared and noisy; the numbers are for reading.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import argparse
 import math
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,6 +36,18 @@ INPUTS = {"facility_power": "1 GW"}
 ACCELERATOR = "gb200-superchip"
 YEAR_S = 365.25 * 86400
 YEAR_H = 365.25 * 24
+
+
+def best_of(fns: dict, repeat: int) -> dict:
+    """The fastest of ``repeat`` timings of each function [s], the functions taking turns, so that a
+    busy spell on a shared machine hits all of them alike."""
+    times = {k: [] for k in fns}
+    for _ in range(repeat):
+        for k, fn in fns.items():
+            t = time.perf_counter()
+            fn()
+            times[k].append(time.perf_counter() - t)
+    return {k: min(v) for k, v in times.items()}
 
 
 def best(fn, repeat: int) -> float:
@@ -125,9 +138,10 @@ def check_agreement(p: dict) -> float:
 
 
 def bench_monte_carlo(n: int, repeat: int, p: dict) -> dict:
-    t_calc = best(lambda: calc_model(n), repeat) - best(lambda: calc_model(0), repeat)
-    t_np = best(lambda: numpy_model(n, p, np.random.default_rng(1)), repeat) - \
-        best(lambda: numpy_model(0, p, np.random.default_rng(1)), repeat)
+    t = best_of({"calc": lambda: calc_model(n), "calc0": lambda: calc_model(0),
+                 "np": lambda: numpy_model(n, p, np.random.default_rng(1)),
+                 "np0": lambda: numpy_model(0, p, np.random.default_rng(1))}, repeat)
+    t_calc, t_np = t["calc"] - t["calc0"], t["np"] - t["np0"]
     return {"calc_s": t_calc, "numpy_s": t_np, "ratio": t_calc / t_np}
 
 
@@ -182,22 +196,23 @@ outputs: [{", ".join(OUTPUTS)}]
 def bench_sweep(points: int, repeat: int, p: dict) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         big, one = calc.load(_sweep_scenario(points, Path(tmp))), calc.load(_sweep_scenario(1, Path(tmp)))
-        t_calc = best(big.run, repeat) - best(one.run, repeat)
         t_load = best(lambda: calc.load(_sweep_scenario(points, Path(tmp))), repeat) - \
             best(lambda: calc.load(_sweep_scenario(1, Path(tmp))), repeat)
-    central = {k: (math.sqrt(v[0] * v[1]) if isinstance(v, tuple) else v) for k, v in p.items()}
+        central = {k: (math.sqrt(v[0] * v[1]) if isinstance(v, tuple) else v) for k, v in p.items()}
 
-    def hand(n):
-        power = np.linspace(0.1e9, 10e9, n)
-        chips = power / (central["it_power_per_chip"] * central["pue"])
-        it_capex = chips * central["chip_capex"]
-        facility_capex = power * central["facility_capex_per_power"]
-        peak = chips * central["peak_flops_per_chip"]
-        energy_cost = power / 1e6 * central["load_factor"] * YEAR_H * central["electricity_price"]
-        return (chips, it_capex + facility_capex, peak, peak * central["mfu"] * YEAR_S, energy_cost,
-                it_capex / central["it_lifetime"] + facility_capex / central["facility_lifetime"] + energy_cost)
+        def hand(n):
+            power = np.linspace(0.1e9, 10e9, n)
+            chips = power / (central["it_power_per_chip"] * central["pue"])
+            it_capex = chips * central["chip_capex"]
+            facility_capex = power * central["facility_capex_per_power"]
+            peak = chips * central["peak_flops_per_chip"]
+            energy_cost = power / 1e6 * central["load_factor"] * YEAR_H * central["electricity_price"]
+            return (chips, it_capex + facility_capex, peak, peak * central["mfu"] * YEAR_S, energy_cost,
+                    it_capex / central["it_lifetime"] + facility_capex / central["facility_lifetime"] + energy_cost)
 
-    t_np = best(lambda: hand(points), repeat) - best(lambda: hand(1), repeat)
+        t = best_of({"big": big.run, "one": one.run, "hand": lambda: hand(points), "hand1": lambda: hand(1)},
+                    repeat * 6)
+    t_calc, t_np = t["big"] - t["one"], t["hand"] - t["hand1"]
     return {"calc_s": t_calc, "calc_load_s": t_load, "numpy_s": t_np, "ratio": t_calc / max(t_np, 1e-9)}
 
 
@@ -232,21 +247,18 @@ def bench_memory(n: int, samples: int) -> dict:
 
 
 def bench_cold_start(repeat: int) -> dict:
+    """``calc run nvidia-1gw --samples 0 --format json`` in a fresh process against
+    ``import pint, pandas; pint.UnitRegistry()``, taking turns; the fastest of each."""
     calc_bin = Path(sys.executable).with_name("calc")
     scenario = ROOT / "scenarios" / "nvidia-1gw.yaml"
     env = {**os.environ}
-
-    def run(cmd):
-        times = []
-        for _ in range(repeat):
-            t = time.perf_counter()
-            subprocess.run(cmd, capture_output=True, check=True, env=env)
-            times.append(time.perf_counter() - t)
-        return statistics.median(times)
-
-    t_calc = run([str(calc_bin), "run", str(scenario), "--samples", "0", "--format", "json"])
-    t_base = run([sys.executable, "-c", "import pint, pandas; pint.UnitRegistry()"])
-    return {"calc_s": t_calc, "baseline_s": t_base, "ratio": t_calc / t_base}
+    cmds = {"calc": [str(calc_bin), "run", str(scenario), "--samples", "0", "--format", "json"],
+            "base": [sys.executable, "-c", "import pint, pandas; pint.UnitRegistry()"]}
+    for cmd in cmds.values():                   # warm the file cache and pint's definition cache
+        subprocess.run(cmd, capture_output=True, check=True, env=env)
+    t = best_of({k: (lambda cmd=cmd: subprocess.run(cmd, capture_output=True, check=True, env=env))
+                 for k, cmd in cmds.items()}, repeat)
+    return {"calc_s": t["calc"], "baseline_s": t["base"], "ratio": t["calc"] / t["base"]}
 
 
 def main(argv=None) -> int:
@@ -256,7 +268,7 @@ def main(argv=None) -> int:
     n_mc = 100_000 if args.quick else 1_000_000
     points = 1_000 if args.quick else 10_000
     grid, samples = (20, 1_000) if args.quick else (100, 10_000)
-    repeat = 2 if args.quick else 5
+    repeat = 2 if args.quick else 7
     p = _params()
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
@@ -264,7 +276,7 @@ def main(argv=None) -> int:
     print(f"calc and hand-written numpy agree on the central values within {check_agreement(p):.1e} (relative)")
     mc = bench_monte_carlo(n_mc, repeat, p)
     print(f"Monte Carlo, {n_mc:,} samples, nvidia-1gw model (marginal): calc {mc['calc_s']:.3f} s, "
-          f"numpy {mc['numpy_s']:.3f} s, ratio {mc['ratio']:.2f}x (target <= 1.5x)")
+          f"numpy {mc['numpy_s']:.3f} s, ratio {mc['ratio']:.2f}x (target <= 1.1x)")
     sq = bench_squigglepy(n_mc, repeat, p)
     if sq is None:
         print("squigglepy: not installed (pip install -e '.[bench]' or make bench)")
@@ -273,13 +285,13 @@ def main(argv=None) -> int:
               f"{sq['squigglepy_s']:.3f} s, ratio {sq['ratio']:.2f}x (target <= 1x)")
     sw = bench_sweep(points, repeat, p)
     print(f"Sweep, {points:,} points (marginal): calc run {sw['calc_s']:.4f} s (+ loading {sw['calc_load_s']:.4f} s), "
-          f"numpy {sw['numpy_s']:.5f} s, ratio {sw['ratio']:.1f}x (target <= 2x)")
+          f"numpy {sw['numpy_s']:.5f} s, ratio {sw['ratio']:.1f}x (target <= 4x)")
     mem = bench_memory(grid, samples)
     print(f"Memory, {mem['grid']} sweep x {mem['samples']:,} samples: peak {mem['peak_mib']:.0f} MiB "
           f"in {mem['seconds']:.1f} s (target well under 2 GiB)")
-    cs = bench_cold_start(3 if args.quick else 7)
+    cs = bench_cold_start(3 if args.quick else 9)
     print(f"Cold start, calc run nvidia-1gw --samples 0: {cs['calc_s']:.3f} s vs import pint+pandas+registry "
-          f"{cs['baseline_s']:.3f} s, ratio {cs['ratio']:.2f}x (target <= 1x)")
+          f"{cs['baseline_s']:.3f} s, ratio {cs['ratio']:.2f}x (target <= 0.5x)")
     return 0
 
 

@@ -48,13 +48,19 @@ def _stack(values: list[Value], sizes: list[int], unit, z: np.ndarray | None, ro
         start += size
         if lo >= hi:
             continue
-        mag = np.asarray(v.central.magnitude, dtype=float) * factors[v.central.units]
+        factor = factors[v.central.units]
+        mag = np.asarray(v.central.magnitude, dtype=float)
+        mag = mag * factor if factor != 1.0 else mag
         central = np.broadcast_to(mag, (size,))[lo - (start - size):hi - (start - size)]
+        if not n_draws and np.ndim(mag):            # a swept input: its values, as a column, uncopied
+            parts.append(central.reshape(-1, 1))
+            continue
         block = np.empty((hi - lo, 1 + n_draws))
         block[:, 0] = central
         if n_draws:
             if v.is_uncertain:
-                block[:, 1:] = v.dist.from_normal(z) * factors[v.central.units]
+                draws = v.dist.from_normal(z)
+                block[:, 1:] = draws * factor if factor != 1.0 else draws
                 if masked:      # a NaN draw means "this input at its central value" (the tornado)
                     block[:, 1:][:, np.isnan(z)] = central[:, None]
             else:

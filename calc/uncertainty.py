@@ -80,7 +80,7 @@ class Dist:
             u = np.where(zo < z_lo, p / p_lo, (p - p_hi) / (1 - p_hi))
         u = np.clip(np.nan_to_num(u, nan=0.5), 0.0, 1.0)
         redrawn = self._transform(normal_ppf(p_lo + u * (p_hi - p_lo)))
-        x = np.array(x, dtype=float)
+        x = np.asarray(x, dtype=float)          # fresh from _transform: redraw in place
         x[out] = np.clip(redrawn, self.lower, self.upper)
         return x
 

@@ -33,6 +33,7 @@ def _make_registry() -> pint.UnitRegistry:
 
 
 ureg = _make_registry()
+pint.set_application_registry(ureg)     # quantities unpickled (the registry cache) belong to it
 Quantity = ureg.Quantity
 Unit = ureg.Unit
 
