@@ -9,6 +9,8 @@ returns the numbers a run keeps (``Arrays``); ``calc.run`` builds the result fro
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pint
 
@@ -146,12 +148,20 @@ def _call(f: Formula, env: dict) -> pint.Quantity:
         out = Q(out)
     unit = unit_of(f.output)
     if unit is not None and out.units != parse_unit(unit):
-        with np.errstate(over="ignore"):
-            out = check_dimension(f"{f.output} = {f.text}", out, unit).to(unit)
+        target = parse_unit(unit)
+        check_dimension(f"{f.output} = {f.text}", out, target)
+        with np.errstate(over="ignore"):            # one multiplication by a cached factor
+            out = Q(np.asarray(out.magnitude, dtype=float) * _factor(out.units, target), target)
     mag = out.magnitude
     if not np.isfinite(np.sum(mag)) and not np.all(np.isfinite(mag)):
         out = _not_finite(f, out, env)
     return out
+
+
+@lru_cache(maxsize=4096)
+def _factor(source, target) -> float:
+    """The factor from unit ``source`` to unit ``target`` (multiplicative units only: calc has no others)."""
+    return float(Q(1.0, source).to(target).magnitude)
 
 
 def _not_finite(f: Formula, out: pint.Quantity, env: dict) -> pint.Quantity:
@@ -268,7 +278,7 @@ class Arrays:
                 self._flag(name, unit, idx, central)
             if not keep:
                 continue
-            self._put(self.central, name, idx, np.ascontiguousarray(central), (self.n_rows,))
+            self._put(self.central, name, idx, central, (self.n_rows,))
             if samples == 0:
                 continue
             draws = mag[:, 1:]
@@ -355,7 +365,7 @@ def compute(cases: list[Case], plans: dict[int, Plan], outputs: list[str], reg: 
     for plan, idx in groups(plans).items():
         group = [cases[i] for i in idx]
         row_index = np.concatenate([np.arange(offsets[i], offsets[i + 1]) for i in idx])
-        contiguous = timeline is None and bool(np.all(np.diff(row_index) == 1))   # rows as a slice: no copies
+        contiguous = timeline is None and idx == list(range(idx[0], idx[-1] + 1))   # rows as a slice: no copies
         for part in chunks(len(row_index), (samples + 1) * periods - 1):
             try:
                 env = evaluate(plan, group, reg, z_rows, samples, rows=part, timeline=timeline)

@@ -18,17 +18,16 @@ from __future__ import annotations
 
 import calendar
 import datetime as _dt
-import re
 from dataclasses import dataclass
 
 import numpy as np
 
+from calc import dates
 from calc.errors import CalcError
 
 STEPS = {"year": 12, "quarter": 3, "month": 1}
 MAX_PERIODS = 1200                     # a century of months
 DATE_FORMS = "'2025' (a year), '2025-07' (a month) or '2025-Q3' (a quarter)"
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?|-Q([1-4]))?$")
 
 
 @dataclass(frozen=True)
@@ -52,41 +51,37 @@ class Span:
         return (self.first + self.day_fraction) / 12.0
 
 
-def month_index(year: int, month: int) -> int:
-    """Months since January of year 0; ``month`` is 1..12."""
-    return year * 12 + month - 1
-
-
-def month_label(index: int) -> str:
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+month_index = dates.month_index          # one home for dates and month arithmetic: calc.dates
+month_label = dates.month_text
 
 
 def parse_date(value, where: str, days: bool = False) -> Span:
-    """A timeline date: ``2025``, ``2025-07``, ``2025-Q3`` (and ``2025-08-15`` when ``days``).
+    """A timeline date: ``2025``, ``2025-07``, ``2025-Q3`` (and ``2025-08-15`` when ``days``), read by
+    ``calc.dates.parse`` (the project's one date parser); the other forms it knows (halves, spans,
+    'unknown') are not period boundaries and are refused here.
 
     ``where`` starts the message of a CalcError for anything else.
     """
     if isinstance(value, _dt.date):
         value = value.isoformat()
     text = str(value).strip()
-    m = _DATE.match(text) if not isinstance(value, (bool, float)) else None
-    if m is None or not 1 <= int(m.group(2) or 1) <= 12:
-        forms = DATE_FORMS + (" or '2025-08-15' (a day)" if days else "")
+    forms = DATE_FORMS + (" or '2025-08-15' (a day)" if days else "")
+    try:
+        span = None if isinstance(value, (bool, float)) else dates.parse(text, "date")
+    except CalcError:
+        span = None
+    if span is None or span.precision not in ("year", "quarter", "month", "day"):
+        if span is None and text.count("-") == 2 and days:      # a day that does not exist (2025-02-30)
+            y, m, _ = text.split("-")
+            if y.isdigit() and m.isdigit() and 1 <= int(m) <= 12:
+                length = calendar.monthrange(int(y), int(m))[1]
+                raise CalcError(f"{where}: {value!r} is not a day of that month (it has {length} days)")
         raise CalcError(f"{where}: {value!r} is not a date; write {forms}")
-    year, month, day, quarter = m.groups()
-    y = int(year)
-    if quarter:
-        return Span(text, month_index(y, 3 * int(quarter) - 2), 3, "quarter")
-    if month is None:
-        return Span(text, month_index(y, 1), 12, "year")
-    if day is None:
-        return Span(text, month_index(y, int(month)), 1, "month")
-    if not days:
+    if span.precision == "day" and not days:
         raise CalcError(f"{where}: {value!r} is a day; here write {DATE_FORMS}")
-    length = calendar.monthrange(y, int(month))[1]
-    if not 1 <= int(day) <= length:
-        raise CalcError(f"{where}: {value!r} is not a day of that month (it has {length} days)")
-    return Span(text, month_index(y, int(month)), 1, "day", (int(day) - 1) / length)
+    months = (span.last_month - span.first_month) + 1
+    fraction = (span.first.day - 1) / calendar.monthrange(span.first.year, span.first.month)[1]
+    return Span(text, span.first_month, months, span.precision, fraction if span.precision == "day" else 0.0)
 
 
 @dataclass(frozen=True)
