@@ -154,7 +154,7 @@ def test_calc_run_format_html_is_self_contained_with_a_plot(tmp_path):
     assert proc.returncode == 0, proc.stderr
     page = out.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and 'src="data:image/png;base64,' in page
-    assert "arr_projected over arr_horizon" in page            # the fan chart's caption
+    assert "Projected run-rate revenue over months after the later figure" in page   # the fan chart's caption
 
 
 # -- calc.figures() in Jupyter ---------------------------------------------------------------------

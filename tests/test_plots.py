@@ -65,7 +65,7 @@ def test_fan_chart_draws_central_lines_and_bands_over_the_sweep(arr):
     ax = fig.axes[0]
     assert ax.get_xlabel() == "Months after the later figure [month]"      # the glossary's words
     assert ax.get_ylabel() == "Projected run-rate revenue [USD/yr]"
-    assert ax.get_title(loc="left").startswith("arr_projected over arr_horizon")
+    assert ax.get_title(loc="left").startswith("Projected run-rate revenue over months after the later figure")
     base = [ln for ln in ax.get_lines() if ln.get_label() == "base: central"][0]
     assert list(base.get_xdata()) == [4, 10, 16]
     # constant growth: 5e9 x (5 / 1)^(4 / 7) = 5e9 x 2.5085 = 1.2542e10 USD/yr four months on
@@ -172,7 +172,7 @@ def test_timeline_of_all_figures_keeps_funding_only():
 
 
 def test_default_plot_picks_fan_tornado_or_bars(arr):
-    assert "over arr_horizon" in plots.default_plot(arr).axes[0].get_title(loc="left")
+    assert "over months after the later figure" in plots.default_plot(arr).axes[0].get_title(loc="left")
     res = calc.evaluate(outputs=["chips"], inputs={**INPUTS, "pue": [1.1, 1.4]})
     assert plots.default_plot(res).axes[0].get_title(loc="left").startswith("Accelerators the site")   # bars
     res = res.with_sensitivity()

@@ -72,7 +72,7 @@ def fan_chart(result, quantity: str, over: str | None = None, ax=None):
     axis.grid(True, alpha=0.3)
     axis.legend(fontsize=8, loc="upper left")
     band = "central value and 5–95 % band" if stats is not None else "central values"
-    _finish(fig, f"{quantity} over {over} ({band}){_scenario_suffix(result)}",
+    _finish(fig, f"{human_label(quantity)} over {human_label(over).lower()} ({band}){_scenario_suffix(result)}",
             _result_sources(result, [quantity]), ax is None, axis)
     return fig
 
