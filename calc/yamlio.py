@@ -18,6 +18,7 @@ the author wrote, and ``<<`` is an ordinary key (no merge). Numbers too large fo
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import reprlib
@@ -43,13 +44,19 @@ class _Short(reprlib.Repr):
 
     def repr(self, obj):
         text = super().repr(obj)
-        return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN - 4] + "...]"
+        return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN - 3] + "..."
 
     def repr_LineList(self, obj, level):  # noqa: N802 -- reprlib dispatches on the type's name
         return self.repr_list(obj, level)
 
-    def repr_LineDict(self, obj, level):  # noqa: N802
-        return self.repr_dict(obj, level)
+    def repr_LineDict(self, obj, level):  # noqa: N802 -- like repr_dict, but in the file's order
+        if not obj:
+            return "{}"
+        if level <= 0:
+            return "{...}"
+        items = [f"{self.repr1(k, level - 1)}: {self.repr1(v, level - 1)}"
+                 for k, v in itertools.islice(obj.items(), self.maxdict)]
+        return "{" + ", ".join(items + (["..."] if len(obj) > self.maxdict else [])) + "}"
 
 
 _SHORT = _Short()

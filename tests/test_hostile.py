@@ -125,6 +125,16 @@ def test_an_alias_expanded_below_the_limit_is_never_printed_in_full(tmp_path, mo
     assert err.count("lol") <= 8
 
 
+def test_a_long_list_or_mapping_is_shown_in_at_most_200_characters():
+    data = yamlio.loads("a: [" + ", ".join(map(str, range(1000))) + "]\nb: {" + ", ".join(f"k{i}: {i}" for i in range(500)) + "}")
+    assert repr(data["a"]) == "[0, 1, 2, 3, 4, 5, ...]"                  # reprlib: six items, then ...
+    assert repr(data["b"]) == "{'k0': 0, 'k1': 1, 'k2': 2, 'k3': 3, 'k4': 4, 'k5': 5, ...}"
+    nested = yamlio.loads("a: " + "[" * 60 + "]" * 60)["a"]
+    assert repr(nested) == "[[[[...]]]]"
+    wide = yamlio.loads("a: [" + ", ".join(["x" * 59] * 6) + "]")["a"]
+    assert len(repr(wide)) == 200 and repr(wide).endswith("...")          # 6 x 61 + 10 characters, cut at 200
+
+
 def test_a_recursive_or_unknown_alias_is_refused():
     with pytest.raises(CalcError, match=r"f.yaml:1: the alias \*a refers to a value that contains it"):
         yamlio.loads("a: &a [1, *a]", "f.yaml")
