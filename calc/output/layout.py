@@ -185,7 +185,11 @@ SourceNote = Citation      # the one citation model (calc.citations); the old na
 
 def source_notes(result, sids: list[str]) -> list[Citation]:
     """The result's citation of each source id (built once by the run), in the order given."""
-    return [result.citations[sid] if sid in result.citations else Citation(sid) for sid in sids]
+    return [SWEEP if sid == "sweep" and not getattr(result.citations.get(sid), "known", False) else
+            result.citations[sid] if sid in result.citations else Citation(sid) for sid in sids]
+
+
+SWEEP = Citation("sweep", publisher="the scenario", title="sweep: the values it runs over")
 
 
 def safe_url(url: str | None) -> str | None:
