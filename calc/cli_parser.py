@@ -42,7 +42,7 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message):
         import re
 
-        from calc.yamlio import did_you_mean
+        from calc.suggest import did_you_mean
 
         bad = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
         if bad:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from calc import yamlio
 from calc.errors import CalcError
+from calc.suggest import did_you_mean
 
 SCENARIOS = Path(__file__).resolve().with_name("scenarios")
 
@@ -38,7 +39,7 @@ def find(spec: str | Path) -> Path:
     if "/" not in text and "\\" not in text and name in names():
         return (folder() / f"{name}.yaml").resolve()
     shipped = names()
-    hint = yamlio.did_you_mean(Path(name).name, shipped)
+    hint = did_you_mean(Path(name).name, shipped)
     raise CalcError(f"{text}: no such file, and no shipped scenario of that name{hint}; "
                     f"shipped scenarios: {', '.join(shipped) or 'none'}")
 

@@ -140,7 +140,7 @@ def source_html(note: layout.Citation, show_url: bool = False) -> str:
     if note.id == "assumption" and note.notes:
         return ("assumption (the analyst's own), one note per assumed value:<ul class=\"calc-notes\">"
                 + "".join(f"<li>{_folded(n)}</li>" for n in note.notes) + "</ul>")
-    if note.id == "assumption" or note.publisher is None:
+    if note.is_assumption or not note.known:
         return escape(note.text())
     url = layout.safe_url(note.url)
     title = f"“{escape(note.title)}”"
