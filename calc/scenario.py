@@ -99,6 +99,10 @@ class Scenario:
         if self.timeline is not None:
             from calc.timeline.plan import run_size
             run_size(self.timeline, n_cases, samples, self.path)
+        if solve_request or self.solve:
+            from calc.timeline.solve import solve_size
+            solve_size(n_cases, samples, self.timeline.count if self.timeline is not None else 1,
+                       self.where.get("solve") or f"{self.path}: solve")
         cases = self.cases(set_values)
         notes = ()
         if self.timeline is not None:

@@ -322,3 +322,13 @@ def test_quarterly_break_even_is_the_decimal_year_of_its_period_start(tmp_path):
     be = [r for r in doc["rows"] if r["quantity"] == "break_even"][0]
     assert be["value"] == 2026.5 and be["unit"] == "date"
     assert "2026-Q3" in calc_cli("run", str(path)).stdout
+
+
+def test_a_solve_too_large_is_refused_before_any_work():
+    # openai-commitments: 2 cases x (1 + 2,000,000) draws x 9 yearly periods (2025..2033)
+    # = 36,000,018 values per bisection pass, over the 2,000,000 calc solves; the largest sample
+    # count that fits is 2,000,000 // (2 x 9) - 1 = 111,110.
+    done = calc_cli("run", "openai-commitments", "--samples", "2000000", "--format", "json")
+    assert done.returncode == 2 and done.stdout == ""
+    assert "openai-commitments.yaml:" in done.stderr and ": solve: 2 cases x 2,000,001 draws x 9 periods" in done.stderr
+    assert "use at most 111,110 samples" in done.stderr

@@ -20,6 +20,22 @@ import numpy as np
 
 KINDS = ("equals", "at_most", "at_least")
 MAX_EVALS = 60
+MAX_SOLVE_VALUES = 2_000_000     # cases x draws x periods per pass; at this size 60 passes take up to a minute
+
+
+def solve_size(n_cases: int, samples: int, periods: int, where: str) -> None:
+    """Refuse, before any work, a solve whose passes would each evaluate over MAX_SOLVE_VALUES values.
+
+    Each bisection pass evaluates the whole scenario again, so a solve costs up to MAX_EVALS runs.
+    """
+    from calc.errors import CalcError
+
+    size = n_cases * (1 + samples) * max(1, periods)
+    if size > MAX_SOLVE_VALUES:
+        fits = max(0, MAX_SOLVE_VALUES // (n_cases * max(1, periods)) - 1)
+        raise CalcError(f"{where}: {n_cases:,} cases x {1 + samples:,} draws x {max(1, periods):,} periods = "
+                        f"{size:,} values is more than calc solves ({MAX_SOLVE_VALUES:,} values; bisection "
+                        f"evaluates the scenario up to {MAX_EVALS} times); use at most {fits:,} samples")
 
 
 @dataclass(frozen=True)
