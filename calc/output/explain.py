@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from calc.citations import cite
 from calc.engine import evaluate
+from calc.output.display import shown
 from calc.output.format import quantity
-from calc.units import format_unit
 
 
 def explain(result, name: str, i: int, at=None) -> str:
@@ -30,10 +30,12 @@ def explain(result, name: str, i: int, at=None) -> str:
         if col is not None:
             from calc.timeline.results import explain_value
             return explain_value(result, n, i, col)
-        if n in result.central:
-            return quantity(float(result.central[n][i]), result.unit_text(n))
+        if n in result.central:              # in the unit tables show it in: 25.8 %, 3.8 ZFLOP/s, never GW/W
+            conv = result.shown_unit(n)
+            return quantity(float(conv(result.central[n][i])), conv.unit)
         q = env[n]
-        return quantity(float(q.magnitude.flat[0]), format_unit(q.units))
+        conv = shown(n, q.units, q.magnitude)
+        return quantity(float(conv(q.magnitude.flat[0])), conv.unit)
 
     def ref(sid: str) -> str:
         if sid not in footnotes:
