@@ -179,7 +179,7 @@ def test_explain_tco_per_gw_shows_capital_opex_and_energy_with_sources():
     assert "capital_charge_per_year = it_capex x crf(cost_of_capital, it_lifetime)" in out
     assert "cost_of_capital = 9.874 %/yr  (default, figure cost_of_capital_ai_builders" in out
     assert "opex_per_year = capex x opex_rate = $233M/yr" in out
-    assert "opex_rate = 0.007416 1/yr  (default, figure opex_rate_assumption" in out
+    assert "opex_rate = 0.7416 %/yr  (default, figure opex_rate_assumption" in out
     assert "electricity_price = $80.60/MWh  (default, figure us_industrial_electricity_price_2023)" in out
     assert "statista-eia-industrial-2023: Statista" in out          # energy's source, quoted
     assert "cost_of_capital_ai_builders: Our assumption: one range spanning who builds AI capacity" in out
