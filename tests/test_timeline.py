@@ -239,3 +239,21 @@ def test_solve_over_ten_thousand_samples_takes_at_most_sixty_passes():
     # a x^3 = 8 -> x = 2 / a^(1/3)
     assert np.allclose(s.x, 2 / np.cbrt(a), rtol=1e-12)
     assert len(calls) == s.evaluations <= 60
+
+
+def test_break_even_is_never_a_period_before_any_spend():
+    # QA: anthropic-commitments reported break-even 2025 while its commitments start in 2026.
+    # spend 0, 10, 10; revenue 5, 20, 30 -> coverage null, 2.0, 3.0: covered from 2026, the first
+    # year with spend; 2025 had nothing to cover, so it cannot be the break-even year.
+    spend = np.array([0.0, 10.0, 10.0])
+    cov = cumulative.coverage(1.0, np.array([5.0, 20.0, 30.0]), spend)
+    assert cumulative.break_even(cov, spend, np.array([2025.0, 2026.0, 2027.0])).tolist() == [2026.0]
+    # a no-spend period in the middle still does not interrupt: spend 10, 0, 10, coverage 2, -, 2
+    spend = np.array([10.0, 0.0, 10.0])
+    cov = cumulative.coverage(1.0, np.array([20.0, 0.0, 20.0]), spend)
+    assert cumulative.break_even(cov, spend, np.array([2025.0, 2026.0, 2027.0])).tolist() == [2025.0]
+    # per sample along the last axis: sample 0 as above, sample 1 short in 2027 -> never (NaN)
+    spend = np.array([[0.0, 10.0, 10.0], [0.0, 10.0, 10.0]])
+    cov = cumulative.coverage(1.0, np.array([[5.0, 20.0, 30.0], [5.0, 20.0, 5.0]]), spend)
+    got = cumulative.break_even(cov, spend, np.array([2025.0, 2026.0, 2027.0]))
+    assert got[0].tolist() == [2026.0] and np.isnan(got[1, 0])

@@ -40,19 +40,24 @@ def funding_need(gap):
 
 
 def break_even_index(cov, spend):
-    """The first period from which coverage stays >= 1 to the end (no-spend periods do not
-    interrupt it), or -1 for never; keeps a length-1 period axis.
+    """The first period WITH SPEND from which coverage stays >= 1 to the end (no-spend periods
+    do not interrupt it, nor can they be the break-even: nothing is covered in them), or -1 for
+    never; keeps a length-1 period axis. Without spend in any period: the first period.
 
     >>> break_even_index(np.array([0.5, 1.2, 0.9, 1.1, np.nan]), np.array([1, 1, 1, 1, 0.0])).tolist()
     [3]
     >>> break_even_index(np.array([1.5, 0.5]), np.array([1.0, 1.0])).tolist()
     [-1]
+    >>> break_even_index(np.array([np.nan, 2.0, 3.0]), np.array([0.0, 1.0, 1.0])).tolist()
+    [1]
     """
     cov, spend = np.broadcast_arrays(cov, spend)
     ok = (spend == 0) | (cov >= 1)              # NaN coverage compares False; spend == 0 covers it
     holds = np.logical_and.accumulate(ok[..., ::-1], axis=-1)[..., ::-1]   # ok from here to the end
-    first = np.argmax(holds, axis=-1)
-    found = holds[..., -1] & holds.any(axis=-1)  # holds[-1] is ok at the last period
+    spent = (spend != 0).any(axis=-1)
+    start = holds & ((spend != 0) | ~spent[..., None])   # a break-even period has spend (if any has)
+    first = np.argmax(start, axis=-1)
+    found = start.any(axis=-1)
     return np.where(found, first, -1)[..., None]
 
 
