@@ -41,14 +41,16 @@ class Finding:
     points: int = 1
     of: int = 1                   # sweep points in the variant
     note: str | None = None
+    periods: tuple = ()           # on a timeline: the labels of the periods concerned (shown row)
 
     @property
     def detail(self) -> str:
         """'physically impossible: pue = 0.99, below 1 (in 100 % of samples)'."""
+        when = f" in {_periods_text(self.periods)}" if self.periods else ""
         if self.kind == UNDEFINED:
-            text = f"{self.quantity} is undefined (null): {self.note}"
+            text = f"{self.quantity} is undefined (null){when}: {self.note}"
         else:
-            text = f"physically impossible: {self.quantity} = {precise(self.value, self.unit)}, {self.bound}"
+            text = f"physically impossible: {self.quantity} = {precise(self.value, self.unit)}, {self.bound}{when}"
             if self.share is not None:
                 text += f" (in {self.share * 100:.0f} % of samples)"
         if self.of > 1:
@@ -58,7 +60,8 @@ class Finding:
     def to_json(self) -> dict:
         return {"kind": self.kind, "quantity": self.quantity, "variant": self.variant, "point": dict(self.point),
                 "value": self.value, "unit": self.unit, "bound": self.bound, "share": self.share,
-                "points": self.points, "detail": self.detail}
+                "points": self.points, "detail": self.detail,
+                **({"periods": list(self.periods)} if self.periods else {})}
 
     def as_check(self) -> dict:
         """The finding in the shape of a check result (``CheckResult.to_json``), for check tables."""
@@ -68,6 +71,24 @@ class Finding:
                 "probability": None if self.share is None else 1 - self.share, "note": self.note}
 
 
+def _periods_text(labels: tuple) -> str:
+    """'2025', '2025, 2026' or '2025 .. 2029 (5 periods)'."""
+    if len(labels) <= 3:
+        return ", ".join(labels)
+    return f"{labels[0]} .. {labels[-1]} ({len(labels)} periods)"
+
+
+def _periods_of(central, labels, row: int, undefined: bool, b, factor: float) -> tuple:
+    """The labels of the periods where row ``row`` of a (rows, periods) array is undefined (NaN) or,
+    with ``undefined`` False, outside the bounds ``b``; () for a value without periods."""
+    if central is None or np.ndim(central) != 2 or not labels:
+        return ()
+    v = np.asarray(central, dtype=float)[row] * factor
+    with np.errstate(invalid="ignore"):
+        mask = np.isnan(v) if undefined else b.outside(v)
+    return tuple(labels[i] for i in np.flatnonzero(mask) if i < len(labels))
+
+
 def _bound_text(b, x: float, unit: str) -> str:
     u = f" {unit}" if unit else ""
     if x > b.high:
@@ -75,20 +96,24 @@ def _bound_text(b, x: float, unit: str) -> str:
     return f"{'not above' if b.open else 'below'} {b.low:g}{u}"
 
 
-def find(plans: dict, rows, flagged: dict, units: dict, outside: dict, samples: int) -> list[Finding]:
+def find(plans: dict, rows, flagged: dict, units: dict, outside: dict, samples: int,
+         central: dict | None = None, labels: tuple = ()) -> list[Finding]:
     """One Finding per variant and computed name whose central value left its bounds (or is undefined).
 
     ``plans``: case index -> Plan; ``rows``: the run's Rows; ``flagged``: name -> [(rows, central
     values)] outside the bounds (``engine.Arrays``); ``units``: name -> the unit of those values;
-    ``outside``: name -> draws outside the bounds, per row.
+    ``outside``: name -> draws outside the bounds, per row. On a timeline, ``central`` (name ->
+    (rows, periods) values) and the period ``labels`` let each finding name its periods.
     """
     out = []                # (case, place in the plan, Finding): sorted by variant, then evaluation order
     for name, parts in flagged.items():
         at = np.concatenate([r for r, _ in parts])
         values = np.concatenate([v for _, v in parts])
         glossary_unit = parse_unit(unit_of(name))
-        values = values * float(Q(1, units[name]).to(glossary_unit).magnitude)
+        factor = float(Q(1, units[name]).to(glossary_unit).magnitude)
+        values = values * factor
         shown = format_unit(glossary_unit)
+        series = None if central is None else central.get(name)
         b = bounds_of(name)
         for c in plans:
             lo, hi = int(rows.offsets[c]), int(rows.offsets[c + 1])
@@ -98,9 +123,11 @@ def find(plans: dict, rows, flagged: dict, units: dict, outside: dict, samples: 
             case, ks, mags = rows.cases[c], at[mine] - lo, values[mine]
             undefined = np.isnan(mags)
             if undefined.any():
+                k0 = int(ks[undefined][0])
                 out.append((c, plans[c].order.index(name), Finding(
-                    UNDEFINED, name, case.variant, case.point(int(ks[undefined][0])), None, shown,
-                    points=int(undefined.sum()), of=hi - lo, note=undefined_note(name))))
+                    UNDEFINED, name, case.variant, case.point(k0), None, shown,
+                    points=int(undefined.sum()), of=hi - lo, note=undefined_note(name),
+                    periods=_periods_of(series, labels, lo + k0, True, b, factor))))
                 ks, mags = ks[~undefined], mags[~undefined]
                 if not len(ks):
                     continue
@@ -110,7 +137,7 @@ def find(plans: dict, rows, flagged: dict, units: dict, outside: dict, samples: 
             share = float(outside[name][lo + k] / samples) if samples and name in outside else None
             out.append((c, plans[c].order.index(name), Finding(
                 IMPOSSIBLE, name, case.variant, case.point(k), x, shown, _bound_text(b, x, shown), share, len(ks),
-                hi - lo)))
+                hi - lo, periods=_periods_of(series, labels, lo + k, False, b, factor))))
     return [f for _, _, f in sorted(out, key=lambda t: t[:2])]
 
 

@@ -64,7 +64,9 @@ def run(cases: list[Case], outputs: list[str], *, derive: dict | None = None, ch
     flagged = getattr(arrays, "flagged", None)          # a timeline run keeps every computed name instead
     if flagged is None:
         flagged = findings.flagged_from_central(plans, arrays.central, arrays.units)
-    found = tuple(findings.find(plans, rows, flagged, arrays.units, arrays.outside, samples))
+    found = tuple(findings.find(plans, rows, flagged, arrays.units, arrays.outside, samples,
+                                central=arrays.central if timeline is not None else None,
+                                labels=tuple(timeline.labels_of_periods) if timeline is not None else ()))
     sids = _source_ids(lineages, checked)
     used = [(n, v) for lv in leaves for n, v in lv.items()]
     cited = {sid: citations.cite(reg, sid, used) for sid in sids}

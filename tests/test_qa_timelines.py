@@ -40,3 +40,17 @@ def test_anthropic_break_even_is_not_a_year_without_spend():
     rows = {(r["variant"], r["quantity"]): r for r in res.rows() if r["period"] is None}
     assert rows[("base", "break_even")]["value"] == 2026.0
     assert rows[("decaying", "break_even")]["value"] == 2026.0
+
+
+def test_an_undefined_coverage_names_its_period(tmp_path):
+    # HAND with the first deal starting in 2027: 2026 has no spend, so coverage 2026 is null
+    # (12B of revenue over 0 USD); 2027 spend = 36 x 12/36 + 18 x 12^2/24^2 = 12 + 4.5 = 16.5B.
+    text = HAND.replace("start: 2026, term: 3 yr}", "start: 2027, term: 3 yr}")
+    res = calc.load(text).run()
+    (f,) = res.findings
+    assert f.periods == ("2026",)
+    assert f.detail == "coverage is undefined (null) in 2026: no commitment spend in this period"
+    out = calc_cli("run", str(_write(tmp_path, text)), "--format", "json")
+    doc = json.loads(out.stdout)
+    assert doc["findings"][0]["periods"] == ["2026"]
+    assert [r["value"] for r in doc["rows"] if r["quantity"] == "commitment_spend"][1] == pytest.approx(16.5e9)
