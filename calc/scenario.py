@@ -98,7 +98,7 @@ class Scenario:
                         or f"{self.path}: samples")
         if self.timeline is not None:
             from calc.timeline.plan import run_size
-            run_size(self.timeline, n_cases, samples, self.path)
+            run_size(self.timeline, n_cases, samples, self.where.get("timeline") or f"{self.path}: timeline")
         if solve_request or self.solve:
             from calc.timeline.solve import solve_size
             solve_size(n_cases, samples, self.timeline.count if self.timeline is not None else 1,

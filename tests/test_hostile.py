@@ -444,6 +444,20 @@ def test_solve_evaluation_errors_name_the_line_of_solve(tmp_path, monkeypatch, c
     assert err.startswith(f"calc: s.yaml:{line}: {message}"), err
 
 
+def test_a_timeline_by_a_large_sweep_is_refused_before_it_eats_memory(tmp_path, monkeypatch, capsys):
+    # 500,000 points x 2 cases (base + decaying) x 1,200 months = 1.2e9 values kept per output (9.6 GB):
+    # this used to end in MemoryError (exit 3)
+    text = (ROOT / "scenarios" / "openai-commitments.yaml").read_text()
+    text = text.replace("{start: 2025, end: 2033, step: year}", "{start: 2025, end: 2124, step: month}")
+    text = text[:text.index("solve:")] + ("sweep:\n  arr_end: {from: 10 billion USD/yr, to: 30 billion USD/yr, "
+                                          "steps: 500000}\n")
+    line = text.splitlines().index(next(t for t in text.splitlines() if t.startswith("timeline:"))) + 1
+    err = refused(tmp_path, monkeypatch, capsys, text, "--samples", "0")
+    assert err == (f"calc: s.yaml:{line}: timeline: 1,000,000 cases x 1,200 periods = 1,200,000,000 is more than "
+                   "calc keeps (1,000,000 cases x periods); use fewer sweep points, a longer step or a shorter "
+                   "timeline\n")
+
+
 def test_two_variants_by_a_million_points_cite_the_case_limit(tmp_path, monkeypatch, capsys):
     text = BASE + ("variants:\n  v1: {description: one}\n  v2: {description: two}\n"
                    "sweep:\n  facility_power: {from: 1 GW, to: 2 GW, steps: 1000000}\n")

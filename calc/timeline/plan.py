@@ -115,13 +115,22 @@ def timeless_roots(plans, names) -> set:
     return out
 
 
-def run_size(tl: TimelineRun, n_cases: int, samples: int, path: str) -> None:
-    """Refuse, before any work, a run whose periods x samples are more than calc evaluates."""
+def run_size(tl: TimelineRun, n_cases: int, samples: int, where: str) -> None:
+    """Refuse, before any work, a run whose periods x samples are more than calc evaluates; the
+    message names the limit that was hit (``where``: "file:line: timeline")."""
     from calc.errors import CalcError
-    from calc.values import MAX_VALUES
+    from calc.values import MAX_CASES, MAX_VALUES
 
-    per_row = (1 + samples) * tl.count
-    if per_row > MAX_ROW_VALUES or n_cases * per_row > MAX_VALUES:
-        raise CalcError(f"{path}: timeline: {tl.count:,} periods x {samples:,} samples x {n_cases:,} cases is "
-                        f"more than calc evaluates ({MAX_ROW_VALUES:,} values per case); use fewer samples, "
-                        "a longer step or a shorter timeline")
+    per_row, kept = (1 + samples) * tl.count, n_cases * tl.count
+    if kept > MAX_CASES:            # a value per case and period is kept for every output
+        raise CalcError(f"{where}: {n_cases:,} cases x {tl.count:,} periods = {kept:,} is more than calc keeps "
+                        f"({MAX_CASES:,} cases x periods); use fewer sweep points, a longer step or a shorter "
+                        "timeline")
+    if per_row > MAX_ROW_VALUES:
+        raise CalcError(f"{where}: {tl.count:,} periods x {1 + samples:,} draws = {per_row:,} values per case is "
+                        f"more than calc evaluates ({MAX_ROW_VALUES:,}); use fewer samples, a longer step or a "
+                        "shorter timeline")
+    if n_cases * per_row > MAX_VALUES:
+        raise CalcError(f"{where}: {n_cases:,} cases x {per_row:,} values per case = {n_cases * per_row:,} values "
+                        f"per quantity is more than calc evaluates ({MAX_VALUES:,}); use fewer samples or sweep "
+                        "points")
