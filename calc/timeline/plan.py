@@ -127,9 +127,8 @@ def run_size(tl: TimelineRun, n_cases: int, samples: int, where: str) -> None:
                         f"({MAX_CASES:,} cases x periods); use fewer sweep points, a longer step or a shorter "
                         "timeline")
     if per_row > MAX_ROW_VALUES:
-        raise CalcError(f"{where}: {tl.count:,} periods x {1 + samples:,} draws = {per_row:,} values per case is "
-                        f"more than calc evaluates ({MAX_ROW_VALUES:,}); use fewer samples, a longer step or a "
-                        "shorter timeline")
+        raise CalcError(f"{where}: {tl.count:,} periods x {samples:,} samples is more than calc evaluates per "
+                        f"case ({MAX_ROW_VALUES:,} values); use fewer samples, a longer step or a shorter timeline")
     if n_cases * per_row > MAX_VALUES:
         raise CalcError(f"{where}: {n_cases:,} cases x {per_row:,} values per case = {n_cases * per_row:,} values "
                         f"per quantity is more than calc evaluates ({MAX_VALUES:,}); use fewer samples or sweep "
