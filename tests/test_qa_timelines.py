@@ -54,3 +54,39 @@ def test_an_undefined_coverage_names_its_period(tmp_path):
     doc = json.loads(out.stdout)
     assert doc["findings"][0]["periods"] == ["2026"]
     assert [r["value"] for r in doc["rows"] if r["quantity"] == "commitment_spend"][1] == pytest.approx(16.5e9)
+
+
+def test_at_on_a_whole_timeline_quantity_is_bad_input(tmp_path):
+    # funding_need is one value for the whole timeline (18B for HAND): "funding_need at 2026 = $18.0B"
+    # was printed as if 2026 had been read. A check or a solve naming a period for it is exit 2.
+    text = HAND + ("checks:\n  - {says: x, source: assumption, note: t, that: funding_need, "
+                   "near: 18 billion USD, within: 1%, at: 2026}\n")
+    out = calc_cli("run", str(_write(tmp_path, text)))
+    assert out.returncode == 2
+    assert ("s.yaml:12: checks[0]: at: funding_need has one value for the whole timeline, not one per period, "
+            "so 'at: 2026' does not apply; drop at:") in out.stderr
+    out = calc_cli("solve", str(_write(tmp_path, HAND)), "--for", "arr_end", "--so-that", "funding_need",
+                   "--at-most", "0 USD", "--between", "1 billion USD/yr", "100 billion USD/yr", "--at", "2027")
+    assert out.returncode == 2 and "funding_need has one value for the whole timeline" in out.stderr
+
+
+def test_solve_text_gives_the_unit_once_and_in_display_units(tmp_path):
+    path = _write(tmp_path, HAND)
+    # funding_need <= 0 needs cumulative revenue A, 2A, 3A >= cumulative spend 12, 28.5, 54 ($B):
+    # A >= max(12, 14.25, 18) = 18B a year. Was printed '$18.0B USD/yr' (the unit twice).
+    out = calc_cli("solve", str(path), "--for", "arr_end", "--so-that", "funding_need", "--at-most", "0 USD",
+                   "--between", "1 billion USD/yr", "100 billion USD/yr")
+    assert out.returncode == 0, out.stderr
+    assert "arr_end [USD/yr] (base) = $18.0B\n" in out.stdout
+    # revenue 2027 at 5 %/month from $12B/yr in 2026-01: 1e9 x (1.05^24 - 1.05^12) / ln 1.05 = 29.2939B;
+    # the solved growth is 5 %, shown in % like every growth in tables (was 0.05, with no unit).
+    args = ["--for", "arr_growth_per_month", "--so-that", "revenue", "--equals", "29.2939 billion USD",
+            "--between", "0", "0.5", "--at", "2027"]
+    out = calc_cli("solve", str(path), *args)
+    assert "arr_growth_per_month [%] (base) = 5\n" in out.stdout, out.stdout
+    doc = json.loads(calc_cli("solve", str(path), *args, "--format", "json").stdout)
+    assert doc["rows"][0]["unit"] == "" and doc["rows"][0]["value"] == pytest.approx(0.05, rel=1e-5)
+    text = HAND + ("solve: {for: arr_growth_per_month, so_that: revenue, equals: 29.2939 billion USD, "
+                   "between: [0, 0.5], at: 2027}\n")
+    table = calc_cli("run", str(_write(tmp_path, text))).stdout
+    assert "arr_growth_per_month (solved) [%]" in table and " 5 " in table

@@ -159,7 +159,7 @@ def test_no_solution_is_a_finding_not_an_error(tmp_path):
     out = calc_cli("solve", str(_write(tmp_path, HAND)), "--for", "arr_growth_per_month", "--so-that",
                    "funding_need", "--at-most", "0 USD", "--between", "0", "0.001")
     assert out.returncode == 0, out.stderr
-    assert "arr_growth_per_month (base) = no solution" in out.stdout
+    assert "arr_growth_per_month [%] (base) = no solution" in out.stdout
     assert ("finding (base): no value of arr_growth_per_month in [0, 0.001] makes funding_need at most $0.00"
             in out.stdout)
 

@@ -81,7 +81,7 @@ def build(result, rows: list[dict], wide: bool | None = None) -> layout.Report:
 
 def solve_output(result, fmt: str = "table") -> str:
     """What ``calc solve`` prints: the solution rows and any no-solution findings."""
-    rows = result.rows()
+    rows = result.rows(tables=fmt not in ("json", "csv"))     # text in display units (% for growth)
     solved = [r for r in rows if r.get("solved")]
     findings = [c for c in result.checks if c.says.startswith("solve ")]
     if fmt == "json":
@@ -102,7 +102,7 @@ def solve_output(result, fmt: str = "table") -> str:
     out.append("")
     for r in solved:
         where = " ".join(t for t in (r["variant"], layout.point_text(r["point"])) if t)
-        out.append(f"{r['quantity']} ({where}) = {cell(result, r)} {r['unit']}".rstrip())
+        out.append(f"{layout.label(r['quantity'], r['unit'])} ({where}) = {cell(result, r)}")   # unit as headers
     for c in findings:
         out.append(f"finding ({layout.check_where(c)}): {c.detail}")
     return "\n".join(out) + "\n"

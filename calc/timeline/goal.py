@@ -64,6 +64,10 @@ def solve(result, spec: dict, cases, reg, z_rows) -> tuple[list, list]:
                                         "say which with at: (e.g. at: 2030)")
                     mag = mag[..., spec["at"]]
                 else:
+                    whole = [n for n in spec["so_that"].names if n in result.timeless]
+                    if whole and spec["at"] is not None:
+                        raise CalcError(f"solve: at: {', '.join(whole)} has one value for the whole timeline, "
+                                        "not one per period; drop at:")
                     mag = mag[..., 0]
             return np.broadcast_to(mag, (n_rows, 1 + samples))
 

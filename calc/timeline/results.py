@@ -113,8 +113,23 @@ def rows(result, tables: bool = False) -> list[dict]:
                         row["never_share"] = float(st["never_share"][i, p])
                 row.update(inputs=lin["inputs"], sources=lin["sources"], defaults=lin["defaults"])
                 out.append(row)
-        out.extend(s for s in result.solutions if s["case"] == i)
+        out.extend(_solution_shown(result, s, tables) for s in result.solutions if s["case"] == i)
     return [{k: v for k, v in r.items() if k != "case"} for r in out]
+
+
+def _solution_shown(result, row: dict, tables: bool) -> dict:
+    """A solve row in the solved input's display unit, as its other rows are shown (% for a growth)."""
+    from calc.output.display import shown
+    from calc.units import parse_unit
+
+    conv = shown(row["quantity"], parse_unit(row["unit"]), None, result.display, tables)
+    if conv.factor == 1.0 and conv.unit == row["unit"]:
+        return row
+    out = dict(row, unit=conv.unit)
+    for k in ("value",) + STATS:
+        if out.get(k) is not None:
+            out[k] = float(conv(out[k]))
+    return out
 
 
 def value_at(result, name: str, i: int, at=None):
@@ -143,6 +158,10 @@ def period_views(result, check) -> tuple[dict, dict]:
     if per and check.at is None:
         raise CalcError(f"{check.where}: {', '.join(per)} has a value per period; say which with at: "
                         f"(e.g. at: {result.periods[-1]})")
+    whole = [n for n in check.that.names if n in result.timeless]
+    if whole and not per and check.at is not None:
+        raise CalcError(f"{check.where}: at: {', '.join(whole)} has one value for the whole timeline, not one "
+                        f"per period, so 'at: {check.at_text}' does not apply; drop at:")
     col = 0 if check.at is None else check.at
     env, draws = {}, {}
     for n, c in result.central.items():
