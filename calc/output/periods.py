@@ -38,7 +38,9 @@ def cell(result, row: dict) -> str:
     else:
         text = layout.value_text(value, row["unit"])
     if "p05" in row and row["p05"] is not None and math.isfinite(row["p05"]):
-        text += f" ({layout.value_text(row['p05'], row['unit'])}–{layout.value_text(row['p95'], row['unit'])})"
+        low, high = layout.value_text(row["p05"], row["unit"]), layout.value_text(row["p95"], row["unit"])
+        if not low == high == text:                 # a value that does not vary shows no range
+            text += f" ({low}–{high})"
     if row.get("solved") and row.get("no_solution_share") and result.samples:
         text += f", none in {100 * row['no_solution_share']:.0f} %"
     return text
