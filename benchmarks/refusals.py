@@ -108,6 +108,12 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
     "solve so_that x ** 9 ** 9 ** 9": ({"s.yaml": TIMELINE.replace("so_that: cumulative_gap",
                                                                    "so_that: cumulative_gap ** 9 ** 9 ** 9")},
                                        ["run", "s.yaml", "--samples", "0"]),
+    "timeline 1,200 months x 500,000-point sweep": (
+        {"s.yaml": TIMELINE[:TIMELINE.index("solve:")].replace("{start: 2025, end: 2033, step: year}",
+                                                               "{start: 2025, end: 2124, step: month}")
+         + "sweep:\n  arr_end: {from: 10 billion USD/yr, to: 30 billion USD/yr, steps: 500000}\n"},
+        ["run", "s.yaml", "--samples", "0"]),
+    "solve over 2,000,000 samples": ({"s.yaml": TIMELINE}, ["run", "s.yaml", "--samples", "2000000"]),
     "three files, one bad": ({"a.yaml": BASE, "b.yaml": with_input("1:20"), "c.yaml": BASE},
                              ["run", "a.yaml", "b.yaml", "c.yaml"]),
 }
