@@ -90,3 +90,21 @@ def test_solve_text_gives_the_unit_once_and_in_display_units(tmp_path):
                    "between: [0, 0.5], at: 2027}\n")
     table = calc_cli("run", str(_write(tmp_path, text))).stdout
     assert "arr_growth_per_month (solved) [%]" in table and " 5 " in table
+
+
+def test_explain_a_whole_timeline_value_shows_the_period_that_decides_it(tmp_path):
+    # HAND's cumulative gap is 0, 4.5, 18 ($B): funding_need = 18B comes from 2028. The tree showed
+    # the 2026 inputs ('funding_need = $18.0B' from 'cumulative_gap = $0.00').
+    path = _write(tmp_path, HAND)
+    out = calc_cli("explain", str(path), "funding_need")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == "funding_need (variant base; inputs shown in 2028, the period of the largest cumulative_gap)"
+    assert lines[2].endswith("= $18.0B") and "cumulative_gap" in lines[2]
+    # break_even: never (coverage 1, 0.727, 0.471), so its inputs are shown in the last period
+    out = calc_cli("explain", str(path), "break_even")
+    assert out.stdout.splitlines()[0] == "break_even (variant base; inputs shown in 2028, the last period (never breaks even))"
+    assert "coverage = compute_share_of_revenue x revenue / commitment_spend (null without spend) = 47.06 %" in out.stdout
+    # coverage 2026 = 12 / 12 = 100 %, in % as tables show it (was a plain 1)
+    out = calc_cli("explain", str(path), "coverage", "--at", "2026")
+    assert "(null without spend) = 100 %" in out.stdout.splitlines()[1]

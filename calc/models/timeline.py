@@ -163,7 +163,7 @@ def funding_need(cumulative_gap):
     return Q(cumulative.funding_need(_m(cumulative_gap, "USD")), "USD")
 
 
-@formula("start of the first period from which coverage stays at least 1 to the end; never: null")
+@formula("start of the first period with spend from which coverage stays at least 1 to the end (null: never)")
 def break_even(coverage, commitment_spend, period_start):
     """The break-even date as a decimal year (NaN for never).
 

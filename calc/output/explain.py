@@ -20,7 +20,7 @@ def explain(result, name: str, i: int, at=None) -> str:
     col, env = None, {}
     if getattr(result, "timeline", None) is not None:
         from calc.timeline.results import explain_column
-        col = explain_column(result, name, at)
+        col = explain_column(result, name, at, i)
     elif any(n not in result.central for n in plan.order):
         # the run keeps outputs and inputs; the intermediates of this one row are evaluated again
         c, k = result.cases.locate(i)
@@ -64,6 +64,10 @@ def explain(result, name: str, i: int, at=None) -> str:
     where = f"variant {case.variant}" + (f", point {case.point}" if case.point else "")
     if col is not None and name not in result.timeless:
         where += f", period {result.periods[col]}"
+    elif col is not None:                  # one value for the timeline: say which period its inputs are from
+        from calc.timeline.results import telling_column
+        why = "--at" if at is not None else telling_column(result, name, i)[1]
+        where += f"; inputs shown in {result.periods[col]}, {why}"
     out = [f"{name} ({where})", *lines, "", "Sources:"]
     used = {n: leaves[n] for n in plan.depends(name)}      # only what this derivation rests on
     for k, sid in enumerate(footnotes, 1):

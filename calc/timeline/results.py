@@ -172,15 +172,35 @@ def period_views(result, check) -> tuple[dict, dict]:
     return env, draws
 
 
-def explain_column(result, name: str, at) -> int:
-    """The period column ``calc explain ... --at`` shows; a per-period quantity needs ``at``."""
+def explain_column(result, name: str, at, i: int | None = None) -> int:
+    """The period column ``calc explain ... --at`` shows; a per-period quantity needs ``at``.
+
+    A whole-timeline quantity (funding_need, break_even) shows its inputs in the period that decides
+    it (``telling_column``) unless ``at`` names another.
+    """
     from calc.errors import CalcError
 
     if at is None:
         if name in result.timeless:
-            return 0
+            return telling_column(result, name, i)[0]
         raise CalcError(f"{name} has a value per period; say which with --at (e.g. --at {result.periods[0]})")
     return result.timeline.timeline.index_of(at, "--at")
+
+
+def telling_column(result, name: str, i: int | None) -> tuple[int, str]:
+    """The period that decides a whole-timeline value in row ``i``, and why: funding_need's period of
+    the largest cumulative gap, break_even's own period (the last one when never), else the last."""
+    last = len(result.periods) - 1
+    if i is None:
+        return last, "the last period"
+    if name == "funding_need" and "cumulative_gap" in result.central:
+        return int(np.nanargmax(result.central["cumulative_gap"][i])), "the period of the largest cumulative_gap"
+    if name == "break_even" and "break_even" in result.central:
+        x = float(result.central["break_even"][i][0])
+        if np.isfinite(x):
+            return int(np.argmin(np.abs(result.timeline.timeline.decimal_years() - x))), "the break-even period"
+        return last, "the last period (never breaks even)"
+    return last, "the last period"
 
 
 def explain_value(result, name: str, i: int, col: int) -> str:
@@ -198,4 +218,5 @@ def explain_value(result, name: str, i: int, col: int) -> str:
         whole = int(math.floor(months + 1e-9))
         text = f"{whole // 12:04d}-{whole % 12 + 1:02d}"
         return text + f" (decimal year {x:.4f})"
-    return quantity(x, result.unit_text(name))
+    conv = result.shown_unit(name)          # as tables show it: coverage 215 %, not 2.152
+    return quantity(float(conv(x)), conv.unit)
