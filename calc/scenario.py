@@ -91,7 +91,7 @@ class Scenario:
             raise CalcError(f"sets: expected a mapping name -> value, e.g. {{'pue': 1.3}}, got {type(sets).__name__}")
         set_values = {}
         for name, text in (sets or {}).items():
-            set_values[name] = values.value(str(name), text, where=f"--set {name}", origin="set on the command line")
+            set_values[name] = _set_value(str(name), text)
         # Count the cases before building them: a refused run must not build a million first.
         n_cases = (1 + len(self.variants)) * math.prod(len(v) for v in self.sweep.values())
         values.run_size(n_cases, samples, self.where.get("sweep") or self.where.get("variants")
@@ -155,3 +155,16 @@ def load(spec: str | Path | dict) -> Scenario:
     """
     data, where = shipped.read(spec)
     return Reader(where, Scenario).read(data)
+
+
+def _set_value(name: str, text):
+    """A ``--set NAME=VALUE`` as a Value; a date input (``arr_as_of=2025-08``) is read as a date."""
+    from calc.timeline.read import DATE_INPUTS
+
+    if name in DATE_INPUTS:
+        from calc.timeline.periods import parse_date
+        from calc.units import Q
+
+        span = parse_date(text if isinstance(text, str) else f"{text:g}", f"--set {name}", days=True)
+        return values.Value(central=Q(span.decimal_year, "yr"), origin="set on the command line")
+    return values.value(name, text, where=f"--set {name}", origin="set on the command line")

@@ -108,3 +108,17 @@ def test_explain_a_whole_timeline_value_shows_the_period_that_decides_it(tmp_pat
     # coverage 2026 = 12 / 12 = 100 %, in % as tables show it (was a plain 1)
     out = calc_cli("explain", str(path), "coverage", "--at", "2026")
     assert "(null without spend) = 100 %" in out.stdout.splitlines()[1]
+
+
+def test_set_a_date_input_on_the_command_line(tmp_path):
+    # --set arr_as_of=2025-08 was refused: "cannot read '2025-08' as a quantity". HAND at 5 %/month
+    # with the run-rate of 12B/yr dated 2025-07 instead of 2026-01: the end of 2026 (2027-01) is 18
+    # months on, arr_at 2026 = 12 x 1.05^18 = 28.8792B/yr.
+    text = HAND.replace("{value: 0, source", "{value: 0.05, source").replace(
+        "outputs: [revenue,", "outputs: [arr_at, revenue,")
+    out = calc_cli("run", str(_write(tmp_path, text)), "--set", "arr_as_of=2025-07", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    arr = [r for r in json.loads(out.stdout)["rows"] if r["quantity"] == "arr_at"]
+    assert arr[0]["value"] == pytest.approx(12e9 * 1.05 ** 18)
+    out = calc_cli("run", str(_write(tmp_path, text)), "--set", "arr_as_of=2025-13")
+    assert out.returncode == 2 and "--set arr_as_of: '2025-13' is not a date" in out.stderr
