@@ -256,6 +256,13 @@ class Result:
             raise CalcError(f"stat {stat!r}: expected value" + (f" or {', '.join(STATS)}" if self.samples else
                                                                   " (p05, p50, p95 and mean need samples)"))
         rows = self.rows(tables=True)
+        if self.timeline is not None:       # periods as columns; variant, point and quantity label the rows
+            frame = pd.DataFrame([{"variant": r["variant"], "point": ", ".join(f"{k}={v}" for k, v in r["point"].items()),
+                                   "quantity": (f"{r['quantity']} [{r['unit']}]" if r["unit"] else r["quantity"])
+                                   + (" (solved)" if r.get("solved") else ""),
+                                   "period": r.get("period") or "whole timeline", "x": r.get(stat)} for r in rows])
+            return frame.pivot_table(index=["variant", "point", "quantity"], columns="period", values="x",
+                                     sort=False, dropna=False, aggfunc="first")
         cases = list(self.cases)
         sweep = any(c.point for c in cases)
         columns = (pd.MultiIndex.from_tuples([(c.variant, ", ".join(f"{k}={v}" for k, v in c.point.items()))

@@ -240,3 +240,15 @@ def test_html_page_never_scrolls_sideways_in_chromium(tmp_path, nvidia_sampled):
     assert int(page_width) <= int(window)                                   # no sideways scrolling
     widths = [tuple(map(int, b.split(":"))) for b in boxes.split(",")]
     assert any(content > box for content, box in widths)                    # a wide table scrolls in its box
+
+
+def test_result_table_wide_of_a_timeline_has_periods_as_columns():
+    res = calc.load("anthropic-commitments").run(samples=0)
+    wide = res.table(wide=True)
+    assert list(wide.columns) == list(res.periods) + ["whole timeline"]
+    # 3 variants x (7 shown quantities + 1 solved row)
+    assert wide.shape == (24, len(res.periods) + 1)
+    row = next(r for r in res.rows(tables=True) if r["quantity"] == "revenue" and r["variant"] == "base"
+               and r["period"] == res.periods[0])
+    assert wide.loc[("base", "", "revenue [USD]"), res.periods[0]] == pytest.approx(row["value"])
+    assert wide.loc[("base", "", "funding_need [USD]"), "whole timeline"] >= 0
