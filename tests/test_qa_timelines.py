@@ -122,3 +122,16 @@ def test_set_a_date_input_on_the_command_line(tmp_path):
     assert arr[0]["value"] == pytest.approx(12e9 * 1.05 ** 18)
     out = calc_cli("run", str(_write(tmp_path, text)), "--set", "arr_as_of=2025-13")
     assert out.returncode == 2 and "--set arr_as_of: '2025-13' is not a date" in out.stderr
+
+
+def test_negative_and_rounded_money_reads_as_a_reader_writes_it():
+    from calc.output.format import money
+
+    # openai-commitments, base, 2025: revenue 20/12 x (1.034641 - 1.034641^-11)/ln 1.034641 = 16.99B
+    # less 38 x 2/84 = 0.905B of AWS spend: cumulative gap -16.1B, shown '$-16.1B' before.
+    assert money(-16.09e9) == "-$16.1B"
+    assert money(-99.99e9) == "-$100B"            # was '$-100.0B' (four figures after rounding)
+    assert money(999.96e6) == "$1.00B"            # was '$1000M'
+    assert money(5.43e9) == "$5.43B" and money(561e6) == "$561M" and money(12.5) == "$12.50"
+    res = calc.load("openai-commitments").run(samples=0)
+    assert res.value("cumulative_gap", at="2025").m_as("USD") == pytest.approx(-16.09e9, rel=2e-3)

@@ -28,10 +28,13 @@ def money(x: float, digits: int = 3) -> str:
     """Dollars as a reader writes them: $38.0B, $5.43B, $561M, $50.0k."""
     if x is None or math.isnan(x):
         return "-"
+    sign, a = ("-" if x < 0 else ""), abs(x)          # -$16.1B, as a reader writes it (not $-16.1B)
+    r = float(f"{a:.{digits}g}")                     # rounded first: 99.96B is $100B, 999.96M is $1.00B
     for scale, suffix in _SCALES:
-        if abs(x) >= scale:
-            return f"${x / scale:.{max(0, digits - 1 - int(math.log10(abs(x) / scale)))}f}{suffix}"
-    return f"${x:,.2f}"
+        if r >= scale:
+            v = r / scale
+            return f"{sign}${v:.{max(0, digits - 1 - int(math.log10(v)))}f}{suffix}"
+    return f"{sign}${a:,.2f}"
 
 
 def quantity(x: float, unit: str) -> str:
