@@ -135,3 +135,29 @@ def test_negative_and_rounded_money_reads_as_a_reader_writes_it():
     assert money(5.43e9) == "$5.43B" and money(561e6) == "$561M" and money(12.5) == "$12.50"
     res = calc.load("openai-commitments").run(samples=0)
     assert res.value("cumulative_gap", at="2025").m_as("USD") == pytest.approx(-16.09e9, rel=2e-3)
+
+
+@pytest.mark.parametrize("kind", ["tornado", "hist", "bars", "fan"])
+def test_a_per_case_plot_kind_on_a_timeline_is_exit_2_not_a_crash(tmp_path, kind):
+    # --plot-kind tornado|hist|bars on anthropic-commitments was exit 3 (TypeError: only 0-dimensional
+    # arrays ...): those charts read one value per row, a timeline has one per period.
+    out = calc_cli("run", "anthropic-commitments", "--samples", "50", "--plot", str(tmp_path / "p.png"),
+                   "--plot-kind", kind)
+    assert out.returncode == 2, out.stderr
+    assert f"--plot-kind {kind}: not drawn for a scenario with a timeline" in out.stderr
+    assert not (tmp_path / "p.png").exists()
+
+
+def test_terminal_panels_leave_out_lines_empty_in_them_and_a_fixed_date_has_no_range():
+    # anthropic-commitments is too wide for one terminal table: each period's panel listed
+    # funding_need, break_even and the solve row with empty cells, and the whole-timeline panel
+    # listed every per-period quantity empty. Base break-even is 2026 in every sample (the p05 and
+    # p95 are 2026 too), shown '2026', not '2026 (2026–2026)'.
+    out = calc_cli("run", "anthropic-commitments", "--samples", "100").stdout
+    panels = out.split("\n\n")
+    first = next(p for p in panels if "  2025  " in p.splitlines()[0])
+    assert "funding_need" not in first and "break_even" not in first and "revenue [USD]" in first
+    whole = next(p for p in panels if "whole timeline" in p.splitlines()[0])
+    assert "revenue [USD]" not in whole and "funding_need [USD]" in whole
+    line = next(ln for ln in whole.splitlines() if ln.startswith("base") and "break_even" in ln)
+    assert line.split()[-2] == "2026" and "2026–2026" not in line

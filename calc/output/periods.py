@@ -28,7 +28,9 @@ def cell(result, row: dict) -> str:
     if row.get("unit") == "date":
         text = date_text(result, row["value"])
         if "p05" in row and row.get("never_share", 1.0) < 1.0:
-            text += f" ({date_text(result, row['p05'])}–{date_text(result, row['p95'])})"
+            lo, hi = date_text(result, row["p05"]), date_text(result, row["p95"])
+            if (lo, hi) != (text, text):          # '2026', not '2026 (2026–2026)'
+                text += f" ({lo}–{hi})"
         if row.get("never_share"):
             text += f", never in {100 * row['never_share']:.0f} %"
         return text

@@ -270,6 +270,10 @@ def plot(result, kind: str | None = None, quantity: str | None = None, ax=None):
     kind = kind or default_kind(result, quantity)
     if kind not in KINDS:
         raise CalcError(f"--plot-kind {kind}: unknown{did_you_mean(kind, KINDS)}; kinds: {', '.join(KINDS)}")
+    if getattr(result, "timeline", None) is not None and kind != "timeline":
+        # the per-case charts read one value per row; a timeline has one per period (was exit 3)
+        raise CalcError(f"--plot-kind {kind}: not drawn for a scenario with a timeline (a value per period); "
+                        "use --plot-kind timeline (the default), or --format csv for every period and sample")
     return KINDS[kind](result, quantity, ax=ax)
 
 

@@ -53,10 +53,11 @@ def block_lines(block: layout.Block) -> list[str]:
     cited = any(line.notes for line in block.lines)
     n_keys = len(keys)
 
-    def draw(cols: list[int]) -> list[str]:
+    def draw(cols: list[int], panel: bool = False) -> list[str]:
         headers = keys + [block.value_headers[c] for c in cols] + ([["sources"]] if cited else [])
+        lines = [ln for ln in block.lines if not panel or any(ln.cells[c] for c in cols)] or block.lines
         rows = [ln.keys + [ln.cells[c] for c in cols] + ([notes_text(ln.notes)] if cited else [])
-                for ln in block.lines]
+                for ln in lines]          # a panel leaves out lines empty in it (funding_need in 2026)
         return grid(headers, rows, set(range(n_keys, n_keys + len(cols))))
 
     cols = list(range(len(block.value_headers)))
@@ -65,10 +66,10 @@ def block_lines(block: layout.Block) -> list[str]:
         out, panel = [], []
         for c in cols:
             if panel and len(draw(panel + [c])[0]) > WIDTH:
-                out += draw(panel) + [""]
+                out += draw(panel, True) + [""]
                 panel = []
             panel.append(c)
-        out += draw(panel)
+        out += draw(panel, True)
     return ([block.caption] if block.caption else []) + out
 
 
