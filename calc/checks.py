@@ -61,20 +61,28 @@ class CheckResult:
                 "note": self.note, "summary": self.summary}
 
 
+DATES = ("break_even", "arr_as_of")       # decimal years: shown as years, 'never' for null
+
+
 def expectation(check: Check) -> str:
     """The expectation in words, units included."""
     def q(x):
         return fmt_quantity(float(x.magnitude), format_unit(x.units))
+
+    def qt(x):                              # a target; a date as its decimal year: 2027, not '2,027 yr'
+        if check.that.text in DATES and isinstance(x, pint.Quantity) and x.check("[time]"):
+            return f"{x.m_as('yr'):g}"
+        return q(x)
     if check.kind == "near":
         within = check.within
         w = f"{within * 100:g} %" if not isinstance(within, pint.Quantity) else q(within)
-        return f"near {q(check.target)} (within {w})"
+        return f"near {qt(check.target)} (within {w})"
     if check.kind == "above":
-        return f"above {q(check.target)}"
+        return f"above {qt(check.target)}"
     if check.kind == "below":
-        return f"below {q(check.target)}"
+        return f"below {qt(check.target)}"
     if check.kind == "between":
-        return f"between {q(check.target[0])} and {q(check.target[1])}"
+        return f"between {qt(check.target[0])} and {qt(check.target[1])}"
     return "true"
 
 
@@ -103,7 +111,9 @@ def holds(check: Check, value) -> np.ndarray:
     except pint.errors.DimensionalityError:
         got = format_unit(value.units) or "a plain number"
         want = format_unit((check.target[0] if check.kind == "between" else check.target).units) or "a plain number"
-        raise CalcError(f"{check.where}: 'that' is in {got} but the expectation is in {want}") from None
+        hint = ("; a date (break_even, arr_as_of) is a decimal year: write e.g. below: 2028 yr, "
+                "between: [2026 yr, 2028 yr] or near: 2027 yr with within: 1 yr") if got == "yr" and want == "a plain number" else ""
+        raise CalcError(f"{check.where}: 'that' is in {got} but the expectation is in {want}{hint}") from None
 
 
 def run_checks(checks: list[Check], result) -> list[CheckResult]:
@@ -147,6 +157,8 @@ def run_checks(checks: list[Check], result) -> list[CheckResult]:
 def _shown(check: Check, v: float, unit) -> str:
     """The computed value in the unit the expectation is written in ('400 %' against 'near 400 %')."""
     target = check.target[0] if check.kind == "between" else check.target
+    if check.that.text in DATES and Q(1.0, unit).check("[time]"):     # break_even: 2028, or never
+        return f"{Q(v, unit).m_as('yr'):g}" if np.isfinite(v) else "never"
     if isinstance(target, pint.Quantity) and target.units != unit:
         try:
             return fmt_quantity(float(Q(v, unit).to(target.units).magnitude), format_unit(target.units))

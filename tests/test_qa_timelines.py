@@ -161,3 +161,30 @@ def test_terminal_panels_leave_out_lines_empty_in_them_and_a_fixed_date_has_no_r
     assert "revenue [USD]" not in whole and "funding_need [USD]" in whole
     line = next(ln for ln in whole.splitlines() if ln.startswith("base") and "break_even" in ln)
     assert line.split()[-2] == "2026" and "2026–2026" not in line
+
+
+def test_a_series_whose_dates_all_fall_after_the_last_period_start_is_bad_input(tmp_path):
+    # {2040: 0.1} on 2026..2028 applied 0.1 in every period (before the first point the first value
+    # holds), though the user said it starts in 2040.
+    text = HAND.replace("arr_growth_per_month: {value: 0, source: assumption, note: t}",
+                        "arr_growth_per_month: {over_time: {2040: 0.1}, source: assumption, note: t}")
+    out = calc_cli("run", str(_write(tmp_path, text)))
+    assert out.returncode == 2
+    assert ("s.yaml:9: inputs.arr_growth_per_month: arr_growth_per_month.over_time: every date falls after the "
+            "start of the last period (2028)") in out.stderr
+
+
+def test_a_check_on_break_even_reads_as_a_year(tmp_path):
+    # growth 5 %/month: coverage 2026 = 16.31 / 12 >= 1 and later years too (see test_timeline_scenarios):
+    # break-even 2026. It was shown '2,026 yr', a never as '- yr', and 'near: 2027' got no hint.
+    text = HAND.replace("{value: 0, source", "{value: 0.05, source") + (
+        "checks:\n  - {says: x, source: assumption, note: t, that: break_even, between: [2026 yr, 2027 yr]}\n")
+    res = calc.load(text).run()
+    assert res.checks[0].detail == "break_even = 2026; expected between 2026 and 2027: holds"
+    never = HAND + ("checks:\n  - {says: x, source: assumption, note: t, that: break_even, near: 2027 yr, "
+                    "within: 1 yr}\n")
+    assert calc.load(never).run().checks[0].detail.startswith("break_even = never; expected near 2027 (within 1 yr)")
+    plain = HAND + "checks:\n  - {says: x, source: assumption, note: t, that: break_even, near: 2027, within: 1%}\n"
+    out = calc_cli("run", str(_write(tmp_path, plain)))
+    assert out.returncode == 2 and "a date (break_even, arr_as_of) is a decimal year: write e.g. below: 2028 yr" \
+        in out.stderr

@@ -180,5 +180,9 @@ class Timeline:
             if b.first < a.first:
                 raise CalcError(f"{where}: {b.text} comes after {a.text}; list the dates in order")
         firsts = np.array([s.first for s in spans])
+        if firsts[0] > self.starts[-1]:       # no point is ever in force: the first would hold throughout
+            raise CalcError(f"{where}: every date falls after the start of the last period ({self.labels[-1]}); "
+                            "a period takes the value in force at its start, so none would apply; "
+                            f"give the first date at or before {self.labels[-1]} (the timeline starts {self.labels[0]})")
         idx = np.searchsorted(firsts, self.starts, side="right") - 1
         return np.maximum(idx, 0), [s.text for s in spans]
