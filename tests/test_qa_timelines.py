@@ -188,3 +188,16 @@ def test_a_check_on_break_even_reads_as_a_year(tmp_path):
     out = calc_cli("run", str(_write(tmp_path, plain)))
     assert out.returncode == 2 and "a date (break_even, arr_as_of) is a decimal year: write e.g. below: 2028 yr" \
         in out.stderr
+
+
+def test_solve_target_without_the_unit_of_so_that_names_both_units():
+    # 'chips / 1000' is in chip; '--equals 200' is a plain number. The message said
+    # "so_that is in chip but the target is in " (nothing).
+    out = calc_cli("solve", "nvidia-1gw", "--for", "pue", "--so-that", "chips / 1000", "--equals", "200",
+                   "--between", "1", "2")
+    assert out.returncode == 2
+    assert "solve: so_that is in chip but the target is in a plain number" in out.stderr
+    # with the unit: 1 GW / (200,000 x 3,333 W/chip) = 1.5 (the GB200 superchip, 120 kW / 36)
+    out = calc_cli("solve", "nvidia-1gw", "--for", "pue", "--so-that", "chips / 1000", "--equals", "200 chip",
+                   "--between", "1", "2", "--samples", "0")
+    assert "pue (base) = 1.5\n" in out.stdout, out.stdout

@@ -54,8 +54,9 @@ def solve(result, spec: dict, cases, reg, z_rows) -> tuple[list, list]:
             try:
                 mag = np.asarray(y.to(spec["target"].units).magnitude, dtype=float)
             except pint.errors.DimensionalityError:
-                raise CalcError(f"solve: so_that is in {format_unit(y.units)} but the target is in "
-                                f"{format_unit(spec['target'].units)}") from None
+                raise CalcError(f"solve: so_that is in {format_unit(y.units) or 'a plain number'} but the target "
+                                f"is in {format_unit(spec['target'].units) or 'a plain number'}; give the target "
+                                "in the unit of so_that (e.g. 200000 chip)") from None
             if tl is not None:
                 mag = mag if mag.ndim == 3 else mag.reshape(mag.shape + (1,) * (3 - mag.ndim))
                 if mag.shape[-1] > 1:
