@@ -201,3 +201,14 @@ def test_solve_target_without_the_unit_of_so_that_names_both_units():
     out = calc_cli("solve", "nvidia-1gw", "--for", "pue", "--so-that", "chips / 1000", "--equals", "200 chip",
                    "--between", "1", "2", "--samples", "0")
     assert "pue (base) = 1.5\n" in out.stdout, out.stdout
+
+
+def test_a_run_without_seed_says_so_and_a_sure_never_is_said_once(tmp_path):
+    # HAND at growth 0 never breaks even (coverage 1, 0.727, 0.471) in every sample: the cell read
+    # 'never, never in 100 %'; without a seed the header read 'seed None'.
+    text = HAND.replace("arr_growth_per_month: {value: 0, source: assumption, note: t}",
+                        "arr_growth_per_month: {range: [0, 0.001], source: assumption, note: t}")
+    out = calc_cli("run", str(_write(tmp_path, text)), "--samples", "20").stdout
+    assert "20 samples, no seed (draws differ from run to run);" in out
+    line = next(ln for ln in out.splitlines() if "break_even" in ln)
+    assert line.split()[-2] == "never" and "never in" not in line

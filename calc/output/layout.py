@@ -55,7 +55,8 @@ def sampling_line(result) -> str:
     """'2,000 samples, seed 1; cells show ...'; '' when not sampled."""
     if not result.samples:
         return ""
-    return (f"{result.samples:,} samples, seed {result.seed}; cells show the central value, then in brackets "
+    seed = "no seed (draws differ from run to run)" if result.seed is None else f"seed {result.seed}"
+    return (f"{result.samples:,} samples, {seed}; cells show the central value, then in brackets "
             "the median (p50) where it differs and the 5th–95th percentile")
 
 

@@ -31,7 +31,7 @@ def cell(result, row: dict) -> str:
             lo, hi = date_text(result, row["p05"]), date_text(result, row["p95"])
             if (lo, hi) != (text, text):          # '2026', not '2026 (2026–2026)'
                 text += f" ({lo}–{hi})"
-        if row.get("never_share"):
+        if row.get("never_share") and not (text == "never" and row["never_share"] >= 1.0):   # not 'never, never in 100 %'
             text += f", never in {100 * row['never_share']:.0f} %"
         return text
     value = row["value"]
