@@ -69,10 +69,10 @@ class Dist:
         z_lo, z_hi = self._z_bounds()
         if z_lo == -math.inf and z_hi == math.inf:
             return x
-        with np.errstate(invalid="ignore"):
-            out = (z < z_lo) | (z > z_hi)          # NaN (the tornado's "central") is never out
-        if not out.any():
-            return x
+        with np.errstate(invalid="ignore"):       # NaN (the tornado's "central") is never out
+            if (z_lo == -math.inf or z.min() >= z_lo) and (z_hi == math.inf or z.max() <= z_hi):
+                return x                            # one pass per finite bound (a NaN fails it: masked below)
+            out = (z < z_lo) | (z > z_hi)
         zo = z[out]
         p_lo, p_hi = _normal_cdf(np.array(z_lo)), _normal_cdf(np.array(z_hi))
         p = _normal_cdf(zo)
