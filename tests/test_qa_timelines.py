@@ -212,3 +212,14 @@ def test_a_run_without_seed_says_so_and_a_sure_never_is_said_once(tmp_path):
     assert "20 samples, no seed (draws differ from run to run);" in out
     line = next(ln for ln in out.splitlines() if "break_even" in ln)
     assert line.split()[-2] == "never" and "never in" not in line
+
+
+def test_sensitivity_on_a_timeline_shows_coverage_in_percent(tmp_path):
+    # HAND with growth 2-6 %/month: coverage (2028) = revenue 2028 / 25.5B. At g = 2 %:
+    # revenue 2028 = 1e9 x (1.02^36 - 1.02^24)/ln 1.02 = 1e9 x (2.03989 - 1.60844)/0.0198026 = 21.787B,
+    # coverage 85.44 %; the sensitivity table showed 0.8544 with no unit while tables show %.
+    text = HAND.replace("arr_growth_per_month: {value: 0, source: assumption, note: t}",
+                        "arr_growth_per_month: {range: [0.02, 0.06], source: assumption, note: t}")
+    out = calc_cli("run", str(_write(tmp_path, text)), "--samples", "200", "--seed", "1", "--sensitivity").stdout
+    line = next(ln for ln in out.splitlines() if "coverage (2028) [%]" in ln)
+    assert "85.44 %" in line, line

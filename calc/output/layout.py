@@ -222,8 +222,9 @@ def sensitivity_records(result, top: int = 5) -> list[dict]:
 def sensitivity_cells(rec: dict, result=None) -> list[str]:
     """One tornado row as display cells, in the unit the table shows the output in (``result``)."""
     unit, conv = rec["unit"], (lambda x: x)
-    if result is not None and rec["quantity"] in result.central:
-        conv = result.shown_unit(rec["quantity"])
+    name = rec["quantity"].split(" (")[0]          # a timeline names its period: 'coverage (2033)'
+    if result is not None and name in result.central:
+        conv = result.shown_unit(name)
         unit = conv.unit
     rho = rec["rank_corr"]
     return [" ".join(t for t in (rec["variant"], rec["point"]) if t), f"{rec['quantity']} [{unit}]" if unit
