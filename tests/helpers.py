@@ -50,3 +50,23 @@ def calc_subprocess(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess
     env = {**os.environ, "PYTHONPATH": str(ROOT), "CI": "1"}
     return subprocess.run([sys.executable, "-m", "calc.cli", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=120)
+
+
+# A small timeline checked by hand (tests/test_timeline_scenarios.py, tests/test_qa_timelines.py).
+# Revenue: $12B/yr from 2026-01 with no growth earns $12B a year (12 months x 12e9 / 12).
+# Commitments: flat $36B over 36 months from 2026 -> 12, 12, 12 ($B a year);
+#              ramp $18B over 24 months from 2027 -> 18 x 12^2/24^2 = 4.5 in 2027, 18 x (24^2-12^2)/24^2 = 13.5 in 2028.
+# Spend 12, 16.5, 25.5; gap per year 0, 4.5, 13.5 -> cumulative 0, 4.5, 18; funding need 18;
+# coverage 12/12 = 1, 12/16.5 = 0.7273, 12/25.5 = 0.4706 -> never breaks even.
+HAND_TIMELINE = textwrap.dedent("""\
+    name: hand
+    timeline: {start: 2026, end: 2028, step: year}
+    commitments:
+      base_deal: {amount: {value: 36 billion USD, source: assumption, note: t}, start: 2026, term: 3 yr}
+      later: {amount: {value: 18 billion USD, source: assumption, note: t}, start: 2027, term: 24 month, shape: ramp}
+    inputs:
+      arr_end: {value: 12 billion USD/yr, source: assumption, note: t}
+      arr_as_of: {value: 2026-01, source: assumption, note: t}
+      arr_growth_per_month: {value: 0, source: assumption, note: t}
+    outputs: [revenue, commitment_spend, coverage, cumulative_gap, funding_need, break_even]
+    """)

@@ -4,26 +4,13 @@ as an analyst would. Each test asserts a number or a message; the arithmetic is 
 from __future__ import annotations
 
 import json
-import textwrap
 
 import pytest
 
 import calc
 
-from helpers import calc_cli
+from helpers import HAND_TIMELINE as HAND, calc_cli
 
-HAND = textwrap.dedent("""\
-    name: hand
-    timeline: {start: 2026, end: 2028, step: year}
-    commitments:
-      base_deal: {amount: {value: 36 billion USD, source: assumption, note: t}, start: 2026, term: 3 yr}
-      later: {amount: {value: 18 billion USD, source: assumption, note: t}, start: 2027, term: 24 month, shape: ramp}
-    inputs:
-      arr_end: {value: 12 billion USD/yr, source: assumption, note: t}
-      arr_as_of: {value: 2026-01, source: assumption, note: t}
-      arr_growth_per_month: {value: 0, source: assumption, note: t}
-    outputs: [revenue, commitment_spend, coverage, cumulative_gap, funding_need, break_even]
-    """)
 
 
 def _write(tmp_path, text, name="s.yaml"):
