@@ -31,6 +31,9 @@ import calc  # noqa: E402
 from calc.timeline.read import parse_solve  # noqa: E402
 from calc.uncertainty import Z95  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import best  # noqa: E402  (benchmarks/run.py: the fastest of n timings)
+
 N_COMMITMENTS = 10
 
 
@@ -77,15 +80,6 @@ def by_hand(samples: int, rng: np.random.Generator) -> dict:
     out["funding_need"] = np.percentile(need, [5, 50, 95])
     out["break_even"] = np.nanquantile(be, [0.05, 0.5, 0.95], method="inverted_cdf")
     return out
-
-
-def best(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def peak_memory(samples: int) -> float:
