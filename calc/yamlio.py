@@ -261,6 +261,9 @@ def loads(text: str, where: str = "<string>"):
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark else ""
         problem = exc.problem or exc.context or "malformed YAML"
+        if "maximum nesting depth" in problem:   # libyaml >= 0.2.5 stops at 1,000 levels, before our count
+            raise CalcError(f"{where}{line}: this value is nested more than {MAX_DEPTH} levels deep; "
+                            "calc reads flatter files") from None
         raise CalcError(f"{where}{line}: malformed YAML: {problem.strip()}") from None
     except yaml.YAMLError as exc:
         raise CalcError(f"{where}: malformed YAML: {exc}") from None
