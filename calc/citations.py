@@ -13,6 +13,12 @@ from dataclasses import dataclass
 ASSUMPTION = "assumption"
 
 
+def is_unsourced(v) -> bool:
+    """A value (``calc.values.Value``) given as an input with no source at all (``calc.evaluate``):
+    no source, no figure."""
+    return v.origin == "input" and not v.sources and not v.figure
+
+
 @dataclass(frozen=True)
 class Citation:
     """A source as a run cites it: the publication and the quotes of the figures the run used."""

@@ -140,6 +140,8 @@ def cmd_run(args) -> int:
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
     if problems:                                 # the good files were printed; now the bad ones
         raise CalcError(problems)
+    if not (args.strict or (args.output and args.format not in ("json", "csv"))):
+        return 0                                 # nothing below would be said
     from calc.output.layout import check_groups
     failed = [c for r in results for c, _ in check_groups(r) if not c.passed]     # each distinct result once
     impossible = [f for r in results for f in r.impossible()]
@@ -305,10 +307,22 @@ def cmd_check(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line ``argv`` (default: this program's arguments); the exit status.
+
+    Run as the program (no ``argv``), the objects still alive at the end are frozen (``gc.freeze``)
+    so that the interpreter's last garbage collection at exit skips them: the process ends about
+    20 ms sooner, nothing is left unwritten (output files are closed, standard streams are flushed
+    at exit as always). Called with ``argv`` (tests, notebooks) nothing is frozen.
+    """
+    as_program = argv is None
     argv = sys.argv[1:] if argv is None else argv
     debug = "--debug" in argv
     with terminate_cleanly():
-        return _main(argv, debug)
+        status = _main(argv, debug)
+    if as_program:
+        import gc
+        gc.freeze()
+    return status
 
 
 def _main(argv: list[str], debug: bool) -> int:

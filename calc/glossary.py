@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from calc import yamlio
+from calc.cache import cached
 
 GLOSSARY_FILE = Path(__file__).with_name("data") / "quantities.yaml"
 KEYS = ("unit", "meaning", "min", "max", "above", "signed", "undefined", "display", "label")
@@ -70,6 +71,10 @@ def _bounds(spec: dict) -> Bounds:
 def glossary() -> dict[str, dict]:
     """name -> {"unit": unit, "meaning": text, "bounds": Bounds, "undefined": note or None,
     "display": the unit tables show it in (``calc.output.display``), or None}."""
+    return cached("glossary", GLOSSARY_FILE.parent, _read, dict)
+
+
+def _read() -> dict[str, dict]:
     data = yamlio.load(GLOSSARY_FILE) or {}
     return {name: {"unit": str(spec["unit"]), "meaning": spec.get("meaning", ""), "bounds": _bounds(spec),
                    "undefined": spec.get("undefined"),

@@ -7,15 +7,10 @@ where it is (``calc/data/figures.yaml:12 (amazon_first_tranche_2023).value | ...
 
 from __future__ import annotations
 
-import hashlib
-import os
-import pickle
-import sys
 from functools import lru_cache
 from pathlib import Path
 
-import pint
-
+from calc.cache import cache_path, cached
 from calc.errors import CalcError
 # the records and the words their fields take, importable from here as they always were
 from calc.registry_data import (ACCELERATOR_FIGURES, ACCELERATOR_KEYS, ACCELERATOR_STATUSES, Accelerator,
@@ -114,44 +109,16 @@ class Registry:
 def registry() -> Registry:
     """The shipped registry, loaded once per process.
 
-    A validated copy is kept in the user's cache folder (``$XDG_CACHE_HOME/calc``, like pint's
-    definition cache), named by a hash of every data file, so a start-up reads it instead of
-    parsing and checking the YAML again; a changed data file has another hash and is loaded and
-    validated afresh. ``CALC_NO_CACHE=1`` turns the copy off; any trouble with it falls back to loading.
+    A validated copy is kept in the user's cache folder (``calc.cache``), so a start-up reads it
+    instead of parsing and checking the YAML again; a changed data file is loaded and validated
+    afresh. ``CALC_NO_CACHE=1`` turns the copy off; any trouble with it falls back to loading.
     """
-    path = _cache_path(DATA_DIR)
-    if path is not None:
-        try:
-            with open(path, "rb") as fh:
-                reg = pickle.load(fh)  # noqa: S301 -- calc's own file, named by the data's hash
-            if isinstance(reg, Registry):
-                return reg
-        except Exception:  # noqa: BLE001 -- missing, partial or from another version: load instead
-            pass
-    reg = Registry.load()
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(pickle.dumps(reg, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(tmp, path)
-        except Exception:  # noqa: BLE001 -- an unwritable cache must never stop calc
-            pass
-    return reg
+    return cached("registry", DATA_DIR, Registry.load, Registry)
 
 
 def _cache_path(data_dir: Path) -> Path | None:
-    """Where the validated registry from ``data_dir`` is kept: named by a hash of its files and of
-    the code that reads them; None when caching is off."""
-    if os.environ.get("CALC_NO_CACHE"):
-        return None
-    digest = hashlib.sha256()
-    code = Path(__file__).parent
-    for path in sorted(data_dir.glob("*.yaml")) + sorted(code.glob("*.py")) + [code / "units.txt"]:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    digest.update(f"{sys.version_info[:2]} {pint.__version__}".encode())
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "calc" / f"registry-{digest.hexdigest()[:24]}.pickle"
+    """Where the validated registry from ``data_dir`` is kept; None when caching is off."""
+    return cache_path("registry", data_dir)
 
 
 @lru_cache(maxsize=1024)

@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from calc.citations import is_unsourced
 from calc.units import format_unit
 
 
@@ -50,8 +51,6 @@ def facts(result) -> dict:
     """Additions to the contract, present only when there is something to say:
     ``overrides`` (values set on the command line) and ``unsourced`` (values given without a source),
     each a list of ``{name, value, unit, low, high}`` in the unit it was given in."""
-    from calc.output.layout import is_unsourced
-
     out = {}
     for key, test in (("overrides", lambda v: v.origin == "set on the command line"),
                       ("unsourced", is_unsourced)):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from calc.citations import Citation
+from calc.citations import Citation, is_unsourced
 from calc.output import compact
 from calc.output.compact import Block, Line, label, point_text  # noqa: F401 -- writers use them from here
 from calc.output.format import money, number, quantity
@@ -147,11 +147,6 @@ def unsourced(result) -> list[str]:
             if is_unsourced(v) and f"{name} = {describe(v)}" not in out:
                 out.append(f"{name} = {describe(v)}")
     return out
-
-
-def is_unsourced(v) -> bool:
-    """A value given as an input with no source at all (``calc.evaluate``): no source, no figure."""
-    return v.origin == "input" and not v.sources and not v.figure
 
 
 def describe(v) -> str:

@@ -17,10 +17,18 @@ month at run-rate ``A`` earns ``A / 12``. With ``L = ln(1 + g)`` for the monthly
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 _LN2 = np.log(2.0)
-_GL_X, _GL_W = np.polynomial.legendre.leggauss(8)
+
+
+@lru_cache(maxsize=1)
+def _gauss_legendre() -> tuple:
+    """8-point Gauss-Legendre nodes and weights on [-1, 1] (numpy.polynomial, imported on first use)."""
+    from numpy.polynomial.legendre import leggauss
+    return tuple(zip(*leggauss(8)))
 
 
 def constant_rate(arr_end, g, m):
@@ -61,7 +69,7 @@ def _quadrature(rate, m0, m1):
         b = np.minimum(m0 + k + 1, m1)
         half = (b - a) / 2.0
         mid = (a + b) / 2.0
-        for x, w in zip(_GL_X, _GL_W):
+        for x, w in _gauss_legendre():
             total = total + w * half * rate(mid + half * x)
     return total / 12.0
 

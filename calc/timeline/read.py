@@ -1,6 +1,9 @@
 """Reading a scenario's timeline keys: ``timeline``, ``commitments``, ``over_time`` inputs, dates
 (``arr_as_of``), ``solve`` and a check's ``at``. Each problem is reported through the scenario
 reader (``file:line: key: ...``), all of them at once.
+
+Every scenario passes through here; the period axis (``calc.timeline.periods``, ``plan``,
+``spread``) is imported only by a scenario that has a timeline or a date, so others start faster.
 """
 
 from __future__ import annotations
@@ -12,9 +15,6 @@ from calc.errors import CalcError
 from calc.glossary import unit_of
 from calc.scenario_keys import allowed
 from calc.suggest import did_you_mean
-from calc.timeline.periods import Timeline, parse_date
-from calc.timeline.plan import TimelineRun
-from calc.timeline.spread import spread
 from calc.units import Q, format_unit, parse_unit
 
 TOP_KEYS = ("timeline", "commitments", "solve")     # declared, with their blocks, in calc/scenario_keys.py
@@ -43,6 +43,8 @@ def timeline(reader, data) -> Timeline | None:
     """The scenario's ``timeline``, or None; a bad one is reported (file:line) and gives None."""
     if data.get("timeline") is None:
         return None
+    from calc.timeline.periods import Timeline
+
     try:
         return Timeline.parse(data["timeline"], "timeline")
     except CalcError as exc:
@@ -54,6 +56,8 @@ def date_value(reader, name, spec, where, sources) -> values.Value:
     """A date input (``arr_as_of: {value: 2025-08, source: ...}``) as a decimal year."""
     if "value" not in spec or len([k for k in ("figure", "range", "dist") if k in spec]):
         raise CalcError(f"{name} is a date: write {{value: 2025-08, source: <id>}}")
+    from calc.timeline.periods import parse_date
+
     span = parse_date(spec["value"], f"{name}.value", days=True)
     return values.Value(central=Q(span.decimal_year, "yr"), sources=tuple(sources), origin="input",
                         note=spec.get("note"))
@@ -89,6 +93,10 @@ def commitments(reader, data, tl: Timeline | None, inputs: dict) -> TimelineRun 
             reader.problem(reader.at(data, "commitments", "commitments"),
                            "commitments need a timeline: add timeline: {start: ..., end: ..., step: year}")
         return None
+    from calc.timeline.periods import parse_date
+    from calc.timeline.plan import TimelineRun
+    from calc.timeline.spread import spread
+
     run = TimelineRun(tl)
     if node is None:
         return run
