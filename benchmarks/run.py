@@ -211,7 +211,7 @@ def bench_sweep(points: int, repeat: int, p: dict) -> dict:
                     it_capex / central["it_lifetime"] + facility_capex / central["facility_lifetime"] + energy_cost)
 
         t = best_of({"big": big.run, "one": one.run, "hand": lambda: hand(points), "hand1": lambda: hand(1)},
-                    repeat * 6)
+                    repeat * 30)
     t_calc, t_np = t["big"] - t["one"], t["hand"] - t["hand1"]
     return {"calc_s": t_calc, "calc_load_s": t_load, "numpy_s": t_np, "ratio": t_calc / max(t_np, 1e-9)}
 

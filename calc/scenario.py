@@ -23,6 +23,7 @@ from calc.scenario_keys import allowed
 from calc.scenario_reader import Reader
 from calc.suggest import did_you_mean
 from calc.timeline import read as tl_read
+from calc.units import Q
 from calc.values import Case, Value
 
 # The keys, from the declaration (calc/scenario_keys.py), for code that lists them.
@@ -68,9 +69,8 @@ class Scenario:
         """
         sets = sets or {}
         axes = tuple(a for n, a in self.sweep.items() if n not in sets)
-        grid = np.indices(tuple(len(a) for a in axes)).reshape(len(axes), -1) if axes else None
-        swept = {a.name: Value(central=a.values[grid[j]], sources=("sweep",), origin="sweep")
-                 for j, a in enumerate(axes)}
+        swept = {a.name: Value(central=column, sources=("sweep",), origin="sweep")
+                 for a, column in zip(axes, grid_columns(axes))}
         variants = [("base", self.base.accelerator, self.base.models, {})]
         variants += [(n, acc, models, vals) for n, (acc, models, vals) in self.variants.items()]
         return [Case(variant=vname, values={**self.base.values, **overrides, **swept, **sets},
@@ -168,3 +168,17 @@ def _set_value(name: str, text):
         span = parse_date(text if isinstance(text, str) else f"{text:g}", f"--set {name}", days=True)
         return values.Value(central=Q(span.decimal_year, "yr"), origin="set on the command line")
     return values.value(name, text, where=f"--set {name}", origin="set on the command line")
+
+
+def grid_columns(axes: tuple) -> list:
+    """Each axis's values over the flattened grid (row-major, the last axis fastest) [its unit].
+
+    One axis gives its own array, uncopied; with several, each column is one broadcast copy."""
+    shape = tuple(len(a) for a in axes)
+    columns = []
+    for j, a in enumerate(axes):
+        along = [1] * len(axes)
+        along[j] = shape[j]
+        mag = np.broadcast_to(np.asarray(a.values.magnitude).reshape(along), shape).reshape(-1)
+        columns.append(Q(mag, a.values.units))
+    return columns

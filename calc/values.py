@@ -93,7 +93,7 @@ class Case:
 
     @property
     def size(self) -> int:
-        return int(np.prod([len(a) for a in self.axes])) if self.axes else 1
+        return math.prod(len(a) for a in self.axes)
 
     def point(self, k: int) -> dict:
         """The sweep point of row ``k``: name -> value as written."""
