@@ -1,11 +1,13 @@
 """Validated copies of what calc builds from its data files, kept between runs.
 
 Reading and checking the YAML data (the registry, the glossary) takes longer than reading back a
-pickle of the result, so each is kept in the user's cache folder (``$XDG_CACHE_HOME/calc``, else
-``~/.cache/calc``, like pint's definition cache). A copy is named by a key made, as Python keys its
-bytecode, from the name, size and modification time of every data file and of calc's own code, and
-from the Python and pint versions: a changed file gives another key, so it is loaded and validated
-afresh. ``CALC_NO_CACHE=1`` turns the copies off; any trouble with one falls back to building.
+pickle of the result, and parsing a scenario file needs PyYAML, which takes longer to import than
+the file takes to read back; so each is kept in the user's cache folder (``$XDG_CACHE_HOME/calc``,
+else ``~/.cache/calc``, like pint's definition cache). A copy is named by a key made, as Python keys
+its bytecode, from the path, size and modification time of every file it was built from and of
+calc's own code, and from the Python and pint versions: a changed file gives another key, so it is
+read and validated afresh, and the older copy is removed. ``CALC_NO_CACHE=1`` turns the copies off;
+any trouble with one falls back to building.
 
 Quantities are kept as their magnitude and unit names and rebuilt on the one unit registry with
 each distinct unit parsed once (pint's own pickling parses the unit of every quantity again).
@@ -27,24 +29,46 @@ import pint
 from calc.units import Q, ureg
 
 CODE_DIR = Path(__file__).parent
+MAX_COPIES = 64         # the cache folder keeps at most this many copies (scenario files come and go)
 
 
-def cache_path(name: str, data_dir: Path) -> Path | None:
-    """Where the copy of ``name`` built from ``data_dir`` is kept; None when caching is off."""
+def data_files(folder: Path) -> list[Path]:
+    """The YAML files of a data folder, in a fixed order."""
+    return sorted(folder.glob("*.yaml"))
+
+
+def cache_path(name: str, files: list[Path]) -> Path | None:
+    """Where the copy of ``name`` built from ``files`` is kept; None when caching is off.
+
+    ``<name>-<slot>-<key>.pickle``: the slot names this install of calc and these files, the key
+    their state (size and modification time), so a newer copy replaces an older one in its slot."""
     if os.environ.get("CALC_NO_CACHE"):
         return None
-    key = hashlib.sha256(f"{name} {sys.version_info[:2]} {pint.__version__}".encode())
-    files = sorted(data_dir.glob("*.yaml")) + sorted(CODE_DIR.glob("*.py")) + [CODE_DIR / "units.txt"]
+    slot = hashlib.sha256("\0".join([name, str(CODE_DIR), *map(str, files)]).encode())
+    key = hashlib.sha256(_code_key().encode())
     for path in files:
         st = path.stat()
         key.update(f"\0{path.name} {st.st_size} {st.st_mtime_ns}".encode())
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "calc" / f"{name}-{key.hexdigest()[:24]}.pickle"
+    return base / "calc" / f"{name}-{slot.hexdigest()[:12]}-{key.hexdigest()[:24]}.pickle"
 
 
-def cached(name: str, data_dir: Path, build: Callable[[], object], kind: type) -> object:
+@lru_cache(maxsize=1)
+def _code_key() -> str:
+    """Python's and pint's versions and the state of calc's own code (every module, the units)."""
+    parts = [f"{sys.version_info[:2]} {pint.__version__}"]
+    for path in [*sorted(CODE_DIR.rglob("*.py")), CODE_DIR / "units.txt"]:
+        st = path.stat()
+        parts.append(f"{path.relative_to(CODE_DIR)} {st.st_size} {st.st_mtime_ns}")
+    return "\0".join(parts)
+
+
+def cached(name: str, files: list[Path], build: Callable[[], object], kind: type) -> object:
     """The copy of ``name`` when one is kept and holds a ``kind``; else ``build()``, then kept."""
-    path = cache_path(name, data_dir)
+    try:
+        path = cache_path(name, files)
+    except OSError:             # a file that cannot be looked at: build, and let building say why
+        path = None
     if path is not None:
         try:
             with open(path, "rb") as fh:
@@ -62,9 +86,23 @@ def cached(name: str, data_dir: Path, build: Callable[[], object], kind: type) -
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_bytes(buffer.getvalue())
             os.replace(tmp, path)
+            _prune(path)
         except Exception:  # noqa: BLE001 -- an unwritable cache must never stop calc
             pass
     return value
+
+
+def _prune(kept: Path) -> None:
+    """Remove the older copies in ``kept``'s slot, and the oldest copies past ``MAX_COPIES``."""
+    copies = list(kept.parent.glob("*.pickle"))
+    slot = kept.name.rsplit("-", 1)[0] + "-"
+    for older in [p for p in copies if p.name.startswith(slot) and p != kept]:
+        older.unlink(missing_ok=True)
+        copies.remove(older)
+    if len(copies) > MAX_COPIES:
+        copies.sort(key=lambda p: p.stat().st_mtime_ns)
+        for oldest in copies[:len(copies) - MAX_COPIES]:
+            oldest.unlink(missing_ok=True)
 
 
 class _Pickler(pickle.Pickler):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from calc import yamlio
+from calc.cache import cached
 from calc.errors import CalcError
 from calc.suggest import did_you_mean
 
@@ -68,4 +69,5 @@ def read(spec) -> tuple[object, str]:
         raise CalcError(f"calc.load: expected a file path, a shipped scenario's name, YAML text or a dict, "
                         f"got {type(spec).__name__}")
     path = find(spec)
-    return yamlio.load(path), str(path)
+    # Parsed once per version of the file (calc.cache): a run of an unchanged file needs no PyYAML.
+    return cached("scenario", [path.resolve()], lambda: yamlio.load(path), object), str(path)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
-
 
 def closest(word, choices) -> str | None:
     """The choice closest to ``word`` (difflib ratio >= 0.6), or None."""
+    import difflib      # on first use: only a misspelling needs it
+
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
     return close[0] if close else None
 

@@ -22,9 +22,8 @@ import itertools
 import math
 import re
 import reprlib
+from functools import lru_cache
 from pathlib import Path
-
-import yaml
 
 from calc.errors import CalcError
 from calc.suggest import did_you_mean  # noqa: F401 -- kept for callers of yamlio.did_you_mean
@@ -93,8 +92,6 @@ class LineList(list):
     def __repr__(self):
         return _SHORT.repr(self)
 
-
-_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same events, faster
 
 # YAML 1.2 core schema, for plain (unquoted, untagged) scalars
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
@@ -211,32 +208,33 @@ class _Builder:
 
     def event(self, ev) -> None:
         line = ev.start_mark.line + 1
-        if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+        kind = type(ev).__name__            # PyYAML's event classes (yaml.events), by name
+        if kind in ("MappingStartEvent", "SequenceStartEvent"):
             if ev.tag not in (None, "!", _TAG + "map", _TAG + "seq"):
                 raise _Refused(line, f"malformed YAML: the tag {_tag(ev.tag)} is not allowed -- YAML tags that build objects are "
                                      "not allowed; write plain values")
             self.deep(1, line, "this value")
             self.count(1, line, "this value")
-            out = LineDict() if isinstance(ev, yaml.MappingStartEvent) else LineList()
+            out = LineDict() if kind == "MappingStartEvent" else LineList()
             out.line = line
             self.add(out, line, 0)
             self.stack.append([out, self._NO_KEY, 0, self.nodes - 1, 0, ev.anchor])
             if ev.anchor:
                 self.open_anchors.add(ev.anchor)
-        elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+        elif kind in ("MappingEndEvent", "SequenceEndEvent"):
             out, _, _, start, height, anchor = self.stack.pop()
             if anchor:
                 self.anchors[anchor] = (out, self.nodes - start, height)
                 self.open_anchors.discard(anchor)
             if self.stack:
                 self.stack[-1][4] = max(self.stack[-1][4], height + 1)
-        elif isinstance(ev, yaml.ScalarEvent):
+        elif kind == "ScalarEvent":
             self.count(1, line, "this value")
             value = _scalar(ev, line)
             if ev.anchor:
                 self.anchors[ev.anchor] = (value, 1, 0)
             self.add(value, line, 0)
-        elif isinstance(ev, yaml.AliasEvent):
+        elif kind == "AliasEvent":
             if ev.anchor in self.open_anchors:
                 raise _Refused(line, f"the alias *{ev.anchor} refers to a value that contains it")
             if ev.anchor not in self.anchors:
@@ -245,15 +243,21 @@ class _Builder:
             self.deep(height, line, f"the alias *{ev.anchor}")
             self.count(nodes, line, f"the alias *{ev.anchor}")
             self.add(value, line, height)
-        elif isinstance(ev, yaml.DocumentStartEvent) and self.done:
+        elif kind == "DocumentStartEvent" and self.done:
             raise _Refused(line, "malformed YAML: a file holds one YAML document; remove the second '---'")
 
 
 def loads(text: str, where: str = "<string>"):
-    """Parse YAML text safely and within bounds; errors become a CalcError starting with ``where:line``."""
+    """Parse YAML text safely and within bounds; errors become a CalcError starting with ``where:line``.
+
+    PyYAML is imported here, on first use: a run whose scenario is kept parsed (calc.cache) needs none.
+    """
+    import yaml
+
+    parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same events, faster
     builder = _Builder()
     try:
-        for ev in yaml.parse(text, Loader=_Parser):
+        for ev in yaml.parse(text, Loader=parser):
             builder.event(ev)
     except _Refused as exc:
         raise CalcError(f"{where}:{exc.line}: {exc}") from None
@@ -297,14 +301,21 @@ def load(path: str | Path):
 
 
 
-class _Dumper(yaml.SafeDumper):
+@lru_cache(maxsize=1)
+def _dumper() -> type:
     """PyYAML's safe dumper, quoting also the strings YAML 1.2 would read as numbers (``1e3``, ``0o17``)."""
+    import yaml
 
+    class Dumper(yaml.SafeDumper):
+        pass
 
-_Dumper.add_implicit_resolver(_TAG + "int", re.compile(r"^0o[0-7]+$"), list("0"))
-_Dumper.add_implicit_resolver(_TAG + "float", _FLOAT, list("-+0123456789."))
+    Dumper.add_implicit_resolver(_TAG + "int", re.compile(r"^0o[0-7]+$"), list("0"))
+    Dumper.add_implicit_resolver(_TAG + "float", _FLOAT, list("-+0123456789."))
+    return Dumper
 
 
 def dumps(data) -> str:
     """YAML text that :func:`loads` reads back as ``data`` (strings stay strings)."""
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True)
+    import yaml
+
+    return yaml.dump(data, Dumper=_dumper(), sort_keys=False, allow_unicode=True)

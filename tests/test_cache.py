@@ -1,4 +1,5 @@
-"""calc.cache: the validated registry and glossary read back between runs, equal to what loading gives."""
+"""calc.cache: the validated registry and glossary, and parsed scenario files, read back between runs,
+equal to what loading gives."""
 
 import os
 import subprocess
@@ -7,10 +8,13 @@ import time
 
 import pytest
 
-from calc import cache, glossary, registry as registry_module
+from calc import cache, glossary, registry as registry_module, shipped
+from calc.errors import CalcError
 from calc.registry import DATA_DIR, Registry
 from calc.units import Q, ureg
 from helpers import ROOT
+
+FILES = cache.data_files(DATA_DIR)
 
 
 @pytest.fixture()
@@ -24,8 +28,8 @@ def test_quantities_come_back_with_their_units_and_magnitudes(cache_home):
     # prefixed and compound units, a dimensionless ratio and an array: each read back exactly
     kept = {"power": Q(2.2, "GW"), "price": Q(80.0, "USD/MWh"), "flops": Q(2.5e15, "FLOP/s/chip"),
             "share": Q(0.25, ""), "series": Q([1.0, 2.0], "yr"), "unit": ureg.Unit("kW/chip")}
-    first = cache.cached("t", DATA_DIR, lambda: kept, dict)
-    again = cache.cached("t", DATA_DIR, lambda: 1 / 0, dict)           # read back: building would fail
+    first = cache.cached("t", FILES, lambda: kept, dict)
+    again = cache.cached("t", FILES, lambda: 1 / 0, dict)           # read back: building would fail
     assert first is kept and again is not kept
     for name in ("power", "price", "flops", "share"):
         assert again[name].units == kept[name].units and again[name].magnitude == kept[name].magnitude
@@ -38,12 +42,12 @@ def test_the_key_follows_every_data_file(tmp_path, cache_home):
     data = tmp_path / "data"
     data.mkdir()
     (data / "a.yaml").write_text("x: 1\n")
-    first = cache.cache_path("registry", data)
+    first = cache.cache_path("registry", cache.data_files(data))
     assert first.parent == cache_home and first.name.startswith("registry-")
-    assert cache.cache_path("glossary", data) != first                  # one copy per thing kept
+    assert cache.cache_path("glossary", cache.data_files(data)) != first   # one copy per thing kept
     (data / "a.yaml").write_text("x: 2\n")                              # same size, later change
     os.utime(data / "a.yaml", ns=(time.time_ns(), time.time_ns() + 10**9))
-    assert cache.cache_path("registry", data) != first
+    assert cache.cache_path("registry", cache.data_files(data)) != first
 
 
 def test_a_cached_registry_equals_a_loaded_one(cache_home):
@@ -77,11 +81,61 @@ def test_a_cached_glossary_equals_a_read_one(cache_home):
 
 
 def test_a_broken_copy_is_rebuilt(cache_home):
-    path = cache.cache_path("t", DATA_DIR)
+    path = cache.cache_path("t", FILES)
     path.parent.mkdir(parents=True)
     path.write_bytes(b"not a pickle")
-    assert cache.cached("t", DATA_DIR, lambda: {"a": 1}, dict) == {"a": 1}
-    assert cache.cached("t", DATA_DIR, lambda: 1 / 0, dict) == {"a": 1}   # and kept again
+    assert cache.cached("t", FILES, lambda: {"a": 1}, dict) == {"a": 1}
+    assert cache.cached("t", FILES, lambda: 1 / 0, dict) == {"a": 1}   # and kept again
+
+
+def test_a_newer_copy_replaces_the_older_one_and_leaves_other_files_copies(tmp_path, cache_home):
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text("x: 1\n")
+    b.write_text("x: 1\n")
+    assert cache.cached("t", [a], lambda: {"x": 1}, dict) == {"x": 1}
+    assert cache.cached("t", [b], lambda: {"x": "b"}, dict) == {"x": "b"}
+    a.write_text("x: 22\n")
+    assert cache.cached("t", [a], lambda: {"x": 22}, dict) == {"x": 22}
+    kept = sorted(p.name for p in cache_home.iterdir())
+    assert kept == sorted([cache.cache_path("t", [a]).name, cache.cache_path("t", [b]).name])
+
+
+def test_the_folder_keeps_at_most_max_copies_the_oldest_go_first(tmp_path, cache_home, monkeypatch):
+    monkeypatch.setattr(cache, "MAX_COPIES", 3)
+    files = []
+    for i in range(5):
+        files.append(tmp_path / f"{i}.yaml")
+        files[-1].write_text(f"x: {i}\n")
+        cache.cached("t", [files[-1]], lambda: {"x": i}, dict)
+        os.utime(cache.cache_path("t", [files[-1]]), ns=(10**18 + i, 10**18 + i))    # written in this order
+    assert sorted(p.name for p in cache_home.iterdir()) == sorted(cache.cache_path("t", [f]).name for f in files[2:])
+
+
+def test_a_scenario_file_is_parsed_once_per_version_and_a_kept_one_needs_no_pyyaml(tmp_path, cache_home):
+    path = tmp_path / "s.yaml"
+    path.write_text("name: s\noutputs: [chips]\n")
+    assert shipped.read(path)[0] == {"name": "s", "outputs": ["chips"]}
+    path.write_text("name: t\noutputs: [chips, capex]\n")                  # edited: read afresh
+    first, _ = shipped.read(path)
+    assert first == {"name": "t", "outputs": ["chips", "capex"]} and first.line_of("outputs") == 2
+    again, where = shipped.read(path)                                        # the kept copy, lines and all
+    assert again == first and again is not first and again.line_of("outputs") == 2
+    assert again["outputs"].line == 2 and where == str(path)
+    code = ("import sys; from calc import shipped; tree, _ = shipped.read(sys.argv[1]); "
+            "print(tree['name'], 'yaml' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, cwd=ROOT,
+                         env={**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(cache_home.parent)},
+                         check=True)
+    assert out.stdout.split() == ["t", "False"]
+
+
+def test_a_malformed_scenario_is_refused_every_time_and_never_kept(tmp_path, cache_home):
+    path = tmp_path / "bad.yaml"
+    path.write_text("name: [unclosed\n")
+    for _ in range(2):
+        with pytest.raises(CalcError, match="bad.yaml:2: malformed YAML"):
+            shipped.read(path)
+    assert not cache_home.exists() or not list(cache_home.glob("scenario-*"))
 
 
 def test_the_program_freezes_what_is_left_at_exit_and_a_call_does_not():
