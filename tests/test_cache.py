@@ -144,3 +144,20 @@ def test_the_program_freezes_what_is_left_at_exit_and_a_call_does_not():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                          env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)
     assert out.stdout.split()[-2:] == ["0", "True"]
+
+
+def test_the_program_collects_no_garbage_while_starting_and_collects_it_for_the_run():
+    # a spy on cli._started records whether the collector is on when start-up ends, and after
+    code = ("import gc, sys; from calc import cli\n"
+            "seen = []\n"
+            "def spy(started=cli._started):\n"
+            "    seen.append(gc.isenabled()); started(); seen.append(gc.isenabled())\n"
+            "cli._started = spy\n"
+            "cli.main(['run', 'nvidia-1gw', '--samples', '0', '--format', 'json'])\n"
+            "called = list(seen); seen.clear()\n"
+            "sys.argv = ['calc', 'run', 'nvidia-1gw', '--samples', '0', '--format', 'json']; cli.main()\n"
+            "print(called, seen, gc.isenabled(), file=sys.stderr)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)
+    # called with argv: on throughout; as the program: off until the scenarios are read, then on
+    assert out.stderr.strip() == "[True, True] [False, True, True, True] True"
