@@ -272,6 +272,7 @@ def cmd_check(args) -> int:
     from calc.scenario import load
 
     reg = Registry.load()
+    _started()
     print(f"registry: ok ({len(reg.figures)} figures, {len(reg.sources)} sources, "
           f"{len(reg.accelerators)} accelerators, {len(reg.defaults)} defaults)")
     if reg.ledger is not None and reg.ledger.deals:
