@@ -3,11 +3,11 @@
 Reading and checking the YAML data (the registry, the glossary) takes longer than reading back a
 pickle of the result, and parsing a scenario file needs PyYAML, which takes longer to import than
 the file takes to read back; so each is kept in the user's cache folder (``$XDG_CACHE_HOME/calc``,
-else ``~/.cache/calc``, like pint's definition cache). A copy is named by a key made, as Python keys
-its bytecode, from the path, size and modification time of every file it was built from and of
-calc's own code, and from the Python and pint versions: a changed file gives another key, so it is
-read and validated afresh, and the older copy is removed. ``CALC_NO_CACHE=1`` turns the copies off;
-any trouble with one falls back to building.
+else ``~/.cache/calc``, like pint's definition cache). A copy is named by a key made from the
+contents of the files it was built from, from calc's own code (by size and modification time, as
+Python checks its bytecode) and from the Python and pint versions: a changed file gives another
+key, so it is read and validated afresh, and the older copy is removed. ``CALC_NO_CACHE=1`` turns
+the copies off; any trouble with one falls back to building.
 
 Quantities are kept as their magnitude and unit names and rebuilt on the one unit registry with
 each distinct unit parsed once (pint's own pickling parses the unit of every quantity again).
@@ -32,30 +32,33 @@ CODE_DIR = Path(__file__).parent
 MAX_COPIES = 64         # the cache folder keeps at most this many copies (scenario files come and go)
 
 
-def data_files(folder: Path) -> list[Path]:
-    """The YAML files of a data folder, in a fixed order."""
-    return sorted(folder.glob("*.yaml"))
+def data_files(folder: Path) -> list[bytes]:
+    """The contents of a data folder's YAML files, in a fixed order."""
+    return [path.read_bytes() for path in sorted(folder.glob("*.yaml"))]
 
 
-def cache_path(name: str, files: list[Path]) -> Path | None:
-    """Where the copy of ``name`` built from ``files`` is kept; None when caching is off.
+def cache_path(name: str, contents: list[bytes], slot: str = "") -> Path | None:
+    """Where the copy of ``name`` built from ``contents`` (the files it reads) is kept; None when
+    caching is off.
 
-    ``<name>-<slot>-<key>.pickle``: the slot names this install of calc and these files, the key
-    their state (size and modification time), so a newer copy replaces an older one in its slot."""
+    ``<name>-<slot>-<key>.pickle``: the slot names this install of calc and what is kept (``slot``:
+    e.g. a scenario file's path), the key the contents, so a newer copy replaces the older one in its
+    slot. Contents, not modification times: a file rewritten within one tick of the file system's
+    clock, at the same size, still gives another key."""
     if os.environ.get("CALC_NO_CACHE"):
         return None
-    slot = hashlib.sha256("\0".join([name, str(CODE_DIR), *map(str, files)]).encode())
+    where = hashlib.sha256(f"{name}\0{CODE_DIR}\0{slot}".encode())
     key = hashlib.sha256(_code_key().encode())
-    for path in files:
-        st = path.stat()
-        key.update(f"\0{path.name} {st.st_size} {st.st_mtime_ns}".encode())
+    for content in contents:
+        key.update(hashlib.sha256(content).digest())
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "calc" / f"{name}-{slot.hexdigest()[:12]}-{key.hexdigest()[:24]}.pickle"
+    return base / "calc" / f"{name}-{where.hexdigest()[:12]}-{key.hexdigest()[:24]}.pickle"
 
 
 @lru_cache(maxsize=1)
 def _code_key() -> str:
-    """Python's and pint's versions and the state of calc's own code (every module, the units)."""
+    """Python's and pint's versions and the state of calc's own code (every module, the units), by
+    size and modification time as Python checks its own bytecode."""
     parts = [f"{sys.version_info[:2]} {pint.__version__}"]
     for path in [*sorted(CODE_DIR.rglob("*.py")), CODE_DIR / "units.txt"]:
         st = path.stat()
@@ -63,12 +66,10 @@ def _code_key() -> str:
     return "\0".join(parts)
 
 
-def cached(name: str, files: list[Path], build: Callable[[], object], kind: type) -> object:
-    """The copy of ``name`` when one is kept and holds a ``kind``; else ``build()``, then kept."""
-    try:
-        path = cache_path(name, files)
-    except OSError:             # a file that cannot be looked at: build, and let building say why
-        path = None
+def cached(name: str, contents: list[bytes], build: Callable[[], object], kind: type, slot: str = "") -> object:
+    """The copy of ``name`` built from ``contents`` when one is kept and holds a ``kind``; else
+    ``build()``, then kept (``cache_path``)."""
+    path = cache_path(name, contents, slot)
     if path is not None:
         try:
             with open(path, "rb") as fh:

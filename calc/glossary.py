@@ -71,7 +71,7 @@ def _bounds(spec: dict) -> Bounds:
 def glossary() -> dict[str, dict]:
     """name -> {"unit": unit, "meaning": text, "bounds": Bounds, "undefined": note or None,
     "display": the unit tables show it in (``calc.output.display``), or None}."""
-    return cached("glossary", [GLOSSARY_FILE], _read, dict)
+    return cached("glossary", [GLOSSARY_FILE.read_bytes()], _read, dict)
 
 
 def _read() -> dict[str, dict]:

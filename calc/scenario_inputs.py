@@ -35,6 +35,11 @@ class InputKeys:
             return ("assumption",), True
         if isinstance(src, dict):
             return self.inline_source(src, spec, keypath)
+        if isinstance(src, list):
+            self.problem(self.at(spec, "source", f"{keypath}.source"), f"expected one source, got a list {src!r}; "
+                         "write a source id from `calc sources`, 'assumption' (with a 'note'), or "
+                         "{publisher, title, date}")
+            return (), False
         if src not in self.reg.sources and src not in self.inline:
             self.problem(self.at(spec, "source", f"{keypath}.source"), f"unknown source id {src!r}"
                          f"{did_you_mean(src, self.reg.sources)}; `calc sources` lists them")

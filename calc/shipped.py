@@ -69,5 +69,8 @@ def read(spec) -> tuple[object, str]:
         raise CalcError(f"calc.load: expected a file path, a shipped scenario's name, YAML text or a dict, "
                         f"got {type(spec).__name__}")
     path = find(spec)
-    # Parsed once per version of the file (calc.cache): a run of an unchanged file needs no PyYAML.
-    return cached("scenario", [path.resolve()], lambda: yamlio.load(path), object), str(path)
+    text = yamlio.read_text(path)
+    # Parsed once per text (calc.cache): a run of an unchanged file needs no PyYAML.
+    tree = cached("scenario", [text.encode()], lambda: yamlio.loads(text, str(path)), object,
+                  slot=str(path.resolve()))
+    return tree, str(path)

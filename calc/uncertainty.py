@@ -21,6 +21,10 @@ from calc.errors import CalcError
 
 Z95 = 1.6448536269514722          # the standard normal's 95th percentile: a 90 % interval is +-Z95
 DISTS = ("lognormal", "normal", "uniform", "triangular", "pert")
+# No standard-normal draw calc makes lies beyond +-Z_MAX: numpy's ziggurat stays within about 14 and
+# normal_ppf within 38 (its p is clipped at 1e-300). A range whose draws could overflow past it is absurd.
+Z_MAX = 40.0
+FLOAT_MAX = float(np.finfo(float).max)
 
 
 @dataclass(frozen=True)
@@ -102,9 +106,16 @@ class Dist:
         lo, hi = self.low, self.high
         if self.kind == "lognormal":
             mu, sigma = (math.log(lo) + math.log(hi)) / 2, (math.log(hi) - math.log(lo)) / (2 * Z95)
-            return np.exp(mu + sigma * z)
+            if mu + sigma * Z_MAX < math.log(FLOAT_MAX):            # no draw can overflow
+                return np.exp(mu + sigma * z)
+            with np.errstate(over="ignore"):    # one that does is the largest number, which the engine's
+                return np.minimum(np.exp(mu + sigma * z), FLOAT_MAX)   # overflow check then names
         if self.kind == "normal":
-            return (lo + hi) / 2 + (hi - lo) / (2 * Z95) * z
+            mid, sd = (lo + hi) / 2, (hi - lo) / (2 * Z95)
+            if abs(mid) + sd * Z_MAX < FLOAT_MAX:
+                return mid + sd * z
+            with np.errstate(over="ignore"):
+                return np.clip(mid + sd * z, -FLOAT_MAX, FLOAT_MAX)
         u = _normal_cdf(z)
         if self.kind == "uniform":
             return lo + (hi - lo) * u

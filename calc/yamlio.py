@@ -276,6 +276,11 @@ def loads(text: str, where: str = "<string>"):
 
 def load(path: str | Path):
     """Read and parse a YAML file: bounded in size, depth and values, UTF-8 only, safe tags only."""
+    return loads(read_text(path), str(path))
+
+
+def read_text(path: str | Path) -> str:
+    """The text of a YAML file: a regular file of at most ``MAX_BYTES``, in UTF-8."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -297,7 +302,7 @@ def load(path: str | Path):
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise CalcError(f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
-    return loads(text, str(path))
+    return text
 
 
 
@@ -311,6 +316,8 @@ def _dumper() -> type:
 
     Dumper.add_implicit_resolver(_TAG + "int", re.compile(r"^0o[0-7]+$"), list("0"))
     Dumper.add_implicit_resolver(_TAG + "float", _FLOAT, list("-+0123456789."))
+    Dumper.add_representer(LineDict, yaml.SafeDumper.represent_dict)      # what loads gives, written back
+    Dumper.add_representer(LineList, yaml.SafeDumper.represent_list)
     return Dumper
 
 

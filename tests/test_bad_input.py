@@ -178,6 +178,13 @@ def test_unknown_source_id(tmp_path):
             r"\(did you mean '36kr-caixin-2025-11-msft-nvda'\?\); `calc sources` lists them")
 
 
+def test_a_list_of_sources_is_refused_with_the_forms_a_source_takes(tmp_path):
+    # found by the fuzzer below: a list is not a source id (and used to raise "unhashable type")
+    refused(tmp_path, replace("value: 1 GW, source: assumption, note: test", "value: 1 GW, source: [a, b]"),
+            r"calc: s\.yaml:3: inputs\.facility_power\.source: expected one source, got a list \['a', 'b'\]; "
+            r"write a source id from `calc sources`, 'assumption' \(with a 'note'\), or \{publisher, title, date\}")
+
+
 def test_unknown_figure_id(tmp_path):
     refused(tmp_path, replace("{value: 1 GW, source: assumption, note: test}",
                               "{figure: anthropic_nvidia_compute_comitment}"),

@@ -4,7 +4,6 @@ equal to what loading gives."""
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -45,9 +44,12 @@ def test_the_key_follows_every_data_file(tmp_path, cache_home):
     first = cache.cache_path("registry", cache.data_files(data))
     assert first.parent == cache_home and first.name.startswith("registry-")
     assert cache.cache_path("glossary", cache.data_files(data)) != first   # one copy per thing kept
-    (data / "a.yaml").write_text("x: 2\n")                              # same size, later change
-    os.utime(data / "a.yaml", ns=(time.time_ns(), time.time_ns() + 10**9))
+    before = (data / "a.yaml").stat()
+    (data / "a.yaml").write_text("x: 2\n")                              # same size, and the same instant:
+    os.utime(data / "a.yaml", ns=(before.st_atime_ns, before.st_mtime_ns))   # only the content differs
     assert cache.cache_path("registry", cache.data_files(data)) != first
+    (data / "a.yaml").write_text("x: 1\n")                              # back as it was: the same copy
+    assert cache.cache_path("registry", cache.data_files(data)) == first
 
 
 def test_a_cached_registry_equals_a_loaded_one(cache_home):
@@ -88,33 +90,32 @@ def test_a_broken_copy_is_rebuilt(cache_home):
     assert cache.cached("t", FILES, lambda: 1 / 0, dict) == {"a": 1}   # and kept again
 
 
-def test_a_newer_copy_replaces_the_older_one_and_leaves_other_files_copies(tmp_path, cache_home):
-    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
-    a.write_text("x: 1\n")
-    b.write_text("x: 1\n")
-    assert cache.cached("t", [a], lambda: {"x": 1}, dict) == {"x": 1}
-    assert cache.cached("t", [b], lambda: {"x": "b"}, dict) == {"x": "b"}
-    a.write_text("x: 22\n")
-    assert cache.cached("t", [a], lambda: {"x": 22}, dict) == {"x": 22}
+def test_a_newer_copy_replaces_the_older_one_and_leaves_other_slots_copies(cache_home):
+    assert cache.cached("t", [b"x: 1"], lambda: {"x": 1}, dict, slot="a.yaml") == {"x": 1}
+    assert cache.cached("t", [b"x: 1"], lambda: {"x": "b"}, dict, slot="b.yaml") == {"x": "b"}
+    assert cache.cached("t", [b"x: 22"], lambda: {"x": 22}, dict, slot="a.yaml") == {"x": 22}
     kept = sorted(p.name for p in cache_home.iterdir())
-    assert kept == sorted([cache.cache_path("t", [a]).name, cache.cache_path("t", [b]).name])
+    assert kept == sorted([cache.cache_path("t", [b"x: 22"], "a.yaml").name,
+                           cache.cache_path("t", [b"x: 1"], "b.yaml").name])
 
 
-def test_the_folder_keeps_at_most_max_copies_the_oldest_go_first(tmp_path, cache_home, monkeypatch):
+def test_the_folder_keeps_at_most_max_copies_the_oldest_go_first(cache_home, monkeypatch):
     monkeypatch.setattr(cache, "MAX_COPIES", 3)
-    files = []
     for i in range(5):
-        files.append(tmp_path / f"{i}.yaml")
-        files[-1].write_text(f"x: {i}\n")
-        cache.cached("t", [files[-1]], lambda: {"x": i}, dict)
-        os.utime(cache.cache_path("t", [files[-1]]), ns=(10**18 + i, 10**18 + i))    # written in this order
-    assert sorted(p.name for p in cache_home.iterdir()) == sorted(cache.cache_path("t", [f]).name for f in files[2:])
+        cache.cached("t", [b"x"], lambda: {"x": i}, dict, slot=f"{i}.yaml")
+        os.utime(cache.cache_path("t", [b"x"], f"{i}.yaml"), ns=(10**18 + i, 10**18 + i))  # in this order
+    assert sorted(p.name for p in cache_home.iterdir()) == sorted(
+        cache.cache_path("t", [b"x"], f"{i}.yaml").name for i in range(2, 5))
 
 
 def test_a_scenario_file_is_parsed_once_per_version_and_a_kept_one_needs_no_pyyaml(tmp_path, cache_home):
     path = tmp_path / "s.yaml"
     path.write_text("name: s\noutputs: [chips]\n")
     assert shipped.read(path)[0] == {"name": "s", "outputs": ["chips"]}
+    before = path.stat()
+    path.write_text("name: t\noutputs: [chips]\n")                        # same size, same instant:
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))              # read afresh all the same
+    assert shipped.read(path)[0] == {"name": "t", "outputs": ["chips"]}
     path.write_text("name: t\noutputs: [chips, capex]\n")                  # edited: read afresh
     first, _ = shipped.read(path)
     assert first == {"name": "t", "outputs": ["chips", "capex"]} and first.line_of("outputs") == 2

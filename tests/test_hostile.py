@@ -15,6 +15,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -684,3 +685,16 @@ trees = st.recursive(plain, lambda kids: st.lists(kids, max_size=4) | st.diction
 def test_what_calc_dumps_it_reads_back_unchanged(data):
     # calc.load(dict) goes through yamlio.dumps: a string must never come back as a number, nor a number as text
     assert yamlio.loads(yamlio.dumps(data)) == data
+
+
+@pytest.mark.parametrize("spec, drawn", [("{range: [1.1, 1e308]", "1.79769e+308"),       # lognormal: exp overflows
+                                         ("{dist: normal, low: 1.1, high: 1.7e308", "")])  # normal: mid + sd z
+def test_a_range_whose_draws_overflow_is_refused_naming_the_draw_and_no_warning_leaks(tmp_path, monkeypatch,
+                                                                                      capsys, spec, drawn):
+    text = ("name: t\naccelerator: gb200-superchip\ninputs:\n"
+            f"  pue: {spec}, source: assumption, note: x}}\noutputs: [power_per_chip]\nsamples: 1000\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")          # numpy's 'overflow encountered' would fail the run
+        err = refused(tmp_path, monkeypatch, capsys, text)
+    assert err.startswith("calc: s.yaml: power_per_chip = it_power_per_chip x pue is infinite") and "pue = " in err
+    assert drawn in err

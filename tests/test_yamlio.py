@@ -44,3 +44,9 @@ def test_files_are_bounded_utf8_and_must_exist(tmp_path):
 def test_did_you_mean():
     assert yamlio.did_you_mean("pue_", ["pue", "mfu"]) == " (did you mean 'pue'?)"
     assert yamlio.did_you_mean("zzz", ["pue", "mfu"]) == ""
+
+
+def test_what_loads_gives_is_written_back_as_plain_yaml():
+    tree = yamlio.loads("a: [1, {b: x}]\nc: '1e3'\n")
+    assert yamlio.dumps(tree) == "a:\n- 1\n- b: x\nc: '1e3'\n"
+    assert yamlio.loads(yamlio.dumps(tree)) == {"a": [1, {"b": "x"}], "c": "1e3"}
