@@ -687,14 +687,19 @@ def test_what_calc_dumps_it_reads_back_unchanged(data):
     assert yamlio.loads(yamlio.dumps(data)) == data
 
 
-@pytest.mark.parametrize("spec, drawn", [("{range: [1.1, 1e308]", "1.79769e+308"),       # lognormal: exp overflows
-                                         ("{dist: normal, low: 1.1, high: 1.7e308", "")])  # normal: mid + sd z
+@pytest.mark.parametrize("spec", ["{range: [1.1, 1e308]",                      # lognormal: exp overflows
+                                  "{dist: normal, low: 1.1, high: 1.7e308"])     # normal: mid + sd z
+@pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_range_whose_draws_overflow_is_refused_naming_the_draw_and_no_warning_leaks(tmp_path, monkeypatch,
-                                                                                      capsys, spec, drawn):
+                                                                                      capsys, spec, seed):
     text = ("name: t\naccelerator: gb200-superchip\ninputs:\n"
-            f"  pue: {spec}, source: assumption, note: x}}\noutputs: [power_per_chip]\nsamples: 1000\n")
+            f"  pue: {spec}, source: assumption, note: x}}\noutputs: [power_per_chip]\n"
+            f"samples: 1000\nseed: {seed}\n")
     with warnings.catch_warnings():
         warnings.simplefilter("error")          # numpy's 'overflow encountered' would fail the run
         err = refused(tmp_path, monkeypatch, capsys, text)
-    assert err.startswith("calc: s.yaml: power_per_chip = it_power_per_chip x pue is infinite") and "pue = " in err
-    assert drawn in err
+    # the first draw whose product overflows: a huge finite PUE (the largest float, where exp overflowed)
+    assert err.startswith("calc: s.yaml: power_per_chip = it_power_per_chip x pue is infinite (too large to "
+                          "compute, or a division by zero) from finite inputs: it_power_per_chip = 3333.3 W/chip, pue = ")
+    pue = float(err.split("pue = ")[1].split(";")[0])
+    assert 5.4e304 < pue <= 1.7976931348623157e308        # x 3333.3 W/chip overflows past 1.8e308
