@@ -172,7 +172,6 @@ def test_a_sweep_is_one_array_pass_and_matches_scalar_runs():
     assert swept.leaf_values(4)["facility_power"].central.magnitude == pytest.approx(1.0)
 
 
-
 def test_a_two_axis_sweep_runs_row_major_with_the_last_axis_fastest(tmp_path):
     # rows: (0.5 GW, PUE 1.0), (0.5, 2.0), (1, 1.0), (1, 2.0), (2, 1.0), (2, 2.0) at 2 kW/chip of IT power:
     # 0.5e9 / (2000 x 1.0) = 250,000; 0.5e9 / (2000 x 2.0) = 125,000; then x2 and x4 for 1 and 2 GW
@@ -195,6 +194,7 @@ sweep:
     alone = scenario.cases({"pue": Value(Q(1.25))})[0]
     assert np.shares_memory(alone.values["facility_power"].central.magnitude,
                             scenario.sweep["facility_power"].values.magnitude)
+
 
 @settings(max_examples=40, deadline=None)
 @given(power=st.floats(0.01, 100), pue=st.floats(1.0, 3.0), it=st.floats(100, 10_000))
