@@ -1,7 +1,7 @@
 """The ``calc`` command: run scenarios, explain a result, list figures and sources, check everything.
 
 Exit status: 0 when it ran (a check that does not hold is a finding, shown in the output); 1 with
-``--strict`` when a check does not hold or a computed figure is physically impossible; 2 on bad
+``--strict`` when a check does not hold or a finding is impossible, unusual or precision; 2 on bad
 input, with a short message on stderr and never a traceback (``--debug`` shows one). ``--output`` is written atomically: a failed run leaves an
 existing file untouched.
 """
@@ -147,11 +147,14 @@ def cmd_run(args) -> int:
     from calc.output.layout import check_groups
     failed = [c for r in results for c, _ in check_groups(r) if not c.passed]     # each distinct result once
     impossible = [f for r in results for f in r.impossible()]
+    unusual = [f for r in results for f in r.failing() if f.kind != "impossible"]
     if failed and args.format not in ("json", "csv") and args.output:
         print(f"{len(failed)} check(s) do not hold; see {args.output}", file=sys.stderr)
     if impossible and args.format not in ("json", "csv") and args.output:
         print(f"{len(impossible)} physically impossible figure(s); see {args.output}", file=sys.stderr)
-    return 1 if (args.strict and (failed or impossible)) else 0
+    if unusual and args.format not in ("json", "csv") and args.output:
+        print(f"{len(unusual)} unusual figure(s); see {args.output}", file=sys.stderr)
+    return 1 if (args.strict and (failed or impossible or unusual)) else 0
 
 
 def notes_once(results: list) -> list:
@@ -295,18 +298,18 @@ def cmd_check(args) -> int:
             continue
         claims = list(dict.fromkeys((c.says, c.that) for c in res.checks))
         failing = {(c.says, c.that) for c in res.checks if not c.passed}
-        failed += len(failing) + len(res.impossible())
+        failed += len(failing) + len(res.failing())
         if not claims:
             print(f"{f}: ok, no checks (add 'checks:' to test the claims its sources make)")
         else:
             print(f"{f}: ok, {len(claims) - len(failing)} of {len(claims)} checks hold in every case")
         from calc.output.compact import where
-        from calc.output.layout import check_groups
+        from calc.output.layout import check_groups, finding_line
         for c, idx in check_groups(res):
             if not c.passed:
                 print(f"  does not hold: {c.says} ({where(res, idx)}): {c.detail}")
         for finding in res.findings:
-            print(f"  {finding.detail} ({finding.variant})")
+            print(f"  {finding_line(finding)}")
     if problems:
         raise CalcError(problems)
     return 1 if (args.strict and failed) else 0

@@ -69,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Run scenarios: compute their outputs for every variant and sweep point, "
                        "test their checks, and print tables with numbered source footnotes. Exit status: 0 "
                        "when it ran (a check that does not hold is a finding), 1 with --strict when a check "
-                       "does not hold or a computed figure is physically impossible, 2 on bad input.",
+                       "does not hold or a finding is impossible or unusual, 2 on bad input.",
                        epilog=_examples("calc run nvidia-1gw", "calc run my-scenario.yaml --samples 10000 --seed 1",
                                         "calc run nvidia-1gw --set pue=1.3 --format csv",
                                         "calc run anthropic-arr --sensitivity --plot fan.png",
@@ -85,7 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--display", action="append", default=[], metavar="NAME=UNIT",
                    help="show a quantity in another unit, e.g. --display peak_compute=EFLOP/s or "
                         "--display arr_growth_per_month=%%; JSON and CSV use it too")
-    r.add_argument("--strict", action="store_true", help="exit 1 when a check does not hold or a computed figure is physically impossible")
+    r.add_argument("--strict", action="store_true",
+                   help="exit 1 when a check does not hold or a finding is impossible, unusual (an input "
+                        "outside its typical range) or precision")
     r.add_argument("--sensitivity", action="store_true",
                    help="add a tornado table: how far each output moves as each input spans its range")
     r.add_argument("--plot", metavar="PATH.png", help="save a chart (.png, .svg or .pdf): a fan over the sweep, "
@@ -184,6 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "in the working folder, else the shipped scenarios.",
                        epilog=_examples("calc check", "calc check my-scenario.yaml --strict"))
     c.add_argument("files", nargs="*", metavar="FILE", help=FILE_HELP)
-    c.add_argument("--strict", action="store_true", help="exit 1 when a check does not hold")
+    c.add_argument("--strict", action="store_true",
+                   help="exit 1 when a check does not hold or a finding is impossible, unusual or precision")
     c.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     return p

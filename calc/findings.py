@@ -5,7 +5,9 @@ an output, or a figure a claim implies, such as the PUE that would make "1 GW ho
 chips" true -- is not an error when it leaves its bounds: it is a finding ("physically
 impossible: pue = 0.99, below 1"), with the share of samples affected when the run is sampled.
 A ratio the glossary lets be undefined over a zero denominator is a finding of kind
-``undefined``: its value is null and the note says why. ``--strict`` exits 1 on an impossible one.
+``undefined``: its value is null and the note says why. An input outside the range its quantity
+usually lies in is ``unusual`` (a range reaching outside it, a ``note``; calc.plausible).
+``--strict`` exits 1 on the kinds in ``FAILING``: impossible, unusual and precision.
 """
 
 from __future__ import annotations
@@ -18,7 +20,10 @@ from calc.glossary import bounds_of, undefined_note, unit_of
 from calc.output.format import precise
 from calc.units import Q, format_unit, parse_unit
 
-IMPOSSIBLE, UNDEFINED = "impossible", "undefined"
+IMPOSSIBLE, UNUSUAL, PRECISION, UNDEFINED, NOTE = "impossible", "unusual", "precision", "undefined", "note"
+FAILING = (IMPOSSIBLE, UNUSUAL, PRECISION)     # --strict exits 1 on these; undefined and note are listed
+EXPECTED = {IMPOSSIBLE: "within its bounds", UNDEFINED: "defined", UNUSUAL: "within its typical range",
+            NOTE: "within its typical range", PRECISION: "one precision"}
 
 
 @dataclass(frozen=True)
@@ -30,7 +35,7 @@ class Finding:
     bounds (None without samples).
     """
 
-    kind: str                     # impossible | undefined
+    kind: str                     # impossible | unusual | precision | undefined | note
     quantity: str
     variant: str
     point: dict = field(default_factory=dict)
@@ -42,12 +47,25 @@ class Finding:
     of: int = 1                   # sweep points in the variant
     note: str | None = None
     periods: tuple = ()           # on a timeline: the labels of the periods concerned (shown row)
+    text: str = ""                # the words, where the finding's maker gives them (unusual, note)
+
+    @property
+    def fails(self) -> bool:
+        """Does it fail ``--strict`` (impossible, unusual, precision)?"""
+        return self.kind in FAILING
+
+    @property
+    def labelled(self) -> str:
+        """``detail``, led by the kind where the words do not already say it ('unusual: ...')."""
+        return self.detail if self.kind in (IMPOSSIBLE, UNDEFINED) else f"{self.kind}: {self.detail}"
 
     @property
     def detail(self) -> str:
         """'physically impossible: pue = 0.99, below 1 (in 100 % of samples)'."""
         when = f" in {_periods_text(self.periods)}" if self.periods else ""
-        if self.kind == UNDEFINED:
+        if self.text:
+            text = self.text
+        elif self.kind == UNDEFINED:
             text = f"{self.quantity} is undefined (null){when}: {self.note}"
         else:
             text = f"physically impossible: {self.quantity} = {precise(self.value, self.unit)}, {self.bound}{when}"
@@ -65,9 +83,9 @@ class Finding:
 
     def as_check(self) -> dict:
         """The finding in the shape of a check result (``CheckResult.to_json``), for check tables."""
-        return {"says": self.detail, "source": None, "that": self.quantity, "variant": self.variant,
+        return {"says": self.labelled, "source": None, "that": self.quantity, "variant": self.variant,
                 "point": dict(self.point), "passed": False, "value": self.value, "unit": self.unit,
-                "expected": "within its bounds" if self.kind == IMPOSSIBLE else "defined", "detail": self.detail,
+                "expected": EXPECTED.get(self.kind, ""), "detail": self.detail,
                 "probability": None if self.share is None else 1 - self.share, "note": self.note}
 
 

@@ -11,9 +11,11 @@ import numpy as np
 
 from calc import yamlio
 from calc.cache import cached
+from calc.errors import CalcError
 
 GLOSSARY_FILE = Path(__file__).with_name("data") / "quantities.yaml"
-KEYS = ("unit", "meaning", "min", "max", "above", "signed", "undefined", "display", "label")
+KEYS = ("unit", "meaning", "min", "max", "above", "signed", "undefined", "display", "label", "per",
+        "typical", "typical_note")
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,62 @@ class Bounds:
 NO_BOUNDS = Bounds()
 
 
+@dataclass(frozen=True)
+class Typical:
+    """Where a quantity usually lies [its glossary unit]: ``low`` to ``high``, and ``note`` saying why."""
+
+    low: float
+    high: float
+    note: str
+
+    def outside(self, mag) -> np.ndarray:
+        """Elementwise: is ``mag`` [glossary unit] outside ``low`` to ``high``?"""
+        mag = np.asarray(mag, dtype=float)
+        return (mag < self.low) | (mag > self.high)
+
+    def far(self, mag) -> np.ndarray:
+        """Elementwise: is ``mag`` more than 10x beyond the range (above 10 x high, or below low / 10
+        for a positive low, 10 x low for a negative one)? A solve bracket's ends are held to this."""
+        mag = np.asarray(mag, dtype=float)
+        low = self.low / 10 if self.low > 0 else self.low * 10
+        return (mag > self.high * 10 if self.high > 0 else mag > self.high) | (mag < low)
+
+
+def read_typical(spec: dict) -> Typical | None:
+    """``spec``'s ``typical: [low, high]`` (numbers in its unit, or quantities) with ``typical_note``,
+    checked: both ends in the quantity's dimension, low below high, inside its bounds. Raises a
+    CalcError without a location (callers add file:line)."""
+    if "typical" not in spec:
+        if "typical_note" in spec:
+            raise CalcError("typical_note without typical; add typical: [low, high] or drop the note")
+        return None
+    given, unit = spec["typical"], str(spec["unit"])
+    if not isinstance(given, list) or len(given) != 2:
+        raise CalcError(f"typical: expected [low, high] in {unit}, got {given!r}"[:200])
+    from calc.units import Q, parse_quantity, parse_unit
+
+    ends = []
+    for end in given:
+        if isinstance(end, bool) or not isinstance(end, (int, float, str)):
+            raise CalcError(f"typical: expected a number in {unit} or a quantity, got {end!r}"[:200])
+        q = parse_quantity(end) if isinstance(end, str) else Q(float(end), parse_unit(unit))
+        try:
+            ends.append(float(q.to(parse_unit(unit)).magnitude))
+        except Exception:
+            raise CalcError(f"typical: {end!r} does not fit unit {unit!r}") from None
+    low, high = ends
+    if not (math.isfinite(low) and math.isfinite(high) and low < high):
+        raise CalcError(f"typical: low must be below high, got {given!r}")
+    bounds = _bounds(spec)
+    if bool(bounds.outside(low)) or bool(bounds.outside(high)):
+        raise CalcError(f"typical: {given!r} reaches outside the bounds ({bounds.text(unit)})")
+    note = spec.get("typical_note")
+    if not isinstance(note, str) or not note.strip():
+        raise CalcError("typical needs typical_note: why the range (a figure or source id, or "
+                        "'Assumption: ...' with the reason)")
+    return Typical(low, high, note.strip())
+
+
 def _bounds(spec: dict) -> Bounds:
     if spec.get("signed"):
         low, is_open = -math.inf, False
@@ -70,17 +128,29 @@ def _bounds(spec: dict) -> Bounds:
 @lru_cache(maxsize=1)
 def glossary() -> dict[str, dict]:
     """name -> {"unit": unit, "meaning": text, "bounds": Bounds, "undefined": note or None,
-    "display": the unit tables show it in (``calc.output.display``), or None}."""
+    "display": the unit tables show it in (``calc.output.display``), or None, "label", "per": the
+    period a plain-fraction rate is per, or None, "typical": Typical or None}."""
     return cached("glossary", [GLOSSARY_FILE.read_bytes()], _read, dict)
 
 
-def _read() -> dict[str, dict]:
-    data = yamlio.load(GLOSSARY_FILE) or {}
+def _read(path: Path = GLOSSARY_FILE) -> dict[str, dict]:
+    data = yamlio.load(path) or {}
     return {name: {"unit": str(spec["unit"]), "meaning": spec.get("meaning", ""), "bounds": _bounds(spec),
                    "undefined": spec.get("undefined"),
                    "display": None if spec.get("display") is None else str(spec["display"]),
-                   "label": None if spec.get("label") is None else str(spec["label"])}
+                   "label": None if spec.get("label") is None else str(spec["label"]),
+                   "per": None if spec.get("per") is None else str(spec["per"]),
+                   "typical": _typical(path, name, spec)}
             for name, spec in data.items()}
+
+
+def _typical(path: Path, name: str, spec) -> Typical | None:
+    """``read_typical`` with the file, line and key in its message."""
+    try:
+        return read_typical(spec)
+    except CalcError as exc:
+        line = spec.line_of("typical") if hasattr(spec, "line_of") else 0
+        raise CalcError(f"{path}:{line}: {name}.typical: {str(exc).removeprefix('typical: ')}") from None
 
 
 def unit_of(name: str) -> str | None:
@@ -93,6 +163,20 @@ def bounds_of(name: str) -> Bounds:
     """The bounds of a glossary quantity (in its display unit); a name of the scenario's own has none."""
     entry = glossary().get(name)
     return NO_BOUNDS if entry is None else entry["bounds"]
+
+
+def typical_of(name: str) -> Typical | None:
+    """Where ``name`` usually lies (``typical`` in the glossary), or None."""
+    entry = glossary().get(name)
+    return None if entry is None else entry.get("typical")
+
+
+def shown_unit(name: str) -> str:
+    """The unit a finding writes ``name`` in: its display unit ('%', '%/yr') or its unit, with
+    ``per`` for a rate kept as a plain fraction ('%/month' for arr_growth_per_month)."""
+    entry = glossary()[name]
+    unit = entry["display"] or ("" if entry["unit"] == "dimensionless" else entry["unit"])
+    return f"{unit}/{entry['per']}" if entry.get("per") else unit
 
 
 def undefined_note(name: str) -> str | None:

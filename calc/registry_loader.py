@@ -13,13 +13,21 @@ import pint
 
 from calc import dates, yamlio
 from calc.errors import CalcError
-from calc.glossary import KEYS as GLOSSARY_KEYS, bound_problem
+from calc.glossary import KEYS as GLOSSARY_KEYS, bound_problem, read_typical
 from calc.registry_data import (ACCELERATOR_FIGURES, ACCELERATOR_KEYS, ACCELERATOR_STATUSES, Accelerator,
                                CHIP_COUNTS, CONFIDENCES, FIGURE_FILES, FIGURE_KEYS, FIGURE_REQUIRED, Figure,
                                KINDS, PRECISIONS, QUALIFIERS, SLUG_RE, SNAKE_RE, SOURCE_KEYS,
                                SOURCE_REQUIRED, SUMMARY_MAX, Source, central)
 from calc.suggest import did_you_mean
 from calc.units import Q, format_unit, parse_quantity, parse_unit
+
+
+def _is_time(text) -> bool:
+    """Is ``text`` a unit of time ('month', 'yr')?"""
+    try:
+        return isinstance(text, str) and Q(1, parse_unit(text)).check("[time]")
+    except CalcError:
+        return False
 
 
 class Loader:
@@ -126,6 +134,14 @@ class Loader:
                         raise CalcError(f"display {spec['display']!r} does not fit unit {spec['unit']!r}")
                 except CalcError as exc:
                     self.problem(self.where("quantities.yaml", spec, "display", name), str(exc))
+            try:                           # where it usually lies: a finding outside, never an error
+                read_typical(spec)
+            except CalcError as exc:
+                key = "typical" if "typical" in spec else "typical_note"
+                self.problem(self.where("quantities.yaml", spec, key, name), str(exc))
+            if "per" in spec and not _is_time(spec["per"]):
+                self.problem(self.where("quantities.yaml", spec, "per", name),
+                             f"per is the period a rate is per, such as month, got {spec['per']!r}")
             out[name] = {"unit": str(spec["unit"]), "meaning": spec.get("meaning", "")}
         return out
 

@@ -277,6 +277,11 @@ class Result:
         """The findings that are physically impossible figures (not undefined ratios)."""
         return [f for f in self.findings if f.kind == "impossible"]
 
+    def failing(self) -> list:
+        """The findings ``--strict`` exits 1 on: impossible, unusual and precision (not undefined or
+        note)."""
+        return [f for f in self.findings if f.fails]
+
     def explain(self, name: str, variant: str | None = None, point: dict | None = None, at=None) -> str:
         """The derivation of ``name`` as an indented tree: formula, values with units, sources (on a
         timeline, in the period ``at``, e.g. '2027')."""

@@ -1,7 +1,7 @@
 """One orchestrator: a run is assembled here, once, for ``Scenario.run`` and ``calc.evaluate`` alike.
 
     cases + outputs -> plans (calc.plan) -> arrays (calc.engine) -> lineage, citations, checks,
-    findings, [sensitivity] -> a frozen Result
+    findings (calc.findings, calc.plausible), [sensitivity] -> a frozen Result
 
 Nothing changes a Result after ``run`` returns it; ``Result.with_sensitivity()`` builds a new one.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from calc import citations, engine, findings
+from calc import citations, engine, findings, plausible
 from calc.checks import run_checks
 from calc.errors import CalcError
 from calc.plan import derive_formula, find_cycle, plans_for
@@ -67,6 +67,9 @@ def run(cases: list[Case], outputs: list[str], *, derive: dict | None = None, ch
     found = tuple(findings.find(plans, rows, flagged, arrays.units, arrays.outside, samples,
                                 central=arrays.central if timeline is not None else None,
                                 labels=tuple(timeline.labels_of_periods) if timeline is not None else ()))
+    found = tuple(plausible.input_findings(cases, leaves)) + found      # inputs typed wrong first
+    if solve is not None:
+        found += tuple(plausible.bracket_findings(solve))
     sids = _source_ids(lineages, checked)
     used = [(n, v) for lv in leaves for n, v in lv.items()]
     cited = {sid: citations.cite(reg, sid, used) for sid in sids}

@@ -37,6 +37,23 @@ MAX_VALUES = 2_000_000_000          # cases x samples: beyond this a run is refu
 MAX_SEED = 2**63 - 1
 FORMS = "'1 GW', '$1.25B', '200k chip', a plain number, [low, high], or a figure id"
 _FIGURE_ID = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
+_PLAIN = re.compile(r"\s*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\s*")
+
+
+def plain_number(given) -> float | None:
+    """``given`` if it is a plain number without a unit (5, 0.05, '5'), else None: a share or rate
+    written so is a fraction, and 5 may have meant 5 %."""
+    if isinstance(given, bool):
+        return None
+    if isinstance(given, numbers.Real):
+        return float(given)
+    if isinstance(given, str) and _PLAIN.fullmatch(given):
+        return float(given)
+    return None
+
+
+def _written(*given) -> tuple:
+    return tuple(x for x in map(plain_number, given) if x is not None)
 
 
 @dataclass(frozen=True)
@@ -50,6 +67,7 @@ class Value:
     figure: str | None = None
     note: str | None = None
     summary: str | None = None        # one line standing for a long note in tables
+    written: tuple = ()               # the plain numbers (no unit) a user wrote for it, as written
 
     @property
     def is_uncertain(self) -> bool:
@@ -224,7 +242,7 @@ def value(name: str, given, *, where: str = "", origin: str = "input", sources=(
         if hint:
             raise _at(where, f"cannot read {given!r}: not a quantity and not a figure id{hint}; expected {FORMS}")
     return Value(central=checked(name, quantity(given, where), where), sources=tuple(sources), origin=origin,
-                 note=note)
+                 note=note, written=_written(given))
 
 
 def literal(name: str, text, where: str = "", origin: str = "input", sources=("assumption",),
@@ -296,7 +314,8 @@ def range_value(name: str, low, high, *, kind: str | None = None, mode=None, whe
                     None if mode_q is None else float(mode_q.magnitude), lower, upper)
     except CalcError as exc:
         raise _at(where, str(exc)) from None
-    return Value(central=Q(dist.central, lo_q.units), dist=dist, sources=tuple(sources), origin=origin, note=note)
+    return Value(central=Q(dist.central, lo_q.units), dist=dist, sources=tuple(sources), origin=origin, note=note,
+                 written=_written(low, high))
 
 
 def _bounds_in(name: str, unit) -> tuple[float, float]:

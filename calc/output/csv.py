@@ -28,7 +28,7 @@ def result_csv(result) -> str:
                       "detail": f"{'holds' if c.passed else 'does not hold'}: {c.says}: {c.detail}"})
     for f in result.findings:
         extra.append({"variant": f.variant, "point": point_text(f.point), "quantity": f.quantity, "value": f.value,
-                      "unit": f.unit, "kind": "finding", "detail": f.detail})
+                      "unit": f.unit, "kind": "finding", "detail": f.labelled})
     if result.sensitivity_table is not None:
         for r in result.sensitivity_table.to_dict("records"):
             if not r["swing"] > 0:              # an input that does not move this output

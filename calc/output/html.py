@@ -125,12 +125,14 @@ def sensitivity_html(result) -> str:
 
 
 def findings_html(result) -> str:
-    """Impossible computed figures in bold red, like checks that do not hold; undefined ratios plainly."""
+    """Findings that fail --strict (impossible, unusual) in bold red, like checks that do not hold;
+    undefined ratios and notes plainly."""
     if not result.findings:
         return ""
-    items = "".join(f'<li class="{"calc-fail" if f.kind == "impossible" else "calc-pass"}">'
-                    + ('<span class="calc-fails">✗ impossible</span>' if f.kind == "impossible" else "– undefined")
-                    + f": {escape(f.detail)} ({escape(layout.finding_where(f))})</li>" for f in result.findings)
+    items = "".join(f'<li class="{"calc-fail" if f.fails else "calc-pass"}">'
+                    + (f'<span class="calc-fails">{layout.finding_mark(f)}</span>' if f.fails
+                       else layout.finding_mark(f))
+                    + f": {escape(layout.finding_line(f, labelled=False))}</li>" for f in result.findings)
     return f'<h4>{escape(layout.FINDINGS_HEADING)}</h4><ul class="calc-checks">{items}</ul>'
 
 

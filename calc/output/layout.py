@@ -168,7 +168,20 @@ def finding_where(f) -> str:
     return ", ".join(t for t in (f.variant, point_text(f.point)) if t)
 
 
-FINDINGS_HEADING = "Findings (computed figures outside what the quantity can physically be)"
+def finding_line(f, labelled: bool = True) -> str:
+    """'unusual: pue = 12 is outside the typical 1-2 (base)': a finding's words (led by its kind
+    unless ``labelled`` is False, where a mark says it) and the row it shows."""
+    where = finding_where(f)
+    text = f.labelled if labelled else f.detail
+    return f"{text} ({where})" if where else text
+
+
+def finding_mark(f) -> str:
+    """'✗ impossible', '✗ unusual' (kinds that fail --strict) or '– undefined', '– note'."""
+    return f"✗ {f.kind}" if f.fails else f"– {f.kind}"
+
+
+FINDINGS_HEADING = "Findings (figures outside what the quantity can physically or typically be)"
 
 
 def check_where(chk) -> str:

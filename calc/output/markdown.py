@@ -76,8 +76,8 @@ def result_markdown(result) -> str:
     if result.findings:
         out += ["", f"**{layout.FINDINGS_HEADING}**", ""]
         for f in result.findings:
-            mark = "✗ **impossible**" if f.kind == "impossible" else "– undefined"
-            out.append(f"- {mark}: {line(f.detail)} ({line(layout.finding_where(f))})")
+            mark = f"✗ **{f.kind}**" if f.fails else layout.finding_mark(f)
+            out.append(f"- {mark}: {line(layout.finding_line(f, labelled=False))}")
     records = layout.sensitivity_records(result)
     if records:
         out += ["", "**Sensitivity** (each uncertain input at its 5th and 95th percentile, the others central)", "",

@@ -113,13 +113,14 @@ def given_lines(report: layout.Report) -> list[str]:
 
 
 def findings_lines(result) -> list[str]:
-    """'Findings' and one line per impossible (✗) or undefined (–) computed figure."""
+    """'Findings' and one line per finding: ✗ where it fails --strict (impossible, unusual), –
+    where it does not (undefined, note)."""
     if not result.findings:
         return []
     out = ["", layout.FINDINGS_HEADING]
     for f in result.findings:
-        mark = "✗" if f.kind == "impossible" else "–"
-        out += wrap(f"{f.detail} ({layout.finding_where(f)})", "      ", f"  {mark}  ")
+        mark = "✗" if f.fails else "–"
+        out += wrap(layout.finding_line(f), "      ", f"  {mark}  ")
     return out
 
 

@@ -141,8 +141,8 @@ def summary_sheet(wb, result, report: layout.Report, rows: list[dict], source_ro
         w.text(1, layout.FINDINGS_HEADING, w.bold)
         for f in result.findings:
             w.next()
-            w.text(1, "✗ impossible" if f.kind == "impossible" else "– undefined")
-            w.text(2, f"{f.detail} ({layout.finding_where(f)})")
+            w.text(1, layout.finding_mark(f))
+            w.text(2, layout.finding_line(f, labelled=False))
         w.next()
     if report.defaults:
         w.next()

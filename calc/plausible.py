@@ -1,0 +1,131 @@
+"""Plausibility: inputs outside where their quantity usually lies, as findings (not errors).
+
+The glossary may give a quantity ``typical: [low, high]`` (``calc.glossary.Typical``). A growth
+rate typed ``5`` instead of ``5 %`` is not impossible, so its bounds let it through; here it
+becomes a finding of kind ``unusual``, worded
+"arr_growth_per_month = 500 %/month is outside the typical 0-30 %/month", with "written as 5;
+for 5 % write `5 %`" where a plain number of 1 or more was given for a quantity shown in %.
+A range whose central value lies inside but an end outside gets a ``note``. A solve bracket with
+an end more than 10x beyond the typical range gets the finding too (``bracket_findings``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from calc.findings import NOTE, UNUSUAL, Finding
+from calc.glossary import Typical, glossary, shown_unit, typical_of
+from calc.output.format import precise
+from calc.units import Q, parse_unit
+from calc.values import Case, Value, plain_number
+
+
+def input_findings(cases: list[Case], leaves: tuple) -> list[Finding]:
+    """One finding per case and given input (``leaves``: per case, name -> Value) lying outside its
+    quantity's typical range; a sweep gives one per input, at its point furthest outside."""
+    out = []
+    for case, given in zip(cases, leaves):
+        for name, v in given.items():
+            typical = typical_of(name)
+            found = None if typical is None else _finding(name, v, typical, case)
+            if found is not None:
+                out.append(found)
+    return out
+
+
+def bracket_findings(spec: dict) -> list[Finding]:
+    """A finding for each end of a solve bracket (``spec["between"]``, as ``parse_solve`` gives it)
+    more than 10x beyond the solved input's typical range: `--between 0 50` for a rate in %."""
+    name = spec["for"]
+    typical = typical_of(name)
+    if typical is None:
+        return []
+    unit = parse_unit(glossary()[name]["unit"])
+    written = spec.get("text", {}).get("between") or [None, None]
+    shown = "[" + ", ".join(str(w) for w in written) + "]"
+    out = []
+    for end, text in zip(spec["between"], written):
+        x = float(end.to(unit).magnitude)
+        if bool(typical.far(x)):
+            words = (f"{_is_outside(name, x, typical)} (an end of the solve bracket {shown})"
+                     + _hint(name, plain_number(text)))
+            out.append(Finding(UNUSUAL, name, "", {}, x * _factor(name), shown_unit(name), text=words))
+    return out
+
+
+def _finding(name: str, v: Value, typical: Typical, case: Case) -> Finding | None:
+    unit = parse_unit(glossary()[name]["unit"])
+    try:
+        mag = np.asarray(v.central.to(unit).magnitude, dtype=float)
+    except Exception:  # noqa: BLE001 -- another dimension is refused where the value is read
+        return None
+    written = v.written[0] if len(v.written) == 1 else None
+    if mag.ndim == 0 and v.is_uncertain:
+        if not bool(typical.outside(mag)):
+            ends = np.array([v.dist.low, v.dist.high]) * float(Q(1, v.central.units).to(unit).magnitude)
+            if not typical.outside(ends).any():
+                return None
+            return _made(NOTE, name, case, float(mag), _reaches(name, ends, typical) + _hint(name, *v.written))
+        return _made(UNUSUAL, name, case, float(mag), _is_outside(name, float(mag), typical)
+                     + _hint(name, *v.written))
+    if mag.ndim == 0:
+        if not bool(typical.outside(mag)):
+            return None
+        return _made(UNUSUAL, name, case, float(mag), _is_outside(name, float(mag), typical)
+                     + _hint(name, written))
+    flat = mag.reshape(-1)
+    bad = typical.outside(flat)
+    if not bad.any():
+        return None
+    k = int(np.argmax(np.maximum(typical.low - flat, flat - typical.high)))
+    swept = v.origin == "sweep" and flat.size == case.size
+    point = case.point(k) if swept else {}
+    label = point.get(name) if swept else None
+    return _made(UNUSUAL, name, case, float(flat[k]), _is_outside(name, float(flat[k]), typical)
+                 + _hint(name, plain_number(label)), point, int(bad.sum()) if swept else 1,
+                 flat.size if swept else 1)
+
+
+def _made(kind: str, name: str, case: Case, x: float, text: str, point=None, points: int = 1,
+          of: int = 1) -> Finding:
+    return Finding(kind, name, case.variant, point or {}, x * _factor(name), shown_unit(name),
+                   points=points, of=of, text=text)
+
+
+def _factor(name: str) -> float:
+    """Display value = factor x value in the glossary unit (100 for a fraction shown in %)."""
+    entry = glossary()[name]
+    if not entry["display"]:
+        return 1.0
+    return float(Q(1, parse_unit(entry["unit"])).to(parse_unit(entry["display"])).magnitude)
+
+
+def _span(name: str, low: float, high: float) -> str:
+    """'0-30 %/month', '1-2', '-5 to 30 %': a range [glossary unit] in the unit findings use."""
+    f, unit = _factor(name), shown_unit(name)
+    lo, hi = precise(low * f), precise(high * f)
+    return f"{lo} to {hi} {unit}".rstrip() if low < 0 else f"{lo}-{hi} {unit}".rstrip()
+
+
+def _is_outside(name: str, x: float, typical: Typical) -> str:
+    """'arr_growth_per_month = 500 %/month is outside the typical 0-30 %/month'."""
+    return (f"{name} = {precise(x * _factor(name), shown_unit(name))} is outside the typical "
+            f"{_span(name, typical.low, typical.high)}")
+
+
+def _reaches(name: str, ends, typical: Typical) -> str:
+    """'mfu = 1 to 80 % reaches outside the typical 5-75 %': a range with an end outside."""
+    f = _factor(name)
+    return (f"{name} = {precise(ends[0] * f)} to {precise(ends[1] * f, shown_unit(name))} reaches "
+            f"outside the typical {_span(name, typical.low, typical.high)}")
+
+
+def _hint(name: str, *written) -> str:
+    """'; written as 5; for 5 % write `5 %`' where a plain number of 1 or more was given for a
+    quantity shown in %; else ''."""
+    if not shown_unit(name).startswith("%"):
+        return ""
+    big = [x for x in written if x is not None and x >= 1]
+    if not big:
+        return ""
+    return f"; written as {big[0]:g}; for {big[0]:g} % write `{big[0]:g} %`"
