@@ -86,8 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="show a quantity in another unit, e.g. --display peak_compute=EFLOP/s or "
                         "--display arr_growth_per_month=%%; JSON and CSV use it too")
     r.add_argument("--strict", action="store_true",
-                   help="exit 1 when a check does not hold or a finding is impossible, unusual (an input "
-                        "outside its typical range) or precision")
+                   help="exit 1 when a check does not hold or a finding is impossible, unusual "
+                        "(an input outside its typical range) or precision")
     r.add_argument("--sensitivity", action="store_true",
                    help="add a tornado table: how far each output moves as each input spans its range")
     r.add_argument("--plot", metavar="PATH.png", help="save a chart (.png, .svg or .pdf): a fan over the sweep, "
@@ -187,6 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog=_examples("calc check", "calc check my-scenario.yaml --strict"))
     c.add_argument("files", nargs="*", metavar="FILE", help=FILE_HELP)
     c.add_argument("--strict", action="store_true",
-                   help="exit 1 when a check does not hold or a finding is impossible, unusual or precision")
+                   help="exit 1 when a check does not hold or a finding is impossible, unusual "
+                        "or precision")
     c.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     return p

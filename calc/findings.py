@@ -20,8 +20,9 @@ from calc.glossary import bounds_of, undefined_note, unit_of
 from calc.output.format import precise
 from calc.units import Q, format_unit, parse_unit
 
-IMPOSSIBLE, UNUSUAL, PRECISION, UNDEFINED, NOTE = "impossible", "unusual", "precision", "undefined", "note"
-FAILING = (IMPOSSIBLE, UNUSUAL, PRECISION)     # --strict exits 1 on these; undefined and note are listed
+IMPOSSIBLE, UNUSUAL, PRECISION = "impossible", "unusual", "precision"
+UNDEFINED, NOTE = "undefined", "note"
+FAILING = (IMPOSSIBLE, UNUSUAL, PRECISION)     # --strict exits 1 on these; undefined, note are listed
 EXPECTED = {IMPOSSIBLE: "within its bounds", UNDEFINED: "defined", UNUSUAL: "within its typical range",
             NOTE: "within its typical range", PRECISION: "one precision"}
 
@@ -57,7 +58,8 @@ class Finding:
     @property
     def labelled(self) -> str:
         """``detail``, led by the kind where the words do not already say it ('unusual: ...')."""
-        return self.detail if self.kind in (IMPOSSIBLE, UNDEFINED) else f"{self.kind}: {self.detail}"
+        said = self.kind in (IMPOSSIBLE, UNDEFINED)
+        return self.detail if said else f"{self.kind}: {self.detail}"
 
     @property
     def detail(self) -> str:
@@ -83,7 +85,8 @@ class Finding:
 
     def as_check(self) -> dict:
         """The finding in the shape of a check result (``CheckResult.to_json``), for check tables."""
-        return {"says": self.labelled, "source": None, "that": self.quantity, "variant": self.variant,
+        return {"says": self.labelled, "source": None, "that": self.quantity,
+                "variant": self.variant,
                 "point": dict(self.point), "passed": False, "value": self.value, "unit": self.unit,
                 "expected": EXPECTED.get(self.kind, ""), "detail": self.detail,
                 "probability": None if self.share is None else 1 - self.share, "note": self.note}

@@ -61,7 +61,7 @@ NO_BOUNDS = Bounds()
 
 @dataclass(frozen=True)
 class Typical:
-    """Where a quantity usually lies [its glossary unit]: ``low`` to ``high``, and ``note`` saying why."""
+    """Where a quantity usually lies [glossary unit]: ``low`` to ``high``; ``note`` says why."""
 
     low: float
     high: float
@@ -73,20 +73,20 @@ class Typical:
         return (mag < self.low) | (mag > self.high)
 
     def far(self, mag) -> np.ndarray:
-        """Elementwise: is ``mag`` more than 10x beyond the range (above 10 x high, or below low / 10
-        for a positive low, 10 x low for a negative one)? A solve bracket's ends are held to this."""
+        """Elementwise: is ``mag`` more than 10x beyond the range (above 10 x high, or below
+        low / 10 for a positive low, 10 x low for a negative one)? Solve brackets are held to it."""
         mag = np.asarray(mag, dtype=float)
         low = self.low / 10 if self.low > 0 else self.low * 10
         return (mag > self.high * 10 if self.high > 0 else mag > self.high) | (mag < low)
 
 
 def read_typical(spec: dict) -> Typical | None:
-    """``spec``'s ``typical: [low, high]`` (numbers in its unit, or quantities) with ``typical_note``,
+    """``spec``'s ``typical: [low, high]`` (numbers in its unit, or quantities), ``typical_note``
     checked: both ends in the quantity's dimension, low below high, inside its bounds. Raises a
     CalcError without a location (callers add file:line)."""
     if "typical" not in spec:
         if "typical_note" in spec:
-            raise CalcError("typical_note without typical; add typical: [low, high] or drop the note")
+            raise CalcError("typical_note without typical; add typical: [low, high] or drop it")
         return None
     given, unit = spec["typical"], str(spec["unit"])
     if not isinstance(given, list) or len(given) != 2:
@@ -96,7 +96,7 @@ def read_typical(spec: dict) -> Typical | None:
     ends = []
     for end in given:
         if isinstance(end, bool) or not isinstance(end, (int, float, str)):
-            raise CalcError(f"typical: expected a number in {unit} or a quantity, got {end!r}"[:200])
+            raise CalcError(f"typical: expected a number in {unit} or a quantity, got {end!r}"[:150])
         q = parse_quantity(end) if isinstance(end, str) else Q(float(end), parse_unit(unit))
         try:
             ends.append(float(q.to(parse_unit(unit)).magnitude))
@@ -150,7 +150,8 @@ def _typical(path: Path, name: str, spec) -> Typical | None:
         return read_typical(spec)
     except CalcError as exc:
         line = spec.line_of("typical") if hasattr(spec, "line_of") else 0
-        raise CalcError(f"{path}:{line}: {name}.typical: {str(exc).removeprefix('typical: ')}") from None
+        text = str(exc).removeprefix("typical: ")
+        raise CalcError(f"{path}:{line}: {name}.typical: {text}") from None
 
 
 def unit_of(name: str) -> str | None:

@@ -16,8 +16,8 @@ import numpy as np
 from calc.findings import NOTE, UNUSUAL, Finding
 from calc.glossary import Typical, glossary, shown_unit, typical_of
 from calc.output.format import precise
-from calc.units import Q, parse_unit
-from calc.values import Case, Value, plain_number
+from calc.units import Q, format_unit, parse_unit
+from calc.values import Case, Value, percent_hint, plain_number
 
 
 def input_findings(cases: list[Case], leaves: tuple) -> list[Finding]:
@@ -48,8 +48,8 @@ def bracket_findings(spec: dict) -> list[Finding]:
         x = float(end.to(unit).magnitude)
         if bool(typical.far(x)):
             words = (f"{_is_outside(name, x, typical)} (an end of the solve bracket {shown})"
-                     + _hint(name, plain_number(text)))
-            out.append(Finding(UNUSUAL, name, "", {}, x * _factor(name), shown_unit(name), text=words))
+                     + percent_hint(name, plain_number(text)))
+            out.append(Finding(UNUSUAL, name, "", {}, x, _unit(name), text=words))
     return out
 
 
@@ -62,17 +62,19 @@ def _finding(name: str, v: Value, typical: Typical, case: Case) -> Finding | Non
     written = v.written[0] if len(v.written) == 1 else None
     if mag.ndim == 0 and v.is_uncertain:
         if not bool(typical.outside(mag)):
-            ends = np.array([v.dist.low, v.dist.high]) * float(Q(1, v.central.units).to(unit).magnitude)
+            to_unit = float(Q(1, v.central.units).to(unit).magnitude)
+            ends = np.array([v.dist.low, v.dist.high]) * to_unit
             if not typical.outside(ends).any():
                 return None
-            return _made(NOTE, name, case, float(mag), _reaches(name, ends, typical) + _hint(name, *v.written))
+            return _made(NOTE, name, case, float(mag), _reaches(name, ends, typical)
+                         + percent_hint(name, *v.written))
         return _made(UNUSUAL, name, case, float(mag), _is_outside(name, float(mag), typical)
-                     + _hint(name, *v.written))
+                     + percent_hint(name, *v.written))
     if mag.ndim == 0:
         if not bool(typical.outside(mag)):
             return None
         return _made(UNUSUAL, name, case, float(mag), _is_outside(name, float(mag), typical)
-                     + _hint(name, written))
+                     + percent_hint(name, written))
     flat = mag.reshape(-1)
     bad = typical.outside(flat)
     if not bad.any():
@@ -82,14 +84,19 @@ def _finding(name: str, v: Value, typical: Typical, case: Case) -> Finding | Non
     point = case.point(k) if swept else {}
     label = point.get(name) if swept else None
     return _made(UNUSUAL, name, case, float(flat[k]), _is_outside(name, float(flat[k]), typical)
-                 + _hint(name, plain_number(label)), point, int(bad.sum()) if swept else 1,
+                 + percent_hint(name, plain_number(label)), point, int(bad.sum()) if swept else 1,
                  flat.size if swept else 1)
 
 
 def _made(kind: str, name: str, case: Case, x: float, text: str, point=None, points: int = 1,
           of: int = 1) -> Finding:
-    return Finding(kind, name, case.variant, point or {}, x * _factor(name), shown_unit(name),
-                   points=points, of=of, text=text)
+    return Finding(kind, name, case.variant, point or {}, x, _unit(name), points=points, of=of,
+                   text=text)
+
+
+def _unit(name: str) -> str:
+    """The glossary unit as a finding's ``unit`` gives it ('' for a plain number)."""
+    return format_unit(parse_unit(glossary()[name]["unit"]))
 
 
 def _factor(name: str) -> float:
@@ -120,12 +127,3 @@ def _reaches(name: str, ends, typical: Typical) -> str:
             f"outside the typical {_span(name, typical.low, typical.high)}")
 
 
-def _hint(name: str, *written) -> str:
-    """'; written as 5; for 5 % write `5 %`' where a plain number of 1 or more was given for a
-    quantity shown in %; else ''."""
-    if not shown_unit(name).startswith("%"):
-        return ""
-    big = [x for x in written if x is not None and x >= 1]
-    if not big:
-        return ""
-    return f"; written as {big[0]:g}; for {big[0]:g} % write `{big[0]:g} %`"

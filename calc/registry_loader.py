@@ -134,7 +134,7 @@ class Loader:
                         raise CalcError(f"display {spec['display']!r} does not fit unit {spec['unit']!r}")
                 except CalcError as exc:
                     self.problem(self.where("quantities.yaml", spec, "display", name), str(exc))
-            try:                           # where it usually lies: a finding outside, never an error
+            try:                # where it usually lies: a finding outside, never an error
                 read_typical(spec)
             except CalcError as exc:
                 key = "typical" if "typical" in spec else "typical_note"

@@ -23,7 +23,7 @@ import numpy as np
 import pint
 
 from calc.errors import CalcError
-from calc.glossary import bound_problem, bounds_of, unit_of
+from calc.glossary import bound_problem, bounds_of, glossary, unit_of
 from calc.output.format import precise
 from calc.registry import registry
 from calc.suggest import did_you_mean
@@ -54,6 +54,28 @@ def plain_number(given) -> float | None:
 
 def _written(*given) -> tuple:
     return tuple(x for x in map(plain_number, given) if x is not None)
+
+
+def percent_hint(name: str, *written) -> str:
+    """'; written as 5; for 5 % write `5 %`' where a plain number of 1 or more (``written``: plain
+    numbers or None) was given for a quantity shown in % (a growth rate, a share); else ''."""
+    entry = glossary().get(name)
+    if entry is None or not str(entry.get("display") or "").startswith("%"):
+        return ""
+    big = [x for x in written if x is not None and x >= 1]
+    if not big:
+        return ""
+    return f"; written as {big[0]:g}; for {big[0]:g} % write `{big[0]:g} %`"
+
+
+def _hinted(name: str, given, where: str) -> pint.Quantity:
+    """``checked(name, quantity(given))``, a refusal of a plain number for a % quantity saying how
+    to write the percentage ('mfu = 40 is out of bounds ...; for 40 % write `40 %`')."""
+    q = quantity(given, where)
+    try:
+        return checked(name, q, where)
+    except CalcError as exc:
+        raise CalcError(str(exc) + percent_hint(name, plain_number(given))) from None
 
 
 @dataclass(frozen=True)
@@ -241,7 +263,7 @@ def value(name: str, given, *, where: str = "", origin: str = "input", sources=(
         hint = did_you_mean(given, reg.figures)
         if hint:
             raise _at(where, f"cannot read {given!r}: not a quantity and not a figure id{hint}; expected {FORMS}")
-    return Value(central=checked(name, quantity(given, where), where), sources=tuple(sources), origin=origin,
+    return Value(central=_hinted(name, given, where), sources=tuple(sources), origin=origin,
                  note=note, written=_written(given))
 
 
@@ -297,7 +319,7 @@ def range_value(name: str, low, high, *, kind: str | None = None, mode=None, whe
     bounds are redrawn (``Dist.lower``/``upper``), so the central value -- the geometric mean of a
     positive range, else the midpoint -- does not move.
     """
-    lo_q, hi_q = (checked(name, quantity(x, where), where) for x in (low, high))
+    lo_q, hi_q = (_hinted(name, x, where) for x in (low, high))
     mode_q = None if mode is None else checked(name, quantity(mode, where), where)
     try:
         hi_q = hi_q.to(lo_q.units)
@@ -314,8 +336,8 @@ def range_value(name: str, low, high, *, kind: str | None = None, mode=None, whe
                     None if mode_q is None else float(mode_q.magnitude), lower, upper)
     except CalcError as exc:
         raise _at(where, str(exc)) from None
-    return Value(central=Q(dist.central, lo_q.units), dist=dist, sources=tuple(sources), origin=origin, note=note,
-                 written=_written(low, high))
+    return Value(central=Q(dist.central, lo_q.units), dist=dist, sources=tuple(sources), origin=origin,
+                 note=note, written=_written(low, high))
 
 
 def _bounds_in(name: str, unit) -> tuple[float, float]:

@@ -132,7 +132,8 @@ def findings_html(result) -> str:
     items = "".join(f'<li class="{"calc-fail" if f.fails else "calc-pass"}">'
                     + (f'<span class="calc-fails">{layout.finding_mark(f)}</span>' if f.fails
                        else layout.finding_mark(f))
-                    + f": {escape(layout.finding_line(f, labelled=False))}</li>" for f in result.findings)
+                    + f": {escape(layout.finding_line(f, labelled=False))}</li>"
+                    for f in result.findings)
     return f'<h4>{escape(layout.FINDINGS_HEADING)}</h4><ul class="calc-checks">{items}</ul>'
 
 

@@ -84,14 +84,16 @@ def build(result, rows: list[dict], wide: bool | None = None) -> layout.Report:
 
 
 def solve_output(result, fmt: str = "table") -> str:
-    """What ``calc solve`` prints: the solution rows and any no-solution findings."""
+    """What ``calc solve`` prints: the solution rows, any no-solution findings and the run's
+    findings (a bracket far beyond the input's typical range among them)."""
     rows = result.rows(tables=fmt not in ("json", "csv"))     # text in display units (% for growth)
     solved = [r for r in rows if r.get("solved")]
     findings = [c for c in result.checks if c.says.startswith("solve ")]
     if fmt == "json":
         from calc.output.json import dumps
         return dumps({"scenario": result.scenario or None, "samples": result.samples, "seed": result.seed,
-                      "rows": solved, "checks": [c.to_json() for c in findings]})
+                      "rows": solved, "checks": [c.to_json() for c in findings],
+                      "findings": [f.to_json() for f in result.findings]})
     if fmt == "csv":
         import pandas as pd
         keep = ["variant", "point", "quantity", "solved", "value", "unit", "p05", "p50", "p95", "no_solution_share"]
@@ -109,4 +111,5 @@ def solve_output(result, fmt: str = "table") -> str:
         out.append(f"{layout.label(r['quantity'], r['unit'])} ({where}) = {cell(result, r)}")   # unit as headers
     for c in findings:
         out.append(f"finding ({layout.check_where(c)}): {c.detail}")
+    out += [f"finding: {layout.finding_line(f)}" for f in result.findings]
     return "\n".join(out) + "\n"

@@ -127,9 +127,15 @@ def commitments(reader, data, tl: Timeline | None, inputs: dict) -> TimelineRun 
                 extra = [k for k in ("start", "term", "shape") if k in spec]
                 if extra:
                     raise CalcError(f"a schedule gives the dates itself; drop {', '.join(extra)}")
-                shares = {k: _share(v, f"schedule.{k}") for k, v in (spec["schedule"] or {}).items()} \
-                    if isinstance(spec["schedule"], dict) else spec["schedule"]
-                s = spread(key, tl, "schedule", "schedule", shares=shares)
+                shares = _shares(reader, spec, kp)
+                if shares is None:                  # reported under each share's own key
+                    continue
+                try:
+                    s = spread(key, tl, "schedule", "", shares=shares)
+                except CalcError as exc:
+                    reader.problem(reader.at(spec, "schedule", f"{kp}.schedule"),
+                                   str(exc).removeprefix("schedule: "))
+                    continue
                 label = "schedule " + ", ".join(f"{k}: {100 * v:g} %" for k, v in shares.items())
                 term_value = None
             else:
@@ -166,10 +172,30 @@ def _amount(reader, spec, kp, where):
     return values.spec_value("commitment", amount, sources=sources, reg=reader.reg)
 
 
+def _shares(reader, spec: dict, kp: str) -> dict | None:
+    """A schedule's shares by date as fractions; None after reporting each bad share at its key."""
+    node = spec["schedule"]
+    if not isinstance(node, dict):
+        return node                         # spread() says what a schedule is
+    shares, ok = {}, True
+    for k, v in node.items():
+        try:
+            shares[k] = _share(v, "")
+        except CalcError as exc:
+            reader.problem(reader.at(node, k, f"{kp}.schedule.{k}"), str(exc).lstrip(": "))
+            ok = False
+    return shares if ok else None
+
+
 def _share(given, where) -> float:
+    """A share written '40 %' or 0.4; a plain number above 1 (40) is refused: it meant 40 %."""
     q = values.quantity(given, where)
     if not q.dimensionless:
         raise CalcError(f"{where}: a share is a fraction or a percentage ('20%'), got {given!r}")
+    plain = values.plain_number(given)
+    if plain is not None and plain > 1:
+        raise CalcError(f"{where}: {plain:g} is read as {100 * plain:g} %; write {plain:g} % "
+                        f"(a share is a percentage, {plain:g} %, or a fraction, {plain / 100:g})")
     return float(q.to("dimensionless").magnitude)
 
 

@@ -102,15 +102,22 @@ def schedule(tl: Timeline, shares: dict, where: str) -> np.ndarray:
 
 def spread(name: str, tl: Timeline, shape: str, where: str, start: int | None = None,
            term: int | None = None, shares: dict | None = None) -> Spread:
-    """The Spread of one commitment (``start``/``term`` in months for flat and ramp)."""
+    """The Spread of one commitment (``start``/``term`` in months for flat and ramp); ``where`` is
+    the commitment's key path ('' where the caller names it)."""
     if shape == "schedule":
-        return Spread(name, shape, schedule(tl, shares, f"{where}.schedule"))
+        return Spread(name, shape, schedule(tl, shares, _key(where, "schedule")))
     if shape not in SHAPES:
-        raise CalcError(f"{where}.shape: unknown shape {shape!r}; use flat, ramp or a schedule")
+        raise CalcError(f"{_key(where, 'shape')}: unknown shape {shape!r}; "
+                        "use flat, ramp or a schedule")
     if term is None or term <= 0:
-        raise CalcError(f"{where}.term: the term must be a positive whole number of months "
-                        f"(e.g. 7 yr or 84 month), got {term!r}")
+        raise CalcError(f"{_key(where, 'term')}: the term must be a positive whole number of "
+                        f"months (e.g. 7 yr or 84 month), got {term!r}")
     return Spread(name, shape, (flat if shape == "flat" else ramp)(tl, start, term))
+
+
+def _key(where: str, key: str) -> str:
+    """'aws.schedule', or 'schedule' where there is no path before it."""
+    return f"{where}.{key}" if where else key
 
 
 def spend(amounts: list[np.ndarray], spreads: list[Spread]) -> np.ndarray:
