@@ -107,7 +107,8 @@ def read_typical(spec: dict) -> Typical | None:
         raise CalcError(f"typical: low must be below high, got {given!r}")
     bounds = _bounds(spec)
     if bool(bounds.outside(low)) or bool(bounds.outside(high)):
-        raise CalcError(f"typical: {given!r} reaches outside the bounds ({bounds.text(unit)})")
+        shown = "" if unit == "dimensionless" else unit
+        raise CalcError(f"typical: {given!r} reaches outside the bounds ({bounds.text(shown)})")
     note = spec.get("typical_note")
     if not isinstance(note, str) or not note.strip():
         raise CalcError("typical needs typical_note: why the range (a figure or source id, or "

@@ -47,7 +47,7 @@ def bracket_findings(spec: dict) -> list[Finding]:
     for end, text in zip(spec["between"], written):
         x = float(end.to(unit).magnitude)
         if bool(typical.far(x)):
-            words = (f"{_is_outside(name, x, typical)} (an end of the solve bracket {shown})"
+            words = (f"{_is_outside(name, x)} (an end of the solve bracket {shown})"
                      + percent_hint(name, plain_number(text)))
             out.append(Finding(UNUSUAL, name, "", {}, x, _unit(name), text=words))
     return out
@@ -59,22 +59,17 @@ def _finding(name: str, v: Value, typical: Typical, case: Case) -> Finding | Non
         mag = np.asarray(v.central.to(unit).magnitude, dtype=float)
     except Exception:  # noqa: BLE001 -- another dimension is refused where the value is read
         return None
-    written = v.written[0] if len(v.written) == 1 else None
-    if mag.ndim == 0 and v.is_uncertain:
-        if not bool(typical.outside(mag)):
-            to_unit = float(Q(1, v.central.units).to(unit).magnitude)
-            ends = np.array([v.dist.low, v.dist.high]) * to_unit
-            if not typical.outside(ends).any():
-                return None
-            return _made(NOTE, name, case, float(mag), _reaches(name, ends, typical)
-                         + percent_hint(name, *v.written))
-        return _made(UNUSUAL, name, case, float(mag), _is_outside(name, float(mag), typical)
-                     + percent_hint(name, *v.written))
-    if mag.ndim == 0:
-        if not bool(typical.outside(mag)):
+    if mag.ndim == 0:                   # a point, or a range by its central value, then its ends
+        x = float(mag)
+        if bool(typical.outside(x)):
+            return _made(UNUSUAL, name, case, x, _is_outside(name, x) + percent_hint(name, *v.written))
+        if not v.is_uncertain:
             return None
-        return _made(UNUSUAL, name, case, float(mag), _is_outside(name, float(mag), typical)
-                     + percent_hint(name, written))
+        to_unit = float(Q(1, v.central.units).to(unit).magnitude)
+        ends = np.array([v.dist.low, v.dist.high]) * to_unit
+        if not typical.outside(ends).any():
+            return None
+        return _made(NOTE, name, case, x, _reaches(name, ends) + percent_hint(name, *v.written))
     flat = mag.reshape(-1)
     bad = typical.outside(flat)
     if not bad.any():
@@ -83,7 +78,7 @@ def _finding(name: str, v: Value, typical: Typical, case: Case) -> Finding | Non
     swept = v.origin == "sweep" and flat.size == case.size
     point = case.point(k) if swept else {}
     label = point.get(name) if swept else None
-    return _made(UNUSUAL, name, case, float(flat[k]), _is_outside(name, float(flat[k]), typical)
+    return _made(UNUSUAL, name, case, float(flat[k]), _is_outside(name, float(flat[k]))
                  + percent_hint(name, plain_number(label)), point, int(bad.sum()) if swept else 1,
                  flat.size if swept else 1)
 
@@ -107,23 +102,23 @@ def _factor(name: str) -> float:
     return float(Q(1, parse_unit(entry["unit"])).to(parse_unit(entry["display"])).magnitude)
 
 
-def _span(name: str, low: float, high: float) -> str:
-    """'0-30 %/month', '1-2', '-5 to 30 %': a range [glossary unit] in the unit findings use."""
-    f, unit = _factor(name), shown_unit(name)
-    lo, hi = precise(low * f), precise(high * f)
-    return f"{lo} to {hi} {unit}".rstrip() if low < 0 else f"{lo}-{hi} {unit}".rstrip()
+def typical_text(name: str) -> str:
+    """'0-30 %/month', '1-2', '-5 to 30 %': ``name``'s typical range in the unit findings use."""
+    t, f, unit = typical_of(name), _factor(name), shown_unit(name)
+    lo, hi = precise(t.low * f), precise(t.high * f)
+    return f"{lo} to {hi} {unit}".rstrip() if t.low < 0 else f"{lo}-{hi} {unit}".rstrip()
 
 
-def _is_outside(name: str, x: float, typical: Typical) -> str:
+def _is_outside(name: str, x: float) -> str:
     """'arr_growth_per_month = 500 %/month is outside the typical 0-30 %/month'."""
     return (f"{name} = {precise(x * _factor(name), shown_unit(name))} is outside the typical "
-            f"{_span(name, typical.low, typical.high)}")
+            f"{typical_text(name)}")
 
 
-def _reaches(name: str, ends, typical: Typical) -> str:
+def _reaches(name: str, ends) -> str:
     """'mfu = 1 to 80 % reaches outside the typical 5-75 %': a range with an end outside."""
     f = _factor(name)
     return (f"{name} = {precise(ends[0] * f)} to {precise(ends[1] * f, shown_unit(name))} reaches "
-            f"outside the typical {_span(name, typical.low, typical.high)}")
+            f"outside the typical {typical_text(name)}")
 
 

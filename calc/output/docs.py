@@ -47,6 +47,7 @@ def _cell(text: str) -> str:
 def glossary_markdown() -> str:
     """The glossary as Markdown: one table per section, with units, bounds, formulas and defaults."""
     from calc.models import FORMULAS
+    from calc.plausible import typical_text
     from calc.registry import registry
 
     gloss = glossary()
@@ -58,8 +59,10 @@ def glossary_markdown() -> str:
              "formula chain between them (`calc explain FILE QUANTITY` shows it). A name a scenario does not",
              "give falls back to its accelerator's catalogue entry, then to the registry default below.",
              "Bounds are what the quantity can physically be: an input outside them is refused, an output",
-             "outside them is reported as a finding. Names in the first sections are the contract; renaming",
-             "one needs a migration note in the README.", ""]
+             "outside them is reported as a finding. A typical range is where the quantity usually lies",
+             "(calc/data/quantities.yaml says why): an input outside it is a finding of kind `unusual`.",
+             "Names in the first sections are the contract; renaming one needs a migration note in the",
+             "README.", ""]
     for heading, names in _sections():
         lines += [f"## {heading}", "", "| name | unit | meaning | bounds | computed by | default |",
                   "|---|---|---|---|---|---|"]
@@ -73,6 +76,8 @@ def glossary_markdown() -> str:
             bounds = entry["bounds"].text() if "bounds" in entry else ""
             if entry.get("undefined"):
                 bounds += f"; null when {entry['undefined']}"
+            if entry.get("typical"):
+                bounds += f"; typical {typical_text(name)} (outside: a finding)"
             formulas = "; ".join(f"{f.text}" + ("" if f.default else f" (model `{f.name}`)")
                                  for f in FORMULAS.values() if f.output == name)
             default = f"`{defaults[name]}`" if name in defaults else ""
