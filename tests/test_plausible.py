@@ -267,21 +267,10 @@ def test_a_plain_number_refused_by_the_bounds_says_how_to_write_the_percentage()
                               "written as 40; for 40 % write `40 %`")
 
 
-SCHEDULE = textwrap.dedent("""\
-    name: sched
-    timeline: {start: 2026, end: 2027, step: year}
-    inputs:
-      arr_end: {value: 12 billion USD/yr, source: assumption, note: t}
-      arr_as_of: {value: 2026-01, source: assumption, note: t}
-      arr_growth_per_month: {value: 5 %, source: assumption, note: t}
-    commitments:
-      aws:
-        amount: {value: 24 billion USD, source: assumption, note: t}
-        schedule:
-          2026: FIRST
-          2027: SECOND
-    outputs: [revenue]
-    """)
+SCHEDULE = growth('"5 %"').replace(            # the same timeline, its commitment spread by a schedule
+    "  aws: {amount: {value: 24 billion USD, source: assumption, note: t}, start: 2026, term: 2 yr}",
+    "  aws:\n    amount: {value: 24 billion USD, source: assumption, note: t}\n"
+    "    schedule:\n      2026: FIRST\n      2027: SECOND")
 
 
 def test_schedule_shares_written_without_percent_say_write_40_percent_under_their_key(tmp_path):
@@ -304,6 +293,6 @@ def test_schedule_shares_that_do_not_sum_to_100_percent_are_reported_once_at_the
     assert exc.value.problems == [f"{path}:10: commitments.aws.schedule: the shares sum to 0.9 (90 %), not 100 %; "
                                   "make them add up to 100 %"]
     path.write_text(SCHEDULE.replace("FIRST", "0.4").replace("SECOND", "60 %"))      # a fraction is fine
-    res = calc.load(path.read_text().replace("[revenue]", "[revenue, commitment_spend]")).run()
+    res = calc.load(path.read_text().replace("[revenue, coverage]", "[revenue, commitment_spend]")).run()
     spend = [r["value"] for r in res.rows() if r["quantity"] == "commitment_spend"]
     assert np.allclose(spend, [9.6e9, 14.4e9])                  # 40 % and 60 % of 24 billion
