@@ -22,9 +22,10 @@ from calc.units import Q, format_unit, parse_unit
 
 IMPOSSIBLE, UNUSUAL, PRECISION = "impossible", "unusual", "precision"
 UNDEFINED, NOTE = "undefined", "note"
-FAILING = (IMPOSSIBLE, UNUSUAL, PRECISION)     # --strict exits 1 on these; undefined, note are listed
-EXPECTED = {IMPOSSIBLE: "within its bounds", UNDEFINED: "defined", UNUSUAL: "within its typical range",
-            NOTE: "within its typical range", PRECISION: "one precision"}
+FAILING = (IMPOSSIBLE, UNUSUAL, PRECISION)     # --strict exits 1 on these (not undefined, note)
+EXPECTED = {IMPOSSIBLE: "within its bounds", UNDEFINED: "defined",
+            UNUSUAL: "within its typical range", NOTE: "within its typical range",
+            PRECISION: "one precision"}
 
 
 @dataclass(frozen=True)
@@ -86,8 +87,7 @@ class Finding:
     def as_check(self) -> dict:
         """The finding in the shape of a check result (``CheckResult.to_json``), for check tables."""
         return {"says": self.labelled, "source": None, "that": self.quantity,
-                "variant": self.variant,
-                "point": dict(self.point), "passed": False, "value": self.value, "unit": self.unit,
+                "variant": self.variant, "point": dict(self.point), "passed": False, "value": self.value, "unit": self.unit,
                 "expected": EXPECTED.get(self.kind, ""), "detail": self.detail,
                 "probability": None if self.share is None else 1 - self.share, "note": self.note}
 

@@ -96,7 +96,8 @@ def read_typical(spec: dict) -> Typical | None:
     ends = []
     for end in given:
         if isinstance(end, bool) or not isinstance(end, (int, float, str)):
-            raise CalcError(f"typical: expected a number in {unit} or a quantity, got {end!r}"[:150])
+            raise CalcError(f"typical: expected a number in {unit} or a quantity, "
+                            f"got {end!r}"[:150])
         q = parse_quantity(end) if isinstance(end, str) else Q(float(end), parse_unit(unit))
         try:
             ends.append(float(q.to(parse_unit(unit)).magnitude))

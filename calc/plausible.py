@@ -62,7 +62,8 @@ def _finding(name: str, v: Value, typical: Typical, case: Case) -> Finding | Non
     if mag.ndim == 0:                   # a point, or a range by its central value, then its ends
         x = float(mag)
         if bool(typical.outside(x)):
-            return _made(UNUSUAL, name, case, x, _is_outside(name, x) + percent_hint(name, *v.written))
+            words = _is_outside(name, x) + percent_hint(name, *v.written)
+            return _made(UNUSUAL, name, case, x, words)
         if not v.is_uncertain:
             return None
         to_unit = float(Q(1, v.central.units).to(unit).magnitude)
@@ -120,5 +121,3 @@ def _reaches(name: str, ends) -> str:
     f = _factor(name)
     return (f"{name} = {precise(ends[0] * f)} to {precise(ends[1] * f, shown_unit(name))} reaches "
             f"outside the typical {typical_text(name)}")
-
-

@@ -75,7 +75,10 @@ def _hinted(name: str, given, where: str) -> pint.Quantity:
     try:
         return checked(name, q, where)
     except CalcError as exc:
-        raise CalcError(str(exc) + percent_hint(name, plain_number(given))) from None
+        hint = percent_hint(name, plain_number(given))
+        if not hint:
+            raise
+        raise CalcError(str(exc) + hint) from None
 
 
 @dataclass(frozen=True)
@@ -336,8 +339,8 @@ def range_value(name: str, low, high, *, kind: str | None = None, mode=None, whe
                     None if mode_q is None else float(mode_q.magnitude), lower, upper)
     except CalcError as exc:
         raise _at(where, str(exc)) from None
-    return Value(central=Q(dist.central, lo_q.units), dist=dist, sources=tuple(sources), origin=origin,
-                 note=note, written=_written(low, high))
+    return Value(central=Q(dist.central, lo_q.units), dist=dist, sources=tuple(sources),
+                 origin=origin, note=note, written=_written(low, high))
 
 
 def _bounds_in(name: str, unit) -> tuple[float, float]:

@@ -51,8 +51,8 @@ def test_the_glossary_doc_lists_every_quantity_with_its_unit():
         unit = "1" if entry["unit"] == "dimensionless" else entry["unit"]
         assert f"| `{name}` | {unit}" in text, name
     # a row as a reader sees it: unit, meaning, bounds, formulas and the registry default
-    assert ("| `pue` | 1 | power usage effectiveness: facility power / IT power | at least 1; typical 1-2 "
-            "(outside: a finding) | "
+    assert ("| `pue` | 1 | power usage effectiveness: facility power / IT power | at least 1; "
+            "typical 1-2 (outside: a finding) | "
             "facility_power / it_power; power_per_chip / it_power_per_chip | `pue_ai_campus` |") in text
 
 

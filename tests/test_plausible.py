@@ -22,8 +22,8 @@ from calc.units import parse_unit
 
 from helpers import calc_cli
 
-PLAUSIBLE = ("arr_growth_per_month", "arr_growth_per_year", "pue", "mfu", "cost_of_capital", "opex_rate",
-             "electricity_price", "it_power_per_chip", "chip_capex", "load_factor",
+PLAUSIBLE = ("arr_growth_per_month", "arr_growth_per_year", "pue", "mfu", "cost_of_capital",
+             "opex_rate", "electricity_price", "it_power_per_chip", "chip_capex", "load_factor",
              "compute_share_of_revenue")
 
 # A small timeline whose growth rate was typed 5 (500 % a month) instead of 5 %.
@@ -43,8 +43,9 @@ WORDS = ("arr_growth_per_month = 500 %/month is outside the typical 0-30 %/month
 
 
 def growth(value: str) -> str:
-    """GROWTH with arr_growth_per_month written ``value`` ('5', '"5 %"', or a range '[0.1, 0.4]')."""
-    return GROWTH.replace("GROWTH", f"range: {value}" if value.startswith("[") else f"value: {value}")
+    """GROWTH with arr_growth_per_month written ``value`` ('5', '"5 %"', a range '[0.1, 0.4]')."""
+    form = "range" if value.startswith("[") else "value"
+    return GROWTH.replace("GROWTH", f"{form}: {value}")
 
 
 def unusual(res) -> list:
@@ -58,13 +59,15 @@ def test_the_quantities_easy_to_scale_wrong_have_a_typical_range_and_say_why(nam
     t = typical_of(name)
     assert t is not None and t.low < t.high
     reg = registry()
-    cited = [w.strip("(),;.") for w in t.note.split() if w.strip("(),;.") in {**reg.figures, **reg.sources}]
-    assert cited or t.note.startswith("Assumption"), t.note      # a figure in calc/data, or said to be ours
+    ids = {**reg.figures, **reg.sources}
+    cited = [w.strip("(),;.") for w in t.note.split() if w.strip("(),;.") in ids]
+    assert cited or t.note.startswith("Assumption"), t.note      # a figure in calc/data, or ours
 
 
 def test_typical_ranges_are_in_the_glossary_unit():
     # "0 %" to "30 %" is 0 to 0.3; "20 USD/MWh" is 20 in the unit USD/MWh; "2 %/yr" is 0.02 /yr
-    assert (typical_of("arr_growth_per_month").low, typical_of("arr_growth_per_month").high) == (0, 0.3)
+    growth_range = typical_of("arr_growth_per_month")
+    assert (growth_range.low, growth_range.high) == (0, 0.3)
     assert (typical_of("electricity_price").low, typical_of("electricity_price").high) == (20, 300)
     assert typical_of("cost_of_capital").low == pytest.approx(0.02)
 
@@ -78,7 +81,8 @@ def _values_of(fig) -> list[float]:
 def test_no_registry_default_or_catalogue_figure_lies_outside_its_typical_range():
     reg = registry()
     ids = [(q, fid) for q, fid in reg.defaults.items()]
-    ids += [(q, acc.figures[q]) for acc in reg.accelerators.values() for q in acc.figures if q in PLAUSIBLE]
+    ids += [(q, acc.figures[q]) for acc in reg.accelerators.values() for q in acc.figures
+            if q in PLAUSIBLE]
     checked = 0
     for quantity, fid in ids:
         t = typical_of(quantity)
@@ -99,23 +103,27 @@ def test_no_registry_default_or_catalogue_figure_lies_outside_its_typical_range(
 ])
 def test_the_loader_refuses_a_bad_typical_range_at_its_line(tmp_path, typical, words):
     text = ('chips: {unit: chip, meaning: "c"}\n'
-            f'pue: {{unit: dimensionless, meaning: "p", min: 1,\n      typical: {typical}, typical_note: "Assumption: t"}}\n')
+            'pue: {unit: dimensionless, meaning: "p", min: 1,\n'
+            f'      typical: {typical}, typical_note: "Assumption: t"}}\n')
     (tmp_path / "quantities.yaml").write_text(text)
     loader = Loader(tmp_path)
     loader.load_quantities()
     (problem,) = loader.problems
-    assert problem.startswith(f"{tmp_path / 'quantities.yaml'}:3 (pue).typical | ") and words in problem
-    with pytest.raises(CalcError) as exc:                   # the glossary as runs read it says the same
-        _read(tmp_path / "quantities.yaml")
-    assert str(exc.value).startswith(f"{tmp_path / 'quantities.yaml'}:3: pue.typical: ") and words in str(exc.value)
+    path = tmp_path / "quantities.yaml"
+    assert problem.startswith(f"{path}:3 (pue).typical | ") and words in problem
+    with pytest.raises(CalcError) as exc:           # the glossary as runs read it says the same
+        _read(path)
+    assert str(exc.value).startswith(f"{path}:3: pue.typical: ") and words in str(exc.value)
 
 
 def test_a_typical_range_needs_its_note(tmp_path):
-    (tmp_path / "quantities.yaml").write_text("pue: {unit: dimensionless, min: 1, typical: [1, 2]}\n")
+    path = tmp_path / "quantities.yaml"
+    path.write_text("pue: {unit: dimensionless, min: 1, typical: [1, 2]}\n")
     loader = Loader(tmp_path)
     loader.load_quantities()
-    assert loader.problems == [f"{tmp_path / 'quantities.yaml'}:1 (pue).typical | typical needs typical_note: "
-                               "why the range (a figure or source id, or 'Assumption: ...' with the reason)"]
+    assert loader.problems == [
+        f"{path}:1 (pue).typical | typical needs typical_note: why the range (a figure or source id, "
+        "or 'Assumption: ...' with the reason)"]
 
 
 def test_the_shipped_glossary_passes_the_loader():
@@ -129,15 +137,16 @@ def test_the_shipped_glossary_passes_the_loader():
 def test_a_growth_rate_typed_5_is_an_unusual_finding_worded_as_the_design_says():
     res = calc.load(growth("5")).run()
     (f,) = res.findings
-    assert (f.kind, f.quantity, f.variant, f.value, f.unit) == ("unusual", "arr_growth_per_month", "base", 5, "")
+    assert (f.kind, f.quantity, f.variant, f.value, f.unit) == (
+        "unusual", "arr_growth_per_month", "base", 5, "")
     assert f.detail == WORDS and f.fails
 
 
 @pytest.mark.parametrize("written, findings", [
     ('"5 %"', []),                                           # what was meant: inside, nothing said
     ("0.05", []),
-    ("0.5", ["arr_growth_per_month = 50 %/month is outside the typical 0-30 %/month"]),  # no hint below 1
-    ('"5"', [WORDS]),                                        # a number in quotes is a plain number too
+    ("0.5", ["arr_growth_per_month = 50 %/month is outside the typical 0-30 %/month"]),  # below 1
+    ('"5"', [WORDS]),                                   # a number in quotes is a plain number too
 ])
 def test_only_a_plain_number_of_1_or_more_gets_the_percent_hint(written, findings):
     assert [f.detail for f in calc.load(growth(written)).run().findings] == findings
@@ -148,18 +157,21 @@ def test_set_on_the_command_line_and_a_library_input_are_checked_too():
     assert [f.detail for f in res.findings] == [WORDS]
     r = calc.evaluate(outputs=["chips"], inputs={"facility_power": "1 GW", "pue": 12,
                                                  "it_power_per_chip": "2 kW/chip"})
-    assert [(f.kind, f.detail) for f in r.findings] == [("unusual", "pue = 12 is outside the typical 1-2")]
+    assert [(f.kind, f.detail) for f in r.findings] == [
+        ("unusual", "pue = 12 is outside the typical 1-2")]
 
 
 def test_a_range_with_an_end_outside_is_a_note_and_a_central_value_outside_is_unusual():
-    res = calc.load(growth("[0.1, 0.4]")).run()        # central sqrt(0.04) = 0.2: inside, an end not
+    res = calc.load(growth("[0.1, 0.4]")).run()        # central sqrt(0.04) = 0.2 inside, an end not
     (f,) = res.findings
     assert (f.kind, f.detail, f.fails) == (
-        "note", "arr_growth_per_month = 10 to 40 %/month reaches outside the typical 0-30 %/month", False)
+        "note", "arr_growth_per_month = 10 to 40 %/month reaches outside the typical 0-30 %/month",
+        False)
     res = calc.load(growth("[5, 10]")).run()           # central sqrt(50) = 7.07 (707 %)
     (f,) = res.findings
-    assert f.kind == "unusual" and f.detail == ("arr_growth_per_month = 707.107 %/month is outside the typical "
-                                                "0-30 %/month; written as 5; for 5 % write `5 %`")
+    assert f.kind == "unusual" and f.detail == (
+        "arr_growth_per_month = 707.107 %/month is outside the typical 0-30 %/month; "
+        "written as 5; for 5 % write `5 %`")
 
 
 def test_a_sweep_names_its_point_furthest_outside_and_how_many():
@@ -173,7 +185,7 @@ def test_a_sweep_names_its_point_furthest_outside_and_how_many():
 
 
 def test_an_input_inside_every_typical_range_gives_no_finding():
-    # every shipped scenario's own inputs, figures and defaults lie inside (golden outputs unchanged)
+    # every shipped scenario's inputs, figures and defaults lie inside (golden outputs unchanged)
     from calc import shipped
     for name in shipped.names():
         res = calc.load(name).run(samples=0)
@@ -195,10 +207,11 @@ SOLVE = growth('"5 %"') + textwrap.dedent("""\
 def test_a_solve_bracket_more_than_10x_beyond_the_typical_range_is_a_finding():
     res = calc.load(SOLVE.replace("BETWEEN", "[0, 50]")).run()
     (f,) = unusual(res)
-    assert f.detail == ("arr_growth_per_month = 5000 %/month is outside the typical 0-30 %/month (an end of the "
-                        "solve bracket [0, 50]); written as 50; for 50 % write `50 %`")
-    assert unusual(calc.load(SOLVE.replace("BETWEEN", "[0, 0.5]")).run()) == []    # 50 %: within 10x of 30 %
-    assert unusual(calc.load(SOLVE.replace("BETWEEN", "[0, 3]")).run()) == []      # 300 % is 10x, not more
+    assert f.detail == ("arr_growth_per_month = 5000 %/month is outside the typical 0-30 %/month "
+                        "(an end of the solve bracket [0, 50]); written as 50; "
+                        "for 50 % write `50 %`")
+    assert unusual(calc.load(SOLVE.replace("BETWEEN", "[0, 0.5]")).run()) == []  # within 10x
+    assert unusual(calc.load(SOLVE.replace("BETWEEN", "[0, 3]")).run()) == []    # 10x, not more
 
 
 def test_typical_far_is_10x_beyond_either_end():
@@ -208,12 +221,13 @@ def test_typical_far_is_10x_beyond_either_end():
 
 def test_calc_solve_prints_the_bracket_finding(tmp_path):
     (tmp_path / "s.yaml").write_text(growth('"5 %"'))
-    args = ("solve", "s.yaml", "--for", "arr_growth_per_month", "--so-that", "cumulative_gap", "--equals", "0 USD",
-            "--at", "2027", "--between", "0", "50")
+    args = ("solve", "s.yaml", "--for", "arr_growth_per_month", "--so-that", "cumulative_gap",
+            "--equals", "0 USD", "--at", "2027", "--between", "0", "50")
     proc = calc_cli(*args, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert ("finding: unusual: arr_growth_per_month = 5000 %/month is outside the typical 0-30 %/month (an end "
-            "of the solve bracket [0, 50]); written as 50; for 50 % write `50 %`") in proc.stdout
+    assert ("finding: unusual: arr_growth_per_month = 5000 %/month is outside the typical "
+            "0-30 %/month (an end of the solve bracket [0, 50]); written as 50; for 50 % write "
+            "`50 %`") in proc.stdout
     doc = json.loads(calc_cli(*args, "--format", "json", cwd=tmp_path).stdout)
     assert [f["kind"] for f in doc["findings"]] == ["unusual"]
 
@@ -225,11 +239,13 @@ def test_strict_exits_1_on_unusual_but_not_on_a_note(tmp_path):
     assert calc_cli("run", "s.yaml", cwd=tmp_path).returncode == 0
     assert calc_cli("run", "s.yaml", "--strict", cwd=tmp_path).returncode == 1
     assert calc_cli("check", "s.yaml", "--strict", cwd=tmp_path).returncode == 1
-    proc = calc_cli("run", "s.yaml", "--strict", "--output", "out.md", "--format", "markdown", cwd=tmp_path)
+    proc = calc_cli("run", "s.yaml", "--strict", "--output", "out.md", "--format", "markdown",
+                    cwd=tmp_path)
     assert proc.returncode == 1 and "1 unusual figure(s); see out.md" in proc.stderr
     (tmp_path / "s.yaml").write_text(growth("[0.1, 0.4]"))                      # a note only
     proc = calc_cli("run", "s.yaml", "--strict", cwd=tmp_path)
-    assert proc.returncode == 0 and "–  note: arr_growth_per_month = 10 to 40 %/month" in proc.stdout
+    assert proc.returncode == 0
+    assert "–  note: arr_growth_per_month = 10 to 40 %/month" in proc.stdout
     (tmp_path / "s.yaml").write_text(SOLVE.replace("BETWEEN", "[0, 50]"))       # a bracket far out
     assert calc_cli("run", "s.yaml", "--strict", cwd=tmp_path).returncode == 1
 
@@ -258,7 +274,7 @@ def test_the_finding_and_its_kind_reach_every_format():
     assert f"unusual: {WORDS}" in checks and "within its typical range" in checks
 
 
-# -- numbers typed wrong that are refused ------------------------------------------------------------
+# -- numbers typed wrong that are refused ------------------------------------------------------
 
 def test_a_plain_number_refused_by_the_bounds_says_how_to_write_the_percentage():
     with pytest.raises(CalcError) as exc:
@@ -267,8 +283,9 @@ def test_a_plain_number_refused_by_the_bounds_says_how_to_write_the_percentage()
                               "written as 40; for 40 % write `40 %`")
 
 
-SCHEDULE = growth('"5 %"').replace(            # the same timeline, its commitment spread by a schedule
-    "  aws: {amount: {value: 24 billion USD, source: assumption, note: t}, start: 2026, term: 2 yr}",
+SCHEDULE = growth('"5 %"').replace(         # the same timeline, its commitment spread by a schedule
+    "  aws: {amount: {value: 24 billion USD, source: assumption, note: t}, start: 2026, "
+    "term: 2 yr}",
     "  aws:\n    amount: {value: 24 billion USD, source: assumption, note: t}\n"
     "    schedule:\n      2026: FIRST\n      2027: SECOND")
 
@@ -290,9 +307,10 @@ def test_schedule_shares_that_do_not_sum_to_100_percent_are_reported_once_at_the
     path.write_text(SCHEDULE.replace("FIRST", "40 %").replace("SECOND", "50 %"))
     with pytest.raises(CalcError) as exc:
         calc.load(path)
-    assert exc.value.problems == [f"{path}:10: commitments.aws.schedule: the shares sum to 0.9 (90 %), not 100 %; "
-                                  "make them add up to 100 %"]
-    path.write_text(SCHEDULE.replace("FIRST", "0.4").replace("SECOND", "60 %"))      # a fraction is fine
-    res = calc.load(path.read_text().replace("[revenue, coverage]", "[revenue, commitment_spend]")).run()
+    assert exc.value.problems == [f"{path}:10: commitments.aws.schedule: the shares sum to 0.9 "
+                                  "(90 %), not 100 %; make them add up to 100 %"]
+    path.write_text(SCHEDULE.replace("FIRST", "0.4").replace("SECOND", "60 %"))   # a fraction: fine
+    text = path.read_text().replace("[revenue, coverage]", "[revenue, commitment_spend]")
+    res = calc.load(text).run()
     spend = [r["value"] for r in res.rows() if r["quantity"] == "commitment_spend"]
     assert np.allclose(spend, [9.6e9, 14.4e9])                  # 40 % and 60 % of 24 billion

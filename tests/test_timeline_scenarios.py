@@ -173,7 +173,8 @@ BAD = [
      r"s.yaml:2: timeline.start: 2026-03 is not on a period boundary of a quarter step"),
     ("start: 2026, term: 3 yr}", "start: 2026, term: 0 yr}", r"s.yaml:4: commitments.base_deal: term: the term must be a positive"),
     ("start: 2026, term: 3 yr}", "start: 2026, term: 2.5 month}", r"s.yaml:4: commitments.base_deal: term: .* whole number of months"),
-    ("start: 2026, term: 3 yr}", "schedule: {2026: 50%, 2027: 40%}}", r"s.yaml:4: commitments.base_deal.schedule: the shares sum to 0.9 \(90 %\), not 100 %"),
+    ("start: 2026, term: 3 yr}", "schedule: {2026: 50%, 2027: 40%}}", r"s.yaml:4: commitments.base_deal.schedule: "
+     r"the shares sum to 0.9 \(90 %\), not 100 %"),
     ("arr_growth_per_month: {value: 0, source: assumption, note: t}",
      "arr_growth_per_month: {over_time: {2027: 0.1, 2026: 0.2}, source: assumption, note: t}",
      r"s.yaml:\d+: inputs.arr_growth_per_month: .*2026 comes after 2027; list the dates in order"),

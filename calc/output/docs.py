@@ -59,10 +59,10 @@ def glossary_markdown() -> str:
              "formula chain between them (`calc explain FILE QUANTITY` shows it). A name a scenario does not",
              "give falls back to its accelerator's catalogue entry, then to the registry default below.",
              "Bounds are what the quantity can physically be: an input outside them is refused, an output",
-             "outside them is reported as a finding. A typical range is where the quantity usually lies",
-             "(calc/data/quantities.yaml says why): an input outside it is a finding of kind `unusual`.",
-             "Names in the first sections are the contract; renaming one needs a migration note in the",
-             "README.", ""]
+             "outside them is reported as a finding. A typical range is where the quantity",
+             "usually lies (calc/data/quantities.yaml says why): an input outside it is a",
+             "finding of kind `unusual`. Names in the first sections are the contract; renaming",
+             "one needs a migration note in the README.", ""]
     for heading, names in _sections():
         lines += [f"## {heading}", "", "| name | unit | meaning | bounds | computed by | default |",
                   "|---|---|---|---|---|---|"]
