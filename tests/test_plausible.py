@@ -122,8 +122,8 @@ def test_a_typical_range_needs_its_note(tmp_path):
     loader = Loader(tmp_path)
     loader.load_quantities()
     assert loader.problems == [
-        f"{path}:1 (pue).typical | typical needs typical_note: why the range (a figure or source id, "
-        "or 'Assumption: ...' with the reason)"]
+        f"{path}:1 (pue).typical | typical needs typical_note: why the range "
+        "(a figure or source id, or 'Assumption: ...' with the reason)"]
 
 
 def test_the_shipped_glossary_passes_the_loader():
