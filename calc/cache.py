@@ -1,35 +1,37 @@
-"""Validated copies of what calc builds from its data files, kept between runs.
+"""Validated copies of the registry and the glossary, kept between runs in calc's cache folder.
 
-Reading and checking the YAML data (the registry, the glossary) takes longer than reading back a
-pickle of the result, and parsing a scenario file needs PyYAML, which takes longer to import than
-the file takes to read back; so each is kept in the user's cache folder (``$XDG_CACHE_HOME/calc``,
-else ``~/.cache/calc``, like pint's definition cache). A copy is named by a key made from the
-contents of the files it was built from, from calc's own code (by size and modification time, as
-Python checks its bytecode) and from the Python and pint versions: a changed file gives another
-key, so it is read and validated afresh, and the older copy is removed. ``CALC_NO_CACHE=1`` turns
-the copies off; any trouble with one falls back to building.
+Reading and checking the YAML data takes longer than reading back a copy of the result, so a copy
+is kept in the checked folder of ``calc.cache_dir`` (which says who may write there, and when there
+is no cache at all). A copy is named by a key made from the contents of the data files it was built
+from, from calc's own code (by size and modification time, as Python checks its bytecode) and from
+the Python and pint versions; the key is stored inside the copy too and checked on reading, so a
+copy renamed or left from another version is never used. A newer copy replaces the older one.
 
-Quantities are kept as their magnitude and unit names and rebuilt on the one unit registry with
-each distinct unit parsed once (pint's own pickling parses the unit of every quantity again).
+Reading a copy back builds nothing but the registry's and glossary's own classes and pint
+quantities (``KEPT``): the reader refuses every other class or function a pickle could name, so even
+a copy that passed the folder's checks could not run code. Any trouble with a copy falls back to building.
+Quantities are kept as their magnitude and unit names and rebuilt on the one unit registry, each
+distinct unit parsed once.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib
 import io
-import os
 import pickle
 import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 import pint
 
+from calc import cache_dir
 from calc.units import Q, ureg
 
 CODE_DIR = Path(__file__).parent
-MAX_COPIES = 64         # the cache folder keeps at most this many copies (scenario files come and go)
 
 
 def data_files(folder: Path) -> list[bytes]:
@@ -37,22 +39,18 @@ def data_files(folder: Path) -> list[bytes]:
     return [path.read_bytes() for path in sorted(folder.glob("*.yaml"))]
 
 
-def cache_path(name: str, contents: list[bytes], slot: str = "") -> Path | None:
-    """Where the copy of ``name`` built from ``contents`` (the files it reads) is kept; None when
-    caching is off.
+def copy_name(name: str, contents: list[bytes]) -> tuple[str, str]:
+    """The file name of the copy of ``name`` built from ``contents``, and its key.
 
-    ``<name>-<slot>-<key>.pickle``: the slot names this install of calc and what is kept (``slot``:
-    e.g. a scenario file's path), the key the contents, so a newer copy replaces the older one in its
-    slot. Contents, not modification times: a file rewritten within one tick of the file system's
-    clock, at the same size, still gives another key."""
-    if os.environ.get("CALC_NO_CACHE"):
-        return None
-    where = hashlib.sha256(f"{name}\0{CODE_DIR}\0{slot}".encode())
+    ``<name>-<install>-<key>.pickle``: ``install`` names this install of calc (so two installs sharing
+    a cache folder keep a copy each), the key the contents. Contents, not modification times: a file
+    rewritten within one tick of the file system's clock, at the same size, still gives another key.
+    """
+    where = hashlib.sha256(f"{name}\0{CODE_DIR}".encode()).hexdigest()[:12]
     key = hashlib.sha256(_code_key().encode())
     for content in contents:
         key.update(hashlib.sha256(content).digest())
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "calc" / f"{name}-{where.hexdigest()[:12]}-{key.hexdigest()[:24]}.pickle"
+    return f"{name}-{where}-{key.hexdigest()[:24]}.pickle", key.hexdigest()
 
 
 @lru_cache(maxsize=1)
@@ -66,53 +64,61 @@ def _code_key() -> str:
     return "\0".join(parts)
 
 
-def cached(name: str, contents: list[bytes], build: Callable[[], object], kind: type, slot: str = "") -> object:
-    """The copy of ``name`` built from ``contents`` when one is kept and holds a ``kind``; else
-    ``build()``, then kept (``cache_path``)."""
-    path = cache_path(name, contents, slot)
-    if path is not None:
+def cached(name: str, contents: list[bytes], build: Callable[[], object], kind: type) -> object:
+    """The kept copy of ``name`` built from ``contents`` when there is one, it holds its own key and a
+    ``kind``; else ``build()``, then kept."""
+    if cache_dir.folder() is None:
+        return build()
+    file_name, key = copy_name(name, contents)
+    data = cache_dir.read(file_name)
+    if data is not None:
         try:
-            with open(path, "rb") as fh:
-                value = pickle.load(fh)  # noqa: S301 -- calc's own file, named by its inputs' key
-            if isinstance(value, kind):
+            kept_key, value = _SafeUnpickler(io.BytesIO(data)).load()
+            if kept_key == key and isinstance(value, kind):
                 return value
-        except Exception:  # noqa: BLE001 -- missing, partial or from another version: build instead
+        except Exception:  # noqa: BLE001 -- truncated, refused or from another version: build instead
             pass
     value = build()
-    if path is not None:
-        try:
-            buffer = io.BytesIO()
-            _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(buffer.getvalue())
-            os.replace(tmp, path)
-            _prune(path)
-        except Exception:  # noqa: BLE001 -- an unwritable cache must never stop calc
-            pass
+    buffer = io.BytesIO()
+    try:
+        _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump((key, value))
+    except Exception:  # noqa: BLE001 -- a value that cannot be kept is simply not kept
+        return value
+    if cache_dir.write(file_name, buffer.getvalue()):
+        prefix = file_name.rsplit("-", 1)[0] + "-"
+        for older in cache_dir.names(prefix) + cache_dir.names("scenario-"):  # and earlier versions'
+            if older != file_name:
+                cache_dir.remove(older)
     return value
-
-
-def _prune(kept: Path) -> None:
-    """Remove the older copies in ``kept``'s slot, and the oldest copies past ``MAX_COPIES``."""
-    copies = list(kept.parent.glob("*.pickle"))
-    slot = kept.name.rsplit("-", 1)[0] + "-"
-    for older in [p for p in copies if p.name.startswith(slot) and p != kept]:
-        older.unlink(missing_ok=True)
-        copies.remove(older)
-    if len(copies) > MAX_COPIES:
-        copies.sort(key=lambda p: p.stat().st_mtime_ns)
-        for oldest in copies[:len(copies) - MAX_COPIES]:
-            oldest.unlink(missing_ok=True)
 
 
 class _Pickler(pickle.Pickler):
     def reducer_override(self, obj):
-        if isinstance(obj, pint.Quantity):
-            return _quantity, (obj.magnitude, tuple(obj._units.items()))
+        if isinstance(obj, pint.Quantity):      # an array magnitude as a list: numpy's own
+            magnitude = obj.magnitude            # reduction names functions the reader refuses
+            if isinstance(magnitude, np.ndarray):
+                magnitude = magnitude.tolist()
+            return _quantity, (magnitude, tuple(obj._units.items()))
         if isinstance(obj, pint.Unit):
             return _unit, (tuple(obj._units.items()),)
         return NotImplemented
+
+
+# What a kept copy may hold besides numbers, strings and containers: the registry's and glossary's
+# own classes, and pint quantities and units (rebuilt by the two functions below).
+KEPT = {"calc.registry.Registry", "calc.registry_data.Source", "calc.registry_data.Figure",
+        "calc.registry_data.Accelerator", "calc.ledger.Ledger", "calc.ledger.Deal",
+        "calc.glossary.Bounds", "calc.cache._quantity", "calc.cache._unit"}
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    """Builds only what ``KEPT`` names: no other class or function a
+    pickle names is ever looked up, so reading a copy runs no code of anyone's choosing."""
+
+    def find_class(self, module: str, name: str):
+        if f"{module}.{name}" in KEPT:
+            return getattr(importlib.import_module(module), name)
+        raise pickle.UnpicklingError(f"a kept copy names {module}.{name}, which calc does not keep")
 
 
 @lru_cache(maxsize=None)
@@ -125,4 +131,5 @@ def _unit(items: tuple) -> pint.Unit:
 
 
 def _quantity(magnitude, items: tuple) -> pint.Quantity:
-    return Q(magnitude, _unit(items))
+    return Q(np.asarray(magnitude, dtype=float) if isinstance(magnitude, list) else magnitude,
+             _unit(items))

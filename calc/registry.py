@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from calc.cache import cache_path, cached, data_files
+from calc.cache import cached, data_files
 from calc.errors import CalcError
 # the records and the words their fields take, importable from here as they always were
 from calc.registry_data import (ACCELERATOR_FIGURES, ACCELERATOR_KEYS, ACCELERATOR_STATUSES, Accelerator,
@@ -109,16 +109,11 @@ class Registry:
 def registry() -> Registry:
     """The shipped registry, loaded once per process.
 
-    A validated copy is kept in the user's cache folder (``calc.cache``), so a start-up reads it
-    instead of parsing and checking the YAML again; a changed data file is loaded and validated
-    afresh. ``CALC_NO_CACHE=1`` turns the copy off; any trouble with it falls back to loading.
+    A validated copy is kept in calc's cache folder (``calc.cache``), so a start-up reads it instead
+    of parsing and checking the YAML again; a changed data file is loaded and validated afresh.
+    ``CALC_NO_CACHE=1`` turns the copy off; any trouble with it falls back to loading.
     """
     return cached("registry", data_files(DATA_DIR), Registry.load, Registry)
-
-
-def _cache_path(data_dir: Path) -> Path | None:
-    """Where the validated registry from ``data_dir`` is kept; None when caching is off."""
-    return cache_path("registry", data_files(data_dir))
 
 
 @lru_cache(maxsize=1024)

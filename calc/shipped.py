@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from calc import yamlio
-from calc.cache import cached
 from calc.errors import CalcError
 from calc.suggest import did_you_mean
 
@@ -69,8 +68,4 @@ def read(spec) -> tuple[object, str]:
         raise CalcError(f"calc.load: expected a file path, a shipped scenario's name, YAML text or a dict, "
                         f"got {type(spec).__name__}")
     path = find(spec)
-    text = yamlio.read_text(path)
-    # Parsed once per text (calc.cache): a run of an unchanged file needs no PyYAML.
-    tree = cached("scenario", [text.encode()], lambda: yamlio.loads(text, str(path)), object,
-                  slot=str(path.resolve()))
-    return tree, str(path)
+    return yamlio.load(path), str(path)

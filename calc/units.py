@@ -17,14 +17,18 @@ from pathlib import Path
 
 import pint
 
+from calc import cache_dir
 from calc.errors import CalcError
 
 UNITS_FILE = Path(__file__).with_name("units.txt")
 
 
 def _make_registry() -> pint.UnitRegistry:
-    try:  # pint's definition cache (in the user cache folder) makes start-up ~10x faster
-        reg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, cache_folder=":auto:")
+    # pint's definition cache makes start-up ~10x faster; it lives in calc's checked cache folder
+    # (calc.cache_dir), or is off where that folder fails its checks or CALC_NO_CACHE is set.
+    folder = cache_dir.pint_folder()
+    try:
+        reg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, cache_folder=folder)
     except Exception:  # an unwritable cache folder must never stop calc  # noqa: BLE001
         reg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
     reg.load_definitions(str(UNITS_FILE))

@@ -250,7 +250,8 @@ class _Builder:
 def loads(text: str, where: str = "<string>"):
     """Parse YAML text safely and within bounds; errors become a CalcError starting with ``where:line``.
 
-    PyYAML is imported here, on first use: a run whose scenario is kept parsed (calc.cache) needs none.
+    PyYAML is imported here, on first use: a run that reads no YAML (the registry kept by calc.cache,
+    a scenario given as a dict) needs none.
     """
     import yaml
 

@@ -1,27 +1,47 @@
-"""calc.cache: the validated registry and glossary, and parsed scenario files, read back between runs,
-equal to what loading gives."""
+"""calc.cache and calc.cache_dir: copies of the registry and the glossary read back equal to what
+loading gives, and nothing planted in the cache folder runs code, changes a number, hangs or makes
+calc write outside the folder."""
 
+import errno
+import json
 import os
+import pickle
 import subprocess
 import sys
 
 import pytest
 
-from calc import cache, glossary, registry as registry_module, shipped
-from calc.errors import CalcError
+from calc import cache, cache_dir, glossary, registry as registry_module
 from calc.registry import DATA_DIR, Registry
 from calc.units import Q, ureg
 from helpers import ROOT
 
 FILES = cache.data_files(DATA_DIR)
+OTHER_UID = 12345                  # a user who is not the one running the tests
+AS_ROOT = pytest.mark.skipif(os.getuid() != 0, reason="planting files owned by another user needs root")
 
 
 @pytest.fixture()
 def cache_home(tmp_path, monkeypatch):
+    """A cache base of this test's own; calc.cache_dir checks it afresh."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv("CALC_NO_CACHE", raising=False)
-    return tmp_path / "cache" / "calc"
+    cache_dir.folder.cache_clear()
+    yield tmp_path / "cache" / "calc"
+    cache_dir.folder.cache_clear()
 
+
+class Payload:
+    """A pickle that, when loaded by plain pickle, creates the file ``marker``."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+# -- copies read back equal -----------------------------------------------------------------------
 
 def test_quantities_come_back_with_their_units_and_magnitudes(cache_home):
     # prefixed and compound units, a dimensionless ratio and an array: each read back exactly
@@ -37,128 +57,255 @@ def test_quantities_come_back_with_their_units_and_magnitudes(cache_home):
     assert f"{again['price']}" == "80.0 USD / MWh"
 
 
-def test_the_key_follows_every_data_file(tmp_path, cache_home):
+def test_the_key_follows_every_data_file(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
     (data / "a.yaml").write_text("x: 1\n")
-    first = cache.cache_path("registry", cache.data_files(data))
-    assert first.parent == cache_home and first.name.startswith("registry-")
-    assert cache.cache_path("glossary", cache.data_files(data)) != first   # one copy per thing kept
+    first, _ = cache.copy_name("registry", cache.data_files(data))
+    assert first.startswith("registry-")
+    assert cache.copy_name("glossary", cache.data_files(data))[0] != first   # a copy per thing kept
     before = (data / "a.yaml").stat()
     (data / "a.yaml").write_text("x: 2\n")                              # same size, and the same instant:
     os.utime(data / "a.yaml", ns=(before.st_atime_ns, before.st_mtime_ns))   # only the content differs
-    assert cache.cache_path("registry", cache.data_files(data)) != first
+    assert cache.copy_name("registry", cache.data_files(data))[0] != first
     (data / "a.yaml").write_text("x: 1\n")                              # back as it was: the same copy
-    assert cache.cache_path("registry", cache.data_files(data)) == first
+    assert cache.copy_name("registry", cache.data_files(data))[0] == first
 
 
-def test_a_cached_registry_equals_a_loaded_one(cache_home):
+def test_a_kept_registry_is_read_back_and_equals_a_loaded_one(cache_home, monkeypatch):
     registry_module.registry.cache_clear()
     try:
         loaded = Registry.load()
         registry_module.registry()                                       # builds and keeps the copy
         registry_module.registry.cache_clear()
-        cached = registry_module.registry()                              # reads it back
-        assert cached is not loaded and cached.figures.keys() == loaded.figures.keys()
+        monkeypatch.setattr(Registry, "load", classmethod(lambda cls, *a: 1 / 0))
+        kept = registry_module.registry()                                # read back: loading would fail
+        assert kept is not loaded and kept.figures.keys() == loaded.figures.keys()
         for fid, fig in loaded.figures.items():
-            other = cached.figures[fid]
+            other = kept.figures[fid]
             if fig.is_range:
                 assert (other.low, other.high) == (fig.low, fig.high), fid
             else:
                 assert other.value == fig.value and other.value.units == fig.value.units, fid
-        assert len(cached.ledger.deals) == len(loaded.ledger.deals)
+        assert len(kept.ledger.deals) == len(loaded.ledger.deals)
     finally:
         registry_module.registry.cache_clear()
 
 
-def test_a_cached_glossary_equals_a_read_one(cache_home):
+def test_a_kept_glossary_is_read_back_and_equals_a_read_one(cache_home, monkeypatch):
     glossary.glossary.cache_clear()
     try:
         read = glossary._read()
         glossary.glossary()
         glossary.glossary.cache_clear()
+        monkeypatch.setattr(glossary, "_read", lambda: 1 / 0)
         assert glossary.glossary() == read and glossary.glossary()["pue"]["bounds"].low == 1
     finally:
         glossary.glossary.cache_clear()
 
 
-def test_a_broken_copy_is_rebuilt(cache_home):
-    path = cache.cache_path("t", FILES)
-    path.parent.mkdir(parents=True)
-    path.write_bytes(b"not a pickle")
+def test_the_folder_and_its_files_are_the_users_alone(cache_home):
+    cache.cached("t", FILES, lambda: {"a": 1}, dict)
+    assert oct(cache_home.stat().st_mode & 0o777) == "0o700"
+    assert [oct(p.stat().st_mode & 0o777) for p in cache_home.glob("t-*")] == ["0o600"]
+
+
+def test_a_newer_copy_replaces_the_older_one_and_old_scenario_copies_go(cache_home):
+    cache_home.mkdir(parents=True, mode=0o700)
+    (cache_home / "scenario-0123-4567.pickle").write_bytes(b"kept by an earlier version")
+    os.chmod(cache_home / "scenario-0123-4567.pickle", 0o600)
+    assert cache.cached("t", [b"x: 1"], lambda: {"x": 1}, dict) == {"x": 1}
+    assert cache.cached("t", [b"x: 22"], lambda: {"x": 22}, dict) == {"x": 22}
+    assert [p.name for p in cache_home.iterdir() if p.name != "pint"] == [
+        cache.copy_name("t", [b"x: 22"])[0]]
+
+
+# -- what is read back cannot run code or change a number ------------------------------------------
+
+def test_a_payload_at_a_copys_own_name_runs_nothing_and_is_rebuilt(cache_home, tmp_path):
+    # even in the user's own folder, passing every check, a copy can only build what calc keeps
+    name, key = cache.copy_name("t", FILES)
+    marker = tmp_path / "ran"
     assert cache.cached("t", FILES, lambda: {"a": 1}, dict) == {"a": 1}
-    assert cache.cached("t", FILES, lambda: 1 / 0, dict) == {"a": 1}   # and kept again
+    for planted in (Payload(marker), (key, Payload(marker)), (key, {"a": Payload(marker)})):
+        (cache_home / name).write_bytes(pickle.dumps(planted))
+        assert cache.cached("t", FILES, lambda: {"a": 2}, dict) == {"a": 2}
+        assert not marker.exists()
+    assert cache.cached("t", FILES, lambda: 1 / 0, dict) == {"a": 2}          # and kept again
 
 
-def test_a_newer_copy_replaces_the_older_one_and_leaves_other_slots_copies(cache_home):
-    assert cache.cached("t", [b"x: 1"], lambda: {"x": 1}, dict, slot="a.yaml") == {"x": 1}
-    assert cache.cached("t", [b"x: 1"], lambda: {"x": "b"}, dict, slot="b.yaml") == {"x": "b"}
-    assert cache.cached("t", [b"x: 22"], lambda: {"x": 22}, dict, slot="a.yaml") == {"x": 22}
-    kept = sorted(p.name for p in cache_home.iterdir())
-    assert kept == sorted([cache.cache_path("t", [b"x: 22"], "a.yaml").name,
-                           cache.cache_path("t", [b"x: 1"], "b.yaml").name])
+def test_a_copy_under_another_key_is_not_used(cache_home):
+    # another data version's copy, renamed to this version's name: its key inside says so
+    name, _ = cache.copy_name("t", FILES)
+    other, _ = cache.copy_name("t", [b"other data"])
+    cache.cached("t", [b"other data"], lambda: {"pue": 9.99}, dict)
+    os.replace(cache_home / other, cache_home / name)
+    assert cache.cached("t", FILES, lambda: {"pue": 1.2}, dict) == {"pue": 1.2}
 
 
-def test_the_folder_keeps_at_most_max_copies_the_oldest_go_first(cache_home, monkeypatch):
-    monkeypatch.setattr(cache, "MAX_COPIES", 3)
-    for i in range(5):
-        cache.cached("t", [b"x"], lambda: {"x": i}, dict, slot=f"{i}.yaml")
-        os.utime(cache.cache_path("t", [b"x"], f"{i}.yaml"), ns=(10**18 + i, 10**18 + i))  # in this order
-    assert sorted(p.name for p in cache_home.iterdir()) == sorted(
-        cache.cache_path("t", [b"x"], f"{i}.yaml").name for i in range(2, 5))
+def test_a_truncated_copy_is_rebuilt(cache_home):
+    name, _ = cache.copy_name("t", FILES)
+    cache.cached("t", FILES, lambda: {"a": 1}, dict)
+    whole = (cache_home / name).read_bytes()
+    (cache_home / name).write_bytes(whole[: len(whole) // 2])
+    assert cache.cached("t", FILES, lambda: {"a": 3}, dict) == {"a": 3}
 
 
-def test_a_scenario_file_is_parsed_once_per_version_and_a_kept_one_needs_no_pyyaml(tmp_path, cache_home):
-    path = tmp_path / "s.yaml"
-    path.write_text("name: s\noutputs: [chips]\n")
-    assert shipped.read(path)[0] == {"name": "s", "outputs": ["chips"]}
-    before = path.stat()
-    path.write_text("name: t\noutputs: [chips]\n")                        # same size, same instant:
-    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))              # read afresh all the same
-    assert shipped.read(path)[0] == {"name": "t", "outputs": ["chips"]}
-    path.write_text("name: t\noutputs: [chips, capex]\n")                  # edited: read afresh
-    first, _ = shipped.read(path)
-    assert first == {"name": "t", "outputs": ["chips", "capex"]} and first.line_of("outputs") == 2
-    again, where = shipped.read(path)                                        # the kept copy, lines and all
-    assert again == first and again is not first and again.line_of("outputs") == 2
-    assert again["outputs"].line == 2 and where == str(path)
-    code = ("import sys; from calc import shipped; tree, _ = shipped.read(sys.argv[1]); "
-            "print(tree['name'], 'yaml' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, cwd=ROOT,
-                         env={**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(cache_home.parent)},
-                         check=True)
-    assert out.stdout.split() == ["t", "False"]
+@pytest.mark.parametrize("plant, why", [
+    (lambda f: (f / "x.pickle").symlink_to("/etc/passwd"), "is not a regular file"),
+    (lambda f: os.mkfifo(f / "x.pickle"), "is not a regular file"),
+    (lambda f: ((f / "x.pickle").write_bytes(b"x"), os.chmod(f / "x.pickle", 0o666)),
+     "is writable by group or others"),
+    (lambda f: (f / "pint" / "x.pickle").symlink_to("/etc/passwd"), "pint/x.pickle is not a regular"),
+])
+def test_a_folder_holding_anything_but_the_users_own_files_means_no_cache(cache_home, plant, why):
+    (cache_home / "pint").mkdir(parents=True)
+    plant(cache_home)
+    assert cache_dir.folder() is None and why in cache_dir.why_off
+    assert cache.cached("t", FILES, lambda: {"a": 1}, dict) == {"a": 1}       # built, and nothing kept
+    assert sorted(str(p.relative_to(cache_home)) for p in cache_home.rglob("*")) in (
+        ["pint", "pint/x.pickle"], ["pint", "x.pickle"])                  # only what was planted
 
 
-def test_a_malformed_scenario_is_refused_every_time_and_never_kept(tmp_path, cache_home):
-    path = tmp_path / "bad.yaml"
-    path.write_text("name: [unclosed\n")
-    for _ in range(2):
-        with pytest.raises(CalcError, match="bad.yaml:2: malformed YAML"):
-            shipped.read(path)
-    assert not cache_home.exists() or not list(cache_home.glob("scenario-*"))
+def test_a_folder_of_another_user_means_no_cache(cache_home, monkeypatch):
+    cache_home.mkdir(parents=True)
+    monkeypatch.setattr(os, "getuid", lambda: OTHER_UID)                  # as that user sees it
+    assert cache_dir.folder() is None
+    assert cache_dir.why_off == f"{cache_home} is owned by uid {os.stat(cache_home).st_uid}, " \
+                                f"not by this user (uid {OTHER_UID})"
 
 
-def test_the_program_freezes_what_is_left_at_exit_and_a_call_does_not():
-    code = ("import gc, sys; from calc.cli import main; sys.argv = ['calc', '--version']; "
-            "main(['--version']); a = gc.get_freeze_count(); main(); print(a, gc.get_freeze_count() > 0)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
-                         env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)
-    assert out.stdout.split()[-2:] == ["0", "True"]
+def test_a_parent_anyone_can_write_without_a_sticky_bit_means_no_cache(cache_home):
+    cache_home.parent.mkdir(mode=0o777)
+    os.chmod(cache_home.parent, 0o777)
+    assert cache_dir.folder() is None and "has no sticky bit" in cache_dir.why_off
+    os.chmod(cache_home.parent, 0o1777)                                   # as /tmp: fine
+    cache_dir.folder.cache_clear()
+    assert cache_dir.folder() == cache_home
 
 
-def test_the_program_collects_no_garbage_while_starting_and_collects_it_for_the_run():
-    # a spy on cli._started records whether the collector is on when start-up ends, and after
-    code = ("import gc, sys; from calc import cli\n"
-            "seen = []\n"
-            "def spy(started=cli._started):\n"
-            "    seen.append(gc.isenabled()); started(); seen.append(gc.isenabled())\n"
-            "cli._started = spy\n"
-            "cli.main(['run', 'nvidia-1gw', '--samples', '0', '--format', 'json'])\n"
-            "called = list(seen); seen.clear()\n"
-            "sys.argv = ['calc', 'run', 'nvidia-1gw', '--samples', '0', '--format', 'json']; cli.main()\n"
-            "print(called, seen, gc.isenabled(), file=sys.stderr)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
-                         env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)
-    # called with argv: on throughout; as the program: off until the scenarios are read, then on
-    assert out.stderr.strip() == "[True, True] [False, True, True, True] True"
+def test_an_open_folder_of_the_users_own_is_closed(cache_home):
+    cache_home.mkdir(parents=True, mode=0o755)
+    os.chmod(cache_home, 0o757)
+    assert cache_dir.folder() == cache_home and oct(cache_home.stat().st_mode & 0o777) == "0o700"
+
+
+@pytest.mark.parametrize("env", [{"XDG_CACHE_HOME": "", "HOME": ""},
+                                 {"XDG_CACHE_HOME": "relative", "HOME": "also/relative"}])
+def test_no_home_and_no_cache_home_means_no_cache_not_a_crash(monkeypatch, tmp_path, env):
+    monkeypatch.chdir(tmp_path)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    cache_dir.folder.cache_clear()
+    try:
+        assert cache_dir.folder() is None and "absolute" in cache_dir.why_off
+        assert cache.cached("t", FILES, lambda: {"a": 1}, dict) == {"a": 1}
+        assert list(tmp_path.iterdir()) == []                               # no './~' or './relative'
+    finally:
+        cache_dir.folder.cache_clear()
+
+
+def test_calc_no_cache_turns_every_cache_off_pints_included(tmp_path):
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path), "CALC_NO_CACHE": "1", "PYTHONPATH": str(ROOT)}
+    code = "from calc import units; print(units.ureg.cache_folder)"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "None" and list(tmp_path.iterdir()) == []
+
+
+def test_a_full_disk_leaves_no_temporary_file(cache_home, monkeypatch):
+    cache_home.mkdir(parents=True, mode=0o700)
+    real_fdopen = os.fdopen
+
+    class Full:
+        def __init__(self, fd, *a, **k):
+            self.fh = real_fdopen(fd, *a, **k)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fdopen", Full)
+    assert cache.cached("t", FILES, lambda: {"a": 1}, dict) == {"a": 1}
+    assert list(cache_home.iterdir()) == [cache_home / "pint"]              # no copy, no .tmp-*
+
+
+# -- the whole program, with payloads planted under every name calc and pint write -----------------
+
+def _run(cache_base, debug=False):
+    """``calc run nvidia-1gw --samples 0 --format json`` in a fresh process: (stdout's JSON rows,
+    stderr)."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache_base), "PYTHONPATH": str(ROOT)}
+    env.pop("CALC_NO_CACHE", None)
+    args = ["run", "nvidia-1gw", "--samples", "0", "--format", "json"] + (["--debug"] if debug else [])
+    out = subprocess.run([sys.executable, "-m", "calc.cli", *args], env=env, capture_output=True,
+                         text=True, timeout=60, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)["rows"], out.stderr
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    """The names calc and pint write (relative to the calc cache folder) and the rows of a clean run."""
+    base = tmp_path_factory.mktemp("clean")
+    rows, _ = _run(base)
+    folder = base / "calc"
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()), rows
+
+
+def _plant(folder, names, marker, victim):
+    """A payload under every name; a link to ``victim`` at every temporary name calc ever used."""
+    (folder / "pint").mkdir(parents=True, exist_ok=True)
+    for name in names:
+        path = folder / name
+        path.write_bytes(pickle.dumps(Payload(marker)))
+        for tmp in (f"{path.stem}.{os.getpid()}.tmp", f".tmp-{path.name[:8]}"):
+            if not path.with_name(tmp).is_symlink():       # pint's .json and .pickle share a stem
+                path.with_name(tmp).symlink_to(victim)
+
+
+@AS_ROOT
+@pytest.mark.parametrize("shared", [False, True], ids=["own-parent", "shared-1777-parent"])
+def test_payloads_in_a_folder_of_another_user_run_nothing(tmp_path, written, shared):
+    names, clean_rows = written
+    base, marker, victim = tmp_path / "base", tmp_path / "ran", tmp_path / "victim.txt"
+    victim.write_text("untouched")
+    base.mkdir()
+    if shared:
+        os.chmod(base, 0o1777)
+    _plant(base / "calc", names, marker, victim)
+    for path in [base / "calc", *(base / "calc").rglob("*")]:
+        os.chown(path, OTHER_UID, OTHER_UID, follow_symlinks=False)
+    rows, err = _run(base, debug=True)
+    assert rows == clean_rows and not marker.exists() and victim.read_text() == "untouched"
+    assert f"calc: no cache this run: {base / 'calc'} is owned by uid {OTHER_UID}" in err
+
+
+@AS_ROOT
+def test_a_file_of_another_user_in_the_users_own_folder_runs_nothing(tmp_path, written):
+    names, clean_rows = written
+    base, marker = tmp_path / "base", tmp_path / "ran"
+    base.mkdir(mode=0o1777)
+    os.chmod(base, 0o1777)
+    _run(base)                                                  # the user's own folder and copies
+    for name in names:
+        path = base / "calc" / name
+        path.write_bytes(pickle.dumps(Payload(marker)))
+        os.chown(path, OTHER_UID, OTHER_UID)
+    rows, err = _run(base, debug=True)
+    assert rows == clean_rows and not marker.exists()
+    assert "is owned by uid 12345, not by this user" in err
+
+
+def test_a_fifo_at_every_name_hangs_nothing(tmp_path, written):
+    names, clean_rows = written
+    base = tmp_path / "base"
+    (base / "calc" / "pint").mkdir(parents=True)
+    for name in names:
+        os.mkfifo(base / "calc" / name)
+    rows, err = _run(base, debug=True)                          # _run's timeout: 60 s
+    assert rows == clean_rows and "is not a regular file" in err

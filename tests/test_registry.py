@@ -338,28 +338,30 @@ def test_bad_accelerator_status_is_refused(tmp_path):
 
 
 def test_the_validated_registry_is_kept_by_the_hash_of_its_files(tmp_path, monkeypatch):
-    from calc import registry as registry_module
+    from calc import cache, cache_dir, registry as registry_module
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv("CALC_NO_CACHE", raising=False)
+    cache_dir.folder.cache_clear()
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
-    first = registry_module._cache_path(data)
-    assert first.parent == tmp_path / "cache" / "calc" and first.name.startswith("registry-")
+    first, _ = cache.copy_name("registry", cache.data_files(data))
+    assert first.startswith("registry-")
     (data / "defaults.yaml").write_text((data / "defaults.yaml").read_text() + "# a changed file\n")
-    assert registry_module._cache_path(data) != first                   # another hash: loaded afresh
+    assert cache.copy_name("registry", cache.data_files(data))[0] != first   # another hash: afresh
     # the shipped registry: loaded and validated once, then read back from the cache
     registry_module.registry.cache_clear()
     try:
         loaded = registry_module.registry()
-        assert registry_module._cache_path(DATA_DIR).exists()
+        kept, _ = cache.copy_name("registry", cache.data_files(DATA_DIR))
+        assert (tmp_path / "cache" / "calc" / kept).is_file()
         registry_module.registry.cache_clear()
         monkeypatch.setattr(registry_module.Registry, "load", classmethod(lambda cls, *a: 1 / 0))
         cached = registry_module.registry()                              # no loading: it would fail
         assert cached.figures.keys() == loaded.figures.keys()
         fid = "anthropic_nvidia_compute_commitment"
-        assert cached.figure(fid).value == loaded.figure(fid).value and cached.figure(fid).quote == loaded.figure(fid).quote
-        monkeypatch.setenv("CALC_NO_CACHE", "1")
-        assert registry_module._cache_path(DATA_DIR) is None
+        assert cached.figure(fid).value == loaded.figure(fid).value
+        assert cached.figure(fid).quote == loaded.figure(fid).quote
     finally:
         registry_module.registry.cache_clear()
+        cache_dir.folder.cache_clear()
