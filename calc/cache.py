@@ -108,7 +108,8 @@ class _Pickler(pickle.Pickler):
 # own classes, and pint quantities and units (rebuilt by the two functions below).
 KEPT = {"calc.registry.Registry", "calc.registry_data.Source", "calc.registry_data.Figure",
         "calc.registry_data.Accelerator", "calc.ledger.Ledger", "calc.ledger.Deal",
-        "calc.glossary.Bounds", "calc.cache._quantity", "calc.cache._unit"}
+        "calc.glossary.Bounds", "calc.glossary.Typical", "calc.cache._quantity",
+        "calc.cache._unit"}
 
 
 class _SafeUnpickler(pickle.Unpickler):
