@@ -134,15 +134,17 @@ class Loader:
                         raise CalcError(f"display {spec['display']!r} does not fit unit {spec['unit']!r}")
                 except CalcError as exc:
                     self.problem(self.where("quantities.yaml", spec, "display", name), str(exc))
+            typical = None
             try:                # where it usually lies: a finding outside, never an error
-                read_typical(spec)
+                typical = read_typical(spec)
             except CalcError as exc:
                 key = "typical" if "typical" in spec else "typical_note"
                 self.problem(self.where("quantities.yaml", spec, key, name), str(exc))
             if "per" in spec and not _is_time(spec["per"]):
                 self.problem(self.where("quantities.yaml", spec, "per", name),
                              f"per is the period a rate is per, such as month, got {spec['per']!r}")
-            out[name] = {"unit": str(spec["unit"]), "meaning": spec.get("meaning", "")}
+            out[name] = {"unit": str(spec["unit"]), "meaning": spec.get("meaning", ""),
+                         "typical": typical}
         return out
 
     def load_sources(self) -> dict:
@@ -355,7 +357,23 @@ class Loader:
             elif figures[fid].value.dimensionality != parse_unit(quantities[name]["unit"]).dimensionality:
                 self.problem(at, f"figure {fid!r} is in {figures[fid].unit}, but {name} is measured in "
                                  f"{quantities[name]['unit']}")
+            else:
+                self.typical_default(at, name, figures[fid], quantities[name])
         return dict(data)
+
+    def typical_default(self, at: str, name: str, fig: Figure, quantity: dict) -> None:
+        """A default (each end of a range) lies inside its quantity's typical range, if any."""
+        typical = quantity.get("typical")
+        if typical is None:
+            return
+        unit = parse_unit(quantity["unit"])
+        ends = [fig.value] + ([fig.low, fig.high] if fig.is_range else [])
+        mags = [float(q.to(unit).magnitude) for q in ends]
+        if any(typical.outside(mags)):
+            shown = ", ".join(f"{m:g}" for m in mags)
+            self.problem(at, f"figure {fig.id!r} ({shown} {quantity['unit']}) lies outside the "
+                             f"typical {typical.low:g}-{typical.high:g} of {name}; a default never "
+                             "does: check the figure, or the range and its note")
 
 
 def _quantity(value) -> pint.Quantity:

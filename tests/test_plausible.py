@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import textwrap
 
 import numpy as np
@@ -16,7 +17,7 @@ from calc.errors import CalcError
 from calc.glossary import GLOSSARY_FILE, _read, glossary, typical_of
 from calc.output import write
 from calc.output.xlsx import result_xlsx
-from calc.registry import registry
+from calc.registry import DATA_DIR, registry
 from calc.registry_loader import Loader
 from calc.units import parse_unit
 
@@ -314,3 +315,22 @@ def test_schedule_shares_that_do_not_sum_to_100_percent_are_reported_once_at_the
     res = calc.load(text).run()
     spend = [r["value"] for r in res.rows() if r["quantity"] == "commitment_spend"]
     assert np.allclose(spend, [9.6e9, 14.4e9])                  # 40 % and 60 % of 24 billion
+
+
+def test_calc_check_refuses_a_default_outside_its_typical_range(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    glossary_file = data / "quantities.yaml"
+    text = glossary_file.read_text(encoding="utf-8")
+    assert "typical: [1, 2], typical_note" in text
+    glossary_file.write_text(text.replace("typical: [1, 2], typical_note",
+                                          "typical: [1.3, 2], typical_note"), encoding="utf-8")
+    loader = Loader(data)
+    with pytest.raises(CalcError):
+        loader.run()
+    line = next(i for i, t in enumerate((data / "defaults.yaml").read_text().splitlines(), 1)
+                if t.startswith("pue:"))
+    (problem,) = [p for p in loader.problems if "typical" in p]
+    assert problem.startswith(f"{data / 'defaults.yaml'}:{line}.pue | figure 'pue_ai_campus' "
+                              "(1.24097, 1.1, 1.4 dimensionless) lies outside the typical 1.3-2 of "
+                              "pue; a default never does")
