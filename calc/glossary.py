@@ -73,11 +73,14 @@ class Typical:
         return (mag < self.low) | (mag > self.high)
 
     def far(self, mag) -> np.ndarray:
-        """Elementwise: is ``mag`` more than 10x beyond the range (above 10 x high, or below
-        low / 10 for a positive low, 10 x low for a negative one)? Solve brackets are held to it."""
+        """Elementwise: is ``mag`` more than 10x beyond the range -- above 10 x a positive high,
+        below a tenth of a positive low (10 x a negative one); an end at 0 by 10 x the range's
+        width? Solve brackets are held to it."""
         mag = np.asarray(mag, dtype=float)
-        low = self.low / 10 if self.low > 0 else self.low * 10
-        return (mag > self.high * 10 if self.high > 0 else mag > self.high) | (mag < low)
+        width = 10 * (self.high - self.low)
+        high = self.high * 10 if self.high > 0 else self.high / 10 if self.high < 0 else width
+        low = self.low / 10 if self.low > 0 else self.low * 10 if self.low < 0 else -width
+        return (mag > high) | (mag < low)
 
 
 def read_typical(spec: dict) -> Typical | None:

@@ -218,6 +218,8 @@ def test_a_solve_bracket_more_than_10x_beyond_the_typical_range_is_a_finding():
 def test_typical_far_is_10x_beyond_either_end():
     t = typical_of("electricity_price")                      # 20-300 USD/MWh
     assert t.far([1.9, 2, 3000, 3001]).tolist() == [True, False, False, True]
+    t = typical_of("arr_growth_per_month")                   # 0-30 %: below 0, 10x the width
+    assert t.far([-3.01, -0.5, 3, 3.01]).tolist() == [True, False, False, True]
 
 
 def test_calc_solve_prints_the_bracket_finding(tmp_path):
