@@ -1,4 +1,5 @@
-"""The quantity glossary (``data/quantities.yaml``): each name's display unit, meaning and bounds."""
+"""The quantity glossary (``data/quantities.yaml``): each name's display unit, meaning, bounds and
+typical range (where it usually lies: outside it an input is a finding, ``calc.plausible``)."""
 
 from __future__ import annotations
 
