@@ -12,6 +12,7 @@ import pytest
 
 import calc
 from calc.errors import CalcError
+from calc import ledger
 from calc.registry import DATA_DIR, Registry, registry
 from helpers import calc_cli
 
@@ -36,7 +37,10 @@ def test_the_ledger_covers_thirty_deals_from_six_buyers(df):
     assert {"Anthropic", "OpenAI", "Meta", "Microsoft", "xAI"} <= set(df["buyer"])
     assert {"Amazon", "Google"} & set(df["buyer"])
     assert df["counted"].sum() >= 30
-    assert set(df["kind"]) == {"cloud-contract", "hardware", "capacity", "investment"}
+    assert set(df["kind"]) == {"cloud-contract", "hardware", "capacity", "investment", "guarantee",
+                               "capex"}
+    assert df["payer"].notna().all()                         # payer on every row; payee null only
+    assert set(df[df["payee"].isna()]["kind"]) <= {"capacity", "capex"}   # for builders and own capex
 
 
 def test_every_row_is_sourced(df):
@@ -104,13 +108,18 @@ def test_google_tpu_deal_by_hand(df):
 
 
 def test_nvidia_letter_of_intent_by_hand(df):
-    r = row(df, "openai_nvidia_2025_09")
+    # the letter of intent is two rows: NVIDIA's "up to $100 billion" investment, and the systems
+    inv, sys_ = row(df, "openai_nvidia_2025_09"), row(df, "openai_nvidia_systems_2025_09")
+    assert (inv["kind"], inv["payer"], inv["payee"], inv["amount"]) == ("investment", "NVIDIA", "OpenAI",
+                                                                          100e9)
+    assert (sys_["kind"], sys_["payer"], sys_["payee"], sys_["power"]) == ("hardware", "OpenAI", "NVIDIA",
+                                                                           10.0)
     # Vera Rubin counts PACKAGES: 10e9 W / (2,903.5 W/package x 1.2409674) = 10e9 / 3,603.14 = 2,775,350
-    assert r["implied_chips"] == pytest.approx(10e9 / (2903.5 * PUE), rel=1e-9)
-    assert r["implied_chips"] == pytest.approx(2_775_350, rel=1e-5)
-    assert r["chip_counts"] == "gpu" and r["usd_per_gw"] == pytest.approx(10e9)   # 100e9 USD / 10 GW
-    assert math.isnan(r["implied_power"])                      # an investment buys no power here
-    assert math.isnan(r["share_of_run_rate"])                  # money OpenAI receives, not spends
+    assert sys_["implied_chips"] == pytest.approx(10e9 / (2903.5 * PUE), rel=1e-9)
+    assert sys_["implied_chips"] == pytest.approx(2_775_350, rel=1e-5)
+    assert sys_["chip_counts"] == "gpu" and math.isnan(sys_["usd_per_gw"])   # no price published
+    assert math.isnan(inv["implied_power"])                    # an investment buys no power here
+    assert math.isnan(inv["share_of_run_rate"])                # money OpenAI receives, not spends
 
 
 def test_meta_nebius_by_hand(df):
@@ -122,56 +131,58 @@ def test_meta_nebius_by_hand(df):
 
 
 # -- totals --------------------------------------------------------------------------------------
-def test_openai_totals_count_each_deal_once():
+def test_today_names_are_aliases_of_the_columns():
     reg = registry()
-    usd = reg.figure("deals_openai_usd")
-    # Stargate (Sep) 400 + AMD range centre sqrt(20 x 100) = 44.72 + AWS 38 + Azure 250 = 732.72 B USD;
-    # NOT the Oracle 300 (covered by Stargate), the CoreWeave 22.4 (covered), Stargate January (same deal)
-    assert usd.value.to("USD").magnitude == pytest.approx((400 + math.sqrt(2000) + 38 + 250) * 1e9)
-    for left_out in ("openai_oracle_2025_09", "openai_coreweave_2025_03", "openai_stargate_2025_01",
-                     "openai_aws_2025_11_particle"):
-        assert f"deal_{left_out}_amount" not in usd.formula
-    # power: Stargate 7 + NVIDIA 10 + AMD 6 + Broadcom 10 + UAE 1 = 34 GW (Oracle's 4.5 is inside Stargate's 7)
-    assert reg.figure("deals_openai_gw").value.to("GW").magnitude == pytest.approx(34)
-    # NVIDIA's "up to 100 billion" is an investment ceiling, totalled apart
-    assert reg.figure("deals_openai_investment_usd_up_to").value.to("USD").magnitude == pytest.approx(100e9)
-    assert set(reg.figure_sources("deals_openai_usd")) == {
-        "livemint-stargate-five-sites", "nasdaq-rttnews-openai-amd", "36kr-caixin-2025-11-msft-nvda",
-        "newsbytes-msft-openai-27-stake"}
+    for old, new in (("usd", "payments_firm"), ("gw", "power_firm"),
+                     ("investment_usd_up_to", "investment_received_up_to")):
+        alias, col = reg.figure(f"deals_openai_{old}"), reg.figure(f"deals_openai_{new}")
+        assert alias.value == col.value and alias.formula == f"deals_openai_{new}"
+    # deals_openai_usd no longer includes Stargate's 400 billion of builders' capex
+    assert reg.figure("deals_openai_usd").value.to("USD").magnitude == pytest.approx(603.9e9)
 
 
-def test_each_counted_deal_is_in_exactly_one_total(df):
+def test_each_counted_row_is_in_exactly_one_column():
+    from datetime import date
+
+    from calc import ledger_count
     reg = registry()
-    formulas = [f.formula for f in reg.figures.values() if f.id.startswith("deals_") and "_all_" not in f.id]
-    for r in df.itertuples():
-        for part, present in (("amount", not math.isnan(r.amount)), ("power", not math.isnan(r.power))):
-            n = sum(re.search(rf"\bdeal_{r.id}_{part}\b", f) is not None for f in formulas)
-            assert n == (1 if (present and r.counted) else 0), (r.id, part)
+    counting = ledger_count.Counting(reg.ledger, date.today())
+    cols = [f"deals_{ledger.slug(b)}_{c}" for b in {d.buyer for d in reg.ledger.deals}
+            for c in ledger_count.COLUMNS]
+    formulas = [reg.figures[f].formula for f in cols if f in reg.figures]
+    for d in reg.ledger.deals:
+        counted = {p.figure for p in counting.parts(d)}
+        for p in ledger_count.parts_of(d):
+            n = sum(re.search(rf"\b{p.figure}\b", f) is not None for f in formulas)
+            assert n == (1 if p.figure in counted else 0), (d.id, p.column)
 
 
 def test_totals_table_matches_the_figures():
     t = calc.deal_totals().set_index("buyer")
     reg = registry()
-    assert t.loc["OpenAI", "usd"] == reg.figure("deals_openai_usd").value.to("USD").magnitude
-    assert t.loc["Meta", "usd_up_to"] == pytest.approx(14.2e9)        # CoreWeave "as much as $14.2B", apart
-    assert t.loc["all", "usd"] == pytest.approx(t.drop("all")["usd"].sum())
-    assert t.loc["all", "gw"] == pytest.approx(reg.figure("deals_all_gw").value.to("GW").magnitude)
+    assert t.loc["OpenAI", "payments_firm"] == reg.figure("deals_openai_payments_firm").value.to("USD").magnitude
+    assert t.loc["Meta", "payments_up_to"] == pytest.approx(14.2e9)   # CoreWeave "as much as $14.2B", apart
+    assert "all" not in t.index                                         # no total across buyers
     assert t.loc["OpenAI", "reports"] > t.loc["OpenAI", "deals"]
 
 
-def test_covering_a_deal_removes_it_from_the_total(tmp_path):
+def test_covering_a_deal_removes_it_from_the_columns_the_cover_counts_in(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
     p = data / "deals.yaml"
     text = p.read_text(encoding="utf-8")
     block = text.index("- id: openai_azure_2025_10")
     text = text[:block] + text[block:].replace("  status: definitive\n",
-                                               "  status: definitive\n  covered_by: openai_stargate_2025_09\n", 1)
+                                               "  status: definitive\n  covered_by: openai_aws_2025_11\n", 1)
     p.write_text(text, encoding="utf-8")
     reg = Registry.load(data)
-    before = registry().figure("deals_openai_usd").value.to("USD").magnitude
-    after = reg.figure("deals_openai_usd").value.to("USD").magnitude
-    assert before - after == pytest.approx(250e9)
+    before = registry().figure("deals_openai_payments_firm").value.to("USD").magnitude
+    after = reg.figure("deals_openai_payments_firm").value.to("USD").magnitude
+    assert before - after == pytest.approx(250e9)              # AWS counts payments: Azure's 250 B leave
+    # covered by Stargate, which counts builders' capex and power only, Azure's payments stay
+    text = text.replace("  covered_by: openai_aws_2025_11\n", "  covered_by: openai_stargate_2025_09\n", 1)
+    p.write_text(text, encoding="utf-8")
+    assert Registry.load(data).figure("deals_openai_payments_firm").value.to("USD").magnitude == before
 
 
 # -- bad rows ------------------------------------------------------------------------------------
@@ -246,11 +257,11 @@ def test_calc_deals_json_follows_the_contract():
 
 
 def test_calc_deals_totals_in_text_and_csv():
-    text = calc_cli("deals", "--totals").stdout
-    assert "OpenAI" in text and "$733B" in text and "each deal counted once" in text.lower()
-    csv = calc_cli("deals", "--totals", "--format", "csv").stdout.splitlines()
-    assert csv[0].startswith("buyer,deals,reports,usd,usd_up_to")
-    assert any(line.startswith("OpenAI,8,16,") for line in csv)
+    text = calc_cli("deals", "--totals", "--as-of", "2025-11-30").stdout
+    assert "OpenAI" in text and "$604B" in text and "each deal counted once" in text.lower()
+    csv = calc_cli("deals", "--totals", "--format", "csv", "--as-of", "2025-11-30").stdout.splitlines()
+    assert csv[0].startswith("buyer,deals,reports,payments_firm,payments_up_to,payments_vague_low")
+    assert any(line.startswith("OpenAI,13,17,603900000000.0,") for line in csv)
 
 
 def test_calc_deals_markdown_and_html_list_sources():
