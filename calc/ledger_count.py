@@ -9,7 +9,8 @@ The rules (README, "The deals ledger"), applied at a day ``at``:
 - ``same_deal_as``: the report the others name counts; before its announcement, the earliest
   announced member of the group does;
 - ``covered_by``: a covered row is left out of the column families (payments, power, builders,
-  investment, guarantees) in which the covering deal counts at ``at``, and counts in the others.
+  investment, guarantees) in which the covering deal counts at ``at``, and counts in the others;
+  a covering deal superseded by then covers through the report that replaced it.
 
 Columns per buyer, amounts [USD], power [GW]: ``payments_firm`` (purchases the buyer pays, firm
 qualifiers), ``payments_up_to`` (up_to, less_than), ``payments_vague_low`` and
@@ -171,7 +172,11 @@ class Counting:
         cov = d.covered_by or self.root(d).covered_by
         if not cov or cov not in self.by_id:
             return None
-        rep = self.representative(self.root(self.by_id[cov]))
+        rep, seen = self.representative(self.root(self.by_id[cov])), set()
+        while rep is not None and not self.counts(rep) and rep.id not in seen:
+            seen.add(rep.id)         # a superseded cover: the report that replaced it covers
+            later = self.by_id.get(rep.superseded_by) if rep.superseded_by else None
+            rep = self.representative(self.root(later)) if later and self.present(later) else None
         return rep if rep is not None and self.counts(rep) else None
 
     def parts(self, d: Deal) -> list[Part]:
