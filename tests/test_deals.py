@@ -286,30 +286,44 @@ def test_calc_deals_xlsx_and_bad_options(tmp_path):
     assert bad.returncode == 2 and "no deals for buyer 'Nobody'" in bad.stderr
 
 
-# -- the shipped scenario: published aggregates against the ledger ------------------------------
+# -- the shipped scenario: published aggregates against the ledger, as of their dates -----------
 def test_deals_scenario_checks_the_published_aggregates():
     res = calc.load("deals").run()
-    v = lambda name, unit: float(res.value(name).to(unit).magnitude)  # noqa: E731
+
+    def v(name, unit, variant="base"):
+        return float(res.value(name, variant=variant).to(unit).magnitude)
+
     assert v("openai_chip_deals_gw", "GW") == pytest.approx(26)        # NVIDIA 10 + AMD 6 + Broadcom 10
-    assert v("ledger_openai_gw", "GW") == pytest.approx(34)            # + Stargate 7 + Stargate UAE 1
-    # payments OpenAI signed: Oracle 300 + Azure 250 + AWS 38 + CoreWeave 11.9 + 4 + 6.5 + AMD sqrt(20 x 100) 44.72
-    assert v("openai_signed_payments", "USD") == pytest.approx((300 + 250 + 38 + 22.4 + math.sqrt(2000)) * 1e9)
-    # the 20 unpriced GW (NVIDIA 10 + Broadcom 10) at Epoch's 29 B USD per facility GW = 580 B USD
-    assert v("openai_unpriced_gw_at_capex", "USD") == pytest.approx(580e9)
-    assert v("commitment_per_year", "USD/yr") == pytest.approx(175e9)   # 1.4e12 / 8 yr
-    assert v("commitment_share_of_arr", "") == pytest.approx(8.75)      # 175e9 / 20e9
+    # 22 Oct 2025: chip deals 26 + Stargate (Sep) 7 + Stargate UAE 1 + Stargate Norway 0.23 = 34.23 GW
+    assert v("ledger_openai_gw", "GW", "oct-2025") == pytest.approx(34.23)
+    # 30 Nov 2025: Stargate restated at more than 8 GW (31 Oct): 26 + 8 + 1 + 0.23 = 35.23 GW
+    assert v("ledger_openai_gw", "GW") == pytest.approx(35.23)
+    # 30 Nov 2026: NVIDIA's letter of intent stalled (-10 GW); AWS expansion +2 GW, TCS +0.1 GW:
+    # AMD 6 + Broadcom 10 + Stargate 8 + UAE 1 + Norway 0.23 + AWS 2 + TCS 0.1 = 27.33 GW
+    assert v("ledger_openai_gw", "GW", "nov-2026") == pytest.approx(27.33)
+    # firm payments, 30 Nov 2025: Oracle 300 + Azure 250 + AWS 38 + CoreWeave 11.9 + 4 = 603.9 B;
+    # 22 Oct 2025: before Azure (28 Oct) and AWS (3 Nov): 300 + 11.9 + 4 = 315.9 B
+    assert v("openai_payments_firm", "USD") == pytest.approx(603.9e9)
+    assert v("openai_payments_firm", "USD", "oct-2025") == pytest.approx(315.9e9)
+    # + CoreWeave up to 6.5 + AMD's low end 20 = 630.4 B; + 20 unpriced GW x 29 B = 580 B -> 1,210.4 B
+    assert v("openai_payments_and_unpriced_gw", "USD") == pytest.approx(1210.4e9)
+    assert v("openai_amazon_payments", "USD") == pytest.approx(138e9)   # 38 + 100
+    assert v("commitment_share_of_arr", "") == pytest.approx(8.75)      # 1.4e12 / 8 yr / 20e9
     # Oracle: 300e9 / 5 yr = 60e9 USD/yr at the default rental price 15.4919e9 USD/GW/yr = 3.873 GW
     assert v("oracle_power_at_rental", "GW") == pytest.approx(60e9 / RENTAL)
-    expected = [
-        ("OpenAI ... recently signed multiple deals", True),              # 26 / 26 = 1
-        ("OpenAI's deals add up to about 26 gigawatts", False),           # 34 / 26 = 1.31
-        ("The latest two deals add an extra four gigawatts", True),       # 34 / 36 = 0.944
-        ("OpenAI ... has locked in $1.4 trillion", False),                # 655 B vs 1.4 T
-        ("OpenAI ... $1.4 trillion ... (with the NVIDIA", True),          # 655 + 580 = 1,235 B, -12 %
-        ("$1.4 trillion worth of data center commitments", False),        # 875 % of the run-rate
-        ("committing to purchase $300 billion", True),                    # 3.87 GW vs 4.5 GW, -14 %
+    expected = [                                     # (says starts with, variant, holds)
+        ("OpenAI ... recently signed multiple deals", "oct-2025", True),      # 26 / 26
+        ("OpenAI's deals add up to about 26 gigawatts", "oct-2025", False),   # 34.23 / 26 = 1.317
+        ("The latest two deals add an extra four gigawatts", "base", True),   # 35.23 / 36 = 0.979
+        ("OpenAI aims to invest as much as $1.4 trillion to build 30GW of computing capacity (against",
+         "base", False),                                                     # 603.9 B vs 1.4 T
+        ("OpenAI aims to invest as much as $1.4 trillion to build 30GW of computing capacity (with",
+         "base", True),                                                      # 1,210.4 B, -13.5 %
+        ("$1.4 trillion worth of data center commitments", "base", False),  # 875 % of the run-rate
+        ("committing to purchase $300 billion", "base", True),              # 3.87 GW vs 4.5 GW
+        ("a $50 billion investment by Amazon into OpenAI", "nov-2026", True),   # 138 B vs 138 B
     ]
-    assert len(res.checks) == len(expected)
-    for prefix, passed in expected:
+    assert len(res.checks) == len(expected)          # each check in its own variant only
+    for prefix, variant, passed in expected:
         [check] = [c for c in res.checks if c.says.startswith(prefix)]
-        assert check.passed is passed, (prefix, check.detail)
+        assert (check.variant, check.passed) == (variant, passed), (prefix, check.detail)
