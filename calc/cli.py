@@ -266,18 +266,20 @@ def _as_of(args):
 
 def _deal_flows(args, reg) -> int:
     """``calc deals --flows [--plot PATH]``: edges and round trips as table, JSON or CSV."""
-    from calc import deal_flows
+    from calc import ledger_flows as deal_flows
     from calc.output.json import dumps
 
     if not args.flows:
-        raise CalcError("--plot draws the flows: give --flows with it (calc deals --flows --plot PATH)")
+        raise CalcError("--plot draws the flows: give --flows with it "
+                        "(calc deals --flows --plot PATH)")
     if args.totals or args.buyer:
         raise CalcError("--flows shows every company's money; drop --totals and --buyer")
     if args.format not in ("table", "json", "csv"):
         raise CalcError(f"--flows prints table, json or csv, not {args.format}")
     if args.plot:
         if Path(args.plot).suffix.lower() not in PLOT_SUFFIXES:
-            raise CalcError(f"--plot {args.plot}: expected a file name ending in {', '.join(PLOT_SUFFIXES)}")
+            raise CalcError(f"--plot {args.plot}: expected a file name ending in "
+                            f"{', '.join(PLOT_SUFFIXES)}")
         check_target(args.plot, "--plot")
     data = deal_flows.flows(reg, _as_of(args))
     text = {"table": deal_flows.text, "csv": deal_flows.csv_text,

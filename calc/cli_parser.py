@@ -168,7 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the ledger as it stood on DATE (e.g. 2025-11-30); default today")
     d.add_argument("--flows", action="store_true",
                    help="money between companies (payer -> payee per kind) and round trips")
-    d.add_argument("--plot", metavar="PATH", help="with --flows: draw them to PATH (.png, .svg, .pdf)")
+    d.add_argument("--plot", metavar="PATH",
+                   help="with --flows: draw them to PATH (.png, .svg, .pdf)")
     d.add_argument("--format", choices=FORMATS, default="table", help=FORMAT_HELP.replace("one row per variant, "
                    "point and quantity", "one row per deal"))
     d.add_argument("--output", metavar="PATH", help="write to PATH (atomically) instead of stdout")

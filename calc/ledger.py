@@ -25,8 +25,9 @@ STATUSES = ("announced", "loi", "definitive", "reported", "talks", "stalled", "c
 ENDS = ("stalled", "cancelled")            # statuses that carry 'ended'
 KEYS = {"id", "buyer", "provider", "payer", "payee", "announced", "kind", "amount", "amount_low",
         "amount_high", "qualifier", "power", "power_qualifier", "chips", "accelerator", "term",
-        "start", "status", "ended", "superseded_by", "same_deal_as", "covered_by", "source", "quote",
-        "gloss", "confidence", "note", "summary"}     # summary: one line standing for a long note
+        "start", "status", "ended", "superseded_by", "same_deal_as", "covered_by", "source",
+        "quote", "gloss", "confidence", "note",
+        "summary"}                                # summary: one line standing for a long note
 REQUIRED = ("id", "buyer", "provider", "payer", "announced", "kind", "status", "source", "quote",
             "confidence")
 LINKS = ("same_deal_as", "covered_by", "superseded_by")
@@ -166,13 +167,14 @@ def _deal(loader, item, sources, accelerators, qualifiers, companies) -> Deal | 
     bad = len(loader.problems)
     did = str(item["id"])
     if not re.match(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$", did):
-        loader.problem(at("id"), f"deal id {did!r} must be snake_case, e.g. 'openai_oracle_2025_09'")
+        loader.problem(at("id"), f"deal id {did!r} must be snake_case, "
+                                 "e.g. 'openai_oracle_2025_09'")
     for key, allowed in (("kind", KINDS), ("status", STATUSES), ("confidence", CONFIDENCE_ORDER)):
         if item[key] not in allowed:
             loader.problem(at(key), f"{key} {item[key]!r} is not one of {', '.join(allowed)}")
     if str(item["source"]) not in sources:
-        loader.problem(at("source"),
-                       f"unknown source id {item['source']!r}; add it to sources.yaml or fix the id")
+        loader.problem(at("source"), f"unknown source id {item['source']!r}; add it to "
+                                     "sources.yaml or fix the id")
     if not str(item["quote"]).strip():
         loader.problem(at("quote"), "a deal needs the verbatim sentence that says it ('quote')")
     acc = item.get("accelerator")
@@ -188,8 +190,9 @@ def _deal(loader, item, sources, accelerators, qualifiers, companies) -> Deal | 
     _check_parties(loader, item, at, companies)
     _check_status(loader, item, at)
     amount, amount_range = _amount_of(loader, item, at, qualifiers)
-    power, power_range = _amount(loader, item, at, "power", "GW", item.get("power_qualifier", "exact"),
-                                 "power_qualifier", qualifiers)
+    power, power_range = _amount(loader, item, at, "power", "GW",
+                                 item.get("power_qualifier", "exact"), "power_qualifier",
+                                 qualifiers)
     chips, chips_range = _amount(loader, item, at, "chips", "chip",
                                  "range" if isinstance(item.get("chips"), list) else "exact", None,
                                  qualifiers)
@@ -197,8 +200,9 @@ def _deal(loader, item, sources, accelerators, qualifiers, companies) -> Deal | 
     if amount is None and power is None and chips is None:
         loader.problem(at(None), "a deal needs at least one of 'amount', 'power' or 'chips'")
     if term is not None and item.get("start") is None:
-        loader.problem(at("term"), f"a term ({item['term']}) needs a 'start' (e.g. start: \"2025-11\"): "
-                                   "a term without a start cannot be placed in time")
+        loader.problem(at("term"), f"a term ({item['term']}) needs a 'start' "
+                                   "(e.g. start: \"2025-11\"): a term without a start cannot be "
+                                   "placed in time")
     if len(loader.problems) > bad:
         return None
     text = lambda key: None if item.get(key) is None else str(item[key])  # noqa: E731
@@ -206,17 +210,18 @@ def _deal(loader, item, sources, accelerators, qualifiers, companies) -> Deal | 
                 announced=str(item["announced"]), kind=item["kind"], status=item["status"],
                 source=str(item["source"]), quote=str(item["quote"]), confidence=item["confidence"],
                 payer=str(item["payer"]), payee=text("payee"), amount=amount,
-                amount_range=amount_range, qualifier=item.get("qualifier") if amount is not None else None,
+                amount_range=amount_range,
+                qualifier=item.get("qualifier") if amount is not None else None,
                 power=power, power_range=power_range,
                 power_qualifier=item.get("power_qualifier", "exact") if power is not None else None,
-                chips=chips, chips_range=chips_range, accelerator=acc, term=term, start=text("start"),
-                ended=text("ended"), superseded_by=text("superseded_by"),
+                chips=chips, chips_range=chips_range, accelerator=acc, term=term,
+                start=text("start"), ended=text("ended"), superseded_by=text("superseded_by"),
                 same_deal_as=text("same_deal_as"), covered_by=text("covered_by"),
                 gloss=item.get("gloss"), note=item.get("note"), where=at(None))
 
 
 def _check_parties(loader, item, at, companies) -> None:
-    """payer and payee: on the company list, never the same; payee null only where nobody is paid."""
+    """payer and payee: on the company list, never the same; a payee for money or a backstop."""
     if "payee" not in item:
         loader.problem(at("payee"), "missing required key 'payee' (who is paid; null for builders' "
                                     "capex and a company's own capex)")
@@ -231,23 +236,25 @@ def _check_parties(loader, item, at, companies) -> None:
                                     "itself (own spending has payee: null)")
     kind = item.get("kind")
     if kind in ("investment", "guarantee") and payee is None and "payee" in item:
-        loader.problem(at("payee"), f"a {kind} needs a payee (the company the money or the backstop "
-                                    "goes to)")
+        loader.problem(at("payee"), f"a {kind} needs a payee (the company the money or the "
+                                    "backstop goes to)")
 
 
 def _check_status(loader, item, at) -> None:
     status, ended = item.get("status"), item.get("ended")
     if status in ENDS and ended is None:
-        loader.problem(at("status"), f"a {status} deal needs 'ended': the date its {status} state was "
-                                     "reported (it counts from announced until then)")
+        loader.problem(at("status"), f"a {status} deal needs 'ended': the date its {status} "
+                                     "state was reported (it counts from announced until then)")
     if ended is not None and status not in ENDS:
         loader.problem(at("ended"), f"'ended' goes with status stalled or cancelled, not "
-                                    f"{status!r}; a report replaced by a later one says superseded_by")
+                                    f"{status!r}; a report replaced by a later one says "
+                                    "superseded_by")
     if ended is not None and item.get("announced") is not None \
             and dates.is_date(ended) and dates.is_date(item["announced"]):
         a, e = dates.parse(str(item["announced"])), dates.parse(str(ended))
         if a is not None and e is not None and e.first < a.first:
-            loader.problem(at("ended"), f"ended {ended!r} is before announced {item['announced']!r}")
+            loader.problem(at("ended"), f"ended {ended!r} is before announced "
+                                        f"{item['announced']!r}")
 
 
 def _amount_of(loader, item, at, qualifiers):
@@ -255,7 +262,8 @@ def _amount_of(loader, item, at, qualifiers):
     'amount_high' with qualifier range."""
     has_ends = "amount_low" in item or "amount_high" in item
     if not has_ends:
-        return _amount(loader, item, at, "amount", "USD", item.get("qualifier"), "qualifier", qualifiers)
+        return _amount(loader, item, at, "amount", "USD", item.get("qualifier"), "qualifier",
+                       qualifiers)
     if "amount" in item:
         loader.problem(at("amount"), "give 'amount' or 'amount_low' and 'amount_high', not both")
         return None, None
@@ -266,7 +274,8 @@ def _amount_of(loader, item, at, qualifiers):
     ends = []
     for key in ("amount_low", "amount_high"):
         if item.get(key) is None:
-            loader.problem(at(key), f"a range needs both amount_low and amount_high; {key} is missing")
+            loader.problem(at(key), f"a range needs both amount_low and amount_high; {key} is "
+                                    "missing")
             return None, None
         q, rng = _amount(loader, item, at, key, "USD", "exact", None, qualifiers)
         if rng is not None:
@@ -357,8 +366,8 @@ def _check_links(loader, items, deals) -> None:
             if target == label:
                 loader.problem(at, f"{key} names the deal itself")
             elif target not in known:
-                loader.problem(at, f"{key} {target!r} names no row of {FILE}; give the id of another "
-                                   "deal (`calc deals` lists them)")
+                loader.problem(at, f"{key} {target!r} names no row of {FILE}; give the id of "
+                                   "another deal (`calc deals` lists them)")
         if item.get("same_deal_as") is not None and item.get("covered_by") is not None:
             loader.problem(loader.where(FILE, item, "covered_by", label),
                            "give one of 'same_deal_as' or 'covered_by', not both")
@@ -372,16 +381,17 @@ def _check_links(loader, items, deals) -> None:
                 if nxt is None:
                     break
                 if nxt in path:
-                    loader.problem(d.where, f"{what} loop: {' -> '.join(path + [nxt])}; one of them "
-                                            "must end the chain (no link)")
+                    loader.problem(d.where, f"{what} loop: {' -> '.join(path + [nxt])}; one of "
+                                            "them must end the chain (no link)")
                     break
                 path.append(nxt)
                 cur = by_id.get(nxt)
     for d in deals:
         s = by_id.get(d.superseded_by) if d.superseded_by else None
         if s is not None and dates.parse(s.announced).first < dates.parse(d.announced).first:
-            loader.problem(d.where + ".superseded_by", f"{s.id!r} (announced {s.announced}) is older "
-                           f"than this report ({d.announced}); the later report supersedes the earlier")
+            loader.problem(d.where + ".superseded_by",
+                           f"{s.id!r} (announced {s.announced}) is older than this report "
+                           f"({d.announced}); the later report supersedes the earlier")
 
 
 def _add_figures(ledger: Ledger, figures: dict, quantities: dict, make_figure) -> None:

@@ -105,9 +105,9 @@ def parts_of(d: Deal) -> list[Part]:
             elif d.qualifier in UP_TO:
                 out.append(Part(d, "payments_up_to", usd(d.amount), f"deal_{d.id}_amount"))
             elif d.amount_range is not None:
-                out += [Part(d, "payments_vague_low", usd(d.amount_range[0]), f"deal_{d.id}_amount_low"),
-                        Part(d, "payments_vague_high", usd(d.amount_range[1]),
-                             f"deal_{d.id}_amount_high")]
+                low, high = d.amount_range
+                out += [Part(d, "payments_vague_low", usd(low), f"deal_{d.id}_amount_low"),
+                        Part(d, "payments_vague_high", usd(high), f"deal_{d.id}_amount_high")]
         elif amount and d.qualifier in FIRM:
             out.append(Part(d, "builders_capex", usd(d.amount), f"deal_{d.id}_amount"))
         if d.power is not None and d.power_range is None:

@@ -56,7 +56,7 @@ class Scenario:
     timeline: object = None                            # calc.timeline.plan.TimelineRun, or None
     solve: dict | None = None                          # calc.timeline.read.parse_solve's request
     extra: dict = field(default_factory=dict)          # key -> value, for keys declared by scenario_keys.declare
-    ledger_as_of: dict = field(default_factory=dict)   # "base" or variant -> datetime.date (ledger_as_of)
+    ledger_as_of: dict = field(default_factory=dict)   # "base" or variant -> datetime.date
 
     def locate(self, problem: str) -> str:
         """``problem`` ("derive.x: ...") prefixed with the file and line of the key it names."""
@@ -74,8 +74,8 @@ class Scenario:
                  for a, column in zip(axes, grid_columns(axes))}
         variants = [("base", self.base.accelerator, self.base.models, {})]
         variants += [(n, acc, models, vals) for n, (acc, models, vals) in self.variants.items()]
-        return [Case(variant=vname, values={**self.base.values, **overrides, **self._ledger_values(vname),
-                                            **swept, **sets},
+        return [Case(variant=vname, values={**self.base.values, **overrides,
+                                            **self._ledger_values(vname), **swept, **sets},
                      accelerator=acc if acc is not None else self.base.accelerator,
                      models=tl_read.pair_models({**self.base.models, **models}), axes=axes)
                 for vname, acc, models, overrides in variants]
@@ -97,7 +97,8 @@ class Scenario:
             rows = ", ".join(p.deal.id for p in parts) or "none"
             out[name] = Value(central=q, sources=tuple(dict.fromkeys(p.deal.source for p in parts)),
                               origin="figure", figure=name,
-                              note=f"the deals ledger as of {at.isoformat()} (ledger_as_of): rows {rows}")
+                              note=f"the deals ledger as of {at.isoformat()} (ledger_as_of): "
+                                   f"rows {rows}")
         return out
 
     def run(self, samples: int | None = None, seed: int | None = None, sets: dict | None = None,

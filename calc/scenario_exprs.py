@@ -126,7 +126,8 @@ class ExpressionKeys:
                                     f"({names}){did_you_mean(variant, ['base', *sc.variants])}")
                 continue
             if ok:
-                out.append(Check(variant=None if variant is None else str(variant), says=str(spec["says"]), source=srcs[0] if srcs else None, that=tree, kind=kind,
+                out.append(Check(variant=None if variant is None else str(variant),
+                                 says=str(spec["says"]), source=srcs[0] if srcs else None, that=tree, kind=kind,
                                  target=target, within=within, note=spec.get("note"), where=where,
                                  summary=self.summary(spec, kp), at=at,
                                  at_text=None if at is None else str(spec["at"])))

@@ -93,8 +93,9 @@ BLOCKS: dict[str, dict[str, dict]] = {
                         "doc": "with a timeline: name: commitment, each spread over the periods"},
         "solve": {"type": "mapping", "values": "solve",
                   "doc": "goal seek: the input value that makes an output meet a target"},
-        "ledger_as_of": {"type": "date", "doc": "the date every deals_* figure (the deals ledger's "
-                                                "totals) is read at, e.g. 2025-11-30; default today"},
+        "ledger_as_of": {"type": "date",
+                         "doc": "the date every deals_* figure (the deals ledger's totals) is read "
+                                "at, e.g. 2025-11-30; default today"},
     },
     "input": {
         "figure": {"type": "figure", "doc": "take the value (or range) of a registry figure, with its source"},

@@ -40,7 +40,8 @@ def test_the_ledger_covers_thirty_deals_from_six_buyers(df):
     assert set(df["kind"]) == {"cloud-contract", "hardware", "capacity", "investment", "guarantee",
                                "capex"}
     assert df["payer"].notna().all()                         # payer on every row; payee null only
-    assert set(df[df["payee"].isna()]["kind"]) <= {"capacity", "capex"}   # for builders and own capex
+    # payee null only for builders' capacity and own capex
+    assert set(df[df["payee"].isna()]["kind"]) <= {"capacity", "capex"}
 
 
 def test_every_row_is_sourced(df):
@@ -110,10 +111,10 @@ def test_google_tpu_deal_by_hand(df):
 def test_nvidia_letter_of_intent_by_hand(df):
     # the letter of intent is two rows: NVIDIA's "up to $100 billion" investment, and the systems
     inv, sys_ = row(df, "openai_nvidia_2025_09"), row(df, "openai_nvidia_systems_2025_09")
-    assert (inv["kind"], inv["payer"], inv["payee"], inv["amount"]) == ("investment", "NVIDIA", "OpenAI",
-                                                                          100e9)
-    assert (sys_["kind"], sys_["payer"], sys_["payee"], sys_["power"]) == ("hardware", "OpenAI", "NVIDIA",
-                                                                           10.0)
+    assert (inv["kind"], inv["payer"], inv["payee"], inv["amount"]) == (
+        "investment", "NVIDIA", "OpenAI", 100e9)
+    assert (sys_["kind"], sys_["payer"], sys_["payee"], sys_["power"]) == (
+        "hardware", "OpenAI", "NVIDIA", 10.0)
     # Vera Rubin counts PACKAGES: 10e9 W / (2,903.5 W/package x 1.2409674) = 10e9 / 3,603.14 = 2,775,350
     assert sys_["implied_chips"] == pytest.approx(10e9 / (2903.5 * PUE), rel=1e-9)
     assert sys_["implied_chips"] == pytest.approx(2_775_350, rel=1e-5)
@@ -137,9 +138,10 @@ def test_today_names_are_aliases_of_the_columns():
                      ("investment_usd_up_to", "investment_received_up_to")):
         alias, col = reg.figure(f"deals_openai_{old}"), reg.figure(f"deals_openai_{new}")
         assert alias.value == col.value and alias.formula == f"deals_openai_{new}"
-    # deals_openai_usd no longer includes Stargate's builders' capex (450 billion since October 2025)
-    assert "deal_openai_stargate_2025_10_amount" not in reg.figure("deals_openai_usd").formula
-    assert "deal_openai_stargate_2025_10_amount" in reg.figure("deals_openai_builders_capex").formula
+    # deals_openai_usd no longer includes Stargate's builders' capex (450 B since October 2025)
+    stargate = "deal_openai_stargate_2025_10_amount"
+    assert stargate not in reg.figure("deals_openai_usd").formula
+    assert stargate in reg.figure("deals_openai_builders_capex").formula
 
 
 def test_each_counted_row_is_in_exactly_one_column():
@@ -161,8 +163,9 @@ def test_each_counted_row_is_in_exactly_one_column():
 def test_totals_table_matches_the_figures():
     t = calc.deal_totals().set_index("buyer")
     reg = registry()
-    assert t.loc["OpenAI", "payments_firm"] == reg.figure("deals_openai_payments_firm").value.to("USD").magnitude
-    # CoreWeave "as much as $14.2B" + Nebius's contingent "up to 15 billion": 29.2 B, apart from firm
+    firm = reg.figure("deals_openai_payments_firm").value.to("USD").magnitude
+    assert t.loc["OpenAI", "payments_firm"] == firm
+    # CoreWeave "as much as $14.2B" + Nebius's contingent "up to 15 billion": 29.2 B, not firm
     assert t.loc["Meta", "payments_up_to"] == pytest.approx(14.2e9 + 15e9)
     assert "all" not in t.index                                         # no total across buyers
     assert t.loc["OpenAI", "reports"] > t.loc["OpenAI", "deals"]
@@ -174,17 +177,18 @@ def test_covering_a_deal_removes_it_from_the_columns_the_cover_counts_in(tmp_pat
     p = data / "deals.yaml"
     text = p.read_text(encoding="utf-8")
     block = text.index("- id: openai_azure_2025_10")
-    text = text[:block] + text[block:].replace("  status: definitive\n",
-                                               "  status: definitive\n  covered_by: openai_aws_2025_11\n", 1)
+    covered = "  status: definitive\n  covered_by: openai_aws_2025_11\n"
+    text = text[:block] + text[block:].replace("  status: definitive\n", covered, 1)
     p.write_text(text, encoding="utf-8")
     reg = Registry.load(data)
     before = registry().figure("deals_openai_payments_firm").value.to("USD").magnitude
     after = reg.figure("deals_openai_payments_firm").value.to("USD").magnitude
-    assert before - after == pytest.approx(250e9)              # AWS counts payments: Azure's 250 B leave
+    assert before - after == pytest.approx(250e9)      # AWS counts payments: Azure's 250 B leave
     # covered by Stargate, which counts builders' capex and power only, Azure's payments stay
-    text = text.replace("  covered_by: openai_aws_2025_11\n", "  covered_by: openai_stargate_2025_09\n", 1)
+    text = text.replace("covered_by: openai_aws_2025_11\n", "covered_by: openai_stargate_2025_09\n", 1)
     p.write_text(text, encoding="utf-8")
-    assert Registry.load(data).figure("deals_openai_payments_firm").value.to("USD").magnitude == before
+    again = Registry.load(data).figure("deals_openai_payments_firm")
+    assert again.value.to("USD").magnitude == before
 
 
 # -- bad rows ------------------------------------------------------------------------------------
@@ -261,9 +265,11 @@ def test_calc_deals_json_follows_the_contract():
 def test_calc_deals_totals_in_text_and_csv():
     text = calc_cli("deals", "--totals", "--as-of", "2025-11-30").stdout
     assert "OpenAI" in text and "$604B" in text and "each deal counted once" in text.lower()
-    csv = calc_cli("deals", "--totals", "--format", "csv", "--as-of", "2025-11-30").stdout.splitlines()
+    csv = calc_cli("deals", "--totals", "--format", "csv", "--as-of", "2025-11-30").stdout
+    csv = csv.splitlines()
     assert csv[0].startswith("buyer,deals,reports,payments_firm,payments_up_to,payments_vague_low")
-    # 22 OpenAI reports by then, 15 counting; Oracle 300 + Azure 250 + AWS 38 + CoreWeave 11.9 + 4 = 603.9 B
+    # 22 OpenAI reports by then, 15 counting; Oracle 300 + Azure 250 + AWS 38 + CoreWeave 11.9 + 4
+    # = 603.9 B
     assert any(line.startswith("OpenAI,15,22,603900000000.0,") for line in csv)
 
 
@@ -294,7 +300,7 @@ def test_deals_scenario_checks_the_published_aggregates():
         return float(res.value(name, variant=variant).to(unit).magnitude)
 
     assert v("openai_chip_deals_gw", "GW") == pytest.approx(26)        # NVIDIA 10 + AMD 6 + Broadcom 10
-    # 22 Oct 2025: chip deals 26 + Stargate (Sep) 7 + Stargate UAE 1 + Stargate Norway 0.23 = 34.23 GW
+    # 22 Oct 2025: chip deals 26 + Stargate (Sep) 7 + Stargate UAE 1 + Norway 0.23 = 34.23 GW
     assert v("ledger_openai_gw", "GW", "oct-2025") == pytest.approx(34.23)
     # 30 Nov 2025: Stargate restated at more than 8 GW (31 Oct): 26 + 8 + 1 + 0.23 = 35.23 GW
     assert v("ledger_openai_gw", "GW") == pytest.approx(35.23)
@@ -305,7 +311,8 @@ def test_deals_scenario_checks_the_published_aggregates():
     # 22 Oct 2025: before Azure (28 Oct) and AWS (3 Nov): 300 + 11.9 + 4 = 315.9 B
     assert v("openai_payments_firm", "USD") == pytest.approx(603.9e9)
     assert v("openai_payments_firm", "USD", "oct-2025") == pytest.approx(315.9e9)
-    # + CoreWeave up to 6.5 + AMD's low end 20 = 630.4 B; + 20 unpriced GW x 29 B = 580 B -> 1,210.4 B
+    # + CoreWeave up to 6.5 + AMD's low end 20 = 630.4 B; + 20 unpriced GW x 29 B = 580 B
+    # -> 1,210.4 B
     assert v("openai_payments_and_unpriced_gw", "USD") == pytest.approx(1210.4e9)
     assert v("openai_amazon_payments", "USD") == pytest.approx(138e9)   # 38 + 100
     assert v("commitment_share_of_arr", "") == pytest.approx(8.75)      # 1.4e12 / 8 yr / 20e9
@@ -315,10 +322,10 @@ def test_deals_scenario_checks_the_published_aggregates():
         ("OpenAI ... recently signed multiple deals", "oct-2025", True),      # 26 / 26
         ("OpenAI's deals add up to about 26 gigawatts", "oct-2025", False),   # 34.23 / 26 = 1.317
         ("The latest two deals add an extra four gigawatts", "base", True),   # 35.23 / 36 = 0.979
-        ("OpenAI aims to invest as much as $1.4 trillion to build 30GW of computing capacity (against",
-         "base", False),                                                     # 603.9 B vs 1.4 T
-        ("OpenAI aims to invest as much as $1.4 trillion to build 30GW of computing capacity (with",
-         "base", True),                                                      # 1,210.4 B, -13.5 %
+        ("OpenAI aims to invest as much as $1.4 trillion to build 30GW of computing capacity "
+         "(against", "base", False),                                                     # 603.9 B vs 1.4 T
+        ("OpenAI aims to invest as much as $1.4 trillion to build 30GW of computing capacity "
+         "(with", "base", True),                                                      # 1,210.4 B, -13.5 %
         ("$1.4 trillion worth of data center commitments", "base", False),  # 875 % of the run-rate
         ("committing to purchase $300 billion", "base", True),              # 3.87 GW vs 4.5 GW
         ("a $50 billion investment by Amazon into OpenAI", "nov-2026", True),   # 138 B vs 138 B

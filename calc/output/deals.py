@@ -16,6 +16,7 @@ from calc.output.json import dumps
 
 # (column, header, how to show it) for the reading formats
 _DEAL_VIEW = (("id", "deal", str), ("buyer", "buyer", str), ("provider", "provider", str),
+              ("payer", "payer", str), ("payee", "payee", str),
               ("announced", "announced", str), ("kind", "kind", str), ("amount", "amount", money),
               ("qualifier", "qualifier", str), ("power", "GW", number), ("chips", "chips", number),
               ("accelerator", "accelerator", str), ("term", "term yr", number), ("status", "status", str),
@@ -25,7 +26,8 @@ _DEAL_VIEW = (("id", "deal", str), ("buyer", "buyer", str), ("provider", "provid
 _TOTAL_VIEW = (("buyer", "buyer", str), ("deals", "deals counted", number),
                ("reports", "reports", number), ("payments_firm", "payments firm", money),
                ("payments_up_to", "payments up to", money),
-               ("payments_vague_low", "vague low", money), ("payments_vague_high", "vague high", money),
+               ("payments_vague_low", "vague low", money),
+               ("payments_vague_high", "vague high", money),
                ("power_firm", "GW firm", number), ("power_up_to", "GW up to", number),
                ("builders_capex", "builders' capex", money),
                ("investment_received_firm", "investment received", money),
@@ -38,7 +40,7 @@ def _link(row) -> str:
     same, cover = row.get("same_deal_as"), row.get("covered_by")
     if row.get("counted"):
         if isinstance(cover, str):
-            return f"in part: covered by {cover}"
+            return f"yes; covered by {cover} column by column"
         return f"yes, standing for {same}" if isinstance(same, str) else "yes"
     if isinstance(row.get("superseded_by"), str):
         return f"no: superseded by {row['superseded_by']}"
@@ -80,11 +82,12 @@ def _source_lines(frame: pd.DataFrame, reg) -> list[str]:
 
 def _footer(totals: bool, rates: dict) -> list[str]:
     if totals:
-        return ["Each deal counted once, in columns that never add unlike things: payments the buyer "
-                "signed (firm, up to, vague low-high), power of purchases, builders' capex (others "
-                "build for the buyer), investment received, guarantees. No total across buyers: one "
-                "company's purchase is another's sale. Every total is a registry figure "
-                "(deals_<buyer>_<column>, e.g. deals_openai_payments_firm) that scenarios can name."]
+        return ["Each deal counted once, in columns that never add unlike things: payments the "
+                "buyer signed (firm, up to, vague low-high), power of purchases, builders' capex "
+                "(others build for the buyer), investment received, guarantees. No total across "
+                "buyers: one company's purchase is another's sale. Every total is a registry "
+                "figure (deals_<buyer>_<column>, e.g. deals_openai_payments_firm) that scenarios "
+                "can name."]
     parts = [f"{name} = {fid}" for name, (fid, _) in rates.items()]
     return ["implied chips: power / (catalogue IT power per chip x default PUE); implied GW: amount / capex per GW "
             "(hardware, capacity) or per-year amount / rental price per GW-year (cloud contracts). "

@@ -138,7 +138,8 @@ def plot(data: dict, reg=None, title: str = "Who pays whom in the deals ledger")
     reg = reg or registry()
     by_id = {d.id: d for d in reg.ledger.deals}
     sids = dict.fromkeys(by_id[i].source for e in data["edges"] for i in e["deals"])
-    _finish(fig, title, [f"{reg.source(s).publisher} ({reg.source(s).date})" for s in sids], own=True)
+    cites = [f"{reg.source(s).publisher} ({reg.source(s).date})" for s in sids]
+    _finish(fig, title, cites, own=True)
     return fig
 
 
