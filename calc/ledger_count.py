@@ -203,7 +203,9 @@ def total_values(ledger: Ledger, at: date) -> dict:
     """{figure id: (value as a Quantity, [Part, ...])} for every buyer and column at the day, the
     aliases included; zero where nothing counts."""
     out = {}
-    for buyer, cols in Counting(ledger, at).totals().items():
+    totals = Counting(ledger, at).totals()
+    for buyer in dict.fromkeys(d.buyer for d in ledger.deals):   # a buyer with no row yet: zeros
+        cols = totals.get(buyer) or {c: [] for c in COLUMNS}
         for col, parts in cols.items():
             q = Q(sum(p.value for p in parts), unit(col))
             out[f"deals_{slug(buyer)}_{col}"] = (q, parts)

@@ -254,6 +254,15 @@ def test_ledger_as_of_sets_the_date_of_every_deals_figure_per_variant():
     assert (check.variant, check.passed) == ("early", False)
 
 
+def test_a_buyer_with_no_row_yet_has_zero_totals_not_todays():
+    text = SCENARIO.split("checks:")[0].replace('gw: {expr: "deals_openai_gw", unit: GW}',
+                                                'got: {expr: "deals_nebius_investment_received_firm"}')
+    res = calc.load(text).run()
+    # NVIDIA's 2 B in Nebius was announced in March 2026: nothing as of 2025, 2 B today
+    assert float(res.value("got", variant="early").to("USD").magnitude) == 0
+    assert registry().figure("deals_nebius_investment_received_firm").value.to("USD").magnitude == 2e9
+
+
 def test_bad_ledger_as_of_and_check_variant_are_located(tmp_path):
     bad = SCENARIO.replace("ledger_as_of: 2025-11-30", "ledger_as_of: 2025-11-31").replace(
         "variant: early", "variant: erly")
