@@ -30,6 +30,7 @@ _LAZY = {
     "Result": ("calc.result", "Result"),
     "deals": ("calc.deal_table", "deals"),
     "deal_totals": ("calc.deal_table", "deal_totals"),
+    "deal_flows": ("calc.ledger_flows", "flows"),
     "models": ("calc.models", None),
     "plots": ("calc.output.plots", None),
 }

@@ -34,6 +34,7 @@ class Check:
     summary: str | None = None    # one line standing for a long note
     at: int | None = None         # on a timeline: the period index the check is about
     at_text: str | None = None    # that period as written ('2030')
+    variant: str | None = None    # the variant it applies in; every variant when None
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,8 @@ def run_checks(checks: list[Check], result) -> list[CheckResult]:
             sampled = holds(check, _evaluate(check, draws))
             prob = np.mean(np.broadcast_to(sampled, (len(result.cases), result.samples)), axis=1)
         for i, case in enumerate(result.cases):
+            if check.variant is not None and case.variant != check.variant:
+                continue
             v = None
             unit = ""
             if isinstance(value, pint.Quantity):

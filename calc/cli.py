@@ -238,17 +238,63 @@ def cmd_deals(args) -> int:
     if args.output:
         check_target(args.output, "--output")
     reg = registry()
-    frame = (deal_table.deal_totals if args.totals else deal_table.deals)(buyer=args.buyer, reg=reg)
+    if args.flows or args.plot:
+        return _deal_flows(args, reg)
+    frame = (deal_table.deal_totals if args.totals else deal_table.deals)(buyer=args.buyer, reg=reg,
+                                                                            as_of=_as_of(args))
     rates = deal_table.rates(reg)
     if args.format == "xlsx":
-        totals = deal_table.deal_totals(buyer=args.buyer, reg=reg)
-        deals = deal_table.deals(buyer=args.buyer, reg=reg)
+        totals = deal_table.deal_totals(buyer=args.buyer, reg=reg, as_of=_as_of(args))
+        deals = deal_table.deals(buyer=args.buyer, reg=reg, as_of=_as_of(args))
         write_atomic(args.output, out.xlsx_bytes(deals, reg, totals))
         return 0
     text = {"table": lambda: out.text(frame, reg, rates, args.totals),
             "markdown": lambda: out.markdown(frame, reg, rates, args.totals),
             "csv": lambda: out.csv(frame), "json": lambda: out.json_text(frame),
             "html": lambda: out.html_text(frame, reg, rates, args.totals)}[args.format]()
+    if args.output:
+        write_atomic(args.output, text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _as_of(args):
+    from calc.ledger_count import as_of_day
+
+    return as_of_day(args.as_of, "--as-of")
+
+
+def _deal_flows(args, reg) -> int:
+    """``calc deals --flows [--plot PATH]``: edges and round trips as table, JSON or CSV."""
+    from calc import ledger_flows as deal_flows
+    from calc.output.json import dumps
+
+    if not args.flows:
+        raise CalcError("--plot draws the flows: give --flows with it "
+                        "(calc deals --flows --plot PATH)")
+    if args.totals or args.buyer:
+        raise CalcError("--flows shows every company's money; drop --totals and --buyer")
+    if args.format not in ("table", "json", "csv"):
+        raise CalcError(f"--flows prints table, json or csv, not {args.format}")
+    if args.plot:
+        if Path(args.plot).suffix.lower() not in PLOT_SUFFIXES:
+            raise CalcError(f"--plot {args.plot}: expected a file name ending in "
+                            f"{', '.join(PLOT_SUFFIXES)}")
+        check_target(args.plot, "--plot")
+    data = deal_flows.flows(reg, _as_of(args))
+    text = {"table": deal_flows.text, "csv": deal_flows.csv_text,
+            "json": lambda d: dumps(d)}[args.format](data)
+    if args.plot:
+        from calc.output.chart import close
+
+        def draw(tmp):
+            fig = deal_flows.plot(data, reg)
+            try:
+                fig.savefig(tmp, format=Path(args.plot).suffix.lower().lstrip("."))
+            finally:
+                close(fig)
+        write_atomic(args.plot, draw, "--plot")
     if args.output:
         write_atomic(args.output, text)
     else:
@@ -277,8 +323,10 @@ def cmd_check(args) -> int:
           f"{len(reg.accelerators)} accelerators, {len(reg.defaults)} defaults)")
     if reg.ledger is not None and reg.ledger.deals:
         buyers = {d.buyer for d in reg.ledger.deals}
+        from calc.ledger_count import Counting, as_of_day
+        counting = Counting(reg.ledger, as_of_day())
         print(f"deals: ok ({len(reg.ledger.deals)} deals from {len(buyers)} buyers, "
-              f"{sum(d.counted for d in reg.ledger.deals)} counted in totals)")
+              f"{sum(bool(counting.parts(d)) for d in reg.ledger.deals)} counted in totals today)")
     if args.files:
         files = args.files
     else:                           # ./scenarios when there is one, else the shipped scenarios

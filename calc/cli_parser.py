@@ -161,9 +161,17 @@ def build_parser() -> argparse.ArgumentParser:
                        "year, USD per GW, implied chips and power). --totals gives per-buyer totals with each deal "
                        "counted once ('up to' amounts apart).",
                        epilog=_examples("calc deals", "calc deals --buyer OpenAI", "calc deals --totals",
+                                        "calc deals --totals --as-of 2025-11-30",
+                                        "calc deals --flows --plot flows.png",
                                         "calc deals --format json > deals.json"))
     d.add_argument("--buyer", metavar="NAME", help="only this buyer's deals, e.g. --buyer OpenAI")
     d.add_argument("--totals", action="store_true", help="per-buyer totals, each deal counted once")
+    d.add_argument("--as-of", metavar="DATE", dest="as_of",
+                   help="the ledger as it stood on DATE (e.g. 2025-11-30); default today")
+    d.add_argument("--flows", action="store_true",
+                   help="money between companies (payer -> payee per kind) and round trips")
+    d.add_argument("--plot", metavar="PATH",
+                   help="with --flows: draw them to PATH (.png, .svg, .pdf)")
     d.add_argument("--format", choices=FORMATS, default="table", help=FORMAT_HELP.replace("one row per variant, "
                    "point and quantity", "one row per deal"))
     d.add_argument("--output", metavar="PATH", help="write to PATH (atomically) instead of stdout")

@@ -17,6 +17,10 @@ Derived columns, evaluated over whole columns at once:
   names the rate's figure. Investments buy no power here (null).
 - ``share_of_run_rate = usd_per_year / the buyer's latest run-rate revenue`` (figure in
   ``deals.yaml: run_rates``); null for investments and for buyers without a run-rate figure.
+- ``counted``: the row counts in at least one total at the as-of date (``calc.ledger_count``).
+
+``as_of`` (a date form such as ``"2025-11-30"``, or a ``datetime.date``; today when None) shows the
+ledger as it stood then: rows announced by that day, counted by the rules of that day.
 """
 
 from __future__ import annotations
@@ -24,16 +28,20 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from calc import ledger_count
 from calc.errors import CalcError
-from calc.ledger import Ledger, slug
+from calc.ledger import PURCHASES, Ledger
 
-# The fields of `calc deals --format json` (README, "The deals ledger"), in order; the frame has a few more.
-CONTRACT = ("id", "buyer", "provider", "announced", "kind", "amount", "qualifier", "power", "chips", "accelerator",
-            "chip_counts", "term", "start", "status", "same_deal_as", "covered_by", "source", "quote", "gloss",
-            "usd_per_year", "usd_per_gw", "implied_chips", "implied_power", "implied_power_basis")
-EXTRA = ("amount_low", "amount_high", "power_qualifier", "confidence", "counted", "implied_power_figure",
-         "share_of_run_rate", "note")
-TOTAL_PARTS = ("usd", "usd_up_to", "investment_usd", "investment_usd_up_to", "gw", "gw_up_to")
+# The fields of `calc deals --format json` (README, "The deals ledger"), in order; the frame has a
+# few more.
+CONTRACT = ("id", "buyer", "provider", "payer", "payee", "announced", "kind", "amount",
+            "amount_low", "amount_high", "qualifier", "power", "chips", "accelerator",
+            "chip_counts", "term", "start", "status", "ended", "superseded_by", "same_deal_as",
+            "covered_by", "source", "quote", "gloss", "usd_per_year", "usd_per_gw",
+            "implied_chips", "implied_power", "implied_power_basis")
+EXTRA = ("power_qualifier", "confidence", "counted", "implied_power_figure", "share_of_run_rate",
+         "note")
+TOTAL_PARTS = ledger_count.COLUMNS
 
 
 def _ledger(reg) -> Ledger:
@@ -47,12 +55,17 @@ def _num(q, unit: str) -> float:
     return np.nan if q is None else float(q.to(unit).magnitude)
 
 
-def _base(reg, ledger: Ledger) -> pd.DataFrame:
+def _base(reg, ledger: Ledger, at) -> pd.DataFrame:
     rows = []
+    counting = ledger_count.Counting(ledger, at)
     for d in ledger.deals:
+        if not counting.present(d):
+            continue
         acc = reg.accelerators.get(d.accelerator) if d.accelerator else None
         rows.append({
-            "id": d.id, "buyer": d.buyer, "provider": d.provider, "announced": d.announced, "kind": d.kind,
+            "id": d.id, "buyer": d.buyer, "provider": d.provider, "payer": d.payer,
+            "payee": d.payee, "announced": d.announced, "kind": d.kind, "ended": d.ended,
+            "superseded_by": d.superseded_by,
             "amount": _num(d.amount, "USD"), "qualifier": d.qualifier, "power": _num(d.power, "GW"),
             "chips": _num(d.chips, "chip"), "accelerator": d.accelerator,
             "chip_counts": acc.counts if acc else None, "term": _num(d.term, "yr"), "start": d.start,
@@ -60,7 +73,8 @@ def _base(reg, ledger: Ledger) -> pd.DataFrame:
             "quote": d.quote, "gloss": d.gloss,
             "amount_low": _num(d.amount_range[0], "USD") if d.amount_range else np.nan,
             "amount_high": _num(d.amount_range[1], "USD") if d.amount_range else np.nan,
-            "power_qualifier": d.power_qualifier, "confidence": d.confidence, "counted": d.counted, "note": d.note,
+            "power_qualifier": d.power_qualifier, "confidence": d.confidence,
+            "counted": bool(counting.parts(d)), "note": d.note,
             "_it_power": _per_chip(reg, acc), "_run_rate": _run_rate(reg, ledger, d.buyer),
         })
     return pd.DataFrame(rows)
@@ -96,13 +110,18 @@ def rates(reg=None) -> dict:
     return out
 
 
-def deals(buyer: str | None = None, reg=None) -> pd.DataFrame:
-    """Every deal of the ledger (or one buyer's) with its derived columns; numbers in the units above."""
+def deals(buyer: str | None = None, reg=None, as_of=None) -> pd.DataFrame:
+    """Every deal of the ledger (or one buyer's) as of ``as_of``, with its derived columns; numbers
+    in the units above."""
     from calc.registry import registry
 
     reg = reg or registry()
     ledger = _ledger(reg)
-    df = _base(reg, ledger)
+    at = ledger_count.as_of_day(as_of)
+    df = _base(reg, ledger, at)
+    if df.empty:
+        raise CalcError(f"as of {at.isoformat()} the ledger has no deals; its first was announced "
+                        f"{min((d.announced for d in ledger.deals), key=ledger_count.day)}")
     r = rates(reg)
     pue = r.get("pue", (None, np.nan))[1]
     capex_id, capex = r.get("capex_per_power", (None, np.nan))
@@ -119,7 +138,7 @@ def deals(buyer: str | None = None, reg=None) -> pd.DataFrame:
                                           dtype=object).replace("", None)
     df["implied_power_figure"] = pd.Series(np.where(known & is_capex, capex_id or "", np.where(
         known & is_cloud, rental_id or "", "")), dtype=object).replace("", None)
-    spends = (df["kind"] != "investment").to_numpy()
+    spends = df["kind"].isin(PURCHASES).to_numpy()
     df["share_of_run_rate"] = np.where(spends, df["usd_per_year"] / df.pop("_run_rate"), np.nan)
     df = df[list(CONTRACT) + list(EXTRA)]
     for col in df.columns[df.dtypes == object]:          # text columns: None where the sources do not say
@@ -132,41 +151,35 @@ def deals(buyer: str | None = None, reg=None) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-def deal_totals(buyer: str | None = None, reg=None) -> pd.DataFrame:
-    """Per-buyer totals, each deal counted once; 'up to' amounts and investments in their own columns.
-
-    Every number is a registry figure (column ``<part>_figure`` names it), so scenarios can use it.
-    Columns: ``buyer``, ``deals`` (counted rows), ``reports`` (all rows), ``usd``, ``usd_up_to``,
-    ``investment_usd``, ``investment_usd_up_to`` [USD], ``gw``, ``gw_up_to`` [GW].
+def deal_totals(buyer: str | None = None, reg=None, as_of=None) -> pd.DataFrame:
+    """Per-buyer totals as of ``as_of`` (today when None), each deal counted once, in columns that
+    never add unlike things (``calc.ledger_count``): ``buyer``, ``deals`` (rows counting in some
+    column), ``reports`` (rows on the ledger), then ``TOTAL_PARTS`` [USD; power columns in GW].
+    There is no all-buyers row: one company's purchase is another's sale. Each number is also the
+    figure ``deals_<buyer>_<column>`` (with ``ledger_as_of`` in a scenario for another date).
     """
     from calc.registry import registry
 
     reg = reg or registry()
     ledger = _ledger(reg)
-    buyers = sorted({d.buyer for d in ledger.deals})
+    counting = ledger_count.Counting(ledger, ledger_count.as_of_day(as_of))
+    totals = counting.totals()
+    buyers = sorted(totals, key=str.lower)
     if buyer is not None:
         match = [b for b in buyers if b.lower() == buyer.lower()]
         if not match:
-            raise CalcError(f"no deals for buyer {buyer!r}; the ledger's buyers are {', '.join(buyers)}")
+            raise CalcError(f"no deals for buyer {buyer!r} as of {counting.at.isoformat()}; the "
+                            f"ledger's buyers are {', '.join(buyers)}")
         buyers = match
     rows = []
     for b in buyers:
-        mine = [d for d in ledger.deals if d.buyer == b]
-        row = {"buyer": b, "deals": sum(d.counted for d in mine), "reports": len(mine)}
-        for part in TOTAL_PARTS:
-            fid = f"deals_{slug(b)}_{part}"
-            fig = reg.figures.get(fid)
-            row[part] = float(fig.value.to("GW" if part.startswith("gw") else "USD").magnitude) if fig else 0.0
-            row[f"{part}_figure"] = fid if fig else None
+        mine = [d for d in ledger.deals if d.buyer == b and counting.present(d)]
+        row = {"buyer": b, "deals": sum(bool(counting.parts(d)) for d in mine),
+               "reports": len(mine)}
+        for col in TOTAL_PARTS:
+            row[col] = float(sum(p.value for p in totals[b][col]))
         rows.append(row)
-    if buyer is None:                     # the sum over buyers; deals_all_usd and deals_all_gw are figures too
-        row = {"buyer": "all", "deals": sum(r["deals"] for r in rows), "reports": sum(r["reports"] for r in rows)}
-        for part in TOTAL_PARTS:
-            row[part] = sum(r[part] for r in rows)
-            row[f"{part}_figure"] = f"deals_all_{part}" if f"deals_all_{part}" in reg.figures else None
-        rows.append(row)
-    columns = ["buyer", "deals", "reports", *TOTAL_PARTS, *(f"{p}_figure" for p in TOTAL_PARTS)]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=["buyer", "deals", "reports", *TOTAL_PARTS])
 
 
 def records(frame: pd.DataFrame) -> list[dict]:

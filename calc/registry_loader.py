@@ -99,6 +99,9 @@ class Loader:
         accelerators = self.load_accelerators(figures, quantities)
         from calc import ledger
         deals = ledger.load(self, figures, sources, accelerators, quantities, Figure, QUALIFIERS)
+        if not self.problems:
+            from calc import ledger_count
+            ledger_count.add_total_figures(deals, figures, quantities, Figure)
         defaults = self.load_defaults(figures, quantities)
         if self.problems:
             raise CalcError(self.problems)

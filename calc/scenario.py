@@ -56,6 +56,7 @@ class Scenario:
     timeline: object = None                            # calc.timeline.plan.TimelineRun, or None
     solve: dict | None = None                          # calc.timeline.read.parse_solve's request
     extra: dict = field(default_factory=dict)          # key -> value, for keys declared by scenario_keys.declare
+    ledger_as_of: dict = field(default_factory=dict)   # "base" or variant -> datetime.date
 
     def locate(self, problem: str) -> str:
         """``problem`` ("derive.x: ...") prefixed with the file and line of the key it names."""
@@ -73,10 +74,32 @@ class Scenario:
                  for a, column in zip(axes, grid_columns(axes))}
         variants = [("base", self.base.accelerator, self.base.models, {})]
         variants += [(n, acc, models, vals) for n, (acc, models, vals) in self.variants.items()]
-        return [Case(variant=vname, values={**self.base.values, **overrides, **swept, **sets},
+        return [Case(variant=vname, values={**self.base.values, **overrides,
+                                            **self._ledger_values(vname), **swept, **sets},
                      accelerator=acc if acc is not None else self.base.accelerator,
                      models=tl_read.pair_models({**self.base.models, **models}), axes=axes)
                 for vname, acc, models, overrides in variants]
+
+    def _ledger_values(self, variant: str) -> dict:
+        """The deals_* totals this scenario names, as the ledger stood on its ledger_as_of date (the
+        variant's, else the scenario's); {} without one (the registry's figures are today's)."""
+        at = self.ledger_as_of.get(variant, self.ledger_as_of.get("base"))
+        if at is None:
+            return {}
+        from calc import ledger_count
+
+        names = {n for tree, _ in self.derive.values() for n in tree.names}
+        names |= {n for c in self.checks for n in c.that.names}
+        totals = ledger_count.total_values(registry().ledger, at)
+        out = {}
+        for name in sorted(n for n in names if n in totals):
+            q, parts = totals[name]
+            rows = ", ".join(p.deal.id for p in parts) or "none"
+            out[name] = Value(central=q, sources=tuple(dict.fromkeys(p.deal.source for p in parts)),
+                              origin="figure", figure=name,
+                              note=f"the deals ledger as of {at.isoformat()} (ledger_as_of): "
+                                   f"rows {rows}")
+        return out
 
     def run(self, samples: int | None = None, seed: int | None = None, sets: dict | None = None,
             progress=None, sensitivity: bool = False, solve_request: dict | None = None):

@@ -119,8 +119,15 @@ class ExpressionKeys:
             except CalcError as exc:
                 self.problem(where, str(exc))
                 continue
+            variant = spec.get("variant")
+            if variant is not None and variant != "base" and variant not in sc.variants:
+                names = ", ".join(["base", *sc.variants])
+                self.problem(where, f"variant {variant!r} is not a variant of this scenario "
+                                    f"({names}){did_you_mean(variant, ['base', *sc.variants])}")
+                continue
             if ok:
-                out.append(Check(says=str(spec["says"]), source=srcs[0] if srcs else None, that=tree, kind=kind,
+                out.append(Check(variant=None if variant is None else str(variant),
+                                 says=str(spec["says"]), source=srcs[0] if srcs else None, that=tree, kind=kind,
                                  target=target, within=within, note=spec.get("note"), where=where,
                                  summary=self.summary(spec, kp), at=at,
                                  at_text=None if at is None else str(spec["at"])))

@@ -93,6 +93,9 @@ BLOCKS: dict[str, dict[str, dict]] = {
                         "doc": "with a timeline: name: commitment, each spread over the periods"},
         "solve": {"type": "mapping", "values": "solve",
                   "doc": "goal seek: the input value that makes an output meet a target"},
+        "ledger_as_of": {"type": "date",
+                         "doc": "the date every deals_* figure (the deals ledger's totals) is read "
+                                "at, e.g. 2025-11-30; default today"},
     },
     "input": {
         "figure": {"type": "figure", "doc": "take the value (or range) of a registry figure, with its source"},
@@ -116,6 +119,7 @@ BLOCKS: dict[str, dict[str, dict]] = {
         "models": {"type": "mapping", "keys": "name", "values": "model", "doc": "this variant's formulas"},
         "inputs": {"type": "mapping", "keys": "name", "values": "input", "doc": "inputs this variant overrides"},
         "description": {"type": "text", "doc": "what the variant changes"},
+        "ledger_as_of": {"type": "date", "doc": "this variant's date for every deals_* figure"},
     },
     "sweep_axis": {
         "from": {"type": "quantity", "required": True, "doc": "first value (a sweep can also be a list of values)"},
@@ -140,6 +144,8 @@ BLOCKS: dict[str, dict[str, dict]] = {
         "note": {"type": "text", "doc": "the analyst's comment"},
         "summary": _SUMMARY,
         "at": {"type": "date", "doc": "on a timeline: the period the check is about, e.g. 2030"},
+        "variant": {"type": "slug", "doc": "the variant the check applies in (base or a variant's "
+                                           "name); every variant when not given"},
     },
     "timeline": {
         "start": {"type": "date", "required": True, "doc": "the first period, on a boundary of the step"},

@@ -132,6 +132,25 @@ class Reader(InputKeys, ExpressionKeys):
     def read_checks(self, data, sc) -> None:
         sc.checks = self.checks(data.get("checks"), data, sc)
 
+    def read_ledger_as_of(self, data, sc) -> None:
+        """ledger_as_of at the top and in variants: {"base" or variant name: datetime.date}."""
+        from calc.ledger_count import as_of_day
+
+        def one(node, kp):
+            try:
+                return as_of_day(node["ledger_as_of"], "ledger_as_of")
+            except CalcError as exc:
+                self.problem(self.at(node, "ledger_as_of", kp), str(exc))
+                return None
+        out = {}
+        if data.get("ledger_as_of") is not None:
+            out["base"] = one(data, "ledger_as_of")
+        variants = data.get("variants")
+        for vname, spec in (variants.items() if isinstance(variants, dict) else ()):
+            if isinstance(spec, dict) and spec.get("ledger_as_of") is not None:
+                out[vname] = one(spec, f"variants.{vname}.ledger_as_of")
+        sc.ledger_as_of = {k: v for k, v in out.items() if v is not None}
+
     def read_display(self, data, sc) -> None:
         sc.display = self.display(data.get("display"), data, sc)
 

@@ -11,7 +11,16 @@ def closest(word, choices) -> str | None:
     return close[0] if close else None
 
 
+# Names calc no longer has: a prefix, and what to read instead.
+RETIRED = {"deals_all_": "the all-buyers deal totals were retired, since one company's purchase is "
+                         "another's sale: name a buyer's column, e.g. deals_openai_payments_firm "
+                         "(README, 'Migrating figure names')"}
+
+
 def did_you_mean(word, choices) -> str:
-    """`` (did you mean 'x'?)`` for the closest choice, or '' when none is close."""
+    """`` (did you mean 'x'?)`` for the closest choice, '; <why>' for a retired name, or ''."""
+    for prefix, why in RETIRED.items():
+        if str(word).startswith(prefix):
+            return f"; {why}"
     best = closest(word, choices)
     return f" (did you mean {best!r}?)" if best else ""

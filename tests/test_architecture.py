@@ -14,6 +14,7 @@ LAYERS = {
     "calc.errors": 0, "calc.cache_dir": 0, "calc.units": 0, "calc.cache": 0, "calc.yamlio": 0, "calc.glossary": 0, "calc.expr": 0, "calc.expr_eval": 0,
     "calc.uncertainty": 0, "calc.output.format": 0, "calc.shipped": 0, "calc.suggest": 0, "calc.dates": 0,
     "calc.registry": 1, "calc.registry_data": 1, "calc.registry_loader": 1, "calc.citations": 1, "calc.ledger": 1,   # ledger: data/deals.yaml, read by the registry loader
+    "calc.ledger_count": 1,             # which ledger rows count at a date
     "calc.timeline": 1,                 # the period axis: plain numpy, below the models
     "calc.timeline.plan": 2, "calc.timeline.results": 2, "calc.timeline.goal": 4, "calc.timeline.read": 4,
     "calc.models": 2, "calc.values": 2,
@@ -21,7 +22,7 @@ LAYERS = {
     "calc.result": 5, "calc.checks": 5, "calc.findings": 5, "calc.plausible": 5,
     "calc.sensitivity": 5,
     "calc.scenario_keys": 3, "calc.scenario_exprs": 6, "calc.scenario_inputs": 6, "calc.scenario_reader": 6,
-    "calc.run": 6, "calc.api": 7, "calc.scenario": 7, "calc.deal_table": 7,
+    "calc.run": 6, "calc.api": 7, "calc.scenario": 7, "calc.deal_table": 7, "calc.ledger_flows": 7,
     "calc.output": 8, "calc.cli": 9, "calc.cli_parser": 9,
 }
 

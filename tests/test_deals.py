@@ -12,6 +12,7 @@ import pytest
 
 import calc
 from calc.errors import CalcError
+from calc import ledger
 from calc.registry import DATA_DIR, Registry, registry
 from helpers import calc_cli
 
@@ -36,7 +37,11 @@ def test_the_ledger_covers_thirty_deals_from_six_buyers(df):
     assert {"Anthropic", "OpenAI", "Meta", "Microsoft", "xAI"} <= set(df["buyer"])
     assert {"Amazon", "Google"} & set(df["buyer"])
     assert df["counted"].sum() >= 30
-    assert set(df["kind"]) == {"cloud-contract", "hardware", "capacity", "investment"}
+    assert set(df["kind"]) == {"cloud-contract", "hardware", "capacity", "investment", "guarantee",
+                               "capex"}
+    assert df["payer"].notna().all()                         # payer on every row; payee null only
+    # payee null only for builders' capacity and own capex
+    assert set(df[df["payee"].isna()]["kind"]) <= {"capacity", "capex"}
 
 
 def test_every_row_is_sourced(df):
@@ -104,13 +109,18 @@ def test_google_tpu_deal_by_hand(df):
 
 
 def test_nvidia_letter_of_intent_by_hand(df):
-    r = row(df, "openai_nvidia_2025_09")
+    # the letter of intent is two rows: NVIDIA's "up to $100 billion" investment, and the systems
+    inv, sys_ = row(df, "openai_nvidia_2025_09"), row(df, "openai_nvidia_systems_2025_09")
+    assert (inv["kind"], inv["payer"], inv["payee"], inv["amount"]) == (
+        "investment", "NVIDIA", "OpenAI", 100e9)
+    assert (sys_["kind"], sys_["payer"], sys_["payee"], sys_["power"]) == (
+        "hardware", "OpenAI", "NVIDIA", 10.0)
     # Vera Rubin counts PACKAGES: 10e9 W / (2,903.5 W/package x 1.2409674) = 10e9 / 3,603.14 = 2,775,350
-    assert r["implied_chips"] == pytest.approx(10e9 / (2903.5 * PUE), rel=1e-9)
-    assert r["implied_chips"] == pytest.approx(2_775_350, rel=1e-5)
-    assert r["chip_counts"] == "gpu" and r["usd_per_gw"] == pytest.approx(10e9)   # 100e9 USD / 10 GW
-    assert math.isnan(r["implied_power"])                      # an investment buys no power here
-    assert math.isnan(r["share_of_run_rate"])                  # money OpenAI receives, not spends
+    assert sys_["implied_chips"] == pytest.approx(10e9 / (2903.5 * PUE), rel=1e-9)
+    assert sys_["implied_chips"] == pytest.approx(2_775_350, rel=1e-5)
+    assert sys_["chip_counts"] == "gpu" and math.isnan(sys_["usd_per_gw"])   # no price published
+    assert math.isnan(inv["implied_power"])                    # an investment buys no power here
+    assert math.isnan(inv["share_of_run_rate"])                # money OpenAI receives, not spends
 
 
 def test_meta_nebius_by_hand(df):
@@ -122,56 +132,63 @@ def test_meta_nebius_by_hand(df):
 
 
 # -- totals --------------------------------------------------------------------------------------
-def test_openai_totals_count_each_deal_once():
+def test_today_names_are_aliases_of_the_columns():
     reg = registry()
-    usd = reg.figure("deals_openai_usd")
-    # Stargate (Sep) 400 + AMD range centre sqrt(20 x 100) = 44.72 + AWS 38 + Azure 250 = 732.72 B USD;
-    # NOT the Oracle 300 (covered by Stargate), the CoreWeave 22.4 (covered), Stargate January (same deal)
-    assert usd.value.to("USD").magnitude == pytest.approx((400 + math.sqrt(2000) + 38 + 250) * 1e9)
-    for left_out in ("openai_oracle_2025_09", "openai_coreweave_2025_03", "openai_stargate_2025_01",
-                     "openai_aws_2025_11_particle"):
-        assert f"deal_{left_out}_amount" not in usd.formula
-    # power: Stargate 7 + NVIDIA 10 + AMD 6 + Broadcom 10 + UAE 1 = 34 GW (Oracle's 4.5 is inside Stargate's 7)
-    assert reg.figure("deals_openai_gw").value.to("GW").magnitude == pytest.approx(34)
-    # NVIDIA's "up to 100 billion" is an investment ceiling, totalled apart
-    assert reg.figure("deals_openai_investment_usd_up_to").value.to("USD").magnitude == pytest.approx(100e9)
-    assert set(reg.figure_sources("deals_openai_usd")) == {
-        "livemint-stargate-five-sites", "nasdaq-rttnews-openai-amd", "36kr-caixin-2025-11-msft-nvda",
-        "newsbytes-msft-openai-27-stake"}
+    for old, new in (("usd", "payments_firm"), ("gw", "power_firm"),
+                     ("investment_usd_up_to", "investment_received_up_to")):
+        alias, col = reg.figure(f"deals_openai_{old}"), reg.figure(f"deals_openai_{new}")
+        assert alias.value == col.value and alias.formula == f"deals_openai_{new}"
+    # deals_openai_usd no longer includes Stargate's builders' capex (450 B since October 2025)
+    stargate = "deal_openai_stargate_2025_10_amount"
+    assert stargate not in reg.figure("deals_openai_usd").formula
+    assert stargate in reg.figure("deals_openai_builders_capex").formula
 
 
-def test_each_counted_deal_is_in_exactly_one_total(df):
+def test_each_counted_row_is_in_exactly_one_column():
+    from datetime import date
+
+    from calc import ledger_count
     reg = registry()
-    formulas = [f.formula for f in reg.figures.values() if f.id.startswith("deals_") and "_all_" not in f.id]
-    for r in df.itertuples():
-        for part, present in (("amount", not math.isnan(r.amount)), ("power", not math.isnan(r.power))):
-            n = sum(re.search(rf"\bdeal_{r.id}_{part}\b", f) is not None for f in formulas)
-            assert n == (1 if (present and r.counted) else 0), (r.id, part)
+    counting = ledger_count.Counting(reg.ledger, date.today())
+    cols = [f"deals_{ledger.slug(b)}_{c}" for b in {d.buyer for d in reg.ledger.deals}
+            for c in ledger_count.COLUMNS]
+    formulas = [reg.figures[f].formula for f in cols if f in reg.figures]
+    for d in reg.ledger.deals:
+        counted = {p.figure for p in counting.parts(d)}
+        for p in ledger_count.parts_of(d):
+            n = sum(re.search(rf"\b{p.figure}\b", f) is not None for f in formulas)
+            assert n == (1 if p.figure in counted else 0), (d.id, p.column)
 
 
 def test_totals_table_matches_the_figures():
     t = calc.deal_totals().set_index("buyer")
     reg = registry()
-    assert t.loc["OpenAI", "usd"] == reg.figure("deals_openai_usd").value.to("USD").magnitude
-    assert t.loc["Meta", "usd_up_to"] == pytest.approx(14.2e9)        # CoreWeave "as much as $14.2B", apart
-    assert t.loc["all", "usd"] == pytest.approx(t.drop("all")["usd"].sum())
-    assert t.loc["all", "gw"] == pytest.approx(reg.figure("deals_all_gw").value.to("GW").magnitude)
+    firm = reg.figure("deals_openai_payments_firm").value.to("USD").magnitude
+    assert t.loc["OpenAI", "payments_firm"] == firm
+    # CoreWeave "as much as $14.2B" + Nebius's contingent "up to 15 billion": 29.2 B, not firm
+    assert t.loc["Meta", "payments_up_to"] == pytest.approx(14.2e9 + 15e9)
+    assert "all" not in t.index                                         # no total across buyers
     assert t.loc["OpenAI", "reports"] > t.loc["OpenAI", "deals"]
 
 
-def test_covering_a_deal_removes_it_from_the_total(tmp_path):
+def test_covering_a_deal_removes_it_from_the_columns_the_cover_counts_in(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
     p = data / "deals.yaml"
     text = p.read_text(encoding="utf-8")
     block = text.index("- id: openai_azure_2025_10")
-    text = text[:block] + text[block:].replace("  status: definitive\n",
-                                               "  status: definitive\n  covered_by: openai_stargate_2025_09\n", 1)
+    covered = "  status: definitive\n  covered_by: openai_aws_2025_11\n"
+    text = text[:block] + text[block:].replace("  status: definitive\n", covered, 1)
     p.write_text(text, encoding="utf-8")
     reg = Registry.load(data)
-    before = registry().figure("deals_openai_usd").value.to("USD").magnitude
-    after = reg.figure("deals_openai_usd").value.to("USD").magnitude
-    assert before - after == pytest.approx(250e9)
+    before = registry().figure("deals_openai_payments_firm").value.to("USD").magnitude
+    after = reg.figure("deals_openai_payments_firm").value.to("USD").magnitude
+    assert before - after == pytest.approx(250e9)      # AWS counts payments: Azure's 250 B leave
+    # covered by Stargate, which counts builders' capex and power only, Azure's payments stay
+    text = text.replace("covered_by: openai_aws_2025_11\n", "covered_by: openai_stargate_2025_09\n", 1)
+    p.write_text(text, encoding="utf-8")
+    again = Registry.load(data).figure("deals_openai_payments_firm")
+    assert again.value.to("USD").magnitude == before
 
 
 # -- bad rows ------------------------------------------------------------------------------------
@@ -246,11 +263,14 @@ def test_calc_deals_json_follows_the_contract():
 
 
 def test_calc_deals_totals_in_text_and_csv():
-    text = calc_cli("deals", "--totals").stdout
-    assert "OpenAI" in text and "$733B" in text and "each deal counted once" in text.lower()
-    csv = calc_cli("deals", "--totals", "--format", "csv").stdout.splitlines()
-    assert csv[0].startswith("buyer,deals,reports,usd,usd_up_to")
-    assert any(line.startswith("OpenAI,8,16,") for line in csv)
+    text = calc_cli("deals", "--totals", "--as-of", "2025-11-30").stdout
+    assert "OpenAI" in text and "$604B" in text and "each deal counted once" in text.lower()
+    csv = calc_cli("deals", "--totals", "--format", "csv", "--as-of", "2025-11-30").stdout
+    csv = csv.splitlines()
+    assert csv[0].startswith("buyer,deals,reports,payments_firm,payments_up_to,payments_vague_low")
+    # 22 OpenAI reports by then, 15 counting; Oracle 300 + Azure 250 + AWS 38 + CoreWeave 11.9 + 4
+    # = 603.9 B
+    assert any(line.startswith("OpenAI,15,22,603900000000.0,") for line in csv)
 
 
 def test_calc_deals_markdown_and_html_list_sources():
@@ -272,30 +292,45 @@ def test_calc_deals_xlsx_and_bad_options(tmp_path):
     assert bad.returncode == 2 and "no deals for buyer 'Nobody'" in bad.stderr
 
 
-# -- the shipped scenario: published aggregates against the ledger ------------------------------
+# -- the shipped scenario: published aggregates against the ledger, as of their dates -----------
 def test_deals_scenario_checks_the_published_aggregates():
     res = calc.load("deals").run()
-    v = lambda name, unit: float(res.value(name).to(unit).magnitude)  # noqa: E731
+
+    def v(name, unit, variant="base"):
+        return float(res.value(name, variant=variant).to(unit).magnitude)
+
     assert v("openai_chip_deals_gw", "GW") == pytest.approx(26)        # NVIDIA 10 + AMD 6 + Broadcom 10
-    assert v("ledger_openai_gw", "GW") == pytest.approx(34)            # + Stargate 7 + Stargate UAE 1
-    # payments OpenAI signed: Oracle 300 + Azure 250 + AWS 38 + CoreWeave 11.9 + 4 + 6.5 + AMD sqrt(20 x 100) 44.72
-    assert v("openai_signed_payments", "USD") == pytest.approx((300 + 250 + 38 + 22.4 + math.sqrt(2000)) * 1e9)
-    # the 20 unpriced GW (NVIDIA 10 + Broadcom 10) at Epoch's 29 B USD per facility GW = 580 B USD
-    assert v("openai_unpriced_gw_at_capex", "USD") == pytest.approx(580e9)
-    assert v("commitment_per_year", "USD/yr") == pytest.approx(175e9)   # 1.4e12 / 8 yr
-    assert v("commitment_share_of_arr", "") == pytest.approx(8.75)      # 175e9 / 20e9
+    # 22 Oct 2025: chip deals 26 + Stargate (Sep) 7 + Stargate UAE 1 + Norway 0.23 = 34.23 GW
+    assert v("ledger_openai_gw", "GW", "oct-2025") == pytest.approx(34.23)
+    # 30 Nov 2025: Stargate restated at more than 8 GW (31 Oct): 26 + 8 + 1 + 0.23 = 35.23 GW
+    assert v("ledger_openai_gw", "GW") == pytest.approx(35.23)
+    # 30 Nov 2026: NVIDIA's letter of intent stalled (-10 GW); AWS expansion +2 GW, TCS +0.1 GW:
+    # AMD 6 + Broadcom 10 + Stargate 8 + UAE 1 + Norway 0.23 + AWS 2 + TCS 0.1 = 27.33 GW
+    assert v("ledger_openai_gw", "GW", "nov-2026") == pytest.approx(27.33)
+    # firm payments, 30 Nov 2025: Oracle 300 + Azure 250 + AWS 38 + CoreWeave 11.9 + 4 = 603.9 B;
+    # 22 Oct 2025: before Azure (28 Oct) and AWS (3 Nov): 300 + 11.9 + 4 = 315.9 B
+    assert v("openai_payments_firm", "USD") == pytest.approx(603.9e9)
+    assert v("openai_payments_firm", "USD", "oct-2025") == pytest.approx(315.9e9)
+    # + CoreWeave up to 6.5 + AMD's low end 20 = 630.4 B; + 20 unpriced GW x 29 B = 580 B
+    # -> 1,210.4 B
+    assert v("openai_payments_and_unpriced_gw", "USD") == pytest.approx(1210.4e9)
+    assert v("openai_amazon_payments", "USD") == pytest.approx(138e9)   # 38 + 100
+    assert v("commitment_share_of_arr", "") == pytest.approx(8.75)      # 1.4e12 / 8 yr / 20e9
     # Oracle: 300e9 / 5 yr = 60e9 USD/yr at the default rental price 15.4919e9 USD/GW/yr = 3.873 GW
     assert v("oracle_power_at_rental", "GW") == pytest.approx(60e9 / RENTAL)
-    expected = [
-        ("OpenAI ... recently signed multiple deals", True),              # 26 / 26 = 1
-        ("OpenAI's deals add up to about 26 gigawatts", False),           # 34 / 26 = 1.31
-        ("The latest two deals add an extra four gigawatts", True),       # 34 / 36 = 0.944
-        ("OpenAI ... has locked in $1.4 trillion", False),                # 655 B vs 1.4 T
-        ("OpenAI ... $1.4 trillion ... (with the NVIDIA", True),          # 655 + 580 = 1,235 B, -12 %
-        ("$1.4 trillion worth of data center commitments", False),        # 875 % of the run-rate
-        ("committing to purchase $300 billion", True),                    # 3.87 GW vs 4.5 GW, -14 %
+    expected = [                                     # (says starts with, variant, holds)
+        ("OpenAI ... recently signed multiple deals", "oct-2025", True),      # 26 / 26
+        ("OpenAI's deals add up to about 26 gigawatts", "oct-2025", False),   # 34.23 / 26 = 1.317
+        ("The latest two deals add an extra four gigawatts", "base", True),   # 35.23 / 36 = 0.979
+        ("OpenAI aims to invest as much as $1.4 trillion to build 30GW of computing capacity "
+         "(against", "base", False),                                                     # 603.9 B vs 1.4 T
+        ("OpenAI aims to invest as much as $1.4 trillion to build 30GW of computing capacity "
+         "(with", "base", True),                                                      # 1,210.4 B, -13.5 %
+        ("$1.4 trillion worth of data center commitments", "base", False),  # 875 % of the run-rate
+        ("committing to purchase $300 billion", "base", True),              # 3.87 GW vs 4.5 GW
+        ("a $50 billion investment by Amazon into OpenAI", "nov-2026", True),   # 138 B vs 138 B
     ]
-    assert len(res.checks) == len(expected)
-    for prefix, passed in expected:
+    assert len(res.checks) == len(expected)          # each check in its own variant only
+    for prefix, variant, passed in expected:
         [check] = [c for c in res.checks if c.says.startswith(prefix)]
-        assert check.passed is passed, (prefix, check.detail)
+        assert (check.variant, check.passed) == (variant, passed), (prefix, check.detail)

@@ -16,24 +16,41 @@ from calc.output.json import dumps
 
 # (column, header, how to show it) for the reading formats
 _DEAL_VIEW = (("id", "deal", str), ("buyer", "buyer", str), ("provider", "provider", str),
+              ("payer", "payer", str), ("payee", "payee", str),
               ("announced", "announced", str), ("kind", "kind", str), ("amount", "amount", money),
               ("qualifier", "qualifier", str), ("power", "GW", number), ("chips", "chips", number),
               ("accelerator", "accelerator", str), ("term", "term yr", number), ("status", "status", str),
               ("link", "counted?", str), ("usd_per_year", "per year", money), ("usd_per_gw", "per GW", money),
               ("implied_chips", "implied chips", number), ("implied_power", "implied GW", number),
               ("implied_power_basis", "basis", str), ("source", "source", str))
-_TOTAL_VIEW = (("buyer", "buyer", str), ("deals", "deals counted", number), ("reports", "reports", number),
-               ("usd", "USD (firm)", money), ("usd_up_to", "USD up to", money),
-               ("investment_usd", "investment", money), ("investment_usd_up_to", "investment up to", money),
-               ("gw", "GW", number), ("gw_up_to", "GW up to", number))
+_TOTAL_VIEW = (("buyer", "buyer", str), ("deals", "deals counted", number),
+               ("reports", "reports", number), ("payments_firm", "payments firm", money),
+               ("payments_up_to", "payments up to", money),
+               ("payments_vague_low", "vague low", money),
+               ("payments_vague_high", "vague high", money),
+               ("power_firm", "GW firm", number), ("power_up_to", "GW up to", number),
+               ("builders_capex", "builders' capex", money),
+               ("investment_received_firm", "investment received", money),
+               ("investment_received_up_to", "investment up to", money),
+               ("guarantees", "guarantees", money))
 
 
 def _link(row) -> str:
-    if isinstance(row.get("same_deal_as"), str):
-        return f"no: same deal as {row['same_deal_as']}"
-    if isinstance(row.get("covered_by"), str):
-        return f"no: covered by {row['covered_by']}"
-    return "yes"
+    """Whether a row counts at the as-of date, and why not."""
+    same, cover = row.get("same_deal_as"), row.get("covered_by")
+    if row.get("counted"):
+        if isinstance(cover, str):
+            return f"yes; covered by {cover} column by column"
+        return f"yes, standing for {same}" if isinstance(same, str) else "yes"
+    if isinstance(row.get("superseded_by"), str):
+        return f"no: superseded by {row['superseded_by']}"
+    if row.get("status") in ("talks", "stalled", "cancelled"):
+        return f"no: {row['status']}" + (f" {row['ended']}" if row.get("ended") else "")
+    if isinstance(same, str):
+        return f"no: same deal as {same}"
+    if isinstance(cover, str):
+        return f"no: covered by {cover}"
+    return "no: own capex" if row.get("kind") == "capex" else "no"
 
 
 def _cells(frame: pd.DataFrame, totals: bool) -> tuple[list[str], list[list[str]]]:
@@ -65,9 +82,12 @@ def _source_lines(frame: pd.DataFrame, reg) -> list[str]:
 
 def _footer(totals: bool, rates: dict) -> list[str]:
     if totals:
-        return ["Each deal counted once: rows marked same_deal_as or covered_by are left out; 'up to' amounts and "
-                "investments (money the buyer receives) are totalled apart. Every total is a registry figure "
-                "(deals_<buyer>_usd, ..._gw) that scenarios can name."]
+        return ["Each deal counted once, in columns that never add unlike things: payments the "
+                "buyer signed (firm, up to, vague low-high), power of purchases, builders' capex "
+                "(others build for the buyer), investment received, guarantees. No total across "
+                "buyers: one company's purchase is another's sale. Every total is a registry "
+                "figure (deals_<buyer>_<column>, e.g. deals_openai_payments_firm) that scenarios "
+                "can name."]
     parts = [f"{name} = {fid}" for name, (fid, _) in rates.items()]
     return ["implied chips: power / (catalogue IT power per chip x default PUE); implied GW: amount / capex per GW "
             "(hardware, capacity) or per-year amount / rental price per GW-year (cloud contracts). "
