@@ -7,6 +7,7 @@ where it is (``calc/data/figures.yaml:12 (amazon_first_tranche_2023).value | ...
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -110,10 +111,16 @@ def registry() -> Registry:
     """The shipped registry, loaded once per process.
 
     A validated copy is kept in calc's cache folder (``calc.cache``), so a start-up reads it instead
-    of parsing and checking the YAML again; a changed data file is loaded and validated afresh.
+    of parsing and checking the YAML again; a changed data file is loaded and validated afresh, and
+    so is every copy made on another day (the ledger's totals as of today are part of the registry).
     ``CALC_NO_CACHE=1`` turns the copy off; any trouble with it falls back to loading.
     """
-    return cached("registry", data_files(DATA_DIR), Registry.load, Registry)
+    return cached("registry", built_from(), Registry.load, Registry)
+
+
+def built_from() -> list[bytes]:
+    """What the kept copy of the shipped registry is keyed by: its data files and today's date."""
+    return [*data_files(DATA_DIR), date.today().isoformat().encode()]
 
 
 @lru_cache(maxsize=1024)

@@ -72,6 +72,15 @@ def test_the_key_follows_every_data_file(tmp_path):
     assert cache.copy_name("registry", cache.data_files(data))[0] == first
 
 
+def test_the_registrys_copy_is_keyed_by_the_day_too(monkeypatch):
+    # the ledger's totals as of today are part of the registry: a copy from yesterday is not used
+    today = registry_module.built_from()
+    monkeypatch.setattr(registry_module, "date", type("D", (), {"today": staticmethod(
+        lambda: __import__("datetime").date(2031, 1, 2))}))
+    assert registry_module.built_from()[:-1] == today[:-1]
+    assert registry_module.built_from()[-1] == b"2031-01-02" != today[-1]
+
+
 def test_a_kept_registry_is_read_back_and_equals_a_loaded_one(cache_home, monkeypatch):
     registry_module.registry.cache_clear()
     try:

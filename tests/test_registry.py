@@ -353,7 +353,7 @@ def test_the_validated_registry_is_kept_by_the_hash_of_its_files(tmp_path, monke
     registry_module.registry.cache_clear()
     try:
         loaded = registry_module.registry()
-        kept, _ = cache.copy_name("registry", cache.data_files(DATA_DIR))
+        kept, _ = cache.copy_name("registry", registry_module.built_from())
         assert (tmp_path / "cache" / "calc" / kept).is_file()
         registry_module.registry.cache_clear()
         monkeypatch.setattr(registry_module.Registry, "load", classmethod(lambda cls, *a: 1 / 0))
