@@ -21,16 +21,17 @@ from calc.cli_parser import FORMATS, LIST_FORMATS, build_parser  # noqa: F401 --
 
 
 def parse_sets(items: list[str]) -> dict:
+    """``--set NAME=VALUE`` options as {name: value}, each VALUE read as a file reads it unquoted
+    (``yamlio.plain``: ``1.3`` is a number, ``1_2`` is text and then refused as a quantity)."""
+    from calc.yamlio import plain
+
     out = {}
     for item in items:
         name, sep, value = item.partition("=")
         if not sep or not name.strip() or not value.strip():
-            raise CalcError(f"--set {item!r}: expected NAME=VALUE, e.g. --set pue=1.3 or --set 'facility_power=2 GW'")
-        text = value.strip()
-        try:
-            out[name.strip()] = float(text)
-        except ValueError:
-            out[name.strip()] = text
+            raise CalcError(f"--set {item[:200]!r}: expected NAME=VALUE, e.g. --set pue=1.3 or "
+                            "--set 'facility_power=2 GW'")
+        out[name.strip()] = plain(value.strip(), f"--set {name.strip()[:200]}")
     return out
 
 

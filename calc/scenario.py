@@ -91,6 +91,8 @@ class Scenario:
             raise CalcError(f"sets: expected a mapping name -> value, e.g. {{'pue': 1.3}}, got {type(sets).__name__}")
         set_values = {}
         for name, text in (sets or {}).items():
+            if not isinstance(name, str):
+                raise CalcError(f"sets: names are strings such as 'pue', got {name!r}"[:200])
             set_values[name] = _set_value(str(name), text)
         # Count the cases before building them: a refused run must not build a million first.
         n_cases = (1 + len(self.variants)) * math.prod(len(v) for v in self.sweep.values())

@@ -153,7 +153,10 @@ def quantity(given, where: str = "") -> pint.Quantity:
         if np.ndim(given.magnitude) != 0:
             raise _at(where, f"expected one value, got an array of {np.size(given.magnitude)}; "
                              "use a sweep for several values")
-        q = Q(given)
+        try:
+            q = Q(given)
+        except CalcError as exc:
+            raise _at(where, str(exc)) from None
     elif isinstance(given, bool) or given is None or not isinstance(given, (str, numbers.Real)):
         raise _at(where, f"expected a quantity like '1 GW' or a number, got {given!r}"[:200])
     elif isinstance(given, str):
@@ -162,16 +165,17 @@ def quantity(given, where: str = "") -> pint.Quantity:
         except CalcError as exc:
             raise _at(where, str(exc)) from None
     else:
-        if not math.isfinite(float(given)):
-            raise _at(where, f"{float(given)!r} is not a finite number")
-        q = Q(float(given))
+        q = Q(given if isinstance(given, numbers.Integral) else float(given))
     try:
         mag = float(q.magnitude)
+    except OverflowError:
+        raise _at(where, f"the number {str(int(q.magnitude))[:20]}... is too large for calc to compute with "
+                         "(the largest number is about 1.8e308)") from None
     except (TypeError, ValueError):
         raise _at(where, f"expected a number, got {q.magnitude!r}"[:200]) from None
     if not math.isfinite(mag):
         raise _at(where, f"{mag!r} is not a finite number")
-    return q
+    return q if isinstance(q.magnitude, float) else Q(mag, q.units)
 
 
 def checked(name: str, q: pint.Quantity, where: str = "") -> pint.Quantity:
