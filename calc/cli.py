@@ -100,9 +100,9 @@ def cmd_run(args) -> int:
     _check_run_options(args)
     problems: list[str] = []
     scenarios = []
-    for f in args.files:                         # every file is tried; each bad one is reported
+    for f in args.files:       # every file is tried; each bad one is reported. A Path: never YAML text
         try:
-            scenarios.append(load(f))
+            scenarios.append(load(Path(f)))
         except CalcError as exc:
             problems += exc.problems
     _started()
@@ -178,7 +178,7 @@ def notes_once(results: list) -> list:
 def cmd_explain(args) -> int:
     from calc.scenario import load
 
-    sc = load(args.file)
+    sc = load(Path(args.file))
     _started()
     res = sc.run(sets=parse_sets(args.set))
     print(res.explain(args.quantity, variant=args.variant, at=args.at))
@@ -192,7 +192,7 @@ def cmd_solve(args) -> int:
 
     if args.samples is not None and args.samples < 0:
         raise CalcError(f"--samples {args.samples}: expected 0 or more")
-    sc = load(args.file)
+    sc = load(Path(args.file))
     _started()
     kind = next(k for k in ("equals", "at_most", "at_least") if getattr(args, k) is not None)
     node = {"for": args.for_, "so_that": args.so_that, kind: getattr(args, kind),
@@ -290,7 +290,7 @@ def cmd_check(args) -> int:
     failed = 0
     for f in files:
         try:
-            res = load(f).run()
+            res = load(Path(f)).run()
         except CalcError as exc:
             problems += exc.problems
             continue

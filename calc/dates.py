@@ -135,7 +135,8 @@ def parse(text, what: str = "date") -> DateSpan | None:
         span = _one(raw)
         if span is not None:
             return span
-    raise CalcError(f"{what} {str(text)[:60]!r} is not a date form calc reads: {FORMS}")
+    shown = text if len(str(text)) <= 60 else f"{str(text)[:60]}..."
+    raise CalcError(f"{what} {shown!r} is not a date form calc reads: {FORMS}")
 
 
 def is_date(text) -> bool:

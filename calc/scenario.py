@@ -60,7 +60,12 @@ class Scenario:
     def locate(self, problem: str) -> str:
         """``problem`` ("derive.x: ...") prefixed with the file and line of the key it names."""
         key = problem.split(":", 1)[0]
-        return f"{self.where[key]}{problem[len(key):]}" if key in self.where else f"{self.path}: {problem}"
+        if key in self.where:
+            return f"{self.where[key]}{problem[len(key):]}"
+        name = key.removeprefix("inputs.")
+        if key.startswith("inputs.") and name in self.input_where:     # a model's refusal of an input
+            return f"{self.input_where[name]}{problem[len(key):]}"
+        return f"{self.path}: {problem}"
 
     def cases(self, sets: dict | None = None) -> list[Case]:
         """One Case per variant (base first); each holds the whole sweep grid as array inputs.
