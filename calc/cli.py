@@ -205,7 +205,8 @@ def cmd_solve(args) -> int:
     res = sc.run(samples=args.samples, seed=args.seed, sets=parse_sets(args.set), solve_request=spec)
     from calc.output.periods import solve_output
     sys.stdout.write(solve_output(res, args.format))
-    return 0
+    unsolved = [c for c in res.checks if c.says == f"solve {spec['for']}" and not c.passed]
+    return 1 if args.strict and unsolved else 0
 
 
 def cmd_list(args) -> int:
