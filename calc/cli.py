@@ -117,7 +117,7 @@ def cmd_run(args) -> int:
     for sc in scenarios:
         try:
             res = sc.run(samples=args.samples, seed=args.seed, sets=sets, progress=_progress(),
-                         sensitivity=args.sensitivity).with_display(displays)
+                         sensitivity=args.sensitivity, for_output=True).with_display(displays)
         except CalcError as exc:
             if writes_files:
                 raise

@@ -208,6 +208,9 @@ class Result:
         one reduced to a plain number; ``tables=True`` also applies the glossary's display defaults
         (% for shares) and SI prefixes for FLOP, as tables show them.
         """
+        from calc.values import rows_size
+
+        rows_size(len(self.cases), len(self.shown), len(self.periods) if self.timeline is not None else 1)
         if self.timeline is not None:           # one row per period too, then the solve rows
             from calc.timeline.results import rows
             return rows(self, tables)

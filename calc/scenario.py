@@ -83,12 +83,24 @@ class Scenario:
                      models=tl_read.pair_models({**self.base.models, **models}), axes=axes)
                 for vname, acc, models, overrides in variants]
 
+    def output_size(self, sets: dict | None = None, where: str | None = None) -> None:
+        """Refuse, before running, a run whose output would exceed ``values.MAX_ROWS`` rows."""
+        axes = [a for n, a in self.sweep.items() if n not in (sets or {})]
+        n_cases = (1 + len(self.variants)) * math.prod(len(a) for a in axes)
+        shown = len(dict.fromkeys(self.outputs + list(self.derive)))
+        periods = self.timeline.count if self.timeline is not None else 1
+        values.rows_size(n_cases, shown, periods, where or self.where.get("sweep") or self.where.get("variants")
+                         or f"{self.path}: outputs")
+
     def run(self, samples: int | None = None, seed: int | None = None, sets: dict | None = None,
-            progress=None, sensitivity: bool = False, solve_request: dict | None = None):
+            progress=None, sensitivity: bool = False, solve_request: dict | None = None,
+            for_output: bool = False):
         """Evaluate the scenario (``calc.run``): a frozen Result.
 
         ``samples``/``seed`` override the file's; ``sets`` maps name -> literal; ``sensitivity`` adds
-        the tornado table; ``solve_request`` (calc.timeline.read.parse_solve) replaces the file's ``solve``.
+        the tornado table; ``solve_request`` (calc.timeline.read.parse_solve) replaces the file's ``solve``;
+        ``for_output``: every row will be written (the command line), so a run of more than
+        ``values.MAX_ROWS`` rows is refused before it is evaluated.
         """
         samples = values.samples_count(self.samples if samples is None else samples, f"{self.path}: samples")
         seed = values.seed_number(self.seed if seed is None else seed, f"{self.path}: seed")
@@ -103,6 +115,7 @@ class Scenario:
         n_cases = (1 + len(self.variants)) * math.prod(len(v) for v in self.sweep.values())
         values.run_size(n_cases, samples, self.where.get("sweep") or self.where.get("variants")
                         or f"{self.path}: samples")
+        values.checks_size(n_cases, len(self.checks), self.where.get("checks") or f"{self.path}: checks")
         if self.timeline is not None:
             from calc.timeline.plan import run_size
             run_size(self.timeline, n_cases, samples, self.where.get("timeline") or f"{self.path}: timeline")
@@ -120,7 +133,8 @@ class Scenario:
                        shown=list(dict.fromkeys(self.outputs + list(self.derive))), scenario=self.name,
                        title=self.title, samples=samples, seed=seed, correlations=self.correlations,
                        reg=_registry_with(self.inline_sources), sensitivity=sensitivity, progress=progress,
-                       check_plans=lambda plans: self._check_unused(plans, set_values),
+                       check_plans=lambda plans: (self._check_unused(plans, set_values),
+                                                  for_output and self.output_size(set_values)),
                        timeline=self.timeline, solve=solve_request or self.solve, notes=notes
                        ).with_display(self.display, where=f"{self.path}: display.")
         except CalcError as exc:        # every message says where: the file, or the --set that caused it

@@ -35,6 +35,7 @@ MAX_CASES = 1_000_000               # variants x sweep points
 MAX_SAMPLES = 2_000_000             # one row's samples form one chunk: exact quantiles, bounded memory
 MAX_VALUES = 2_000_000_000          # cases x samples: beyond this a run is refused with its size
 MAX_SEED = 2**63 - 1
+MAX_ROWS = 50_000                   # rows of output (cases x quantities x periods): each costs ~10 KB
 FORMS = "'1 GW', '$1.25B', '200k chip', a plain number, [low, high], or a figure id"
 _FIGURE_ID = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 
@@ -360,3 +361,23 @@ def run_size(n_cases: int, samples: int, where: str = "") -> None:
     if size > MAX_VALUES:
         raise _at(where, f"{n_cases:,} cases x {max(1, samples):,} samples = {size:,} values per quantity is "
                          f"more than calc evaluates ({MAX_VALUES:,} values); use fewer sweep points or samples")
+
+
+def rows_size(n_cases: int, n_names: int, n_periods: int = 1, where: str = "") -> None:
+    """Refuse output of more than MAX_ROWS rows (cases x shown quantities x periods), before any is
+    built: every format is built from these rows, at about 10 KB of memory each."""
+    n = n_cases * max(1, n_names) * max(1, n_periods)
+    if n > MAX_ROWS:
+        periods = f" x {n_periods:,} periods" if n_periods > 1 else ""
+        raise _at(where, f"{n_cases:,} cases x {n_names:,} quantities{periods} = {n:,} rows of output is more "
+                         f"than calc writes ({MAX_ROWS:,} rows); use fewer sweep points, variants or outputs "
+                         "(in Python, calc.load(...).run() keeps every case as arrays: res.central)")
+
+
+def checks_size(n_cases: int, n_checks: int, where: str = "") -> None:
+    """Refuse more than MAX_ROWS check results (cases x checks, each a result of its own), before
+    any is built."""
+    n = n_cases * n_checks
+    if n > MAX_ROWS:
+        raise _at(where, f"{n_cases:,} cases x {n_checks:,} checks = {n:,} check results is more than calc "
+                         f"tests ({MAX_ROWS:,}); use fewer sweep points or variants, or fewer checks")
