@@ -186,7 +186,8 @@ def _set_value(name: str, text):
         from calc.timeline.periods import parse_date
         from calc.units import Q
 
-        span = parse_date(text if isinstance(text, str) else f"{text:g}", f"--set {name}", days=True)
+        number = isinstance(text, (int, float)) and not isinstance(text, bool)
+        span = parse_date(f"{text:g}" if number else str(text)[:200], f"--set {name}", days=True)
         return values.Value(central=Q(span.decimal_year, "yr"), origin="set on the command line")
     return values.value(name, text, where=f"--set {name}", origin="set on the command line")
 
