@@ -981,3 +981,10 @@ def test_more_check_results_than_the_limit_are_refused_before_they_are_built():
     with pytest.raises(CalcError, match=r"^<string>:14: checks: 1,000,000 cases x 1 checks = 1,000,000 check "
                                         r"results is more than calc tests \(50,000\)"):
         calc.load(text).run()
+
+
+def test_a_refused_timeline_is_reported_once_not_again_at_every_check_and_solve(tmp_path, monkeypatch, capsys):
+    text = (ROOT / "scenarios" / "openai-commitments.yaml").read_text(encoding="utf-8")
+    err = refused(tmp_path, monkeypatch, capsys, text.replace("{start: 2025, end: 2033, step: year}",
+                                                             '{start: "0000", end: 2033, step: year}'))
+    assert err == f"calc: s.yaml:18: timeline.start: '0000' {NOT_A_DATE}\n"
