@@ -857,6 +857,15 @@ def test_a_logistic_ceiling_at_or_below_arr_end_is_refused_at_its_key(tmp_path, 
                    "or decaying path\n")
 
 
+def test_growth_of_minus_100_percent_has_no_logistic_path(tmp_path, monkeypatch, capsys):
+    text = hand("inputs:\n", "models: {arr_at: arr_at_logistic}\ninputs:\n"
+                "  arr_ceiling: {value: 50 billion USD/yr, source: assumption, note: t}\n")
+    err = refused(tmp_path, monkeypatch, capsys, text.replace("growth_per_month: {value: 0,",
+                                                              "growth_per_month: {value: -1,"))
+    assert err == ("calc: s.yaml:11: inputs.arr_growth_per_month: -100 % a month has no logistic path (its rate "
+                   "is infinite); give a growth above -100 %, or use the constant or decaying path\n")
+
+
 def test_growth_of_minus_100_percent_earns_nothing_after_arr_as_of(tmp_path, monkeypatch, capsys):
     (tmp_path / "s.yaml").write_text(hand("arr_growth_per_month: {value: 0,", "arr_growth_per_month: {value: -1,"))
     status, out, err = run(tmp_path, monkeypatch, capsys, "run", "s.yaml", "--format", "csv")

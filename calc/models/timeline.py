@@ -55,8 +55,12 @@ def _no_backwards_collapse(g, m, period_start, arr_as_of) -> None:
                         "timeline's start")
 
 
-def _ceiling_above_end(arr_end, arr_ceiling) -> None:
-    """Refuse a logistic ceiling at or below ``arr_end``: the path would have to fall to it."""
+def _ceiling_above_end(arr_end, arr_ceiling, g) -> None:
+    """Refuse a logistic ceiling at or below ``arr_end`` (the path would have to fall to it), and
+    growth of -100 % a month (its rate ``r = ln(1 + g) / (1 - A / K)`` is infinite)."""
+    if np.any(np.asarray(_m(g, "")) <= -1):
+        raise CalcError("inputs.arr_growth_per_month: -100 % a month has no logistic path (its rate is "
+                        "infinite); give a growth above -100 %, or use the constant or decaying path")
     end, ceiling = np.asarray(_m(arr_end, "USD/yr")), np.asarray(_m(arr_ceiling, "USD/yr"))
     bad = np.broadcast_to(ceiling <= end, np.broadcast_shapes(end.shape, ceiling.shape))
     if bad.any():
@@ -109,7 +113,7 @@ def arr_at_logistic(arr_end, arr_growth_per_month, arr_as_of, period_end, arr_ce
     ...                       period_end="2025 yr", arr_ceiling="$100B/yr").m_as("USD/yr"))   # arr_end
     5000000000.0
     """
-    _ceiling_above_end(arr_end, arr_ceiling)
+    _ceiling_above_end(arr_end, arr_ceiling, arr_growth_per_month)
     m = _months(arr_as_of, period_end)
     out = paths.logistic_rate(_m(arr_end, "USD/yr"), _m(arr_growth_per_month, ""), m, _m(arr_ceiling, "USD/yr"))
     return Q(out, "USD/yr")
@@ -144,7 +148,7 @@ def revenue_decaying(arr_end, arr_growth_per_month, arr_as_of, period_start, per
          output="revenue", default=False)
 def revenue_logistic(arr_end, arr_growth_per_month, arr_as_of, period_start, period_end, arr_ceiling):
     """Revenue per period on the logistic path. Returns: revenue [USD]."""
-    _ceiling_above_end(arr_end, arr_ceiling)
+    _ceiling_above_end(arr_end, arr_ceiling, arr_growth_per_month)
     m0, m1 = _months(arr_as_of, period_start), _months(arr_as_of, period_end)
     out = paths.logistic_revenue(_m(arr_end, "USD/yr"), _m(arr_growth_per_month, ""), m0, m1,
                                  _m(arr_ceiling, "USD/yr"))
