@@ -1,4 +1,5 @@
-"""How fast, and in how little memory, calc refuses hostile input (issue 10: each under 2 s and 200 MB).
+"""How fast, and in how little memory, calc refuses hostile input (issues 10 and 19: each under 2 s and
+200 MB).
 
     .venv/bin/python benchmarks/refusals.py            # every case, worst case last
 
@@ -31,6 +32,39 @@ outputs: [chips]
 
 
 TIMELINE = (ROOT / "scenarios" / "openai-commitments.yaml").read_text(encoding="utf-8")
+
+HAND = """\
+name: hand
+timeline: {start: 2026, end: 2028, step: year}
+commitments:
+  base_deal: {amount: {value: 36 billion USD, source: assumption, note: t}, start: 2026, term: 3 yr}
+inputs:
+  arr_end: {value: 12 billion USD/yr, source: assumption, note: t}
+  arr_as_of: {value: 2026-01, source: assumption, note: t}
+  arr_growth_per_month: {value: 0, source: assumption, note: t}
+outputs: [revenue, commitment_spend, cumulative_gap]
+"""
+
+SIX_AXES = """\
+name: six
+accelerator: gb200-superchip
+inputs:
+  facility_power: {value: 1 GW, source: assumption, note: t}
+outputs: [chips, capex, compute_per_year, cost_per_year]
+samples: 0
+sweep:
+  facility_power: {from: 0.5 GW, to: 5 GW, steps: 10}
+  electricity_price: {from: 40 USD/MWh, to: 120 USD/MWh, steps: 10}
+  pue: {from: 1.1, to: 1.5, steps: 10}
+  mfu: {from: 0.2, to: 0.6, steps: 10}
+  load_factor: {from: 0.5, to: 0.9, steps: 10}
+  it_lifetime: {from: 3 yr, to: 7 yr, steps: 10}
+"""
+
+
+def hand(old: str, new: str) -> str:
+    assert HAND.count(old) == 1, old
+    return HAND.replace(old, new)
 
 
 def bomb(use: str, fan: int = 9, levels: int = 9) -> str:
@@ -116,6 +150,38 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
     "solve over 2,000,000 samples": ({"s.yaml": TIMELINE}, ["run", "s.yaml", "--samples", "2000000"]),
     "three files, one bad": ({"a.yaml": BASE, "b.yaml": with_input("1:20"), "c.yaml": BASE},
                              ["run", "a.yaml", "b.yaml", "c.yaml"]),
+    # issue 19, part 2
+    "timeline start 0000": ({"s.yaml": hand("start: 2026, end", 'start: "0000", end')}, ["run", "s.yaml"]),
+    "timeline start 0000-Q1": ({"s.yaml": hand("start: 2026, end", 'start: "0000-Q1", end')}, ["run", "s.yaml"]),
+    "schedule key 0000": ({"s.yaml": hand("start: 2026, term: 3 yr}", 'schedule: {"0000": 50 %, 2027: 50 %}}')},
+                          ["run", "s.yaml"]),
+    "check at 0000": ({"s.yaml": HAND + 'checks:\n  - {says: x, source: assumption, note: n, that: revenue, '
+                                        'at: "0000", near: 1 USD, within: 10%}\n'}, ["run", "s.yaml"]),
+    "explain --at 0000": ({"s.yaml": HAND}, ["explain", "s.yaml", "revenue", "--at", "0000"]),
+    "check a.yaml bad.yaml c.yaml (year 0)": (
+        {"a.yaml": BASE, "b.yaml": hand("start: 2026, end", 'start: "0000", end'), "c.yaml": BASE},
+        ["check", "a.yaml", "b.yaml", "c.yaml"]),
+    "timeline start in fullwidth digits": ({"s.yaml": hand("start: 2026, end", 'start: "２０２６", end')},
+                                           ["run", "s.yaml"]),
+    "pue in Arabic-Indic digits": ({"s.yaml": with_input('"٣"')}, ["run", "s.yaml"]),
+    "derive ((1 kW) ** 64) ** 3": ({"s.yaml": BASE + 'derive: {x: "((1 kW) ** 64) ** 3"}\n'}, ["run", "s.yaml"]),
+    "--set pue=1_2": ({"s.yaml": BASE}, ["run", "s.yaml", "--set", "pue=1_2"]),
+    "--output calc/units.txt": ({"s.yaml": BASE}, ["run", "s.yaml", "--output", str(ROOT / "calc" / "units.txt")]),
+    "schema --output into calc/": ({}, ["schema", "--output", str(ROOT / "calc" / "schema.json")]),
+    "--output of a 300-character name": ({"s.yaml": BASE}, ["run", "s.yaml", "--output", "a" * 300 + ".json"]),
+    "logistic arr_ceiling below arr_end": (
+        {"s.yaml": hand("inputs:\n", "models: {arr_at: arr_at_logistic}\ninputs:\n"
+                        "  arr_ceiling: {value: 1 billion USD/yr, source: assumption, note: t}\n")},
+        ["run", "s.yaml"]),
+    "growth -100 % a month before arr_as_of": (
+        {"s.yaml": hand("value: 0, source", "value: -1, source").replace("2026-01,", "2026-07,")},
+        ["run", "s.yaml"]),
+    "a NUL byte": ({"s.yaml": BASE.replace("note: test}", "note: te\0st}", 1)}, ["run", "s.yaml"]),
+    "--buyer of 100,000 characters": ({}, ["deals", "--buyer", "x" * 100_000]),
+    "six sweep axes of 10 values (10^6 cases x 4 outputs)": ({"s.yaml": SIX_AXES}, ["run", "s.yaml"]),
+    "six sweep axes x one check (10^6 check results)": (
+        {"s.yaml": SIX_AXES + "checks:\n  - {says: x, source: assumption, note: n, that: chips, above: 1 chip}\n"},
+        ["run", "s.yaml"]),
 }
 
 

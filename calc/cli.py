@@ -22,16 +22,17 @@ from calc.cli_parser import FORMATS, LIST_FORMATS, build_parser  # noqa: F401 --
 
 
 def parse_sets(items: list[str]) -> dict:
+    """``--set NAME=VALUE`` options as {name: value}, each VALUE read as a file reads it unquoted
+    (``yamlio.plain``: ``1.3`` is a number, ``1_2`` is text and then refused as a quantity)."""
+    from calc.yamlio import plain
+
     out = {}
     for item in items:
         name, sep, value = item.partition("=")
         if not sep or not name.strip() or not value.strip():
-            raise CalcError(f"--set {item!r}: expected NAME=VALUE, e.g. --set pue=1.3 or --set 'facility_power=2 GW'")
-        text = value.strip()
-        try:
-            out[name.strip()] = float(text)
-        except ValueError:
-            out[name.strip()] = text
+            raise CalcError(f"--set {item[:200]!r}: expected NAME=VALUE, e.g. --set pue=1.3 or "
+                            "--set 'facility_power=2 GW'")
+        out[name.strip()] = plain(value.strip(), f"--set {name.strip()[:200]}")
     return out
 
 
@@ -100,9 +101,9 @@ def cmd_run(args) -> int:
     _check_run_options(args)
     problems: list[str] = []
     scenarios = []
-    for f in args.files:                         # every file is tried; each bad one is reported
+    for f in args.files:       # every file is tried; each bad one is reported. A Path: never YAML text
         try:
-            scenarios.append(load(f))
+            scenarios.append(load(Path(f)))
         except CalcError as exc:
             problems += exc.problems
     writes_files = bool(args.output or args.plot)
@@ -116,7 +117,7 @@ def cmd_run(args) -> int:
     for sc in scenarios:
         try:
             res = sc.run(samples=args.samples, seed=args.seed, sets=sets, progress=_progress(),
-                         sensitivity=args.sensitivity).with_display(displays)
+                         sensitivity=args.sensitivity, for_output=True).with_display(displays)
         except CalcError as exc:
             if writes_files:
                 raise
@@ -180,7 +181,7 @@ def notes_once(results: list) -> list:
 def cmd_explain(args) -> int:
     from calc.scenario import load
 
-    sc = load(args.file)
+    sc = load(Path(args.file))
     res = sc.run(sets=parse_sets(args.set))
     print(res.explain(args.quantity, variant=args.variant, at=args.at))
     return 0
@@ -193,7 +194,7 @@ def cmd_solve(args) -> int:
 
     if args.samples is not None and args.samples < 0:
         raise CalcError(f"--samples {args.samples}: expected 0 or more")
-    sc = load(args.file)
+    sc = load(Path(args.file))
     kind = next(k for k in ("equals", "at_most", "at_least") if getattr(args, k) is not None)
     node = {"for": args.for_, "so_that": args.so_that, kind: getattr(args, kind),
             "between": list(args.between) if args.between else None, "at": args.at}
@@ -205,7 +206,8 @@ def cmd_solve(args) -> int:
     res = sc.run(samples=args.samples, seed=args.seed, sets=parse_sets(args.set), solve_request=spec)
     from calc.output.periods import solve_output
     sys.stdout.write(solve_output(res, args.format))
-    return 0
+    unsolved = [c for c in res.checks if c.says == f"solve {spec['for']}" and not c.passed]
+    return 1 if args.strict and unsolved else 0
 
 
 def cmd_list(args) -> int:
@@ -337,7 +339,7 @@ def cmd_check(args) -> int:
     failed = 0
     for f in files:
         try:
-            res = load(f).run()
+            res = load(Path(f)).run()
         except CalcError as exc:
             problems += exc.problems
             continue

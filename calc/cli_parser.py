@@ -138,6 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--samples", type=int, metavar="N", help="one solution per sample over the scenario's ranges")
     g.add_argument("--seed", type=int, metavar="S", help="random seed (same seed, same numbers)")
     g.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help=SET_HELP)
+    g.add_argument("--strict", action="store_true", help="exit 1 when there is no solution (a finding), "
+                   "e.g. when the output does not depend on the input")
     g.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
     for name, what, detail in (

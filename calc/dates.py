@@ -21,8 +21,8 @@ from datetime import date
 from calc.errors import CalcError
 
 FORMS = "'YYYY-MM-DD', 'YYYY-MM', 'YYYY', 'YYYY-H1', 'YYYY-Q3', 'A/B' or 'unknown'"
-_ONE = r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?|-H([12])|-Q([1-4]))?"
-_ONE_RE = re.compile(rf"^{_ONE}$")
+_ONE = r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?|-H([12])|-Q([1-4]))?"    # ASCII digits only
+_ONE_RE = re.compile(_ONE)
 
 
 @dataclass(frozen=True)
@@ -89,20 +89,26 @@ def month_text(index: int) -> str:
 
 
 def _one(text: str) -> DateSpan | None:
-    m = _ONE_RE.match(text)
+    """The span of one form (no '/'); None when ``text`` is not one, or names no real day (year 0,
+    month 13, 30 February)."""
+    m = _ONE_RE.fullmatch(text)
     if not m:
         return None
-    year, month, day, half, quarter = m.groups()
-    y = int(year)
     try:
-        if day:
-            d = date(y, int(month), int(day))
-            return DateSpan(text, d, d, "day")
-        if month:
-            m_ = int(month)
-            return DateSpan(text, date(y, m_, 1), date(y, m_, calendar.monthrange(y, m_)[1]), "month")
+        return _span(text, *m.groups())
     except ValueError:
         return None
+
+
+def _span(text: str, year: str, month: str | None, day: str | None, half: str | None,
+          quarter: str | None) -> DateSpan:
+    y = int(year)
+    if day:
+        d = date(y, int(month), int(day))
+        return DateSpan(text, d, d, "day")
+    if month:
+        m_ = int(month)
+        return DateSpan(text, date(y, m_, 1), date(y, m_, calendar.monthrange(y, m_)[1]), "month")
     if quarter:
         last = 3 * int(quarter)
         return DateSpan(text, date(y, last - 2, 1), date(y, last, calendar.monthrange(y, last)[1]), "quarter")
@@ -129,7 +135,8 @@ def parse(text, what: str = "date") -> DateSpan | None:
         span = _one(raw)
         if span is not None:
             return span
-    raise CalcError(f"{what} {text!r} is not a date form calc reads: {FORMS}")
+    shown = text if len(str(text)) <= 60 else f"{str(text)[:60]}..."
+    raise CalcError(f"{what} {shown!r} is not a date form calc reads: {FORMS}")
 
 
 def is_date(text) -> bool:

@@ -110,11 +110,23 @@ def rates(reg=None) -> dict:
     return out
 
 
+def _check_buyer(buyer) -> None:
+    """Refuse a ``buyer`` that is not None or a name (text)."""
+    if buyer is not None and not isinstance(buyer, str):
+        raise CalcError(f"buyer: expected a buyer's name such as 'OpenAI', got {buyer!r}"[:200])
+
+
+def _short(text: str) -> str:
+    """``text`` quoted for a message, cut at 200 characters."""
+    return repr(text) if len(text) <= 200 else f"{text[:200]!r}... ({len(text):,} characters)"
+
+
 def deals(buyer: str | None = None, reg=None, as_of=None) -> pd.DataFrame:
     """Every deal of the ledger (or one buyer's) as of ``as_of``, with its derived columns; numbers
     in the units above."""
     from calc.registry import registry
 
+    _check_buyer(buyer)
     reg = reg or registry()
     ledger = _ledger(reg)
     at = ledger_count.as_of_day(as_of)
@@ -147,7 +159,7 @@ def deals(buyer: str | None = None, reg=None, as_of=None) -> pd.DataFrame:
         df = df[df["buyer"].str.lower() == buyer.lower()]
         if df.empty:
             buyers = sorted({d.buyer for d in ledger.deals})
-            raise CalcError(f"no deals for buyer {buyer!r}; the ledger's buyers are {', '.join(buyers)}")
+            raise CalcError(f"no deals for buyer {_short(buyer)}; the ledger's buyers are {', '.join(buyers)}")
     return df.reset_index(drop=True)
 
 
@@ -160,6 +172,7 @@ def deal_totals(buyer: str | None = None, reg=None, as_of=None) -> pd.DataFrame:
     """
     from calc.registry import registry
 
+    _check_buyer(buyer)
     reg = reg or registry()
     ledger = _ledger(reg)
     counting = ledger_count.Counting(ledger, ledger_count.as_of_day(as_of))
@@ -168,7 +181,7 @@ def deal_totals(buyer: str | None = None, reg=None, as_of=None) -> pd.DataFrame:
     if buyer is not None:
         match = [b for b in buyers if b.lower() == buyer.lower()]
         if not match:
-            raise CalcError(f"no deals for buyer {buyer!r} as of {counting.at.isoformat()}; the "
+            raise CalcError(f"no deals for buyer {_short(buyer)} as of {counting.at.isoformat()}; the "
                             f"ledger's buyers are {', '.join(buyers)}")
         buyers = match
     rows = []

@@ -153,7 +153,9 @@ def _call(f: Formula, env: dict) -> pint.Quantity:
         with np.errstate(over="ignore"):            # one multiplication by a cached factor
             out = Q(np.asarray(out.magnitude, dtype=float) * _factor(out.units, target), target)
     mag = out.magnitude
-    if not np.isfinite(np.sum(mag)) and not np.all(np.isfinite(mag)):
+    with np.errstate(over="ignore", invalid="ignore"):     # a sum of finite 1e308s is inf: then look closer
+        total = np.sum(mag)
+    if not np.isfinite(total) and not np.all(np.isfinite(mag)):
         out = _not_finite(f, out, env)
     return out
 

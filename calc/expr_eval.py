@@ -123,6 +123,10 @@ class Evaluator:
         if not np.all(np.isfinite(m)):
             raise self.fail(f"overflow: {what} is infinite" if np.any(np.isinf(m))
                             else f"not a finite number: {what} is nan")
+        try:                            # kW**64 is 1e384 g**64 m**128 / s**192: no float holds it
+            ureg.get_root_units(q.units)
+        except OverflowError:
+            raise self.fail(f"overflow: {what} gives the unit {q.units:~}, too large to convert") from None
         return q
 
     def arith(self, op: str, a: pint.Quantity, b: pint.Quantity) -> pint.Quantity:
@@ -141,10 +145,17 @@ class Evaluator:
             raise self.fail("an exponent must be a single number, not an array")
         if not abs(float(e)) <= MAX_EXPONENT:
             raise self.fail(f"exponent {float(e):g} is too large (the limit is {MAX_EXPONENT})")
+        top = max((abs(p * float(e)) for p in base._units.values()), default=0)
+        if top > MAX_EXPONENT:           # ((1 kW) ** 64) ** 3 would be kW**192
+            raise self.fail(f"raising {_show(base)} to the power {float(e):g} gives a unit power of {top:g}, "
+                            f"beyond {MAX_EXPONENT}; no quantity calc uses needs one")
         if base.dimensionless:
             base = base.to(ureg.dimensionless)
         try:
-            return self.finite(base ** float(e), "'**'")
+            with np.errstate(over="ignore", invalid="ignore"):
+                return self.finite(base ** float(e), "'**'")
+        except OverflowError:            # a Python float's power overflows by raising, numpy's by inf
+            raise self.fail("overflow: '**' is infinite") from None
         except _PINT_ERRORS:
             raise self.fail(f"cannot raise {_show(base)} to the power {float(e):g}") from None
 

@@ -136,12 +136,17 @@ class Result:
         """This result with ``units`` (name -> unit text, '%' and 'percent' alike) as the units every
         format shows those names in, as a new Result. A name the result lacks, or a unit of another
         kind, is a CalcError starting with ``where`` + the name."""
+        if not isinstance(units, dict):
+            raise CalcError(f"display: expected a mapping name -> unit, e.g. {{'peak_compute': 'EFLOP/s'}}, "
+                            f"got {units!r}"[:200])
         if not units:
             return self
         from calc.output.display import check_unit
 
         chosen = dict(self.display)
         for name, text in units.items():
+            if not isinstance(name, str) or not isinstance(text, str):
+                raise CalcError(f"{where}{name!r}: expected a name and a unit as text, got {text!r}"[:200])
             if name not in self.central:
                 raise CalcError(f"{where}{name}: no quantity {name!r} in this result"
                                 f"{did_you_mean(name, self.central)}; it has {', '.join(self.shown)}")
@@ -203,6 +208,9 @@ class Result:
         one reduced to a plain number; ``tables=True`` also applies the glossary's display defaults
         (% for shares) and SI prefixes for FLOP, as tables show them.
         """
+        from calc.values import rows_size
+
+        rows_size(len(self.cases), len(self.shown), len(self.periods) if self.timeline is not None else 1)
         if self.timeline is not None:           # one row per period too, then the solve rows
             from calc.timeline.results import rows
             return rows(self, tables)

@@ -61,7 +61,12 @@ class Scenario:
     def locate(self, problem: str) -> str:
         """``problem`` ("derive.x: ...") prefixed with the file and line of the key it names."""
         key = problem.split(":", 1)[0]
-        return f"{self.where[key]}{problem[len(key):]}" if key in self.where else f"{self.path}: {problem}"
+        if key in self.where:
+            return f"{self.where[key]}{problem[len(key):]}"
+        name = key.removeprefix("inputs.")
+        if key.startswith("inputs.") and name in self.input_where:     # a model's refusal of an input
+            return f"{self.input_where[name]}{problem[len(key):]}"
+        return f"{self.path}: {problem}"
 
     def cases(self, sets: dict | None = None) -> list[Case]:
         """One Case per variant (base first); each holds the whole sweep grid as array inputs.
@@ -101,12 +106,24 @@ class Scenario:
                                    f"rows {rows}")
         return out
 
+    def output_size(self, sets: dict | None = None, where: str | None = None) -> None:
+        """Refuse, before running, a run whose output would exceed ``values.MAX_ROWS`` rows."""
+        axes = [a for n, a in self.sweep.items() if n not in (sets or {})]
+        n_cases = (1 + len(self.variants)) * math.prod(len(a) for a in axes)
+        shown = len(dict.fromkeys(self.outputs + list(self.derive)))
+        periods = self.timeline.count if self.timeline is not None else 1
+        values.rows_size(n_cases, shown, periods, where or self.where.get("sweep") or self.where.get("variants")
+                         or f"{self.path}: outputs")
+
     def run(self, samples: int | None = None, seed: int | None = None, sets: dict | None = None,
-            progress=None, sensitivity: bool = False, solve_request: dict | None = None):
+            progress=None, sensitivity: bool = False, solve_request: dict | None = None,
+            for_output: bool = False):
         """Evaluate the scenario (``calc.run``): a frozen Result.
 
         ``samples``/``seed`` override the file's; ``sets`` maps name -> literal; ``sensitivity`` adds
-        the tornado table; ``solve_request`` (calc.timeline.read.parse_solve) replaces the file's ``solve``.
+        the tornado table; ``solve_request`` (calc.timeline.read.parse_solve) replaces the file's ``solve``;
+        ``for_output``: every row will be written (the command line), so a run of more than
+        ``values.MAX_ROWS`` rows is refused before it is evaluated.
         """
         samples = values.samples_count(self.samples if samples is None else samples, f"{self.path}: samples")
         seed = values.seed_number(self.seed if seed is None else seed, f"{self.path}: seed")
@@ -114,11 +131,14 @@ class Scenario:
             raise CalcError(f"sets: expected a mapping name -> value, e.g. {{'pue': 1.3}}, got {type(sets).__name__}")
         set_values = {}
         for name, text in (sets or {}).items():
+            if not isinstance(name, str):
+                raise CalcError(f"sets: names are strings such as 'pue', got {name!r}"[:200])
             set_values[name] = _set_value(str(name), text)
         # Count the cases before building them: a refused run must not build a million first.
         n_cases = (1 + len(self.variants)) * math.prod(len(v) for v in self.sweep.values())
         values.run_size(n_cases, samples, self.where.get("sweep") or self.where.get("variants")
                         or f"{self.path}: samples")
+        values.checks_size(n_cases, len(self.checks), self.where.get("checks") or f"{self.path}: checks")
         if self.timeline is not None:
             from calc.timeline.plan import run_size
             run_size(self.timeline, n_cases, samples, self.where.get("timeline") or f"{self.path}: timeline")
@@ -136,7 +156,8 @@ class Scenario:
                        shown=list(dict.fromkeys(self.outputs + list(self.derive))), scenario=self.name,
                        title=self.title, samples=samples, seed=seed, correlations=self.correlations,
                        reg=_registry_with(self.inline_sources), sensitivity=sensitivity, progress=progress,
-                       check_plans=lambda plans: self._check_unused(plans, set_values),
+                       check_plans=lambda plans: (self._check_unused(plans, set_values),
+                                                  for_output and self.output_size(set_values)),
                        timeline=self.timeline, solve=solve_request or self.solve, notes=notes
                        ).with_display(self.display, where=f"{self.path}: display.")
         except CalcError as exc:        # every message says where: the file, or the --set that caused it
@@ -188,7 +209,8 @@ def _set_value(name: str, text):
         from calc.timeline.periods import parse_date
         from calc.units import Q
 
-        span = parse_date(text if isinstance(text, str) else f"{text:g}", f"--set {name}", days=True)
+        number = isinstance(text, (int, float)) and not isinstance(text, bool)
+        span = parse_date(f"{text:g}" if number else str(text)[:200], f"--set {name}", days=True)
         return values.Value(central=Q(span.decimal_year, "yr"), origin="set on the command line")
     return values.value(name, text, where=f"--set {name}", origin="set on the command line")
 

@@ -31,6 +31,7 @@ class Reader(InputKeys, ExpressionKeys):
         self.path = path
         self.scenario_type = scenario_type          # calc.scenario.Scenario (which imports this module)
         self.tl = None                              # the timeline, once read_timeline has read it
+        self.tl_refused = False                     # a timeline was given and refused
         self.problems: list[str] = []
         self.reg = registry()
         self.inline: dict[str, Source] = {}
@@ -100,6 +101,7 @@ class Reader(InputKeys, ExpressionKeys):
 
     def read_timeline(self, data, sc) -> None:
         self.tl = tl_read.timeline(self, data)            # the period axis inputs' over_time series use
+        self.tl_refused = self.tl is None and data.get("timeline") is not None     # its problem is reported
 
     def read_inputs(self, data, sc) -> None:
         sc.base.values = self.inputs(data.get("inputs"), data, "inputs")

@@ -53,19 +53,20 @@ _SCALES = {
 }
 _MONEY_ONLY_SCALES = {"B", "bn", "T", "tn"}
 
-_NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?|[-+]?\.\d+(?:[eE][-+]?\d+)?"
+_NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?|[-+]?\.\d+(?:[eE][-+]?\d+)?"  # re.ASCII
 _QUANTITY_RE = re.compile(
     rf"^\s*(?P<cur>US\$|\$)?\s*(?P<num>{_NUMBER})\s*"
     rf"(?P<scale>{'|'.join(sorted(_SCALES, key=len, reverse=True))})?(?![A-Za-z0-9_])\s*"
-    rf"(?P<unit>.*?)\s*$"
+    rf"(?P<unit>.*?)\s*$", re.ASCII       # ASCII digits only: not '٣' or '２'
 )
 _FLOP_SPELLING = re.compile(r"(?i)^[kmgtpez]?flops?$")
 _FLOP_OK = re.compile(r"^[kMGTPEZ]?FLOP$")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _DATA_UNITS = re.compile(r"(?i)^[kmgtpe]?i?(b|byte|bytes|bit|bits)$")
-_UNIT_TOKEN = re.compile(r"\*\*|\^|[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|\w+|\S")
+_UNIT_TOKEN = re.compile(r"\*\*|\^|[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|\w+|\S", re.ASCII)
 MAX_EXPONENT = 64   # largest |power| in a unit ('m**2'); pint would compute 'W**9**9**9' for ever
 MAX_UNIT_TOKENS = 64  # names, numbers and operators in one unit (pint's parser recurses on them)
+MAX_TEXT = 1000     # characters of one quantity as written
 
 
 def _fail(text: str, why: str) -> CalcError:
@@ -94,6 +95,11 @@ def parse_unit(unit: str, *, text: str | None = None) -> pint.Unit:
         raise _fail(text, f"unknown unit {unit!r} ({exc}); expected forms like {EXAMPLES}") from None
     if any(abs(power) > MAX_EXPONENT for _, power in parsed._units.items()):
         raise _fail(text, f"a unit power beyond {MAX_EXPONENT} ({parsed}); no quantity calc uses needs one")
+    try:                # 'kW**64' is 1e384 g**64 m**128 / s**192: no float holds its size
+        ureg.get_root_units(parsed)
+    except OverflowError:
+        raise _fail(text, f"the unit {unit!r} is too large to convert (its size overflows a float); "
+                          "no quantity calc uses needs one") from None
     return parsed
 
 
@@ -108,7 +114,7 @@ def _check_powers(unit: str, text: str) -> None:
             continue
         power = tokens[i + 1] if i + 1 < len(tokens) else ""
         try:
-            ok = abs(float(power)) <= MAX_EXPONENT and tokens[i + 2:i + 3] not in (["**"], ["^"])
+            ok = power.isascii() and abs(float(power)) <= MAX_EXPONENT and tokens[i + 2:i + 3] not in (["**"], ["^"])
         except ValueError:
             ok = False
         if not ok:
@@ -125,7 +131,11 @@ def parse_quantity(text: str) -> pint.Quantity:
     <Quantity(200000.0, 'chip')>
     """
     if not isinstance(text, str):
-        raise CalcError(f"cannot read {text!r} as a quantity: expected a string such as {EXAMPLES}")
+        raise CalcError(f"cannot read {text!r} as a quantity: expected a string such as {EXAMPLES}"[:300])
+    if len(text) > MAX_TEXT:
+        raise _fail(f"{text[:40]}...", f"{len(text):,} characters; a quantity is at most {MAX_TEXT:,}")
+    if any(ch.isdigit() and not ch.isascii() for ch in text):
+        raise _fail(text, "write its digits as 0-9 (ASCII); other scripts' digits are not read")
     if re.fullmatch(r"\s*[-+]?\d+(?::[0-5]?\d)+(?:\.\d*)?\s*", text):
         raise _fail(text, "':' is not part of a number (YAML 1.1 would read this as a base-60 number; calc "
                           "reads YAML 1.2, where it is text); write the number you mean in decimal digits")
@@ -161,9 +171,15 @@ def parse_quantity(text: str) -> pint.Quantity:
 def Q(value, unit=None) -> pint.Quantity:
     """A quantity in calc's registry: ``Q("2.2 GW")``, ``Q(2.2, "GW")``, ``Q(0.25)`` (dimensionless)."""
     if unit is not None and not isinstance(unit, pint.Unit):
+        if not isinstance(unit, str):
+            raise CalcError(f"cannot read the unit {unit!r}: expected a string such as 'GW'"[:300])
         unit = parse_unit(unit)
     if isinstance(value, pint.Quantity):
+        value = ours(value)
         return value if unit is None else value.to(unit)
+    if isinstance(value, (bytes, bytearray, memoryview, complex, dict, set)) or value is None:
+        raise CalcError(f"cannot read {value!r} as a quantity: expected a number or a string such as "
+                        f"{EXAMPLES}"[:300])
     if unit is not None:
         return Quantity(value, unit)
     if isinstance(value, str):
@@ -171,6 +187,15 @@ def Q(value, unit=None) -> pint.Quantity:
     if isinstance(value, bool):
         raise CalcError(f"cannot read {value!r} as a quantity: expected a number or a string such as {EXAMPLES}")
     return Quantity(value, ureg.dimensionless)
+
+
+def ours(q: pint.Quantity) -> pint.Quantity:
+    """``q`` if it belongs to calc's unit registry; a quantity of another pint registry is refused
+    (its units may be defined differently: read by name, it could be misread)."""
+    if q._REGISTRY is not ureg:
+        raise CalcError(f"{q!r} comes from another pint unit registry; give a string such as '1 GW' or "
+                        "calc.Q(1, 'GW') (calc's registry)"[:300])
+    return q
 
 
 # Physical dimensions by name, and the words for calc's own base dimensions (calc/units.txt).

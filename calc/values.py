@@ -35,6 +35,7 @@ MAX_CASES = 1_000_000               # variants x sweep points
 MAX_SAMPLES = 2_000_000             # one row's samples form one chunk: exact quantiles, bounded memory
 MAX_VALUES = 2_000_000_000          # cases x samples: beyond this a run is refused with its size
 MAX_SEED = 2**63 - 1
+MAX_ROWS = 50_000                   # rows of output (cases x quantities x periods): each costs ~10 KB
 FORMS = "'1 GW', '$1.25B', '200k chip', a plain number, [low, high], or a figure id"
 _FIGURE_ID = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 _PLAIN = re.compile(r"\s*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\s*")
@@ -196,7 +197,10 @@ def quantity(given, where: str = "") -> pint.Quantity:
         if np.ndim(given.magnitude) != 0:
             raise _at(where, f"expected one value, got an array of {np.size(given.magnitude)}; "
                              "use a sweep for several values")
-        q = Q(given)
+        try:
+            q = Q(given)
+        except CalcError as exc:
+            raise _at(where, str(exc)) from None
     elif isinstance(given, bool) or given is None or not isinstance(given, (str, numbers.Real)):
         raise _at(where, f"expected a quantity like '1 GW' or a number, got {given!r}"[:200])
     elif isinstance(given, str):
@@ -205,16 +209,17 @@ def quantity(given, where: str = "") -> pint.Quantity:
         except CalcError as exc:
             raise _at(where, str(exc)) from None
     else:
-        if not math.isfinite(float(given)):
-            raise _at(where, f"{float(given)!r} is not a finite number")
-        q = Q(float(given))
+        q = Q(given if isinstance(given, numbers.Integral) else float(given))
     try:
         mag = float(q.magnitude)
+    except OverflowError:
+        raise _at(where, f"the number {str(int(q.magnitude))[:20]}... is too large for calc to compute with "
+                         "(the largest number is about 1.8e308)") from None
     except (TypeError, ValueError):
         raise _at(where, f"expected a number, got {q.magnitude!r}"[:200]) from None
     if not math.isfinite(mag):
         raise _at(where, f"{mag!r} is not a finite number")
-    return q
+    return q if isinstance(q.magnitude, float) else Q(mag, q.units)
 
 
 def checked(name: str, q: pint.Quantity, where: str = "") -> pint.Quantity:
@@ -400,3 +405,23 @@ def run_size(n_cases: int, samples: int, where: str = "") -> None:
     if size > MAX_VALUES:
         raise _at(where, f"{n_cases:,} cases x {max(1, samples):,} samples = {size:,} values per quantity is "
                          f"more than calc evaluates ({MAX_VALUES:,} values); use fewer sweep points or samples")
+
+
+def rows_size(n_cases: int, n_names: int, n_periods: int = 1, where: str = "") -> None:
+    """Refuse output of more than MAX_ROWS rows (cases x shown quantities x periods), before any is
+    built: every format is built from these rows, at about 10 KB of memory each."""
+    n = n_cases * max(1, n_names) * max(1, n_periods)
+    if n > MAX_ROWS:
+        periods = f" x {n_periods:,} periods" if n_periods > 1 else ""
+        raise _at(where, f"{n_cases:,} cases x {n_names:,} quantities{periods} = {n:,} rows of output is more "
+                         f"than calc writes ({MAX_ROWS:,} rows); use fewer sweep points, variants or outputs "
+                         "(in Python, calc.load(...).run() keeps every case as arrays: res.central)")
+
+
+def checks_size(n_cases: int, n_checks: int, where: str = "") -> None:
+    """Refuse more than MAX_ROWS check results (cases x checks, each a result of its own), before
+    any is built."""
+    n = n_cases * n_checks
+    if n > MAX_ROWS:
+        raise _at(where, f"{n_cases:,} cases x {n_checks:,} checks = {n:,} check results is more than calc "
+                         f"tests ({MAX_ROWS:,}); use fewer sweep points or variants, or fewer checks")

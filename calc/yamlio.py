@@ -253,6 +253,12 @@ def loads(text: str, where: str = "<string>"):
     PyYAML is imported here, on first use: a run that reads no YAML (the registry kept by calc.cache,
     a scenario given as a dict) needs none.
     """
+    if len(text) > MAX_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise CalcError(f"{where}: the YAML text is more than {MAX_BYTES:,} bytes; calc reads scenarios up "
+                        f"to {MAX_BYTES:,} bytes")
+    if "\0" in text:                    # PyYAML names no line for it
+        line = text.count("\n", 0, text.index("\0")) + 1
+        raise CalcError(f"{where}:{line}: a NUL byte (\\0) is not allowed in YAML text; remove it")
     import yaml
 
     parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same events, faster
@@ -273,6 +279,17 @@ def loads(text: str, where: str = "<string>"):
     except yaml.YAMLError as exc:
         raise CalcError(f"{where}: malformed YAML: {exc}") from None
     return builder.root
+
+
+def plain(text: str, where: str = "<string>"):
+    """``text`` read as a plain YAML 1.2 scalar, as a file would read it unquoted: ``1.3`` is a number,
+    ``1_2`` and ``2 GW`` are text, ``true`` is a boolean, ``1e400`` is refused (for ``--set``)."""
+    class Event:
+        value, tag, implicit = text, None, (True, False)
+    try:
+        return _scalar(Event, 1)
+    except _Refused as exc:
+        raise CalcError(f"{where}: {exc}") from None
 
 
 def load(path: str | Path):

@@ -703,3 +703,298 @@ def test_a_range_whose_draws_overflow_is_refused_naming_the_draw_and_no_warning_
                           "compute, or a division by zero) from finite inputs: it_power_per_chip = 3333.3 W/chip, pue = ")
     pue = float(err.split("pue = ")[1].split(";")[0])
     assert 5.4e304 < pue <= 1.7976931348623157e308        # x 3333.3 W/chip overflows past 1.8e308
+
+
+# -- issue 19, part 2: the hostile inputs that still got through -------------------------------------
+from helpers import HAND_TIMELINE  # noqa: E402
+
+NOT_A_DATE = "is not a date; write '2025' (a year), '2025-07' (a month) or '2025-Q3' (a quarter)"
+
+
+def hand(old: str, new: str) -> str:
+    assert HAND_TIMELINE.count(old) == 1
+    return HAND_TIMELINE.replace(old, new)
+
+
+@pytest.mark.parametrize("old, new, line, key", [
+    ("start: 2026, end", 'start: "0000", end', 2, "timeline.start: '0000' "),
+    ("start: 2026, end", 'start: "0000-Q1", end', 2, "timeline.start: '0000-Q1' "),
+    ("start: 2026, end", 'start: "２０２６", end', 2, "timeline.start: '２０２６' "),      # fullwidth digits
+    ("start: 2026, term: 3 yr}", 'schedule: {"0000": 50 %, 2027: 50 %}}', 4,
+     "commitments.base_deal.schedule.0000: '0000' "),
+])
+def test_year_zero_and_non_ascii_digits_are_not_dates(tmp_path, monkeypatch, capsys, old, new, line, key):
+    err = refused(tmp_path, monkeypatch, capsys, hand(old, new))            # was exit 3: 'year 0 is out of range'
+    assert err.startswith(f"calc: s.yaml:{line}: {key}") and err.endswith(f"{NOT_A_DATE}\n")
+
+
+def test_a_check_at_year_zero_is_refused_at_its_line(tmp_path, monkeypatch, capsys):
+    text = HAND_TIMELINE + ('checks:\n  - {says: x, source: assumption, note: n, that: revenue, at: "0000", '
+                            'near: 12 billion USD, within: 10%}\n')
+    err = refused(tmp_path, monkeypatch, capsys, text)
+    assert err == f"calc: s.yaml:12: checks[0]: at: '0000' {NOT_A_DATE}\n"
+
+
+@pytest.mark.parametrize("args, message", [
+    (("explain", "s.yaml", "revenue", "--at", "0000"), f"calc: --at: '0000' {NOT_A_DATE}\n"),
+    (("solve", "s.yaml", "--for", "arr_end", "--so-that", "cumulative_gap", "--equals", "0", "--between", "1e9",
+      "1e12", "--at", "0000"), f"calc: s.yaml: solve: at: '0000' {NOT_A_DATE}\n"),
+])
+def test_at_year_zero_on_the_command_line_is_refused(tmp_path, monkeypatch, capsys, args, message):
+    (tmp_path / "s.yaml").write_text(HAND_TIMELINE)
+    assert run(tmp_path, monkeypatch, capsys, *args) == (2, "", message)
+
+
+def test_calc_check_reports_a_bad_file_and_goes_on_to_the_next(tmp_path, monkeypatch, capsys):
+    (tmp_path / "a.yaml").write_text(BASE)
+    (tmp_path / "bad.yaml").write_text(hand("start: 2026, end", 'start: "0000", end'))
+    (tmp_path / "c.yaml").write_text(BASE)
+    status, out, err = run(tmp_path, monkeypatch, capsys, "check", "a.yaml", "bad.yaml", "c.yaml")
+    assert status == 2
+    assert "a.yaml: ok, no checks" in out and "c.yaml: ok, no checks" in out
+    assert err == f"calc: bad.yaml:2: timeline.start: '0000' {NOT_A_DATE}\n"
+
+
+def _data_copy(tmp_path: Path, edit) -> Path:
+    data = tmp_path / "data"
+    data.mkdir()
+    for f in (Path(calc.__file__).parent / "data").glob("*"):
+        (data / f.name).write_bytes(f.read_bytes())
+    deals = data / "deals.yaml"
+    deals.write_text(edit(deals.read_text(encoding="utf-8")), encoding="utf-8")
+    return data
+
+
+def test_a_ledger_row_announced_in_year_zero_is_refused_at_its_line(tmp_path):
+    from calc.registry import Registry
+
+    data = _data_copy(tmp_path, lambda t: t.replace('announced: "2023-01"', 'announced: "0000"', 1))
+    line = (data / "deals.yaml").read_text().splitlines().index('  announced: "0000"') + 1
+    with pytest.raises(CalcError) as info:
+        Registry.load(data)
+    assert any(p.endswith(f"deals.yaml:{line} (openai_microsoft_2023_01).announced | announced '0000' is not "
+                          "a date form calc reads: 'YYYY-MM-DD', 'YYYY-MM', 'YYYY', 'YYYY-H1', 'YYYY-Q3', "
+                          "'A/B' or 'unknown'") for p in info.value.problems), info.value.problems
+
+
+def test_a_ledger_row_that_is_not_a_mapping_is_reported_at_its_line(tmp_path):
+    from calc.registry import Registry
+
+    data = _data_copy(tmp_path, lambda t: t.replace("\n- id: ", "\n- just a string\n- id: ", 1))
+    line = (data / "deals.yaml").read_text().splitlines().index("- just a string") + 1
+    with pytest.raises(CalcError) as info:
+        Registry.load(data)
+    assert any(p.endswith(f"deals.yaml:{line} (deals[0]) | expected a mapping (a deal with id, buyer, ...), "
+                          "got 'just a string'") for p in info.value.problems), info.value.problems
+
+
+@pytest.mark.parametrize("expr, message", [
+    ("((1 kW) ** 64) ** 3", "overflow: '**' gives the unit kW ** 64, too large to convert"),     # was exit 3
+    ("(1 kW) ** 32 * (1 kW) ** 32", "overflow: '*' gives the unit kW ** 64, too large to convert"),
+    ("1 kW**64", "cannot read '1 kW**64' as a quantity: the unit 'kW**64' is too large to convert"),
+])
+def test_unit_powers_whose_size_overflows_are_refused(tmp_path, monkeypatch, capsys, expr, message):
+    err = refused(tmp_path, monkeypatch, capsys, BASE + f'derive: {{x: "{expr}"}}\n')
+    assert err.startswith(f"calc: s.yaml:7: derive.x: {message}")
+
+
+def test_set_reads_its_value_as_a_file_does(tmp_path, monkeypatch, capsys):
+    in_file = refused(tmp_path, monkeypatch, capsys, replace("value: 1.25,", "value: 1_2,"))
+    on_line = refused(tmp_path, monkeypatch, capsys, BASE, "--set", "pue=1_2")      # was read as 12
+    why = "cannot read '1_2' as a quantity: expected a number and a unit"
+    assert in_file.startswith(f"calc: s.yaml:4: inputs.pue: {why}")
+    assert on_line.startswith(f"calc: --set pue: {why}")
+    status, out, _ = run(tmp_path, monkeypatch, capsys, "run", "s.yaml", "--set", "pue=2.5", "--format", "csv")
+    assert status == 0 and "chips,200000.0,chip" in out           # 1 GW / (2 kW/chip x 2.5)
+
+
+@pytest.mark.parametrize("value, where", [("٣", 4), ("1.2５", 4)])
+def test_non_ascii_digits_are_not_numbers(tmp_path, monkeypatch, capsys, value, where):
+    err = refused(tmp_path, monkeypatch, capsys, replace("value: 1.25,", f'value: "{value}",'))
+    assert err == (f"calc: s.yaml:{where}: inputs.pue: cannot read {value!r} as a quantity: write its digits as 0-9 "
+                   "(ASCII); other scripts' digits are not read\n")
+    err = refused(tmp_path, monkeypatch, capsys, BASE, "--set", f"pue={value}")
+    assert err.startswith("calc: --set pue: cannot read") and "write its digits as 0-9" in err
+
+
+@pytest.mark.parametrize("command", [("run", "s.yaml", "--format", "json"), ("schema",), ("deals",)])
+def test_output_inside_calcs_own_folder_is_refused(tmp_path, monkeypatch, capsys, command):
+    (tmp_path / "s.yaml").write_text(BASE)
+    units = Path(calc.__file__).parent / "units.txt"
+    before = units.read_bytes()
+    for target in (units, units.parent / "new.json", units.parent / "output" / "new.json"):
+        status, out, err = run(tmp_path, monkeypatch, capsys, *command, "--output", str(target))
+        assert (status, out) == (2, "")
+        assert err.startswith(f"calc: --output {target}: is inside calc's own files (") and \
+            err.endswith("); writing there would break calc -- choose a place outside it\n")
+        assert not (units.parent / "new.json").exists() and not (units.parent / "output" / "new.json").exists()
+    assert units.read_bytes() == before
+
+
+def test_a_300_character_output_name_is_refused(tmp_path, monkeypatch, capsys):
+    name = "a" * 300 + ".json"
+    err = refused(tmp_path, monkeypatch, capsys, BASE, "--output", name)     # the last --output wins
+    assert err == (f"calc: --output {name[:200]}...: the file name is 305 characters; calc writes names of at "
+                   "most 200 -- choose a shorter one\n")
+
+
+@pytest.mark.parametrize("name", ["{brace}.yaml", "new\nline.yaml", "{a: 1}"])
+def test_a_command_line_file_is_a_path_never_yaml_text(tmp_path, monkeypatch, capsys, name):
+    if name != "{a: 1}":
+        (tmp_path / name).write_text(BASE)
+        status, out, err = run(tmp_path, monkeypatch, capsys, "run", name, "--format", "csv")
+        assert (status, err) == (0, "") and "chips,400000.0,chip" in out
+    else:                                   # no such file: not read as the YAML text it looks like
+        status, out, err = run(tmp_path, monkeypatch, capsys, "run", name)
+        assert status == 2 and err.startswith("calc: {a: 1}: no such file, and no shipped scenario of that name")
+
+
+def test_a_logistic_ceiling_at_or_below_arr_end_is_refused_at_its_key(tmp_path, monkeypatch, capsys):
+    text = hand("inputs:\n", "models: {arr_at: arr_at_logistic}\ninputs:\n"
+                "  arr_ceiling: {value: 12 billion USD/yr, source: assumption, note: t}\n")
+    err = refused(tmp_path, monkeypatch, capsys, text)
+    assert err == ("calc: s.yaml:8: inputs.arr_ceiling: 1.2e+10 USD/yr must exceed arr_end (1.2e+10 USD/yr): "
+                   "a logistic path rises towards its ceiling; give a higher arr_ceiling, or use the constant "
+                   "or decaying path\n")
+
+
+def test_growth_of_minus_100_percent_has_no_logistic_path(tmp_path, monkeypatch, capsys):
+    text = hand("inputs:\n", "models: {arr_at: arr_at_logistic}\ninputs:\n"
+                "  arr_ceiling: {value: 50 billion USD/yr, source: assumption, note: t}\n")
+    err = refused(tmp_path, monkeypatch, capsys, text.replace("growth_per_month: {value: 0,",
+                                                              "growth_per_month: {value: -1,"))
+    assert err == ("calc: s.yaml:11: inputs.arr_growth_per_month: -100 % a month has no logistic path (its rate "
+                   "is infinite); give a growth above -100 %, or use the constant or decaying path\n")
+
+
+def test_growth_of_minus_100_percent_earns_nothing_after_arr_as_of(tmp_path, monkeypatch, capsys):
+    (tmp_path / "s.yaml").write_text(hand("arr_growth_per_month: {value: 0,", "arr_growth_per_month: {value: -1,"))
+    status, out, err = run(tmp_path, monkeypatch, capsys, "run", "s.yaml", "--format", "csv")
+    assert (status, err) == (0, "")
+    revenue = [line.split(",")[4] for line in out.splitlines() if ",revenue," in line]
+    assert revenue == ["0.0", "0.0", "0.0"]        # arr_as_of is the first period's start: nothing after
+
+
+def test_growth_of_minus_100_percent_before_arr_as_of_is_refused_naming_the_period(tmp_path, monkeypatch,
+                                                                                    capsys):
+    text = hand("arr_growth_per_month: {value: 0,", "arr_growth_per_month: {value: -1,")
+    err = refused(tmp_path, monkeypatch, capsys, text.replace("value: 2026-01,", "value: 2026-07,"))
+    assert err == ("calc: s.yaml:9: inputs.arr_growth_per_month: -100 % a month leaves the run-rate undefined "
+                   "before arr_as_of (2026-07), in the period from 2026-01: it would have been infinite; give a "
+                   "growth above -100 %, or an arr_as_of at or before the timeline's start\n")
+
+
+def test_a_solve_whose_output_does_not_depend_on_the_input_is_a_finding(tmp_path, monkeypatch, capsys):
+    (tmp_path / "s.yaml").write_text(HAND_TIMELINE)
+    args = ("solve", "s.yaml", "--for", "arr_end", "--so-that", "commitment_spend", "--at-least",
+            "1 billion USD", "--between", "1 billion USD/yr", "100 billion USD/yr", "--at", "2027")
+    status, out, err = run(tmp_path, monkeypatch, capsys, *args)
+    assert (status, err) == (0, "")               # it answered the bracket's end, $1.00B
+    assert "arr_end [USD/yr] (base) = no solution" in out
+    assert ("finding (base): commitment_spend does not depend on arr_end: no value of arr_end changes it (it "
+            "uses base_deal_commitment, later_commitment); "
+            "solve for one of those") in out
+    assert run(tmp_path, monkeypatch, capsys, *args, "--strict")[0] == 1
+    args = ("solve", "s.yaml", "--for", "arr_end", "--so-that", "cumulative_gap", "--equals", "0",
+            "--between", "1 billion USD/yr", "100 billion USD/yr", "--at", "2028")
+    assert run(tmp_path, monkeypatch, capsys, *args, "--strict")[0] == 0        # one it depends on
+
+
+def test_money_beyond_999_trillion_is_shown_in_scientific_notation(tmp_path, monkeypatch, capsys):
+    from calc.output.format import money
+
+    assert [money(x) for x in (999e12, 1e15, -1.43e308)] == ["$999T", "$1.00e+15", "-$1.43e+308"]
+    (tmp_path / "s.yaml").write_text(hand("value: 36 billion USD,", "value: 1e308 USD,"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")          # numpy's 'overflow encountered in reduce' leaked
+        status, out, err = run(tmp_path, monkeypatch, capsys, "run", "s.yaml")
+    assert (status, err) == (0, "")
+    assert max(len(line) for line in out.splitlines()) < 160
+    assert "$3.33e+307" in out                   # 1e308 over three years
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: calc.load(BASE).run(sets={1: 2}), "sets: names are strings such as 'pue', got 1"),
+    (lambda: calc.evaluate(["chips"], {"facility_power": calc.Q(10**400, "GW"), "pue": 1.25,
+                                       "it_power_per_chip": "2 kW/chip"}),
+     "inputs.facility_power: the number 10000000000000000000... is too large for calc to compute with"),
+    (lambda: calc.deals(buyer=5), "buyer: expected a buyer's name such as 'OpenAI', got 5"),
+    (lambda: calc.deal_totals(buyer=["OpenAI"]), "buyer: expected a buyer's name such as 'OpenAI', got ['OpenAI']"),
+    (lambda: calc.load(BASE).run().with_display(["chips"]),
+     "display: expected a mapping name -> unit, e.g. {'peak_compute': 'EFLOP/s'}, got ['chips']"),
+    (lambda: calc.load(HAND_TIMELINE).run().value("revenue", at="0000"), "at: '0000' is not a date"),
+    (lambda: calc.Q(b"1 GW"), "cannot read b'1 GW' as a quantity: expected a number or a string"),
+    (lambda: calc.load("name: t\n#" + "x" * 100_000_000 + "\n"),
+     "<string>: the YAML text is more than 1,000,000 bytes; calc reads scenarios up to 1,000,000 bytes"),
+])
+def test_the_library_refuses_hostile_arguments_with_a_calc_error(call, message):
+    with pytest.raises(CalcError) as info:
+        call()
+    assert str(info.value).startswith(message)
+
+
+def test_a_quantity_of_another_pint_registry_is_refused_not_misread():
+    import pint
+
+    other = pint.UnitRegistry()
+    other.define("GW = 1 W")                     # the same name, another size: reading it by name misreads it
+    with pytest.raises(CalcError, match=r"^inputs.facility_power: <Quantity\(1, 'GW'\)> comes from another pint "
+                                        r"unit registry; give a string such as '1 GW'"):
+        calc.evaluate(["chips"], {"facility_power": other.Quantity(1, "GW"), "pue": 1.25,
+                                  "it_power_per_chip": "2 kW/chip"})
+
+
+def test_a_nul_byte_is_refused_at_its_line(tmp_path, monkeypatch, capsys):
+    err = refused(tmp_path, monkeypatch, capsys, BASE.replace("note: test}", "note: te\0st}", 2))
+    assert err == "calc: s.yaml:3: a NUL byte (\\0) is not allowed in YAML text; remove it\n"
+
+
+def test_a_long_buyer_is_cut_in_the_message(tmp_path, monkeypatch, capsys):
+    status, out, err = run(tmp_path, monkeypatch, capsys, "deals", "--buyer", "x" * 100_000)
+    assert (status, out) == (2, "")
+    assert err.startswith(f"calc: no deals for buyer {'x' * 200!r}... (100,000 characters); the ledger's buyers")
+    assert len(err) < 400
+
+
+SIX_AXES = textwrap.dedent("""\
+    name: six
+    accelerator: gb200-superchip
+    inputs:
+      facility_power: {value: 1 GW, source: assumption, note: t}
+    outputs: [chips, capex, compute_per_year, cost_per_year]
+    samples: 0
+    sweep:
+      facility_power: {from: 0.5 GW, to: 5 GW, steps: 10}
+      electricity_price: {from: 40 USD/MWh, to: 120 USD/MWh, steps: 10}
+      pue: {from: 1.1, to: 1.5, steps: 10}
+      mfu: {from: 0.2, to: 0.6, steps: 10}
+      load_factor: {from: 0.5, to: 0.9, steps: 10}
+      it_lifetime: {from: 3 yr, to: 7 yr, steps: 10}
+    """)
+
+
+def test_output_of_more_rows_than_the_limit_is_refused_before_it_is_built(tmp_path, monkeypatch, capsys):
+    from calc.values import MAX_ROWS
+
+    err = refused(tmp_path, monkeypatch, capsys, SIX_AXES)       # 10^6 cases: 44 s and 3 GB before
+    assert err == (f"calc: s.yaml:7: sweep: 1,000,000 cases x 4 quantities = 4,000,000 rows of output is more "
+                   f"than calc writes ({MAX_ROWS:,} rows); use fewer sweep points, variants or outputs (in "
+                   "Python, calc.load(...).run() keeps every case as arrays: res.central)\n")
+    res = calc.load(SIX_AXES).run()                  # the library keeps arrays: no rows are built
+    assert res.central["chips"].shape == (1_000_000,)
+    with pytest.raises(CalcError, match=r"^1,000,000 cases x 4 quantities = 4,000,000 rows of output"):
+        res.rows()
+
+
+def test_more_check_results_than_the_limit_are_refused_before_they_are_built():
+    text = SIX_AXES + "checks:\n  - {says: x, source: assumption, note: n, that: chips, above: 1 chip}\n"
+    with pytest.raises(CalcError, match=r"^<string>:14: checks: 1,000,000 cases x 1 checks = 1,000,000 check "
+                                        r"results is more than calc tests \(50,000\)"):
+        calc.load(text).run()
+
+
+def test_a_refused_timeline_is_reported_once_not_again_at_every_check_and_solve(tmp_path, monkeypatch, capsys):
+    text = (ROOT / "scenarios" / "openai-commitments.yaml").read_text(encoding="utf-8")
+    err = refused(tmp_path, monkeypatch, capsys, text.replace("{start: 2025, end: 2033, step: year}",
+                                                             '{start: "0000", end: 2033, step: year}'))
+    assert err == f"calc: s.yaml:18: timeline.start: '0000' {NOT_A_DATE}\n"

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from calc.errors import CalcError
 from calc.models._formula import formula
+from calc.output.format import precise
 from calc.timeline import cumulative, paths
 from calc.units import Q
 
@@ -28,6 +30,45 @@ def _m(q, unit: str):
 def _months(since, until):
     """Months from ``since`` to ``until`` (decimal years), as plain numbers."""
     return (_m(until, "yr") - _m(since, "yr")) * 12.0
+
+
+def _month_text(decimal_year: float) -> str:
+    """A decimal year (2025.5) as 'YYYY-MM' (2025-07)."""
+    months = int(round(decimal_year * 12))
+    return f"{months // 12:04d}-{months % 12 + 1:02d}"
+
+
+def _no_backwards_collapse(g, m, period_start, arr_as_of) -> None:
+    """Refuse growth of -100 % a month on a period before ``arr_as_of``: run backwards, a run-rate that
+    falls to 0 in a month was infinite before it (after arr_as_of it is 0, which is fine)."""
+    collapse = np.asarray(g) <= -1
+    if not collapse.any():
+        return
+    bad = collapse & (np.asarray(m) < 0)
+    if bad.any():
+        at = tuple(np.argwhere(bad)[0])
+        start = float(np.broadcast_to(np.asarray(_m(period_start, "yr"), dtype=float), bad.shape)[at])
+        as_of = float(np.broadcast_to(np.asarray(_m(arr_as_of, "yr"), dtype=float), bad.shape)[at])
+        raise CalcError(f"inputs.arr_growth_per_month: -100 % a month leaves the run-rate undefined before "
+                        f"arr_as_of ({_month_text(as_of)}), in the period from {_month_text(start)}: it would "
+                        "have been infinite; give a growth above -100 %, or an arr_as_of at or before the "
+                        "timeline's start")
+
+
+def _ceiling_above_end(arr_end, arr_ceiling, g) -> None:
+    """Refuse a logistic ceiling at or below ``arr_end`` (the path would have to fall to it), and
+    growth of -100 % a month (its rate ``r = ln(1 + g) / (1 - A / K)`` is infinite)."""
+    if np.any(np.asarray(_m(g, "")) <= -1):
+        raise CalcError("inputs.arr_growth_per_month: -100 % a month has no logistic path (its rate is "
+                        "infinite); give a growth above -100 %, or use the constant or decaying path")
+    end, ceiling = np.asarray(_m(arr_end, "USD/yr")), np.asarray(_m(arr_ceiling, "USD/yr"))
+    bad = np.broadcast_to(ceiling <= end, np.broadcast_shapes(end.shape, ceiling.shape))
+    if bad.any():
+        at = tuple(np.argwhere(bad)[0]) if bad.ndim else ()
+        e, k = float(np.broadcast_to(end, bad.shape)[at]), float(np.broadcast_to(ceiling, bad.shape)[at])
+        raise CalcError(f"inputs.arr_ceiling: {precise(k, 'USD/yr')} must exceed arr_end "
+                        f"({precise(e, 'USD/yr')}): a logistic path rises towards its ceiling; give a "
+                        "higher arr_ceiling, or use the constant or decaying path")
 
 
 # -- the run-rate at the end of each period -------------------------------------------------------
@@ -43,6 +84,7 @@ def arr_at(arr_end, arr_growth_per_month, arr_as_of, period_end):
     6.655
     """
     m = _months(arr_as_of, period_end)
+    _no_backwards_collapse(_m(arr_growth_per_month, ""), m, period_end, arr_as_of)
     return Q(paths.constant_rate(_m(arr_end, "USD/yr"), _m(arr_growth_per_month, ""), m), "USD/yr")
 
 
@@ -56,6 +98,7 @@ def arr_at_decaying(arr_end, arr_growth_per_month, arr_as_of, period_end, arr_gr
     10.585
     """
     m = _months(arr_as_of, period_end)
+    _no_backwards_collapse(_m(arr_growth_per_month, ""), m, period_end, arr_as_of)
     out = paths.decaying_rate(_m(arr_end, "USD/yr"), _m(arr_growth_per_month, ""), m,
                               _m(arr_growth_half_life, "month"))
     return Q(out, "USD/yr")
@@ -70,6 +113,7 @@ def arr_at_logistic(arr_end, arr_growth_per_month, arr_as_of, period_end, arr_ce
     ...                       period_end="2025 yr", arr_ceiling="$100B/yr").m_as("USD/yr"))   # arr_end
     5000000000.0
     """
+    _ceiling_above_end(arr_end, arr_ceiling, arr_growth_per_month)
     m = _months(arr_as_of, period_end)
     out = paths.logistic_rate(_m(arr_end, "USD/yr"), _m(arr_growth_per_month, ""), m, _m(arr_ceiling, "USD/yr"))
     return Q(out, "USD/yr")
@@ -85,6 +129,7 @@ def revenue(arr_end, arr_growth_per_month, arr_as_of, period_start, period_end):
     One month at run-rate A earns A / 12. Returns: revenue [USD].
     """
     m0, m1 = _months(arr_as_of, period_start), _months(arr_as_of, period_end)
+    _no_backwards_collapse(_m(arr_growth_per_month, ""), m0, period_start, arr_as_of)
     return Q(paths.constant_revenue(_m(arr_end, "USD/yr"), _m(arr_growth_per_month, ""), m0, m1), "USD")
 
 
@@ -93,6 +138,7 @@ def revenue(arr_end, arr_growth_per_month, arr_as_of, period_start, period_end):
 def revenue_decaying(arr_end, arr_growth_per_month, arr_as_of, period_start, period_end, arr_growth_half_life):
     """Revenue per period on the decaying-growth path. Returns: revenue [USD]."""
     m0, m1 = _months(arr_as_of, period_start), _months(arr_as_of, period_end)
+    _no_backwards_collapse(_m(arr_growth_per_month, ""), m0, period_start, arr_as_of)
     out = paths.decaying_revenue(_m(arr_end, "USD/yr"), _m(arr_growth_per_month, ""), m0, m1,
                                  _m(arr_growth_half_life, "month"))
     return Q(out, "USD")
@@ -102,6 +148,7 @@ def revenue_decaying(arr_end, arr_growth_per_month, arr_as_of, period_start, per
          output="revenue", default=False)
 def revenue_logistic(arr_end, arr_growth_per_month, arr_as_of, period_start, period_end, arr_ceiling):
     """Revenue per period on the logistic path. Returns: revenue [USD]."""
+    _ceiling_above_end(arr_end, arr_ceiling, arr_growth_per_month)
     m0, m1 = _months(arr_as_of, period_start), _months(arr_as_of, period_end)
     out = paths.logistic_revenue(_m(arr_end, "USD/yr"), _m(arr_growth_per_month, ""), m0, m1,
                                  _m(arr_ceiling, "USD/yr"))

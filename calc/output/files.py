@@ -19,6 +19,8 @@ from pathlib import Path
 from calc.errors import CalcError
 
 DATA_DIR = Path(__file__).parents[1] / "data"
+PACKAGE = Path(__file__).parents[1]            # calc's own files: never an output
+NAME_MAX = 200          # characters of an output file's name (the temporary name adds about 20)
 
 
 class Terminated(BaseException):
@@ -57,8 +59,30 @@ def check_target(path: str, option: str, inputs: Iterable[str | Path] = ()) -> P
     ``inputs`` or calc's own data files), a folder, a device, a FIFO or a socket is refused, as is
     a folder that does not exist or cannot be written to.
     """
+    where = f"{option} {path if len(str(path)) <= 200 else str(path)[:200] + '...'}"
+    name = Path(path).name
+    if len(name.encode("utf-8", "surrogateescape")) > NAME_MAX:
+        raise CalcError(f"{where}: the file name is {len(name):,} characters; calc writes names of at most "
+                        f"{NAME_MAX} -- choose a shorter one")
+    try:
+        return _check_target(path, where, inputs)
+    except OSError as exc:
+        raise CalcError(f"{where}: cannot write there ({exc.strerror})") from None
+
+
+def _inside_package(path: str) -> str | None:
+    """The folder of calc's own files that ``path`` (as given, or with links resolved) is in: the
+    package, or its shipped scenarios (a link to the repository's scenarios/ in a checkout)."""
+    from calc.shipped import folder
+
+    roots = [os.path.abspath(PACKAGE), os.path.realpath(PACKAGE), os.path.realpath(folder())]
+    seen = {os.path.realpath(path), os.path.abspath(path)}
+    return next((r for r in roots for p in seen if p == r or p.startswith(r + os.sep)), None)
+
+
+def _check_target(path: str, where: str, inputs: Iterable[str | Path]) -> Path:
     target = Path(os.path.realpath(path))
-    where = f"{option} {path}"
+    option = where.split(" ", 1)[0]
     if target.is_dir():
         raise CalcError(f"{where}: is a folder; give a file name, e.g. {Path(path) / ('result' + _suffix(option))}")
     if target.exists() and not stat.S_ISREG(target.stat().st_mode):
@@ -67,6 +91,10 @@ def check_target(path: str, option: str, inputs: Iterable[str | Path] = ()) -> P
     for f in [*inputs, *sorted(DATA_DIR.glob("*"))]:
         if f is not None and _same(target, Path(os.path.realpath(f))):
             raise CalcError(f"{where}: is the input file {f}; writing there would destroy it -- choose another name")
+    own = _inside_package(path)
+    if own:
+        raise CalcError(f"{where}: is inside calc's own files ({own}); writing there would break calc "
+                        "-- choose a place outside it")
     folder = target.parent
     if not folder.is_dir():
         raise CalcError(f"{where}: folder {Path(path).parent} does not exist; create it or choose another place")

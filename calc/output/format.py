@@ -24,11 +24,16 @@ def number(x: float, digits: int = 4) -> str:
 _SCALES = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"))
 
 
+MONEY_MAX = 999.5e12        # beyond $999T: scientific notation, never a 300-digit cell
+
+
 def money(x: float, digits: int = 3) -> str:
-    """Dollars as a reader writes them: $38.0B, $5.43B, $561M, $50.0k."""
+    """Dollars as a reader writes them: $38.0B, $5.43B, $561M, $50.0k; $1.43e+308 beyond $999T."""
     if x is None or math.isnan(x):
         return "-"
     sign, a = ("-" if x < 0 else ""), abs(x)          # -$16.1B, as a reader writes it (not $-16.1B)
+    if a >= MONEY_MAX:
+        return f"{sign}${a:.{digits - 1}e}"
     r = float(f"{a:.{digits}g}")                     # rounded first: 99.96B is $100B, 999.96M is $1.00B
     for scale, suffix in _SCALES:
         if r >= scale:

@@ -46,8 +46,8 @@ def timeline_chart(result, variant: str | None = None, point: dict | None = None
     values = np.concatenate([np.ravel(result.central[n][i]) for n in names] +
                             [np.ravel(result.stats[n]["p95"][i]) for n in names if n in result.stats])
     positive = values[np.isfinite(values) & (values > 0)]
-    if positive.size and positive.max() / positive.min() > 100:     # growth over orders of magnitude
-        axis.set_yscale("log")
+    if positive.size and positive.max() / positive.min() > 100 and positive.max() < 1e300:
+        axis.set_yscale("log")          # growth over orders of magnitude (near 1e308 its margins overflow)
     axis.yaxis.set_major_formatter(_tick_formatter("USD"))
     axis.set_ylabel("USD per period")
     axis.grid(alpha=0.3)

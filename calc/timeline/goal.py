@@ -43,6 +43,15 @@ def solve(result, spec: dict, cases, reg, z_rows) -> tuple[list, list]:
         lo, hi = spec["between"]
         unit = result.units.get(name, lo.units)
         n_rows = sum(c.size for c in group)
+        rows = np.concatenate([np.arange(offsets[c], offsets[c + 1]) for c in idx])
+        used = {d for n in spec["so_that"].names if n in plan.steps for d in plan.depends(n)}
+        if name not in used:                 # bisection would answer a bracket end: say why not
+            uses = ", ".join(sorted(used)) or "no input"
+            detail = (f"{spec['so_that'].text} does not depend on {name}: no value of {name} changes it "
+                      f"(it uses {uses}); solve for one of those")
+            for i in rows:
+                _add(result, spec, int(i), np.full(1 + samples, np.nan), unit, 0, solutions, findings, detail)
+            continue
 
         def f(x, plan=plan, group=group, n_rows=n_rows, unit=unit):
             trial = Q(x[..., None] if tl is not None else x, unit)
@@ -75,13 +84,15 @@ def solve(result, spec: dict, cases, reg, z_rows) -> tuple[list, list]:
         shape = (n_rows, 1 + samples)
         sol = bisect(f, np.full(shape, float(lo.to(unit).magnitude)), np.full(shape, float(hi.to(unit).magnitude)),
                      float(spec["target"].magnitude), spec["kind"])
-        rows = np.concatenate([np.arange(offsets[c], offsets[c + 1]) for c in idx])
         for k, i in enumerate(rows):
             _add(result, spec, int(i), sol.x[k], unit, sol.evaluations, solutions, findings)
     return solutions, findings
 
 
-def _add(result, spec, i: int, x: np.ndarray, unit, evaluations: int, solutions: list, findings: list) -> None:
+def _add(result, spec, i: int, x: np.ndarray, unit, evaluations: int, solutions: list, findings: list,
+         why: str | None = None) -> None:
+    """The solution row of row ``i`` and, where there is no solution, its finding (``why`` replaces
+    the no-solution text)."""
     case = result.cases[i]
     name = spec["for"]
     lin = result.lineage(i, name) if name in result.central else {"inputs": [name], "sources": [], "defaults": []}
@@ -111,7 +122,9 @@ def _add(result, spec, i: int, x: np.ndarray, unit, evaluations: int, solutions:
             f"{spec['so_that'].text} {WORDS[spec['kind']]} "
             f"{fmt_quantity(float(spec['target'].magnitude), format_unit(spec['target'].units))}{at}")
     detail = text + ("" if np.isfinite(x[0]) else " (at the central values)")
-    if result.samples > 0:
+    if why is not None:
+        detail = why
+    elif result.samples > 0:
         detail += f"; no solution in {100 * share:.0f} % of samples"
     from calc.checks import CheckResult
 

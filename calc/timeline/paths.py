@@ -31,9 +31,14 @@ def _gauss_legendre() -> tuple:
     return tuple(zip(*leggauss(8)))
 
 
+def _grown(L, m):
+    """``e^(L m)`` with ``m = 0`` giving 1 even for ``L = -inf`` (growth of -100 %: A at arr_as_of, 0 after)."""
+    return np.exp(np.where(m == 0, 0.0, L * m))
+
+
 def constant_rate(arr_end, g, m):
     """Run-rate ``m`` months after arr_as_of at constant monthly growth ``g``: ``A (1 + g)^m``."""
-    return arr_end * np.exp(np.log1p(g) * m)
+    return arr_end * _grown(np.log1p(g), m)
 
 
 def constant_revenue(arr_end, g, m0, m1):
@@ -48,14 +53,14 @@ def constant_revenue(arr_end, g, m0, m1):
     d = m1 - m0
     small = np.abs(L) < 1e-12
     safe = np.where(small, 1.0, L)
-    factor = np.where(small, d, np.expm1(safe * d) / safe)
-    return arr_end / 12.0 * np.exp(L * m0) * factor
+    factor = np.where(small, d, np.expm1(safe * d) / safe)      # g = -1: -1 / -inf = 0 (nothing after)
+    return arr_end / 12.0 * _grown(L, m0) * factor
 
 
 def decaying_rate(arr_end, g, m, half_life):
     """Run-rate with decaying growth: ``A exp(L h / ln 2 x (1 - 2^(-m / h)))``."""
     months = -half_life / _LN2 * np.expm1(-_LN2 * m / half_life)
-    return arr_end * np.exp(np.log1p(g) * months)
+    return arr_end * _grown(np.log1p(g), months)
 
 
 def _quadrature(rate, m0, m1):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from calc import values
+from calc.timeline import periods
 from calc.errors import CalcError
 from calc.glossary import unit_of
 from calc.scenario_keys import allowed
@@ -180,6 +181,7 @@ def _shares(reader, spec: dict, kp: str) -> dict | None:
     shares, ok = {}, True
     for k, v in node.items():
         try:
+            periods.parse_date(k, "")               # a bad date is reported at its own key too
             shares[k] = _share(v, "")
         except CalcError as exc:
             reader.problem(reader.at(node, k, f"{kp}.schedule.{k}"), str(exc).lstrip(": "))
@@ -221,8 +223,8 @@ def _term(reader, given):
 
 def check_at(reader, spec, where, tl: Timeline | None):
     """A check's ``at`` as a period index (None without one)."""
-    if "at" not in spec:
-        return None
+    if "at" not in spec or (tl is None and getattr(reader, "tl_refused", False)):
+        return None                 # no at, or a refused timeline (said once, not again for each at)
     if tl is None:
         raise CalcError("'at' names a period of a timeline; this scenario has no timeline")
     return tl.index_of(spec["at"], "at")
@@ -238,6 +240,8 @@ def solve_spec(reader, data, tl: Timeline | None, known) -> dict | None:
         reader.problem(where, "expected {for: NAME, so_that: EXPR, equals: VALUE, between: [LO, HI]}")
         return None
     reader.keys(node, "solve", "solve.")
+    if tl is None and getattr(reader, "tl_refused", False):
+        node = {k: v for k, v in node.items() if k != "at"}      # the refused timeline is said once
     try:
         return parse_solve(node, tl, known)
     except CalcError as exc:
