@@ -83,8 +83,8 @@ def test_no_notebook_names_a_scenario_by_path():
 
 
 def expect_01(nb, text):
-    # 1 GW / (3,333.3 W IT per GB200 superchip x PUE 1.2410) = 241,749 superchips (central)
-    assert "241,749" in text
+    # 1 GW / (120,000 / 36 W IT per GB200 superchip x PUE 1.2410) = 241,747 superchips (central)
+    assert "241,747" in text
     assert "tpu-v7-ironwood" in text and "trainium2" in text
     assert len(_outputs(nb, "image/png")) >= 2       # the two per-GW bar charts
 
@@ -103,7 +103,7 @@ def expect_03(nb, text):
 def expect_05(nb, text):
     # OpenAI's power each deal once, as of today: AMD 6 + Broadcom 10 + Stargate 8 + UAE 1
     # + Norway 0.23 + AWS 2 + TCS 0.1 = 27.33 GW (NVIDIA's letter of intent stalled in January 2026)
-    assert "27.3" in text and "108 reports of" in text and "deals from 11 buyers" in text
+    assert "27.3" in text and "110 reports of" in text and "deals from 11 buyers" in text
     assert "does not hold" in text and "teslarati" in text.lower()   # the scenario's checks; the footnotes
     assert len(_outputs(nb, "image/png")) >= 2       # by buyer, by year
 
