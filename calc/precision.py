@@ -39,13 +39,13 @@ def _figure(value, reg: Registry):
 
 
 def _words(peak, mfu) -> str:
-    """'mfu (mfu_large_bf16_training) is measured against BF16 peak, but the peak ... is FP8 ...'."""
+    """'mfu (mfu_large_bf16_training) is measured against BF16 peak, but the peak compute ...'."""
     p, m = peak.precision, mfu.precision
     ratio = FIGURE_PRECISIONS[p] / FIGURE_PRECISIONS[m]
     hi, lo = (p, m) if ratio >= 1 else (m, p)
     factor = max(ratio, 1 / ratio)
     way = "high" if ratio > 1 else "low"
-    return (f"mfu ({mfu.id}) is measured against {m.upper()} peak, but the peak compute "
-            f"({peak.id}) is {p.upper()} peak: {hi.upper()} peak is about {factor:g}x {lo.upper()}, "
-            f"so compute_per_year is about {factor:g}x too {way}; use an MFU measured against "
-            f"{p.upper()} peak or the {m.upper()} peak")
+    p, m, hi, lo = p.upper(), m.upper(), hi.upper(), lo.upper()
+    return (f"mfu ({mfu.id}) is measured against {m} peak, but the peak compute ({peak.id}) is "
+            f"{p} peak: {hi} peak is about {factor:g}x {lo}, so compute_per_year is about "
+            f"{factor:g}x too {way}; use an MFU measured against {p} peak or the {m} peak")

@@ -26,7 +26,7 @@ PRECISIONS = ("bf16", "fp8")                   # an accelerator entry's default 
 # The number format a peak-compute figure is for, or an MFU figure is measured against, with its
 # dense peak relative to BF16 (FP8 about 2x BF16, FP4 about 2x FP8) [1]
 FIGURE_PRECISIONS = {"bf16": 1.0, "fp8": 2.0, "fp4": 4.0}
-NEEDS_PRECISION = ("peak_flops_per_chip", "peak_compute", "mfu")   # quantities whose figures name one
+NEEDS_PRECISION = ("peak_flops_per_chip", "peak_compute", "mfu")   # their figures name one
 
 SOURCE_KEYS = {"id", "publisher", "title", "date", "language", "url", "document", "note", "summary"}
 SOURCE_REQUIRED = ("id", "publisher", "title", "date", "language")
@@ -84,7 +84,7 @@ class Figure:
     note: str | None = None
     where: str = ""
     summary: str | None = None          # one line standing for a long note in tables
-    precision: str | None = None        # bf16 | fp8 | fp4: what a peak is for, or an MFU measured against
+    precision: str | None = None        # bf16 | fp8 | fp4: a peak's, or the peak an MFU is of
 
     @property
     def short_note(self) -> str | None:

@@ -83,7 +83,7 @@ def test_rainier_campus_by_hand(df):
     # the 11 B is the phase running in October 2025, the 2.2 GW the eventual campus: two rows, so
     # no amount per GW pairs one phase's money with another's power (it was 11e9 / 2.2 = 5e9)
     assert math.isnan(r["usd_per_gw"]) and math.isnan(r["power"])
-    assert r["implied_power"] == pytest.approx(11e9 / CAPEX)   # capacity -> capex: 11 / 29 = 0.3793 GW
+    assert r["implied_power"] == pytest.approx(11e9 / CAPEX)   # capacity -> capex: 11 / 29 GW
     r = row(df, "amazon_rainier_indiana_campus_2025_11")
     assert math.isnan(r["usd_per_gw"]) and r["power"] == pytest.approx(2.2)
     # 2.2e9 W / (1,070 W/chip Trainium2 all-in x 1.2409674) = 2.2e9 / 1,327.835 = 1,656,832 chips (as rainier.yaml)
@@ -280,7 +280,8 @@ def test_calc_deals_markdown_and_html_list_sources():
     md = calc_cli("deals", "--buyer", "xAI", "--format", "markdown").stdout
     assert md.startswith("| deal | buyer |") and "[teslarati-colossus] Teslarati" in md
     html = calc_cli("deals", "--buyer", "xAI", "--format", "html").stdout
-    assert "<table>" in html and "lokmattimes-xai-20b" in html and "no: same deal as xai_humain_2025_11" in html
+    assert "<table>" in html and "lokmattimes-xai-20b" in html
+    assert "no: same deal as xai_humain_2025_11" in html
 
 
 def test_calc_deals_xlsx_and_bad_options(tmp_path):
@@ -326,7 +327,7 @@ def test_deals_scenario_checks_the_published_aggregates():
         ("OpenAI's deals add up to about 26 gigawatts", "oct-2025", False),   # 34.23 / 26 = 1.317
         ("The latest two deals add an extra four gigawatts", "base", True),   # 35.23 / 36 = 0.979
         ("OpenAI aims to invest as much as $1.4 trillion to build 30GW of computing capacity "
-         "(against", "base", False),                                                     # 592 B vs 1.4 T
+         "(against", "base", False),                                        # 592 B vs 1.4 T
         ("OpenAI aims to invest as much as $1.4 trillion to build 30GW of computing capacity "
          "(with", "base", True),                                                      # 1,210.4 B, -13.5 %
         ("$1.4 trillion worth of data center commitments", "base", False),  # 875 % of the run-rate

@@ -117,8 +117,8 @@ def expect_04(nb, text):
 def expect_06(nb, text):
     # 16 quarter ends, 2023-03-31 to 2026-12-31, each a calc.deal_flows(as_of=...)
     assert "16 quarters, 2023-Q1 to 2026-Q4" in text
-    # 30 Nov 2025: NVIDIA's letter of intent, up to 100 B (openai_nvidia_2025_09, investment) against
-    # its 10 GW of systems with no price (openai_nvidia_systems_2025_09, hardware) valued at Epoch's
+    # 30 Nov 2025: NVIDIA's letter of intent, up to 100 B (openai_nvidia_2025_09, investment)
+    # against its 10 GW of systems with no price (openai_nvidia_systems_2025_09, hardware) valued at Epoch's
     # 29 B per GW (capex): min(0 + 100, 290) / 290 = 34.5 %
     assert ("NVIDIA -> OpenAI, 2025-Q4: invested 0.0 firm + 100.0 up to, paid back 290.0 (capex): "
             "round-trip share 34.5 %") in text
@@ -129,7 +129,7 @@ def expect_06(nb, text):
     # (the expansion): min(15 + 35, 138) / 138 = 36.2 %
     assert ("Amazon -> OpenAI, 2026-Q4: invested 15.0 firm + 35.0 up to, paid back 138.0 (firm): "
             "round-trip share 36.2 %") in text
-    # the letter of intent stalled on 30 January 2026: no NVIDIA -> OpenAI round trip at the end of 2026
+    # the letter of intent stalled on 30 January 2026: no NVIDIA -> OpenAI round trip by 2026-Q4
     assert "NVIDIA -> OpenAI in 2026-Q4: False" in text
     assert len(_outputs(nb, "image/png")) >= 3       # kinds over time, round-trip shares, the flows
 
@@ -137,8 +137,8 @@ def expect_06(nb, text):
 # What each notebook must show, beyond running every cell without an error (a notebook not listed here
 # is still executed and must run through).
 EXPECT = {"01_what_a_gigawatt_buys.ipynb": expect_01, "02_revenue_against_commitments.ipynb": expect_02,
-          "03_who_paid_what.ipynb": expect_03, "04_can_they_pay.ipynb": expect_04, "05_the_deals.ipynb": expect_05,
-          "06_who_pays_whom.ipynb": expect_06}
+          "03_who_paid_what.ipynb": expect_03, "04_can_they_pay.ipynb": expect_04,
+          "05_the_deals.ipynb": expect_05, "06_who_pays_whom.ipynb": expect_06}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -66,8 +66,8 @@ def test_mi355x_is_flagged_and_a_bf16_chip_is_not(tmp_path):
     found = [f for f in out.findings if f.kind == "precision"]
     assert [f.text for f in found] == [
         "mfu (mfu_large_bf16_training) is measured against BF16 peak, but the peak compute "
-        "(mi355x_dense_fp8) is FP8 peak: FP8 peak is about 2x BF16, so compute_per_year is about 2x "
-        "too high; use an MFU measured against FP8 peak or the BF16 peak"]
+        "(mi355x_dense_fp8) is FP8 peak: FP8 peak is about 2x BF16, so compute_per_year is "
+        "about 2x too high; use an MFU measured against FP8 peak or the BF16 peak"]
     same = calc.load(_scenario(tmp_path, "gb200-superchip")).run()
     assert _precision(same) == []                       # BF16 peak, BF16 MFU
 
@@ -109,10 +109,12 @@ def test_a_peak_figure_without_precision_is_refused_with_its_line(tmp_path):
     with pytest.raises(CalcError) as info:
         Registry.load(data)
     probs = info.value.problems
-    assert any(re.search(r"reference.yaml:\d+ \(h100_dense_fp8\)\.quantity \| a peak_flops_per_chip "
-                         r"figure needs 'precision' \(bf16, fp8, fp4\)", p) for p in probs), probs
+    assert any(re.search(r"reference.yaml:\d+ \(h100_dense_fp8\)\.quantity \| a "
+                         r"peak_flops_per_chip figure needs 'precision' \(bf16, fp8, fp4\)", p)
+               for p in probs), probs
     assert any(re.search(r"\(b200_dense_bf16\)\.precision \| precision 'fp7' is not one of "
                          r"bf16, fp8, fp4", p) for p in probs), probs
     # the catalogue's fp8 slot of h100-sxm now names a figure of no precision
-    assert any(re.search(r"\(h100-sxm\)\.peak_flops_per_chip_fp8 \| figure 'h100_dense_fp8' has "
-                         r"precision None, but peak_flops_per_chip_fp8 is for fp8", p) for p in probs), probs
+    assert any(re.search(r"\(h100-sxm\)\.peak_flops_per_chip_fp8 \| figure 'h100_dense_fp8' "
+                         r"has precision None, but peak_flops_per_chip_fp8 is for fp8", p)
+               for p in probs), probs

@@ -178,7 +178,7 @@ def test_same_seed_same_numbers_and_another_seed_differs():
 # ---------------------------------------------------------------------------------------------
 def test_nvidia_1gw_numbers():
     r = run("nvidia-1gw", samples=0)
-    # superchip: gb200_superchip_it_power 120,000 / 36 = 3,333.33 W x PUE 1.2409674 = 4,136.558 W/chip
+    # superchip: gb200_superchip_it_power 120,000 / 36 = 3,333.33 W x PUE 1.2409674 = 4,136.558 W
     ppc = 120e3 / 36 * PUE
     assert val(r, "power_per_chip", "W/chip", "base") == pytest.approx(4136.558, rel=1e-6)
     # chips = 1e9 W / 4,136.558 W/chip = 241,746.9
@@ -211,7 +211,8 @@ def test_nvidia_1gw_numbers():
     cost = chips * 83_333 / IT_LIFE + 1e9 * FAC_CAPEX / FAC_LIFE + energy_mwh * PRICE
     assert val(r, "cost_per_year", "USD/yr", "base") == pytest.approx(cost, rel=1e-9)
     assert cost == pytest.approx(5.2157e9, rel=1e-3)
-    # the claim: 1 GW / 200,000 = 5,000 W/chip; over 3,333.33 W IT -> PUE 1.5; per GPU 5,000/1,666.7 = 2.99994
+    # the claim: 1 GW / 200,000 = 5,000 W/chip; over 3,333.33 W IT -> PUE 1.5;
+    # per GPU 5,000/1,666.7 = 2.99994
     assert val(r, "implied_power_per_chip", "W/chip", "base") == pytest.approx(5000, rel=1e-12)
     assert val(r, "implied_pue", "", "base") == pytest.approx(1.5, rel=1e-9)
     assert val(r, "implied_pue", "", "per-gpu") == pytest.approx(2.99994, rel=1e-6)
