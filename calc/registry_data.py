@@ -22,12 +22,16 @@ QUALIFIERS = ("exact", "approx", "at_least", "more_than", "up_to", "less_than", 
 KINDS = ("quoted", "spec", "estimate", "derived", "assumption")
 CONFIDENCES = ("V-primary", "V-secondary", "V-weak")
 CHIP_COUNTS = ("gpu", "superchip", "tpu_chip", "trainium_chip")
-PRECISIONS = ("bf16", "fp8")
+PRECISIONS = ("bf16", "fp8")                   # an accelerator entry's default peak
+# The number format a peak-compute figure is for, or an MFU figure is measured against, with its
+# dense peak relative to BF16 (FP8 about 2x BF16, FP4 about 2x FP8) [1]
+FIGURE_PRECISIONS = {"bf16": 1.0, "fp8": 2.0, "fp4": 4.0}
+NEEDS_PRECISION = ("peak_flops_per_chip", "peak_compute", "mfu")   # their figures name one
 
 SOURCE_KEYS = {"id", "publisher", "title", "date", "language", "url", "document", "note", "summary"}
 SOURCE_REQUIRED = ("id", "publisher", "title", "date", "language")
 FIGURE_KEYS = {"id", "value", "range", "qualifier", "kind", "quantity", "as_of", "source", "quote",
-               "gloss", "confidence", "formula", "note", "summary"}
+               "gloss", "confidence", "formula", "note", "summary", "precision"}
 FIGURE_REQUIRED = ("id", "qualifier", "kind", "as_of")
 ACCELERATOR_KEYS = {"id", "name", "counts", "describes", "gpus_per_chip", "precision", "figures", "note", "status",
                     "summary"}
@@ -80,6 +84,7 @@ class Figure:
     note: str | None = None
     where: str = ""
     summary: str | None = None          # one line standing for a long note in tables
+    precision: str | None = None        # bf16 | fp8 | fp4: a peak's, or the peak an MFU is of
 
     @property
     def short_note(self) -> str | None:
@@ -101,7 +106,8 @@ class Figure:
                 "high": num(self.high), "qualifier": self.qualifier, "kind": self.kind,
                 "quantity": self.quantity, "source": self.source, "quote": self.quote,
                 "gloss": self.gloss, "as_of": self.as_of, "confidence": self.confidence,
-                "formula": self.formula, "note": self.note, "summary": self.summary}
+                "formula": self.formula, "note": self.note, "summary": self.summary,
+                "precision": self.precision}
 
 
 @dataclass(frozen=True)

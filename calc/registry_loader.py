@@ -16,7 +16,8 @@ from calc.errors import CalcError
 from calc.glossary import KEYS as GLOSSARY_KEYS, bound_problem, read_typical
 from calc.registry_data import (ACCELERATOR_FIGURES, ACCELERATOR_KEYS, ACCELERATOR_STATUSES, Accelerator,
                                CHIP_COUNTS, CONFIDENCES, FIGURE_FILES, FIGURE_KEYS, FIGURE_REQUIRED, Figure,
-                               KINDS, PRECISIONS, QUALIFIERS, SLUG_RE, SNAKE_RE, SOURCE_KEYS,
+                               FIGURE_PRECISIONS, KINDS, NEEDS_PRECISION, PRECISIONS, QUALIFIERS,
+                               SLUG_RE, SNAKE_RE, SOURCE_KEYS,
                                SOURCE_REQUIRED, SUMMARY_MAX, Source, central)
 from calc.suggest import did_you_mean
 from calc.units import Q, format_unit, parse_quantity, parse_unit
@@ -226,6 +227,13 @@ class Loader:
             self.problem(at("note"), "an assumption needs a 'note' saying why this value")
         if kind == "derived" and not item.get("formula"):
             self.problem(at("formula"), "a derived figure needs a 'formula' over other figure ids")
+        precision, known = item.get("precision"), ", ".join(FIGURE_PRECISIONS)
+        if precision is not None and precision not in FIGURE_PRECISIONS:
+            self.problem(at("precision"), f"precision {precision!r} is not one of {known}")
+        elif precision is None and item.get("quantity") in NEEDS_PRECISION:
+            self.problem(at("quantity"), f"a {item['quantity']} figure needs 'precision' "
+                                         f"({known}): the number format its peak is for, or the "
+                                         "peak an MFU is measured against")
         if item.get("confidence") is not None and item["confidence"] not in CONFIDENCES:
             self.problem(at("confidence"), f"confidence {item['confidence']!r} is not one of {', '.join(CONFIDENCES)}")
         value, low, high = self.read_value(fname, item, label)
@@ -253,7 +261,8 @@ class Loader:
                       source=None if source is None else str(source), quote=item.get("quote"),
                       gloss=item.get("gloss"), quantity=name, confidence=item.get("confidence"),
                       formula=item.get("formula"), note=item.get("note"), where=at(None),
-                      summary=self.summary(fname, item, str(item.get("id", "?"))))
+                      summary=self.summary(fname, item, str(item.get("id", "?"))),
+                      precision=precision)
 
     def read_value(self, fname, item, label):
         """(central, low, high) from ``value`` or ``range``; (None, ..) after reporting a problem."""
@@ -341,6 +350,10 @@ class Loader:
                     self.problem(self.where(fname, figs, key, label),
                                  f"figure {fid!r} is in {figures[fid].unit}, but {key} is measured in "
                                  f"{quantities[quantity]['unit']}")
+                elif quantity != key and figures[fid].precision != key.rsplit("_", 1)[1]:
+                    self.problem(self.where(fname, figs, key, label),
+                                 f"figure {fid!r} has precision {figures[fid].precision!r}, "
+                                 f"but {key} is for {key.rsplit('_', 1)[1]}")
             out[str(item["id"])] = Accelerator(
                 id=str(item["id"]), name=str(item["name"]), counts=item["counts"], describes=str(item["describes"]),
                 gpus_per_chip=float(item.get("gpus_per_chip", 1)), precision=item["precision"],

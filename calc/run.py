@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from calc import citations, engine, findings, plausible
+from calc import citations, engine, findings, plausible, precision
 from calc.checks import run_checks
 from calc.errors import CalcError
 from calc.plan import derive_formula, find_cycle, plans_for
@@ -68,6 +68,7 @@ def run(cases: list[Case], outputs: list[str], *, derive: dict | None = None, ch
                                 central=arrays.central if timeline is not None else None,
                                 labels=tuple(timeline.labels_of_periods) if timeline is not None else ()))
     found = tuple(plausible.input_findings(cases, leaves)) + found      # inputs typed wrong first
+    found = tuple(precision.precision_findings(cases, leaves, reg)) + found
     if solve is not None:
         found += tuple(plausible.bracket_findings(solve))
     sids = _source_ids(lineages, checked)

@@ -23,7 +23,7 @@ def test_unknown_attribute():
 
 
 def test_evaluate_takes_figures_strings_numbers_and_ranges():
-    # 1 GW at the GB200 superchip's 3,333 W/chip IT power and PUE 1.2: 1e9 / (3333.3 x 1.2) = 250,000 chips
+    # 1 GW at the GB200 superchip's 3,333 W/chip IT power and PUE 1.2: 1e9 / (3333.33 x 1.2) = 250,000 chips
     res = calc.evaluate(outputs=["chips"], inputs={"facility_power": calc.figure("anthropic_nvidia_compute_commitment"),
                                                    "pue": 1.2}, accelerator="gb200-superchip")
     assert res["chips"].magnitude == pytest.approx(250_000, rel=1e-3)

@@ -19,7 +19,7 @@ LAYERS = {
     "calc.timeline.plan": 2, "calc.timeline.results": 2, "calc.timeline.goal": 4, "calc.timeline.read": 4,
     "calc.models": 2, "calc.values": 2,
     "calc.plan": 3, "calc.engine": 4,
-    "calc.result": 5, "calc.checks": 5, "calc.findings": 5, "calc.plausible": 5,
+    "calc.result": 5, "calc.checks": 5, "calc.findings": 5, "calc.plausible": 5, "calc.precision": 5,
     "calc.sensitivity": 5,
     "calc.scenario_keys": 3, "calc.scenario_exprs": 6, "calc.scenario_inputs": 6, "calc.scenario_reader": 6,
     "calc.run": 6, "calc.api": 7, "calc.scenario": 7, "calc.deal_table": 7, "calc.ledger_flows": 7,

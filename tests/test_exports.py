@@ -113,8 +113,8 @@ def test_calc_run_format_xlsx_writes_the_workbook(tmp_path):
     wb = workbook(out.read_bytes())
     assert wb.sheetnames == ["summary", "results", "inputs", "sources", "checks"]
     chips = [r for r in records(wb["results"]) if r["quantity"] == "chips" and r["variant"] == "base"][0]
-    # 1 GW / (3,333.3 W/chip x PUE 1.2410, the geometric mean of 1.1 and 1.4) = 241,749 superchips
-    assert chips["value"] == pytest.approx(1e9 / (3333.3 * (1.1 * 1.4) ** 0.5), rel=1e-6)
+    # 1 GW / (120,000 / 36 W/chip x PUE 1.2410, the geometric mean of 1.1 and 1.4) = 241,747 superchips
+    assert chips["value"] == pytest.approx(1e9 / (120e3 / 36 * (1.1 * 1.4) ** 0.5), rel=1e-6)
 
 
 # -- html report -----------------------------------------------------------------------------------

@@ -700,9 +700,9 @@ def test_a_range_whose_draws_overflow_is_refused_naming_the_draw_and_no_warning_
         err = refused(tmp_path, monkeypatch, capsys, text)
     # the first draw whose product overflows: a huge finite PUE (the largest float, where exp overflowed)
     assert err.startswith("calc: s.yaml: power_per_chip = it_power_per_chip x pue is infinite (too large to "
-                          "compute, or a division by zero) from finite inputs: it_power_per_chip = 3333.3 W/chip, pue = ")
+                          "compute, or a division by zero) from finite inputs: it_power_per_chip = 3333.33 W/chip, pue = ")
     pue = float(err.split("pue = ")[1].split(";")[0])
-    assert 5.4e304 < pue <= 1.7976931348623157e308        # x 3333.3 W/chip overflows past 1.8e308
+    assert 5.4e304 < pue <= 1.7976931348623157e308        # x 3333.33 W/chip overflows past 1.8e308
 
 
 # -- issue 19, part 2: the hostile inputs that still got through -------------------------------------

@@ -137,7 +137,7 @@ def test_cli_as_of_dates_differ_as_the_supersessions_say():
     assert "no: superseded by openai_stargate_2025_10" in line(after, "openai_stargate_2025_09")
     assert "openai_nvidia_2026_02 " not in before                             # announced later
     csv = calc_cli("deals", "--totals", "--format", "csv", "--as-of", "2026-11-30").stdout
-    assert re.search(r"^OpenAI,\d+,\d+,723900000000\.0,", csv, re.M), csv
+    assert re.search(r"^OpenAI,\d+,\d+,712000000000\.0,", csv, re.M), csv
 
 
 def test_talks_never_count_and_capex_is_in_no_total():
@@ -181,10 +181,10 @@ def test_an_as_of_date_in_a_wrong_form_is_refused():
 def test_openai_and_meta_totals_by_hand():
     t = calc.deal_totals(as_of="2026-11-30").set_index("buyer")
     openai = t.loc["OpenAI"]
-    # payments OpenAI signed, firm: Oracle 300 + Azure 250 + AWS 38 + CoreWeave 11.9 + 4
-    # + AWS expansion 100 + Cerebras (April 2026, superseding January's 10) 20 = 723.9 B
-    assert openai["payments_firm"] == pytest.approx(723.9 * B)
-    assert openai["payments_up_to"] == pytest.approx(6.5 * B)              # CoreWeave September
+    # payments OpenAI signed, firm: Oracle 300 + Azure 250 + AWS 38 + CoreWeave 4
+    # + AWS expansion 100 + Cerebras (April 2026, superseding January's 10) 20 = 712 B
+    assert openai["payments_firm"] == pytest.approx(712 * B)
+    assert openai["payments_up_to"] == pytest.approx(18.4 * B)     # CoreWeave March 11.9 + Sept 6.5
     # AMD's "tens of billions": 20-100 B, never its midpoint 44.7 B as firm
     assert (openai["payments_vague_low"], openai["payments_vague_high"]) == (20 * B, 100 * B)
     # AMD 6 + Broadcom 10 + Stargate (Oct 2025) 8 + UAE 1 + Norway 0.23 + AWS 2 + TCS 0.1
@@ -245,9 +245,9 @@ checks:
 def test_ledger_as_of_sets_the_date_of_every_deals_figure_per_variant():
     res = calc.load(SCENARIO).run()
     paid = lambda v: float(res.value("paid", variant=v).to("USD").magnitude)  # noqa: E731
-    # Oracle 300 + Azure 250 + AWS 38 + CoreWeave 15.9
-    assert paid("base") == pytest.approx(603.9 * B)
-    assert paid("early") == pytest.approx(315.9 * B)  # before Azure (28 Oct) and AWS (3 Nov)
+    # Oracle 300 + Azure 250 + AWS 38 + CoreWeave 4 (March's 11.9 is "up to")
+    assert paid("base") == pytest.approx(592 * B)
+    assert paid("early") == pytest.approx(304 * B)  # before Azure (28 Oct) and AWS (3 Nov)
     # 30 Sep 2025: Stargate 7 + NVIDIA 10 + UAE 1 + Norway 0.23 = 18.23 GW (an alias of power_firm)
     assert float(res.value("gw", variant="early").to("GW").magnitude) == pytest.approx(18.23)
     [check] = res.checks                                       # the check runs in its variant only

@@ -83,8 +83,8 @@ def test_no_notebook_names_a_scenario_by_path():
 
 
 def expect_01(nb, text):
-    # 1 GW / (3,333.3 W IT per GB200 superchip x PUE 1.2410) = 241,749 superchips (central)
-    assert "241,749" in text
+    # 1 GW / (120,000 / 36 W IT per GB200 superchip x PUE 1.2410) = 241,747 superchips (central)
+    assert "241,747" in text
     assert "tpu-v7-ironwood" in text and "trainium2" in text
     assert len(_outputs(nb, "image/png")) >= 2       # the two per-GW bar charts
 
@@ -103,7 +103,7 @@ def expect_03(nb, text):
 def expect_05(nb, text):
     # OpenAI's power each deal once, as of today: AMD 6 + Broadcom 10 + Stargate 8 + UAE 1
     # + Norway 0.23 + AWS 2 + TCS 0.1 = 27.33 GW (NVIDIA's letter of intent stalled in January 2026)
-    assert "27.3" in text and "108 reports of" in text and "deals from 11 buyers" in text
+    assert "27.3" in text and "110 reports of" in text and "deals from 11 buyers" in text
     assert "does not hold" in text and "teslarati" in text.lower()   # the scenario's checks; the footnotes
     assert len(_outputs(nb, "image/png")) >= 2       # by buyer, by year
 
@@ -114,10 +114,31 @@ def expect_04(nb, text):
     assert len(_outputs(nb, "image/png")) >= 2                # a timeline fan chart per company
 
 
+def expect_06(nb, text):
+    # 16 quarter ends, 2023-03-31 to 2026-12-31, each a calc.deal_flows(as_of=...)
+    assert "16 quarters, 2023-Q1 to 2026-Q4" in text
+    # 30 Nov 2025: NVIDIA's letter of intent, up to 100 B (openai_nvidia_2025_09, investment)
+    # against its 10 GW of systems with no price (openai_nvidia_systems_2025_09, hardware) valued at Epoch's
+    # 29 B per GW (capex): min(0 + 100, 290) / 290 = 34.5 %
+    assert ("NVIDIA -> OpenAI, 2025-Q4: invested 0.0 firm + 100.0 up to, paid back 290.0 (capex): "
+            "round-trip share 34.5 %") in text
+    # Microsoft's 10 B in OpenAI against the 250 B Azure contract (October 2025): 10 / 250 = 4.0 %
+    assert ("Microsoft -> OpenAI, 2025-Q4: invested 10.0 firm + 0.0 up to, paid back 250.0 (firm): "
+            "round-trip share 4.0 %") in text
+    # February 2026: Amazon's 15 B upfront + 35 B contingent against AWS 38 (November 2025) + 100
+    # (the expansion): min(15 + 35, 138) / 138 = 36.2 %
+    assert ("Amazon -> OpenAI, 2026-Q4: invested 15.0 firm + 35.0 up to, paid back 138.0 (firm): "
+            "round-trip share 36.2 %") in text
+    # the letter of intent stalled on 30 January 2026: no NVIDIA -> OpenAI round trip by 2026-Q4
+    assert "NVIDIA -> OpenAI in 2026-Q4: False" in text
+    assert len(_outputs(nb, "image/png")) >= 3       # kinds over time, round-trip shares, the flows
+
+
 # What each notebook must show, beyond running every cell without an error (a notebook not listed here
 # is still executed and must run through).
 EXPECT = {"01_what_a_gigawatt_buys.ipynb": expect_01, "02_revenue_against_commitments.ipynb": expect_02,
-          "03_who_paid_what.ipynb": expect_03, "04_can_they_pay.ipynb": expect_04, "05_the_deals.ipynb": expect_05}
+          "03_who_paid_what.ipynb": expect_03, "04_can_they_pay.ipynb": expect_04,
+          "05_the_deals.ipynb": expect_05, "06_who_pays_whom.ipynb": expect_06}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -33,7 +33,7 @@ def test_bars_svg_has_human_labels_units_and_sources(tmp_path, capsys):
     svg = out.read_text(encoding="utf-8")
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg and len(svg) > 5_000
     assert "Accelerators the site can power [chip]" in svg             # glossary words, not 'chips'
-    assert "whiskers: 5–95 %" in svg and "241,749 chip" in svg          # 1 GW / 4,137 W per superchip
+    assert "whiskers: 5–95 %" in svg and "241,747 chip" in svg          # 1 GW / 4,137 W per superchip
     assert "Sources: 36Kr (2025-11)" in svg
 
 

@@ -178,13 +178,13 @@ def test_same_seed_same_numbers_and_another_seed_differs():
 # ---------------------------------------------------------------------------------------------
 def test_nvidia_1gw_numbers():
     r = run("nvidia-1gw", samples=0)
-    # superchip: gb200_superchip_it_power 3,333.3 W x PUE 1.2409674 = 4,136.517 W/chip
-    ppc = 3333.3 * PUE
-    assert val(r, "power_per_chip", "W/chip", "base") == pytest.approx(4136.517, rel=1e-6)
-    # chips = 1e9 W / 4,136.517 W/chip = 241,749.3
+    # superchip: gb200_superchip_it_power 120,000 / 36 = 3,333.33 W x PUE 1.2409674 = 4,136.558 W
+    ppc = 120e3 / 36 * PUE
+    assert val(r, "power_per_chip", "W/chip", "base") == pytest.approx(4136.558, rel=1e-6)
+    # chips = 1e9 W / 4,136.558 W/chip = 241,746.9
     chips = 1e9 / ppc
-    assert val(r, "chips", "chip", "base") == pytest.approx(241_749.3, rel=1e-6)
-    assert chips == pytest.approx(241_749.3, rel=1e-6)
+    assert val(r, "chips", "chip", "base") == pytest.approx(241_746.9, rel=1e-6)
+    assert chips == pytest.approx(241_746.9, rel=1e-6)
     # per GPU in GB200: 1e9 / (1,666.7 x 1.2409674 = 2,068.320) = 483,484
     assert val(r, "chips", "chip", "per-gpu") == pytest.approx(1e9 / (1666.7 * PUE), rel=1e-9)
     assert val(r, "chips", "chip", "per-gpu") == pytest.approx(483_484, rel=1e-5)
@@ -197,7 +197,7 @@ def test_nvidia_1gw_numbers():
     assert capex == pytest.approx(3.14594e10, rel=1e-5)
     # per GPU: 483,484 x 41,667 + 1.131371e10 -- the same money, counted per GPU
     assert val(r, "capex", "USD", "per-gpu") == pytest.approx(val(r, "capex", "USD", "base"), rel=1e-4)
-    # peak = 241,749.3 x 5,000 TFLOP/s (2 x 2,500 dense BF16) = 1.208747e21 FLOP/s; same per GPU
+    # peak = 241,746.9 x 5,000 TFLOP/s (2 x 2,500 dense BF16) = 1.208747e21 FLOP/s; same per GPU
     assert val(r, "peak_compute", "FLOP/s", "base") == pytest.approx(chips * 5e15, rel=1e-9)
     assert val(r, "peak_compute", "FLOP/s", "per-gpu") == pytest.approx(1.208747e21, rel=1e-4)
     # compute/yr = 1.208747e21 x MFU 0.3968627 x 31,557,600 s = 1.513838e28 FLOP/yr
@@ -211,9 +211,10 @@ def test_nvidia_1gw_numbers():
     cost = chips * 83_333 / IT_LIFE + 1e9 * FAC_CAPEX / FAC_LIFE + energy_mwh * PRICE
     assert val(r, "cost_per_year", "USD/yr", "base") == pytest.approx(cost, rel=1e-9)
     assert cost == pytest.approx(5.2157e9, rel=1e-3)
-    # the claim: 1 GW / 200,000 = 5,000 W/chip; over 3,333.3 W IT -> PUE 1.500015; per GPU 5,000/1,666.7 = 2.99994
+    # the claim: 1 GW / 200,000 = 5,000 W/chip; over 3,333.33 W IT -> PUE 1.5;
+    # per GPU 5,000/1,666.7 = 2.99994
     assert val(r, "implied_power_per_chip", "W/chip", "base") == pytest.approx(5000, rel=1e-12)
-    assert val(r, "implied_pue", "", "base") == pytest.approx(5000 / 3333.3, rel=1e-9)
+    assert val(r, "implied_pue", "", "base") == pytest.approx(1.5, rel=1e-9)
     assert val(r, "implied_pue", "", "per-gpu") == pytest.approx(2.99994, rel=1e-6)
     assert val(r, "implied_pue", "", "hgx-b200") == pytest.approx(5000 / 1787.5, rel=1e-9)   # 2.797
 
@@ -226,7 +227,7 @@ def test_nvidia_1gw_checks_superchip_holds_per_gpu_does_not():
     r = run("nvidia-1gw", samples=0)
     base = next(c for c in r.checks if c.variant == "base" and c.that == "chips")
     assert base.expected == "near 200,000 chip (within 25 %)"
-    assert base.value == pytest.approx(241_749.3, rel=1e-6)
+    assert base.value == pytest.approx(241_746.9, rel=1e-6)
 
 
 def test_nvidia_1gw_explain_names_the_figures():
@@ -234,7 +235,7 @@ def test_nvidia_1gw_explain_names_the_figures():
     assert "facility_power / power_per_chip" in text
     assert "anthropic_nvidia_compute_commitment" in text
     assert "gb200_superchip_it_power" in text
-    assert "241,749" in text
+    assert "241,747" in text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -373,7 +374,7 @@ def test_commitments_numbers():
     assert val(r, "commitment_per_year", "USD/yr") == pytest.approx(5.428571e9, rel=1e-6)
     assert val(r, "commitment_share_of_arr", "") == pytest.approx(38 / 7 / 20, rel=1e-12)
     # a reference GW of GB200 superchips: the same chain as nvidia-1gw's base
-    chips = 1e9 / (3333.3 * PUE)
+    chips = 1e9 / (120e3 / 36 * PUE)
     capex = chips * 83_333 + 1e9 * FAC_CAPEX                                  # 3.145949e10 USD
     cost = chips * 83_333 / IT_LIFE + 1e9 * FAC_CAPEX / FAC_LIFE + 1e3 * LOAD * YEAR_H * PRICE
     assert val(r, "capex_per_power", "USD/GW") == pytest.approx(capex, rel=1e-9)
@@ -425,7 +426,7 @@ def test_commitments_checks():
 
 def test_commitments_variants_take_either_end_of_the_cost_of_capital():
     r = run("commitments")
-    chips = 1e9 / (3333.3 * PUE)
+    chips = 1e9 / (120e3 / 36 * PUE)
     it, fac = chips * 83_333, 1e9 * FAC_CAPEX
     other = (it + fac) * math.sqrt(0.005 * 0.011) + 1e3 * LOAD * YEAR_H * PRICE     # opex + energy
     for variant, rate in (("hyperscale", 0.0658), ("neocloud", math.sqrt(0.10 * 0.17))):   # 6.58 %, 13.04 %

@@ -182,4 +182,4 @@ def test_explain_tco_per_gw_shows_capital_opex_and_energy_with_sources():
     assert "opex_rate = 0.7416 %/yr  (default, figure opex_rate_assumption" in out
     assert "electricity_price = $80.60/MWh  (default, figure us_industrial_electricity_price_2023)" in out
     assert "statista-eia-industrial-2023: Statista" in out          # energy's source, quoted
-    assert "cost_of_capital_ai_builders: Our assumption: one range spanning who builds AI capacity" in out
+    assert "cost_of_capital_ai_builders: Our assumption. Its two anchors are debt yields" in out

@@ -116,7 +116,7 @@ def test_sensitivity_ranks_inputs_and_a_fixed_input_has_no_effect():
 def test_nvidia_1gw_sensitivity_matches_hand_reasoning():
     # capex = chips x chip_capex + 1 GW x facility_capex_per_power, chips = 1 GW / (it_power_per_chip x pue).
     # facility_capex_per_power over [8, 16] USD/W swings capex by 1 GW x 8 USD/W = $8.0B;
-    # pue over [1.1, 1.4] swings it by 1e9 / 3333.3 x (1/1.1 - 1/1.4) x $83,333 = 300,000 x 0.194805 x 83,333 = $4.87B;
+    # pue over [1.1, 1.4] swings it by 1e9 / 3333.33 x (1/1.1 - 1/1.4) x $83,333 = 300,000 x 0.194805 x 83,333 = $4.87B;
     # the facility power (a point figure: "at least 1 GW") has no effect.
     res = calc.load("scenarios/nvidia-1gw.yaml").run(samples=1000, seed=1)
     frame = res.sensitivity()
