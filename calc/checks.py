@@ -13,7 +13,7 @@ import numpy as np
 import pint
 
 from calc.errors import CalcError
-from calc.output.format import quantity as fmt_quantity
+from calc.format import quantity as fmt_quantity
 from calc.units import Q, format_unit
 
 KINDS = ("near", "above", "below", "between")

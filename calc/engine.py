@@ -17,7 +17,7 @@ import pint
 from calc.errors import CalcError
 from calc.glossary import Bounds, bounds_of, undefined_note, unit_of
 from calc.models import Formula
-from calc.output.format import precise
+from calc.format import precise
 from calc.plan import Plan, Step, variants_where
 from calc.registry import Registry
 from calc.uncertainty import rank_to_pearson, standard_normal

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from calc.glossary import bounds_of, undefined_note, unit_of
-from calc.output.format import precise
+from calc.format import precise
 from calc.units import Q, format_unit, parse_unit
 
 IMPOSSIBLE, UNUSUAL, PRECISION = "impossible", "unusual", "precision"

@@ -13,6 +13,7 @@ import numpy as np
 from calc import yamlio
 from calc.cache import cached
 from calc.errors import CalcError
+from calc.format import precise
 
 GLOSSARY_FILE = Path(__file__).with_name("data") / "quantities.yaml"
 KEYS = ("unit", "meaning", "min", "max", "above", "signed", "undefined", "display", "label", "per",
@@ -134,7 +135,7 @@ def _bounds(spec: dict) -> Bounds:
 @lru_cache(maxsize=1)
 def glossary() -> dict[str, dict]:
     """name -> {"unit": unit, "meaning": text, "bounds": Bounds, "undefined": note or None,
-    "display": the unit tables show it in (``calc.output.display``), or None, "label", "per": the
+    "display": the unit tables show it in (``calc.display``), or None, "label", "per": the
     period a plain-fraction rate is per, or None, "typical": Typical or None}."""
     return cached("glossary", [GLOSSARY_FILE.read_bytes()], _read, dict)
 
@@ -198,7 +199,6 @@ def bound_problem(name: str, quantity) -> str | None:
     bounds = bounds_of(name)
     if bounds.unbounded:
         return None
-    from calc.output.format import precise
     from calc.units import format_unit, parse_unit
 
     unit = parse_unit(unit_of(name))

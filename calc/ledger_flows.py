@@ -25,6 +25,7 @@ from calc import ledger_count
 from calc.deal_table import _ledger, rates
 from calc.ledger import PURCHASES
 from calc.ledger_count import FIRM, UP_TO
+from calc.format import money
 
 EDGE_KEYS = ("payer", "payee", "kind", "usd_firm", "usd_up_to", "usd_low", "usd_high", "deals")
 TRIP_KEYS = ("investor", "buyer", "invested_firm", "invested_up_to", "paid_back", "paid_back_basis",
@@ -110,7 +111,6 @@ def plot(data: dict, reg=None, title: str = "Who pays whom in the deals ledger")
     from matplotlib.lines import Line2D
 
     from calc.output.chart import _axes, _finish
-    from calc.output.format import money
     from calc.registry import registry
 
     money_of = {}
@@ -159,7 +159,6 @@ def plot(data: dict, reg=None, title: str = "Who pays whom in the deals ledger")
 
 def text(data: dict) -> str:
     """The edges, then the round trips, as aligned text (money as $38.0B)."""
-    from calc.output.format import money
 
     def table(rows, keys):
         cells = [[_cell(r[k], money) for k in keys] for r in rows]

@@ -15,7 +15,7 @@ import numpy as np
 
 from calc.findings import NOTE, UNUSUAL, Finding
 from calc.glossary import Typical, glossary, shown_unit, typical_of
-from calc.output.format import precise
+from calc.format import precise
 from calc.units import Q, format_unit, parse_unit
 from calc.values import Case, Value, percent_hint, plain_number
 

@@ -18,6 +18,7 @@ from calc.engine import STATS
 from calc.errors import CalcError
 from calc.suggest import did_you_mean
 from calc.units import Q, format_unit
+from calc.display import check_unit, shown
 
 GIVEN = ("input", "sweep", "set on the command line", "figure", "timeline", "over_time")     # origins the scenario names itself
 
@@ -141,7 +142,6 @@ class Result:
                             f"got {units!r}"[:200])
         if not units:
             return self
-        from calc.output.display import check_unit
 
         chosen = dict(self.display)
         for name, text in units.items():
@@ -154,8 +154,7 @@ class Result:
         return replace(self, display=freeze(chosen))
 
     def shown_unit(self, name: str, tables: bool = True):
-        """How ``name`` is shown (``calc.output.display.Shown``): in tables (True) or JSON and CSV (False)."""
-        from calc.output.display import shown
+        """How ``name`` is shown (``calc.display.Shown``): in tables (True) or JSON and CSV (False)."""
 
         return shown(name, self.units[name], self.central.get(name), self.display, tables=tables)
 

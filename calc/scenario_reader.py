@@ -21,6 +21,7 @@ from calc.suggest import did_you_mean
 from calc.timeline import read as tl_read
 from calc.units import Q
 from calc.values import MAX_CASES, Axis, Value, literal as _literal_value
+from calc.display import check_unit
 
 
 class Reader(InputKeys, ExpressionKeys):
@@ -224,7 +225,6 @@ class Reader(InputKeys, ExpressionKeys):
 
     def display(self, node, parent, sc) -> dict:
         """``display: {name: unit}``: the unit each shown quantity is shown in (a derive's ``unit:`` too)."""
-        from calc.output.display import check_unit
 
         out = {n: u for n, (_, u) in sc.derive.items() if u is not None and unit_of(n) is not None}
         if node is None:

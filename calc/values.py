@@ -24,7 +24,7 @@ import pint
 
 from calc.errors import CalcError
 from calc.glossary import bound_problem, bounds_of, glossary, unit_of
-from calc.output.format import precise
+from calc.format import precise
 from calc.registry import registry
 from calc.suggest import did_you_mean
 from calc.uncertainty import DISTS, Dist

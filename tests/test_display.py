@@ -13,7 +13,7 @@ import calc
 from calc.cli import main
 from calc.errors import CalcError
 from calc.output import write
-from calc.output.display import shown
+from calc.display import shown
 from calc.units import parse_unit
 
 SOURCED = {"source": "assumption", "note": "test"}

@@ -901,7 +901,7 @@ def test_a_solve_whose_output_does_not_depend_on_the_input_is_a_finding(tmp_path
 
 
 def test_money_beyond_999_trillion_is_shown_in_scientific_notation(tmp_path, monkeypatch, capsys):
-    from calc.output.format import money
+    from calc.format import money
 
     assert [money(x) for x in (999e12, 1e15, -1.43e308)] == ["$999T", "$1.00e+15", "-$1.43e+308"]
     (tmp_path / "s.yaml").write_text(hand("value: 36 billion USD,", "value: 1e308 USD,"))

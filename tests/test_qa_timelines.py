@@ -112,7 +112,7 @@ def test_set_a_date_input_on_the_command_line(tmp_path):
 
 
 def test_negative_and_rounded_money_reads_as_a_reader_writes_it():
-    from calc.output.format import money
+    from calc.format import money
 
     # openai-commitments, base, 2025: revenue 20/12 x (1.034641 - 1.034641^-11)/ln 1.034641 = 16.99B
     # less 38 x 2/84 = 0.905B of AWS spend: cumulative gap -16.1B, shown '$-16.1B' before.

@@ -18,7 +18,7 @@ import numpy as np
 
 from calc.errors import CalcError
 from calc.models._formula import formula
-from calc.output.format import precise
+from calc.format import precise
 from calc.timeline import cumulative, paths
 from calc.units import Q
 

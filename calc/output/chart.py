@@ -12,7 +12,7 @@ import sys
 import textwrap
 
 from calc.citations import figure_citations, source_citation
-from calc.output.format import money, number
+from calc.format import money, number
 from calc.output.layout import point_text
 
 SIZE = (9.0, 5.0)         # inches: 900 x 500 pixels at DPI

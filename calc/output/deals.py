@@ -11,7 +11,7 @@ import io
 
 import pandas as pd
 
-from calc.output.format import money, number
+from calc.format import money, number
 from calc.output.json import dumps
 
 # (column, header, how to show it) for the reading formats

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from calc.citations import cite
 from calc.engine import evaluate
-from calc.output.display import shown
-from calc.output.format import quantity
+from calc.display import shown
+from calc.format import quantity
 
 
 def explain(result, name: str, i: int, at=None) -> str:

@@ -7,7 +7,7 @@ from calc import dates
 from calc.errors import CalcError
 from calc.output.chart import (_LABELLED, COLORS, _axes, _case_label, _figure_sources, _finish, _result_sources,
                                _tick_formatter, _value_text, declutter)
-from calc.output.format import money
+from calc.format import money
 from calc.output.layout import label
 
 

@@ -14,7 +14,7 @@ import numpy as np
 from calc.citations import Citation, is_unsourced
 from calc.output import compact
 from calc.output.compact import Block, Line, label, point_text  # noqa: F401 -- writers use them from here
-from calc.output.format import money, number, quantity
+from calc.format import money, number, quantity
 
 
 def value_text(x: float | None, unit: str) -> str:

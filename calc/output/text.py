@@ -18,7 +18,7 @@ from __future__ import annotations
 import textwrap
 
 from calc.output import layout
-from calc.output.format import number
+from calc.format import number
 
 WIDTH = 120
 GAP = "  "

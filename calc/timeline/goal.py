@@ -13,7 +13,7 @@ import pint
 
 from calc.engine import evaluate
 from calc.errors import CalcError
-from calc.output.format import quantity as fmt_quantity
+from calc.format import quantity as fmt_quantity
 from calc.timeline.solve import bisect
 from calc.units import Q, format_unit
 

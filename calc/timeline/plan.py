@@ -15,7 +15,7 @@ import numpy as np
 import pint
 
 from calc.models import Formula
-from calc.output.format import money
+from calc.format import money
 from calc.timeline.periods import Timeline
 from calc.timeline.spread import Spread
 from calc.units import Q

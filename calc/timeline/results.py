@@ -12,6 +12,8 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+from calc.display import shown
+from calc.format import quantity
 
 STATS = ("p05", "p50", "p95", "mean")
 DATE_OUTPUTS = ("break_even",)
@@ -119,7 +121,6 @@ def rows(result, tables: bool = False) -> list[dict]:
 
 def _solution_shown(result, row: dict, tables: bool) -> dict:
     """A solve row in the solved input's display unit, as its other rows are shown (% for a growth)."""
-    from calc.output.display import shown
     from calc.units import parse_unit
 
     conv = shown(row["quantity"], parse_unit(row["unit"]), None, result.display, tables)
@@ -207,7 +208,6 @@ def explain_value(result, name: str, i: int, col: int) -> str:
     """One name's central value in case ``i`` at period ``col``, as explain writes it."""
     import math
 
-    from calc.output.format import quantity
 
     c = result.central[name][i]
     x = float(c[0] if c.shape[-1] == 1 else c[col])
