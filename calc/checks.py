@@ -122,12 +122,8 @@ def run_checks(checks: list[Check], result) -> list[CheckResult]:
     out = []
     if not checks:
         return out
-    env = {n: Q(result.central[n], result.units[n]) for n in result.central}
-    draws = {n: Q(result.draws[n], result.units[n]) for n in result.draws}
     for check in checks:
-        if getattr(result, "timeline", None) is not None:     # one period's column (or one value per case)
-            from calc.timeline.results import period_views
-            env, draws = period_views(result, check)
+        env, draws = period_views(result, check)
         value = _evaluate(check, env)
         ok = np.broadcast_to(holds(check, value), (len(result.cases),))
         prob = None
@@ -177,3 +173,32 @@ def _evaluate(check: Check, env: dict):
         return check.that.evaluate(env)
     except CalcError as exc:
         raise CalcError(f"{check.where}: {exc}") from None
+
+
+def period_views(result, check) -> tuple[dict, dict]:
+    """Central values (cases,) and draws (cases, samples) of every name at the check's period.
+
+    A name with a value per period needs ``at``; a name with one value per case needs none.
+    """
+    axis = result.axis
+
+    def varies(n) -> bool:          # an input or figure without a time pattern is the same in every period
+        c = axis.columns(result.central[n])
+        return c.shape[-1] > 1 and not np.array_equal(c, np.broadcast_to(c[:, :1], c.shape), equal_nan=True)
+
+    per = [n for n in check.that.names if n in result.central and n not in result.timeless and varies(n)]
+    if per and check.at is None:
+        raise CalcError(f"{check.where}: {', '.join(per)} has a value per period; say which with at: "
+                        f"(e.g. at: {result.periods[-1]})")
+    whole = [n for n in check.that.names if n in result.timeless]
+    if whole and not per and check.at is not None:
+        raise CalcError(f"{check.where}: at: {', '.join(whole)} has one value for the whole timeline, not one "
+                        f"per period, so 'at: {check.at_text}' does not apply; drop at:")
+    col = 0 if check.at is None else check.at
+    env, draws = {}, {}
+    for n, c in result.central.items():
+        j = 0 if n in result.timeless else col
+        env[n] = Q(axis.at(c, j), result.units[n])
+        if n in result.draws:
+            draws[n] = Q(axis.at(result.draws[n], j), result.units[n])
+    return env, draws

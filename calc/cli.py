@@ -200,11 +200,11 @@ def cmd_solve(args) -> int:
             "between": list(args.between) if args.between else None, "at": args.at}
     known = set(glossary()) | set(sc.base.values) | set(sc.derive)
     try:
-        spec = parse_solve(node, sc.timeline.timeline if sc.timeline is not None else None, known)
+        spec = parse_solve(node, sc.axis.timeline, known)
     except CalcError as exc:
         raise CalcError([f"{sc.path}: solve: {p}" for p in exc.problems]) from None
     res = sc.run(samples=args.samples, seed=args.seed, sets=parse_sets(args.set), solve_request=spec)
-    from calc.output.periods import solve_output
+    from calc.output.layout import solve_output
     sys.stdout.write(solve_output(res, args.format))
     unsolved = [c for c in res.checks if c.says == f"solve {spec['for']}" and not c.passed]
     return 1 if args.strict and unsolved else 0

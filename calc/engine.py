@@ -9,6 +9,7 @@ returns the numbers a run keeps (``Arrays``); ``calc.run`` builds the result fro
 
 from __future__ import annotations
 
+import warnings
 from functools import lru_cache
 
 import numpy as np
@@ -22,7 +23,7 @@ from calc.plan import Plan, Step, variants_where
 from calc.registry import Registry
 from calc.uncertainty import rank_to_pearson, standard_normal
 from calc.units import Q, check_dimension, described, format_unit, parse_unit
-from calc.values import Case, Value, figure_value
+from calc.values import DATE_OUTPUTS, NO_PERIODS, Case, PeriodAxis, Value, figure_value
 
 MAX_CHUNK_ELEMENTS = 2_000_000      # rows x draws evaluated at once (about 16 MB per array)
 STATS = ("p05", "p50", "p95", "mean")
@@ -100,13 +101,13 @@ def _check_leaf(name: str, values: list[Value]) -> None:
 
 
 def evaluate(plan: Plan, cases: list[Case], reg: Registry, z_rows: dict | None, n_draws: int,
-             rows: slice | None = None, masked: bool = False, timeline=None,
+             rows: slice | None = None, masked: bool = False, axis: PeriodAxis = NO_PERIODS,
              fixed: dict | None = None) -> dict[str, pint.Quantity]:
-    """Every name in the plan as an array ``(rows or 1, 1 + n_draws)`` (draw 0 is central).
+    """Every name in the plan as an array ``(rows or 1, 1 + n_draws)`` (draw 0 is central) on the
+    period ``axis`` (``values.PeriodAxis``: a timeline adds a last axis of periods).
 
     ``rows`` selects a slice of the cases' concatenated rows (a chunk); default: all of them.
     ``masked``: NaN draws in ``z_rows`` mean "at the central value" (one input at a time, for tornados).
-    ``timeline`` (calc.timeline.plan.TimelineRun): arrays get a last axis of periods.
     ``fixed``: name -> array replacing that leaf (a solve's trial values).
     """
     sizes = [c.size for c in cases]
@@ -120,12 +121,7 @@ def evaluate(plan: Plan, cases: list[Case], reg: Registry, z_rows: dict | None, 
         if fixed and name in fixed:
             env[name] = fixed[name]
             continue
-        if timeline is not None and values[0].origin in ("timeline", "over_time"):
-            env[name] = timeline.leaf(values[0], None, unit)
-            continue
-        env[name] = _stack(values, sizes, unit, z, rows, masked)
-        if timeline is not None:
-            env[name] = timeline.leaf(values[0], env[name], unit)
+        env[name] = axis.leaf(values[0], lambda: _stack(values, sizes, unit, z, rows, masked), unit)
     for name in plan.order:
         step = plan.steps[name]
         env[name] = _call(step.formula, env)
@@ -241,19 +237,31 @@ class Arrays:
     central values over all rows; quantiles of the outputs; draws (small runs only); per bounded
     output, how many draws lie outside its bounds; and, for every computed name, the rows whose
     central value lies outside its bounds (``flagged``: the findings). Intermediates are not kept:
-    ``explain`` evaluates the one row it shows again."""
+    ``explain`` evaluates the one row it shows again.
 
-    def __init__(self, n_rows: int, samples: int, outputs: list[str], keep: set, keep_draws: int):
+    On the period ``axis`` (``values.PeriodAxis``) of a timeline every name is kept, central values
+    are ``(rows, periods)`` -- one column for a name with one value per row (``timeless``) --,
+    quantiles are per period and draws ``(rows, samples, periods)``; a row is flagged by its most
+    telling period. Without a timeline arrays keep their plain ``(rows, draws)`` shape."""
+
+    def __init__(self, n_rows: int, samples: int, outputs: list[str], keep: set, keep_draws: int,
+                 axis: PeriodAxis = NO_PERIODS, plans=()):
         self.n_rows, self.samples = n_rows, samples
         self.outputs = set(outputs)
         self.keep = keep
+        self.keep_limit = keep_draws
         self.keep_draws = n_rows * samples <= keep_draws
+        self.axis = axis
+        self.roots = axis.timeless_roots(plans, outputs)
+        self.timeless: set = set()                      # names with one value per row on a timeline
         self.units: dict[str, pint.Unit] = {}
         self.central: dict[str, np.ndarray] = {}
         self.stats: dict[str, dict[str, np.ndarray]] = {}
         self.draws: dict[str, np.ndarray] = {}
         self.outside: dict[str, np.ndarray] = {}       # output -> draws outside its bounds, per row
         self.flagged: dict[str, list] = {}              # computed name -> [(rows, central values)] outside
+        self.z_rows: dict = {}                          # the draws, for a solve that evaluates again
+        self.absorb = self._absorb_rows if axis.implicit else self._absorb_periods
 
     def _put(self, store: dict, name: str, idx, values: np.ndarray, shape: tuple) -> None:
         """``store[name][idx] = values``; a chunk covering every row is stored as it is (no copy)."""
@@ -264,8 +272,8 @@ class Arrays:
             store[name] = np.full(shape, np.nan)
         store[name][idx] = values
 
-    def absorb(self, idx, env: dict, computed: set) -> None:
-        """Take one evaluated chunk (rows ``idx``, a slice or an index array)."""
+    def _absorb_rows(self, idx, env: dict, computed: set) -> None:
+        """Take one evaluated chunk (rows ``idx``, a slice or an index array) of ``(rows, draws)``."""
         n = idx.stop - idx.start if isinstance(idx, slice) else len(idx)
         samples = self.samples
         for name, q in env.items():
@@ -293,6 +301,63 @@ class Arrays:
                     self._count_outside(name, unit, idx, draws)
             if self.keep_draws:
                 self._put(self.draws, name, idx, draws, (self.n_rows, samples))
+
+    def _absorb_periods(self, idx, env: dict, computed: set) -> None:
+        """Take one evaluated chunk of ``(rows, draws, periods)``: every name, quantiles per period.
+
+        ``break_even`` is a date: its quantiles are order statistics over the samples that break
+        even (period starts, not interpolated) and ``never_share`` is the rest."""
+        n_rows, samples = self.n_rows, self.samples
+        n = idx.stop - idx.start if isinstance(idx, slice) else len(idx)
+        for name, q in env.items():
+            unit = self.units.setdefault(name, q.units)
+            mag = np.asarray((q if q.units == unit else q.to(unit)).magnitude, dtype=float)
+            mag = mag.reshape((1,) * (3 - mag.ndim) + mag.shape) if mag.ndim < 3 else mag
+            one = name in self.roots and mag.shape[-1] == 1
+            if one:
+                self.timeless.add(name)
+            width = 1 if one else self.axis.count
+            mag = np.broadcast_to(mag, (n, 1 + samples, width))
+            if name not in self.central:
+                self.central[name] = np.full((n_rows, width), np.nan)
+            self.central[name][idx] = mag[:, 0, :]
+            if name in computed:
+                self._flag(name, unit, idx, self._telling(name, unit, mag[:, 0, :]))
+            if samples <= 0:
+                continue
+            draws = mag[:, 1:, :]
+            if name in self.outputs:
+                stats = self.stats.setdefault(name, {s: np.full((n_rows, width), np.nan)
+                                                     for s in STATS + ("never_share",)})
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)      # all-NaN columns: null
+                    if name in DATE_OUTPUTS:
+                        p = np.nanquantile(draws, [0.05, 0.5, 0.95], axis=1, method="inverted_cdf")
+                        stats["never_share"][idx] = np.isnan(draws).mean(axis=1)
+                        stats["mean"][idx] = np.nanmean(draws, axis=1)
+                    elif np.isnan(draws).any():
+                        p = np.nanpercentile(draws, [5, 50, 95], axis=1)
+                        stats["mean"][idx] = np.nanmean(draws, axis=1)
+                    else:
+                        p = np.percentile(draws, [5, 50, 95], axis=1)
+                        stats["mean"][idx] = draws.mean(axis=1)
+                stats["p05"][idx], stats["p50"][idx], stats["p95"][idx] = p
+            if n_rows * samples * width <= self.keep_limit and name in self.keep:
+                if name not in self.draws:
+                    self.draws[name] = np.full((n_rows, samples, width), np.nan)
+                self.draws[name][idx] = draws
+
+    def _telling(self, name: str, unit, values: np.ndarray) -> np.ndarray:
+        """(rows, periods) -> (rows,): NaN where any period is undefined (for a name that may be),
+        else the value furthest outside the bounds (the first period's when none is)."""
+        b = self._bounds(name, unit)
+        if b is None or values.shape[1] == 1:
+            return values[:, 0]
+        with np.errstate(invalid="ignore"):
+            dist = np.maximum(b.low - values, values - b.high)
+        far = np.nanargmax(np.where(np.isnan(dist), -np.inf, dist), axis=1)
+        pick = np.take_along_axis(values, far[:, None], axis=1)[:, 0]
+        return np.where(np.isnan(values).any(axis=1) & bool(undefined_note(name)), np.nan, pick)
 
     def _bounds(self, name: str, unit) -> Bounds | None:
         """``name``'s bounds in ``unit`` (None when it has none)."""
@@ -347,7 +412,7 @@ def groups(plans: dict[int, Plan]) -> dict[Plan, list[int]]:
 
 def compute(cases: list[Case], plans: dict[int, Plan], outputs: list[str], reg: Registry, *, samples: int = 0,
             seed: int | None = None, correlations: dict | None = None, keep_draws: int = 5_000_000,
-            progress=None, timeline=None) -> Arrays:
+            progress=None, axis: PeriodAxis = NO_PERIODS) -> Arrays:
     """Evaluate every case's plan over all its rows (and ``samples`` draws) in chunks; keep what a
     result needs: central values of every name, quantiles of ``outputs``, draws of outputs and
     inputs when the run is small (at most ``keep_draws`` values per name)."""
@@ -356,21 +421,16 @@ def compute(cases: list[Case], plans: dict[int, Plan], outputs: list[str], reg: 
     z_rows = normal_draws(uncertain_leaves(plans, cases, reg), samples, rng, correlations)
     offsets = np.cumsum([0] + [c.size for c in cases])
     keep = set(outputs) | {n for p in plans.values() for n in p.leaves()}
-    if timeline is None:
-        arrays = Arrays(int(offsets[-1]), samples, outputs, keep, keep_draws)
-    else:                           # a last axis of periods (calc.timeline.results)
-        from calc.timeline.results import TimelineArrays
-        arrays = TimelineArrays(int(offsets[-1]), samples, outputs, keep, keep_draws, timeline, plans)
-    arrays.z_rows = z_rows          # the draws, for a solve that evaluates the plan again
-    periods = timeline.count if timeline is not None else 1
+    arrays = Arrays(int(offsets[-1]), samples, outputs, keep, keep_draws, axis, set(plans.values()))
+    arrays.z_rows = z_rows
     done = 0
     for plan, idx in groups(plans).items():
         group = [cases[i] for i in idx]
         row_index = np.concatenate([np.arange(offsets[i], offsets[i + 1]) for i in idx])
-        contiguous = timeline is None and idx == list(range(idx[0], idx[-1] + 1))   # rows as a slice: no copies
-        for part in chunks(len(row_index), (samples + 1) * periods - 1):
+        contiguous = idx == list(range(idx[0], idx[-1] + 1))       # rows as a slice: no copies
+        for part in chunks(len(row_index), axis.draws_per_row(samples) - 1):
             try:
-                env = evaluate(plan, group, reg, z_rows, samples, rows=part, timeline=timeline)
+                env = evaluate(plan, group, reg, z_rows, samples, rows=part, axis=axis)
             except CalcError as exc:
                 raise CalcError([p if p.startswith("ambiguous") else variants_where(cases, idx) + p
                                  for p in exc.problems]) from None

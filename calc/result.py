@@ -15,10 +15,12 @@ from types import MappingProxyType
 import numpy as np
 
 from calc.engine import STATS
+from calc.registry import Registry
 from calc.errors import CalcError
 from calc.suggest import did_you_mean
-from calc.units import Q, format_unit
+from calc.units import Q, format_unit, parse_unit
 from calc.display import check_unit, shown
+from calc.values import DATE_OUTPUTS, NO_PERIODS, PeriodAxis, Rows, rows_size
 
 GIVEN = ("input", "sweep", "set on the command line", "figure", "timeline", "over_time")     # origins the scenario names itself
 
@@ -54,15 +56,15 @@ class Result:
     samples: int
     seed: int | None
     case_list: tuple              # values.Case: one per variant (a sweep's rows inside)
-    cases: object                 # values.Rows: variant x sweep point, built on demand
+    cases: Rows                   # variant x sweep point, built on demand
     outputs: tuple                # requested outputs, then derive names, then what checks name
     shown: tuple                  # what tables show
     plans: MappingProxyType       # case (variant) index -> plan.Plan
-    registry: object
+    registry: Registry
     units: MappingProxyType       # name -> pint unit
-    central: MappingProxyType     # name -> central values over rows
-    stats: MappingProxyType       # output -> {p05, p50, p95, mean} over rows
-    draws: MappingProxyType       # name -> (rows, samples), small runs only
+    central: MappingProxyType     # name -> central values over rows [, periods]
+    stats: MappingProxyType       # output -> {p05, p50, p95, mean} over rows [, periods]
+    draws: MappingProxyType       # name -> (rows, samples[, periods]), small runs only
     leaves: tuple                 # per case: name -> values.Value given (a swept input as its array)
     lineages: MappingProxyType    # (case, name) -> {"inputs", "sources", "defaults"}
     citations: MappingProxyType   # source id -> citations.Citation, in first-use order
@@ -70,15 +72,20 @@ class Result:
     findings: tuple = ()          # findings.Finding
     sensitivity_table: object = None
     display: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # name -> unit the run chose
-    timeline: object = None       # calc.timeline.plan.TimelineRun: central values are (rows, periods)
+    axis: PeriodAxis = NO_PERIODS  # the period axis: a timeline's periods, or one without labels
     timeless: frozenset = frozenset()   # on a timeline: names with one value per row (funding_need, ...)
     notes: tuple = ()             # notes under the table (commitment spend outside the timeline)
-    solutions: tuple = ()         # solve rows (calc.timeline.goal), with their row index under "case"
+    solutions: tuple = ()         # solve rows (calc.solve), with their row index under "case"
 
     @property
     def periods(self) -> tuple:
         """The period labels ('2026', '2026-Q1', '2026-01'); () without a timeline."""
-        return self.timeline.labels_of_periods if self.timeline is not None else ()
+        return self.axis.labels
+
+    @property
+    def timeline(self) -> PeriodAxis | None:
+        """The period axis when the run has a timeline, else None (the plotting modules read it)."""
+        return None if self.axis.implicit else self.axis
 
     # -- reading --------------------------------------------------------------------------------
     def _name(self, name: str) -> str:
@@ -112,20 +119,20 @@ class Result:
             d = d[..., 0] if name in self.timeless else d
             return Q(d[0].copy() if len(self.cases) == 1 else d.copy(), unit)
         c = self.central[name]
-        c = c[:, 0] if name in self.timeless else c
-        if self.timeline is not None and name not in self.timeless:     # every period's value
-            return Q(c[0].copy() if len(self.cases) == 1 else c.copy(), unit)
-        return Q(float(c[0]) if len(self.cases) == 1 else c.copy(), unit)
+        c = c[:, 0] if name in self.timeless else c          # (rows,) or (rows, periods)
+        if len(self.cases) == 1:
+            return Q(float(c[0]) if c.ndim == 1 else c[0].copy(), unit)
+        return Q(c.copy(), unit)
 
     def value(self, name: str, variant: str | None = None, point: dict | None = None, at=None):
         """The central value of ``name`` in one row, as a pint quantity; on a timeline ``at`` names a
         period ('2030'), else every period's value comes back as an array."""
         name = self._name(name)
-        i = self.case_index(variant, point)
-        if self.timeline is not None:
-            from calc.timeline.results import value_at
-            return Q(value_at(self, name, i, at), self.units[name])
-        return Q(float(self.central[name][i]), self.units[name])
+        c = self.central[name][self.case_index(variant, point)]
+        unit = self.units[name]
+        if name in self.timeless or np.ndim(c) == 0:         # one value for the row
+            return Q(float(np.ravel(c)[0]), unit)
+        return Q(c.copy() if at is None else float(c[self.axis.index_of(at, "at")]), unit)
 
     def __contains__(self, name: str) -> bool:
         return name in self.central
@@ -207,26 +214,46 @@ class Result:
         one reduced to a plain number; ``tables=True`` also applies the glossary's display defaults
         (% for shares) and SI prefixes for FLOP, as tables show them.
         """
-        from calc.values import rows_size
-
-        rows_size(len(self.cases), len(self.shown), len(self.periods) if self.timeline is not None else 1)
-        if self.timeline is not None:           # one row per period too, then the solve rows
-            from calc.timeline.results import rows
-            return rows(self, tables)
+        rows_size(len(self.cases), len(self.shown), self.axis.count)
+        labels = self.periods
         out = []
-        units = {name: self.shown_unit(name, tables) for name in self.shown}
+        per_name = {}
+        for name in self.shown:
+            conv = (lambda x: x) if name in DATE_OUTPUTS else self.shown_unit(name, tables)
+            unit = "date" if name in DATE_OUTPUTS else conv.unit
+            stats = {s: self.axis.columns(self.stats[name][s]) for s in self.stats.get(name, {})}
+            per_name[name] = conv, unit, self.axis.columns(self.central[name]), stats
         for i, case in enumerate(self.cases):
             for name in self.shown:
                 lin = self.lineage(i, name)
-                conv = units[name]
-                row = {"variant": case.variant, "point": dict(case.point), "quantity": name,
-                       "unit": conv.unit, "value": float(conv(self.central[name][i]))}
-                if self.samples > 0:
-                    for s in STATS:
-                        row[s] = float(conv(self.stats[name][s][i]))
-                row.update(inputs=lin["inputs"], sources=lin["sources"], defaults=lin["defaults"])
-                out.append(row)
-            out.extend({k: v for k, v in r.items() if k != "case"} for r in self.solutions if r["case"] == i)
+                conv, unit, central, stats = per_name[name]
+                one = name in self.timeless
+                for p in range(central.shape[1]):
+                    row = {"variant": case.variant, "point": dict(case.point)}
+                    if labels:
+                        row["period"] = None if one else labels[p]
+                    row.update(quantity=name, unit=unit, value=float(conv(central[i, p])))
+                    if self.samples > 0:
+                        for s in STATS:
+                            row[s] = float(conv(stats[s][i, p]))
+                        if name in DATE_OUTPUTS:
+                            row["never_share"] = float(stats["never_share"][i, p])
+                    row.update(inputs=lin["inputs"], sources=lin["sources"], defaults=lin["defaults"])
+                    out.append(row)
+            out.extend(self._solution_shown(r, tables) for r in self.solutions if r["case"] == i)
+        return out
+
+    def _solution_shown(self, row: dict, tables: bool) -> dict:
+        """A solve row (without its row index) in the solved input's display unit, as its other rows
+        are shown (% for a growth)."""
+        row = {k: v for k, v in row.items() if k != "case"}
+        conv = shown(row["quantity"], parse_unit(row["unit"]), None, self.display, tables)
+        if conv.factor == 1.0 and conv.unit == row["unit"]:
+            return row
+        out = dict(row, unit=conv.unit)
+        for k in ("value",) + STATS:
+            if out.get(k) is not None:
+                out[k] = float(conv(out[k]))
         return out
 
     def table(self, wide: bool = False, stat: str = "value"):
@@ -248,11 +275,11 @@ class Result:
             r["defaults"] = ", ".join(r["defaults"])
         cols = ["variant", "point", "quantity", "value", "unit"] + (list(STATS) if self.samples else []) + \
                ["inputs", "sources", "defaults"]
-        if self.timeline is not None:
+        if self.periods:
             cols.insert(2, "period")
         if self.solutions:
             cols += ["solved", "no_solution_share"]
-        if self.timeline is not None and "break_even" in self.shown and self.samples:
+        if self.samples and any(n in DATE_OUTPUTS for n in self.shown):
             cols.append("never_share")
         return pd.DataFrame(rows, columns=cols)
 
@@ -263,7 +290,7 @@ class Result:
             raise CalcError(f"stat {stat!r}: expected value" + (f" or {', '.join(STATS)}" if self.samples else
                                                                   " (p05, p50, p95 and mean need samples)"))
         rows = self.rows(tables=True)
-        if self.timeline is not None:       # periods as columns; variant, point and quantity label the rows
+        if self.periods:                    # periods as columns; variant, point and quantity label the rows
             frame = pd.DataFrame([{"variant": r["variant"], "point": ", ".join(f"{k}={v}" for k, v in r["point"].items()),
                                    "quantity": (f"{r['quantity']} [{r['unit']}]" if r["unit"] else r["quantity"])
                                    + (" (solved)" if r.get("solved") else ""),

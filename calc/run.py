@@ -8,7 +8,7 @@ Nothing changes a Result after ``run`` returns it; ``Result.with_sensitivity()``
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+from dataclasses import replace
 
 from calc import citations, engine, findings, plausible, precision
 from calc.checks import run_checks
@@ -16,21 +16,22 @@ from calc.errors import CalcError
 from calc.plan import derive_formula, find_cycle, plans_for
 from calc.registry import Registry, registry
 from calc.result import Result, freeze, lineage_of
-from calc.values import Case, Rows
+from calc.solve import goal_seek
+from calc.values import NO_PERIODS, Case, PeriodAxis, Rows
 
 
 def run(cases: list[Case], outputs: list[str], *, derive: dict | None = None, checks=(), shown=None,
         scenario: str = "", title: str = "", samples: int = 0, seed: int | None = None,
         correlations: dict | None = None, reg: Registry | None = None, sensitivity: bool = False,
-        keep_draws: int = 5_000_000, progress=None, check_plans=None, timeline=None, solve=None,
-        notes=()) -> Result:
+        keep_draws: int = 5_000_000, progress=None, check_plans=None, axis: PeriodAxis = NO_PERIODS,
+        solve=None, notes=()) -> Result:
     """Evaluate ``outputs`` (and ``derive`` entries, and what ``checks`` name) for every case.
 
     ``derive`` maps a name to a parsed expression (calc.expr) or (expression, unit); ``shown`` are
     the names tables show (default: outputs and derive names); ``check_plans(plans)`` may refuse
     the plans before anything is evaluated (a scenario's unused inputs). ``sensitivity`` adds the
-    tornado table. ``timeline`` (calc.timeline.plan.TimelineRun) adds a period axis; ``solve`` (a
-    request from calc.timeline.read.parse_solve) adds its solution rows and findings; ``notes`` are
+    tornado table. ``axis`` (values.PeriodAxis) is the period axis (a timeline's periods); ``solve``
+    (a parsed solve request) adds its solution rows and findings; ``notes`` are
     shown under the table. Returns a frozen ``Result``.
     """
     reg = reg or registry()
@@ -42,8 +43,7 @@ def run(cases: list[Case], outputs: list[str], *, derive: dict | None = None, ch
     cycle = find_cycle({n: set(f.inputs) for n, f in extra.items()})
     if cycle:
         raise CalcError(f"derive: cycle {' -> '.join(cycle)}; a derived name cannot depend on itself")
-    if timeline is not None:
-        extra.update(timeline.formulas())
+    extra.update(axis.formulas())
     check_names = sorted({n for c in checks for n in c.that.names} | (set(solve["so_that"].names) if solve else set()))
     wanted = list(dict.fromkeys(list(outputs) + list(derive) + check_names))
     referenced = {i for f in extra.values() for i in f.inputs} | set(check_names)
@@ -51,41 +51,31 @@ def run(cases: list[Case], outputs: list[str], *, derive: dict | None = None, ch
     if check_plans is not None:
         check_plans(plans)
     arrays = engine.compute(cases, plans, wanted, reg, samples=samples, seed=seed, correlations=correlations,
-                            keep_draws=keep_draws, progress=progress, timeline=timeline)
+                            keep_draws=keep_draws, progress=progress, axis=axis)
     rows = Rows(cases)
     leaves = tuple(_leaves(plans[c], case, reg) for c, case in enumerate(cases))
     shown = list(dict.fromkeys(shown if shown is not None else list(outputs) + list(derive)))
     lineages = {(c, name): lineage_of(plans[c], leaves[c], name)
                 for c in range(len(cases)) for name in dict.fromkeys(shown + wanted)}
-    view = SimpleNamespace(central=arrays.central, units=arrays.units, draws=arrays.draws, cases=rows,
-                           samples=samples, timeline=timeline, timeless=getattr(arrays, "timeless", set()),
-                           periods=timeline.labels_of_periods if timeline is not None else ())
-    checked = tuple(run_checks(list(checks), view))
-    flagged = getattr(arrays, "flagged", None)          # a timeline run keeps every computed name instead
-    if flagged is None:
-        flagged = findings.flagged_from_central(plans, arrays.central, arrays.units)
-    found = tuple(findings.find(plans, rows, flagged, arrays.units, arrays.outside, samples,
-                                central=arrays.central if timeline is not None else None,
-                                labels=tuple(timeline.labels_of_periods) if timeline is not None else ()))
+    found = tuple(findings.find(plans, rows, arrays.flagged, arrays.units, arrays.outside, samples,
+                                central=arrays.central, labels=axis.labels))
     found = tuple(plausible.input_findings(cases, leaves)) + found      # inputs typed wrong first
     found = tuple(precision.precision_findings(cases, leaves, reg)) + found
     if solve is not None:
         found += tuple(plausible.bracket_findings(solve))
-    sids = _source_ids(lineages, checked)
     used = [(n, v) for lv in leaves for n, v in lv.items()]
-    cited = {sid: citations.cite(reg, sid, used) for sid in sids}
-    result = Result(scenario=scenario, title=title, samples=samples, seed=seed, case_list=tuple(cases), cases=rows,
-                    outputs=tuple(wanted), shown=tuple(shown), plans=freeze(plans), registry=reg,
+    result = Result(scenario=scenario, title=title, samples=samples, seed=seed, case_list=tuple(cases),
+                    cases=rows, outputs=tuple(wanted), shown=tuple(shown), plans=freeze(plans), registry=reg,
                     units=freeze(arrays.units), central=freeze(arrays.central), stats=freeze(arrays.stats),
-                    draws=freeze(arrays.draws), leaves=leaves, lineages=freeze(lineages), citations=freeze(cited),
-                    checks=checked, findings=found, timeline=timeline,
-                    timeless=frozenset(getattr(arrays, "timeless", ())), notes=tuple(notes))
+                    draws=freeze(arrays.draws), leaves=leaves, lineages=freeze(lineages),
+                    citations=freeze({}), findings=found, axis=axis, timeless=frozenset(arrays.timeless),
+                    notes=tuple(notes))
+    checked = tuple(run_checks(list(checks), result))       # the checks read the result's arrays
+    cited = {sid: citations.cite(reg, sid, used) for sid in _source_ids(lineages, checked)}
+    result = replace(result, checks=checked, citations=freeze(cited))
     if solve is not None:
-        from dataclasses import replace
-
-        from calc.timeline.goal import solve as solve_for
         try:
-            solutions, more = solve_for(result, solve, cases, reg, arrays.z_rows)
+            solutions, more = goal_seek(result, solve, cases, reg, arrays.z_rows)
         except CalcError as exc:        # 'solve: ...', so a scenario's message gives the line of solve
             raise CalcError([p if p.startswith("solve") else f"solve: {p}" for p in exc.problems]) from None
         result = replace(result, solutions=tuple(solutions), checks=result.checks + tuple(more))

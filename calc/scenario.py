@@ -23,8 +23,11 @@ from calc.scenario_keys import allowed
 from calc.scenario_reader import Reader
 from calc.suggest import did_you_mean
 from calc.timeline import read as tl_read
+from calc.timeline.read import DATE_INPUTS
 from calc.units import Q
-from calc.values import Case, Value
+from calc.periods import parse_date
+from calc.solve import solve_size
+from calc.values import NO_PERIODS, Case, PeriodAxis, Value
 
 # The keys, from the declaration (calc/scenario_keys.py), for code that lists them.
 TOP_KEYS = allowed("scenario")
@@ -53,7 +56,7 @@ class Scenario:
     input_where: dict = field(default_factory=dict)    # input name -> "file:line: key.path" of its first mention
     display: dict = field(default_factory=dict)        # name -> display unit (display:, a derive's unit:)
     where: dict = field(default_factory=dict)          # key path (sweep, derive.x, ...) -> "file:line: key.path"
-    timeline: object = None                            # calc.timeline.plan.TimelineRun, or None
+    timeline: PeriodAxis | None = None                 # the timeline's period axis, as the file gives it
     solve: dict | None = None                          # calc.timeline.read.parse_solve's request
     extra: dict = field(default_factory=dict)          # key -> value, for keys declared by scenario_keys.declare
     ledger_as_of: dict = field(default_factory=dict)   # "base" or variant -> datetime.date
@@ -67,6 +70,11 @@ class Scenario:
         if key.startswith("inputs.") and name in self.input_where:     # a model's refusal of an input
             return f"{self.input_where[name]}{problem[len(key):]}"
         return f"{self.path}: {problem}"
+
+    @property
+    def axis(self) -> PeriodAxis:
+        """The run's period axis: the timeline's, or one period without labels (built here, once)."""
+        return NO_PERIODS if self.timeline is None else self.timeline
 
     def cases(self, sets: dict | None = None) -> list[Case]:
         """One Case per variant (base first); each holds the whole sweep grid as array inputs.
@@ -111,8 +119,7 @@ class Scenario:
         axes = [a for n, a in self.sweep.items() if n not in (sets or {})]
         n_cases = (1 + len(self.variants)) * math.prod(len(a) for a in axes)
         shown = len(dict.fromkeys(self.outputs + list(self.derive)))
-        periods = self.timeline.count if self.timeline is not None else 1
-        values.rows_size(n_cases, shown, periods, where or self.where.get("sweep") or self.where.get("variants")
+        values.rows_size(n_cases, shown, self.axis.count, where or self.where.get("sweep") or self.where.get("variants")
                          or f"{self.path}: outputs")
 
     def run(self, samples: int | None = None, seed: int | None = None, sets: dict | None = None,
@@ -121,7 +128,7 @@ class Scenario:
         """Evaluate the scenario (``calc.run``): a frozen Result.
 
         ``samples``/``seed`` override the file's; ``sets`` maps name -> literal; ``sensitivity`` adds
-        the tornado table; ``solve_request`` (calc.timeline.read.parse_solve) replaces the file's ``solve``;
+        the tornado table; ``solve_request`` (a parsed ``solve``) replaces the file's ``solve``;
         ``for_output``: every row will be written (the command line), so a run of more than
         ``values.MAX_ROWS`` rows is refused before it is evaluated.
         """
@@ -139,18 +146,13 @@ class Scenario:
         values.run_size(n_cases, samples, self.where.get("sweep") or self.where.get("variants")
                         or f"{self.path}: samples")
         values.checks_size(n_cases, len(self.checks), self.where.get("checks") or f"{self.path}: checks")
-        if self.timeline is not None:
-            from calc.timeline.plan import run_size
-            run_size(self.timeline, n_cases, samples, self.where.get("timeline") or f"{self.path}: timeline")
+        axis = self.axis
+        axis.size(n_cases, samples, self.where.get("timeline") or f"{self.path}: timeline")
         if solve_request or self.solve:
-            from calc.timeline.solve import solve_size
-            solve_size(n_cases, samples, self.timeline.count if self.timeline is not None else 1,
-                       self.where.get("solve") or f"{self.path}: solve")
+            solve_size(n_cases, samples, axis.count, self.where.get("solve") or f"{self.path}: solve")
         cases = self.cases(set_values)
-        notes = ()
-        if self.timeline is not None:
-            notes = tuple(self.timeline.outside_notes(
-                {n: float(v.central.m_as("USD")) for n, v in self.base.values.items() if n in self.timeline.spreads}))
+        notes = tuple(axis.outside_notes(
+            {n: float(v.central.m_as("USD")) for n, v in self.base.values.items() if n in axis.spreads}))
         try:
             return run(cases, self.outputs, derive=self.derive, checks=self.checks,
                        shown=list(dict.fromkeys(self.outputs + list(self.derive))), scenario=self.name,
@@ -158,7 +160,7 @@ class Scenario:
                        reg=_registry_with(self.inline_sources), sensitivity=sensitivity, progress=progress,
                        check_plans=lambda plans: (self._check_unused(plans, set_values),
                                                   for_output and self.output_size(set_values)),
-                       timeline=self.timeline, solve=solve_request or self.solve, notes=notes
+                       axis=self.axis, solve=solve_request or self.solve, notes=notes
                        ).with_display(self.display, where=f"{self.path}: display.")
         except CalcError as exc:        # every message says where: the file, or the --set that caused it
             raise CalcError([p if p.startswith((self.path, "--set ")) else self.locate(p)
@@ -203,12 +205,7 @@ def load(spec: str | Path | dict) -> Scenario:
 
 def _set_value(name: str, text):
     """A ``--set NAME=VALUE`` as a Value; a date input (``arr_as_of=2025-08``) is read as a date."""
-    from calc.timeline.read import DATE_INPUTS
-
     if name in DATE_INPUTS:
-        from calc.timeline.periods import parse_date
-        from calc.units import Q
-
         number = isinstance(text, (int, float)) and not isinstance(text, bool)
         span = parse_date(f"{text:g}" if number else str(text)[:200], f"--set {name}", days=True)
         return values.Value(central=Q(span.decimal_year, "yr"), origin="set on the command line")

@@ -40,10 +40,7 @@ def sensitivity(result):
     """
     import pandas as pd
 
-    tl = getattr(result, "timeline", None)
-
-    def col(name):          # the period column a timeline output is read at (None: no timeline)
-        return None if tl is None else (0 if name in result.timeless else -1)
+    axis = result.axis
 
     rows = []
     for c, case in enumerate(result.case_list):
@@ -55,18 +52,17 @@ def sensitivity(result):
         for k, n in enumerate(uncertain):
             z[n][2 * k], z[n][2 * k + 1] = -Z95, Z95
         env = evaluate(plan, [case], result.registry, z, 2 * len(uncertain), masked=True,
-                       timeline=tl) if uncertain else {}
+                       axis=axis) if uncertain else {}
         for name in result.shown:
-            j_col = col(name)
+            j_col = 0 if name in result.timeless else -1       # the last period, or the one value
+            label = f"{name} ({result.periods[-1]})" if result.periods and j_col else name
             if name in env:
-                mag = np.asarray(env[name].to(result.units[name]).magnitude)
-                if j_col is not None:
-                    mag = mag.reshape(mag.shape + (1,) * (3 - mag.ndim))[..., j_col]
+                mag = axis.column(np.asarray(env[name].to(result.units[name]).magnitude), j_col)
                 mag = np.broadcast_to(mag, (case.size, 1 + 2 * len(uncertain)))
             for n in plan.depends(name):
                 for k in range(case.size):
                     i = first + k
-                    central = float(result.central[name][i] if j_col is None else result.central[name][i][j_col])
+                    central = float(axis.columns(result.central[name])[i][j_col])
                     lo = hi = central
                     if n in uncertain:
                         j = uncertain.index(n)
@@ -74,12 +70,11 @@ def sensitivity(result):
                     rho = np.nan
                     if name in result.draws and n in result.draws:
                         dn, dq = result.draws[n][i:i + 1], result.draws[name][i:i + 1]
-                        if j_col is not None:           # (rows, samples, periods): the input is constant or a series
-                            dn, dq = dn[..., 0], dq[..., j_col]
+                        dn, dq = axis.at(dn, 0), axis.at(dq, j_col)    # an input is constant or a series
                         rho = float(_spearman(dn, dq)[0])
                     point = case.point(k)
                     rows.append({"variant": case.variant, "point": ", ".join(f"{a}={b}" for a, b in point.items()),
-                                 "quantity": name if j_col in (None, 0) else f"{name} ({result.periods[-1]})",
+                                 "quantity": label,
                                  "unit": result.unit_text(name), "input": n,
                                  "input_range": values[n].describe() if np.ndim(values[n].central.magnitude) == 0 else "per period", "value": central,
                                  "at_input_p05": lo, "at_input_p95": hi, "swing": abs(hi - lo),

@@ -24,7 +24,9 @@ import pint
 
 from calc.errors import CalcError
 from calc.glossary import bound_problem, bounds_of, glossary, unit_of
-from calc.format import precise
+from calc.format import money, precise
+from calc.models import Formula
+from calc.periods import Timeline
 from calc.registry import registry
 from calc.suggest import did_you_mean
 from calc.uncertainty import DISTS, Dist
@@ -425,3 +427,180 @@ def checks_size(n_cases: int, n_checks: int, where: str = "") -> None:
     if n > MAX_ROWS:
         raise _at(where, f"{n_cases:,} cases x {n_checks:,} checks = {n:,} check results is more than calc "
                          f"tests ({MAX_ROWS:,}); use fewer sweep points or variants, or fewer checks")
+
+
+# -- the period axis -------------------------------------------------------------------------------
+
+PER_PERIOD = ("timeline", "over_time")       # Value.origin of a leaf that varies by period
+TIMELESS = ("funding_need", "break_even")    # one value per case: no period
+DATE_OUTPUTS = ("break_even",)               # outputs that are dates (decimal years; null: never)
+MAX_ROW_VALUES = 20_000_000                  # samples x periods of one row (one chunk: 160 MB per array)
+
+
+@dataclass(frozen=True)
+class PeriodAxis:
+    """The period axis of a run: a timeline's periods, or one period without a timeline (no labels).
+
+    With a timeline it also holds what the timeline adds to a run: each commitment's spread over the
+    periods (``spreads``, described in ``spread_text``), series inputs and the commitments' terms.
+    Without one, arrays keep their shape ``(rows, draws)`` (a period axis of length 1 left implicit,
+    which keeps the plain Monte Carlo and sweep paths as fast as they were); with one they are
+    ``(rows, draws, periods)``. Only this class looks at which it is.
+    """
+
+    timeline: Timeline | None = None
+    spreads: dict = field(default_factory=dict)      # amount name -> models.commitments.Spread
+    spread_text: dict = field(default_factory=dict)  # amount name -> how it is spread, for formulas
+    series: dict = field(default_factory=dict)       # input name -> engine Value, central (periods,)
+    terms: dict = field(default_factory=dict)        # amount name -> the input holding its term figure
+
+    @property
+    def count(self) -> int:
+        """How many periods (1 without a timeline)."""
+        return 1 if self.timeline is None else self.timeline.count
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The period labels ('2026', '2026-Q1', '2026-01'); () without a timeline."""
+        return () if self.timeline is None else self.timeline.labels
+
+    @property
+    def implicit(self) -> bool:
+        """True when arrays carry no period dimension (no timeline: one period, left implicit)."""
+        return self.timeline is None
+
+    def decimal_years(self, which: str = "start") -> np.ndarray:
+        """Period starts (or ends) as decimal years [yr]; empty without a timeline."""
+        return np.empty(0) if self.timeline is None else self.timeline.decimal_years(which)
+
+    def label(self, month: int) -> str:
+        """The label of the period starting at month index ``month``."""
+        return self.timeline.label(month)
+
+    def index_of(self, at, where: str) -> int:
+        """The period a date names (``at: 2030``); a CalcError without a timeline."""
+        if self.timeline is None:
+            raise CalcError(f"{where}: {at} names a period, but this scenario has no timeline; drop it")
+        return self.timeline.index_of(at, where)
+
+    def date_text(self, x) -> str:
+        """A decimal year [yr] as the label of the period starting then ('2028'); 'never' for None."""
+        if x is None or not math.isfinite(x):
+            return "never"
+        return self.timeline.label(int(round(x * 12)))
+
+    # -- what the engine asks of it ---------------------------------------------------------------
+    def leaves(self) -> dict:
+        """``period_start`` and ``period_end`` as per-period Values [yr] (none without a timeline)."""
+        if self.timeline is None:
+            return {}
+        tl = self.timeline
+        return {"period_start": Value(central=Q(tl.decimal_years("start"), "yr"), origin="timeline",
+                                      note="the start of each period"),
+                "period_end": Value(central=Q(tl.decimal_years("end"), "yr"), origin="timeline",
+                                    note="the end of each period")}
+
+    def formulas(self) -> dict:
+        """``commitment_spend`` from the commitments' amounts, when the scenario has any."""
+        if not self.spreads:
+            return {}
+        names = tuple(self.spreads)
+        weights = {n: self.spreads[n].weights for n in names}
+
+        def commitment_spend(**amounts):
+            total = 0.0
+            for n in names:
+                total = total + np.asarray(amounts[n].m_as("USD"), dtype=float) * weights[n]
+            return Q(total, "USD")
+
+        text = " + ".join(f"{n} x {self.spread_text[n]}" for n in names)
+        terms = tuple(self.terms[n] for n in names if n in self.terms)   # lineage, not arithmetic
+        return {"commitment_spend": Formula(
+            name="commitments", output="commitment_spend", inputs=names + terms, text=text,
+            func=lambda **kw: commitment_spend(**{n: kw[n] for n in names}))}
+
+    def leaf(self, value: Value, stack, unit) -> pint.Quantity:
+        """A leaf's array on the axis: a per-period Value as ``(1, 1, P)``; ``stack()`` (its
+        ``(rows, draws)`` array) with a period axis of length 1 on a timeline, as it is without."""
+        if self.timeline is None:
+            return stack()
+        if value.origin in PER_PERIOD:
+            mag = np.asarray(value.central.to(unit).magnitude, dtype=float)
+            return Q(mag.reshape(1, 1, -1), unit)
+        stacked = stack()
+        return Q(np.asarray(stacked.magnitude)[..., None], stacked.units)
+
+    def trial(self, x: np.ndarray) -> np.ndarray:
+        """A solve's trial values ``(rows, draws)`` as a leaf array on the axis."""
+        return x if self.timeline is None else x[..., None]
+
+    def draws_per_row(self, samples: int) -> int:
+        """Values one row of one name holds: ``(1 + samples) x periods``."""
+        return (1 + samples) * self.count
+
+    def columns(self, a: np.ndarray) -> np.ndarray:
+        """Central values as ``(rows, periods)`` (a view: one column without a timeline)."""
+        return a[:, None] if self.timeline is None else a
+
+    def column(self, a: np.ndarray, j: int) -> np.ndarray:
+        """An evaluated array (any shape the engine gives) in period ``j``: ``(rows, draws)``."""
+        if self.timeline is None:
+            return a
+        return a.reshape(a.shape + (1,) * (3 - a.ndim))[..., j]
+
+    def at(self, a: np.ndarray, j: int) -> np.ndarray:
+        """Values ``(rows[, samples])`` in period ``j`` (the one period without a timeline)."""
+        return a if self.timeline is None else a[..., j]
+
+    def timeless_roots(self, plans, names) -> set:
+        """Names that rest on funding_need or break_even (one value per case); with a period axis of
+        length 1 in their arrays they are reported once, without a period."""
+        out: set = set()
+        if self.timeline is None:
+            return out
+        for plan in plans:
+            memo: dict = {}
+
+            def walk(n) -> bool:
+                if n not in memo:
+                    step = plan.steps.get(n)
+                    memo[n] = n in TIMELESS or (step is not None and step.formula is not None
+                                                and any(walk(i) for i in step.formula.inputs))
+                return memo[n]
+
+            out |= {n for n in names if n in plan.steps and walk(n)}
+        return out
+
+    def size(self, n_cases: int, samples: int, where: str) -> None:
+        """Refuse, before any work, a run whose periods x samples are more than calc evaluates; the
+        message names the limit that was hit (``where``: "file:line: timeline")."""
+        if self.timeline is None:
+            return
+        count = self.count
+        per_row, kept = (1 + samples) * count, n_cases * count
+        if kept > MAX_CASES:            # a value per case and period is kept for every output
+            raise CalcError(f"{where}: {n_cases:,} cases x {count:,} periods = {kept:,} is more than calc "
+                            f"keeps ({MAX_CASES:,} cases x periods); use fewer sweep points, a longer step "
+                            "or a shorter timeline")
+        if per_row > MAX_ROW_VALUES:
+            raise CalcError(f"{where}: {count:,} periods x {samples:,} samples is more than calc evaluates "
+                            f"per case ({MAX_ROW_VALUES:,} values); use fewer samples, a longer step or a "
+                            "shorter timeline")
+        if n_cases * per_row > MAX_VALUES:
+            raise CalcError(f"{where}: {n_cases:,} cases x {per_row:,} values per case = "
+                            f"{n_cases * per_row:,} values per quantity is more than calc evaluates "
+                            f"({MAX_VALUES:,}); use fewer samples or sweep points")
+
+    def outside_notes(self, central_amounts: dict) -> list[str]:
+        """A note per commitment with spend before the first or after the last period."""
+        out = []
+        for n, s in self.spreads.items():
+            share = s.outside
+            if share > 1e-12:
+                amount = central_amounts.get(n)
+                left = f" ({money(share * amount)} at the central amount)" if amount is not None else ""
+                out.append(f"{n}: {100 * share:.3g} % of the amount{left} falls outside the timeline "
+                           f"{self.labels[0]} .. {self.labels[-1]} and is left out of the per-period rows")
+        return out
+
+NO_PERIODS = PeriodAxis()      # the axis of a run without a timeline: one period, no labels

@@ -9,15 +9,44 @@ import math
 import numpy as np
 import pytest
 
+from calc import solve
 from calc.errors import CalcError
-from calc.timeline import cumulative, paths, solve, spread
-from calc.timeline.periods import Timeline, parse_date
+from calc.periods import Timeline, parse_date
+from calc.units import Q
+
+spread = importlib.import_module("calc.models.commitments")
+paths = importlib.import_module("calc.models.revenue")      # the package's name 'revenue' is the formula
+running = importlib.import_module("calc.models.timeline")
 
 
-@pytest.mark.parametrize("name", ["periods", "spread", "paths", "cumulative", "solve"])
+@pytest.mark.parametrize("name", ["calc.periods", "calc.models.commitments", "calc.models.revenue",
+                                  "calc.models.timeline", "calc.solve"])
 def test_docstring_examples(name):
-    res = doctest.testmod(importlib.import_module(f"calc.timeline.{name}"))
+    res = doctest.testmod(importlib.import_module(name))
     assert res.attempted > 0 and res.failed == 0
+
+
+class cumulative:
+    """The running-sum formulas of calc.models.timeline on plain numbers (USD, decimal years)."""
+
+    @staticmethod
+    def coverage(share, revenue, spend):
+        return running.coverage(compute_share_of_revenue=share, revenue=Q(revenue, "USD"),
+                                commitment_spend=Q(spend, "USD")).m
+
+    @staticmethod
+    def cumulative_gap(spend, share, revenue):
+        return running.cumulative_gap(commitment_spend=Q(spend, "USD"), compute_share_of_revenue=share,
+                                      revenue=Q(revenue, "USD")).m
+
+    @staticmethod
+    def funding_need(gap):
+        return running.funding_need(cumulative_gap=Q(gap, "USD")).m
+
+    @staticmethod
+    def break_even(cov, spend, starts):
+        return running.break_even(coverage=Q(cov, ""), commitment_spend=Q(spend, "USD"),
+                                  period_start=Q(starts, "yr")).m
 
 
 # -- the period axis -------------------------------------------------------------------------

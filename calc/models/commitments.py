@@ -7,7 +7,13 @@ facility it pays for).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
+
+from calc.errors import CalcError
 from calc.models._formula import formula
+from calc.periods import Timeline, parse_date
 
 
 @formula("commitment / commitment_term")
@@ -74,3 +80,130 @@ def commitment_power_equivalent(commitment_power_at_cost):
     capital free, no operations); that reading is ``commitment_per_year / cost_per_year_per_power``.
     """
     return commitment_power_at_cost.to("GW")
+
+
+# -- commitments spread over a timeline's periods ---------------------------------------------------
+#
+# Commitment spreading: the share of a contracted amount falling in each period of a timeline.
+#
+# A commitment's shape gives one weight per period (its share of the amount, in [0, 1]); the
+# spend per period is then ``amount x weight`` for every sample at once, an outer product, so a
+# sampled amount is spread sample by sample without a loop. Weights that do not sum to 1 mean
+# part of the amount falls before the first or after the last period: it is left out of the rows
+# and ``Spread.outside`` says how much.
+#
+# Shapes (months counted from the commitment's start ``s``, term ``T`` months, a period covering
+# months ``[a, b)`` of the term after clipping to ``[s, s + T]``):
+#
+# - ``flat``: ``(b - a) / T`` -- even spending per month.
+# - ``ramp``: the spend rate rises linearly from 0 at ``s`` to its peak at ``s + T``, so the share
+#   is ``((b - s)^2 - (a - s)^2) / T^2``.
+# - ``schedule``: shares by date (``{2026: 20 %, 2027: 80 %}``), summing to 100 %; a date's share is
+#   split evenly, by count, over the periods of the timeline's step that overlap it.
+
+SHAPES = ("flat", "ramp", "schedule")
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Per-period weights of one commitment and the share of it outside the timeline."""
+
+    name: str
+    shape: str
+    weights: np.ndarray          # (periods,) shares of the amount, each in [0, 1]
+
+    @property
+    def outside(self) -> float:
+        """The share of the amount falling before the first or after the last period."""
+        return max(0.0, 1.0 - float(self.weights.sum()))
+
+
+def flat(tl: Timeline, start: int, term: int) -> np.ndarray:
+    """Flat spreading: months of each period inside ``[start, start + term)``, over ``term``.
+
+    >>> tl = Timeline(start=24300, step=12, count=3)          # 2025, 2026, 2027
+    >>> flat(tl, 24306, 24).tolist()                          # from 2025-07 for 24 months: 6, 12, 6
+    [0.25, 0.5, 0.25]
+    """
+    a = np.clip(tl.starts, start, start + term)
+    b = np.clip(tl.ends, start, start + term)
+    return (b - a) / term
+
+
+def ramp(tl: Timeline, start: int, term: int) -> np.ndarray:
+    """Ramp spreading: ``((b - s)^2 - (a - s)^2) / T^2`` over each period's part ``[a, b)`` of the term.
+
+    >>> tl = Timeline(start=24300, step=12, count=2)          # 2025, 2026
+    >>> ramp(tl, 24300, 24).tolist()                          # (12^2 - 0) / 24^2, (24^2 - 12^2) / 24^2
+    [0.25, 0.75]
+    """
+    a = np.clip(tl.starts, start, start + term) - start
+    b = np.clip(tl.ends, start, start + term) - start
+    return (b.astype(float) ** 2 - a.astype(float) ** 2) / float(term) ** 2
+
+
+def schedule(tl: Timeline, shares: dict, where: str) -> np.ndarray:
+    """Schedule spreading: each date's share, split evenly by count over the step's periods in it.
+
+    ``shares`` maps dates to fractions (0.2) already read from '20 %'. Periods of the step that
+    fall outside the timeline keep their part out of the weights.
+
+    >>> tl = Timeline(start=24312, step=3, count=8)           # 2026-Q1 .. 2027-Q4
+    >>> schedule(tl, {2026: 0.2, 2027: 0.8}, "s").tolist()    # 0.2 / 4 and 0.8 / 4 per quarter
+    [0.05, 0.05, 0.05, 0.05, 0.2, 0.2, 0.2, 0.2]
+    """
+    if not isinstance(shares, dict) or not shares:
+        raise CalcError(f"{where}: expected shares by date, e.g. {{2026: 20%, 2027: 80%}}")
+    total = float(sum(shares.values()))
+    if not np.isclose(total, 1.0, rtol=0, atol=1e-9):
+        raise CalcError(f"{where}: the shares sum to {total:.6g} ({100 * total:.4g} %), not 100 %; "
+                        "make them add up to 100 %")
+    weights = np.zeros(tl.count)
+    seen: dict[int, str] = {}
+    for key, share in shares.items():
+        span = parse_date(key, f"{where}.{key}")
+        if span.first in seen:
+            raise CalcError(f"{where}: {seen[span.first]} and {span.text} are the same date; give each once")
+        seen[span.first] = span.text
+        if share < 0:
+            raise CalcError(f"{where}.{key}: a share cannot be negative (got {share:.6g})")
+        # Periods of the step (aligned to the timeline's start) overlapping the date's months.
+        first = tl.start + ((span.first - tl.start) // tl.step) * tl.step
+        grid = np.arange(first, span.last + 1, tl.step)
+        idx = (grid - tl.start) // tl.step
+        inside = (idx >= 0) & (idx < tl.count)
+        np.add.at(weights, idx[inside], share / len(grid))
+    return weights
+
+
+def spread(name: str, tl: Timeline, shape: str, where: str, start: int | None = None,
+           term: int | None = None, shares: dict | None = None) -> Spread:
+    """The Spread of one commitment (``start``/``term`` in months for flat and ramp); ``where`` is
+    the commitment's key path ('' where the caller names it)."""
+    if shape == "schedule":
+        return Spread(name, shape, schedule(tl, shares, _key(where, "schedule")))
+    if shape not in SHAPES:
+        raise CalcError(f"{_key(where, 'shape')}: unknown shape {shape!r}; "
+                        "use flat, ramp or a schedule")
+    if term is None or term <= 0:
+        raise CalcError(f"{_key(where, 'term')}: the term must be a positive whole number of "
+                        f"months (e.g. 7 yr or 84 month), got {term!r}")
+    return Spread(name, shape, (flat if shape == "flat" else ramp)(tl, start, term))
+
+
+def _key(where: str, key: str) -> str:
+    """'aws.schedule', or 'schedule' where there is no path before it."""
+    return f"{where}.{key}" if where else key
+
+
+def spend(amounts: list[np.ndarray], spreads: list[Spread]) -> np.ndarray:
+    """Total spend per period: ``sum_i amount_i[..., None] x weights_i`` over the commitments.
+
+    Each amount is an array of any shape (cases x samples); the result adds a trailing period axis.
+    One outer product per commitment, never a loop over samples or periods.
+    """
+    out = None
+    for a, s in zip(amounts, spreads):
+        term = np.asarray(a, dtype=float)[..., None] * s.weights
+        out = term if out is None else out + term
+    return out

@@ -4,7 +4,7 @@ These formulas need ``period_start`` and ``period_end`` (decimal years, e.g. 202
 which only a scenario with a ``timeline`` gives; their arrays carry periods on the LAST axis, so
 running sums and "first period from which" are operations along it. Dates are decimal years
 (``arr_as_of`` = 2025.5833 is 1 August 2025); time between two dates is counted in months
-(x 12): a year is 12 months, a quarter 3. The path formulas are in calc.timeline.paths.
+(x 12): a year is 12 months, a quarter 3. The path formulas are in calc.models.revenue.
 
 >>> r = revenue(arr_end="$5B/yr", arr_growth_per_month=0.05, arr_as_of="2026 yr",
 ...             period_start="2026 yr", period_end="2027 yr")   # 5e9/12 x (1.05^12 - 1)/ln 1.05
@@ -19,7 +19,9 @@ import numpy as np
 from calc.errors import CalcError
 from calc.models._formula import formula
 from calc.format import precise
-from calc.timeline import cumulative, paths
+from calc.models.revenue import (
+    constant_rate, constant_revenue, decaying_rate, decaying_revenue, logistic_rate, logistic_revenue,
+)
 from calc.units import Q
 
 
@@ -85,7 +87,7 @@ def arr_at(arr_end, arr_growth_per_month, arr_as_of, period_end):
     """
     m = _months(arr_as_of, period_end)
     _no_backwards_collapse(_m(arr_growth_per_month, ""), m, period_end, arr_as_of)
-    return Q(paths.constant_rate(_m(arr_end, "USD/yr"), _m(arr_growth_per_month, ""), m), "USD/yr")
+    return Q(constant_rate(_m(arr_end, "USD/yr"), _m(arr_growth_per_month, ""), m), "USD/yr")
 
 
 @formula("arr_end x exp(ln(1 + g) x h / ln 2 x (1 - 2^(-m / h))), h = arr_growth_half_life, "
@@ -99,7 +101,7 @@ def arr_at_decaying(arr_end, arr_growth_per_month, arr_as_of, period_end, arr_gr
     """
     m = _months(arr_as_of, period_end)
     _no_backwards_collapse(_m(arr_growth_per_month, ""), m, period_end, arr_as_of)
-    out = paths.decaying_rate(_m(arr_end, "USD/yr"), _m(arr_growth_per_month, ""), m,
+    out = decaying_rate(_m(arr_end, "USD/yr"), _m(arr_growth_per_month, ""), m,
                               _m(arr_growth_half_life, "month"))
     return Q(out, "USD/yr")
 
@@ -115,7 +117,7 @@ def arr_at_logistic(arr_end, arr_growth_per_month, arr_as_of, period_end, arr_ce
     """
     _ceiling_above_end(arr_end, arr_ceiling, arr_growth_per_month)
     m = _months(arr_as_of, period_end)
-    out = paths.logistic_rate(_m(arr_end, "USD/yr"), _m(arr_growth_per_month, ""), m, _m(arr_ceiling, "USD/yr"))
+    out = logistic_rate(_m(arr_end, "USD/yr"), _m(arr_growth_per_month, ""), m, _m(arr_ceiling, "USD/yr"))
     return Q(out, "USD/yr")
 
 
@@ -130,7 +132,7 @@ def revenue(arr_end, arr_growth_per_month, arr_as_of, period_start, period_end):
     """
     m0, m1 = _months(arr_as_of, period_start), _months(arr_as_of, period_end)
     _no_backwards_collapse(_m(arr_growth_per_month, ""), m0, period_start, arr_as_of)
-    return Q(paths.constant_revenue(_m(arr_end, "USD/yr"), _m(arr_growth_per_month, ""), m0, m1), "USD")
+    return Q(constant_revenue(_m(arr_end, "USD/yr"), _m(arr_growth_per_month, ""), m0, m1), "USD")
 
 
 @formula("the decaying-growth run-rate integrated over the period (Gauss-Legendre, 8 nodes a month)",
@@ -139,7 +141,7 @@ def revenue_decaying(arr_end, arr_growth_per_month, arr_as_of, period_start, per
     """Revenue per period on the decaying-growth path. Returns: revenue [USD]."""
     m0, m1 = _months(arr_as_of, period_start), _months(arr_as_of, period_end)
     _no_backwards_collapse(_m(arr_growth_per_month, ""), m0, period_start, arr_as_of)
-    out = paths.decaying_revenue(_m(arr_end, "USD/yr"), _m(arr_growth_per_month, ""), m0, m1,
+    out = decaying_revenue(_m(arr_end, "USD/yr"), _m(arr_growth_per_month, ""), m0, m1,
                                  _m(arr_growth_half_life, "month"))
     return Q(out, "USD")
 
@@ -150,7 +152,7 @@ def revenue_logistic(arr_end, arr_growth_per_month, arr_as_of, period_start, per
     """Revenue per period on the logistic path. Returns: revenue [USD]."""
     _ceiling_above_end(arr_end, arr_ceiling, arr_growth_per_month)
     m0, m1 = _months(arr_as_of, period_start), _months(arr_as_of, period_end)
-    out = paths.logistic_revenue(_m(arr_end, "USD/yr"), _m(arr_growth_per_month, ""), m0, m1,
+    out = logistic_revenue(_m(arr_end, "USD/yr"), _m(arr_growth_per_month, ""), m0, m1,
                                  _m(arr_ceiling, "USD/yr"))
     return Q(out, "USD")
 
@@ -163,8 +165,14 @@ def coverage(compute_share_of_revenue, revenue, commitment_spend):
 
     >>> coverage(compute_share_of_revenue=0.5, revenue="$8B", commitment_spend="$2B")
     <Quantity(2.0, 'dimensionless')>
+    >>> coverage(compute_share_of_revenue=1.0, revenue=Q(np.array([2.0, 1.0]), "USD"),
+    ...          commitment_spend=Q(np.array([1.0, 0.0]), "USD")).m.tolist()
+    [2.0, nan]
     """
-    out = cumulative.coverage(_m(compute_share_of_revenue, ""), _m(revenue, "USD"), _m(commitment_spend, "USD"))
+    share, rev, spend = np.broadcast_arrays(_m(compute_share_of_revenue, ""), _m(revenue, "USD"),
+                                            _m(commitment_spend, "USD"))
+    out = np.full(spend.shape, np.nan)
+    np.divide(share * rev, spend, out=out, where=spend != 0)
     return Q(out, "dimensionless")
 
 
@@ -196,8 +204,8 @@ def cumulative_gap(commitment_spend, compute_share_of_revenue, revenue):
     ...                revenue=Q(np.array([1.0, 4.0]), "USD")).m.tolist()      # 3-1 = 2; 2 + 3-4 = 1
     [2.0, 1.0]
     """
-    out = cumulative.cumulative_gap(_m(commitment_spend, "USD"), _m(compute_share_of_revenue, ""), _m(revenue, "USD"))
-    return Q(out, "USD")
+    gap = _m(commitment_spend, "USD") - _m(compute_share_of_revenue, "") * _m(revenue, "USD")
+    return Q(np.cumsum(gap, axis=-1), "USD")
 
 
 @formula("the largest cumulative_gap over the timeline, 0 if never positive")
@@ -207,7 +215,7 @@ def funding_need(cumulative_gap):
     >>> funding_need(cumulative_gap=Q(np.array([2.0, 5.0, -1.0]), "USD")).m.tolist()
     [5.0]
     """
-    return Q(cumulative.funding_need(_m(cumulative_gap, "USD")), "USD")
+    return Q(np.maximum(np.max(_m(cumulative_gap, "USD"), axis=-1, keepdims=True), 0.0), "USD")
 
 
 @formula("start of the first period with spend from which coverage stays at least 1 to the end (null: never)")
@@ -218,5 +226,29 @@ def break_even(coverage, commitment_spend, period_start):
     ...            period_start=Q(np.array([2026.0, 2027.0]), "yr")).m.tolist()
     [2027.0]
     """
-    out = cumulative.break_even(_m(coverage, ""), _m(commitment_spend, "USD"), _m(period_start, "yr"))
-    return Q(out, "yr")
+    cov, spend = _m(coverage, ""), _m(commitment_spend, "USD")
+    idx = break_even_index(cov, spend)
+    starts = np.broadcast_to(_m(period_start, "yr"), np.broadcast_shapes(np.shape(cov), np.shape(spend)))
+    picked = np.take_along_axis(starts, np.maximum(idx, 0), axis=-1)
+    return Q(np.where(idx >= 0, picked, np.nan), "yr")
+
+
+def break_even_index(cov, spend):
+    """The first period WITH SPEND from which coverage stays >= 1 to the end (no-spend periods
+    do not interrupt it, nor can they be the break-even: nothing is covered in them), or -1 for
+    never; keeps a length-1 period axis. Without spend in any period: the first period.
+
+    >>> break_even_index(np.array([0.5, 1.2, 0.9, 1.1, np.nan]), np.array([1, 1, 1, 1, 0.0])).tolist()
+    [3]
+    >>> break_even_index(np.array([1.5, 0.5]), np.array([1.0, 1.0])).tolist()
+    [-1]
+    >>> break_even_index(np.array([np.nan, 2.0, 3.0]), np.array([0.0, 1.0, 1.0])).tolist()
+    [1]
+    """
+    cov, spend = np.broadcast_arrays(cov, spend)
+    ok = (spend == 0) | (cov >= 1)              # NaN coverage compares False; spend == 0 covers it
+    holds = np.logical_and.accumulate(ok[..., ::-1], axis=-1)[..., ::-1]   # ok from here to the end
+    spent = (spend != 0).any(axis=-1)
+    start = holds & ((spend != 0) | ~spent[..., None])   # a break-even period has spend (if any has)
+    found = start.any(axis=-1)
+    return np.where(found, np.argmax(start, axis=-1), -1)[..., None]

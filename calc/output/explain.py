@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
+
 from calc.citations import cite
-from calc.engine import evaluate
 from calc.display import shown
+from calc.engine import evaluate
+from calc.errors import CalcError
 from calc.format import quantity
+
+DATES = ("break_even", "arr_as_of", "period_start", "period_end")   # decimal years shown as dates
 
 
 def explain(result, name: str, i: int, at=None) -> str:
@@ -17,25 +24,19 @@ def explain(result, name: str, i: int, at=None) -> str:
     leaves = result.leaf_values(i)
     case = result.cases[i]
     footnotes: list[str] = []
-    col, env = None, {}
-    if getattr(result, "timeline", None) is not None:
-        from calc.timeline.results import explain_column
-        col = explain_column(result, name, at, i)
-    elif any(n not in result.central for n in plan.order):
+    col, env = explain_column(result, name, at, i), {}
+    if any(n not in result.central for n in plan.order):
         # the run keeps outputs and inputs; the intermediates of this one row are evaluated again
         c, k = result.cases.locate(i)
-        env = evaluate(plan, [result.case_list[c]], result.registry, None, 0, rows=slice(k, k + 1))
+        env = evaluate(plan, [result.case_list[c]], result.registry, None, 0, rows=slice(k, k + 1),
+                       axis=result.axis)
 
     def value_text(n: str) -> str:
-        if col is not None:
-            from calc.timeline.results import explain_value
-            return explain_value(result, n, i, col)
         if n in result.central:              # in the unit tables show it in: 25.8 %, 3.8 ZFLOP/s, never GW/W
-            conv = result.shown_unit(n)
-            return quantity(float(conv(result.central[n][i])), conv.unit)
+            return explain_value(result, n, i, col)
         q = env[n]
         conv = shown(n, q.units, q.magnitude)
-        return quantity(float(conv(q.magnitude.flat[0])), conv.unit)
+        return quantity(float(conv(result.axis.column(q.magnitude, col).flat[0])), conv.unit)
 
     def ref(sid: str) -> str:
         if sid not in footnotes:
@@ -62,10 +63,9 @@ def explain(result, name: str, i: int, at=None) -> str:
 
     walk(name, "", True, True)
     where = f"variant {case.variant}" + (f", point {case.point}" if case.point else "")
-    if col is not None and name not in result.timeless:
+    if result.periods and name not in result.timeless:
         where += f", period {result.periods[col]}"
-    elif col is not None:                  # one value for the timeline: say which period its inputs are from
-        from calc.timeline.results import telling_column
+    elif result.periods:                   # one value for the timeline: say which period its inputs are from
         why = "--at" if at is not None else telling_column(result, name, i)[1]
         where += f"; inputs shown in {result.periods[col]}, {why}"
     out = [f"{name} ({where})", *lines, "", "Sources:"]
@@ -73,3 +73,52 @@ def explain(result, name: str, i: int, at=None) -> str:
     for k, sid in enumerate(footnotes, 1):
         out.append(f"  [{k}] {cite(result.registry, sid, used, full=True).line()}")
     return "\n".join(out)
+
+
+def explain_column(result, name: str, at, i: int | None = None) -> int:
+    """The period column ``calc explain ... --at`` shows; a per-period quantity needs ``at``.
+
+    A whole-timeline quantity (funding_need, break_even) shows its inputs in the period that decides
+    it (``telling_column``) unless ``at`` names another. Without periods: the one column.
+    """
+    if not result.periods:
+        return 0
+    if at is None:
+        if name in result.timeless:
+            return telling_column(result, name, i)[0]
+        if result.periods:
+            raise CalcError(f"{name} has a value per period; say which with --at "
+                            f"(e.g. --at {result.periods[0]})")
+        return 0
+    return result.axis.index_of(at, "--at")
+
+
+def telling_column(result, name: str, i: int | None) -> tuple[int, str]:
+    """The period that decides a whole-timeline value in row ``i``, and why: funding_need's period of
+    the largest cumulative gap, break_even's own period (the last one when never), else the last."""
+    last = len(result.periods) - 1
+    if i is None:
+        return last, "the last period"
+    if name == "funding_need" and "cumulative_gap" in result.central:
+        return int(np.nanargmax(result.central["cumulative_gap"][i])), \
+            "the period of the largest cumulative_gap"
+    if name == "break_even" and "break_even" in result.central:
+        x = float(result.central["break_even"][i][0])
+        if np.isfinite(x):
+            starts = result.axis.decimal_years()
+            return int(np.argmin(np.abs(starts - x))), "the break-even period"
+        return last, "the last period (never breaks even)"
+    return last, "the last period"
+
+
+def explain_value(result, name: str, i: int, col: int) -> str:
+    """One name's central value in case ``i`` at period ``col``, as explain writes it."""
+    c = result.axis.columns(result.central[name])[i]
+    x = float(c[0] if c.shape[-1] == 1 else c[col])
+    if name in DATES:
+        if not math.isfinite(x):
+            return "never"
+        whole = int(math.floor(x * 12 + 1e-9))
+        return f"{whole // 12:04d}-{whole % 12 + 1:02d} (decimal year {x:.4f})"
+    conv = result.shown_unit(name)          # as tables show it: coverage 215 %, not 2.152
+    return quantity(float(conv(x)), conv.unit)

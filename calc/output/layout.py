@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import math
+
 import numpy as np
 
 from calc.citations import Citation, is_unsourced
 from calc.output import compact
 from calc.output.compact import Block, Line, label, point_text  # noqa: F401 -- writers use them from here
 from calc.format import money, number, quantity
+from calc.output.json import dumps
 
 
 def value_text(x: float | None, unit: str) -> str:
@@ -86,14 +89,24 @@ class Report:
 
 
 def build(result, rows: list[dict] | None = None, wide: bool | None = None) -> Report:
-    """Lay ``result`` out (``calc.output.compact``; a timeline with periods as columns,
-    ``calc.output.periods``) and number its sources: table, then checks."""
+    """Lay ``result`` out (``calc.output.compact``; a result with periods as columns, as a
+    spreadsheet has them: ``period_table``) and number its sources: table, then checks."""
     rows = result.rows(tables=True) if rows is None else rows
-    if getattr(result, "timeline", None) is not None:      # periods as columns, as in a spreadsheet
-        return result.timeline.table(result, rows, wide)
+    if result.periods:
+        return period_table(result, rows, wide)
     order: list[str] = []
     laid = compact.blocks(result, rows, cell_text, numbering(order))
     return finish(result, laid, order, rows)
+
+
+def sheet_blocks(result, rows: list[dict], report: Report) -> list[Block]:
+    """The blocks a spreadsheet summary shows: the report's own (periods as columns), or the same
+    blocks with each row's values and its sources' numbers in ``report``'s order."""
+    if result.periods:
+        return report.blocks
+    order = report.source_ids
+    return compact.blocks(result, rows, lambda r: r, lambda sids: sorted({order.index(s) + 1 for s in sids}),
+                          key=cell_text)
 
 
 def numbering(order: list[str]):
@@ -239,3 +252,105 @@ def sensitivity_cells(rec: dict, result=None) -> list[str]:
             else rec["quantity"], rec["input"], rec["input_range"], quantity(conv(rec["at_input_p05"]), unit),
             quantity(conv(rec["at_input_p95"]), unit), quantity(conv(rec["swing"]), unit),
             "-" if rho != rho else f"{rho:+.2f}"]
+
+
+# -- periods as columns ----------------------------------------------------------------------------
+# A result with periods laid out as a spreadsheet would: one column per period, one row per quantity.
+# Variants and sweep points become row groups (their label cells lead each row). Quantities with one
+# value per case (``funding_need``, ``break_even``) and solve rows fill a last ``timeline`` column.
+# A date (``break_even``) is shown as its period's label, "never" when there is none, with the
+# share of samples that never break even. The long layout (``wide=False``) has a period column.
+
+WHOLE = "whole timeline"
+
+
+def period_cell(result, row: dict) -> str:
+    """A value cell: the central value (p05–p95); a date as a period label; a solve's no-solution share."""
+    if row.get("unit") == "date":
+        text = result.axis.date_text(row["value"])
+        if "p05" in row and row.get("never_share", 1.0) < 1.0:
+            lo, hi = result.axis.date_text(row["p05"]), result.axis.date_text(row["p95"])
+            if (lo, hi) != (text, text):          # '2026', not '2026 (2026–2026)'
+                text += f" ({lo}–{hi})"
+        if row.get("never_share") and not (text == "never" and row["never_share"] >= 1.0):   # not 'never, never in 100 %'
+            text += f", never in {100 * row['never_share']:.0f} %"
+        return text
+    value = row["value"]
+    if value is None or not math.isfinite(value):
+        text = "no solution" if row.get("solved") else "-"
+    else:
+        text = value_text(value, row["unit"])
+    if "p05" in row and row["p05"] is not None and math.isfinite(row["p05"]):
+        low, high = value_text(row["p05"], row["unit"]), value_text(row["p95"], row["unit"])
+        if not low == high == text:                 # a value that does not vary shows no range
+            text += f" ({low}–{high})"
+    if row.get("solved") and row.get("no_solution_share") and result.samples:
+        text += f", none in {100 * row['no_solution_share']:.0f} %"
+    return text
+
+
+def period_table(result, rows: list[dict], wide: bool | None = None) -> Report:
+    """The table of a timeline run: periods as columns (``wide``), or long rows with a period column."""
+    order: list[str] = []
+    notes = numbering(order)
+
+    labels = list(result.periods)
+    several = len(result.cases) > 1
+    lines: list[Line] = []
+    if wide is None or wide:
+        one = any(r["period"] is None for r in rows)
+        headers = [[p] for p in labels] + ([[WHOLE]] if one else [])
+        groups: dict = {}
+        for r in rows:
+            name = r["quantity"] + (" (solved)" if r.get("solved") else "")
+            key = (r["variant"], point_text(r["point"]), name)
+            groups.setdefault(key, []).append(r)
+        for (variant, point, name), rs in groups.items():
+            cells = [""] * len(headers)
+            for r in rs:
+                j = labels.index(r["period"]) if r["period"] is not None else len(labels)
+                cells[j] = period_cell(result, r)
+            keys = ([variant, point] if several else []) + [label(name, rs[0]["unit"])]
+            sids = list(dict.fromkeys(s for r in rs for s in r["sources"]))
+            lines.append(Line(keys, cells, notes(sids)))
+        key_headers = [[h] for h in (["variant", "point"] if several else []) + ["quantity"]]
+        block = Block("", key_headers, headers, lines)
+    else:
+        for r in rows:
+            name = r["quantity"] + (" (solved)" if r.get("solved") else "")
+            lines.append(Line([r["variant"], point_text(r["point"]), r["period"] or WHOLE,
+                                      name], [period_cell(result, r), r["unit"]], notes(r["sources"])))
+        block = Block("", [["variant"], ["point"], ["period"], ["quantity"]], [["value"], ["unit"]], lines)
+    return finish(result, [block], order, rows)
+
+
+def solve_output(result, fmt: str = "table") -> str:
+    """What ``calc solve`` prints: the solution rows, any no-solution findings and the run's
+    findings (a bracket far beyond the input's typical range among them)."""
+    rows = result.rows(tables=fmt not in ("json", "csv"))     # text in display units (% for growth)
+    solved = [r for r in rows if r.get("solved")]
+    findings = [c for c in result.checks if c.says.startswith("solve ")]
+    if fmt == "json":
+        return dumps({"scenario": result.scenario or None, "samples": result.samples, "seed": result.seed,
+                      "rows": solved, "checks": [c.to_json() for c in findings],
+                      "findings": [f.to_json() for f in result.findings]})
+    if fmt == "csv":
+        import pandas as pd     # deferred: pandas is imported only where a table is built
+
+        keep = ["variant", "point", "quantity", "solved", "value", "unit", "p05", "p50", "p95", "no_solution_share"]
+        frame = pd.DataFrame([{k: (point_text(r[k]) if k == "point" else r.get(k)) for k in keep}
+                              for r in solved], columns=keep)
+        if not result.samples:
+            frame = frame.drop(columns=["p05", "p50", "p95"])
+        return frame.to_csv(index=False)
+    out = [run_line(result)]
+    if result.samples:
+        out.append(sampling_line(result))
+    out.append("")
+    for r in solved:
+        where = " ".join(t for t in (r["variant"], point_text(r["point"])) if t)
+        out.append(f"{label(r['quantity'], r['unit'])} ({where}) = {period_cell(result, r)}")   # unit as headers
+    for c in findings:
+        out.append(f"finding ({check_where(c)}): {c.detail}")
+    out += [f"finding: {finding_line(f)}" for f in result.findings]
+    return "\n".join(out) + "\n"

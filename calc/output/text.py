@@ -141,7 +141,7 @@ def result_text(result) -> str:
     """The terminal rendering of a Result: title, the wide table, what was set or unsourced, checks,
     findings, sensitivity, sources."""
     report = layout.build(result)
-    if getattr(result, "timeline", None) is not None and len(table_lines(report)[0]) > WIDTH:
+    if len(table_lines(report)[0]) > WIDTH:
         report = layout.build(result, wide=False)          # periods too wide for a terminal: a period column
     head = [layout.run_line(result)]
     if result.samples:

@@ -106,12 +106,7 @@ def summary_sheet(wb, result, report: layout.Report, rows: list[dict], source_ro
         w.text(1, f"{result.samples:,} samples, seed {result.seed}: each quantity's central value, then its "
                   "median and its 5th and 95th percentiles", w.grey)
         w.next()
-    order = report.source_ids
-    if getattr(result, "timeline", None) is not None:        # periods as columns: the report's own cells
-        laid = report.blocks
-    else:                                                   # the same blocks, with the rows' numbers
-        laid = compact.blocks(result, rows, lambda r: r, lambda sids: sorted({order.index(s) + 1 for s in sids}),
-                              key=layout.cell_text)
+    laid = layout.sheet_blocks(result, rows, report)
     for block in laid:
         w.next()
         _block(w, block, result.samples > 0)

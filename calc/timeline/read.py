@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from calc import values
-from calc.timeline import periods
+from calc import periods
 from calc.errors import CalcError
 from calc.glossary import unit_of
 from calc.scenario_keys import allowed
@@ -44,7 +44,7 @@ def timeline(reader, data) -> Timeline | None:
     """The scenario's ``timeline``, or None; a bad one is reported (file:line) and gives None."""
     if data.get("timeline") is None:
         return None
-    from calc.timeline.periods import Timeline
+    from calc.periods import Timeline
 
     try:
         return Timeline.parse(data["timeline"], "timeline")
@@ -57,7 +57,7 @@ def date_value(reader, name, spec, where, sources) -> values.Value:
     """A date input (``arr_as_of: {value: 2025-08, source: ...}``) as a decimal year."""
     if "value" not in spec or len([k for k in ("figure", "range", "dist") if k in spec]):
         raise CalcError(f"{name} is a date: write {{value: 2025-08, source: <id>}}")
-    from calc.timeline.periods import parse_date
+    from calc.periods import parse_date
 
     span = parse_date(spec["value"], f"{name}.value", days=True)
     return values.Value(central=Q(span.decimal_year, "yr"), sources=tuple(sources), origin="input",
@@ -86,7 +86,7 @@ def series_value(reader, name, spec, where, sources, tl: Timeline | None) -> val
                         note=spec.get("note") or f"a series: {', '.join(labels)}")
 
 
-def commitments(reader, data, tl: Timeline | None, inputs: dict) -> TimelineRun | None:
+def commitments(reader, data, tl: Timeline | None, inputs: dict):
     """The ``commitments`` mapping: each amount becomes the input ``<name>_commitment``."""
     node = data.get("commitments")
     if tl is None:
@@ -94,11 +94,11 @@ def commitments(reader, data, tl: Timeline | None, inputs: dict) -> TimelineRun 
             reader.problem(reader.at(data, "commitments", "commitments"),
                            "commitments need a timeline: add timeline: {start: ..., end: ..., step: year}")
         return None
-    from calc.timeline.periods import parse_date
-    from calc.timeline.plan import TimelineRun
-    from calc.timeline.spread import spread
+    from calc.periods import parse_date
+    from calc.models.commitments import spread
+    from calc.values import PeriodAxis
 
-    run = TimelineRun(tl)
+    run = PeriodAxis(tl)
     if node is None:
         return run
     if not isinstance(node, dict) or not node:
@@ -153,7 +153,7 @@ def commitments(reader, data, tl: Timeline | None, inputs: dict) -> TimelineRun 
             continue
         inputs[name] = value
         run.spreads[name] = s
-        run.labels[name] = label
+        run.spread_text[name] = label
         if term_value is not None and term_value.figure:       # the term's source joins the lineage
             inputs[f"{name}_term"] = term_value
             run.terms[name] = f"{name}_term"

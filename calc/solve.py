@@ -1,0 +1,235 @@
+"""Goal seek: which value of one input makes an output hit a target, per case and sample, by
+vectorised bisection, one solution per element (case x sample) at once.
+
+``bisect(f, lo, hi, target, kind)`` evaluates ``f`` on whole arrays: each pass halves every
+element's bracket at once, so 10,000 samples cost as many passes as one. At most ``MAX_EVALS``
+evaluations of ``f`` in all (the two bracket ends included); it stops early when every bracket is
+as narrow as floating point allows.
+
+- ``equals``: the value where ``f`` crosses ``target`` (a sign change of ``f - target`` between
+  the bracket ends); no sign change is no solution (NaN).
+- ``at_most`` / ``at_least``: the edge of the part of the bracket where ``f <= target`` (or
+  ``>=``) holds. Where it holds at both ends, the end nearest to failing (where ``f`` is closest
+  to the target); where it holds at neither, no solution.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pint
+
+from calc.checks import CheckResult
+from calc.engine import evaluate
+from calc.errors import CalcError
+from calc.format import quantity as fmt_quantity
+from calc.units import Q, format_unit
+
+KINDS = ("equals", "at_most", "at_least")
+MAX_EVALS = 60
+MAX_SOLVE_VALUES = 2_000_000     # cases x draws x periods per pass; at this size 60 passes take up to a minute
+
+
+def solve_size(n_cases: int, samples: int, periods: int, where: str) -> None:
+    """Refuse, before any work, a solve whose passes would each evaluate over MAX_SOLVE_VALUES values.
+
+    Each bisection pass evaluates the whole scenario again, so a solve costs up to MAX_EVALS runs.
+    """
+    size = n_cases * (1 + samples) * max(1, periods)
+    if size > MAX_SOLVE_VALUES:
+        fits = max(0, MAX_SOLVE_VALUES // (n_cases * max(1, periods)) - 1)
+        raise CalcError(f"{where}: {n_cases:,} cases x {1 + samples:,} draws x {max(1, periods):,} periods = "
+                        f"{size:,} values is more than calc solves ({MAX_SOLVE_VALUES:,} values; bisection "
+                        f"evaluates the scenario up to {MAX_EVALS} times); use at most {fits:,} samples")
+
+
+@dataclass(frozen=True)
+class Solution:
+    """Solutions (NaN where there is none) and how many evaluations of ``f`` it took."""
+
+    x: np.ndarray
+    evaluations: int
+
+    @property
+    def no_solution_share(self) -> float:
+        return float(np.mean(np.isnan(self.x))) if self.x.size else 0.0
+
+
+def bisect(f, lo, hi, target, kind: str = "equals", max_evals: int = MAX_EVALS) -> Solution:
+    """Solve ``f(x) = target`` (or the edge of ``f(x) <= / >= target``) for ``x`` in ``[lo, hi]``.
+
+    ``f`` maps an array of x to an array of the same shape; ``lo``, ``hi`` broadcast to it.
+
+    >>> s = bisect(lambda x: x ** 2, np.zeros(3), np.full(3, 4.0), np.array([4.0, 2.0, 25.0]))
+    >>> np.round(s.x, 12).tolist()           # sqrt(4), sqrt(2), none in [0, 4]
+    [2.0, 1.414213562373, nan]
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+    lo, hi, target = (np.asarray(a, dtype=float) for a in (lo, hi, target))
+    lo, hi, target = np.broadcast_arrays(lo, hi, target)
+    lo, hi = lo.copy(), hi.copy()
+    f_lo = np.asarray(f(lo), dtype=float)
+    f_hi = np.asarray(f(hi), dtype=float)
+    shape = np.broadcast_shapes(lo.shape, f_lo.shape, f_hi.shape)
+    lo, hi = np.broadcast_to(lo, shape).copy(), np.broadcast_to(hi, shape).copy()
+    f_lo, f_hi = np.broadcast_to(f_lo, shape), np.broadcast_to(f_hi, shape)
+    target = np.broadcast_to(target, shape)
+    evals = 2
+    if kind == "equals":
+        d_lo, d_hi = f_lo - target, f_hi - target
+        done = np.where(d_lo == 0, lo, np.where(d_hi == 0, hi, np.nan))
+        search = (np.sign(d_lo) * np.sign(d_hi) < 0) & np.isnan(done)
+        good = np.sign(d_lo)                                # bracket end ``a`` keeps this sign
+
+        def holds(y):
+            return np.sign(y - target) == good
+        a, b = lo, hi                                       # holds(f(a)) stays true
+    else:
+        sat = (lambda y: y <= target) if kind == "at_most" else (lambda y: y >= target)
+        c_lo, c_hi = sat(f_lo), sat(f_hi)
+        nearer_hi = (f_hi > f_lo) if kind == "at_most" else (f_hi < f_lo)
+        done = np.where(c_lo & c_hi, np.where(nearer_hi, hi, lo), np.nan)
+        search = c_lo ^ c_hi
+        a = np.where(c_lo, lo, hi)                          # the end where it holds
+        b = np.where(c_lo, hi, lo)
+        holds = sat
+    a, b = a.copy(), b.copy()
+    while evals < max_evals and search.any():
+        width = np.abs(b - a)
+        scale = np.maximum(np.abs(a), np.abs(b))
+        if not (search & (width > 4 * np.finfo(float).eps * np.maximum(scale, 1e-300))).any():
+            break
+        mid = (a + b) / 2.0
+        ok = holds(np.asarray(f(mid), dtype=float))
+        evals += 1
+        a = np.where(search & ok, mid, a)
+        b = np.where(search & ~ok, mid, b)
+    found = a if kind != "equals" else (a + b) / 2.0
+    x = np.where(search, found, done)
+    return Solution(x, evals)
+
+
+# -- goal seek on a run -----------------------------------------------------------------------------
+#
+# Goal seek on a run: which value of one input makes an output hit a target, per case and sample.
+#
+# The scenario's plan is evaluated again with the solved input replaced by a trial array (one trial
+# per case x sample) inside ``bisect``: every pass is one vectorised evaluation
+# of the whole plan, so 10,000 samples need as many passes as one. The answer is one extra row per
+# case (``solved: true``); no solution in the bracket is a finding, not an error.
+
+WORDS = {"equals": "equal", "at_most": "at most", "at_least": "at least"}
+
+
+def goal_seek(result, spec: dict, cases, reg, z_rows) -> tuple[list, list]:
+    """``spec``'s solution rows (with their row index under "case") and no-solution findings.
+
+    ``z_rows``: the run's standard-normal draws, so each sample is solved with its own inputs.
+    """
+    solutions: list = []
+    findings: list = []
+    name, axis = spec["for"], result.axis
+    groups: dict[int, list[int]] = {}
+    for c in range(len(cases)):
+        groups.setdefault(id(result.plans[c]), []).append(c)
+    offsets = result.cases.offsets
+    samples = result.samples
+    for idx in groups.values():
+        plan = result.plans[idx[0]]
+        group = [cases[c] for c in idx]
+        if name not in plan.steps or plan.steps[name].formula is not None:
+            how = "it is computed by a formula" if name in plan.steps else "nothing in this scenario uses it"
+            raise CalcError(f"solve: for: {name!r} is not an input of this scenario ({how}); "
+                            f"inputs: {', '.join(sorted(plan.leaves()))}")
+        lo, hi = spec["between"]
+        unit = result.units.get(name, lo.units)
+        n_rows = sum(c.size for c in group)
+        rows = np.concatenate([np.arange(offsets[c], offsets[c + 1]) for c in idx])
+        used = {d for n in spec["so_that"].names if n in plan.steps for d in plan.depends(n)}
+        if name not in used:                 # bisection would answer a bracket end: say why not
+            uses = ", ".join(sorted(used)) or "no input"
+            detail = (f"{spec['so_that'].text} does not depend on {name}: no value of {name} changes it "
+                      f"(it uses {uses}); solve for one of those")
+            for i in rows:
+                _add(result, spec, int(i), np.full(1 + samples, np.nan), unit, 0, solutions, findings, detail)
+            continue
+
+        def f(x, plan=plan, group=group, n_rows=n_rows, unit=unit):
+            trial = Q(axis.trial(x), unit)
+            env = evaluate(plan, group, reg, z_rows, samples, rows=slice(0, n_rows), axis=axis,
+                           fixed={name: trial})
+            y = spec["so_that"].evaluate(env)
+            if not isinstance(y, pint.Quantity):
+                raise CalcError(f"solve: so_that {spec['so_that'].text!r} is a comparison; give a quantity")
+            try:
+                mag = np.asarray(y.to(spec["target"].units).magnitude, dtype=float)
+            except pint.errors.DimensionalityError:
+                raise CalcError(f"solve: so_that is in {format_unit(y.units) or 'a plain number'} but the target "
+                                f"is in {format_unit(spec['target'].units) or 'a plain number'}; give the target "
+                                "in the unit of so_that (e.g. 200000 chip)") from None
+            mag = mag if mag.ndim >= 3 else mag.reshape(mag.shape + (1,) * (3 - mag.ndim))   # periods last
+            if mag.shape[-1] > 1:
+                if spec["at"] is None:
+                    raise CalcError(f"solve: {spec['so_that'].text} has a value per period; "
+                                    "say which with at: (e.g. at: 2030)")
+                mag = mag[..., spec["at"]]
+            else:
+                whole = [n for n in spec["so_that"].names if n in result.timeless]
+                if whole and spec["at"] is not None:
+                    raise CalcError(f"solve: at: {', '.join(whole)} has one value for the whole timeline, "
+                                    "not one per period; drop at:")
+                mag = mag[..., 0]
+            return np.broadcast_to(mag, (n_rows, 1 + samples))
+
+        shape = (n_rows, 1 + samples)
+        sol = bisect(f, np.full(shape, float(lo.to(unit).magnitude)), np.full(shape, float(hi.to(unit).magnitude)),
+                     float(spec["target"].magnitude), spec["kind"])
+        for k, i in enumerate(rows):
+            _add(result, spec, int(i), sol.x[k], unit, sol.evaluations, solutions, findings)
+    return solutions, findings
+
+
+def _add(result, spec, i: int, x: np.ndarray, unit, evaluations: int, solutions: list, findings: list,
+         why: str | None = None) -> None:
+    """The solution row of row ``i`` and, where there is no solution, its finding (``why`` replaces
+    the no-solution text)."""
+    case = result.cases[i]
+    name = spec["for"]
+    lin = result.lineage(i, name) if name in result.central else {"inputs": [name], "sources": [], "defaults": []}
+    row = {"case": i, "variant": case.variant, "point": dict(case.point)}
+    if result.periods:
+        row["period"] = None
+    row.update(quantity=name, solved=True, unit=format_unit(unit), value=float(x[0]))
+    draws = x[1:]
+    if result.samples > 0:
+        ok = draws[np.isfinite(draws)]
+        p = np.percentile(ok, [5, 50, 95]) if ok.size else [np.nan] * 3
+        row.update(p05=float(p[0]), p50=float(p[1]), p95=float(p[2]),
+                   mean=float(ok.mean()) if ok.size else float("nan"))
+        row["no_solution_share"] = float(np.mean(~np.isfinite(draws)))
+    else:
+        row["no_solution_share"] = float(not np.isfinite(x[0]))
+    row.update(inputs=lin["inputs"], sources=lin["sources"], defaults=lin["defaults"],
+               evaluations=evaluations)
+    solutions.append(row)
+    share = row["no_solution_share"]
+    if np.isfinite(x[0]) and share == 0:
+        return
+    lo, hi = spec["between"]
+    at = f" at {spec['text']['at']}" if spec["text"]["at"] else ""
+    text = (f"no value of {name} in [{fmt_quantity(float(lo.magnitude), format_unit(lo.units))}, "
+            f"{fmt_quantity(float(hi.to(lo.units).magnitude), format_unit(lo.units))}] makes "
+            f"{spec['so_that'].text} {WORDS[spec['kind']]} "
+            f"{fmt_quantity(float(spec['target'].magnitude), format_unit(spec['target'].units))}{at}")
+    detail = text + ("" if np.isfinite(x[0]) else " (at the central values)")
+    if why is not None:
+        detail = why
+    elif result.samples > 0:
+        detail += f"; no solution in {100 * share:.0f} % of samples"
+    findings.append(CheckResult(says=f"solve {name}", source=None, that=spec["so_that"].text,
+                                     variant=case.variant, point=dict(case.point),
+                                     passed=bool(np.isfinite(x[0])), value=None, unit="",
+                                     expected=f"a solution in the bracket", detail=detail,
+                                     probability=None if result.samples == 0 else 1 - share))
