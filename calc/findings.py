@@ -160,36 +160,3 @@ def find(plans: dict, rows, flagged: dict, units: dict, outside: dict, samples: 
                 IMPOSSIBLE, name, case.variant, case.point(k), x, shown, _bound_text(b, x, shown), share, len(ks),
                 hi - lo, periods=_periods_of(series, labels, lo + k, False, b, factor))))
     return [f for _, _, f in sorted(out, key=lambda t: t[:2])]
-
-
-def flagged_from_central(plans: dict, central: dict, units: dict) -> dict:
-    """``flagged`` (as ``engine.Arrays`` keeps it) from central values that keep every computed name,
-    as a timeline run does: (rows, periods) values stand for each row by its most telling period."""
-    out: dict = {}
-    for name in dict.fromkeys(n for plan in plans.values() for n in plan.order):
-        if name not in central or unit_of(name) is None or bounds_of(name).unbounded:
-            continue
-        values = np.asarray(central[name], dtype=float)
-        glossary_unit = parse_unit(unit_of(name))
-        if values.ndim == 2:
-            values = _per_row(values, name, units[name], glossary_unit)
-        f = float(Q(1, units[name]).to(glossary_unit).magnitude)
-        with np.errstate(invalid="ignore"):
-            bad = bounds_of(name).outside(values * f) | (np.isnan(values) if undefined_note(name) else False)
-        if bad.any():
-            rows = np.flatnonzero(bad)
-            out[name] = [(rows, values[rows])]
-    return out
-
-
-def _per_row(values: np.ndarray, name: str, unit, glossary_unit) -> np.ndarray:
-    """(rows, periods) -> (rows,): NaN where any period is undefined, else the value furthest outside
-    the bounds (or the first period's when none is)."""
-    b = bounds_of(name)
-    f = float(Q(1, unit).to(glossary_unit).magnitude)
-    mags = values * f
-    with np.errstate(invalid="ignore"):
-        dist = np.maximum(b.low - mags, mags - b.high) if not b.unbounded else np.zeros_like(mags)
-    pick = np.take_along_axis(values, np.nanargmax(np.where(np.isnan(dist), -np.inf, dist), axis=1)[:, None],
-                              axis=1)[:, 0]
-    return np.where(np.isnan(values).any(axis=1) & bool(undefined_note(name)), np.nan, pick)

@@ -14,8 +14,10 @@ from types import MappingProxyType
 
 import numpy as np
 
+from calc.citations import ASSUMPTION
 from calc.engine import STATS
 from calc.registry import Registry
+from calc.sensitivity import sensitivity as tornado
 from calc.errors import CalcError
 from calc.suggest import did_you_mean
 from calc.units import Q, format_unit, parse_unit
@@ -197,8 +199,6 @@ class Result:
 
     def assumption_notes(self) -> list[str]:
         """'name: why' for every assumption used: registry assumptions and the scenario's own."""
-        from calc.citations import ASSUMPTION
-
         cit = self.citations.get(ASSUMPTION)
         return list(cit.notes) if cit is not None else []
 
@@ -328,17 +328,13 @@ class Result:
         with the result (``run(sensitivity=True)``, ``with_sensitivity``), else computed now."""
         if self.sensitivity_table is not None:
             return self.sensitivity_table
-        from calc.sensitivity import sensitivity
-
-        return sensitivity(self)
+        return tornado(self)
 
     def with_sensitivity(self) -> Result:
         """This result with its tornado table, as a new Result (writers then show it)."""
         if self.sensitivity_table is not None:
             return self
-        from calc.sensitivity import sensitivity
-
-        return replace(self, sensitivity_table=sensitivity(self))
+        return replace(self, sensitivity_table=tornado(self))
 
     def _repr_html_(self) -> str:
         from calc.output.html import result_html

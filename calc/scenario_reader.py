@@ -110,7 +110,7 @@ class Reader(InputKeys, ExpressionKeys):
     def read_commitments(self, data, sc) -> None:
         sc.timeline = tl_read.commitments(self, data, self.tl, sc.base.values)
         if sc.timeline is not None:
-            sc.base.values.update(sc.timeline.leaves())
+            sc.base.values.update(sc.timeline.period_values())
 
     def read_derive(self, data, sc) -> None:
         sc.derive = self.derives(data.get("derive"), data, sc)

@@ -27,7 +27,7 @@ from calc.glossary import bound_problem, bounds_of, glossary, unit_of
 from calc.format import money, precise
 from calc.models import Formula
 from calc.periods import Timeline
-from calc.registry import registry
+from calc.registry import Figure, registry
 from calc.suggest import did_you_mean
 from calc.uncertainty import DISTS, Dist
 from calc.units import Q, check_dimension, format_unit, parse_quantity, parse_unit
@@ -258,7 +258,7 @@ def value(name: str, given, *, where: str = "", origin: str = "input", sources=(
             for end in (given.dist.low, given.dist.high):
                 checked(name, Q(end, given.central.units), where)
         return given
-    if type(given).__name__ == "Figure" and hasattr(given, "id"):
+    if isinstance(given, Figure):
         return figure_value(given.id, origin, reg, name=name, where=where)
     if isinstance(given, dict):
         return spec_value(name, given, where=where, origin=origin, sources=sources, note=note, reg=reg)
@@ -490,7 +490,7 @@ class PeriodAxis:
         return self.timeline.label(int(round(x * 12)))
 
     # -- what the engine asks of it ---------------------------------------------------------------
-    def leaves(self) -> dict:
+    def period_values(self) -> dict:
         """``period_start`` and ``period_end`` as per-period Values [yr] (none without a timeline)."""
         if self.timeline is None:
             return {}
