@@ -182,18 +182,20 @@ def period_views(result, check) -> tuple[dict, dict]:
     """
     axis = result.axis
 
-    def varies(n) -> bool:          # an input or figure without a time pattern is the same in every period
+    def varies(n) -> bool:          # an input without a time pattern is the same in every period
         c = axis.columns(result.central[n])
-        return c.shape[-1] > 1 and not np.array_equal(c, np.broadcast_to(c[:, :1], c.shape), equal_nan=True)
+        same = np.array_equal(c, np.broadcast_to(c[:, :1], c.shape), equal_nan=True)
+        return c.shape[-1] > 1 and not same
 
-    per = [n for n in check.that.names if n in result.central and n not in result.timeless and varies(n)]
+    names = check.that.names
+    per = [n for n in names if n in result.central and n not in result.timeless and varies(n)]
     if per and check.at is None:
-        raise CalcError(f"{check.where}: {', '.join(per)} has a value per period; say which with at: "
-                        f"(e.g. at: {result.periods[-1]})")
-    whole = [n for n in check.that.names if n in result.timeless]
+        raise CalcError(f"{check.where}: {', '.join(per)} has a value per period; say which with "
+                        f"at: (e.g. at: {result.periods[-1]})")
+    whole = [n for n in names if n in result.timeless]
     if whole and not per and check.at is not None:
-        raise CalcError(f"{check.where}: at: {', '.join(whole)} has one value for the whole timeline, not one "
-                        f"per period, so 'at: {check.at_text}' does not apply; drop at:")
+        raise CalcError(f"{check.where}: at: {', '.join(whole)} has one value for the whole timeline, "
+                        f"not one per period, so 'at: {check.at_text}' does not apply; drop at:")
     col = 0 if check.at is None else check.at
     env, draws = {}, {}
     for n, c in result.central.items():

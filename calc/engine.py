@@ -260,7 +260,7 @@ class Arrays:
         self.draws: dict[str, np.ndarray] = {}
         self.outside: dict[str, np.ndarray] = {}       # output -> draws outside its bounds, per row
         self.flagged: dict[str, list] = {}              # computed name -> [(rows, central values)] outside
-        self.z_rows: dict = {}                          # the draws, for a solve that evaluates again
+        self.z_rows: dict = {}                          # the draws, for a solve's evaluations
         self.absorb = self._absorb_rows if axis.implicit else self._absorb_periods
 
     def _put(self, store: dict, name: str, idx, values: np.ndarray, shape: tuple) -> None:
@@ -273,7 +273,7 @@ class Arrays:
         store[name][idx] = values
 
     def _absorb_rows(self, idx, env: dict, computed: set) -> None:
-        """Take one evaluated chunk (rows ``idx``, a slice or an index array) of ``(rows, draws)``."""
+        """Take one evaluated chunk ``(rows, draws)`` (rows ``idx``: a slice or an index array)."""
         n = idx.stop - idx.start if isinstance(idx, slice) else len(idx)
         samples = self.samples
         for name, q in env.items():

@@ -238,7 +238,8 @@ class Result:
                             row[s] = float(conv(stats[s][i, p]))
                         if name in DATE_OUTPUTS:
                             row["never_share"] = float(stats["never_share"][i, p])
-                    row.update(inputs=lin["inputs"], sources=lin["sources"], defaults=lin["defaults"])
+                    row.update(inputs=lin["inputs"], sources=lin["sources"],
+                               defaults=lin["defaults"])
                     out.append(row)
             out.extend(self._solution_shown(r, tables) for r in self.solutions if r["case"] == i)
         return out
@@ -290,7 +291,7 @@ class Result:
             raise CalcError(f"stat {stat!r}: expected value" + (f" or {', '.join(STATS)}" if self.samples else
                                                                   " (p05, p50, p95 and mean need samples)"))
         rows = self.rows(tables=True)
-        if self.periods:                    # periods as columns; variant, point and quantity label the rows
+        if self.periods:                # periods as columns; variant, point and quantity label rows
             frame = pd.DataFrame([{"variant": r["variant"], "point": ", ".join(f"{k}={v}" for k, v in r["point"].items()),
                                    "quantity": (f"{r['quantity']} [{r['unit']}]" if r["unit"] else r["quantity"])
                                    + (" (solved)" if r.get("solved") else ""),

@@ -64,12 +64,13 @@ def run(cases: list[Case], outputs: list[str], *, derive: dict | None = None, ch
     if solve is not None:
         found += tuple(plausible.bracket_findings(solve))
     used = [(n, v) for lv in leaves for n, v in lv.items()]
-    result = Result(scenario=scenario, title=title, samples=samples, seed=seed, case_list=tuple(cases),
-                    cases=rows, outputs=tuple(wanted), shown=tuple(shown), plans=freeze(plans), registry=reg,
-                    units=freeze(arrays.units), central=freeze(arrays.central), stats=freeze(arrays.stats),
+    result = Result(scenario=scenario, title=title, samples=samples, seed=seed,
+                    case_list=tuple(cases), cases=rows, outputs=tuple(wanted), shown=tuple(shown),
+                    plans=freeze(plans), registry=reg, units=freeze(arrays.units),
+                    central=freeze(arrays.central), stats=freeze(arrays.stats),
                     draws=freeze(arrays.draws), leaves=leaves, lineages=freeze(lineages),
-                    citations=freeze({}), findings=found, axis=axis, timeless=frozenset(arrays.timeless),
-                    notes=tuple(notes))
+                    citations=freeze({}), findings=found, axis=axis,
+                    timeless=frozenset(arrays.timeless), notes=tuple(notes))
     checked = tuple(run_checks(list(checks), result))       # the checks read the result's arrays
     cited = {sid: citations.cite(reg, sid, used) for sid in _source_ids(lineages, checked)}
     result = replace(result, checks=checked, citations=freeze(cited))

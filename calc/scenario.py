@@ -56,7 +56,7 @@ class Scenario:
     input_where: dict = field(default_factory=dict)    # input name -> "file:line: key.path" of its first mention
     display: dict = field(default_factory=dict)        # name -> display unit (display:, a derive's unit:)
     where: dict = field(default_factory=dict)          # key path (sweep, derive.x, ...) -> "file:line: key.path"
-    timeline: PeriodAxis | None = None                 # the timeline's period axis, as the file gives it
+    timeline: PeriodAxis | None = None                 # the timeline's period axis, as written
     solve: dict | None = None                          # calc.timeline.read.parse_solve's request
     extra: dict = field(default_factory=dict)          # key -> value, for keys declared by scenario_keys.declare
     ledger_as_of: dict = field(default_factory=dict)   # "base" or variant -> datetime.date
@@ -73,7 +73,7 @@ class Scenario:
 
     @property
     def axis(self) -> PeriodAxis:
-        """The run's period axis: the timeline's, or one period without labels (built here, once)."""
+        """The run's period axis: the timeline's, or one period without labels."""
         return NO_PERIODS if self.timeline is None else self.timeline
 
     def cases(self, sets: dict | None = None) -> list[Case]:
@@ -149,10 +149,11 @@ class Scenario:
         axis = self.axis
         axis.size(n_cases, samples, self.where.get("timeline") or f"{self.path}: timeline")
         if solve_request or self.solve:
-            solve_size(n_cases, samples, axis.count, self.where.get("solve") or f"{self.path}: solve")
+            solve_size(n_cases, samples, axis.count,
+                       self.where.get("solve") or f"{self.path}: solve")
         cases = self.cases(set_values)
-        notes = tuple(axis.outside_notes(
-            {n: float(v.central.m_as("USD")) for n, v in self.base.values.items() if n in axis.spreads}))
+        notes = tuple(axis.outside_notes({n: float(v.central.m_as("USD"))
+                                          for n, v in self.base.values.items() if n in axis.spreads}))
         try:
             return run(cases, self.outputs, derive=self.derive, checks=self.checks,
                        shown=list(dict.fromkeys(self.outputs + list(self.derive))), scenario=self.name,

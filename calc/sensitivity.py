@@ -70,7 +70,7 @@ def sensitivity(result):
                     rho = np.nan
                     if name in result.draws and n in result.draws:
                         dn, dq = result.draws[n][i:i + 1], result.draws[name][i:i + 1]
-                        dn, dq = axis.at(dn, 0), axis.at(dq, j_col)    # an input is constant or a series
+                        dn, dq = axis.at(dn, 0), axis.at(dq, j_col)    # an input: constant or series
                         rho = float(_spearman(dn, dq)[0])
                     point = case.point(k)
                     rows.append({"variant": case.variant, "point": ", ".join(f"{a}={b}" for a, b in point.items()),

@@ -434,7 +434,7 @@ def checks_size(n_cases: int, n_checks: int, where: str = "") -> None:
 PER_PERIOD = ("timeline", "over_time")       # Value.origin of a leaf that varies by period
 TIMELESS = ("funding_need", "break_even")    # one value per case: no period
 DATE_OUTPUTS = ("break_even",)               # outputs that are dates (decimal years; null: never)
-MAX_ROW_VALUES = 20_000_000                  # samples x periods of one row (one chunk: 160 MB per array)
+MAX_ROW_VALUES = 20_000_000                  # samples x periods of a row (one chunk: 160 MB an array)
 
 
 @dataclass(frozen=True)
@@ -451,8 +451,8 @@ class PeriodAxis:
     timeline: Timeline | None = None
     spreads: dict = field(default_factory=dict)      # amount name -> models.commitments.Spread
     spread_text: dict = field(default_factory=dict)  # amount name -> how it is spread, for formulas
-    series: dict = field(default_factory=dict)       # input name -> engine Value, central (periods,)
-    terms: dict = field(default_factory=dict)        # amount name -> the input holding its term figure
+    series: dict = field(default_factory=dict)       # input name -> Value, central (periods,)
+    terms: dict = field(default_factory=dict)        # amount name -> the input holding its term
 
     @property
     def count(self) -> int:
@@ -480,18 +480,18 @@ class PeriodAxis:
     def index_of(self, at, where: str) -> int:
         """The period a date names (``at: 2030``); a CalcError without a timeline."""
         if self.timeline is None:
-            raise CalcError(f"{where}: {at} names a period, but this scenario has no timeline; drop it")
+            raise CalcError(f"{where}: {at} names a period, but the scenario has no timeline; drop it")
         return self.timeline.index_of(at, where)
 
     def date_text(self, x) -> str:
-        """A decimal year [yr] as the label of the period starting then ('2028'); 'never' for None."""
+        """A decimal year [yr] as the label of the period starting then ('2028'); None: 'never'."""
         if x is None or not math.isfinite(x):
             return "never"
         return self.timeline.label(int(round(x * 12)))
 
     # -- what the engine asks of it ---------------------------------------------------------------
     def period_values(self) -> dict:
-        """``period_start`` and ``period_end`` as per-period Values [yr] (none without a timeline)."""
+        """``period_start`` and ``period_end`` as per-period Values [yr] (none without periods)."""
         if self.timeline is None:
             return {}
         tl = self.timeline
@@ -579,17 +579,17 @@ class PeriodAxis:
         count = self.count
         per_row, kept = (1 + samples) * count, n_cases * count
         if kept > MAX_CASES:            # a value per case and period is kept for every output
-            raise CalcError(f"{where}: {n_cases:,} cases x {count:,} periods = {kept:,} is more than calc "
-                            f"keeps ({MAX_CASES:,} cases x periods); use fewer sweep points, a longer step "
-                            "or a shorter timeline")
+            raise CalcError(f"{where}: {n_cases:,} cases x {count:,} periods = {kept:,} is more than "
+                            f"calc keeps ({MAX_CASES:,} cases x periods); use fewer sweep points, a "
+                            "longer step or a shorter timeline")
         if per_row > MAX_ROW_VALUES:
-            raise CalcError(f"{where}: {count:,} periods x {samples:,} samples is more than calc evaluates "
-                            f"per case ({MAX_ROW_VALUES:,} values); use fewer samples, a longer step or a "
-                            "shorter timeline")
+            raise CalcError(f"{where}: {count:,} periods x {samples:,} samples is more than calc "
+                            f"evaluates per case ({MAX_ROW_VALUES:,} values); use fewer samples, a "
+                            "longer step or a shorter timeline")
         if n_cases * per_row > MAX_VALUES:
             raise CalcError(f"{where}: {n_cases:,} cases x {per_row:,} values per case = "
-                            f"{n_cases * per_row:,} values per quantity is more than calc evaluates "
-                            f"({MAX_VALUES:,}); use fewer samples or sweep points")
+                            f"{n_cases * per_row:,} values per quantity is more than calc "
+                            f"evaluates ({MAX_VALUES:,}); use fewer samples or sweep points")
 
     def outside_notes(self, central_amounts: dict) -> list[str]:
         """A note per commitment with spend before the first or after the last period."""
@@ -598,9 +598,10 @@ class PeriodAxis:
             share = s.outside
             if share > 1e-12:
                 amount = central_amounts.get(n)
-                left = f" ({money(share * amount)} at the central amount)" if amount is not None else ""
+                left = "" if amount is None else f" ({money(share * amount)} at the central amount)"
                 out.append(f"{n}: {100 * share:.3g} % of the amount{left} falls outside the timeline "
-                           f"{self.labels[0]} .. {self.labels[-1]} and is left out of the per-period rows")
+                           f"{self.labels[0]} .. {self.labels[-1]} and is left out of the per-period "
+                           "rows")
         return out
 
 NO_PERIODS = PeriodAxis()      # the axis of a run without a timeline: one period, no labels

@@ -20,7 +20,8 @@ from calc.errors import CalcError
 from calc.models._formula import formula
 from calc.format import precise
 from calc.models.revenue import (
-    constant_rate, constant_revenue, decaying_rate, decaying_revenue, logistic_rate, logistic_revenue,
+    constant_rate, constant_revenue, decaying_rate, decaying_revenue, logistic_rate,
+    logistic_revenue,
 )
 from calc.units import Q
 
@@ -228,7 +229,8 @@ def break_even(coverage, commitment_spend, period_start):
     """
     cov, spend = _m(coverage, ""), _m(commitment_spend, "USD")
     idx = break_even_index(cov, spend)
-    starts = np.broadcast_to(_m(period_start, "yr"), np.broadcast_shapes(np.shape(cov), np.shape(spend)))
+    shape = np.broadcast_shapes(np.shape(cov), np.shape(spend))
+    starts = np.broadcast_to(_m(period_start, "yr"), shape)
     picked = np.take_along_axis(starts, np.maximum(idx, 0), axis=-1)
     return Q(np.where(idx >= 0, picked, np.nan), "yr")
 
@@ -238,7 +240,8 @@ def break_even_index(cov, spend):
     do not interrupt it, nor can they be the break-even: nothing is covered in them), or -1 for
     never; keeps a length-1 period axis. Without spend in any period: the first period.
 
-    >>> break_even_index(np.array([0.5, 1.2, 0.9, 1.1, np.nan]), np.array([1, 1, 1, 1, 0.0])).tolist()
+    >>> cov = np.array([0.5, 1.2, 0.9, 1.1, np.nan])
+    >>> break_even_index(cov, np.array([1, 1, 1, 1, 0.0])).tolist()
     [3]
     >>> break_even_index(np.array([1.5, 0.5]), np.array([1.0, 1.0])).tolist()
     [-1]
@@ -249,6 +252,6 @@ def break_even_index(cov, spend):
     ok = (spend == 0) | (cov >= 1)              # NaN coverage compares False; spend == 0 covers it
     holds = np.logical_and.accumulate(ok[..., ::-1], axis=-1)[..., ::-1]   # ok from here to the end
     spent = (spend != 0).any(axis=-1)
-    start = holds & ((spend != 0) | ~spent[..., None])   # a break-even period has spend (if any has)
+    start = holds & ((spend != 0) | ~spent[..., None])   # a break-even period has spend (if any)
     found = start.any(axis=-1)
     return np.where(found, np.argmax(start, axis=-1), -1)[..., None]

@@ -65,7 +65,7 @@ def explain(result, name: str, i: int, at=None) -> str:
     where = f"variant {case.variant}" + (f", point {case.point}" if case.point else "")
     if result.periods and name not in result.timeless:
         where += f", period {result.periods[col]}"
-    elif result.periods:                   # one value for the timeline: say which period its inputs are from
+    elif result.periods:                   # one value for the timeline: the period of its inputs
         why = "--at" if at is not None else telling_column(result, name, i)[1]
         where += f"; inputs shown in {result.periods[col]}, {why}"
     out = [f"{name} ({where})", *lines, "", "Sources:"]
@@ -94,8 +94,8 @@ def explain_column(result, name: str, at, i: int | None = None) -> int:
 
 
 def telling_column(result, name: str, i: int | None) -> tuple[int, str]:
-    """The period that decides a whole-timeline value in row ``i``, and why: funding_need's period of
-    the largest cumulative gap, break_even's own period (the last one when never), else the last."""
+    """The period that decides a whole-timeline value in row ``i``, and why: funding_need's period
+    of the largest cumulative gap, break_even's own period (the last when never), else the last."""
     last = len(result.periods) - 1
     if i is None:
         return last, "the last period"

@@ -105,8 +105,8 @@ def sheet_blocks(result, rows: list[dict], report: Report) -> list[Block]:
     if result.periods:
         return report.blocks
     order = report.source_ids
-    return compact.blocks(result, rows, lambda r: r, lambda sids: sorted({order.index(s) + 1 for s in sids}),
-                          key=cell_text)
+    return compact.blocks(result, rows, lambda r: r,
+                          lambda sids: sorted({order.index(s) + 1 for s in sids}), key=cell_text)
 
 
 def numbering(order: list[str]):

@@ -168,7 +168,7 @@ def result_xlsx(result) -> bytes:
     report = layout.build(result, rows)
     columns, tidy = result_rows(result)
     _sheet(wb, "results", columns, tidy)
-    if result.periods:                                    # periods as columns, as a spreadsheet has them
+    if result.periods:                                    # periods as columns, as in a spreadsheet
         pcols, prows = period_rows(result)
         _sheet(wb, "periods", pcols, prows)
     _sheet(wb, "inputs", INPUT_COLUMNS, input_rows(result))
