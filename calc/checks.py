@@ -176,7 +176,7 @@ def _evaluate(check: Check, env: dict):
 
 
 def period_views(result, check) -> tuple[dict, dict]:
-    """Central values (cases,) and draws (cases, samples) of every name at the check's period.
+    """Central values (cases,) and draws (cases, samples) of the check's names at its period.
 
     A name with a value per period needs ``at``; a name with one value per case needs none.
     """
@@ -198,9 +198,11 @@ def period_views(result, check) -> tuple[dict, dict]:
                         f"not one per period, so 'at: {check.at_text}' does not apply; drop at:")
     col = 0 if check.at is None else check.at
     env, draws = {}, {}
-    for n, c in result.central.items():
+    for n in dict.fromkeys(names):
+        if n not in result.central:
+            continue
         j = 0 if n in result.timeless else col
-        env[n] = Q(axis.at(c, j), result.units[n])
+        env[n] = Q(axis.at(result.central[n], j), result.units[n])
         if n in result.draws:
             draws[n] = Q(axis.at(result.draws[n], j), result.units[n])
     return env, draws
