@@ -1,0 +1,67 @@
+"""Every run has a period axis (values.PeriodAxis): a timeline's periods, or one without labels."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import calc
+from calc.engine import Arrays
+from calc.errors import CalcError
+from calc.periods import Timeline
+from calc.units import Q
+from calc.values import NO_PERIODS, PeriodAxis
+
+from helpers import HAND_TIMELINE as HAND
+
+
+def test_a_run_without_a_timeline_has_one_period_and_no_labels():
+    res = calc.load("nvidia-1gw").run(samples=0)
+    assert res.axis.count == 1 and res.periods == ()
+    assert res.axis.decimal_years("start").size == 0
+    assert "period" not in res.rows()[0]
+    assert isinstance(res.value("chips").m, float)           # one row, one period: a number
+
+
+def test_a_timeline_gives_its_labels_and_period_starts():
+    res = calc.load(HAND).run()
+    assert res.axis.count == 3 and res.periods == ("2026", "2027", "2028")
+    assert res.axis.decimal_years("start").tolist() == [2026.0, 2027.0, 2028.0]
+    assert res.axis.decimal_years("end").tolist() == [2027.0, 2028.0, 2029.0]
+    assert res.axis.date_text(2027.0) == "2027" and res.axis.date_text(float("nan")) == "never"
+
+
+def test_a_one_period_timeline_still_shows_its_label():
+    res = calc.load(HAND.replace("end: 2028", "end: 2026")).run()
+    assert res.periods == ("2026",)
+    rows = [r for r in res.rows() if r["quantity"] == "revenue"]
+    assert [r["period"] for r in rows] == ["2026"]
+    assert rows[0]["value"] == pytest.approx(12e9)           # 12B/yr, no growth, one year
+    assert res["revenue"].m_as("USD").tolist() == pytest.approx([12e9])   # per period: an array
+
+
+def test_the_axis_without_a_timeline_refuses_a_period():
+    with pytest.raises(CalcError, match="at: 2030 names a period, but the scenario has no timeline"):
+        NO_PERIODS.index_of("2030", "at")
+
+
+def test_columns_and_one_period_of_an_array():
+    flat = np.array([1.0, 2.0])
+    assert NO_PERIODS.columns(flat).shape == (2, 1)
+    assert NO_PERIODS.at(flat, 0) is flat
+    axis = PeriodAxis(Timeline.parse({"start": 2026, "end": 2027, "step": "year"}))
+    per = np.array([[1.0, 2.0], [3.0, 4.0]])
+    assert axis.columns(per) is per
+    assert axis.at(per, 1).tolist() == [2.0, 4.0]
+    assert axis.trial(np.zeros((2, 5))).shape == (2, 5, 1)
+
+
+def test_a_timeline_row_is_flagged_at_its_most_telling_period():
+    # chips cannot be negative: row 0 goes to -2 in its second period, row 1 stays within bounds
+    axis = PeriodAxis(Timeline.parse({"start": 2026, "end": 2028, "step": "year"}))
+    arrays = Arrays(2, 0, ["chips"], {"chips"}, 1_000, axis, ())
+    env = {"chips": Q(np.array([[[1.0, -2.0, -0.5]], [[1.0, 2.0, 3.0]]]), "chip")}
+    arrays.absorb(slice(0, 2), env, {"chips"})
+    (rows, values), = arrays.flagged["chips"]
+    assert rows.tolist() == [0] and values.tolist() == [-2.0]
+    assert arrays.central["chips"].tolist() == [[1.0, -2.0, -0.5], [1.0, 2.0, 3.0]]
