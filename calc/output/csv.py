@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import math
 
+from calc.output.json import facts
+from calc.output.layout import point_text
+
 
 def result_csv(result) -> str:
     """``result.table()`` as CSV: variant, point, quantity, value, unit, [p05, p50, p95, mean],
     inputs, sources, defaults, kind, detail. Numbers are written as numbers (``repr`` precision)."""
     import pandas as pd
-
-    from calc.output.layout import point_text
 
     frame = result.table()
     frame["kind"], frame["detail"] = "result", ""
@@ -39,7 +40,6 @@ def result_csv(result) -> str:
                           "detail": f"{r['input']} over {r['input_range']}: {r['at_input_p05']:.6g} at its p05, "
                                     f"{r['at_input_p95']:.6g} at its p95"
                                     + ("" if rho is None or math.isnan(rho) else f", rank correlation {rho:+.2f}")})
-    from calc.output.json import facts
     for key, kind in (("overrides", "set"), ("unsourced", "unsourced")):
         for item in facts(result).get(key, []):
             extra.append({"quantity": item["name"], "value": item["value"], "unit": item["unit"], "kind": kind,

@@ -10,6 +10,10 @@ import sys
 from pathlib import Path
 
 from calc.glossary import GLOSSARY_FILE, glossary
+from calc.models import FORMULAS
+from calc.plausible import typical_text
+from calc.registry import registry
+from calc.scenario_keys import declaration
 
 GLOSSARY_DOC = Path(__file__).resolve().parents[2] / "docs" / "glossary.md"
 SCENARIO_DOC = GLOSSARY_DOC.with_name("scenario-files.md")
@@ -46,10 +50,6 @@ def _cell(text: str) -> str:
 
 def glossary_markdown() -> str:
     """The glossary as Markdown: one table per section, with units, bounds, formulas and defaults."""
-    from calc.models import FORMULAS
-    from calc.plausible import typical_text
-    from calc.registry import registry
-
     gloss = glossary()
     defaults = registry().defaults
     lines = ["# Quantity glossary", "",
@@ -104,7 +104,6 @@ def _type_text(spec: dict, types: dict) -> str:
 def scenario_keys_markdown(decl: dict | None = None) -> str:
     """Every block of the scenario declaration as a table: key, required, type, what it takes."""
     if decl is None:
-        from calc.scenario_keys import declaration
         decl = declaration()
     lines = [BEGIN, ""]
     for block, keys in decl["blocks"].items():

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from calc.errors import CalcError
+from calc import shipped
 
 DATA_DIR = Path(__file__).parents[1] / "data"
 PACKAGE = Path(__file__).parents[1]            # calc's own files: never an output
@@ -73,9 +74,7 @@ def check_target(path: str, option: str, inputs: Iterable[str | Path] = ()) -> P
 def _inside_package(path: str) -> str | None:
     """The folder of calc's own files that ``path`` (as given, or with links resolved) is in: the
     package, or its shipped scenarios (a link to the repository's scenarios/ in a checkout)."""
-    from calc.shipped import folder
-
-    roots = [os.path.abspath(PACKAGE), os.path.realpath(PACKAGE), os.path.realpath(folder())]
+    roots = [os.path.abspath(PACKAGE), os.path.realpath(PACKAGE), os.path.realpath(shipped.folder())]
     seen = {os.path.realpath(path), os.path.abspath(path)}
     return next((r for r in roots for p in seen if p == r or p.startswith(r + os.sep)), None)
 

@@ -12,6 +12,7 @@ from html import escape
 
 from calc.citations import source_citation
 from calc.output import layout
+from calc.registry import registry
 
 CSS = """
 .calc-result table, table.calc-figures { border-collapse: collapse; font-variant-numeric: tabular-nums; }
@@ -245,8 +246,6 @@ def figures_html(figures, notes: bool = False) -> str:
     order: list[str] = []
     reg = None
     if notes:
-        from calc.registry import registry
-
         reg = registry()
     rows = []
     for f in figures:

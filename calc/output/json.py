@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from calc.citations import is_unsourced
+from calc.registry import registry
 from calc.units import format_unit
 
 
@@ -80,7 +81,6 @@ def figure_records(figures, reg=None) -> list[dict]:
     """``{id, value, unit, low, high, kind, source, quote, gloss, as_of, confidence, note, summary, ...}``
     per figure, with its source's ``publisher``, publication date (``published``) and ``url``."""
     if reg is None:
-        from calc.registry import registry
         reg = registry()
     out = []
     for f in figures:

@@ -18,6 +18,7 @@ from calc.output import compact
 from calc.output.compact import Block, Line, label, point_text  # noqa: F401 -- writers use them from here
 from calc.format import money, number, quantity
 from calc.output.json import dumps
+from calc.units import format_unit
 
 
 def value_text(x: float | None, unit: str) -> str:
@@ -165,8 +166,6 @@ def unsourced(result) -> list[str]:
 def describe(v) -> str:
     """'1.3', '[1.1, 1.4]', '1 GW'; a swept array as its values."""
     if np.ndim(v.central.magnitude):
-        from calc.units import format_unit
-
         return ", ".join(f"{x:g}" for x in np.asarray(v.central.magnitude).ravel()[:6]) + \
             f" {format_unit(v.central.units)}".rstrip()
     return v.describe()

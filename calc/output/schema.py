@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import json
 
+from calc.models import FORMULAS
+from calc.registry import registry
+from calc.scenario_keys import declaration
+
 # Where a mapping's value or a list's item is a block, a file may also give the short form.
 SHORT_FORMS = {
     "sweep_axis": {"type": "array", "minItems": 1, "items": {"type": ["string", "number"]},
@@ -21,9 +25,6 @@ ONE_OF = {"input": ("figure", "value", "range", "dist")}
 
 
 def _enums() -> dict[str, list[str]]:
-    from calc.models import FORMULAS
-    from calc.registry import registry
-
     reg = registry()
     return {"figure": sorted(reg.figures), "accelerator": sorted(reg.accelerators),
             "model": sorted(FORMULAS)}
@@ -114,7 +115,6 @@ def _block_schema(name: str, decl: dict, enums: dict) -> dict:
 def json_schema(decl: dict | None = None) -> dict:
     """The JSON Schema (draft 2020-12) of a scenario file, from ``decl`` (default: the reader's)."""
     if decl is None:
-        from calc.scenario_keys import declaration
         decl = declaration()
     enums = _enums()
     top = _block_schema("scenario", decl, enums)

@@ -19,6 +19,7 @@ import textwrap
 
 from calc.output import layout
 from calc.format import number
+from calc.registry import registry
 
 WIDTH = 120
 GAP = "  "
@@ -171,8 +172,6 @@ def figures_text(figures) -> str:
 
     The source id is a column when the table fits in ``WIDTH`` columns, else it leads the quote line.
     """
-    from calc.registry import registry
-
     reg = registry()
     headers = [["id"], ["value"], ["unit"], ["qualifier"], ["kind"], ["as_of"], ["source"]]
     rows = [[f.id, layout.figure_value(f), f.unit, f.qualifier, f.kind, f.as_of, f.source or "-"] for f in figures]

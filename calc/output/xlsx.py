@@ -15,6 +15,9 @@ import io
 import math
 
 from calc.output.layout import point_text
+from calc.output import layout
+from calc.output.xlsx_summary import summary_sheet
+from calc.units import format_unit
 
 SHEETS = ("summary", "results", "inputs", "sources", "checks")      # then "sensitivity" with --sensitivity
 INPUT_COLUMNS = ("variant", "point", "name", "value", "low", "high", "unit", "origin", "figure", "sources",
@@ -97,8 +100,6 @@ def result_rows(result) -> tuple[list[str], list[dict]]:
 def input_rows(result) -> list[dict]:
     """Every given value each variant used: its value (and 90 % range), unit, origin, figure, sources,
     note; a swept input once per sweep point, the others once per variant."""
-    from calc.units import format_unit
-
     rows = []
     seen: set[str] = set()
     for i in range(len(result.cases)):
@@ -159,9 +160,6 @@ def result_xlsx(result) -> bytes:
     unsourced), then results (the long tidy table), inputs, sources, checks and, with --sensitivity,
     sensitivity."""
     openpyxl = _openpyxl()
-    from calc.output import layout
-    from calc.output.xlsx_summary import summary_sheet
-
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     rows = result.rows(tables=True)
