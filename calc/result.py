@@ -320,7 +320,7 @@ class Result:
     def explain(self, name: str, variant: str | None = None, point: dict | None = None, at=None) -> str:
         """The derivation of ``name`` as an indented tree: formula, values with units, sources (on a
         timeline, in the period ``at``, e.g. '2027')."""
-        from calc.output.explain import explain
+        from calc.output.explain import explain     # the writers sit above the result: imported on use
 
         return explain(self, self._name(name), self.case_index(variant, point), at)
 
@@ -338,11 +338,11 @@ class Result:
         return replace(self, sensitivity_table=tornado(self))
 
     def _repr_html_(self) -> str:
-        from calc.output.html import result_html
+        from calc.output.html import result_html    # the writers sit above the result: imported on use
 
         return result_html(self)
 
     def __repr__(self) -> str:
-        from calc.output.text import result_text
+        from calc.output.text import result_text    # the writers sit above the result: imported on use
 
         return result_text(self)
