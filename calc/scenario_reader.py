@@ -20,7 +20,7 @@ from calc.scenario_keys import BLOCKS, EXTRA_READERS, SLUG, allowed, read_order
 from calc.suggest import did_you_mean
 from calc.timeline import read as tl_read
 from calc.units import Q
-from calc.values import MAX_CASES, Axis, Value, literal as _literal_value
+from calc.values import MAX_CASES, Axis, literal as _literal_value
 from calc.display import check_unit
 
 

@@ -7,7 +7,7 @@ numbered in the order a reader meets them: down the table, then the checks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import math
 

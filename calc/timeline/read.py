@@ -86,7 +86,7 @@ def series_value(reader, name, spec, where, sources, tl: Timeline | None) -> val
                         note=spec.get("note") or f"a series: {', '.join(labels)}")
 
 
-def commitments(reader, data, tl: Timeline | None, inputs: dict):
+def commitments(reader, data, tl: Timeline | None, inputs: dict) -> PeriodAxis | None:
     """The ``commitments`` mapping: each amount becomes the input ``<name>_commitment``."""
     node = data.get("commitments")
     if tl is None:
