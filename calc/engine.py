@@ -312,7 +312,8 @@ class Arrays:
         for name, q in env.items():
             unit = self.units.setdefault(name, q.units)
             mag = np.asarray((q if q.units == unit else q.to(unit)).magnitude, dtype=float)
-            mag = mag.reshape((1,) * (3 - mag.ndim) + mag.shape) if mag.ndim < 3 else mag
+            if mag.ndim < 3:                # no period axis: the same value in every period
+                mag = mag[..., None] if mag.ndim == 2 else mag.reshape(1, -1, 1)
             one = name in self.roots and mag.shape[-1] == 1
             if one:
                 self.timeless.add(name)
