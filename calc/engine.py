@@ -261,7 +261,6 @@ class Arrays:
         self.outside: dict[str, np.ndarray] = {}       # output -> draws outside its bounds, per row
         self.flagged: dict[str, list] = {}              # computed name -> [(rows, central values)] outside
         self.z_rows: dict = {}                          # the draws, for a solve's evaluations
-        self.absorb = self._absorb_rows if axis.implicit else self._absorb_periods
 
     def _put(self, store: dict, name: str, idx, values: np.ndarray, shape: tuple) -> None:
         """``store[name][idx] = values``; a chunk covering every row is stored as it is (no copy)."""
@@ -271,6 +270,14 @@ class Arrays:
                 return
             store[name] = np.full(shape, np.nan)
         store[name][idx] = values
+
+    def absorb(self, idx, env: dict, computed: set) -> None:
+        """Take one evaluated chunk of rows ``idx`` (a slice or an index array), in the shape the
+        axis gives arrays."""
+        if self.axis.implicit:
+            self._absorb_rows(idx, env, computed)
+        else:
+            self._absorb_periods(idx, env, computed)
 
     def _absorb_rows(self, idx, env: dict, computed: set) -> None:
         """Take one evaluated chunk ``(rows, draws)`` (rows ``idx``: a slice or an index array)."""
