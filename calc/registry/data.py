@@ -1,7 +1,7 @@
 """What the registry holds: sources, figures and catalogue entries, and the words their fields take.
 
-Plain frozen records; ``calc.registry_loader`` reads and validates them from ``calc/data``,
-``calc.registry`` holds them together.
+Plain frozen records; ``calc.registry.loader`` reads and validates them from ``calc/data``,
+``calc.registry.Registry`` holds them together.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pint
 
 from calc.units import Q, format_unit
 
-DATA_DIR = Path(__file__).with_name("data")
+DATA_DIR = Path(__file__).parent.parent / "data"
 FIGURE_FILES = ("figures.yaml", "reference.yaml")
 
 QUALIFIERS = ("exact", "approx", "at_least", "more_than", "up_to", "less_than", "range")
@@ -35,7 +35,6 @@ FIGURE_KEYS = {"id", "value", "range", "qualifier", "kind", "quantity", "as_of",
 FIGURE_REQUIRED = ("id", "qualifier", "kind", "as_of")
 ACCELERATOR_KEYS = {"id", "name", "counts", "describes", "gpus_per_chip", "precision", "figures", "note", "status",
                     "summary"}
-SUMMARY_AFTER = 200        # a note longer than this has a one-line `summary`, shown in tables
 SUMMARY_MAX = 160
 ACCELERATOR_STATUSES = ("shipping", "projected")   # projected: announced, not shipping; figures are the vendor's intent
 ACCELERATOR_FIGURES = ("chip_board_power", "it_power_per_chip", "peak_flops_per_chip_bf16",

@@ -1,5 +1,8 @@
 """The registry: sources, figures, the accelerator catalogue and defaults, loaded and validated at once.
 
+``calc.registry.data`` holds the records and the words their fields take, ``calc.registry.loader``
+reads and checks them from ``calc/data``; this module holds them together.
+
 Data flows one way: the YAML files in ``calc/data`` -> this registry -> models and engine. Loading
 checks everything and raises one ``CalcError`` listing every problem, each line starting with
 where it is (``calc/data/figures.yaml:12 (amazon_first_tranche_2023).value | ...``).
@@ -11,14 +14,11 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from calc import expr
 from calc.cache import cached, data_files
 from calc.errors import CalcError
-# the records and the words their fields take, importable from here as they always were
-from calc.registry_data import (ACCELERATOR_FIGURES, ACCELERATOR_KEYS, ACCELERATOR_STATUSES, Accelerator,
-                               CHIP_COUNTS, CONFIDENCES, DATA_DIR, FIGURE_FILES, FIGURE_KEYS,
-                               FIGURE_REQUIRED, Figure, KINDS, PRECISIONS, QUALIFIERS, SLUG_RE, SNAKE_RE,
-                               SOURCE_KEYS, SOURCE_REQUIRED, SUMMARY_AFTER, SUMMARY_MAX, Source, central)
-from calc.registry_loader import Loader
+from calc.registry.data import DATA_DIR, Accelerator, Figure, Source
+from calc.registry.loader import Loader
 from calc.suggest import did_you_mean
 
 
@@ -127,5 +127,4 @@ def built_from() -> list[bytes]:
 def _formula_names(formula: str | None) -> list[str]:
     if not formula:
         return []
-    from calc import expr
     return tuple(sorted(expr.parse(formula).names))
