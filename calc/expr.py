@@ -95,7 +95,8 @@ class _Parser:
             return self.error(_BAD.get(t.text, f"unexpected character {t.text!r}"), t.pos)
         if t.kind == "name" and t.text.startswith("_"):
             return self.error(f"names starting with '_' are not allowed ({t.text!r})", t.pos)
-        return self.error(f"expected {wanted} but found {repr(t.text) if t.text else 'the end'}", t.pos)
+        found = repr(t.text) if t.text else "the end"
+        return self.error(f"expected {wanted} but found {found}", t.pos)
 
     def expect(self, text: str) -> None:
         if not self.accept(text):
@@ -178,7 +179,8 @@ class _Parser:
 
     def call(self, fn: _Tok):
         if fn.text not in _FUNCTIONS:
-            raise self.error(f"unknown function {fn.text!r}; allowed: {', '.join(sorted(_FUNCTIONS))}", fn.pos)
+            raise self.error(f"unknown function {fn.text!r}; allowed: "
+                             f"{', '.join(sorted(_FUNCTIONS))}", fn.pos)
         with self.nested():
             self.take()
             args = [self.or_()]
@@ -203,7 +205,8 @@ class _Parser:
         if self.tok.kind != "num":
             raise self.fail("a number after '$'")
         num, t = self.take(), self.tok
-        if t.kind == "name" and t.text in SCALES and (t.pos == num.end or t.text not in self.not_units):
+        if t.kind == "name" and t.text in SCALES and (t.pos == num.end
+                                                      or t.text not in self.not_units):
             self.take()
         if self.is_unit(self.i) or (money and self.at("/") and self.is_unit(self.i + 1)):
             self.unit()
@@ -225,13 +228,14 @@ class _Parser:
                 self.accept("-")
                 t = self.tok
                 if not (t.kind == "num" and t.text.isdigit() and int(t.text) <= MAX_EXPONENT):
-                    raise self.error(f"a unit power must be a whole number up to {MAX_EXPONENT}, as in "
-                                     "'m**2'; to raise a quantity write '(2 m) ** x'", t.pos)
+                    raise self.error(f"a unit power must be a whole number up to {MAX_EXPONENT}, "
+                                     "as in 'm**2'; to raise a quantity write '(2 m) ** x'", t.pos)
                 self.take()
             elif self.at("/", "*") and self.is_unit(self.i + 1):
                 self.take()
                 if (parts := parts + 1) > MAX_UNIT_PARTS:
-                    raise self.error(f"a unit may have at most {MAX_UNIT_PARTS} parts", self.tok.pos)
+                    raise self.error(f"a unit may have at most {MAX_UNIT_PARTS} parts",
+                                     self.tok.pos)
                 self.take()
             else:
                 return
@@ -262,17 +266,21 @@ class Expr:
     def evaluate(self, env: Mapping[str, pint.Quantity]):
         """The value over ``env``: a Quantity, or numpy bools for comparisons and logic."""
         name = self.text.strip()
-        if name in self.names and name in env and undefined_note(name):   # a ratio the glossary lets be null
+        # a ratio the glossary lets be null
+        if name in self.names and name in env and undefined_note(name):
             return env[name]
         evaluator = Evaluator(self.text, env)
         with np.errstate(all="ignore"):
             value = evaluator.eval(self.tree)
-            return evaluator.finite(value, "the result") if isinstance(value, pint.Quantity) else value
+            if isinstance(value, pint.Quantity):
+                return evaluator.finite(value, "the result")
+            return value
 
 
 # -- evaluation: arithmetic with units, comparisons, a few functions -----------------------------
 # Every intermediate value must stay finite (an overflow or a NaN is a CalcError naming the
-# operation); exponents and unit powers are bounded by ``MAX_EXPONENT``; units must fit each operation.
+# operation); exponents and unit powers are bounded by ``MAX_EXPONENT``; units must fit each
+# operation.
 
 def _show(value) -> str:
     if isinstance(value, pint.Quantity):
@@ -310,7 +318,8 @@ class Evaluator:
                 value = self.quantity(self.eval(sub), op)
                 return -value if op == "-" else value
             case ("power", base, exponent):
-                return self.power(self.quantity(self.eval(base), "**"), self.quantity(self.eval(exponent), "**"))
+                return self.power(self.quantity(self.eval(base), "**"),
+                                  self.quantity(self.eval(exponent), "**"))
             case ("compare", op, left, right):
                 a, b = self.quantity(self.eval(left), op), self.quantity(self.eval(right), op)
                 return _COMPARE[op](a.magnitude, self.convert(b, a, "compare"))
@@ -320,7 +329,8 @@ class Evaluator:
                 combine = np.logical_and if word == "and" else np.logical_or
                 return reduce(combine, [self.boolean(self.eval(item), word) for item in items])
             case ("call", fn, args):
-                return self.finite(_FUNCTIONS[fn][2](self, [self.quantity(self.eval(a), fn) for a in args]), fn)
+                values = [self.quantity(self.eval(a), fn) for a in args]
+                return self.finite(_FUNCTIONS[fn][2](self, values), fn)
         raise AssertionError(node)  # pragma: no cover - the parser builds only the nodes above
 
     def lookup(self, name: str) -> pint.Quantity:
@@ -332,7 +342,8 @@ class Evaluator:
         try:
             if isinstance(value, pint.Quantity):
                 if value._REGISTRY is not ureg:
-                    raise TypeError("from another unit registry; build quantities with calc.units.Q")
+                    raise TypeError("from another unit registry; "
+                                    "build quantities with calc.units.Q")
                 return _floats(value)
             if isinstance(value, bool | np.bool_ | str | bytes):
                 raise TypeError(f"not a quantity ({value!r})")
@@ -372,7 +383,8 @@ class Evaluator:
         try:                            # kW**64 is 1e384 g**64 m**128 / s**192: no float holds it
             ureg.get_root_units(q.units)
         except OverflowError:
-            raise self.fail(f"overflow: {what} gives the unit {q.units:~}, too large to convert") from None
+            raise self.fail(f"overflow: {what} gives the unit {q.units:~}, "
+                            "too large to convert") from None
         return q
 
     def arith(self, op: str, a: pint.Quantity, b: pint.Quantity) -> pint.Quantity:
@@ -393,14 +405,14 @@ class Evaluator:
             raise self.fail(f"exponent {float(e):g} is too large (the limit is {MAX_EXPONENT})")
         top = max((abs(p * float(e)) for p in base._units.values()), default=0)
         if top > MAX_EXPONENT:           # ((1 kW) ** 64) ** 3 would be kW**192
-            raise self.fail(f"raising {_show(base)} to the power {float(e):g} gives a unit power of {top:g}, "
-                            f"beyond {MAX_EXPONENT}; no quantity calc uses needs one")
+            raise self.fail(f"raising {_show(base)} to the power {float(e):g} gives a unit power "
+                            f"of {top:g}, beyond {MAX_EXPONENT}; no quantity calc uses needs one")
         if base.dimensionless:
             base = base.to(ureg.dimensionless)
         try:
             with np.errstate(over="ignore", invalid="ignore"):
                 return self.finite(base ** float(e), "'**'")
-        except OverflowError:            # a Python float's power overflows by raising, numpy's by inf
+        except OverflowError:   # a Python float's power overflows by raising, numpy's by inf
             raise self.fail("overflow: '**' is infinite") from None
         except _PINT_ERRORS:
             raise self.fail(f"cannot raise {_show(base)} to the power {float(e):g}") from None

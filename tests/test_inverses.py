@@ -23,7 +23,8 @@ INVERSES = [f for f in FORMULAS.values() if f.default and f.name != f.output]
 
 
 def forward_of(inverse: Formula) -> Formula:
-    """The formula named for its output that takes ``inverse``'s output and gives one of its inputs."""
+    """The formula named for its output that takes ``inverse``'s output and gives one of its
+    inputs."""
     found = [f for f in FORMULAS.values()
              if f.name == f.output and inverse.output in f.inputs and f.output in inverse.inputs
              and set(inverse.inputs) - {f.output} <= set(f.inputs)]
@@ -47,9 +48,11 @@ def test_every_inverse_has_one_forward_formula():
 @given(data=st.data())
 def test_an_inverse_gives_back_what_its_forward_formula_was_fed(inverse, data):
     forward = forward_of(inverse)
-    fed = {name: Q(data.draw(st.floats(1e-2, 1e4), label=name), unit_of(name)) for name in forward.inputs}
+    fed = {name: Q(data.draw(st.floats(1e-2, 1e4), label=name), unit_of(name))
+           for name in forward.inputs}
     out = forward(**fed)
-    back = inverse(**{name: out if name == forward.output else fed[name] for name in inverse.inputs})
+    back = inverse(**{name: out if name == forward.output else fed[name]
+                      for name in inverse.inputs})
     unit = unit_of(inverse.output)
     assert back.m_as(unit) == pytest.approx(fed[inverse.output].m_as(unit), rel=1e-9)
 

@@ -1,4 +1,4 @@
-"""The registry: sources, figures, the accelerator catalogue and defaults, loaded and validated at once.
+"""The registry: sources, figures, the accelerator catalogue and defaults, read and checked at once.
 
 ``calc.registry.data`` holds the records and the words their fields take, ``calc.registry.loader``
 reads and checks them from ``calc/data``; this module holds them together.
@@ -25,8 +25,8 @@ from calc.suggest import did_you_mean
 class Registry:
     """Every source, figure, catalogue entry and default, validated together."""
 
-    def __init__(self, quantities: dict, sources: dict, figures: dict, accelerators: dict, defaults: dict,
-                 ledger=None):
+    def __init__(self, quantities: dict, sources: dict, figures: dict, accelerators: dict,
+                 defaults: dict, ledger=None):
         self.quantities = quantities        # name -> {"unit": str, "meaning": str}
         self.sources = sources              # id -> Source
         self.figures = figures              # id -> Figure (deal and deal-total figures included)
@@ -57,7 +57,8 @@ class Registry:
                             f"the catalogue has {', '.join(self.accelerators)}") from None
 
     def figure_sources(self, fid: str) -> list[str]:
-        """Source ids behind a figure: its own, 'assumption', or those of the figures in its formula."""
+        """Source ids behind a figure: its own, 'assumption', or those of the figures in its
+        formula."""
         out: list[str] = []
         for fig in self.behind(fid):
             sid = fig.source or ("assumption" if fig.kind == "assumption" else None)
@@ -78,7 +79,8 @@ class Registry:
         return out
 
     def quotes(self, sid: str, figure_ids) -> list[tuple[str, str | None]]:
-        """(quote, English gloss or None) of every figure from source ``sid`` behind ``figure_ids``."""
+        """(quote, English gloss or None) of every figure from source ``sid`` behind
+        ``figure_ids``."""
         out: list[tuple[str, str | None]] = []
         for fid in figure_ids:
             for fig in self.behind(fid):

@@ -33,10 +33,11 @@ SOURCE_REQUIRED = ("id", "publisher", "title", "date", "language")
 FIGURE_KEYS = {"id", "value", "range", "qualifier", "kind", "quantity", "as_of", "source", "quote",
                "gloss", "confidence", "formula", "note", "summary", "precision"}
 FIGURE_REQUIRED = ("id", "qualifier", "kind", "as_of")
-ACCELERATOR_KEYS = {"id", "name", "counts", "describes", "gpus_per_chip", "precision", "figures", "note", "status",
-                    "summary"}
+ACCELERATOR_KEYS = {"id", "name", "counts", "describes", "gpus_per_chip", "precision", "figures",
+                    "note", "status", "summary"}
 SUMMARY_MAX = 160
-ACCELERATOR_STATUSES = ("shipping", "projected")   # projected: announced, not shipping; figures are the vendor's intent
+# projected: announced, not shipping; its figures are the vendor's intent
+ACCELERATOR_STATUSES = ("shipping", "projected")
 ACCELERATOR_FIGURES = ("chip_board_power", "it_power_per_chip", "peak_flops_per_chip_bf16",
                        "peak_flops_per_chip_fp8", "chip_capex")
 
@@ -60,7 +61,8 @@ class Source:
 
     def to_json(self) -> dict:
         return {"id": self.id, "publisher": self.publisher, "title": self.title, "date": self.date,
-                "language": self.language, "url": self.url, "note": self.note, "summary": self.summary}
+                "language": self.language, "url": self.url, "note": self.note,
+                "summary": self.summary}
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ class Figure:
     """A named, sourced quantity: a value or a range, with the sentence that says it."""
 
     id: str
-    value: pint.Quantity            # the central value: the point value, or the geometric mean of a range
+    value: pint.Quantity            # central: the point value, or the geometric mean of a range
     low: pint.Quantity | None
     high: pint.Quantity | None
     qualifier: str
@@ -138,7 +140,8 @@ class Accelerator:
 
 
 def central(low: pint.Quantity, high: pint.Quantity) -> pint.Quantity:
-    """The central value of a range: geometric mean when both ends are positive, else the midpoint."""
+    """The central value of a range: the geometric mean when both ends are positive, else the
+    midpoint."""
     lo, hi = low.magnitude, high.to(low.units).magnitude
     if lo > 0 and hi > 0:
         return Q(math.sqrt(lo * hi), low.units)
