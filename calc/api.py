@@ -5,7 +5,8 @@ from __future__ import annotations
 from calc import values
 from calc.run import run
 from calc.errors import CalcError
-from calc.registry import Figure, registry
+from calc.registry import registry
+from calc.registry.data import Figure
 from calc.values import Case, Value
 
 

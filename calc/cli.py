@@ -67,7 +67,6 @@ def _progress():
 
 
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
-MAX_SEED = 2**63 - 1
 
 
 def _check_run_options(args) -> None:
@@ -78,7 +77,7 @@ def _check_run_options(args) -> None:
         raise CalcError(f"--format {args.format} takes one scenario file; run the files one at a time")
     if args.output and len(args.files) > 1:
         raise CalcError("--output takes one scenario file; run the files one at a time")
-    from calc.values import MAX_SAMPLES
+    from calc.values import MAX_SAMPLES, MAX_SEED
     if args.samples is not None and not 0 <= args.samples <= MAX_SAMPLES:
         raise CalcError(f"--samples {args.samples}: expected a whole number from 0 to {MAX_SAMPLES:,}")
     if args.seed is not None and not 0 <= args.seed <= MAX_SEED:

@@ -22,10 +22,11 @@ import textwrap
 import numpy as np
 
 from calc import ledger_count
-from calc.deal_table import _ledger, rates
+from calc.deal_table import ledger_of, rates
 from calc.ledger import PURCHASES
 from calc.ledger_count import FIRM, UP_TO
 from calc.format import money
+from calc.registry import registry
 
 EDGE_KEYS = ("payer", "payee", "kind", "usd_firm", "usd_up_to", "usd_low", "usd_high", "deals")
 TRIP_KEYS = ("investor", "buyer", "invested_firm", "invested_up_to", "paid_back", "paid_back_basis",
@@ -46,10 +47,8 @@ def _money_rows(counting):
 
 def flows(reg=None, as_of=None) -> dict:
     """``{"edges": [...], "round_trips": [...]}`` as of ``as_of`` (today when None)."""
-    from calc.registry import registry
-
     reg = reg or registry()
-    counting = ledger_count.Counting(_ledger(reg), ledger_count.as_of_day(as_of))
+    counting = ledger_count.Counting(ledger_of(reg), ledger_count.as_of_day(as_of))
     edges: dict[tuple, dict] = {}
     for d, money in _money_rows(counting):
         e = edges.setdefault((d.payer, d.payee, d.kind), {
@@ -111,7 +110,6 @@ def plot(data: dict, reg=None, title: str = "Who pays whom in the deals ledger")
     from matplotlib.lines import Line2D
 
     from calc.output.chart import _axes, _finish
-    from calc.registry import registry
 
     money_of = {}
     for e in data["edges"]:

@@ -10,7 +10,7 @@ import re
 
 from calc import dates
 from calc.errors import CalcError
-from calc.registry import SUMMARY_MAX, Source
+from calc.registry.data import SUMMARY_MAX, Source
 from calc.scenario_keys import NAME
 from calc.suggest import did_you_mean
 from calc.timeline import read as tl_read

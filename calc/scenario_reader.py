@@ -13,7 +13,8 @@ import numpy as np
 
 from calc.errors import CalcError
 from calc.glossary import glossary, unit_of
-from calc.registry import Source, registry
+from calc.registry import registry
+from calc.registry.data import Source
 from calc.scenario_exprs import ExpressionKeys
 from calc.scenario_inputs import InputKeys
 from calc.scenario_keys import BLOCKS, EXTRA_READERS, SLUG, allowed, read_order

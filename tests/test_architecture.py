@@ -11,9 +11,9 @@ PKG = Path(__file__).resolve().parents[1] / "calc"
 
 # lower number = lower layer; a module may import (at module level) only from its own layer or below
 LAYERS = {
-    "calc.errors": 0, "calc.cache_dir": 0, "calc.units": 0, "calc.cache": 0, "calc.yamlio": 0, "calc.glossary": 0, "calc.expr": 0, "calc.expr_eval": 0,
+    "calc.errors": 0, "calc.cache_dir": 0, "calc.units": 0, "calc.cache": 0, "calc.yamlio": 0, "calc.glossary": 0, "calc.expr": 0,
     "calc.uncertainty": 0, "calc.format": 0, "calc.display": 0, "calc.shipped": 0, "calc.suggest": 0, "calc.dates": 0,
-    "calc.registry": 1, "calc.registry_data": 1, "calc.registry_loader": 1, "calc.citations": 1, "calc.ledger": 1,   # ledger: data/deals.yaml, read by the registry loader
+    "calc.registry": 1, "calc.citations": 1, "calc.ledger": 1,   # ledger: data/deals.yaml, read by the registry loader
     "calc.ledger_count": 1,             # which ledger rows count at a date
     "calc.timeline": 1,                 # the period axis: plain numpy, below the models
     "calc.timeline.plan": 2, "calc.timeline.results": 2, "calc.timeline.goal": 4, "calc.timeline.read": 4,

@@ -29,12 +29,15 @@ def test_readme_opens_with_the_two_commands():
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_readme_commands_run(command, tmp_path):
+def test_readme_commands_run(command, tmp_path, request):
     # run from a scratch folder that sees the shipped scenarios, so --output files land there
     (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
     args = command.split()
     assert args[0] == "calc"
-    proc = calc_cli(*args[1:], cwd=tmp_path)      # in-process: calc.cli.main with captured streams
+    if command == "calc check":                   # run once for the suite (tests/conftest.py)
+        proc = request.getfixturevalue("shipped_check")
+    else:
+        proc = calc_cli(*args[1:], cwd=tmp_path)  # in-process: calc.cli.main with captured streams
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     if "--output" in args:

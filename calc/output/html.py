@@ -263,7 +263,7 @@ def figures_html(figures, notes: bool = False) -> str:
                     order.append(sid)
             source += _cite("calc-figures-src-", sorted(order.index(sid) + 1 for sid in sids))
         rows.append(f"<tr><td><code>{escape(f.id)}</code>{said}</td>"
-                    f"<td class=\"num\">{escape(layout.figure_value(f))}</td><td>{escape(f.unit)}</td>"
+                    f"<td class=\"num\">{escape(layout.figure_text(f))}</td><td>{escape(f.unit)}</td>"
                     f"<td>{escape(f.qualifier)}</td><td>{escape(f.kind)}</td><td>{escape(f.as_of)}</td>"
                     f"<td>{source}</td></tr>")
     head = "".join(f"<th>{h}</th>" for h in ("id", "value", "unit", "qualifier", "kind", "as_of", "source"))

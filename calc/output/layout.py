@@ -38,7 +38,7 @@ def cell_text(row: dict, sep: str = "–") -> str:
     return text
 
 
-def figure_value(fig) -> str:
+def figure_text(fig) -> str:
     """A registry figure's value for a table: '1,000', a range as '1.1–1.4', money as '$4.00B'."""
     j = fig.to_json()
     if j["low"] is not None:
@@ -79,10 +79,6 @@ class Report:
     checks: list[CheckLine]
     overrides: list[str]            # 'pue = 1.3': values set on the command line
     unsourced: list[str]            # 'facility_power = 1 GW': library inputs given without a source
-
-    @property
-    def wide(self) -> bool:         # every layout is wide now; kept for writers that ask
-        return True
 
 
 def build(result, rows: list[dict] | None = None, wide: bool | None = None) -> Report:
@@ -187,9 +183,6 @@ FINDINGS_HEADING = "Findings (figures outside what the quantity can physically o
 def check_where(chk) -> str:
     """'base' or 'base, pue=1.2': the case a check result is about."""
     return ", ".join(t for t in (chk.variant, point_text(chk.point)) if t)
-
-
-SourceNote = Citation      # the one citation model (calc.citations); the old name is kept for writers
 
 
 def source_notes(result, sids: list[str]) -> list[Citation]:

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 
-_LN2 = np.log(2.0)
+LN2 = np.log(2.0)
 
 
 @lru_cache(maxsize=1)
@@ -59,7 +59,7 @@ def constant_revenue(arr_end, g, m0, m1):
 
 def decaying_rate(arr_end, g, m, half_life):
     """Run-rate with decaying growth: ``A exp(L h / ln 2 x (1 - 2^(-m / h)))``."""
-    months = -half_life / _LN2 * np.expm1(-_LN2 * m / half_life)
+    months = -half_life / LN2 * np.expm1(-LN2 * m / half_life)
     return arr_end * _grown(np.log1p(g), months)
 
 

@@ -191,7 +191,7 @@ def _shares(reader, spec: dict, kp: str) -> dict | None:
 
 def _share(given, where) -> float:
     """A share written '40 %' or 0.4; a plain number above 1 (40) is refused: it meant 40 %."""
-    q = values.quantity(given, where)
+    q = values.to_quantity(given, where)
     if not q.dimensionless:
         raise CalcError(f"{where}: a share is a fraction or a percentage ('20%'), got {given!r}")
     plain = values.plain_number(given)
@@ -208,7 +208,7 @@ def _term(reader, given):
         value = values.spec_value("commitment_term", given, reg=reader.reg)
         q = value.central
     else:
-        q = values.quantity(given, "term")
+        q = values.to_quantity(given, "term")
     try:
         months = float(q.to("month").magnitude)
     except Exception:
@@ -268,7 +268,7 @@ def parse_solve(node: dict, tl: Timeline | None, known) -> dict:
     if len(kinds) != 1:
         raise CalcError("give one of equals, at_most or at_least (the target)")
     kind = kinds[0]
-    target = values.quantity(node[kind], kind)
+    target = values.to_quantity(node[kind], kind)
     out_unit = unit_of(tree.text.strip()) if tree.text.strip() in tree.names else None
     if out_unit is not None and target.dimensionless and not Q(1, parse_unit(out_unit)).dimensionless:
         target = Q(float(target.magnitude), out_unit)      # a bare number is in the output's glossary unit
@@ -279,7 +279,7 @@ def parse_solve(node: dict, tl: Timeline | None, known) -> dict:
     unit = unit_of(name)
     ends = []
     for given in between:
-        q = values.quantity(given, "between")
+        q = values.to_quantity(given, "between")
         if unit is not None:
             if q.dimensionless and not Q(1, parse_unit(unit)).dimensionless:
                 q = Q(float(q.magnitude), unit)               # a bare number is in the glossary unit
