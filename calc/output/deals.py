@@ -11,6 +11,7 @@ import io
 
 import pandas as pd
 
+from calc.deal_table import records
 from calc.format import money, number
 from calc.optional import need
 from calc.output.json import dumps
@@ -123,7 +124,6 @@ def csv(frame: pd.DataFrame) -> str:
 
 
 def json_text(frame: pd.DataFrame) -> str:
-    from calc.deal_table import records
     return dumps(records(frame))
 
 
