@@ -1,4 +1,4 @@
-"""Modules imported only when used: matplotlib (the ``plots`` extra), openpyxl (``xlsx``) and pandas.
+"""Modules imported only when used: matplotlib (the ``plots`` extra), openpyxl (``xlsx``), pandas.
 
 ``need("matplotlib.pyplot", extra="plots")`` returns the module, importing it on first use, so
 ``import calc`` and the CLI start fast; a missing module is a ``MissingModule`` (a CalcError, and
@@ -29,7 +29,7 @@ def need(module: str, extra: str | None = None):
     except ImportError as exc:
         top = module.split(".")[0]
         if (exc.name or top).split(".")[0] != top:
-            raise                   # the module is there but one it imports is not: not ours to name
+            raise           # the module is there but one it imports is not: not ours to name
         how = (f"install the extra that provides it: pip install -e '.[{extra}]'" if extra
                else "it is a dependency of calc: pip install -e .")
         raise MissingModule(f"{top} is not installed; {how}", name=top) from None

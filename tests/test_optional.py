@@ -27,7 +27,7 @@ def test_a_missing_extra_names_the_extra(monkeypatch):
     with pytest.raises(CalcError) as err:
         need("matplotlib.pyplot", "plots")
     assert str(err.value) == PLOTS
-    assert isinstance(err.value, ImportError) and err.value.name == "matplotlib"   # caught as either
+    assert isinstance(err.value, ImportError) and err.value.name == "matplotlib"   # either catch
 
 
 def test_a_missing_core_dependency_says_so(monkeypatch):

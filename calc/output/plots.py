@@ -49,7 +49,8 @@ _LABELLED = re.compile(r"^(?P<name>.*?) \[(?P<unit>.*)\]$")
 def _pyplot():
     """matplotlib.pyplot, on the Agg backend when there is no display and no backend was chosen."""
     matplotlib = need("matplotlib", "plots")
-    headless = sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    headless = sys.platform.startswith("linux") and not display
     if headless and "matplotlib.pyplot" not in sys.modules and not os.environ.get("MPLBACKEND") \
             and "ipykernel" not in sys.modules:
         matplotlib.use("Agg")
@@ -66,10 +67,11 @@ def _axes(ax, ncols: int = 1):
 
 
 def human_label(name: str, unit: str = "") -> str:
-    """An axis label a reader understands, from the glossary: 'accelerators the site can power [chip]'.
+    """An axis label a reader understands, from the glossary: 'accelerators the site can power
+    [chip]'.
 
-    The glossary's ``label`` when it has one, else its meaning up to the first ':' when that is short
-    and no formula, else the name with spaces ('arr projected'); then the unit in brackets.
+    The glossary's ``label`` when it has one, else its meaning up to the first ':' when that is
+    short and no formula, else the name with spaces ('arr projected'); then the unit in brackets.
     """
     entry = glossary().get(name) or {}
     text = entry.get("label")
@@ -82,7 +84,8 @@ def human_label(name: str, unit: str = "") -> str:
 
 
 def shown(result, name: str):
-    """(convert, unit): the display unit a table shows ``name`` in (``Result.shown_unit``), for axes."""
+    """(convert, unit): the display unit a table shows ``name`` in (``Result.shown_unit``), for
+    axes."""
     if hasattr(result, "shown_unit") and name in result.central:
         conv = result.shown_unit(name)
         return conv, conv.unit
@@ -90,7 +93,8 @@ def shown(result, name: str):
 
 
 def _tick_formatter(unit: str):
-    """Ticks as a reader writes them: $30B for money, 400,000 for counts, 1.21e+21 for huge numbers."""
+    """Ticks as a reader writes them: $30B for money, 400,000 for counts, 1.21e+21 for huge
+    numbers."""
     FuncFormatter = need("matplotlib.ticker", "plots").FuncFormatter
 
     if unit == "USD" or unit.startswith("USD/"):
@@ -99,17 +103,19 @@ def _tick_formatter(unit: str):
 
 
 def _finish(fig, title: str, sources: list[str], own: bool, ax=None) -> None:
-    """Title (on ``ax`` or the figure) and the sources footnote at the bottom of a figure we made."""
+    """Title (on ``ax`` or the figure) and the sources footnote at the bottom of a figure we
+    made."""
     if ax is not None:
         ax.set_title(title, fontsize=11, loc="left")
     else:
         fig.suptitle(title, fontsize=11, x=0.01, ha="left")
-    if not own:                 # drawn into the caller's axes: the figure (and its footnote) is theirs
+    if not own:         # drawn into the caller's axes: the figure (and its footnote) is theirs
         return
     text = "Sources: " + ("; ".join(sources) if sources else "none given")
     width = int(fig.get_figwidth() * 72 / (FOOTNOTE_SIZE * 0.6))
     # supxlabel is a figure text that constrained layout makes room for: the footnote never overlaps
-    fig.supxlabel(textwrap.fill(text, width=width), x=0.01, ha="left", fontsize=FOOTNOTE_SIZE, color="#555555")
+    fig.supxlabel(textwrap.fill(text, width=width), x=0.01, ha="left", fontsize=FOOTNOTE_SIZE,
+                  color="#555555")
 
 
 def declutter(fig, axis, texts, gap: float = 2.0) -> None:
@@ -122,7 +128,7 @@ def declutter(fig, axis, texts, gap: float = 2.0) -> None:
     placed = []
     for text in texts:
         bb = text.get_window_extent(renderer)
-        if bb.x1 > box.x1:                                   # past the right edge: put it left of the point
+        if bb.x1 > box.x1:                      # past the right edge: put it left of the point
             x, y = text.get_position() if not hasattr(text, "xyann") else text.xyann
             text.set_horizontalalignment("right")
             text.xyann = (-abs(x), y)
@@ -133,7 +139,8 @@ def declutter(fig, axis, texts, gap: float = 2.0) -> None:
                 break
             step = (bb.y1 - hit.y0 + gap) * 72 / fig.dpi          # pixels to points
             x, y = text.xyann
-            down = (y - step) if bb.y0 - (bb.y1 - hit.y0 + gap) > box.y0 else (y + (hit.y1 - bb.y0 + gap) * 72 / fig.dpi)
+            up = (hit.y1 - bb.y0 + gap) * 72 / fig.dpi
+            down = (y - step) if bb.y0 - (bb.y1 - hit.y0 + gap) > box.y0 else (y + up)
             text.xyann = (x, down)
             bb = text.get_window_extent(renderer)
         placed.append(bb)
@@ -160,19 +167,21 @@ def _plan(result, i: int):
 
 
 def _rows(result) -> list[int]:
-    """One row per plan is enough for lineage: the first row of each variant where the result says."""
+    """One row per plan is enough for lineage: the first row of each variant where the result
+    says."""
     return result.first_rows() if hasattr(result, "first_rows") else list(range(len(result.cases)))
 
 
 def result_sources(result, names, rows=None) -> list[str]:
-    """'publisher (date)' for every source ``names`` rest on (in ``rows``, default all); assumptions once."""
+    """'publisher (date)' for every source ``names`` rest on (in ``rows``, default all);
+    assumptions once."""
     ids: list[str] = []
     for i in _rows(result) if rows is None else rows:
         for name in names:
             if name in _plan(result, i).steps:
                 ids += [s for s in result.lineage(i, name)["sources"] if s not in ids]
-    cited = [result.citations[sid] if sid in result.citations else source_citation(result.registry, sid)
-             for sid in ids]
+    cited = [result.citations[sid] if sid in result.citations
+             else source_citation(result.registry, sid) for sid in ids]
     return list(dict.fromkeys(c.short() for c in cited if c.known))
 
 
@@ -202,8 +211,8 @@ def _value_text(x: float, unit: str) -> str:
 
 def _case_label(result, i: int, prefix: str = "") -> str:
     c = result.cases[i]
-    text = ", ".join(t for t in (c.variant if len({k.variant for k in result.cases}) > 1 or not prefix else "",
-                                 point_text(c.point)) if t)
+    variant = c.variant if len({k.variant for k in result.cases}) > 1 or not prefix else ""
+    text = ", ".join(t for t in (variant, point_text(c.point)) if t)
     return ": ".join(t for t in (prefix, text) if t)
 
 
@@ -217,10 +226,12 @@ def fan_chart(result, quantity: str, over: str | None = None, ax=None):
     names = sweep_names(result)
     over = over or (names[0] if names else None)
     if not names:
-        raise CalcError("a fan chart needs a sweep (add 'sweep:' to the scenario); try --plot-kind bars"
+        raise CalcError("a fan chart needs a sweep (add 'sweep:' to the scenario); "
+                        "try --plot-kind bars"
                         + (" or hist" if result.samples else ""))
     if over not in names:
-        raise CalcError(f"fan_chart: {over!r} is not swept in this result; sweeps: {', '.join(names)}")
+        raise CalcError(f"fan_chart: {over!r} is not swept in this result; "
+                        f"sweeps: {', '.join(names)}")
     fig, (axis,) = _axes(ax)
     conv, unit = shown(result, quantity)
     groups: dict[str, list[int]] = {}
@@ -238,10 +249,12 @@ def fan_chart(result, quantity: str, over: str | None = None, ax=None):
         if stats is not None:
             p05, p95 = conv(stats["p05"][idx]), conv(stats["p95"][idx])
             if not np.allclose(p05, p95, rtol=1e-9, atol=0):      # an input-free line has no band
-                axis.fill_between(x, p05, p95, color=color, alpha=0.2, linewidth=0, label=f"{key}: 5–95 %")
+                axis.fill_between(x, p05, p95, color=color, alpha=0.2, linewidth=0,
+                                  label=f"{key}: 5–95 %")
             if quantity in result.draws and not np.allclose(p05, p95, rtol=1e-9, atol=0):
                 p25, p75 = conv(np.percentile(result.draws[quantity][idx], [25, 75], axis=1))
-                axis.fill_between(x, p25, p75, color=color, alpha=0.3, linewidth=0, label=f"{key}: 25–75 %")
+                axis.fill_between(x, p25, p75, color=color, alpha=0.3, linewidth=0,
+                                  label=f"{key}: 25–75 %")
             lows.append(p05)
         axis.plot(x, central, color=color, marker="o", label=f"{key}: central")
         lows.append(central)
@@ -254,8 +267,9 @@ def fan_chart(result, quantity: str, over: str | None = None, ax=None):
     axis.grid(True, alpha=0.3)
     axis.legend(fontsize=8, loc="upper left")
     band = "central value and 5–95 % band" if stats is not None else "central values"
-    _finish(fig, f"{human_label(quantity)} over {human_label(over).lower()} ({band}){_scenario_suffix(result)}",
-            result_sources(result, [quantity]), ax is None, axis)
+    title = f"{human_label(quantity)} over {human_label(over).lower()} ({band})"
+    _finish(fig, title + _scenario_suffix(result), result_sources(result, [quantity]), ax is None,
+            axis)
     return fig
 
 
@@ -265,8 +279,10 @@ def _scenario_suffix(result) -> str:
 
 # -- tornado ---------------------------------------------------------------------------------------
 
-def tornado_chart(result, quantity: str, variant: str | None = None, point: dict | None = None, ax=None):
-    """What moves ``quantity`` most: each uncertain input at its p05 and its p95, the others central.
+def tornado_chart(result, quantity: str, variant: str | None = None, point: dict | None = None,
+                  ax=None):
+    """What moves ``quantity`` most: each uncertain input at its p05 and its p95, the others
+    central.
 
     From ``result.sensitivity()`` (computed here unless already there), for one case: ``variant``
     (default: the first) at ``point`` (default: the first).
@@ -274,7 +290,9 @@ def tornado_chart(result, quantity: str, variant: str | None = None, point: dict
     result._name(quantity)
     row = result.case_index(variant, point)
     case = result.cases[row]
-    table = result.sensitivity_table if result.sensitivity_table is not None else result.sensitivity()
+    table = result.sensitivity_table
+    if table is None:
+        table = result.sensitivity()
     rows = table[(table["quantity"] == quantity) & (table["variant"] == case.variant)
                  & (table["point"] == point_text(case.point)) & (table["swing"] > 0)]
     rows = rows.sort_values("swing", ascending=True, kind="stable")
@@ -289,7 +307,8 @@ def tornado_chart(result, quantity: str, variant: str | None = None, point: dict
     axis.barh(list(y), hi - central, left=central, height=height, color=COLORS[1],
               label="input at its 95th percentile")
     axis.set_ylim(-0.5 - (1 - height), len(rows) - 0.5 + (1 - height))
-    axis.set_yticks(list(y), [f"{n}\n{r}" for n, r in zip(rows["input"], rows["input_range"])], fontsize=8)
+    axis.set_yticks(list(y), [f"{n}\n{r}" for n, r in zip(rows["input"], rows["input_range"])],
+                    fontsize=8)
     axis.axvline(central, color="black", linewidth=1)
     axis.xaxis.set_major_formatter(_tick_formatter(unit))
     axis.set_xlabel(human_label(quantity, unit))
@@ -298,11 +317,13 @@ def tornado_chart(result, quantity: str, variant: str | None = None, point: dict
     if len(rows):
         axis.legend(fontsize=8, loc="lower right")
     else:
-        axis.text(0.5, 0.5, f"no uncertain input moves {human_label(quantity).lower()}", transform=axis.transAxes,
-                  ha="center")
+        axis.text(0.5, 0.5, f"no uncertain input moves {human_label(quantity).lower()}",
+                  transform=axis.transAxes, ha="center")
     where = ", ".join(t for t in (case.variant, point_text(case.point)) if t)
-    _finish(fig, f"What moves {human_label(quantity).lower()} ({where}); central {_value_text(central, unit)}{_scenario_suffix(result)}",
-            result_sources(result, [quantity], [row]), ax is None, axis)
+    title = (f"What moves {human_label(quantity).lower()} ({where}); "
+             f"central {_value_text(central, unit)}")
+    _finish(fig, title + _scenario_suffix(result), result_sources(result, [quantity], [row]),
+            ax is None, axis)
     return fig
 
 
@@ -311,8 +332,8 @@ def tornado_chart(result, quantity: str, variant: str | None = None, point: dict
 def bar_chart(result, quantity: str | None = None, ax=None):
     """``quantity`` (default: the first output) per case, with 5-95 % whiskers when sampled.
 
-    Each value is written just past the end of its whisker (or bar), never across it, and the axis is
-    widened to hold it.
+    Each value is written just past the end of its whisker (or bar), never across it, and the axis
+    is widened to hold it.
     """
     quantity = result._name(quantity or result.shown[0])
     fig, (axis,) = _axes(ax)
@@ -323,39 +344,42 @@ def bar_chart(result, quantity: str | None = None, ax=None):
     stats = result.stats.get(quantity)
     err, ends = None, values.copy()
     if stats is not None:
-        p05, p95 = np.asarray(conv(stats["p05"]), dtype=float), np.asarray(conv(stats["p95"]), dtype=float)
+        p05 = np.asarray(conv(stats["p05"]), dtype=float)
+        p95 = np.asarray(conv(stats["p95"]), dtype=float)
         err = np.vstack([values - p05, p95 - values]).clip(min=0)
         ends = np.maximum(values, p95)
-    axis.barh(range(n), values, xerr=err, height=0.5, color=[COLORS[i % len(COLORS)] for i in range(n)],
-              capsize=4, error_kw={"elinewidth": 1.2})
+    axis.barh(range(n), values, xerr=err, height=0.5,
+              color=[COLORS[i % len(COLORS)] for i in range(n)], capsize=4,
+              error_kw={"elinewidth": 1.2})
     axis.set_yticks(range(n), labels, fontsize=9)
     axis.set_ylim(n - 0.4, -0.6)                       # first case on top, room above and below
     axis.xaxis.set_major_formatter(_tick_formatter(unit))
     axis.set_xlabel(human_label(quantity, unit))
     axis.grid(True, axis="x", alpha=0.3)
     for k, (v, end) in enumerate(zip(values, ends)):
-        axis.annotate(_value_text(v, unit), (end, k), xytext=(6, 0), textcoords="offset points", fontsize=9,
-                      va="center", ha="left")
+        axis.annotate(_value_text(v, unit), (end, k), xytext=(6, 0), textcoords="offset points",
+                      fontsize=9, va="center", ha="left")
     low = min(0.0, float(np.nanmin(values)))
     high = float(np.nanmax(ends)) if n else 1.0
-    axis.set_xlim(low, high + 0.22 * (high - low or 1.0))     # room for the value text past the whisker
+    axis.set_xlim(low, high + 0.22 * (high - low or 1.0))   # room for the value past the whisker
     whisk = " (whiskers: 5–95 %)" if stats is not None else ""
-    _finish(fig, f"{human_label(quantity)}{whisk}{_scenario_suffix(result)}", result_sources(result, [quantity]),
-            ax is None, axis)
+    _finish(fig, f"{human_label(quantity)}{whisk}{_scenario_suffix(result)}",
+            result_sources(result, [quantity]), ax is None, axis)
     return fig
 
 
 # -- histogram -------------------------------------------------------------------------------------
 
-def hist_chart(result, quantity: str | None = None, variant: str | None = None, point: dict | None = None,
-               ax=None, bins: int = 40):
-    """The samples of ``quantity`` in one case (default: the first) as a histogram, with the central
-    value, the median and the 5th and 95th percentiles marked. Needs a sampled run (``--samples N``)."""
+def hist_chart(result, quantity: str | None = None, variant: str | None = None,
+               point: dict | None = None, ax=None, bins: int = 40):
+    """The samples of ``quantity`` in one case (default: the first) as a histogram, with the
+    central value, the median and the 5th and 95th percentiles marked. Needs a sampled run
+    (``--samples N``)."""
     quantity = result._name(quantity or result.shown[0])
     if not result.samples or quantity not in result.draws:
         raise CalcError(f"a histogram of {quantity} needs its samples: run with --samples N (N > 0)"
-                        + ("; this run keeps no draws of it (too many cases x samples), plot one variant"
-                           if result.samples else ""))
+                        + ("; this run keeps no draws of it (too many cases x samples), "
+                           "plot one variant" if result.samples else ""))
     row = result.case_index(variant, point)
     conv, unit = shown(result, quantity)
     draws = np.asarray(conv(result.draws[quantity][row]), dtype=float)
@@ -364,9 +388,10 @@ def hist_chart(result, quantity: str | None = None, variant: str | None = None, 
     axis.hist(draws, bins=bins, color=COLORS[0], alpha=0.75)
     central = float(conv(result.central[quantity][row]))
     p05, p50, p95 = np.percentile(draws, [5, 50, 95])
-    for x, style, name in ((central, "-", "central"), (p50, "--", "median"), (p05, ":", "5th percentile"),
-                           (p95, ":", "95th percentile")):
-        axis.axvline(x, color="black", linestyle=style, linewidth=1, label=f"{name}: {_value_text(x, unit)}")
+    for x, style, name in ((central, "-", "central"), (p50, "--", "median"),
+                           (p05, ":", "5th percentile"), (p95, ":", "95th percentile")):
+        axis.axvline(x, color="black", linestyle=style, linewidth=1,
+                     label=f"{name}: {_value_text(x, unit)}")
     axis.xaxis.set_major_formatter(_tick_formatter(unit))
     axis.set_xlabel(human_label(quantity, unit))
     axis.set_ylabel(f"samples (of {len(draws):,})")
@@ -374,8 +399,9 @@ def hist_chart(result, quantity: str | None = None, variant: str | None = None, 
     axis.grid(True, axis="y", alpha=0.3)
     case = result.cases[row]
     where = ", ".join(t for t in (case.variant, point_text(case.point)) if t)
-    _finish(fig, f"{human_label(quantity)}: {result.samples:,} samples ({where}){_scenario_suffix(result)}",
-            result_sources(result, [quantity], [row]), ax is None, axis)
+    title = f"{human_label(quantity)}: {result.samples:,} samples ({where})"
+    _finish(fig, title + _scenario_suffix(result), result_sources(result, [quantity], [row]),
+            ax is None, axis)
     return fig
 
 # -- the fan chart of a timeline -------------------------------------------------------------------
@@ -389,9 +415,9 @@ def period_axis(result):
 
 
 def timeline_chart(result, variant: str | None = None, point: dict | None = None, ax=None):
-    """Revenue against commitment spend per period for one case (default: the first), as a fan chart:
-    p05-p95 bands (when sampled) around each central line, the shortfall (spend above the revenue
-    that pays for compute) shaded, break-even marked. Drawn for ``calc run --plot`` on a timeline."""
+    """Revenue against commitment spend per period for one case (default: the first), as a fan
+    chart: p05-p95 bands (when sampled) around each central line, the shortfall (spend above the
+    revenue that pays for compute) shaded, break-even marked. ``calc run --plot`` on a timeline."""
     if not result.periods:
         raise ValueError("timeline_chart needs a result with a timeline")
     i = result.case_index(variant, point)
@@ -409,29 +435,32 @@ def timeline_chart(result, variant: str | None = None, point: dict | None = None
         share = result.central.get("compute_share_of_revenue")
         paid = result.central["revenue"][i] * (share[i] if share is not None else 1.0)
         spend = result.central["commitment_spend"][i]
-        axis.fill_between(x, paid, spend, where=spend > paid, color=COLORS[1], alpha=0.10, hatch="//",
-                          lw=0, label="gap: spend above revenue for compute", interpolate=True)
+        axis.fill_between(x, paid, spend, where=spend > paid, color=COLORS[1], alpha=0.10,
+                          hatch="//", lw=0, label="gap: spend above revenue for compute",
+                          interpolate=True)
     if "break_even" in result.central:
         be = float(result.central["break_even"][i][0])
         if math.isfinite(be):
             axis.axvline(be, color=COLORS[2], ls="--", lw=1.5,
                          label=f"break-even {period_name(be)}")
     axis.set_xticks(x if len(x) <= 16 else x[::max(1, len(x) // 12)])
-    axis.set_xticklabels([result.periods[j] for j in range(len(x))][::1 if len(x) <= 16 else max(1, len(x) // 12)],
+    every = 1 if len(x) <= 16 else max(1, len(x) // 12)
+    axis.set_xticklabels([result.periods[j] for j in range(len(x))][::every],
                          rotation=0 if len(x) <= 10 else 45, fontsize=8)
-    values = np.concatenate([np.ravel(result.central[n][i]) for n in names] +
-                            [np.ravel(result.stats[n]["p95"][i]) for n in names if n in result.stats])
+    values = np.concatenate([np.ravel(result.central[n][i]) for n in names]
+                            + [np.ravel(result.stats[n]["p95"][i])
+                               for n in names if n in result.stats])
     positive = values[np.isfinite(values) & (values > 0)]
     if positive.size and positive.max() / positive.min() > 100 and positive.max() < 1e300:
-        axis.set_yscale("log")          # growth over orders of magnitude (near 1e308 its margins overflow)
+        axis.set_yscale("log")   # growth over orders of magnitude (near 1e308 margins overflow)
     axis.yaxis.set_major_formatter(_tick_formatter("USD"))
     axis.set_ylabel("USD per period")
     axis.grid(alpha=0.3)
     axis.legend(fontsize=8, loc="upper left")
     case = result.cases[i]
     where = f" ({case.variant})" if len(result.cases) > 1 else ""
-    title = f"Revenue against commitment spend{where} — {result.scenario}" if result.scenario else \
-        f"Revenue against commitment spend{where}"
+    title = f"Revenue against commitment spend{where}" + (f" — {result.scenario}"
+                                                           if result.scenario else "")
     _finish(fig, title, result_sources(result, names), ax is None, axis)
     return fig
 
@@ -450,13 +479,14 @@ def per_gw_frame(results, quantities=("chips", "capex")):
     rows, index, sources, units = [], [], [], {}
     for name, res in items:
         if "facility_power" not in res:
-            raise CalcError(f"per_gw_frame: {name or res.scenario or 'the result'} has no facility_power "
-                            "to express its values per GW")
+            raise CalcError(f"per_gw_frame: {name or res.scenario or 'the result'} has no "
+                            "facility_power to express its values per GW")
         present = [q for q in quantities if q in res]
         for q in present:
             units[q] = f"{res.unit_text(q)}/GW" if res.unit_text(q) else "1/GW"
         for i in range(len(res.cases)):
-            gw = float(Q(res.central["facility_power"][i], res.units["facility_power"]).to("GW").magnitude)
+            power = Q(res.central["facility_power"][i], res.units["facility_power"])
+            gw = float(power.to("GW").magnitude)
             rows.append({q: float(res.central[q][i]) / gw for q in present})
             index.append(_case_label(res, i, name) or res.scenario or f"result {len(index) + 1}")
         sources += result_sources(res, present + ["facility_power"])
@@ -467,8 +497,10 @@ def per_gw_frame(results, quantities=("chips", "capex")):
     return frame
 
 
-def bar_chart_per_gw(frame_or_results, quantities=("chips", "capex"), references=(), title: str | None = None):
-    """Side-by-side bars of ``quantities`` per GW of facility power, one bar per accelerator or case.
+def bar_chart_per_gw(frame_or_results, quantities=("chips", "capex"), references=(),
+                     title: str | None = None):
+    """Side-by-side bars of ``quantities`` per GW of facility power, one bar per accelerator or
+    case.
 
     ``frame_or_results``: a frame from ``per_gw_frame`` (columns ``name [unit]``), a Result, or a
     mapping label -> Result. ``references``: registry figure ids drawn as lines (a range as a
@@ -491,14 +523,17 @@ def bar_chart_per_gw(frame_or_results, quantities=("chips", "capex"), references
         values = frame[col].to_numpy(dtype=float)
         axis.barh(range(n), np.nan_to_num(values), color=COLORS[k % len(COLORS)])
         for j, v in enumerate(values):
-            axis.annotate("no figure" if np.isnan(v) else _value_text(v, unit), (0 if np.isnan(v) else v, j),
-                          xytext=(3, 0), textcoords="offset points", va="center", fontsize=7,
+            missing = np.isnan(v)
+            axis.annotate("no figure" if missing else _value_text(v, unit),
+                          (0 if missing else v, j), xytext=(3, 0), textcoords="offset points",
+                          va="center", fontsize=7,
                           bbox=dict(facecolor="white", alpha=0.75, linewidth=0, pad=0.5))
         axis.set_yticks(range(n), [str(i) for i in frame.index] if k == 0 else [""] * n, fontsize=8)
         axis.invert_yaxis()
         axis.xaxis.set_major_formatter(_tick_formatter(unit))
         axis.xaxis.set_major_locator(MaxNLocator(nbins=3 if len(cols) > 1 else 6))
-        axis.set_xlabel(label(f"{name} per GW" if "per GW" not in name and unit.endswith("/GW") else name, unit))
+        per_gw = "per GW" not in name and unit.endswith("/GW")
+        axis.set_xlabel(label(f"{name} per GW" if per_gw else name, unit))
         axis.grid(True, axis="x", alpha=0.3)
         axis.set_xlim(right=np.nanmax(values) * 1.3 if np.isfinite(np.nanmax(values)) else None)
         for j, fid in enumerate(references):
@@ -518,7 +553,8 @@ def bar_chart_per_gw(frame_or_results, quantities=("chips", "capex"), references
         if any(r in drawn_refs for r in references) and axis.get_legend_handles_labels()[0]:
             axis.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), frameon=False)
     sources = list(frame.attrs.get("sources", [])) + figure_sources(drawn_refs)
-    _finish(fig, title or "Per GW of facility power, by accelerator", list(dict.fromkeys(sources)), True)
+    _finish(fig, title or "Per GW of facility power, by accelerator", list(dict.fromkeys(sources)),
+            True)
     return fig
 
 
@@ -570,8 +606,9 @@ def timeline(figures, ax=None, title: str = "Funding and valuations over time", 
         style = dict(marker="o", linestyle="-" if group == "valuation" else "none", color=color)
         axis.plot(dates, rows["value"], label=group.replace("_", " "), **style)
         for j, (fid, d, v) in enumerate(zip(rows.index, dates, rows["value"])):
-            notes.append(axis.annotate(f"{(labels or {}).get(fid, figure_words(fid))}: {money(v)}", (d, v),
-                                       xytext=(6, 4), textcoords="offset points", fontsize=7, color=color))
+            words = (labels or {}).get(fid, figure_words(fid))
+            notes.append(axis.annotate(f"{words}: {money(v)}", (d, v), xytext=(6, 4),
+                                       textcoords="offset points", fontsize=7, color=color))
     if log:
         axis.set_yscale("log")
     locator = AutoDateLocator(maxticks=8)
@@ -597,14 +634,13 @@ def figure_words(fid: str) -> str:
 
 
 
-
 # -- the deals ledger: who pays whom ---------------------------------------------------------------
 
 def flows_chart(data: dict, reg=None, title: str = "Who pays whom in the deals ledger"):
-    """Money between companies (``data`` from ``calc.deal_flows()``) as a matplotlib Figure: one arrow
-    per edge from payer to payee (companies on a circle, payers of the most money first), labelled
-    with its amount a third of the way from the payer; the kinds in a legend, the round trips under
-    the drawing, the sources in the footnote."""
+    """Money between companies (``data`` from ``calc.deal_flows()``) as a matplotlib Figure: one
+    arrow per edge from payer to payee (companies on a circle, payers of the most money first),
+    labelled with its amount a third of the way from the payer; the kinds in a legend, the round
+    trips under the drawing, the sources in the footnote."""
     Line2D = need("matplotlib.lines", "plots").Line2D
     money_of = {}
     for e in data["edges"]:
@@ -667,7 +703,7 @@ def _tornado(result, quantity=None, ax=None):
     return tornado_chart(result, quantity or _moved(result) or result.shown[0], ax=ax)
 
 
-KINDS = {                 # --plot-kind NAME -> function(result, quantity or None, ax); add kinds here
+KINDS = {        # --plot-kind NAME -> function(result, quantity or None, ax); add kinds here
     "fan": _fan,
     "tornado": _tornado,
     "hist": lambda result, quantity=None, ax=None: hist_chart(result, quantity, ax=ax),
@@ -681,7 +717,8 @@ def _moving(result) -> str:
     names = sweep_names(result)
     if not names:
         return result.shown[0]
-    moving = [q for q in result.shown if any(names[0] in _plan(result, i).depends(q) for i in _rows(result))]
+    moving = [q for q in result.shown
+              if any(names[0] in _plan(result, i).depends(q) for i in _rows(result))]
     return (moving or result.shown)[0]
 
 
@@ -695,8 +732,8 @@ def _moved(result) -> str | None:
 
 
 def default_kind(result, quantity: str | None = None) -> str:
-    """The chart that suits a result: a timeline, a fan over its sweep, a tornado when a sensitivity table
-    was computed, a histogram of one sampled case, else bars per case."""
+    """The chart that suits a result: a timeline, a fan over its sweep, a tornado when a
+    sensitivity table was computed, a histogram of one sampled case, else bars per case."""
     if result.periods:
         return "timeline"
     if sweep_names(result):
@@ -712,15 +749,18 @@ def plot(result, kind: str | None = None, quantity: str | None = None, ax=None):
     """A chart of ``result``: ``kind`` one of ``KINDS`` (default: ``default_kind``), of ``quantity``
     (default: the one that suits the kind). Bad names are a CalcError with a suggestion."""
     if quantity is not None and quantity not in result.central:
-        raise CalcError(f"--plot-quantity {quantity}: not in this result{did_you_mean(quantity, result.shown)}; "
+        raise CalcError(f"--plot-quantity {quantity}: not in this result"
+                        f"{did_you_mean(quantity, result.shown)}; "
                         f"it shows {', '.join(result.shown)}")
     kind = kind or default_kind(result, quantity)
     if kind not in KINDS:
-        raise CalcError(f"--plot-kind {kind}: unknown{did_you_mean(kind, KINDS)}; kinds: {', '.join(KINDS)}")
+        raise CalcError(f"--plot-kind {kind}: unknown{did_you_mean(kind, KINDS)}; "
+                        f"kinds: {', '.join(KINDS)}")
     if result.periods and kind != "timeline":
         # the per-case charts read one value per row; a timeline has one per period (was exit 3)
-        raise CalcError(f"--plot-kind {kind}: not drawn for a scenario with a timeline (a value per period); "
-                        "use --plot-kind timeline (the default), or --format csv for every period and sample")
+        raise CalcError(f"--plot-kind {kind}: not drawn for a scenario with a timeline (a value "
+                        "per period); use --plot-kind timeline (the default), or --format csv for "
+                        "every period and sample")
     return KINDS[kind](result, quantity, ax=ax)
 
 
@@ -730,12 +770,13 @@ def default_plot(result):
 
 
 def save_plot(result, path, kind: str | None = None, quantity: str | None = None, dpi: int = DPI):
-    """Draw ``plot(result, kind, quantity)`` and save it to ``path`` (PNG, SVG or PDF by its suffix).
-    SVG keeps its text as text, so labels can be searched and read by screen readers."""
+    """Draw ``plot(result, kind, quantity)`` and save it to ``path`` (PNG, SVG or PDF by its
+    suffix). SVG keeps its text as text, so labels can be searched and read by screen readers."""
     fig = plot(result, kind, quantity)
     try:
         with need("matplotlib", "plots").rc_context({"svg.fonttype": "none"}):
-            fig.savefig(path, dpi=dpi, format=str(path).rsplit(".", 1)[-1].lower() if "." in str(path) else None)
+            suffix = str(path).rsplit(".", 1)[-1].lower() if "." in str(path) else None
+            fig.savefig(path, dpi=dpi, format=suffix)
     finally:
         close(fig)
     return fig
