@@ -24,10 +24,11 @@ def need(module: str, extra: str | None = None):
     """The module ``module`` ('matplotlib.pyplot'), imported now; a MissingModule saying how to
     install it when it is not installed. ``extra``: the optional dependency group that provides it
     (None: a dependency of calc itself, such as pandas, imported late only to start fast)."""
+    top = module.split(".")[0]
     try:
+        importlib.import_module(top)            # the package first: its submodules may be cached
         return importlib.import_module(module)
     except ImportError as exc:
-        top = module.split(".")[0]
         if (exc.name or top).split(".")[0] != top:
             raise           # the module is there but one it imports is not: not ours to name
         how = (f"install the extra that provides it: pip install -e '.[{extra}]'" if extra

@@ -3,8 +3,8 @@
 ``result_xlsx(result)`` returns the .xlsx file as bytes (openpyxl, imported when one is written).
 The summary (``calc.output.xlsx_summary``) is the wide table as numbers with number formats; the
 other sheets are long tables for those who pivot: numbers as numbers, each with its unit in a
-column beside it; the display format only adds thousands separators. Text from scenarios and data files is stored
-as text, never as a formula, even when it starts with "=".
+column beside it; the display format only adds thousands separators. Text from scenarios and data
+files is stored as text, never as a formula, even when it starts with "=".
 """
 
 from __future__ import annotations
