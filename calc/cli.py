@@ -16,6 +16,7 @@ from pathlib import Path
 
 from calc import cache_dir
 from calc.errors import CalcError
+from calc.optional import need
 from calc.output.files import Terminated, check_target, terminate_cleanly, write_atomic  # noqa: F401 -- re-exported
 
 from calc.cli_parser import FORMATS, LIST_FORMATS, build_parser  # noqa: F401 -- the parser, importable from here
@@ -218,7 +219,7 @@ def cmd_list(args) -> int:
         from calc.output.json import figures_json, sources_json
         sys.stdout.write(figures_json(items) if args.command == "figures" else sources_json(items))
     elif args.format == "csv":
-        import pandas as pd
+        pd = need("pandas")
 
         from calc.output.json import figure_records
         records = figure_records(items, reg) if args.command == "figures" else [i.to_json() for i in items]
@@ -287,10 +288,10 @@ def _deal_flows(args, reg) -> int:
     text = {"table": deal_flows.text, "csv": deal_flows.csv_text,
             "json": lambda d: dumps(d)}[args.format](data)
     if args.plot:
-        from calc.output.chart import close
+        from calc.output.plots import close, flows_chart
 
         def draw(tmp):
-            fig = deal_flows.plot(data, reg)
+            fig = flows_chart(data, reg)
             try:
                 fig.savefig(tmp, format=Path(args.plot).suffix.lower().lstrip("."))
             finally:

@@ -19,6 +19,7 @@ from calc.errors import CalcError
 from calc.suggest import did_you_mean
 from calc.units import Q, format_unit
 from calc.display import check_unit, shown
+from calc.optional import need
 
 GIVEN = ("input", "sweep", "set on the command line", "figure", "timeline", "over_time")     # origins the scenario names itself
 
@@ -236,7 +237,7 @@ class Result:
         it in ('peak_compute [ZFLOP/s]'), a column per variant (and sweep point), ``stat`` (value,
         p05, p50, p95 or mean) in each cell.
         """
-        import pandas as pd
+        pd = need("pandas")
 
         if wide:
             return self._wide(stat)
@@ -257,7 +258,7 @@ class Result:
         return pd.DataFrame(rows, columns=cols)
 
     def _wide(self, stat: str):
-        import pandas as pd
+        pd = need("pandas")
 
         if stat not in ("value",) + (STATS if self.samples else ()):
             raise CalcError(f"stat {stat!r}: expected value" + (f" or {', '.join(STATS)}" if self.samples else

@@ -13,6 +13,7 @@ PKG = Path(__file__).resolve().parents[1] / "calc"
 LAYERS = {
     "calc.errors": 0, "calc.cache_dir": 0, "calc.units": 0, "calc.cache": 0, "calc.yamlio": 0, "calc.glossary": 0, "calc.expr": 0,
     "calc.uncertainty": 0, "calc.format": 0, "calc.display": 0, "calc.shipped": 0, "calc.suggest": 0, "calc.dates": 0,
+    "calc.optional": 0,                 # optional modules (matplotlib, openpyxl) and pandas, imported when used
     "calc.registry": 1, "calc.citations": 1, "calc.ledger": 1,   # ledger: data/deals.yaml, read by the registry loader
     "calc.ledger_count": 1,             # which ledger rows count at a date
     "calc.timeline": 1,                 # the period axis: plain numpy, below the models

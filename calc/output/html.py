@@ -11,7 +11,9 @@ import base64
 from html import escape
 
 from calc.citations import source_citation
+from calc.optional import available
 from calc.output import layout
+from calc.output.plots import default_plots_png
 
 CSS = """
 .calc-result table, table.calc-figures { border-collapse: collapse; font-variant-numeric: tabular-nums; }
@@ -222,12 +224,8 @@ def report_html(result, plots: dict[str, bytes] | None = None) -> str:
 
 def default_plots(result) -> dict[str, bytes]:
     """{caption: PNG bytes} of the result's default chart; {} when matplotlib is not installed."""
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
+    if not available("matplotlib"):
         return {}
-    from calc.output.plots import default_plots_png
-
     return default_plots_png(result)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 from calc.output import layout
+from calc.optional import need
 
 WHOLE = "whole timeline"
 
@@ -95,7 +96,7 @@ def solve_output(result, fmt: str = "table") -> str:
                       "rows": solved, "checks": [c.to_json() for c in findings],
                       "findings": [f.to_json() for f in result.findings]})
     if fmt == "csv":
-        import pandas as pd
+        pd = need("pandas")
         keep = ["variant", "point", "quantity", "solved", "value", "unit", "p05", "p50", "p95", "no_solution_share"]
         frame = pd.DataFrame([{k: (layout.point_text(r[k]) if k == "point" else r.get(k)) for k in keep}
                               for r in solved], columns=keep)
