@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from calc import shipped, values
+from calc import ledger_count, shipped, values
 from calc.errors import CalcError
 from calc.glossary import glossary
 from calc.registry import Registry, registry
@@ -88,8 +88,6 @@ class Scenario:
         at = self.ledger_as_of.get(variant, self.ledger_as_of.get("base"))
         if at is None:
             return {}
-        from calc import ledger_count
-
         names = {n for tree, _ in self.derive.values() for n in tree.names}
         names |= {n for c in self.checks for n in c.that.names}
         totals = ledger_count.total_values(registry().ledger, at)

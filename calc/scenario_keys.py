@@ -1,4 +1,4 @@
-"""The scenario file format, in one place: its keys declared as data, and the reader that walks them.
+"""The scenario file format in one place: its keys declared as data, and the reader walking them.
 
 ``BLOCKS`` maps a block (``scenario`` is the top level; ``input``, ``variant``, ``check``, ...
 are the mappings inside it) to its keys, in the order the docs list them; each key is a dict:
@@ -36,7 +36,7 @@ from calc.models import FORMULAS
 from calc.plan import find_cycle
 from calc.registry import SUMMARY_MAX, Source, registry
 from calc.suggest import did_you_mean
-from calc.timeline import periods, plan as timeline_plan, spread     # the period axis: this line only
+from calc.timeline import periods, plan as timeline_plan, spread   # the period axis: only here
 from calc.uncertainty import DISTS
 from calc.units import Q, check_dimension, format_unit, parse_unit
 from calc.values import MAX_CASES, MAX_SAMPLES, MAX_SEED, Axis, Value, spec_value
@@ -48,16 +48,19 @@ TYPES = {
     "slug": "lowercase letters and digits joined by '-' or '_', e.g. 'nvidia-1gw'",
     "name": "a snake_case quantity name, e.g. 'facility_power'",
     "text": "free text",
-    "quantity": "a number with a unit as a string ('1 GW', '$1.25B', '200k chip', '25 %') or a plain number",
+    "quantity": "a number with a unit as a string ('1 GW', '$1.25B', '200k chip', '25 %') or a "
+                "plain number",
     "range": "[low, high]: a 90 % interval of two quantities",
-    "expression": "arithmetic over quantity names, figure ids and unit literals, e.g. 'chips / facility_power'",
+    "expression": "arithmetic over quantity names, figure ids and unit literals, e.g. "
+                  "'chips / facility_power'",
     "unit": "a unit, e.g. 'GW', 'USD/yr', 'EFLOP/s'",
     "integer": "a whole number",
     "figure": "a registry figure id (`calc figures` lists them)",
-    "accelerator": "a catalogue id (`calc figures` lists the catalogue's figures), e.g. 'gb200-superchip'",
+    "accelerator": "a catalogue id (`calc figures` lists the catalogue's figures), e.g. "
+                   "'gb200-superchip'",
     "model": "the name of an alternative formula for a quantity, e.g. 'arr_projected_decaying'",
-    "source": "a registry source id (`calc sources`), 'assumption' (then 'note' is required), or an inline "
-              "{publisher, title, date}",
+    "source": "a registry source id (`calc sources`), 'assumption' (then 'note' is required), or "
+              "an inline {publisher, title, date}",
     "date": "a date: YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Q3, YYYY-H1, A/B or 'unknown'",
     "enum": "one of the listed words",
     "mapping": "a mapping",
@@ -67,42 +70,52 @@ TYPES = {
     "quantity_or_figure": "a quantity ('7 yr') or {figure: id} naming a registry figure",
 }
 
-_SOURCE = {"type": "source", "doc": "who said it: a source id, 'assumption' with a note, or an inline source "
-                                    "(block inline_source)", "block": "inline_source"}
+_SOURCE = {"type": "source", "doc": "who said it: a source id, 'assumption' with a note, or an "
+                                    "inline source (block inline_source)",
+           "block": "inline_source"}
 _NOTE = {"type": "text", "doc": "why this value (required with source: assumption)"}
-_SUMMARY = {"type": "text", "doc": "the note in one line of at most 160 characters, shown in tables"}
+_SUMMARY = {"type": "text",
+            "doc": "the note in one line of at most 160 characters, shown in tables"}
 
 BLOCKS: dict[str, dict[str, dict]] = {
     "scenario": {
-        "name": {"type": "slug", "required": True, "doc": "the scenario's name", "example": "nvidia-1gw"},
+        "name": {"type": "slug", "required": True, "doc": "the scenario's name",
+                 "example": "nvidia-1gw"},
         "title": {"type": "text", "doc": "a one-line title shown above the tables"},
         "description": {"type": "text", "doc": "what the scenario asks"},
         "accelerator": {"type": "accelerator", "doc": "catalogue entry supplying per-chip defaults",
                         "example": "gb200-superchip"},
         "inputs": {"type": "mapping", "keys": "name", "values": "input",
-                   "doc": "given values: a figure id or a literal with a source; a name nothing uses is an error"},
+                   "doc": "given values: a figure id or a literal with a source; a name nothing "
+                          "uses is an error"},
         "outputs": {"type": "list", "items": "name", "required": True,
                     "doc": "the quantities to compute (glossary names, inputs or derive names)",
                     "example": ["chips", "capex"]},
         "variants": {"type": "mapping", "keys": "slug", "values": "variant",
                      "doc": "named overrides of accelerator, models and inputs; one column each"},
         "sweep": {"type": "mapping", "keys": "name", "values": "sweep_axis",
-                  "doc": f"a grid: per name a list of values or {{from, to, steps}}; at most {MAX_CASES:,} points"},
+                  "doc": "a grid: per name a list of values or {from, to, steps}; at most "
+                         f"{MAX_CASES:,} points"},
         "samples": {"type": "integer", "minimum": 0, "maximum": MAX_SAMPLES, "default": 0,
                     "doc": "Monte Carlo samples over ranges; 0 = central values only"},
-        "seed": {"type": "integer", "minimum": 0, "maximum": MAX_SEED, "doc": "random seed: same seed, same numbers"},
+        "seed": {"type": "integer", "minimum": 0, "maximum": MAX_SEED,
+                 "doc": "random seed: same seed, same numbers"},
         "derive": {"type": "mapping", "keys": "name", "values": "derive_entry",
-                   "doc": "the analyst's own formulas, units checked: name: expression, or {expr, unit}"},
-        "checks": {"type": "list", "items": "check", "doc": "claims to test, each tied to the source that made it"},
+                   "doc": "the analyst's own formulas, units checked: name: expression, or "
+                          "{expr, unit}"},
+        "checks": {"type": "list", "items": "check",
+                   "doc": "claims to test, each tied to the source that made it"},
         "models": {"type": "mapping", "keys": "name", "values": "model",
                    "doc": "alternative formulas: quantity: model name"},
         "correlations": {"type": "list", "items": "correlation",
-                         "doc": "rank correlations between uncertain inputs: [[name_a, name_b, rho], ...]"},
+                         "doc": "rank correlations between uncertain inputs: "
+                                "[[name_a, name_b, rho], ...]"},
         "display": {"type": "mapping", "keys": "name", "values": "unit",
-                    "doc": "the unit each shown quantity is displayed in, e.g. {peak_compute: EFLOP/s}"},
+                    "doc": "the unit each shown quantity is displayed in, e.g. "
+                           "{peak_compute: EFLOP/s}"},
         "timeline": {"type": "mapping", "values": "timeline",
-                     "doc": "{start, end, step}: evaluate every quantity once per period; step is year "
-                            "(default), quarter or month"},
+                     "doc": "{start, end, step}: evaluate every quantity once per period; step is "
+                            "year (default), quarter or month"},
         "commitments": {"type": "mapping", "keys": "name", "values": "commitment",
                         "doc": "with a timeline: name: commitment, each spread over the periods"},
         "solve": {"type": "mapping", "values": "solve",
@@ -112,12 +125,14 @@ BLOCKS: dict[str, dict[str, dict]] = {
                                 "at, e.g. 2025-11-30; default today"},
     },
     "input": {
-        "figure": {"type": "figure", "doc": "take the value (or range) of a registry figure, with its source"},
+        "figure": {"type": "figure",
+                   "doc": "take the value (or range) of a registry figure, with its source"},
         "value": {"type": "quantity", "doc": "a literal value; needs a source"},
-        "range": {"type": "range", "doc": "[low, high], a 90 % interval: lognormal when both ends are positive, "
-                                          "else normal, truncated at the quantity's bounds"},
-        "dist": {"type": "enum", "enum": list(DISTS), "doc": "a distribution over low..high (mode for "
-                                                            "triangular and pert)"},
+        "range": {"type": "range", "doc": "[low, high], a 90 % interval: lognormal when both ends "
+                                          "are positive, else normal, truncated at the quantity's "
+                                          "bounds"},
+        "dist": {"type": "enum", "enum": list(DISTS),
+                 "doc": "a distribution over low..high (mode for triangular and pert)"},
         "low": {"type": "quantity", "doc": "with dist: the low end"},
         "mode": {"type": "quantity", "doc": "with dist triangular or pert: the peak"},
         "high": {"type": "quantity", "doc": "with dist: the high end"},
@@ -125,18 +140,21 @@ BLOCKS: dict[str, dict[str, dict]] = {
         "note": _NOTE,
         "summary": _SUMMARY,
         "over_time": {"type": "mapping", "keys": "date", "values": "quantity",
-                      "doc": "with a timeline, instead of value: a series {2026: 1 GW, 2028: 3 GW}; a period "
-                             "takes the value in force at its start"},
+                      "doc": "with a timeline, instead of value: a series {2026: 1 GW, "
+                             "2028: 3 GW}; a period takes the value in force at its start"},
     },
     "variant": {
         "accelerator": {"type": "accelerator", "doc": "this variant's catalogue entry"},
-        "models": {"type": "mapping", "keys": "name", "values": "model", "doc": "this variant's formulas"},
-        "inputs": {"type": "mapping", "keys": "name", "values": "input", "doc": "inputs this variant overrides"},
+        "models": {"type": "mapping", "keys": "name", "values": "model",
+                   "doc": "this variant's formulas"},
+        "inputs": {"type": "mapping", "keys": "name", "values": "input",
+                   "doc": "inputs this variant overrides"},
         "description": {"type": "text", "doc": "what the variant changes"},
         "ledger_as_of": {"type": "date", "doc": "this variant's date for every deals_* figure"},
     },
     "sweep_axis": {
-        "from": {"type": "quantity", "required": True, "doc": "first value (a sweep can also be a list of values)"},
+        "from": {"type": "quantity", "required": True,
+                 "doc": "first value (a sweep can also be a list of values)"},
         "to": {"type": "quantity", "required": True, "doc": "last value"},
         "steps": {"type": "integer", "minimum": 2, "maximum": MAX_CASES, "required": True,
                   "doc": "number of evenly spaced values"},
@@ -162,36 +180,46 @@ BLOCKS: dict[str, dict[str, dict]] = {
                                            "name); every variant when not given"},
     },
     "timeline": {
-        "start": {"type": "date", "required": True, "doc": "the first period, on a boundary of the step"},
-        "end": {"type": "date", "required": True, "doc": "the last period, inclusive at its own precision"},
-        "step": {"type": "enum", "enum": ["year", "quarter", "month"], "default": "year", "doc": "period length"},
+        "start": {"type": "date", "required": True,
+                  "doc": "the first period, on a boundary of the step"},
+        "end": {"type": "date", "required": True,
+                "doc": "the last period, inclusive at its own precision"},
+        "step": {"type": "enum", "enum": ["year", "quarter", "month"], "default": "year",
+                 "doc": "period length"},
     },
     "commitment": {
         "amount": {"type": "mapping", "values": "input", "required": True,
-                   "doc": "the committed amount, as an input: {figure: id}, {value: ..., source: ...} or "
-                          "{range: [low, high], source: ..., note: ...}"},
+                   "doc": "the committed amount, as an input: {figure: id}, "
+                          "{value: ..., source: ...} or {range: [low, high], source: ..., "
+                          "note: ...}"},
         "start": {"type": "date", "required": True, "doc": "when spending starts"},
-        "term": {"type": "quantity_or_figure", "doc": "how long it runs, e.g. '5 yr', or {figure: id}"},
+        "term": {"type": "quantity_or_figure",
+                 "doc": "how long it runs, e.g. '5 yr', or {figure: id}"},
         "shape": {"type": "enum", "enum": ["flat", "ramp"], "default": "flat",
-                  "doc": "flat: even per month; ramp: the spend rate rises linearly to its peak at the end"},
+                  "doc": "flat: even per month; ramp: the spend rate rises linearly to its peak at "
+                         "the end"},
         "schedule": {"type": "mapping", "keys": "date", "values": "quantity",
                      "doc": "instead of term and shape: amounts per date"},
         "note": {"type": "text", "doc": "where the terms come from"},
     },
     "solve": {
-        "for": {"type": "name", "required": True, "doc": "the input to solve for (scalar in each case)"},
-        "so_that": {"type": "expression", "required": True, "doc": "the output that must meet the target"},
+        "for": {"type": "name", "required": True,
+                "doc": "the input to solve for (scalar in each case)"},
+        "so_that": {"type": "expression", "required": True,
+                    "doc": "the output that must meet the target"},
         "equals": {"type": "quantity", "doc": "the target value"},
         "at_most": {"type": "quantity", "doc": "an upper target"},
         "at_least": {"type": "quantity", "doc": "a lower target"},
-        "between": {"type": "range", "required": True, "doc": "[low, high]: the bracket searched for the input"},
+        "between": {"type": "range", "required": True,
+                    "doc": "[low, high]: the bracket searched for the input"},
         "at": {"type": "date", "doc": "the period, for an output with a value per period"},
     },
     "inline_source": {
         "publisher": {"type": "text", "required": True, "doc": "who published it"},
         "title": {"type": "text", "required": True, "doc": "the publication's title"},
         "date": {"type": "date", "required": True, "doc": "when it was published"},
-        "language": {"type": "text", "doc": "language code of the quote, e.g. 'en', 'de'", "default": "en"},
+        "language": {"type": "text", "doc": "language code of the quote, e.g. 'en', 'de'",
+                     "default": "en"},
         "url": {"type": "text", "doc": "the publisher's own page, if known"},
         "note": {"type": "text", "doc": "anything a reader should know about the source"},
     },
@@ -276,8 +304,9 @@ class Reader:
                             "'outputs'")
         if not isinstance(data, dict):
             got = "a list" if isinstance(data, list) else f"{type(data).__name__} {data!r}"[:80]
-            raise CalcError(f"{self.path}:{getattr(data, 'line', 1)}: expected a mapping of scenario "
-                            f"keys ({', '.join(allowed('scenario'))}), got {got}")
+            line = getattr(data, "line", 1)
+            raise CalcError(f"{self.path}:{line}: expected a mapping of scenario keys "
+                            f"({', '.join(allowed('scenario'))}), got {got}")
         self.keys(data, "scenario", "")
         sc = self.scenario_type(name="", path=self.path)
         for read in READERS.values():       # the declaration drives the reading: one reader per key
@@ -365,11 +394,12 @@ class Reader:
             return
         where = self.at(data, "solve", "solve")
         if not isinstance(node, dict):
-            self.problem(where, "expected {for: NAME, so_that: EXPR, equals: VALUE, between: [LO, HI]}")
+            self.problem(where, "expected {for: NAME, so_that: EXPR, equals: VALUE, "
+                                "between: [LO, HI]}")
             return
         self.keys(node, "solve", "solve.")
         if self.tl is None and self.tl_refused:
-            node = {k: v for k, v in node.items() if k != "at"}   # the refused timeline is said once
+            node = {k: v for k, v in node.items() if k != "at"}  # the refused timeline: said once
         try:
             sc.solve = parse_solve(node, self.tl,
                                    set(glossary()) | set(sc.base.values) | set(sc.derive))
@@ -567,8 +597,9 @@ class Reader:
         seen: dict[tuple, str] = {}
         for i, item in enumerate(node):
             where = f"{self.path}:{node.line_of(i)}: correlations[{i}]"
-            if (not isinstance(item, list) or len(item) != 3 or not isinstance(item[2], (int, float))
-                    or isinstance(item[2], bool) or not -1 < item[2] < 1):
+            if (not isinstance(item, list) or len(item) != 3
+                    or not isinstance(item[2], (int, float)) or isinstance(item[2], bool)
+                    or not -1 < item[2] < 1):
                 self.problem(where, "expected [name_a, name_b, rho] with -1 < rho < 1")
                 continue
             a, b, rho = str(item[0]), str(item[1]), float(item[2])
@@ -606,7 +637,8 @@ class Reader:
         if isinstance(src, list):
             self.problem(self.at(spec, "source", f"{keypath}.source"),
                          f"expected one source, got a list {src!r}; write a source id from "
-                         "`calc sources`, 'assumption' (with a 'note'), or {publisher, title, date}")
+                         "`calc sources`, 'assumption' (with a 'note'), or "
+                         "{publisher, title, date}")
             return (), False
         if src not in self.reg.sources and src not in self.inline:
             self.problem(self.at(spec, "source", f"{keypath}.source"), f"unknown source id {src!r}"
@@ -619,7 +651,8 @@ class Reader:
         self.keys(src, "inline_source", kp + ".")
         missing = [k for k in ("publisher", "title", "date") if not src.get(k)]
         if missing:
-            self.problem(self.at(spec, "source", kp), f"an inline source needs {', '.join(missing)}")
+            self.problem(self.at(spec, "source", kp),
+                         f"an inline source needs {', '.join(missing)}")
             return (), False
         try:
             dates.parse(src["date"], "date")
@@ -962,7 +995,7 @@ class Reader:
     def check_at(self, spec):
         """A check's ``at`` as a period index (None without one)."""
         if "at" not in spec or (self.tl is None and self.tl_refused):
-            return None             # no at, or a refused timeline (said once, not again for each at)
+            return None         # no at, or a refused timeline (said once, not again for each at)
         if self.tl is None:
             raise CalcError("'at' names a period of a timeline; this scenario has no timeline")
         return self.tl.index_of(spec["at"], "at")
@@ -1058,7 +1091,8 @@ def parse_solve(node: dict, tl, known) -> dict:
     if not isinstance(name, str) or not name:
         raise CalcError("'for' names the input to solve for, e.g. for: arr_growth_per_month")
     if name not in known:
-        raise CalcError(f"for: {name!r} is not an input of this scenario{did_you_mean(name, known)}")
+        raise CalcError(f"for: {name!r} is not an input of this scenario"
+                        f"{did_you_mean(name, known)}")
     if not node.get("so_that"):
         raise CalcError("'so_that' is missing: the output (or expression) to reach, e.g. "
                         "so_that: cumulative_gap")
@@ -1072,7 +1106,8 @@ def parse_solve(node: dict, tl, known) -> dict:
     kind = kinds[0]
     target = values.quantity(node[kind], kind)
     out_unit = unit_of(tree.text.strip()) if tree.text.strip() in tree.names else None
-    if out_unit is not None and target.dimensionless and not Q(1, parse_unit(out_unit)).dimensionless:
+    if (out_unit is not None and target.dimensionless
+            and not Q(1, parse_unit(out_unit)).dimensionless):
         target = Q(float(target.magnitude), out_unit)    # a bare number is in the output's unit
     between = node.get("between")
     if not isinstance(between, (list, tuple)) or len(between) != 2:
