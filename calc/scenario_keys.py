@@ -771,7 +771,7 @@ class Reader:
             except CalcError as exc:
                 self.problem(where, str(exc))
                 continue
-            unknown = [n for n in tree.names if n not in known]
+            unknown = unknown_names(tree, known)
             for n in unknown:
                 self.problem(where, f"unknown name {n!r} in {spec!r}{did_you_mean(n, known)}")
             if not tree.names:          # a constant: evaluate it now, so its errors say where it is
@@ -819,7 +819,7 @@ class Reader:
             kind = kinds[0] if kinds else None
             try:
                 tree = expr.parse(str(spec["that"]), names=known)
-                unknown = [n for n in tree.names if n not in known]
+                unknown = unknown_names(tree, known)
                 if unknown:
                     raise CalcError(f"unknown name {unknown[0]!r}"
                                     f"{did_you_mean(unknown[0], known)}")
@@ -829,7 +829,8 @@ class Reader:
                 self.problem(where, str(exc))
                 continue
             variant = spec.get("variant")
-            if variant is not None and variant != "base" and variant not in sc.variants:
+            if variant is not None and (not isinstance(variant, str)        # variant: [a, b]
+                                        or (variant != "base" and variant not in sc.variants)):
                 names = ", ".join(["base", *sc.variants])
                 self.problem(where, f"variant {variant!r} is not a variant of this scenario "
                                     f"({names}){did_you_mean(variant, ['base', *sc.variants])}")
@@ -1016,6 +1017,17 @@ READERS = {
 }
 
 
+def unknown_names(tree: expr.Expr, known) -> list[str]:
+    """The names of ``tree`` not in ``known``, in the order the expression first uses them (so a
+    message names the same one on every run)."""
+    text = tree.text
+
+    def first_use(name):
+        found = re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", text)
+        return (found.start() if found else len(text), name)
+    return sorted((n for n in tree.names if n not in known), key=first_use)
+
+
 def date_value(name, spec, sources) -> Value:
     """A date input (``arr_as_of: {value: 2025-08, source: ...}``) as a decimal year [yr]."""
     if "value" not in spec or len([k for k in ("figure", "range", "dist") if k in spec]):
@@ -1097,7 +1109,7 @@ def parse_solve(node: dict, tl, known) -> dict:
         raise CalcError("'so_that' is missing: the output (or expression) to reach, e.g. "
                         "so_that: cumulative_gap")
     tree = expr.parse(str(node["so_that"]), names=known)
-    unknown = [n for n in tree.names if n not in known]
+    unknown = unknown_names(tree, known)
     if unknown:
         raise CalcError(f"so_that: unknown name {unknown[0]!r}{did_you_mean(unknown[0], known)}")
     kinds = [k for k in ("equals", "at_most", "at_least") if node.get(k) is not None]

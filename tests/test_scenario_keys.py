@@ -61,3 +61,25 @@ def test_every_key_reader_reports_at_once_with_file_and_line(tmp_path):
         f"{path}:1: name: 'T T' is not a slug; give a short slug such as 'nvidia-1gw'",
         f"{path}:7: samples: expected a whole number from 0 to 2,000,000, got -3",
         f"{path}:8: seed: expected a whole number from 0 to {scenario_keys.MAX_SEED:,}, got 'x'"]
+
+
+def test_unknown_names_are_reported_in_the_order_the_expression_uses_them(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(BASE + "derive:\n  x: zeta_q * alpha_q + mid_q\n"
+                    "checks:\n  - {says: s, source: assumption, note: n, that: omega_q + beta_q,"
+                    " above: 1}\n")
+    with pytest.raises(CalcError) as info:
+        calc.load(path)
+    assert [p.split(": ", 2)[2][:22] for p in info.value.problems] == [
+        "unknown name 'zeta_q' ", "unknown name 'alpha_q'", "unknown name 'mid_q' i",
+        "unknown name 'omega_q'"]
+
+
+def test_a_check_variant_that_is_not_a_name_is_an_error_not_a_crash(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(BASE + "checks:\n  - {says: s, source: assumption, note: n, that: chips,"
+                    " above: 1 chip, variant: [a, b]}\n")
+    with pytest.raises(CalcError) as info:
+        calc.load(path)
+    assert info.value.problems == [f"{path}:8: checks[0]: variant ['a', 'b'] is not a variant of "
+                                   "this scenario (base)"]
