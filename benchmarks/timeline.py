@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import calc  # noqa: E402
-from calc.timeline.read import parse_solve  # noqa: E402
+from calc.scenario_keys import parse_solve  # noqa: E402
 from calc.uncertainty import Z95  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

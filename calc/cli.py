@@ -190,7 +190,7 @@ def cmd_explain(args) -> int:
 def cmd_solve(args) -> int:
     from calc.glossary import glossary
     from calc.scenario import load
-    from calc.timeline.read import parse_solve
+    from calc.scenario_keys import parse_solve
 
     if args.samples is not None and args.samples < 0:
         raise CalcError(f"--samples {args.samples}: expected 0 or more")

@@ -30,7 +30,7 @@ def run(cases: list[Case], outputs: list[str], *, derive: dict | None = None, ch
     the names tables show (default: outputs and derive names); ``check_plans(plans)`` may refuse
     the plans before anything is evaluated (a scenario's unused inputs). ``sensitivity`` adds the
     tornado table. ``timeline`` (calc.timeline.plan.TimelineRun) adds a period axis; ``solve`` (a
-    request from calc.timeline.read.parse_solve) adds its solution rows and findings; ``notes`` are
+    request from calc.scenario_keys.parse_solve) adds its solution rows and findings; ``notes`` are
     shown under the table. Returns a frozen ``Result``.
     """
     reg = reg or registry()

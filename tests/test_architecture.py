@@ -17,12 +17,12 @@ LAYERS = {
     "calc.registry": 1, "calc.citations": 1, "calc.ledger": 1,   # ledger: data/deals.yaml, read by the registry loader
     "calc.ledger_count": 1,             # which ledger rows count at a date
     "calc.timeline": 1,                 # the period axis: plain numpy, below the models
-    "calc.timeline.plan": 2, "calc.timeline.results": 2, "calc.timeline.goal": 4, "calc.timeline.read": 4,
+    "calc.timeline.plan": 2, "calc.timeline.results": 2, "calc.timeline.goal": 4,
     "calc.models": 2, "calc.values": 2,
     "calc.plan": 3, "calc.engine": 4,
     "calc.result": 5, "calc.checks": 5, "calc.findings": 5, "calc.plausible": 5, "calc.precision": 5,
     "calc.sensitivity": 5,
-    "calc.scenario_keys": 3, "calc.scenario_exprs": 6, "calc.scenario_inputs": 6, "calc.scenario_reader": 6,
+    "calc.scenario_keys": 6,            # the scenario format: its keys as data, and their reader
     "calc.run": 6, "calc.api": 7, "calc.scenario": 7, "calc.deal_table": 7, "calc.ledger_flows": 7,
     "calc.output": 8, "calc.cli": 9, "calc.cli_parser": 9,
 }

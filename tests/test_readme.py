@@ -61,7 +61,7 @@ def test_readme_scenario_uses_every_key_and_runs(tmp_path):
     (example,) = [b for b in blocks("yaml") if b.startswith("name: example-1gw")]
     keys = set(yaml.safe_load(example))
     from calc.scenario import TOP_KEYS
-    from calc.timeline.read import TOP_KEYS as TIMELINE_KEYS
+    from calc.scenario_keys import TIMELINE_KEYS
     assert keys == set(TOP_KEYS) - set(TIMELINE_KEYS)  # every scenario key is documented by example
     (timeline,) = [b for b in blocks("yaml") if b.startswith("name: example-timeline")]
     assert set(yaml.safe_load(timeline)) >= set(TIMELINE_KEYS)     # the timeline keys have their own
