@@ -20,9 +20,10 @@ demo: $(STAMP)
 
 # calc's bytecode is compiled first, as an installed package has it: the tests start calc in fresh
 # processes, which would otherwise each compile it again where PYTHONDONTWRITEBYTECODE is set.
+# pytest-xdist runs the tests on every core (each worker keeps its own cache folder: conftest.py).
 test: $(STAMP)
 	$(BIN)/python -m compileall -q calc
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'

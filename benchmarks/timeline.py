@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import calc  # noqa: E402
-from calc.timeline.read import parse_solve  # noqa: E402
+from calc.scenario_keys import parse_solve  # noqa: E402
 from calc.uncertainty import Z95  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -106,7 +106,7 @@ def main() -> None:
     print(f"  calc {t_calc:.3f} s, hand-written numpy {t_hand:.3f} s, ratio {t_calc / t_hand:.2f}x (target <= 2x)")
     print(f"  peak memory {mem:,.0f} MiB (target < 2 GiB)")
     spec = parse_solve({"for": "arr_growth_per_month", "so_that": "cumulative_gap", "equals": "0 USD",
-                        "between": [0, 0.3], "at": "2030-12"}, sc.timeline.timeline,
+                        "between": [0, 0.3], "at": "2030-12"}, sc.axis.timeline,
                        set(sc.base.values) | {"cumulative_gap"})
     t0 = time.perf_counter()
     res = sc.run(solve_request=spec)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from calc import values
 from calc.run import run
 from calc.errors import CalcError
-from calc.registry import Figure, registry
+from calc.registry import registry
+from calc.registry.data import Figure
 from calc.values import Case, Value
+from calc.optional import need
 
 
 def as_value(name: str, given) -> Value:
@@ -64,14 +66,14 @@ def figures():
     In Jupyter it renders as a table with readable numbers, units, quotes and numbered source
     footnotes linked to the publications (``calc.output.html.figures_html``).
     """
-    import pandas as pd
+    pd = need("pandas")
 
     frame = pd.DataFrame([f.to_json() for f in registry().figures.values()]).set_index("id")
     return __getattr__("FiguresFrame")(frame)
 
 
 def _figures_frame_class():
-    import pandas as pd
+    pd = need("pandas")
 
     class FiguresFrame(pd.DataFrame):
         """A DataFrame of registry figures that Jupyter shows as a sourced HTML table.
@@ -124,7 +126,7 @@ def __getattr__(name: str):
 
 def sources():
     """Every registry source as a DataFrame."""
-    import pandas as pd
+    pd = need("pandas")
 
     return pd.DataFrame([s.to_json() for s in registry().sources.values()]).set_index("id")
 

@@ -106,8 +106,8 @@ class _Pickler(pickle.Pickler):
 
 # What a kept copy may hold besides numbers, strings and containers: the registry's and glossary's
 # own classes, and pint quantities and units (rebuilt by the two functions below).
-KEPT = {"calc.registry.Registry", "calc.registry_data.Source", "calc.registry_data.Figure",
-        "calc.registry_data.Accelerator", "calc.ledger.Ledger", "calc.ledger.Deal",
+KEPT = {"calc.registry.Registry", "calc.registry.data.Source", "calc.registry.data.Figure",
+        "calc.registry.data.Accelerator", "calc.ledger.Ledger", "calc.ledger.Deal",
         "calc.glossary.Bounds", "calc.glossary.Typical", "calc.cache._quantity",
         "calc.cache._unit"}
 

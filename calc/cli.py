@@ -16,6 +16,7 @@ from pathlib import Path
 
 from calc import cache_dir
 from calc.errors import CalcError
+from calc.optional import need
 from calc.output.files import Terminated, check_target, terminate_cleanly, write_atomic  # noqa: F401 -- re-exported
 
 from calc.cli_parser import FORMATS, LIST_FORMATS, build_parser  # noqa: F401 -- the parser, importable from here
@@ -67,7 +68,6 @@ def _progress():
 
 
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
-MAX_SEED = 2**63 - 1
 
 
 def _check_run_options(args) -> None:
@@ -78,7 +78,7 @@ def _check_run_options(args) -> None:
         raise CalcError(f"--format {args.format} takes one scenario file; run the files one at a time")
     if args.output and len(args.files) > 1:
         raise CalcError("--output takes one scenario file; run the files one at a time")
-    from calc.values import MAX_SAMPLES
+    from calc.values import MAX_SAMPLES, MAX_SEED
     if args.samples is not None and not 0 <= args.samples <= MAX_SAMPLES:
         raise CalcError(f"--samples {args.samples}: expected a whole number from 0 to {MAX_SAMPLES:,}")
     if args.seed is not None and not 0 <= args.seed <= MAX_SEED:
@@ -190,7 +190,7 @@ def cmd_explain(args) -> int:
 def cmd_solve(args) -> int:
     from calc.glossary import glossary
     from calc.scenario import load
-    from calc.timeline.read import parse_solve
+    from calc.scenario_keys import parse_solve
 
     if args.samples is not None and args.samples < 0:
         raise CalcError(f"--samples {args.samples}: expected 0 or more")
@@ -219,7 +219,7 @@ def cmd_list(args) -> int:
         from calc.output.json import figures_json, sources_json
         sys.stdout.write(figures_json(items) if args.command == "figures" else sources_json(items))
     elif args.format == "csv":
-        import pandas as pd
+        pd = need("pandas")
 
         from calc.output.json import figure_records
         records = figure_records(items, reg) if args.command == "figures" else [i.to_json() for i in items]
@@ -288,10 +288,10 @@ def _deal_flows(args, reg) -> int:
     text = {"table": deal_flows.text, "csv": deal_flows.csv_text,
             "json": lambda d: dumps(d)}[args.format](data)
     if args.plot:
-        from calc.output.chart import close
+        from calc.output.plots import close, flows_chart
 
         def draw(tmp):
-            fig = deal_flows.plot(data, reg)
+            fig = flows_chart(data, reg)
             try:
                 fig.savefig(tmp, format=Path(args.plot).suffix.lower().lstrip("."))
             finally:

@@ -71,17 +71,6 @@ def from_month_index(index: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
-def add_months(d: date, n: int) -> date:
-    """``d`` moved by ``n`` whole months, the day clipped to the month's length (31 Jan + 1 = 28/29 Feb)."""
-    year, month = from_month_index(month_index(d.year, d.month) + n)
-    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
-
-
-def months_between(a: date, b: date) -> int:
-    """Whole calendar months from ``a``'s month to ``b``'s month (negative when ``b`` is earlier)."""
-    return month_index(b.year, b.month) - month_index(a.year, a.month)
-
-
 def month_text(index: int) -> str:
     """A ``month_index`` written as 'YYYY-MM'."""
     year, month = from_month_index(index)

@@ -31,6 +31,7 @@ import pandas as pd
 from calc import ledger_count
 from calc.errors import CalcError
 from calc.ledger import PURCHASES, Ledger
+from calc.registry import registry
 
 # The fields of `calc deals --format json` (README, "The deals ledger"), in order; the frame has a
 # few more.
@@ -44,7 +45,8 @@ EXTRA = ("power_qualifier", "confidence", "counted", "implied_power_figure", "sh
 TOTAL_PARTS = ledger_count.COLUMNS
 
 
-def _ledger(reg) -> Ledger:
+def ledger_of(reg) -> Ledger:
+    """The deals ledger of registry ``reg``; a CalcError when it has none."""
     ledger = getattr(reg, "ledger", None)
     if ledger is None:
         raise CalcError("this registry has no deals ledger (calc/data/deals.yaml)")
@@ -93,10 +95,8 @@ def _run_rate(reg, ledger: Ledger, buyer: str) -> float:
 
 def rates(reg=None) -> dict:
     """The figures behind the derived columns: {name: (figure id, central value in the column's unit)}."""
-    from calc.registry import registry
-
     reg = reg or registry()
-    ledger = _ledger(reg)
+    ledger = ledger_of(reg)
     out = {}
     pue = reg.defaults.get("pue")
     if pue:
@@ -124,11 +124,9 @@ def _short(text: str) -> str:
 def deals(buyer: str | None = None, reg=None, as_of=None) -> pd.DataFrame:
     """Every deal of the ledger (or one buyer's) as of ``as_of``, with its derived columns; numbers
     in the units above."""
-    from calc.registry import registry
-
     _check_buyer(buyer)
     reg = reg or registry()
-    ledger = _ledger(reg)
+    ledger = ledger_of(reg)
     at = ledger_count.as_of_day(as_of)
     df = _base(reg, ledger, at)
     if df.empty:
@@ -170,11 +168,9 @@ def deal_totals(buyer: str | None = None, reg=None, as_of=None) -> pd.DataFrame:
     There is no all-buyers row: one company's purchase is another's sale. Each number is also the
     figure ``deals_<buyer>_<column>`` (with ``ledger_as_of`` in a scenario for another date).
     """
-    from calc.registry import registry
-
     _check_buyer(buyer)
     reg = reg or registry()
-    ledger = _ledger(reg)
+    ledger = ledger_of(reg)
     counting = ledger_count.Counting(ledger, ledger_count.as_of_day(as_of))
     totals = counting.totals()
     buyers = sorted(totals, key=str.lower)

@@ -12,9 +12,3 @@ class CalcError(Exception):
     def __init__(self, problems: str | list[str]):
         self.problems = [problems] if isinstance(problems, str) else list(problems)
         super().__init__("\n".join(self.problems))
-
-
-def raise_all(problems: list[str]) -> None:
-    """Raise one CalcError listing every problem, if there are any."""
-    if problems:
-        raise CalcError(problems)

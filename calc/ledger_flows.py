@@ -17,15 +17,15 @@ contracts (``rental``, only with a term). ``paid_back_basis`` names what was use
 
 from __future__ import annotations
 
-import textwrap
-
 import numpy as np
 
 from calc import ledger_count
-from calc.deal_table import _ledger, rates
+from calc.deal_table import ledger_of, rates
 from calc.ledger import PURCHASES
 from calc.ledger_count import FIRM, UP_TO
 from calc.format import money
+from calc.optional import need
+from calc.registry import registry
 
 EDGE_KEYS = ("payer", "payee", "kind", "usd_firm", "usd_up_to", "usd_low", "usd_high", "deals")
 TRIP_KEYS = ("investor", "buyer", "invested_firm", "invested_up_to", "paid_back", "paid_back_basis",
@@ -46,10 +46,8 @@ def _money_rows(counting):
 
 def flows(reg=None, as_of=None) -> dict:
     """``{"edges": [...], "round_trips": [...]}`` as of ``as_of`` (today when None)."""
-    from calc.registry import registry
-
     reg = reg or registry()
-    counting = ledger_count.Counting(_ledger(reg), ledger_count.as_of_day(as_of))
+    counting = ledger_count.Counting(ledger_of(reg), ledger_count.as_of_day(as_of))
     edges: dict[tuple, dict] = {}
     for d, money in _money_rows(counting):
         e = edges.setdefault((d.payer, d.payee, d.kind), {
@@ -104,59 +102,6 @@ def _round_trips(counting, edges: list, rate: dict) -> list:
     return sorted(trips, key=lambda t: (t["investor"], t["buyer"]))
 
 
-def plot(data: dict, reg=None, title: str = "Who pays whom in the deals ledger"):
-    """A matplotlib Figure: one arrow per edge from payer to payee (companies on a circle, payers
-    of the most money first), labelled with its amount a third of the way from the payer; the kinds
-    in a legend, the round trips under the drawing, the sources in the footnote."""
-    from matplotlib.lines import Line2D
-
-    from calc.output.chart import _axes, _finish
-    from calc.registry import registry
-
-    money_of = {}
-    for e in data["edges"]:
-        for n in (e["payer"], e["payee"]):
-            money_of[n] = money_of.get(n, 0.0) + e["usd_firm"] + e["usd_up_to"] + e["usd_high"]
-    names = sorted(money_of, key=lambda n: (-money_of[n], n))
-    angle = np.linspace(np.pi / 2, np.pi / 2 - 2 * np.pi, len(names), endpoint=False)
-    pos = {n: (np.cos(a), np.sin(a)) for n, a in zip(names, angle)}
-    fig, (ax,) = _axes(None)
-    fig.set_size_inches(11, 9)
-    colors = {"investment": "#2a9d8f", "cloud-contract": "#1f5fa8", "hardware": "#d1495b",
-              "capacity": "#e9a23b"}
-    for e in data["edges"]:
-        (x0, y0), (x1, y1) = pos[e["payer"]], pos[e["payee"]]
-        color = colors.get(e["kind"], "#5b6770")
-        ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
-                    arrowprops={"arrowstyle": "->", "color": color, "lw": 0.9,
-                                "connectionstyle": "arc3,rad=0.12", "shrinkA": 12, "shrinkB": 12})
-        amount = e["usd_firm"] or e["usd_up_to"] or e["usd_high"]
-        if amount:
-            word = "" if e["usd_firm"] else (" up to" if e["usd_up_to"] else " (range top)")
-            ax.text(x0 + (x1 - x0) / 3, y0 + (y1 - y0) / 3, money(amount) + word, fontsize=6,
-                    color=color, ha="center", va="center",
-                    bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7})
-    for n, (x, y) in pos.items():
-        ax.text(x * 1.1, y * 1.1, n, ha="center", va="center", fontsize=8, weight="bold")
-    ax.set_xlim(-1.35, 1.35)
-    ax.set_ylim(-1.25, 1.25)
-    ax.set_aspect("equal")
-    ax.set_axis_off()
-    ax.legend([Line2D([0], [0], color=c) for c in colors.values()], list(colors),
-              loc="upper left", fontsize=7, frameon=False)
-    trips = [f"{t['investor']} -> {t['buyer']} -> {t['investor']}: "
-             + ("n/a" if t["round_trip_share"] is None else f"{t['round_trip_share']:.0%}")
-             for t in data["round_trips"]]
-    note = "Round trips (invested or offered / paid back): " + ("; ".join(trips) or "none")
-    ax.text(-1.35, -1.25, textwrap.fill(note, 150), fontsize=7, va="top")
-    reg = reg or registry()
-    by_id = {d.id: d for d in reg.ledger.deals}
-    sids = dict.fromkeys(by_id[i].source for e in data["edges"] for i in e["deals"])
-    cites = [f"{reg.source(s).publisher} ({reg.source(s).date})" for s in sids]
-    _finish(fig, title, cites, own=True)
-    return fig
-
-
 def text(data: dict) -> str:
     """The edges, then the round trips, as aligned text (money as $38.0B)."""
 
@@ -173,8 +118,7 @@ def text(data: dict) -> str:
 
 def csv_text(data: dict) -> str:
     """Two CSV tables, edges then round trips, separated by a blank line; deals joined by ';'."""
-    import pandas as pd
-
+    pd = need("pandas")
     edges = pd.DataFrame([{**e, "deals": ";".join(e["deals"])} for e in data["edges"]],
                          columns=list(EDGE_KEYS))
     trips = pd.DataFrame(data["round_trips"], columns=list(TRIP_KEYS))

@@ -29,8 +29,6 @@ from calc.suggest import closest, did_you_mean
 from calc.units import check_dimension
 from calc.values import Case
 
-STAGES = ("input", "accelerator", "default", "figure")
-
 
 @dataclass(frozen=True)
 class Step:

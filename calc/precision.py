@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from calc.findings import PRECISION, Finding
 from calc.registry import Registry
-from calc.registry_data import FIGURE_PRECISIONS
+from calc.registry.data import FIGURE_PRECISIONS
 from calc.values import Case
 
 PEAKS = ("peak_flops_per_chip", "peak_compute")

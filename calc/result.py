@@ -23,6 +23,7 @@ from calc.suggest import did_you_mean
 from calc.units import Q, format_unit, parse_unit
 from calc.display import check_unit, shown
 from calc.values import DATE_OUTPUTS, NO_PERIODS, PeriodAxis, Rows, rows_size
+from calc.optional import need
 
 GIVEN = ("input", "sweep", "set on the command line", "figure", "timeline", "over_time")     # origins the scenario names itself
 
@@ -83,11 +84,6 @@ class Result:
     def periods(self) -> tuple:
         """The period labels ('2026', '2026-Q1', '2026-01'); () without a timeline."""
         return self.axis.labels
-
-    @property
-    def timeline(self) -> PeriodAxis | None:
-        """The period axis when the run has a timeline, else None (the plotting modules read it)."""
-        return None if self.axis.implicit else self.axis
 
     # -- reading --------------------------------------------------------------------------------
     def _name(self, name: str) -> str:
@@ -264,7 +260,7 @@ class Result:
         it in ('peak_compute [ZFLOP/s]'), a column per variant (and sweep point), ``stat`` (value,
         p05, p50, p95 or mean) in each cell.
         """
-        import pandas as pd
+        pd = need("pandas")
 
         if wide:
             return self._wide(stat)
@@ -285,7 +281,7 @@ class Result:
         return pd.DataFrame(rows, columns=cols)
 
     def _wide(self, stat: str):
-        import pandas as pd
+        pd = need("pandas")
 
         if stat not in ("value",) + (STATS if self.samples else ()):
             raise CalcError(f"stat {stat!r}: expected value" + (f" or {', '.join(STATS)}" if self.samples else

@@ -2,8 +2,8 @@
 
 Loading is strict and collects every problem in a file before raising; each message starts with
 ``file:line: key.path:``. YAML is read safely and bounded in size (calc.yamlio). The keys are
-declared once, as data, in ``calc.scenario_keys`` (the contract: docs/scenario-files.md); the reader
-(``calc.scenario_reader``) follows that declaration.
+declared once, as data, in ``calc.scenario_keys`` (the contract: docs/scenario-files.md), each
+with its reader; ``calc.scenario_keys.Reader`` walks that declaration.
 """
 
 from __future__ import annotations
@@ -14,18 +14,14 @@ from pathlib import Path
 
 import numpy as np
 
-from calc import shipped, values
+from calc import ledger_count, shipped, values
 from calc.errors import CalcError
 from calc.glossary import glossary
 from calc.registry import Registry, registry
 from calc.run import run
-from calc.scenario_keys import allowed
-from calc.scenario_reader import Reader
+from calc.scenario_keys import DATE_INPUTS, Reader, allowed, pair_models, set_date
 from calc.suggest import did_you_mean
-from calc.timeline import read as tl_read
-from calc.timeline.read import DATE_INPUTS
 from calc.units import Q
-from calc.periods import parse_date
 from calc.solve import solve_size
 from calc.values import NO_PERIODS, Case, PeriodAxis, Value
 
@@ -57,8 +53,7 @@ class Scenario:
     display: dict = field(default_factory=dict)        # name -> display unit (display:, a derive's unit:)
     where: dict = field(default_factory=dict)          # key path (sweep, derive.x, ...) -> "file:line: key.path"
     timeline: PeriodAxis | None = None                 # the timeline's period axis, as written
-    solve: dict | None = None                          # calc.timeline.read.parse_solve's request
-    extra: dict = field(default_factory=dict)          # key -> value, for keys declared by scenario_keys.declare
+    solve: dict | None = None                          # calc.scenario_keys.parse_solve's request
     ledger_as_of: dict = field(default_factory=dict)   # "base" or variant -> datetime.date
 
     def locate(self, problem: str) -> str:
@@ -90,7 +85,7 @@ class Scenario:
         return [Case(variant=vname, values={**self.base.values, **overrides,
                                             **self._ledger_values(vname), **swept, **sets},
                      accelerator=acc if acc is not None else self.base.accelerator,
-                     models=tl_read.pair_models({**self.base.models, **models}), axes=axes)
+                     models=pair_models({**self.base.models, **models}), axes=axes)
                 for vname, acc, models, overrides in variants]
 
     def _ledger_values(self, variant: str) -> dict:
@@ -99,8 +94,6 @@ class Scenario:
         at = self.ledger_as_of.get(variant, self.ledger_as_of.get("base"))
         if at is None:
             return {}
-        from calc import ledger_count
-
         names = {n for tree, _ in self.derive.values() for n in tree.names}
         names |= {n for c in self.checks for n in c.that.names}
         totals = ledger_count.total_values(registry().ledger, at)
@@ -207,9 +200,7 @@ def load(spec: str | Path | dict) -> Scenario:
 def _set_value(name: str, text):
     """A ``--set NAME=VALUE`` as a Value; a date input (``arr_as_of=2025-08``) is read as a date."""
     if name in DATE_INPUTS:
-        number = isinstance(text, (int, float)) and not isinstance(text, bool)
-        span = parse_date(f"{text:g}" if number else str(text)[:200], f"--set {name}", days=True)
-        return values.Value(central=Q(span.decimal_year, "yr"), origin="set on the command line")
+        return set_date(name, text)
     return values.value(name, text, where=f"--set {name}", origin="set on the command line")
 
 

@@ -1,31 +1,47 @@
-"""The scenario file format, declared once as plain data: every block, its keys, their types and docs.
+"""The scenario file format in one place: its keys declared as data, and the reader walking them.
 
 ``BLOCKS`` maps a block (``scenario`` is the top level; ``input``, ``variant``, ``check``, ...
 are the mappings inside it) to its keys, in the order the docs list them; each key is a dict:
 ``type`` (one of ``TYPES``), ``doc``, and where they apply ``required``, ``items`` / ``values``
 (the type or block of a list's items or a mapping's values), ``keys`` (the type of a mapping's
-keys), ``minimum`` / ``maximum`` / ``default``, ``enum``, ``example``. It is JSON-serialisable, so a
-JSON Schema or a reference page can be generated from it (``declaration()``), and the reader
-(``calc.scenario_reader``) takes its allowed keys from it: a key declared here is a key the
-reader accepts, and an unknown key is reported with the declared ones.
+keys), ``minimum`` / ``maximum`` / ``default``, ``enum``, ``example``. It is JSON-serialisable, so
+the JSON Schema (``calc schema``) and the key tables of docs/scenario-files.md are generated from
+it (``declaration()``).
 
-New keys join by declaration, not by new branches in the reader::
+``READERS`` gives each top-level key its reader (a ``Reader`` method), in the order they are read;
+``Reader.read`` walks it. The reader accepts exactly the declared keys and reports an unknown key
+with the declared ones. Every problem in a file is collected before anything is raised; each
+message starts with where it is (``file:line: key.path:``).
 
-    declare("timeline", {"type": "mapping", "values": "...", "doc": "..."}, read=read_timeline)
-
-where ``read(reader, data, scenario)`` reads ``data["timeline"]`` (reporting problems with
-``reader.problem(reader.at(data, "timeline", "timeline"), "...")``) and returns the value kept in
-``scenario.extra["timeline"]``. A new block (a mapping inside such a key) is declared with
-``declare_block(name, {key: spec})``.
+The timeline keys (``timeline``, ``commitments``, ``solve``, an input's ``over_time``, a check's
+``at``, the date input ``arr_as_of``) are read here too, on the period axis (``calc.periods``).
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
+import math
 import re
 
+import numpy as np
+
+from calc import dates, expr, values
+from calc.checks import Check
+from calc.display import check_unit
+from calc.errors import CalcError
+from calc.glossary import glossary, unit_of
+from calc.ledger_count import as_of_day
+from calc.models import FORMULAS
+from calc.plan import find_cycle
+from calc.registry import registry
+from calc.registry.data import SUMMARY_MAX, Source
+from calc.suggest import did_you_mean
+from calc import periods
+from calc.models import commitments as spread
 from calc.uncertainty import DISTS
-from calc.values import MAX_CASES, MAX_SAMPLES, MAX_SEED
+from calc.units import Q, check_dimension, format_unit, parse_unit
+from calc.values import MAX_CASES, MAX_SAMPLES, MAX_SEED, Axis, Value, spec_value
 
 PATTERNS = {"slug": r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", "name": r"^[a-z][a-z0-9_]*$"}
 SLUG, NAME = re.compile(PATTERNS["slug"]), re.compile(PATTERNS["name"])
@@ -34,16 +50,19 @@ TYPES = {
     "slug": "lowercase letters and digits joined by '-' or '_', e.g. 'nvidia-1gw'",
     "name": "a snake_case quantity name, e.g. 'facility_power'",
     "text": "free text",
-    "quantity": "a number with a unit as a string ('1 GW', '$1.25B', '200k chip', '25 %') or a plain number",
+    "quantity": "a number with a unit as a string ('1 GW', '$1.25B', '200k chip', '25 %') or a "
+                "plain number",
     "range": "[low, high]: a 90 % interval of two quantities",
-    "expression": "arithmetic over quantity names, figure ids and unit literals, e.g. 'chips / facility_power'",
+    "expression": "arithmetic over quantity names, figure ids and unit literals, e.g. "
+                  "'chips / facility_power'",
     "unit": "a unit, e.g. 'GW', 'USD/yr', 'EFLOP/s'",
     "integer": "a whole number",
     "figure": "a registry figure id (`calc figures` lists them)",
-    "accelerator": "a catalogue id (`calc figures` lists the catalogue's figures), e.g. 'gb200-superchip'",
+    "accelerator": "a catalogue id (`calc figures` lists the catalogue's figures), e.g. "
+                   "'gb200-superchip'",
     "model": "the name of an alternative formula for a quantity, e.g. 'arr_projected_decaying'",
-    "source": "a registry source id (`calc sources`), 'assumption' (then 'note' is required), or an inline "
-              "{publisher, title, date}",
+    "source": "a registry source id (`calc sources`), 'assumption' (then 'note' is required), or "
+              "an inline {publisher, title, date}",
     "date": "a date: YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Q3, YYYY-H1, A/B or 'unknown'",
     "enum": "one of the listed words",
     "mapping": "a mapping",
@@ -53,42 +72,52 @@ TYPES = {
     "quantity_or_figure": "a quantity ('7 yr') or {figure: id} naming a registry figure",
 }
 
-_SOURCE = {"type": "source", "doc": "who said it: a source id, 'assumption' with a note, or an inline source "
-                                    "(block inline_source)", "block": "inline_source"}
+_SOURCE = {"type": "source", "doc": "who said it: a source id, 'assumption' with a note, or an "
+                                    "inline source (block inline_source)",
+           "block": "inline_source"}
 _NOTE = {"type": "text", "doc": "why this value (required with source: assumption)"}
-_SUMMARY = {"type": "text", "doc": "the note in one line of at most 160 characters, shown in tables"}
+_SUMMARY = {"type": "text",
+            "doc": "the note in one line of at most 160 characters, shown in tables"}
 
 BLOCKS: dict[str, dict[str, dict]] = {
     "scenario": {
-        "name": {"type": "slug", "required": True, "doc": "the scenario's name", "example": "nvidia-1gw"},
+        "name": {"type": "slug", "required": True, "doc": "the scenario's name",
+                 "example": "nvidia-1gw"},
         "title": {"type": "text", "doc": "a one-line title shown above the tables"},
         "description": {"type": "text", "doc": "what the scenario asks"},
         "accelerator": {"type": "accelerator", "doc": "catalogue entry supplying per-chip defaults",
                         "example": "gb200-superchip"},
         "inputs": {"type": "mapping", "keys": "name", "values": "input",
-                   "doc": "given values: a figure id or a literal with a source; a name nothing uses is an error"},
+                   "doc": "given values: a figure id or a literal with a source; a name nothing "
+                          "uses is an error"},
         "outputs": {"type": "list", "items": "name", "required": True,
                     "doc": "the quantities to compute (glossary names, inputs or derive names)",
                     "example": ["chips", "capex"]},
         "variants": {"type": "mapping", "keys": "slug", "values": "variant",
                      "doc": "named overrides of accelerator, models and inputs; one column each"},
         "sweep": {"type": "mapping", "keys": "name", "values": "sweep_axis",
-                  "doc": f"a grid: per name a list of values or {{from, to, steps}}; at most {MAX_CASES:,} points"},
+                  "doc": "a grid: per name a list of values or {from, to, steps}; at most "
+                         f"{MAX_CASES:,} points"},
         "samples": {"type": "integer", "minimum": 0, "maximum": MAX_SAMPLES, "default": 0,
                     "doc": "Monte Carlo samples over ranges; 0 = central values only"},
-        "seed": {"type": "integer", "minimum": 0, "maximum": MAX_SEED, "doc": "random seed: same seed, same numbers"},
+        "seed": {"type": "integer", "minimum": 0, "maximum": MAX_SEED,
+                 "doc": "random seed: same seed, same numbers"},
         "derive": {"type": "mapping", "keys": "name", "values": "derive_entry",
-                   "doc": "the analyst's own formulas, units checked: name: expression, or {expr, unit}"},
-        "checks": {"type": "list", "items": "check", "doc": "claims to test, each tied to the source that made it"},
+                   "doc": "the analyst's own formulas, units checked: name: expression, or "
+                          "{expr, unit}"},
+        "checks": {"type": "list", "items": "check",
+                   "doc": "claims to test, each tied to the source that made it"},
         "models": {"type": "mapping", "keys": "name", "values": "model",
                    "doc": "alternative formulas: quantity: model name"},
         "correlations": {"type": "list", "items": "correlation",
-                         "doc": "rank correlations between uncertain inputs: [[name_a, name_b, rho], ...]"},
+                         "doc": "rank correlations between uncertain inputs: "
+                                "[[name_a, name_b, rho], ...]"},
         "display": {"type": "mapping", "keys": "name", "values": "unit",
-                    "doc": "the unit each shown quantity is displayed in, e.g. {peak_compute: EFLOP/s}"},
+                    "doc": "the unit each shown quantity is displayed in, e.g. "
+                           "{peak_compute: EFLOP/s}"},
         "timeline": {"type": "mapping", "values": "timeline",
-                     "doc": "{start, end, step}: evaluate every quantity once per period; step is year "
-                            "(default), quarter or month"},
+                     "doc": "{start, end, step}: evaluate every quantity once per period; step is "
+                            "year (default), quarter or month"},
         "commitments": {"type": "mapping", "keys": "name", "values": "commitment",
                         "doc": "with a timeline: name: commitment, each spread over the periods"},
         "solve": {"type": "mapping", "values": "solve",
@@ -98,12 +127,14 @@ BLOCKS: dict[str, dict[str, dict]] = {
                                 "at, e.g. 2025-11-30; default today"},
     },
     "input": {
-        "figure": {"type": "figure", "doc": "take the value (or range) of a registry figure, with its source"},
+        "figure": {"type": "figure",
+                   "doc": "take the value (or range) of a registry figure, with its source"},
         "value": {"type": "quantity", "doc": "a literal value; needs a source"},
-        "range": {"type": "range", "doc": "[low, high], a 90 % interval: lognormal when both ends are positive, "
-                                          "else normal, truncated at the quantity's bounds"},
-        "dist": {"type": "enum", "enum": list(DISTS), "doc": "a distribution over low..high (mode for "
-                                                            "triangular and pert)"},
+        "range": {"type": "range", "doc": "[low, high], a 90 % interval: lognormal when both ends "
+                                          "are positive, else normal, truncated at the quantity's "
+                                          "bounds"},
+        "dist": {"type": "enum", "enum": list(DISTS),
+                 "doc": "a distribution over low..high (mode for triangular and pert)"},
         "low": {"type": "quantity", "doc": "with dist: the low end"},
         "mode": {"type": "quantity", "doc": "with dist triangular or pert: the peak"},
         "high": {"type": "quantity", "doc": "with dist: the high end"},
@@ -111,18 +142,21 @@ BLOCKS: dict[str, dict[str, dict]] = {
         "note": _NOTE,
         "summary": _SUMMARY,
         "over_time": {"type": "mapping", "keys": "date", "values": "quantity",
-                      "doc": "with a timeline, instead of value: a series {2026: 1 GW, 2028: 3 GW}; a period "
-                             "takes the value in force at its start"},
+                      "doc": "with a timeline, instead of value: a series {2026: 1 GW, "
+                             "2028: 3 GW}; a period takes the value in force at its start"},
     },
     "variant": {
         "accelerator": {"type": "accelerator", "doc": "this variant's catalogue entry"},
-        "models": {"type": "mapping", "keys": "name", "values": "model", "doc": "this variant's formulas"},
-        "inputs": {"type": "mapping", "keys": "name", "values": "input", "doc": "inputs this variant overrides"},
+        "models": {"type": "mapping", "keys": "name", "values": "model",
+                   "doc": "this variant's formulas"},
+        "inputs": {"type": "mapping", "keys": "name", "values": "input",
+                   "doc": "inputs this variant overrides"},
         "description": {"type": "text", "doc": "what the variant changes"},
         "ledger_as_of": {"type": "date", "doc": "this variant's date for every deals_* figure"},
     },
     "sweep_axis": {
-        "from": {"type": "quantity", "required": True, "doc": "first value (a sweep can also be a list of values)"},
+        "from": {"type": "quantity", "required": True,
+                 "doc": "first value (a sweep can also be a list of values)"},
         "to": {"type": "quantity", "required": True, "doc": "last value"},
         "steps": {"type": "integer", "minimum": 2, "maximum": MAX_CASES, "required": True,
                   "doc": "number of evenly spaced values"},
@@ -148,47 +182,62 @@ BLOCKS: dict[str, dict[str, dict]] = {
                                            "name); every variant when not given"},
     },
     "timeline": {
-        "start": {"type": "date", "required": True, "doc": "the first period, on a boundary of the step"},
-        "end": {"type": "date", "required": True, "doc": "the last period, inclusive at its own precision"},
-        "step": {"type": "enum", "enum": ["year", "quarter", "month"], "default": "year", "doc": "period length"},
+        "start": {"type": "date", "required": True,
+                  "doc": "the first period, on a boundary of the step"},
+        "end": {"type": "date", "required": True,
+                "doc": "the last period, inclusive at its own precision"},
+        "step": {"type": "enum", "enum": ["year", "quarter", "month"], "default": "year",
+                 "doc": "period length"},
     },
     "commitment": {
         "amount": {"type": "mapping", "values": "input", "required": True,
-                   "doc": "the committed amount, as an input: {figure: id}, {value: ..., source: ...} or "
-                          "{range: [low, high], source: ..., note: ...}"},
+                   "doc": "the committed amount, as an input: {figure: id}, "
+                          "{value: ..., source: ...} or {range: [low, high], source: ..., "
+                          "note: ...}"},
         "start": {"type": "date", "required": True, "doc": "when spending starts"},
-        "term": {"type": "quantity_or_figure", "doc": "how long it runs, e.g. '5 yr', or {figure: id}"},
+        "term": {"type": "quantity_or_figure",
+                 "doc": "how long it runs, e.g. '5 yr', or {figure: id}"},
         "shape": {"type": "enum", "enum": ["flat", "ramp"], "default": "flat",
-                  "doc": "flat: even per month; ramp: the spend rate rises linearly to its peak at the end"},
+                  "doc": "flat: even per month; ramp: the spend rate rises linearly to its peak at "
+                         "the end"},
         "schedule": {"type": "mapping", "keys": "date", "values": "quantity",
                      "doc": "instead of term and shape: amounts per date"},
         "note": {"type": "text", "doc": "where the terms come from"},
     },
     "solve": {
-        "for": {"type": "name", "required": True, "doc": "the input to solve for (scalar in each case)"},
-        "so_that": {"type": "expression", "required": True, "doc": "the output that must meet the target"},
+        "for": {"type": "name", "required": True,
+                "doc": "the input to solve for (scalar in each case)"},
+        "so_that": {"type": "expression", "required": True,
+                    "doc": "the output that must meet the target"},
         "equals": {"type": "quantity", "doc": "the target value"},
         "at_most": {"type": "quantity", "doc": "an upper target"},
         "at_least": {"type": "quantity", "doc": "a lower target"},
-        "between": {"type": "range", "required": True, "doc": "[low, high]: the bracket searched for the input"},
+        "between": {"type": "range", "required": True,
+                    "doc": "[low, high]: the bracket searched for the input"},
         "at": {"type": "date", "doc": "the period, for an output with a value per period"},
     },
     "inline_source": {
         "publisher": {"type": "text", "required": True, "doc": "who published it"},
         "title": {"type": "text", "required": True, "doc": "the publication's title"},
         "date": {"type": "date", "required": True, "doc": "when it was published"},
-        "language": {"type": "text", "doc": "language code of the quote, e.g. 'en', 'de'", "default": "en"},
+        "language": {"type": "text", "doc": "language code of the quote, e.g. 'en', 'de'",
+                     "default": "en"},
         "url": {"type": "text", "doc": "the publisher's own page, if known"},
         "note": {"type": "text", "doc": "anything a reader should know about the source"},
     },
 }
 
-# Top-level keys are read in this order (later keys may refer to earlier ones: outputs name
-# derives, checks name inputs); keys declared later are read after these, in declaration order.
-READ_ORDER = ("name", "title", "description", "accelerator", "models", "timeline", "inputs", "commitments",
-              "derive", "outputs", "variants", "sweep", "samples", "seed", "checks", "display", "correlations",
-              "solve")
-EXTRA_READERS: dict = {}          # key -> read(reader, data, scenario), for declared keys
+TIMELINE_KEYS = ("timeline", "commitments", "solve")    # the top-level keys of a timeline
+DATE_INPUTS = ("arr_as_of",)                            # inputs whose value is a date
+# Choosing one of these path shapes chooses its partners too: the run-rate and revenue follow one
+# path.
+PAIRED = {
+    "arr_projected_decaying": {"arr_at": "arr_at_decaying", "revenue": "revenue_decaying"},
+    "arr_at_decaying": {"revenue": "revenue_decaying", "arr_projected": "arr_projected_decaying"},
+    "revenue_decaying": {"arr_at": "arr_at_decaying", "arr_projected": "arr_projected_decaying"},
+    "arr_at_logistic": {"revenue": "revenue_logistic"},
+    "revenue_logistic": {"arr_at": "arr_at_logistic"},
+}
 
 
 def allowed(block: str) -> tuple[str, ...]:
@@ -204,26 +253,898 @@ def required(block: str) -> tuple[str, ...]:
 def declaration() -> dict:
     """A copy of the whole declaration as plain data: {"types", "patterns" (regexes of slug and
     name), "blocks"}."""
-    return {"types": copy.deepcopy(TYPES), "patterns": dict(PATTERNS), "blocks": copy.deepcopy(BLOCKS)}
+    return {"types": copy.deepcopy(TYPES), "patterns": dict(PATTERNS),
+            "blocks": copy.deepcopy(BLOCKS)}
 
 
-def read_order() -> tuple[str, ...]:
-    """Top-level keys in the order the reader reads them."""
-    return READ_ORDER + tuple(k for k in BLOCKS["scenario"] if k not in READ_ORDER)
+def pair_models(models: dict) -> dict:
+    """``models`` with each chosen path shape's partners added (unless chosen otherwise)."""
+    out = dict(models)
+    for fname in list(models.values()):
+        for q, partner in PAIRED.get(fname, {}).items():
+            out.setdefault(q, partner)
+    return out
 
 
-def declare(key: str, spec: dict, read, block: str = "scenario") -> None:
-    """Add a key to a block; for a top-level key, ``read(reader, data, scenario)`` reads it and its
-    value is kept in ``scenario.extra[key]``."""
-    if key in BLOCKS[block]:
-        raise ValueError(f"{block}.{key} is already declared")
-    BLOCKS[block][key] = dict(spec)
-    if block == "scenario":
-        EXTRA_READERS[key] = read
+
+class Reader:
+    """Turns a scenario's YAML mapping into a Scenario, collecting every problem; ``READERS`` gives
+    the top-level keys, their readers and their order."""
+
+    def __init__(self, path: str, scenario_type):
+        self.path = path
+        self.scenario_type = scenario_type      # calc.scenario.Scenario (which imports this module)
+        self.tl = None                          # the timeline, once read_timeline has read it
+        self.tl_refused = False                 # a timeline was given and refused
+        self.problems: list[str] = []
+        self.reg = registry()
+        self.inline: dict[str, Source] = {}
+        self.input_where: dict[str, str] = {}
+        self.where: dict[str, str] = {}
+
+    def at(self, node, key, keypath: str) -> str:
+        """``file:line: keypath`` of ``key`` in ``node`` (a yamlio mapping or list)."""
+        line = node.line_of(key) if hasattr(node, "line_of") else getattr(node, "line", 0)
+        return f"{self.path}:{line}: {keypath}"
+
+    def problem(self, where: str, text: str) -> None:
+        self.problems.append(f"{where}: {text}")
+
+    def keys(self, node, block, keypath: str) -> None:
+        """Report every key of ``node`` that the declaration of ``block`` (a block name, or the keys
+        themselves) does not have."""
+        names = allowed(block) if isinstance(block, str) else tuple(block)
+        for key in node:
+            if key not in names:
+                self.problem(self.at(node, key, f"{keypath}{key}"),
+                             f"unknown key{did_you_mean(key, names)}; allowed: {', '.join(names)}")
+
+    def read(self, data):
+        """The Scenario ``data`` describes; one CalcError lists every problem."""
+        if data is None:
+            raise CalcError(f"{self.path}: the file is empty; a scenario needs at least 'name' and "
+                            "'outputs'")
+        if not isinstance(data, dict):
+            got = "a list" if isinstance(data, list) else f"{type(data).__name__} {data!r}"[:80]
+            line = getattr(data, "line", 1)
+            raise CalcError(f"{self.path}:{line}: expected a mapping of scenario keys "
+                            f"({', '.join(allowed('scenario'))}), got {got}")
+        self.keys(data, "scenario", "")
+        sc = self.scenario_type(name="", path=self.path)
+        for read in READERS.values():       # the declaration drives the reading: one reader per key
+            read(self, data, sc)
+        sc.inline_sources = self.inline
+        sc.input_where = self.input_where
+        sc.where = {**{k: self.at(data, k, k) for k in data if isinstance(k, str)}, **self.where}
+        if self.problems:
+            raise CalcError(self.problems)
+        return sc
+
+    # -- top-level keys: one reader each, listed in READERS ----------------------------------
+    def read_name(self, data, sc) -> None:
+        name = data.get("name")
+        if not isinstance(name, str) or not SLUG.match(name):
+            self.problem(self.at(data, "name", "name"),
+                         f"{'missing' if name is None else repr(name) + ' is not a slug'}; "
+                         "give a short slug such as 'nvidia-1gw'")
+        sc.name = str(name)
+
+    def read_title(self, data, sc) -> None:
+        sc.title = str(data.get("title", "") or "")
+
+    def read_description(self, data, sc) -> None:
+        sc.description = str(data.get("description", "") or "")
+
+    def read_accelerator(self, data, sc) -> None:
+        sc.base.accelerator = self.accelerator(data, "accelerator", "accelerator")
+
+    def read_models(self, data, sc) -> None:
+        sc.base.models = self.models(data.get("models"), data, "models")
+
+    def read_timeline(self, data, sc) -> None:
+        """The period axis that inputs' over_time series, commitments and ``at`` use."""
+        if data.get("timeline") is None:
+            return
+        try:
+            self.tl = periods.Timeline.parse(data["timeline"], "timeline")
+        except CalcError as exc:
+            self.problems.append(self.at(data, "timeline", "") + str(exc))
+            self.tl_refused = True                  # its problem is reported once
+
+    def read_inputs(self, data, sc) -> None:
+        sc.base.values = self.inputs(data.get("inputs"), data, "inputs")
+
+    def read_commitments(self, data, sc) -> None:
+        sc.timeline = self.commitments(data, sc.base.values)
+        if sc.timeline is not None:
+            sc.base.values.update(sc.timeline.period_values())
+
+    def read_derive(self, data, sc) -> None:
+        sc.derive = self.derives(data.get("derive"), data, sc)
+
+    def read_outputs(self, data, sc) -> None:
+        sc.outputs = self.outputs(data, sc)
+
+    def read_variants(self, data, sc) -> None:
+        sc.variants = self.variants(data.get("variants"), data)
+
+    def read_sweep(self, data, sc) -> None:
+        sc.sweep = self.sweep(data.get("sweep"), data)
+
+    def read_samples(self, data, sc) -> None:
+        spec = BLOCKS["scenario"]["samples"]
+        sc.samples = self.integer(data, "samples", spec["minimum"], spec["maximum"],
+                                  spec["default"])
+
+    def read_seed(self, data, sc) -> None:
+        spec = BLOCKS["scenario"]["seed"]
+        sc.seed = self.integer(data, "seed", spec["minimum"], spec["maximum"], None)
+
+    def read_checks(self, data, sc) -> None:
+        sc.checks = self.checks(data.get("checks"), data, sc)
+
+    def read_display(self, data, sc) -> None:
+        sc.display = self.display(data.get("display"), data, sc)
+
+    def read_correlations(self, data, sc) -> None:
+        sc.correlations = self.correlations(data.get("correlations"), data)
+
+    def read_solve(self, data, sc) -> None:
+        """The ``solve`` mapping, checked: {for, so_that (Expr), kind, target, between, at}."""
+        node = data.get("solve")
+        if node is None:
+            return
+        where = self.at(data, "solve", "solve")
+        if not isinstance(node, dict):
+            self.problem(where, "expected {for: NAME, so_that: EXPR, equals: VALUE, "
+                                "between: [LO, HI]}")
+            return
+        self.keys(node, "solve", "solve.")
+        if self.tl is None and self.tl_refused:
+            node = {k: v for k, v in node.items() if k != "at"}  # the refused timeline: said once
+        try:
+            sc.solve = parse_solve(node, self.tl,
+                                   set(glossary()) | set(sc.base.values) | set(sc.derive))
+        except CalcError as exc:
+            self.problem(where, str(exc))
+
+    def read_ledger_as_of(self, data, sc) -> None:
+        """ledger_as_of at the top and in variants: {"base" or variant name: datetime.date}."""
+
+        def one(node, kp):
+            try:
+                return as_of_day(node["ledger_as_of"], "ledger_as_of")
+            except CalcError as exc:
+                self.problem(self.at(node, "ledger_as_of", kp), str(exc))
+                return None
+        out = {}
+        if data.get("ledger_as_of") is not None:
+            out["base"] = one(data, "ledger_as_of")
+        variants = data.get("variants")
+        for vname, spec in (variants.items() if isinstance(variants, dict) else ()):
+            if isinstance(spec, dict) and spec.get("ledger_as_of") is not None:
+                out[vname] = one(spec, f"variants.{vname}.ledger_as_of")
+        sc.ledger_as_of = {k: v for k, v in out.items() if v is not None}
+
+    # -- scenario, variant and sweep pieces --------------------------------------------------
+    def integer(self, data, key, lo, hi, default):
+        if key not in data or data[key] is None:
+            return default
+        v = data[key]
+        if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
+            self.problem(self.at(data, key, key),
+                         f"expected a whole number from {lo} to {hi:,}, got {v!r}")
+            return default
+        return v
+
+    def accelerator(self, node, key, keypath):
+        aid = node.get(key) if isinstance(node, dict) else None
+        if aid is None:
+            return None
+        if not isinstance(aid, str) or aid not in self.reg.accelerators:
+            self.problem(self.at(node, key, keypath), f"unknown accelerator {aid!r}"
+                         f"{did_you_mean(aid, self.reg.accelerators)}; the catalogue has "
+                         f"{', '.join(self.reg.accelerators)}")
+            return None
+        return aid
+
+    def models(self, node, parent, keypath):
+        if node is None:
+            return {}
+        if not isinstance(node, dict):
+            self.problem(self.at(parent, keypath.split(".")[-1], keypath),
+                         "expected a mapping quantity: model")
+            return {}
+        out = {}
+        for q, fname in node.items():
+            f = FORMULAS.get(fname) if isinstance(fname, str) else None
+            if f is None or f.output != q:
+                options = [g.name for g in FORMULAS.values() if g.output == q]
+                self.problem(self.at(node, q, f"{keypath}.{q}"), f"unknown model {fname!r} for {q}"
+                             f"{did_you_mean(fname, options)}; choices: "
+                             f"{', '.join(options) or 'none'}")
+                continue
+            out[q] = fname
+        return out
+
+    def outputs(self, data, sc) -> list:
+        outs = data.get("outputs")
+        if outs is None:
+            self.problem(self.at(data, None, "outputs"),
+                         "missing 'outputs': list the quantities to compute, e.g. [chips, capex]")
+            return []
+        if isinstance(outs, str):
+            outs = [outs]
+        if not isinstance(outs, list) or not outs:
+            self.problem(self.at(data, "outputs", "outputs"), "expected a list of quantity names")
+            return []
+        known = set(glossary()) | set(sc.derive) | set(sc.base.values)
+        out = []
+        for i, name in enumerate(outs):
+            if not isinstance(name, str) or name not in known:
+                line = outs.line_of(i) if hasattr(outs, "line_of") else 0
+                self.problem(f"{self.path}:{line}: outputs[{i}]",
+                             f"unknown quantity {name!r}{did_you_mean(name, known)}")
+            else:
+                out.append(name)
+        return out
+
+    def display(self, node, parent, sc) -> dict:
+        """``display: {name: unit}``: the unit each shown quantity is shown in (a derive's
+        ``unit:`` too)."""
+        out = {n: u for n, (_, u) in sc.derive.items() if u is not None and unit_of(n) is not None}
+        if node is None:
+            return out
+        if not isinstance(node, dict):
+            self.problem(self.at(parent, "display", "display"),
+                         "expected a mapping name: unit, e.g. {arr_growth_per_month: '%', "
+                         "peak_compute: EFLOP/s}")
+            return out
+        shown = set(sc.outputs) | set(sc.derive)
+        for name, unit in node.items():
+            where = self.at(node, name, f"display.{name}")
+            if name not in shown:
+                self.problem(where, f"{name!r} is not an output or a derive of this scenario"
+                                    f"{did_you_mean(str(name), shown)}; display names what the "
+                                    "tables show")
+                continue
+            derived = sc.derive.get(name)
+            try:
+                out[name] = check_unit(name, unit, where,
+                                       derived[1] if derived and derived[1] else None)
+            except CalcError as exc:
+                self.problems += exc.problems
+        return out
+
+    def variants(self, node, parent) -> dict:
+        if node is None:
+            return {}
+        if not isinstance(node, dict):
+            self.problem(self.at(parent, "variants", "variants"),
+                         "expected a mapping name: {overrides}")
+            return {}
+        out = {}
+        for vname, spec in node.items():
+            kp = f"variants.{vname}"
+            if not isinstance(vname, str) or not SLUG.match(vname) or vname == "base":
+                self.problem(self.at(node, vname, kp),
+                             "variant names are slugs such as 'per-gpu' ('base' is taken)")
+                continue
+            if not isinstance(spec, dict):
+                self.problem(self.at(node, vname, kp),
+                             "expected a mapping of overrides: accelerator, models, inputs")
+                continue
+            self.keys(spec, "variant", kp + ".")
+            acc = self.accelerator(spec, "accelerator", f"{kp}.accelerator")
+            models = self.models(spec.get("models"), spec, f"{kp}.models")
+            given = self.inputs(spec.get("inputs"), spec, f"{kp}.inputs")
+            out[vname] = (acc, models, given)
+        return out
+
+    def sweep(self, node, parent) -> dict:
+        if node is None:
+            return {}
+        if not isinstance(node, dict):
+            self.problem(self.at(parent, "sweep", "sweep"), "expected a mapping name: [values]")
+            return {}
+        out = {}
+        for name, spec in node.items():
+            kp = f"sweep.{name}"
+            where = self.at(node, name, kp)
+            self.where[kp] = where
+            try:
+                out[name] = self.sweep_axis(name, spec, kp)
+            except CalcError as exc:
+                self.problem(where, str(exc).lstrip(": "))
+        size = math.prod(len(v) for v in out.values()) if out else 1
+        if size > MAX_CASES:
+            self.problem(self.at(parent, "sweep", "sweep"), f"{size:,} sweep points is more than "
+                         f"calc evaluates ({MAX_CASES:,}); use fewer points")
+        return out
+
+    def sweep_axis(self, name, spec, kp) -> Axis:
+        """One sweep axis: a list of values or {from, to, steps}; CalcError if it is neither."""
+        def point(given):
+            return values.literal(name, given, "", origin="sweep", sources=("sweep",)).central
+        if isinstance(spec, dict):
+            self.keys(spec, "sweep_axis", kp + ".")
+            steps = spec.get("steps")
+            if (not isinstance(steps, int) or isinstance(steps, bool)
+                    or not 2 <= steps <= MAX_CASES):
+                raise CalcError(f"steps must be a whole number from 2 to {MAX_CASES:,}, "
+                                f"got {steps!r}")
+            lo = point(spec.get("from"))
+            hi = point(spec.get("to")).to(lo.units)
+            return Axis(name, Q(np.linspace(lo.magnitude, hi.magnitude, steps), lo.units))
+        if isinstance(spec, list) and spec:
+            points = [point(x) for x in spec]
+            unit = points[0].units
+            try:
+                mags = [float(q.to(unit).magnitude) for q in points]
+            except Exception:
+                raise CalcError("sweep values differ in dimension; give them all in one kind of "
+                                "unit") from None
+            return Axis(name, Q(np.array(mags), unit), tuple(spec))
+        raise CalcError("expected a list of values, e.g. [1.1, 1.2, 1.3], or {from, to, steps}")
+
+    def correlations(self, node, parent) -> dict:
+        if node is None:
+            return {}
+        out = {}
+        if not isinstance(node, list):
+            self.problem(self.at(parent, "correlations", "correlations"),
+                         "expected a list of [name_a, name_b, rank correlation], e.g. "
+                         "[[pue, electricity_price, 0.5]]")
+            return {}
+        seen: dict[tuple, str] = {}
+        for i, item in enumerate(node):
+            where = f"{self.path}:{node.line_of(i)}: correlations[{i}]"
+            if (not isinstance(item, list) or len(item) != 3
+                    or not isinstance(item[2], (int, float)) or isinstance(item[2], bool)
+                    or not -1 < item[2] < 1):
+                self.problem(where, "expected [name_a, name_b, rho] with -1 < rho < 1")
+                continue
+            a, b, rho = str(item[0]), str(item[1]), float(item[2])
+            if a == b:
+                self.problem(where, f"{a} is correlated with itself; name two different inputs")
+                continue
+            pair = (a, b) if (a, b) in out or (b, a) not in out else (b, a)
+            if pair in out:
+                first = seen[pair]
+                self.problem(where, f"the pair {a}, {b} is given twice (first in {first}, with "
+                                    f"{out[pair]:g})"
+                             + ("" if out[pair] == rho else f"; {rho:g} contradicts it")
+                             + "; keep one")
+                continue
+            out[pair], seen[pair] = rho, f"correlations[{i}] on line {node.line_of(i)}"
+        return out
+
+    # -- inputs, their sources and summaries -------------------------------------------------
+    def source(self, spec, keypath) -> tuple[tuple[str, ...], bool]:
+        """(source ids, ok) of an input's or check's ``source``; inline mappings are registered."""
+        src = spec.get("source")
+        if src is None:
+            self.problem(self.at(spec, None, keypath), "a literal needs a 'source': a source id "
+                         "from `calc sources`, 'assumption' (with a 'note'), or "
+                         "{publisher, title, date}")
+            return (), False
+        if src == "assumption":
+            if not spec.get("note"):
+                self.problem(self.at(spec, "source", f"{keypath}.source"),
+                             "source: assumption needs a 'note' saying why this value")
+                return (), False
+            return ("assumption",), True
+        if isinstance(src, dict):
+            return self.inline_source(src, spec, keypath)
+        if isinstance(src, list):
+            self.problem(self.at(spec, "source", f"{keypath}.source"),
+                         f"expected one source, got a list {src!r}; write a source id from "
+                         "`calc sources`, 'assumption' (with a 'note'), or "
+                         "{publisher, title, date}")
+            return (), False
+        if src not in self.reg.sources and src not in self.inline:
+            self.problem(self.at(spec, "source", f"{keypath}.source"), f"unknown source id {src!r}"
+                         f"{did_you_mean(src, self.reg.sources)}; `calc sources` lists them")
+            return (), False
+        return (str(src),), True
+
+    def inline_source(self, src, spec, keypath):
+        kp = f"{keypath}.source"
+        self.keys(src, "inline_source", kp + ".")
+        missing = [k for k in ("publisher", "title", "date") if not src.get(k)]
+        if missing:
+            self.problem(self.at(spec, "source", kp),
+                         f"an inline source needs {', '.join(missing)}")
+            return (), False
+        try:
+            dates.parse(src["date"], "date")
+        except CalcError as exc:
+            self.problem(self.at(src, "date", kp + ".date"), str(exc))
+        words = f"inline {src['publisher']} {src['date']} {src['title']}".lower()
+        sid = re.sub(r"[^a-z0-9]+", "-", words).strip("-")[:80]
+        self.inline[sid] = Source(id=sid, publisher=str(src["publisher"]), title=str(src["title"]),
+                                  date=str(src["date"]), language=str(src.get("language", "en")),
+                                  url=src.get("url"), note=src.get("note"))
+        return (sid,), True
+
+    def inputs(self, node, parent, keypath) -> dict:
+        if node is None:
+            return {}
+        if not isinstance(node, dict):
+            self.problem(self.at(parent, "inputs", keypath), "expected a mapping of name: "
+                         "{figure: id} or {value: ..., source: ...}")
+            return {}
+        out = {}
+        for name, spec in node.items():
+            kp = f"{keypath}.{name}"
+            if not isinstance(name, str) or not NAME.match(name):
+                self.problem(self.at(node, name, kp),
+                             "input names are snake_case words such as 'facility_power'")
+                continue
+            self.input_where.setdefault(name, self.at(node, name, kp))
+            value = self.input(name, spec, node, kp)
+            if value is not None:
+                out[name] = value
+        return out
+
+    def input(self, name, spec, node, kp) -> Value | None:
+        where = self.at(node, name, kp)
+        if not isinstance(spec, dict):
+            self.problem(where, f"got {spec!r}; write {{value: {spec!r}, source: <id>}} or "
+                                "{figure: <id>} -- every literal needs a source")
+            return None
+        self.keys(spec, "input", kp + ".")
+        forms = [k for k in ("figure", "value", "range", "dist", "over_time") if k in spec]
+        if len(forms) != 1:
+            self.problem(where, "give exactly one of 'figure', 'value', 'range' or 'dist' "
+                                f"(got {', '.join(forms) or 'none'})")
+            return None
+        sources = ()
+        if "figure" not in spec:
+            sources, ok = self.source(spec, kp)
+            if not ok:
+                return None
+        try:
+            if "over_time" in spec:
+                value = self.series_value(name, spec, sources)
+            elif name in DATE_INPUTS:
+                value = date_value(name, spec, sources)
+            else:
+                value = spec_value(name, spec, sources=sources, reg=self.reg)
+        except CalcError as exc:
+            self.problem(where, str(exc))
+            return None
+        summary = self.summary(spec, kp)
+        return dataclasses.replace(value, summary=summary) if summary else value
+
+    def summary(self, spec, kp) -> str | None:
+        """A note's one-line ``summary`` (shown in tables; the note in full in explain)."""
+        text = spec.get("summary")
+        if text is None:
+            return None
+        if (not isinstance(text, str) or not text.strip() or "\n" in text.strip()
+                or len(text) > SUMMARY_MAX):
+            self.problem(self.at(spec, "summary", f"{kp}.summary"), "a summary is one line of at "
+                         f"most {SUMMARY_MAX} characters standing for the note")
+            return None
+        return text.strip()
+
+    # -- expressions: derive (the analyst's formulas) and checks (claims) --------------------
+    def derives(self, node, parent, sc) -> dict:
+        if node is None:
+            return {}
+        if not isinstance(node, dict):
+            self.problem(self.at(parent, "derive", "derive"), "expected a mapping name: expression")
+            return {}
+        known = set(glossary()) | set(self.reg.figures) | set(sc.base.values) | set(node)
+        out = {}
+        for name, spec in node.items():
+            kp = f"derive.{name}"
+            where = self.at(node, name, kp)
+            unit = None
+            if isinstance(spec, dict):
+                self.keys(spec, "derive_entry", kp + ".")
+                unit, spec = spec.get("unit"), spec.get("expr")
+            if not isinstance(name, str) or not NAME.match(name):
+                self.problem(where, "derived names are snake_case words such as 'chips_per_mw'")
+                continue
+            self.where[kp] = where
+            if name in sc.base.values:
+                self.problem(where, f"{name!r} is also an input; give the derived quantity another "
+                                    "name")
+                continue
+            if name in self.reg.figures:
+                self.problem(where, f"{name!r} is a registry figure id (`calc figures` lists it); "
+                                    "a derived quantity cannot take its name -- give it another "
+                                    "name")
+                continue
+            if not isinstance(spec, str):
+                self.problem(where, "expected an expression such as 'chips / facility_power', "
+                                    f"got {spec!r}")
+                continue
+            try:
+                tree = expr.parse(spec, names=known)
+                if unit is not None:
+                    parse_unit(str(unit))
+                if unit_of(name) is not None:   # a glossary name keeps its glossary dimension
+                    if unit is not None:
+                        check_dimension(f"unit {unit}", Q(1, parse_unit(str(unit))), unit_of(name))
+                    unit = unit_of(name) if unit is None else unit
+            except CalcError as exc:
+                self.problem(where, str(exc))
+                continue
+            unknown = unknown_names(tree, known)
+            for n in unknown:
+                self.problem(where, f"unknown name {n!r} in {spec!r}{did_you_mean(n, known)}")
+            if not tree.names:          # a constant: evaluate it now, so its errors say where it is
+                try:
+                    value = tree.evaluate({})
+                    if unit is not None and hasattr(value, "units"):
+                        check_dimension(name, value, unit)
+                except CalcError as exc:
+                    self.problem(where, str(exc))
+                    continue
+            if not unknown:
+                out[name] = (tree, None if unit is None else str(unit))
+        cycle = find_cycle({n: set(t.names) for n, (t, _) in out.items()})
+        if cycle:
+            self.problem(self.at(node, cycle[0], f"derive.{cycle[0]}"),
+                         f"cycle {' -> '.join(cycle)}; a derived name cannot depend on itself")
+            for n in cycle:
+                out.pop(n, None)
+        return out
+
+    def checks(self, node, parent, sc) -> list:
+        if node is None:
+            return []
+        if not isinstance(node, list):
+            self.problem(self.at(parent, "checks", "checks"), "expected a list of checks")
+            return []
+        known = set(glossary()) | set(self.reg.figures) | set(sc.derive) | set(sc.base.values)
+        out = []
+        for i, spec in enumerate(node):
+            kp = f"checks[{i}]"
+            where = f"{self.path}:{node.line_of(i)}: {kp}"
+            if not isinstance(spec, dict):
+                self.problem(where, "expected a mapping with says, source, that and an expectation")
+                continue
+            self.keys(spec, "check", kp + ".")
+            missing = [k for k in ("says", "source", "that") if not spec.get(k)]
+            if missing:
+                self.problem(where, f"missing {', '.join(missing)}")
+                continue
+            srcs, ok = self.source(spec, kp)
+            kinds = [k for k in ("near", "above", "below", "between") if k in spec]
+            if len(kinds) > 1:
+                self.problem(where, f"give one expectation, got {', '.join(kinds)}")
+                continue
+            kind = kinds[0] if kinds else None
+            try:
+                tree = expr.parse(str(spec["that"]), names=known)
+                unknown = unknown_names(tree, known)
+                if unknown:
+                    raise CalcError(f"unknown name {unknown[0]!r}"
+                                    f"{did_you_mean(unknown[0], known)}")
+                target, within = expectation(spec, kind)
+                at = self.check_at(spec)
+            except CalcError as exc:
+                self.problem(where, str(exc))
+                continue
+            variant = spec.get("variant")
+            if variant is not None and (not isinstance(variant, str)        # variant: [a, b]
+                                        or (variant != "base" and variant not in sc.variants)):
+                names = ", ".join(["base", *sc.variants])
+                self.problem(where, f"variant {variant!r} is not a variant of this scenario "
+                                    f"({names}){did_you_mean(variant, ['base', *sc.variants])}")
+                continue
+            if ok:
+                out.append(Check(variant=None if variant is None else str(variant),
+                                 says=str(spec["says"]), source=srcs[0] if srcs else None,
+                                 that=tree, kind=kind, target=target, within=within,
+                                 note=spec.get("note"), where=where,
+                                 summary=self.summary(spec, kp), at=at,
+                                 at_text=None if at is None else str(spec["at"])))
+        return out
+
+    # -- the timeline's pieces: over_time series, commitments, a check's at ------------------
+    def series_value(self, name, spec, sources) -> Value:
+        """An ``over_time`` input: the value in force at each period's start (before the first
+        point, the first value)."""
+        if self.tl is None:
+            raise CalcError("over_time needs a timeline: add timeline: {start: ..., end: ..., "
+                            "step: year}")
+        points = spec["over_time"]
+        idx, labels = self.tl.series(points, f"{name}.over_time")
+        qs = []
+        for key, given in points.items():
+            if isinstance(given, (list, dict)):
+                raise CalcError(f"over_time.{key}: a series point is one value such as '1 GW', "
+                                f"got {given!r}")
+            qs.append(values.value(name, given, where=f"over_time.{key}", sources=sources,
+                                   figures=False).central)
+        unit = qs[0].units
+        try:
+            mags = np.array([float(q.to(unit).magnitude) for q in qs])
+        except Exception:
+            raise CalcError(f"over_time: the points of {name} are not all in one dimension "
+                            f"({', '.join(format_unit(q.units) for q in qs)})") from None
+        return Value(central=Q(mags[idx], unit), sources=tuple(sources), origin="over_time",
+                     note=spec.get("note") or f"a series: {', '.join(labels)}")
+
+    def commitments(self, data, inputs: dict):
+        """The ``commitments`` mapping as a calc.values.PeriodAxis (None without a
+        timeline): each amount becomes the input ``<name>_commitment``."""
+        node = data.get("commitments")
+        if self.tl is None:
+            if node is not None and data.get("timeline") is None:  # a bad timeline is said once
+                self.problem(self.at(data, "commitments", "commitments"), "commitments need a "
+                             "timeline: add timeline: {start: ..., end: ..., step: year}")
+            return None
+        run = values.PeriodAxis(self.tl)
+        if node is None:
+            return run
+        if not isinstance(node, dict) or not node:
+            self.problem(self.at(data, "commitments", "commitments"),
+                         "expected a mapping name: {amount: ..., start: ..., term: ...}")
+            return run
+        for key, spec in node.items():
+            kp = f"commitments.{key}"
+            where = self.at(node, key, kp)
+            name = f"{key}_commitment"
+            if (not isinstance(key, str) or not key.replace("_", "a").isalnum()
+                    or not key[:1].isalpha()):
+                self.problem(where, "commitment names are snake_case words such as 'aws'")
+                continue
+            if not isinstance(spec, dict):
+                self.problem(where, "expected {amount: ..., start: 2025-11, term: 7 yr} or "
+                                    "{amount: ..., schedule: ...}")
+                continue
+            self.keys(spec, "commitment", kp + ".")
+            if name in inputs or unit_of(name) is not None:
+                self.problem(where, f"the amount would be named {name!r}, which is already an "
+                                    "input or a quantity; rename the commitment")
+                continue
+            try:
+                value = self.amount(spec, kp, where)
+                if value is None:
+                    continue
+                if "schedule" in spec:
+                    extra = [k for k in ("start", "term", "shape") if k in spec]
+                    if extra:
+                        raise CalcError(f"a schedule gives the dates itself; drop "
+                                        f"{', '.join(extra)}")
+                    shares = self.shares(spec, kp)
+                    if shares is None:                  # reported under each share's own key
+                        continue
+                    try:
+                        s = spread.spread(key, self.tl, "schedule", "", shares=shares)
+                    except CalcError as exc:
+                        self.problem(self.at(spec, "schedule", f"{kp}.schedule"),
+                                     str(exc).removeprefix("schedule: "))
+                        continue
+                    label = "schedule " + ", ".join(f"{k}: {100 * v:g} %"
+                                                    for k, v in shares.items())
+                    term_value = None
+                else:
+                    for k in ("start", "term"):
+                        if k not in spec:
+                            raise CalcError(f"{k} is missing; a commitment needs start and term "
+                                            "(or a schedule)")
+                    start = periods.parse_date(spec["start"], "start")
+                    term_value, months = self.term(spec["term"])
+                    shape = str(spec.get("shape", "flat"))
+                    s = spread.spread(key, self.tl, shape, "", start=start.first, term=months)
+                    label = f"{shape} over {months:g} months from {start.text}"
+            except CalcError as exc:
+                self.problem(where, str(exc).lstrip(": "))
+                continue
+            inputs[name] = value
+            run.spreads[name] = s
+            run.spread_text[name] = label
+            if term_value is not None and term_value.figure:   # the term's source joins the lineage
+                inputs[f"{name}_term"] = term_value
+                run.terms[name] = f"{name}_term"
+        return run
+
+    def amount(self, spec, kp, where):
+        amount = spec.get("amount")
+        if not isinstance(amount, dict):
+            self.problem(where, "amount: expected {figure: id}, {value: ..., source: ...} or "
+                                "{range: [...], source: ...}")
+            return None
+        sources = ()
+        if "figure" not in amount:
+            sources, ok = self.source(amount, kp + ".amount")
+            if not ok:
+                return None
+        return spec_value("commitment", amount, sources=sources, reg=self.reg)
+
+    def shares(self, spec: dict, kp: str) -> dict | None:
+        """A schedule's shares by date as fractions; None after reporting each bad share at its
+        key."""
+        node = spec["schedule"]
+        if not isinstance(node, dict):
+            return node                         # spread() says what a schedule is
+        out, ok = {}, True
+        for k, v in node.items():
+            try:
+                periods.parse_date(k, "")               # a bad date is reported at its own key too
+                out[k] = share(v, "")
+            except CalcError as exc:
+                self.problem(self.at(node, k, f"{kp}.schedule.{k}"), str(exc).lstrip(": "))
+                ok = False
+        return out if ok else None
+
+    def term(self, given):
+        """(Value or None, whole months) of a term written '7 yr', '84 month' or {figure: id}."""
+        value = None
+        if isinstance(given, dict) and "figure" in given:
+            value = spec_value("commitment_term", given, reg=self.reg)
+            q = value.central
+        else:
+            q = values.to_quantity(given, "term")
+        try:
+            months = float(q.to("month").magnitude)
+        except Exception:
+            raise CalcError(f"term: {given!r} is not a time; write e.g. 7 yr or 84 month") from None
+        if months <= 0:
+            raise CalcError(f"term: the term must be a positive whole number of months (e.g. 7 yr "
+                            f"or 84 month), got {given!r}")
+        if abs(months - round(months)) > 1e-6:
+            raise CalcError(f"term: {given!r} is {months:.6g} months; a term must be a whole "
+                            "number of months")
+        return value, int(round(months))
+
+    def check_at(self, spec):
+        """A check's ``at`` as a period index (None without one)."""
+        if "at" not in spec or (self.tl is None and self.tl_refused):
+            return None         # no at, or a refused timeline (said once, not again for each at)
+        if self.tl is None:
+            raise CalcError("'at' names a period of a timeline; this scenario has no timeline")
+        return self.tl.index_of(spec["at"], "at")
 
 
-def declare_block(name: str, keys: dict[str, dict]) -> None:
-    """Add a block (the keys of a mapping inside a declared key)."""
-    if name in BLOCKS:
-        raise ValueError(f"block {name!r} is already declared")
-    BLOCKS[name] = {k: dict(v) for k, v in keys.items()}
+# Each top-level key's reader, in the order they are read: later keys refer to earlier ones
+# (inputs' over_time to the timeline, outputs to derives, checks to inputs and variants).
+READERS = {
+    "name": Reader.read_name, "title": Reader.read_title,
+    "description": Reader.read_description, "accelerator": Reader.read_accelerator,
+    "models": Reader.read_models, "timeline": Reader.read_timeline,
+    "inputs": Reader.read_inputs, "commitments": Reader.read_commitments,
+    "derive": Reader.read_derive, "outputs": Reader.read_outputs,
+    "variants": Reader.read_variants, "sweep": Reader.read_sweep,
+    "samples": Reader.read_samples, "seed": Reader.read_seed, "checks": Reader.read_checks,
+    "display": Reader.read_display, "correlations": Reader.read_correlations,
+    "solve": Reader.read_solve, "ledger_as_of": Reader.read_ledger_as_of,
+}
+
+
+def unknown_names(tree: expr.Expr, known) -> list[str]:
+    """The names of ``tree`` not in ``known``, in the order the expression first uses them (so a
+    message names the same one on every run)."""
+    text = tree.text
+
+    def first_use(name):
+        found = re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", text)
+        return (found.start() if found else len(text), name)
+    return sorted((n for n in tree.names if n not in known), key=first_use)
+
+
+def date_value(name, spec, sources) -> Value:
+    """A date input (``arr_as_of: {value: 2025-08, source: ...}``) as a decimal year [yr]."""
+    if "value" not in spec or len([k for k in ("figure", "range", "dist") if k in spec]):
+        raise CalcError(f"{name} is a date: write {{value: 2025-08, source: <id>}}")
+    span = periods.parse_date(spec["value"], f"{name}.value", days=True)
+    return Value(central=Q(span.decimal_year, "yr"), sources=tuple(sources), origin="input",
+                 note=spec.get("note"))
+
+
+def set_date(name: str, given) -> Value:
+    """A ``--set NAME=VALUE`` of a date input (``arr_as_of=2025-08``) as a decimal year [yr]."""
+    number = isinstance(given, (int, float)) and not isinstance(given, bool)
+    span = periods.parse_date(f"{given:g}" if number else str(given)[:200], f"--set {name}",
+                              days=True)
+    return Value(central=Q(span.decimal_year, "yr"), origin="set on the command line")
+
+
+def expectation(spec, kind):
+    """(target, within) of a check's expectation ``kind`` (near, above, below, between or None)."""
+    def lit(x):
+        return values.literal("", x, "").central
+    if kind is None:
+        if "within" in spec:
+            raise CalcError("'within' goes with 'near'")
+        return None, None
+    if kind == "between":
+        b = spec["between"]
+        if not isinstance(b, list) or len(b) != 2:
+            raise CalcError(f"between takes [low, high], got {b!r}")
+        lo, hi = lit(b[0]), lit(b[1])
+        if lo.dimensionality != hi.dimensionality or lo > hi:
+            raise CalcError(f"between [{b[0]}, {b[1]}]: low must not exceed high, in one unit")
+        return (lo, hi), None
+    target = lit(spec[kind])
+    if kind != "near":
+        if "within" in spec:
+            raise CalcError("'within' goes with 'near'")
+        return target, None
+    if "within" not in spec:
+        raise CalcError("'near' needs 'within', e.g. within: 20%")
+    w = lit(spec["within"])
+    if w.dimensionless and not re.search(r"%|percent", str(spec["within"])):
+        raw, unit = spec["within"], format_unit(target.units)
+        raise CalcError(f"within: {raw!r} has no unit, so it would mean {float(w.magnitude):.0%} "
+                        f"of near; write a share with '%' (within: {raw}%)"
+                        + (f" or a quantity in near's unit (within: {raw} {unit})" if unit else ""))
+    if w.dimensionless:
+        w = float(w.to("dimensionless").magnitude)
+        if not 0 <= w:
+            raise CalcError("within must not be negative")
+    elif w.dimensionality != target.dimensionality:
+        raise CalcError(f"within is in {format_unit(w.units)} but near is in "
+                        f"{format_unit(target.units)}")
+    return target, w
+
+
+def share(given, where) -> float:
+    """A share written '40 %' or 0.4; a plain number above 1 (40) is refused: it meant 40 %."""
+    q = values.to_quantity(given, where)
+    if not q.dimensionless:
+        raise CalcError(f"{where}: a share is a fraction or a percentage ('20%'), got {given!r}")
+    plain = values.plain_number(given)
+    if plain is not None and plain > 1:
+        raise CalcError(f"{where}: {plain:g} is read as {100 * plain:g} %; write {plain:g} % "
+                        f"(a share is a percentage, {plain:g} %, or a fraction, {plain / 100:g})")
+    return float(q.to("dimensionless").magnitude)
+
+
+def parse_solve(node: dict, tl, known) -> dict:
+    """A solve request from the scenario key or the command line (``tl``: the timeline or None);
+    CalcError on anything wrong."""
+    name = node.get("for")
+    if not isinstance(name, str) or not name:
+        raise CalcError("'for' names the input to solve for, e.g. for: arr_growth_per_month")
+    if name not in known:
+        raise CalcError(f"for: {name!r} is not an input of this scenario"
+                        f"{did_you_mean(name, known)}")
+    if not node.get("so_that"):
+        raise CalcError("'so_that' is missing: the output (or expression) to reach, e.g. "
+                        "so_that: cumulative_gap")
+    tree = expr.parse(str(node["so_that"]), names=known)
+    unknown = unknown_names(tree, known)
+    if unknown:
+        raise CalcError(f"so_that: unknown name {unknown[0]!r}{did_you_mean(unknown[0], known)}")
+    kinds = [k for k in ("equals", "at_most", "at_least") if node.get(k) is not None]
+    if len(kinds) != 1:
+        raise CalcError("give one of equals, at_most or at_least (the target)")
+    kind = kinds[0]
+    target = values.to_quantity(node[kind], kind)
+    out_unit = unit_of(tree.text.strip()) if tree.text.strip() in tree.names else None
+    if (out_unit is not None and target.dimensionless
+            and not Q(1, parse_unit(out_unit)).dimensionless):
+        target = Q(float(target.magnitude), out_unit)    # a bare number is in the output's unit
+    between = node.get("between")
+    if not isinstance(between, (list, tuple)) or len(between) != 2:
+        raise CalcError(f"between: the bracket to search is required, [low, high] in the unit of "
+                        f"{name}, got {between!r}")
+    unit = unit_of(name)
+    ends = []
+    for given in between:
+        q = values.to_quantity(given, "between")
+        if unit is not None:
+            if q.dimensionless and not Q(1, parse_unit(unit)).dimensionless:
+                q = Q(float(q.magnitude), unit)             # a bare number is in the glossary unit
+            q = values.checked(name, q, f"between {given!r}")
+            q = q.to(unit)
+        ends.append(q)
+    lo, hi = ends
+    if float(lo.magnitude) >= float(hi.to(lo.units).magnitude):
+        raise CalcError(f"between: low must be below high, got {between!r}")
+    at = None
+    if node.get("at") is not None:
+        if tl is None:
+            raise CalcError("'at' names a period of a timeline; this scenario has no timeline")
+        at = tl.index_of(node["at"], "at")
+    return {"for": name, "so_that": tree, "kind": kind, "target": target, "between": (lo, hi),
+            "at": at, "text": {"between": [str(b) for b in between], "target": str(node[kind]),
+                               "at": None if node.get("at") is None else str(node["at"])}}

@@ -13,6 +13,7 @@ import numpy as np
 
 from calc.engine import evaluate
 from calc.uncertainty import Z95
+from calc.optional import need
 
 
 def _ranks(a: np.ndarray) -> np.ndarray:
@@ -38,7 +39,7 @@ def sensitivity(result):
     On a timeline each output is taken in its last period ("revenue (2030)"); one-value quantities
     (funding_need, break_even) as they are.
     """
-    import pandas as pd
+    pd = need("pandas")
 
     axis = result.axis
 

@@ -45,7 +45,7 @@ EXAMPLES = "'2.2 GW', '$1.25B', '1.25 billion USD', '200k chip', '80 USD/MWh', '
 
 # Scale words people attach to numbers. B/bn/T/tn mean billion/trillion only beside a currency:
 # elsewhere "B" is a byte and "T" a tesla.
-_SCALES = {
+SCALES = {
     "k": 1e3, "K": 1e3, "thousand": 1e3,
     "M": 1e6, "mn": 1e6, "million": 1e6,
     "B": 1e9, "bn": 1e9, "billion": 1e9,
@@ -56,7 +56,7 @@ _MONEY_ONLY_SCALES = {"B", "bn", "T", "tn"}
 _NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?|[-+]?\.\d+(?:[eE][-+]?\d+)?"  # re.ASCII
 _QUANTITY_RE = re.compile(
     rf"^\s*(?P<cur>US\$|\$)?\s*(?P<num>{_NUMBER})\s*"
-    rf"(?P<scale>{'|'.join(sorted(_SCALES, key=len, reverse=True))})?(?![A-Za-z0-9_])\s*"
+    rf"(?P<scale>{'|'.join(sorted(SCALES, key=len, reverse=True))})?(?![A-Za-z0-9_])\s*"
     rf"(?P<unit>.*?)\s*$", re.ASCII       # ASCII digits only: not '٣' or '２'
 )
 _FLOP_SPELLING = re.compile(r"(?i)^[kmgtpez]?flops?$")
@@ -64,7 +64,9 @@ _FLOP_OK = re.compile(r"^[kMGTPEZ]?FLOP$")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _DATA_UNITS = re.compile(r"(?i)^[kmgtpe]?i?(b|byte|bytes|bit|bits)$")
 _UNIT_TOKEN = re.compile(r"\*\*|\^|[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|\w+|\S", re.ASCII)
-MAX_EXPONENT = 64   # largest |power| in a unit ('m**2'); pint would compute 'W**9**9**9' for ever
+# largest |power| in a unit ('m**2'; pint would compute 'W**9**9**9' for ever), and largest
+# |exponent| of '**' in a formula (calc.expr)
+MAX_EXPONENT = 64
 MAX_UNIT_TOKENS = 64  # names, numbers and operators in one unit (pint's parser recurses on them)
 MAX_TEXT = 1000     # characters of one quantity as written
 
@@ -164,7 +166,7 @@ def parse_quantity(text: str) -> pint.Quantity:
         if scale in _MONEY_ONLY_SCALES and not (cur or re.search(r"\bUSD\b", unit)):
             raise _fail(text, f"{scale!r} means billion/trillion only beside a currency; "
                               f"write '{num} billion <unit>' or '${num}{scale}'")
-        value *= _SCALES[scale]
+        value *= SCALES[scale]
     return Quantity(value, parse_unit(unit, text=text))
 
 

@@ -72,9 +72,9 @@ def percent_hint(name: str, *written) -> str:
 
 
 def _hinted(name: str, given, where: str) -> pint.Quantity:
-    """``checked(name, quantity(given))``, a refusal of a plain number for a % quantity saying how
+    """``checked(name, to_quantity(given))``, a refusal of a plain number for a % quantity saying how
     to write the percentage ('mfu = 40 is out of bounds ...; for 40 % write `40 %`')."""
-    q = quantity(given, where)
+    q = to_quantity(given, where)
     try:
         return checked(name, q, where)
     except CalcError as exc:
@@ -193,7 +193,7 @@ def _at(where: str, text: str) -> CalcError:
     return CalcError(f"{where}: {text}" if where else text)
 
 
-def quantity(given, where: str = "") -> pint.Quantity:
+def to_quantity(given, where: str = "") -> pint.Quantity:
     """A finite quantity from what a user wrote: a string with a unit, a plain number, or a Quantity."""
     if isinstance(given, pint.Quantity):
         if np.ndim(given.magnitude) != 0:
@@ -330,7 +330,7 @@ def range_value(name: str, low, high, *, kind: str | None = None, mode=None, whe
     positive range, else the midpoint -- does not move.
     """
     lo_q, hi_q = (_hinted(name, x, where) for x in (low, high))
-    mode_q = None if mode is None else checked(name, quantity(mode, where), where)
+    mode_q = None if mode is None else checked(name, to_quantity(mode, where), where)
     try:
         hi_q = hi_q.to(lo_q.units)
         mode_q = None if mode_q is None else mode_q.to(lo_q.units)

@@ -6,6 +6,10 @@ import os
 import shutil
 import tempfile
 
+import pytest
+
+from helpers import calc_cli
+
 _SAVED = {}
 
 
@@ -22,3 +26,11 @@ def pytest_unconfigure(config):
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
+
+
+@pytest.fixture(scope="session")
+def shipped_check(tmp_path_factory):
+    """``calc check`` run once for the whole suite: the registry, then every shipped scenario (from
+    an empty folder, so it falls back to the scenarios shipped in the package). Its tests are in
+    test_cli.py, test_shipped.py and test_readme.py."""
+    return calc_cli("check", cwd=tmp_path_factory.mktemp("check"))

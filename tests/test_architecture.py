@@ -11,17 +11,17 @@ PKG = Path(__file__).resolve().parents[1] / "calc"
 
 # lower number = lower layer; a module may import (at module level) only from its own layer or below
 LAYERS = {
-    "calc.errors": 0, "calc.cache_dir": 0, "calc.units": 0, "calc.cache": 0, "calc.yamlio": 0, "calc.glossary": 0, "calc.expr": 0, "calc.expr_eval": 0,
+    "calc.errors": 0, "calc.cache_dir": 0, "calc.units": 0, "calc.cache": 0, "calc.yamlio": 0, "calc.glossary": 0, "calc.expr": 0,
     "calc.uncertainty": 0, "calc.format": 0, "calc.display": 0, "calc.shipped": 0, "calc.suggest": 0, "calc.dates": 0,
-    "calc.registry": 1, "calc.registry_data": 1, "calc.registry_loader": 1, "calc.citations": 1, "calc.ledger": 1,   # ledger: data/deals.yaml, read by the registry loader
+    "calc.optional": 0,                 # optional modules (matplotlib, openpyxl) and pandas, imported when used
+    "calc.registry": 1, "calc.citations": 1, "calc.ledger": 1,   # ledger: data/deals.yaml, read by the registry loader
     "calc.ledger_count": 1,             # which ledger rows count at a date
     "calc.periods": 1,                  # dates and periods of a timeline: plain numpy, below the models
-    "calc.timeline": 1, "calc.timeline.read": 4,     # a scenario's timeline keys
     "calc.models": 2, "calc.values": 2,
     "calc.plan": 3, "calc.engine": 4,
     "calc.result": 5, "calc.checks": 5, "calc.findings": 5, "calc.plausible": 5, "calc.precision": 5,
     "calc.sensitivity": 5, "calc.solve": 5,
-    "calc.scenario_keys": 3, "calc.scenario_exprs": 6, "calc.scenario_inputs": 6, "calc.scenario_reader": 6,
+    "calc.scenario_keys": 6,            # the scenario format: its keys as data, and their reader
     "calc.run": 6, "calc.api": 7, "calc.scenario": 7, "calc.deal_table": 7, "calc.ledger_flows": 7,
     "calc.output": 8, "calc.cli": 9, "calc.cli_parser": 9,
 }

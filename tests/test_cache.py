@@ -12,7 +12,8 @@ import sys
 import pytest
 
 from calc import cache, cache_dir, glossary, registry as registry_module
-from calc.registry import DATA_DIR, Registry
+from calc.registry import Registry
+from calc.registry.data import DATA_DIR
 from calc.units import Q, ureg
 from helpers import ROOT
 

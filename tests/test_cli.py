@@ -109,9 +109,9 @@ def test_figures_and_sources_as_a_table_and_csv():
 
 
 # -- check ---------------------------------------------------------------------------------------
-def test_check_validates_the_shipped_registry(tmp_path):
+def test_check_validates_the_shipped_registry(shipped_check):
     reg = Registry.load()
-    proc = ok(calc_cli("check", cwd=tmp_path))            # no scenarios/ folder here: the registry only
+    proc = ok(shipped_check)                              # `calc check` from an empty folder
     assert proc.stdout.splitlines()[0] == (
         f"registry: ok ({len(reg.figures)} figures, {len(reg.sources)} sources, "
         f"{len(reg.accelerators)} accelerators, {len(reg.defaults)} defaults)")

@@ -13,7 +13,8 @@ import pytest
 import calc
 from calc.errors import CalcError
 from calc import ledger
-from calc.registry import DATA_DIR, Registry, registry
+from calc.registry import Registry, registry
+from calc.registry.data import DATA_DIR
 from helpers import calc_cli
 
 PUE = math.sqrt(1.1 * 1.4)                 # pue_ai_campus [1.1, 1.4] -> geometric mean 1.2409674

@@ -143,7 +143,8 @@ def test_a_summary_is_one_short_line(tmp_path):
     import pytest
 
     from calc.errors import CalcError
-    from calc.registry import DATA_DIR, Registry
+    from calc.registry import Registry
+    from calc.registry.data import DATA_DIR
 
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)

@@ -14,7 +14,8 @@ import pytest
 import calc
 from calc import ledger_count, ledger_flows as deal_flows
 from calc.errors import CalcError
-from calc.registry import DATA_DIR, Registry, registry
+from calc.registry import Registry, registry
+from calc.registry.data import DATA_DIR
 from helpers import calc_cli
 
 B = 1e9

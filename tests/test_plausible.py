@@ -17,8 +17,9 @@ from calc.errors import CalcError
 from calc.glossary import GLOSSARY_FILE, _read, glossary, typical_of
 from calc.output import write
 from calc.output.xlsx import result_xlsx
-from calc.registry import DATA_DIR, registry
-from calc.registry_loader import Loader
+from calc.registry import registry
+from calc.registry.data import DATA_DIR
+from calc.registry.loader import Loader
 from calc.units import parse_unit
 
 from helpers import calc_cli

@@ -203,3 +203,26 @@ def test_calc_run_plot_writes_a_png(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert png_size(out.read_bytes()) == (WIDTH, HEIGHT)
     assert out.stat().st_size > 10_000         # a drawn chart, not an empty canvas
+
+
+def test_timeline_chart_puts_each_period_at_its_start_with_its_label():
+    res = calc.load("anthropic-commitments").run(samples=0)
+    starts, name = plots.period_axis(res)
+    assert [name(x) for x in starts] == list(res.periods)         # ('2025', ..., '2030'), yearly
+    assert starts[1] - starts[0] == 1.0                           # a yearly step [yr]
+    fig = plots.timeline_chart(res)
+    axis = fig.axes[0]
+    assert [t.get_text() for t in axis.get_xticklabels()] == list(res.periods)
+    revenue = next(line for line in axis.get_lines() if line.get_label() == "revenue")
+    assert list(revenue.get_xdata()) == list(starts)
+    assert list(revenue.get_ydata()) == list(res.central["revenue"][0])
+    be = float(res.central["break_even"][0][0])
+    labels = [line.get_label() for line in axis.get_lines()]
+    assert f"break-even {res.periods[list(starts).index(be)]}" in labels
+
+
+def test_timeline_chart_needs_periods():
+    res = calc.evaluate(outputs=["chips"], inputs=INPUTS)
+    assert res.periods == ()
+    with pytest.raises(ValueError, match="timeline_chart needs a result with a timeline"):
+        plots.timeline_chart(res)

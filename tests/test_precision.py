@@ -13,7 +13,8 @@ import pytest
 
 import calc
 from calc.errors import CalcError
-from calc.registry import DATA_DIR, Registry, registry
+from calc.registry import Registry, registry
+from calc.registry.data import DATA_DIR
 from tests.helpers import calc_cli
 
 GW = "{value: 1 GW, source: assumption, note: a reference gigawatt}"

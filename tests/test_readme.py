@@ -29,12 +29,15 @@ def test_readme_opens_with_the_two_commands():
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_readme_commands_run(command, tmp_path):
+def test_readme_commands_run(command, tmp_path, request):
     # run from a scratch folder that sees the shipped scenarios, so --output files land there
     (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
     args = command.split()
     assert args[0] == "calc"
-    proc = calc_cli(*args[1:], cwd=tmp_path)      # in-process: calc.cli.main with captured streams
+    if command == "calc check":                   # run once for the suite (tests/conftest.py)
+        proc = request.getfixturevalue("shipped_check")
+    else:
+        proc = calc_cli(*args[1:], cwd=tmp_path)  # in-process: calc.cli.main with captured streams
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     if "--output" in args:
@@ -58,7 +61,7 @@ def test_readme_scenario_uses_every_key_and_runs(tmp_path):
     (example,) = [b for b in blocks("yaml") if b.startswith("name: example-1gw")]
     keys = set(yaml.safe_load(example))
     from calc.scenario import TOP_KEYS
-    from calc.timeline.read import TOP_KEYS as TIMELINE_KEYS
+    from calc.scenario_keys import TIMELINE_KEYS
     assert keys == set(TOP_KEYS) - set(TIMELINE_KEYS)  # every scenario key is documented by example
     (timeline,) = [b for b in blocks("yaml") if b.startswith("name: example-timeline")]
     assert set(yaml.safe_load(timeline)) >= set(TIMELINE_KEYS)     # the timeline keys have their own

@@ -15,7 +15,8 @@ import pytest
 
 from calc import expr
 from calc.errors import CalcError
-from calc.registry import DATA_DIR, KINDS, QUALIFIERS, Registry
+from calc.registry import Registry
+from calc.registry.data import DATA_DIR, KINDS, QUALIFIERS
 from calc.units import Q
 
 SHARED_SOURCES = Path(__file__).parents[2] / "shared" / "sources"

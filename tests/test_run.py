@@ -139,5 +139,5 @@ def test_one_citation_model_for_every_renderer():
     assert json.loads(write("json", res))["sources"][cit.id]["quote"] == quote            # JSON
     assert " ".join(cit.text().split()) in " ".join(write("table", res).split())          # terminal footnote
     assert cit.line() in res.explain("chips")                                               # explain
-    from calc.output.chart import _result_sources
-    assert _result_sources(res, ["chips"]) == ["36Kr (2025-11)"]                            # charts
+    from calc.output.plots import result_sources
+    assert result_sources(res, ["chips"]) == ["36Kr (2025-11)"]                            # charts

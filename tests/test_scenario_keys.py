@@ -1,8 +1,7 @@
-"""The scenario format declared as data (calc.scenario_keys) drives the reader."""
+"""The scenario format declared as data (calc.scenario_keys), each key with its reader."""
 
 from __future__ import annotations
 
-import copy
 import json
 
 import pytest
@@ -43,37 +42,44 @@ def test_unknown_keys_are_reported_with_the_declared_ones(tmp_path, block, yaml_
     assert str(info.value) == f"{path}:{line}: {key}: unknown key; allowed: " + ", ".join(scenario_keys.allowed(block))
 
 
-@pytest.fixture
-def declared(monkeypatch):
-    """A fresh copy of the declaration, so a test can declare keys without leaking them."""
-    monkeypatch.setattr(scenario_keys, "BLOCKS", copy.deepcopy(scenario_keys.BLOCKS))
-    monkeypatch.setattr(scenario_keys, "EXTRA_READERS", {})
-    import calc.scenario_reader as reader
-    monkeypatch.setattr(reader, "BLOCKS", scenario_keys.BLOCKS)
-    monkeypatch.setattr(reader, "EXTRA_READERS", scenario_keys.EXTRA_READERS)
-    return scenario_keys
+def test_every_declared_top_level_key_has_one_reader_in_reading_order():
+    assert set(scenario_keys.READERS) == set(scenario_keys.allowed("scenario"))
+    order = list(scenario_keys.READERS)
+    # later keys refer to earlier ones: over_time inputs to the timeline, commitments to inputs,
+    # outputs to derives, checks to inputs and variants, solve to inputs and derives
+    for before, after in [("timeline", "inputs"), ("inputs", "commitments"), ("derive", "outputs"),
+                          ("variants", "checks"), ("outputs", "display"), ("derive", "solve")]:
+        assert order.index(before) < order.index(after), (before, after)
 
 
-def test_a_declared_key_is_read_into_extra_with_file_and_line(tmp_path, declared):
-    def read_horizon(reader, data, sc):
-        months = data.get("horizon")
-        if months is None:
-            return None
-        if not isinstance(months, int) or months < 1:
-            reader.problem(reader.at(data, "horizon", "horizon"), f"expected a number of months, got {months!r}")
-            return None
-        return months
-
-    declared.declare("horizon", {"type": "integer", "minimum": 1, "doc": "months to project"}, read=read_horizon)
-    assert "horizon" in declared.allowed("scenario") and "horizon" in declared.declaration()["blocks"]["scenario"]
+def test_every_key_reader_reports_at_once_with_file_and_line(tmp_path):
     path = tmp_path / "s.yaml"
-    path.write_text(BASE + "horizon: 24\n")
-    assert calc.load(path).extra == {"horizon": 24}
-    # every problem at once: the declared key's and the reader's own
-    path.write_text(BASE.replace("name: t", "name: T T") + "horizon: -3\n")
+    path.write_text(BASE.replace("name: t", "name: T T") + "samples: -3\nseed: x\n")
     with pytest.raises(CalcError) as info:
         calc.load(path)
-    assert info.value.problems == [f"{path}:1: name: 'T T' is not a slug; give a short slug such as 'nvidia-1gw'",
-                                   f"{path}:7: horizon: expected a number of months, got -3"]
-    with pytest.raises(ValueError, match="already declared"):
-        declared.declare("horizon", {"type": "integer", "doc": "again"}, read=read_horizon)
+    assert info.value.problems == [
+        f"{path}:1: name: 'T T' is not a slug; give a short slug such as 'nvidia-1gw'",
+        f"{path}:7: samples: expected a whole number from 0 to 2,000,000, got -3",
+        f"{path}:8: seed: expected a whole number from 0 to {scenario_keys.MAX_SEED:,}, got 'x'"]
+
+
+def test_unknown_names_are_reported_in_the_order_the_expression_uses_them(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(BASE + "derive:\n  x: zeta_q * alpha_q + mid_q\n"
+                    "checks:\n  - {says: s, source: assumption, note: n, that: omega_q + beta_q,"
+                    " above: 1}\n")
+    with pytest.raises(CalcError) as info:
+        calc.load(path)
+    assert [p.split(": ", 2)[2][:22] for p in info.value.problems] == [
+        "unknown name 'zeta_q' ", "unknown name 'alpha_q'", "unknown name 'mid_q' i",
+        "unknown name 'omega_q'"]
+
+
+def test_a_check_variant_that_is_not_a_name_is_an_error_not_a_crash(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(BASE + "checks:\n  - {says: s, source: assumption, note: n, that: chips,"
+                    " above: 1 chip, variant: [a, b]}\n")
+    with pytest.raises(CalcError) as info:
+        calc.load(path)
+    assert info.value.problems == [f"{path}:8: checks[0]: variant ['a', 'b'] is not a variant of "
+                                   "this scenario (base)"]

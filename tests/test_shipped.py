@@ -47,8 +47,8 @@ def test_a_misspelt_name_is_named_with_a_suggestion(tmp_path):
         calc.load("sub/nvidia-1gw.yaml")                # a path is a path, never a name
 
 
-def test_calc_check_without_files_checks_the_shipped_scenarios(tmp_path):
-    proc = calc_cli("check", cwd=tmp_path)
+def test_calc_check_without_files_checks_the_shipped_scenarios(shipped_check):
+    proc = shipped_check                                  # `calc check` from an empty folder
     assert proc.returncode == 0, proc.stderr
     for name in SHIPPED:
         assert f"{name}.yaml: ok" in proc.stdout

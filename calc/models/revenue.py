@@ -16,7 +16,7 @@ from calc.models._formula import formula
 from calc.units import Q
 
 _MONTH = Q(1, "month")
-_LN2 = np.log(2.0)
+LN2 = np.log(2.0)
 
 
 def _ratio(a, b):
@@ -66,13 +66,13 @@ def arr_doubling_time(arr_growth_per_month):
     >>> round(float(arr_doubling_time(arr_growth_per_month=0.258499).m), 4)
     3.0147
     """
-    return (_LN2 / np.log1p(_plain(arr_growth_per_month)) * _MONTH).to("month")
+    return (LN2 / np.log1p(_plain(arr_growth_per_month)) * _MONTH).to("month")
 
 
 @formula("2^(1 month / arr_doubling_time) - 1", output="arr_growth_per_month")
 def arr_growth_per_month_from_doubling_time(arr_doubling_time):
     """Monthly growth that doubles revenue in a given time: arr_doubling_time [month] -> [1] = 2^(1 month / T) - 1."""
-    return Q(np.expm1(_LN2 * _ratio(_MONTH, arr_doubling_time)), "dimensionless")
+    return Q(np.expm1(LN2 * _ratio(_MONTH, arr_doubling_time)), "dimensionless")
 
 
 @formula("arr_end x (1 + arr_growth_per_month)^(arr_horizon / 1 month)")
@@ -107,7 +107,7 @@ def arr_projected_decaying(arr_end, arr_growth_per_month, arr_horizon, arr_growt
     """
     h = _ratio(arr_growth_half_life, _MONTH)
     # h / ln2 x (1 - 2^(-T/h)), with expm1 so a huge h does not lose the answer to cancellation.
-    months = -h / _LN2 * np.expm1(-_LN2 * _ratio(arr_horizon, _MONTH) / h)
+    months = -h / LN2 * np.expm1(-LN2 * _ratio(arr_horizon, _MONTH) / h)
     log_growth = np.log1p(_plain(arr_growth_per_month)) * months
     return (arr_end * np.exp(log_growth)).to("USD/yr")
 
@@ -167,7 +167,7 @@ def constant_revenue(arr_end, g, m0, m1):
 
 def decaying_rate(arr_end, g, m, half_life):
     """Run-rate with decaying growth: ``A exp(L h / ln 2 x (1 - 2^(-m / h)))``."""
-    months = -half_life / _LN2 * np.expm1(-_LN2 * m / half_life)
+    months = -half_life / LN2 * np.expm1(-LN2 * m / half_life)
     return arr_end * _grown(np.log1p(g), months)
 
 

@@ -13,12 +13,13 @@ import math
 
 from calc.output.json import facts
 from calc.output.layout import point_text
+from calc.optional import need
 
 
 def result_csv(result) -> str:
     """``result.table()`` as CSV: variant, point, quantity, value, unit, [p05, p50, p95, mean],
     inputs, sources, defaults, kind, detail. Numbers are written as numbers (``repr`` precision)."""
-    import pandas as pd
+    pd = need("pandas")
 
     frame = result.table()
     frame["kind"], frame["detail"] = "result", ""

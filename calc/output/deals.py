@@ -11,8 +11,11 @@ import io
 
 import pandas as pd
 
+from calc.deal_table import records
 from calc.format import money, number
+from calc.optional import need
 from calc.output.json import dumps
+from calc.output.xlsx import sheet
 
 # (column, header, how to show it) for the reading formats
 _DEAL_VIEW = (("id", "deal", str), ("buyer", "buyer", str), ("provider", "provider", str),
@@ -121,7 +124,6 @@ def csv(frame: pd.DataFrame) -> str:
 
 
 def json_text(frame: pd.DataFrame) -> str:
-    from calc.deal_table import records
     return dumps(records(frame))
 
 
@@ -140,13 +142,11 @@ def html_text(frame: pd.DataFrame, reg, rates: dict, totals: bool = False) -> st
 
 def xlsx_bytes(frame: pd.DataFrame, reg, totals_frame: pd.DataFrame) -> bytes:
     """A workbook: 'deals' (every column, full numbers), 'totals' and 'sources'. Text is never a formula."""
-    from calc.output.xlsx import _openpyxl, _sheet
-
-    wb = _openpyxl().Workbook()
+    wb = need("openpyxl", "xlsx").Workbook()
     wb.remove(wb.active)
     sources = [reg.source(s).to_json() for s in dict.fromkeys(frame["source"])]
     for name, df in (("deals", frame), ("totals", totals_frame), ("sources", pd.DataFrame(sources))):
-        _sheet(wb, name, list(df.columns), df.to_dict("records"))
+        sheet(wb, name, list(df.columns), df.to_dict("records"))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -11,8 +11,10 @@ import base64
 from html import escape
 
 from calc.citations import source_citation
+from calc.optional import available
 from calc.output import layout
 from calc.registry import registry
+from calc.output.plots import default_plots_png
 
 CSS = """
 .calc-result table, table.calc-figures { border-collapse: collapse; font-variant-numeric: tabular-nums; }
@@ -223,12 +225,8 @@ def report_html(result, plots: dict[str, bytes] | None = None) -> str:
 
 def default_plots(result) -> dict[str, bytes]:
     """{caption: PNG bytes} of the result's default chart; {} when matplotlib is not installed."""
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
+    if not available("matplotlib"):
         return {}
-    from calc.output.plots import default_plots_png
-
     return default_plots_png(result)
 
 
@@ -262,7 +260,7 @@ def figures_html(figures, notes: bool = False) -> str:
                     order.append(sid)
             source += _cite("calc-figures-src-", sorted(order.index(sid) + 1 for sid in sids))
         rows.append(f"<tr><td><code>{escape(f.id)}</code>{said}</td>"
-                    f"<td class=\"num\">{escape(layout.figure_value(f))}</td><td>{escape(f.unit)}</td>"
+                    f"<td class=\"num\">{escape(layout.figure_text(f))}</td><td>{escape(f.unit)}</td>"
                     f"<td>{escape(f.qualifier)}</td><td>{escape(f.kind)}</td><td>{escape(f.as_of)}</td>"
                     f"<td>{source}</td></tr>")
     head = "".join(f"<th>{h}</th>" for h in ("id", "value", "unit", "qualifier", "kind", "as_of", "source"))

@@ -17,6 +17,7 @@ from calc.citations import Citation, is_unsourced
 from calc.output import compact
 from calc.output.compact import Block, Line, label, point_text  # noqa: F401 -- writers use them from here
 from calc.format import money, number, quantity
+from calc.optional import need
 from calc.output.json import dumps
 from calc.units import format_unit
 
@@ -42,7 +43,7 @@ def cell_text(row: dict, sep: str = "–") -> str:
     return text
 
 
-def figure_value(fig) -> str:
+def figure_text(fig) -> str:
     """A registry figure's value for a table: '1,000', a range as '1.1–1.4', money as '$4.00B'."""
     j = fig.to_json()
     if j["low"] is not None:
@@ -83,10 +84,6 @@ class Report:
     checks: list[CheckLine]
     overrides: list[str]            # 'pue = 1.3': values set on the command line
     unsourced: list[str]            # 'facility_power = 1 GW': library inputs given without a source
-
-    @property
-    def wide(self) -> bool:         # every layout is wide now; kept for writers that ask
-        return True
 
 
 def build(result, rows: list[dict] | None = None, wide: bool | None = None) -> Report:
@@ -199,9 +196,6 @@ FINDINGS_HEADING = "Findings (figures outside what the quantity can physically o
 def check_where(chk) -> str:
     """'base' or 'base, pue=1.2': the case a check result is about."""
     return ", ".join(t for t in (chk.variant, point_text(chk.point)) if t)
-
-
-SourceNote = Citation      # the one citation model (calc.citations); the old name is kept for writers
 
 
 def source_notes(result, sids: list[str]) -> list[Citation]:
@@ -334,8 +328,7 @@ def solve_output(result, fmt: str = "table") -> str:
                       "rows": solved, "checks": [c.to_json() for c in findings],
                       "findings": [f.to_json() for f in result.findings]})
     if fmt == "csv":
-        import pandas as pd     # deferred: pandas is imported only where a table is built
-
+        pd = need("pandas")
         keep = ["variant", "point", "quantity", "solved", "value", "unit", "p05", "p50", "p95", "no_solution_share"]
         frame = pd.DataFrame([{k: (point_text(r[k]) if k == "point" else r.get(k)) for k in keep}
                               for r in solved], columns=keep)

@@ -1,11 +1,14 @@
-"""Charts of results: fan charts over a sweep, tornadoes, histograms of samples, bars per case, timelines.
+"""Charts: of results (fan over a sweep, tornado, histogram of samples, bars per case, a timeline's
+revenue against spend), of registry figures (per-GW bars, funding over time) and of the deals
+ledger (who pays whom).
 
 Every chart has axis labels in words from the glossary with the unit tables show (``Peak compute
 [ZFLOP/s]``), a title and a footnote naming its sources (publisher, date), and returns its
 matplotlib ``Figure``. ``plot(result, kind, quantity)`` draws any kind by name (``KINDS``; add a
-kind there); ``save_plot`` is what ``calc run --plot PATH [--plot-kind K] [--plot-quantity Q]`` does. matplotlib is imported inside the
-functions, never at module import, so ``import calc.output.plots`` stays cheap and works without the
-``plots`` extra; without a display the Agg backend is used.
+kind there); ``save_plot`` is what ``calc run --plot PATH [--plot-kind K] [--plot-quantity Q]``
+does. matplotlib is imported when a chart is drawn (``calc.optional.need``), never at module
+import, so ``import calc.output.plots`` stays cheap and works without the ``plots`` extra; without
+a display the Agg backend is used.
 
     res = calc.load("scenarios/anthropic-arr.yaml").run(samples=2000, seed=1)
     calc.plots.fan_chart(res, "arr_projected", over="arr_horizon")
@@ -14,13 +17,203 @@ functions, never at module import, so ``import calc.output.plots`` stays cheap a
 
 from __future__ import annotations
 
+import io
+import math
+import os
+import re
+import sys
+import textwrap
+
+import numpy as np
+
+from calc import dates
+from calc.citations import figure_citations, source_citation
 from calc.errors import CalcError
-from calc.output.chart import (COLORS, DPI, SIZE, _axes, _case_label, _finish, _plan, _result_sources, _rows,  # noqa: F401
-                               _sweep_value, _tick_formatter, _value_text, close, human_label, png_bytes, shown,
-                               sweep_names)
-from calc.output.figure_plots import FUNDING, as_of_date, bar_chart_per_gw, per_gw_frame, timeline  # noqa: F401
+from calc.format import money, number
+from calc.glossary import glossary
+from calc.optional import need
 from calc.output.layout import label, point_text
-from calc.output.timeline_chart import timeline_chart  # noqa: F401 -- calc.plots.timeline_chart
+from calc.registry import registry
+from calc.suggest import did_you_mean
+from calc.units import Q
+
+SIZE = (9.0, 5.0)         # inches: 900 x 500 pixels at DPI
+DPI = 100
+FOOTNOTE_SIZE = 7         # points
+COLORS = ("#1f5fa8", "#d1495b", "#2a9d8f", "#e9a23b", "#6c4f9c", "#5b6770", "#8c564b")
+_LABELLED = re.compile(r"^(?P<name>.*?) \[(?P<unit>.*)\]$")
+
+
+# -- matplotlib, lazily ----------------------------------------------------------------------------
+
+def _pyplot():
+    """matplotlib.pyplot, on the Agg backend when there is no display and no backend was chosen."""
+    matplotlib = need("matplotlib", "plots")
+    display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    headless = sys.platform.startswith("linux") and not display
+    if headless and "matplotlib.pyplot" not in sys.modules and not os.environ.get("MPLBACKEND") \
+            and "ipykernel" not in sys.modules:
+        matplotlib.use("Agg")
+    return need("matplotlib.pyplot", "plots")
+
+
+def _axes(ax, ncols: int = 1):
+    """(figure, [axes]): the caller's ``ax`` (one panel) or a new figure of ``SIZE``."""
+    if ax is not None:
+        return ax.figure, [ax]
+    plt = _pyplot()
+    fig, axes = plt.subplots(1, ncols, figsize=SIZE, dpi=DPI, squeeze=False, layout="constrained")
+    return fig, list(axes[0])
+
+
+def human_label(name: str, unit: str = "") -> str:
+    """An axis label a reader understands, from the glossary: 'accelerators the site can power
+    [chip]'.
+
+    The glossary's ``label`` when it has one, else its meaning up to the first ':' when that is
+    short and no formula, else the name with spaces ('arr projected'); then the unit in brackets.
+    """
+    entry = glossary().get(name) or {}
+    text = entry.get("label")
+    if not text:
+        lead = str(entry.get("meaning", "")).split(":")[0].strip()
+        formula = re.search(r"[=/^*+]|\bx\b|_", lead)
+        text = lead if lead and len(lead) <= 48 and not formula else name.replace("_", " ")
+    text = text[0].upper() + text[1:] if text else name
+    return f"{text} [{unit}]" if unit else text
+
+
+def shown(result, name: str):
+    """(convert, unit): the display unit a table shows ``name`` in (``Result.shown_unit``), for
+    axes."""
+    if hasattr(result, "shown_unit") and name in result.central:
+        conv = result.shown_unit(name)
+        return conv, conv.unit
+    return (lambda x: x), result.unit_text(name)
+
+
+def _tick_formatter(unit: str):
+    """Ticks as a reader writes them: $30B for money, 400,000 for counts, 1.21e+21 for huge
+    numbers."""
+    FuncFormatter = need("matplotlib.ticker", "plots").FuncFormatter
+
+    if unit == "USD" or unit.startswith("USD/"):
+        return FuncFormatter(lambda x, _pos: money(x))
+    return FuncFormatter(lambda x, _pos: number(x, digits=3))
+
+
+def _finish(fig, title: str, sources: list[str], own: bool, ax=None) -> None:
+    """Title (on ``ax`` or the figure) and the sources footnote at the bottom of a figure we
+    made."""
+    if ax is not None:
+        ax.set_title(title, fontsize=11, loc="left")
+    else:
+        fig.suptitle(title, fontsize=11, x=0.01, ha="left")
+    if not own:         # drawn into the caller's axes: the figure (and its footnote) is theirs
+        return
+    text = "Sources: " + ("; ".join(sources) if sources else "none given")
+    width = int(fig.get_figwidth() * 72 / (FOOTNOTE_SIZE * 0.6))
+    # supxlabel is a figure text that constrained layout makes room for: the footnote never overlaps
+    fig.supxlabel(textwrap.fill(text, width=width), x=0.01, ha="left", fontsize=FOOTNOTE_SIZE,
+                  color="#555555")
+
+
+def declutter(fig, axis, texts, gap: float = 2.0) -> None:
+    """Move annotations (``texts``, in drawing order) so none overlaps another or leaves the axes:
+    a label past the right edge turns to the left of its point; one that overlaps an earlier label
+    steps down (or up, if that leaves the axes) until it is clear."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    box = axis.get_window_extent(renderer)
+    placed = []
+    for text in texts:
+        bb = text.get_window_extent(renderer)
+        if bb.x1 > box.x1:                      # past the right edge: put it left of the point
+            x, y = text.get_position() if not hasattr(text, "xyann") else text.xyann
+            text.set_horizontalalignment("right")
+            text.xyann = (-abs(x), y)
+            bb = text.get_window_extent(renderer)
+        for _ in range(40):
+            hit = next((p for p in placed if bb.overlaps(p)), None)
+            if hit is None:
+                break
+            step = (bb.y1 - hit.y0 + gap) * 72 / fig.dpi          # pixels to points
+            x, y = text.xyann
+            up = (hit.y1 - bb.y0 + gap) * 72 / fig.dpi
+            down = (y - step) if bb.y0 - (bb.y1 - hit.y0 + gap) > box.y0 else (y + up)
+            text.xyann = (x, down)
+            bb = text.get_window_extent(renderer)
+        placed.append(bb)
+
+
+def png_bytes(fig, dpi: int = DPI) -> bytes:
+    """The figure as PNG bytes (``SIZE`` x ``dpi`` pixels for the figures made here)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()
+
+
+def close(fig) -> None:
+    """Release a figure made here (pyplot keeps every open figure until closed)."""
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close(fig)
+
+
+# -- sources ---------------------------------------------------------------------------------------
+
+def _plan(result, i: int):
+    """The engine plan of row ``i``."""
+    return result.plan(i) if hasattr(result, "plan") else result.plans[i]
+
+
+def _rows(result) -> list[int]:
+    """One row per plan is enough for lineage: the first row of each variant where the result
+    says."""
+    return result.first_rows() if hasattr(result, "first_rows") else list(range(len(result.cases)))
+
+
+def result_sources(result, names, rows=None) -> list[str]:
+    """'publisher (date)' for every source ``names`` rest on (in ``rows``, default all);
+    assumptions once."""
+    ids: list[str] = []
+    for i in _rows(result) if rows is None else rows:
+        for name in names:
+            if name in _plan(result, i).steps:
+                ids += [s for s in result.lineage(i, name)["sources"] if s not in ids]
+    cited = [result.citations[sid] if sid in result.citations
+             else source_citation(result.registry, sid) for sid in ids]
+    return list(dict.fromkeys(c.short() for c in cited if c.known))
+
+
+def figure_sources(fids) -> list[str]:
+    """'publisher (date)' for every source behind registry figures ``fids``."""
+    return list(dict.fromkeys(c.short() for c in figure_citations(registry(), fids) if c.known))
+
+
+# -- fan chart -------------------------------------------------------------------------------------
+
+def sweep_names(result) -> list[str]:
+    """The names the result's cases are swept over, in order."""
+    return list(dict.fromkeys(k for c in result.cases for k in c.point))
+
+
+def _sweep_value(result, i: int, over: str) -> float:
+    if over in result.central:
+        return float(result.central[over][i])
+    return float(Q(result.cases[i].point[over]).magnitude)
+
+
+def _value_text(x: float, unit: str) -> str:
+    if unit == "USD" or unit.startswith("USD/"):
+        return money(x) + (unit[3:] if unit != "USD" else "")
+    return f"{number(x, digits=3)} {unit}".rstrip()
+
+
+def _case_label(result, i: int, prefix: str = "") -> str:
+    c = result.cases[i]
+    variant = c.variant if len({k.variant for k in result.cases}) > 1 or not prefix else ""
+    text = ", ".join(t for t in (variant, point_text(c.point)) if t)
+    return ": ".join(t for t in (prefix, text) if t)
 
 
 def fan_chart(result, quantity: str, over: str | None = None, ax=None):
@@ -33,12 +226,12 @@ def fan_chart(result, quantity: str, over: str | None = None, ax=None):
     names = sweep_names(result)
     over = over or (names[0] if names else None)
     if not names:
-        raise CalcError("a fan chart needs a sweep (add 'sweep:' to the scenario); try --plot-kind bars"
+        raise CalcError("a fan chart needs a sweep (add 'sweep:' to the scenario); "
+                        "try --plot-kind bars"
                         + (" or hist" if result.samples else ""))
     if over not in names:
-        raise CalcError(f"fan_chart: {over!r} is not swept in this result; sweeps: {', '.join(names)}")
-    import numpy as np
-
+        raise CalcError(f"fan_chart: {over!r} is not swept in this result; "
+                        f"sweeps: {', '.join(names)}")
     fig, (axis,) = _axes(ax)
     conv, unit = shown(result, quantity)
     groups: dict[str, list[int]] = {}
@@ -56,10 +249,12 @@ def fan_chart(result, quantity: str, over: str | None = None, ax=None):
         if stats is not None:
             p05, p95 = conv(stats["p05"][idx]), conv(stats["p95"][idx])
             if not np.allclose(p05, p95, rtol=1e-9, atol=0):      # an input-free line has no band
-                axis.fill_between(x, p05, p95, color=color, alpha=0.2, linewidth=0, label=f"{key}: 5–95 %")
+                axis.fill_between(x, p05, p95, color=color, alpha=0.2, linewidth=0,
+                                  label=f"{key}: 5–95 %")
             if quantity in result.draws and not np.allclose(p05, p95, rtol=1e-9, atol=0):
                 p25, p75 = conv(np.percentile(result.draws[quantity][idx], [25, 75], axis=1))
-                axis.fill_between(x, p25, p75, color=color, alpha=0.3, linewidth=0, label=f"{key}: 25–75 %")
+                axis.fill_between(x, p25, p75, color=color, alpha=0.3, linewidth=0,
+                                  label=f"{key}: 25–75 %")
             lows.append(p05)
         axis.plot(x, central, color=color, marker="o", label=f"{key}: central")
         lows.append(central)
@@ -72,8 +267,9 @@ def fan_chart(result, quantity: str, over: str | None = None, ax=None):
     axis.grid(True, alpha=0.3)
     axis.legend(fontsize=8, loc="upper left")
     band = "central value and 5–95 % band" if stats is not None else "central values"
-    _finish(fig, f"{human_label(quantity)} over {human_label(over).lower()} ({band}){_scenario_suffix(result)}",
-            _result_sources(result, [quantity]), ax is None, axis)
+    title = f"{human_label(quantity)} over {human_label(over).lower()} ({band})"
+    _finish(fig, title + _scenario_suffix(result), result_sources(result, [quantity]), ax is None,
+            axis)
     return fig
 
 
@@ -81,10 +277,12 @@ def _scenario_suffix(result) -> str:
     return f" — {result.scenario}" if result.scenario else ""
 
 
-# -- tornado ------------------------------------------------------------------------------------------
+# -- tornado ---------------------------------------------------------------------------------------
 
-def tornado_chart(result, quantity: str, variant: str | None = None, point: dict | None = None, ax=None):
-    """What moves ``quantity`` most: each uncertain input at its p05 and its p95, the others central.
+def tornado_chart(result, quantity: str, variant: str | None = None, point: dict | None = None,
+                  ax=None):
+    """What moves ``quantity`` most: each uncertain input at its p05 and its p95, the others
+    central.
 
     From ``result.sensitivity()`` (computed here unless already there), for one case: ``variant``
     (default: the first) at ``point`` (default: the first).
@@ -92,7 +290,9 @@ def tornado_chart(result, quantity: str, variant: str | None = None, point: dict
     result._name(quantity)
     row = result.case_index(variant, point)
     case = result.cases[row]
-    table = result.sensitivity_table if result.sensitivity_table is not None else result.sensitivity()
+    table = result.sensitivity_table
+    if table is None:
+        table = result.sensitivity()
     rows = table[(table["quantity"] == quantity) & (table["variant"] == case.variant)
                  & (table["point"] == point_text(case.point)) & (table["swing"] > 0)]
     rows = rows.sort_values("swing", ascending=True, kind="stable")
@@ -107,7 +307,8 @@ def tornado_chart(result, quantity: str, variant: str | None = None, point: dict
     axis.barh(list(y), hi - central, left=central, height=height, color=COLORS[1],
               label="input at its 95th percentile")
     axis.set_ylim(-0.5 - (1 - height), len(rows) - 0.5 + (1 - height))
-    axis.set_yticks(list(y), [f"{n}\n{r}" for n, r in zip(rows["input"], rows["input_range"])], fontsize=8)
+    axis.set_yticks(list(y), [f"{n}\n{r}" for n, r in zip(rows["input"], rows["input_range"])],
+                    fontsize=8)
     axis.axvline(central, color="black", linewidth=1)
     axis.xaxis.set_major_formatter(_tick_formatter(unit))
     axis.set_xlabel(human_label(quantity, unit))
@@ -116,25 +317,25 @@ def tornado_chart(result, quantity: str, variant: str | None = None, point: dict
     if len(rows):
         axis.legend(fontsize=8, loc="lower right")
     else:
-        axis.text(0.5, 0.5, f"no uncertain input moves {human_label(quantity).lower()}", transform=axis.transAxes,
-                  ha="center")
+        axis.text(0.5, 0.5, f"no uncertain input moves {human_label(quantity).lower()}",
+                  transform=axis.transAxes, ha="center")
     where = ", ".join(t for t in (case.variant, point_text(case.point)) if t)
-    _finish(fig, f"What moves {human_label(quantity).lower()} ({where}); central {_value_text(central, unit)}{_scenario_suffix(result)}",
-            _result_sources(result, [quantity], [row]), ax is None, axis)
+    title = (f"What moves {human_label(quantity).lower()} ({where}); "
+             f"central {_value_text(central, unit)}")
+    _finish(fig, title + _scenario_suffix(result), result_sources(result, [quantity], [row]),
+            ax is None, axis)
     return fig
 
 
-# -- bars ---------------------------------------------------------------------------------------------
+# -- bars ------------------------------------------------------------------------------------------
 
 def bar_chart(result, quantity: str | None = None, ax=None):
     """``quantity`` (default: the first output) per case, with 5-95 % whiskers when sampled.
 
-    Each value is written just past the end of its whisker (or bar), never across it, and the axis is
-    widened to hold it.
+    Each value is written just past the end of its whisker (or bar), never across it, and the axis
+    is widened to hold it.
     """
     quantity = result._name(quantity or result.shown[0])
-    import numpy as np
-
     fig, (axis,) = _axes(ax)
     conv, unit = shown(result, quantity)
     n = len(result.cases)
@@ -143,41 +344,42 @@ def bar_chart(result, quantity: str | None = None, ax=None):
     stats = result.stats.get(quantity)
     err, ends = None, values.copy()
     if stats is not None:
-        p05, p95 = np.asarray(conv(stats["p05"]), dtype=float), np.asarray(conv(stats["p95"]), dtype=float)
+        p05 = np.asarray(conv(stats["p05"]), dtype=float)
+        p95 = np.asarray(conv(stats["p95"]), dtype=float)
         err = np.vstack([values - p05, p95 - values]).clip(min=0)
         ends = np.maximum(values, p95)
-    axis.barh(range(n), values, xerr=err, height=0.5, color=[COLORS[i % len(COLORS)] for i in range(n)],
-              capsize=4, error_kw={"elinewidth": 1.2})
+    axis.barh(range(n), values, xerr=err, height=0.5,
+              color=[COLORS[i % len(COLORS)] for i in range(n)], capsize=4,
+              error_kw={"elinewidth": 1.2})
     axis.set_yticks(range(n), labels, fontsize=9)
     axis.set_ylim(n - 0.4, -0.6)                       # first case on top, room above and below
     axis.xaxis.set_major_formatter(_tick_formatter(unit))
     axis.set_xlabel(human_label(quantity, unit))
     axis.grid(True, axis="x", alpha=0.3)
     for k, (v, end) in enumerate(zip(values, ends)):
-        axis.annotate(_value_text(v, unit), (end, k), xytext=(6, 0), textcoords="offset points", fontsize=9,
-                      va="center", ha="left")
+        axis.annotate(_value_text(v, unit), (end, k), xytext=(6, 0), textcoords="offset points",
+                      fontsize=9, va="center", ha="left")
     low = min(0.0, float(np.nanmin(values)))
     high = float(np.nanmax(ends)) if n else 1.0
-    axis.set_xlim(low, high + 0.22 * (high - low or 1.0))     # room for the value text past the whisker
+    axis.set_xlim(low, high + 0.22 * (high - low or 1.0))   # room for the value past the whisker
     whisk = " (whiskers: 5–95 %)" if stats is not None else ""
-    _finish(fig, f"{human_label(quantity)}{whisk}{_scenario_suffix(result)}", _result_sources(result, [quantity]),
-            ax is None, axis)
+    _finish(fig, f"{human_label(quantity)}{whisk}{_scenario_suffix(result)}",
+            result_sources(result, [quantity]), ax is None, axis)
     return fig
 
 
-# -- histogram ----------------------------------------------------------------------------------------
+# -- histogram -------------------------------------------------------------------------------------
 
-def hist_chart(result, quantity: str | None = None, variant: str | None = None, point: dict | None = None,
-               ax=None, bins: int = 40):
-    """The samples of ``quantity`` in one case (default: the first) as a histogram, with the central
-    value, the median and the 5th and 95th percentiles marked. Needs a sampled run (``--samples N``)."""
+def hist_chart(result, quantity: str | None = None, variant: str | None = None,
+               point: dict | None = None, ax=None, bins: int = 40):
+    """The samples of ``quantity`` in one case (default: the first) as a histogram, with the
+    central value, the median and the 5th and 95th percentiles marked. Needs a sampled run
+    (``--samples N``)."""
     quantity = result._name(quantity or result.shown[0])
     if not result.samples or quantity not in result.draws:
         raise CalcError(f"a histogram of {quantity} needs its samples: run with --samples N (N > 0)"
-                        + ("; this run keeps no draws of it (too many cases x samples), plot one variant"
-                           if result.samples else ""))
-    import numpy as np
-
+                        + ("; this run keeps no draws of it (too many cases x samples), "
+                           "plot one variant" if result.samples else ""))
     row = result.case_index(variant, point)
     conv, unit = shown(result, quantity)
     draws = np.asarray(conv(result.draws[quantity][row]), dtype=float)
@@ -186,9 +388,10 @@ def hist_chart(result, quantity: str | None = None, variant: str | None = None, 
     axis.hist(draws, bins=bins, color=COLORS[0], alpha=0.75)
     central = float(conv(result.central[quantity][row]))
     p05, p50, p95 = np.percentile(draws, [5, 50, 95])
-    for x, style, name in ((central, "-", "central"), (p50, "--", "median"), (p05, ":", "5th percentile"),
-                           (p95, ":", "95th percentile")):
-        axis.axvline(x, color="black", linestyle=style, linewidth=1, label=f"{name}: {_value_text(x, unit)}")
+    for x, style, name in ((central, "-", "central"), (p50, "--", "median"),
+                           (p05, ":", "5th percentile"), (p95, ":", "95th percentile")):
+        axis.axvline(x, color="black", linestyle=style, linewidth=1,
+                     label=f"{name}: {_value_text(x, unit)}")
     axis.xaxis.set_major_formatter(_tick_formatter(unit))
     axis.set_xlabel(human_label(quantity, unit))
     axis.set_ylabel(f"samples (of {len(draws):,})")
@@ -196,15 +399,296 @@ def hist_chart(result, quantity: str | None = None, variant: str | None = None, 
     axis.grid(True, axis="y", alpha=0.3)
     case = result.cases[row]
     where = ", ".join(t for t in (case.variant, point_text(case.point)) if t)
-    _finish(fig, f"{human_label(quantity)}: {result.samples:,} samples ({where}){_scenario_suffix(result)}",
-            _result_sources(result, [quantity], [row]), ax is None, axis)
+    title = f"{human_label(quantity)}: {result.samples:,} samples ({where})"
+    _finish(fig, title + _scenario_suffix(result), result_sources(result, [quantity], [row]),
+            ax is None, axis)
+    return fig
+
+# -- the fan chart of a timeline -------------------------------------------------------------------
+
+def period_axis(result):
+    """(starts, name): each period's start as a decimal year [yr] (2028.25 is the start of 2028-Q2),
+    and ``name(year)``, the label of the period starting at decimal year ``year`` ('2028-Q2').
+    The one place the charts read a timeline's calendar; ``result.periods`` holds the labels."""
+    return result.axis.decimal_years("start"), result.axis.date_text
+
+
+def timeline_chart(result, variant: str | None = None, point: dict | None = None, ax=None):
+    """Revenue against commitment spend per period for one case (default: the first), as a fan
+    chart: p05-p95 bands (when sampled) around each central line, the shortfall (spend above the
+    revenue that pays for compute) shaded, break-even marked. ``calc run --plot`` on a timeline."""
+    if not result.periods:
+        raise ValueError("timeline_chart needs a result with a timeline")
+    i = result.case_index(variant, point)
+    fig, (axis,) = _axes(ax)
+    x, period_name = period_axis(result)         # each period at its start, as break-even
+    names = [n for n in ("revenue", "commitment_spend") if n in result.central]
+    for k, name in enumerate(names):
+        y = result.central[name][i]
+        axis.plot(x, y, color=COLORS[k], lw=2, marker="o", ms=3, label=name.replace("_", " "))
+        st = result.stats.get(name)
+        if st is not None:
+            axis.fill_between(x, st["p05"][i], st["p95"][i], color=COLORS[k], alpha=0.18, lw=0,
+                              label=f"{name.replace('_', ' ')} p05–p95")
+    if len(names) == 2:
+        share = result.central.get("compute_share_of_revenue")
+        paid = result.central["revenue"][i] * (share[i] if share is not None else 1.0)
+        spend = result.central["commitment_spend"][i]
+        axis.fill_between(x, paid, spend, where=spend > paid, color=COLORS[1], alpha=0.10,
+                          hatch="//", lw=0, label="gap: spend above revenue for compute",
+                          interpolate=True)
+    if "break_even" in result.central:
+        be = float(result.central["break_even"][i][0])
+        if math.isfinite(be):
+            axis.axvline(be, color=COLORS[2], ls="--", lw=1.5,
+                         label=f"break-even {period_name(be)}")
+    axis.set_xticks(x if len(x) <= 16 else x[::max(1, len(x) // 12)])
+    every = 1 if len(x) <= 16 else max(1, len(x) // 12)
+    axis.set_xticklabels([result.periods[j] for j in range(len(x))][::every],
+                         rotation=0 if len(x) <= 10 else 45, fontsize=8)
+    values = np.concatenate([np.ravel(result.central[n][i]) for n in names]
+                            + [np.ravel(result.stats[n]["p95"][i])
+                               for n in names if n in result.stats])
+    positive = values[np.isfinite(values) & (values > 0)]
+    if positive.size and positive.max() / positive.min() > 100 and positive.max() < 1e300:
+        axis.set_yscale("log")   # growth over orders of magnitude (near 1e308 margins overflow)
+    axis.yaxis.set_major_formatter(_tick_formatter("USD"))
+    axis.set_ylabel("USD per period")
+    axis.grid(alpha=0.3)
+    axis.legend(fontsize=8, loc="upper left")
+    case = result.cases[i]
+    where = f" ({case.variant})" if len(result.cases) > 1 else ""
+    title = f"Revenue against commitment spend{where}" + (f" — {result.scenario}"
+                                                           if result.scenario else "")
+    _finish(fig, title, result_sources(result, names), ax is None, axis)
     return fig
 
 
-# -- a sensible default -------------------------------------------------------------------------------
+# -- registry figures: per GW, funding over time ---------------------------------------------------
+
+def per_gw_frame(results, quantities=("chips", "capex")):
+    """A DataFrame of ``quantities`` per GW of facility power, one row per result (and case).
+
+    ``results``: a Result (one row per case) or a mapping label -> Result. Columns are labelled
+    with their units (``chips [chip/GW]``); a quantity a result lacks is NaN; ``frame.attrs
+    ["sources"]`` lists the sources (publisher, date) the numbers rest on.
+    """
+    pd = need("pandas")
+    items = results.items() if isinstance(results, dict) else [("", results)]
+    rows, index, sources, units = [], [], [], {}
+    for name, res in items:
+        if "facility_power" not in res:
+            raise CalcError(f"per_gw_frame: {name or res.scenario or 'the result'} has no "
+                            "facility_power to express its values per GW")
+        present = [q for q in quantities if q in res]
+        for q in present:
+            units[q] = f"{res.unit_text(q)}/GW" if res.unit_text(q) else "1/GW"
+        for i in range(len(res.cases)):
+            power = Q(res.central["facility_power"][i], res.units["facility_power"])
+            gw = float(power.to("GW").magnitude)
+            rows.append({q: float(res.central[q][i]) / gw for q in present})
+            index.append(_case_label(res, i, name) or res.scenario or f"result {len(index) + 1}")
+        sources += result_sources(res, present + ["facility_power"])
+    cols = [q for q in quantities if q in units]
+    frame = pd.DataFrame(rows, index=pd.Index(index, name="case"), columns=cols)
+    frame.columns = [label(q, units[q]) for q in cols]
+    frame.attrs["sources"] = list(dict.fromkeys(sources))
+    return frame
+
+
+def bar_chart_per_gw(frame_or_results, quantities=("chips", "capex"), references=(),
+                     title: str | None = None):
+    """Side-by-side bars of ``quantities`` per GW of facility power, one bar per accelerator or
+    case.
+
+    ``frame_or_results``: a frame from ``per_gw_frame`` (columns ``name [unit]``), a Result, or a
+    mapping label -> Result. ``references``: registry figure ids drawn as lines (a range as a
+    shaded span) on the panel whose unit they share, e.g. published capex per GW estimates.
+    """
+    pd = need("pandas")
+    MaxNLocator = need("matplotlib.ticker", "plots").MaxNLocator
+    frame = frame_or_results if isinstance(frame_or_results, pd.DataFrame) else \
+        per_gw_frame(frame_or_results, quantities)
+    cols = [c for c in frame.columns if frame[c].notna().any()]
+    if not cols:
+        raise CalcError("bar_chart_per_gw: nothing to draw (every value is missing)")
+    fig, axes = _axes(None, len(cols))
+    reg = registry()
+    drawn_refs = []
+    n = len(frame.index)
+    for k, (axis, col) in enumerate(zip(axes, cols)):
+        m = _LABELLED.match(str(col))
+        name, unit = (m["name"], m["unit"]) if m else (str(col), "")
+        values = frame[col].to_numpy(dtype=float)
+        axis.barh(range(n), np.nan_to_num(values), color=COLORS[k % len(COLORS)])
+        for j, v in enumerate(values):
+            missing = np.isnan(v)
+            axis.annotate("no figure" if missing else _value_text(v, unit),
+                          (0 if missing else v, j), xytext=(3, 0), textcoords="offset points",
+                          va="center", fontsize=7,
+                          bbox=dict(facecolor="white", alpha=0.75, linewidth=0, pad=0.5))
+        axis.set_yticks(range(n), [str(i) for i in frame.index] if k == 0 else [""] * n, fontsize=8)
+        axis.invert_yaxis()
+        axis.xaxis.set_major_formatter(_tick_formatter(unit))
+        axis.xaxis.set_major_locator(MaxNLocator(nbins=3 if len(cols) > 1 else 6))
+        per_gw = "per GW" not in name and unit.endswith("/GW")
+        axis.set_xlabel(label(f"{name} per GW" if per_gw else name, unit))
+        axis.grid(True, axis="x", alpha=0.3)
+        axis.set_xlim(right=np.nanmax(values) * 1.3 if np.isfinite(np.nanmax(values)) else None)
+        for j, fid in enumerate(references):
+            fig_ = reg.figure(fid)
+            if not unit or not fig_.value.is_compatible_with(unit):
+                continue            # drawn on the panel of its own unit
+            conv = lambda q: float(q.to(unit).magnitude)  # noqa: E731
+            centre = conv(fig_.value)
+            style = dict(color=COLORS[(j + 3) % len(COLORS)], linewidth=1.5, linestyle="--")
+            if fig_.is_range:
+                axis.axvspan(conv(fig_.low), conv(fig_.high), alpha=0.12, color=style["color"])
+            sids = [sid for sid in reg.figure_sources(fid) if sid in reg.sources]
+            who = reg.sources[sids[0]].publisher.split(" (")[0] if len(sids) == 1 else fid
+            axis.axvline(centre, label=f"{who}: {_value_text(centre, unit)}", **style)
+            axis.set_xlim(right=max(axis.get_xlim()[1], centre * 1.15))
+            drawn_refs.append(fid)
+        if any(r in drawn_refs for r in references) and axis.get_legend_handles_labels()[0]:
+            axis.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), frameon=False)
+    sources = list(frame.attrs.get("sources", [])) + figure_sources(drawn_refs)
+    _finish(fig, title or "Per GW of facility power, by accelerator", list(dict.fromkeys(sources)),
+            True)
+    return fig
+
+
+# -- timeline --------------------------------------------------------------------------------------
+
+def as_of_date(text):
+    """A figure's as_of as a date for plotting (``calc.dates.plot_date``): '2023-09' -> mid-month,
+    '2023-H2' -> 1 April / 1 October, '2025-Q1' -> mid-quarter, '2025' -> 1 July, '2023/2024' -> the
+    middle; 'unknown' -> None."""
+    return dates.plot_date(text)
+
+
+FUNDING = ("valuation", "investment", "capital_raised")
+
+
+def _group(quantity) -> str:
+    q = quantity if isinstance(quantity, str) else ""
+    return "valuation" if q.startswith("valuation") else (q or "other")
+
+
+def timeline(figures, ax=None, title: str = "Funding and valuations over time", log: bool = True,
+             groups=FUNDING, labels: dict | None = None):
+    """Registry figures in USD against their as_of dates: valuations as a line, the rest as points.
+
+    ``figures``: a frame shaped like ``calc.figures()`` (index id; columns value, unit, as_of,
+    quantity), or a list of figure ids. Points are grouped by the figures' ``quantity``
+    (valuation, valuation_before and valuation_after are one line); ``groups`` keeps only those
+    groups (None: all). Each point is labelled with ``labels[id]`` or its id. Figures without a
+    date ('unknown') are left out.
+    """
+    pd = need("pandas")
+    mdates = need("matplotlib.dates", "plots")
+    AutoDateLocator, ConciseDateFormatter = mdates.AutoDateLocator, mdates.ConciseDateFormatter
+    if not isinstance(figures, pd.DataFrame):
+        reg = registry()
+        figures = pd.DataFrame([reg.figure(f).to_json() for f in figures]).set_index("id")
+    usd = figures[figures["unit"] == "USD"].copy()
+    usd["date"] = [as_of_date(t) for t in usd["as_of"]]
+    usd = usd[usd["date"].notna()].sort_values("date", kind="stable")
+    if groups is not None:
+        usd = usd[usd["quantity"].map(_group).isin(groups)]
+    if usd.empty:
+        raise CalcError("timeline: no dated figures in USD to draw")
+    fig, (axis,) = _axes(ax)
+    notes = []
+    for k, (group, rows) in enumerate(usd.groupby(usd["quantity"].map(_group), sort=False)):
+        color = COLORS[k % len(COLORS)]
+        dates = pd.to_datetime(rows["date"])
+        style = dict(marker="o", linestyle="-" if group == "valuation" else "none", color=color)
+        axis.plot(dates, rows["value"], label=group.replace("_", " "), **style)
+        for j, (fid, d, v) in enumerate(zip(rows.index, dates, rows["value"])):
+            words = (labels or {}).get(fid, figure_words(fid))
+            notes.append(axis.annotate(f"{words}: {money(v)}", (d, v), xytext=(6, 4),
+                                       textcoords="offset points", fontsize=7, color=color))
+    if log:
+        axis.set_yscale("log")
+    locator = AutoDateLocator(maxticks=8)
+    axis.xaxis.set_major_locator(locator)
+    axis.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    axis.margins(x=0.15, y=0.15)
+    axis.yaxis.set_major_formatter(_tick_formatter("USD"))
+    axis.set_ylabel(label("amount", "USD"))
+    axis.set_xlabel("as of [date]")
+    axis.grid(True, alpha=0.3)
+    axis.legend(fontsize=8, loc="upper left")
+    _finish(fig, title, figure_sources(list(usd.index)), ax is None, axis)
+    declutter(fig, axis, sorted(notes, key=lambda t: (t.xy[0], -t.xy[1])))
+    return fig
+
+
+def figure_words(fid: str) -> str:
+    """A figure id as words for a label: 'amazon_tranche_2023' -> 'Amazon tranche 2023'."""
+    words = fid.replace("_", " ")
+    for short, long in (("msft", "Microsoft"), ("nvda", "NVIDIA"), ("arr", "run-rate")):
+        words = " ".join(long if w == short else w for w in words.split())
+    return words[:1].upper() + words[1:]
+
+
+
+# -- the deals ledger: who pays whom ---------------------------------------------------------------
+
+def flows_chart(data: dict, reg=None, title: str = "Who pays whom in the deals ledger"):
+    """Money between companies (``data`` from ``calc.deal_flows()``) as a matplotlib Figure: one
+    arrow per edge from payer to payee (companies on a circle, payers of the most money first),
+    labelled with its amount a third of the way from the payer; the kinds in a legend, the round
+    trips under the drawing, the sources in the footnote."""
+    Line2D = need("matplotlib.lines", "plots").Line2D
+    money_of = {}
+    for e in data["edges"]:
+        for n in (e["payer"], e["payee"]):
+            money_of[n] = money_of.get(n, 0.0) + e["usd_firm"] + e["usd_up_to"] + e["usd_high"]
+    names = sorted(money_of, key=lambda n: (-money_of[n], n))
+    angle = np.linspace(np.pi / 2, np.pi / 2 - 2 * np.pi, len(names), endpoint=False)
+    pos = {n: (np.cos(a), np.sin(a)) for n, a in zip(names, angle)}
+    fig, (ax,) = _axes(None)
+    fig.set_size_inches(11, 9)
+    colors = {"investment": "#2a9d8f", "cloud-contract": "#1f5fa8", "hardware": "#d1495b",
+              "capacity": "#e9a23b"}
+    for e in data["edges"]:
+        (x0, y0), (x1, y1) = pos[e["payer"]], pos[e["payee"]]
+        color = colors.get(e["kind"], "#5b6770")
+        ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
+                    arrowprops={"arrowstyle": "->", "color": color, "lw": 0.9,
+                                "connectionstyle": "arc3,rad=0.12", "shrinkA": 12, "shrinkB": 12})
+        amount = e["usd_firm"] or e["usd_up_to"] or e["usd_high"]
+        if amount:
+            word = "" if e["usd_firm"] else (" up to" if e["usd_up_to"] else " (range top)")
+            ax.text(x0 + (x1 - x0) / 3, y0 + (y1 - y0) / 3, money(amount) + word, fontsize=6,
+                    color=color, ha="center", va="center",
+                    bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7})
+    for n, (x, y) in pos.items():
+        ax.text(x * 1.1, y * 1.1, n, ha="center", va="center", fontsize=8, weight="bold")
+    ax.set_xlim(-1.35, 1.35)
+    ax.set_ylim(-1.25, 1.25)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    ax.legend([Line2D([0], [0], color=c) for c in colors.values()], list(colors),
+              loc="upper left", fontsize=7, frameon=False)
+    trips = [f"{t['investor']} -> {t['buyer']} -> {t['investor']}: "
+             + ("n/a" if t["round_trip_share"] is None else f"{t['round_trip_share']:.0%}")
+             for t in data["round_trips"]]
+    note = "Round trips (invested or offered / paid back): " + ("; ".join(trips) or "none")
+    ax.text(-1.35, -1.25, textwrap.fill(note, 150), fontsize=7, va="top")
+    reg = reg or registry()
+    by_id = {d.id: d for d in reg.ledger.deals}
+    sids = dict.fromkeys(by_id[i].source for e in data["edges"] for i in e["deals"])
+    cites = [f"{reg.source(s).publisher} ({reg.source(s).date})" for s in sids]
+    _finish(fig, title, cites, own=True)
+    return fig
+
+
+# -- a sensible default ----------------------------------------------------------------------------
 
 def _timeline(result, quantity=None, ax=None):
-    if getattr(result, "timeline", None) is None:
+    if not result.periods:
         raise CalcError("a timeline chart needs a scenario with a timeline; "
                         f"try --plot-kind {'fan' if sweep_names(result) else 'bars'}")
     return timeline_chart(result, ax=ax)
@@ -218,7 +702,7 @@ def _tornado(result, quantity=None, ax=None):
     return tornado_chart(result, quantity or _moved(result) or result.shown[0], ax=ax)
 
 
-KINDS = {                 # --plot-kind NAME -> function(result, quantity or None, ax); add kinds here
+KINDS = {        # --plot-kind NAME -> function(result, quantity or None, ax); add kinds here
     "fan": _fan,
     "tornado": _tornado,
     "hist": lambda result, quantity=None, ax=None: hist_chart(result, quantity, ax=ax),
@@ -232,7 +716,8 @@ def _moving(result) -> str:
     names = sweep_names(result)
     if not names:
         return result.shown[0]
-    moving = [q for q in result.shown if any(names[0] in _plan(result, i).depends(q) for i in _rows(result))]
+    moving = [q for q in result.shown
+              if any(names[0] in _plan(result, i).depends(q) for i in _rows(result))]
     return (moving or result.shown)[0]
 
 
@@ -246,9 +731,9 @@ def _moved(result) -> str | None:
 
 
 def default_kind(result, quantity: str | None = None) -> str:
-    """The chart that suits a result: a timeline, a fan over its sweep, a tornado when a sensitivity table
-    was computed, a histogram of one sampled case, else bars per case."""
-    if getattr(result, "timeline", None) is not None:
+    """The chart that suits a result: a timeline, a fan over its sweep, a tornado when a
+    sensitivity table was computed, a histogram of one sampled case, else bars per case."""
+    if result.periods:
         return "timeline"
     if sweep_names(result):
         return "fan"
@@ -262,18 +747,19 @@ def default_kind(result, quantity: str | None = None) -> str:
 def plot(result, kind: str | None = None, quantity: str | None = None, ax=None):
     """A chart of ``result``: ``kind`` one of ``KINDS`` (default: ``default_kind``), of ``quantity``
     (default: the one that suits the kind). Bad names are a CalcError with a suggestion."""
-    from calc.suggest import did_you_mean
-
     if quantity is not None and quantity not in result.central:
-        raise CalcError(f"--plot-quantity {quantity}: not in this result{did_you_mean(quantity, result.shown)}; "
+        raise CalcError(f"--plot-quantity {quantity}: not in this result"
+                        f"{did_you_mean(quantity, result.shown)}; "
                         f"it shows {', '.join(result.shown)}")
     kind = kind or default_kind(result, quantity)
     if kind not in KINDS:
-        raise CalcError(f"--plot-kind {kind}: unknown{did_you_mean(kind, KINDS)}; kinds: {', '.join(KINDS)}")
-    if getattr(result, "timeline", None) is not None and kind != "timeline":
+        raise CalcError(f"--plot-kind {kind}: unknown{did_you_mean(kind, KINDS)}; "
+                        f"kinds: {', '.join(KINDS)}")
+    if result.periods and kind != "timeline":
         # the per-case charts read one value per row; a timeline has one per period (was exit 3)
-        raise CalcError(f"--plot-kind {kind}: not drawn for a scenario with a timeline (a value per period); "
-                        "use --plot-kind timeline (the default), or --format csv for every period and sample")
+        raise CalcError(f"--plot-kind {kind}: not drawn for a scenario with a timeline (a value "
+                        "per period); use --plot-kind timeline (the default), or --format csv for "
+                        "every period and sample")
     return KINDS[kind](result, quantity, ax=ax)
 
 
@@ -283,14 +769,13 @@ def default_plot(result):
 
 
 def save_plot(result, path, kind: str | None = None, quantity: str | None = None, dpi: int = DPI):
-    """Draw ``plot(result, kind, quantity)`` and save it to ``path`` (PNG, SVG or PDF by its suffix).
-    SVG keeps its text as text, so labels can be searched and read by screen readers."""
+    """Draw ``plot(result, kind, quantity)`` and save it to ``path`` (PNG, SVG or PDF by its
+    suffix). SVG keeps its text as text, so labels can be searched and read by screen readers."""
     fig = plot(result, kind, quantity)
     try:
-        import matplotlib
-
-        with matplotlib.rc_context({"svg.fonttype": "none"}):
-            fig.savefig(path, dpi=dpi, format=str(path).rsplit(".", 1)[-1].lower() if "." in str(path) else None)
+        with need("matplotlib", "plots").rc_context({"svg.fonttype": "none"}):
+            suffix = str(path).rsplit(".", 1)[-1].lower() if "." in str(path) else None
+            fig.savefig(path, dpi=dpi, format=suffix)
     finally:
         close(fig)
     return fig

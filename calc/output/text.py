@@ -174,7 +174,7 @@ def figures_text(figures) -> str:
     """
     reg = registry()
     headers = [["id"], ["value"], ["unit"], ["qualifier"], ["kind"], ["as_of"], ["source"]]
-    rows = [[f.id, layout.figure_value(f), f.unit, f.qualifier, f.kind, f.as_of, f.source or "-"] for f in figures]
+    rows = [[f.id, layout.figure_text(f), f.unit, f.qualifier, f.kind, f.as_of, f.source or "-"] for f in figures]
     lines = grid(headers, rows, right={1})
     source_column = not lines or len(lines[0]) <= WIDTH
     if not source_column:

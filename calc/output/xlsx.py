@@ -1,10 +1,10 @@
 """A spreadsheet of one result: a summary sheet it opens on, then results, inputs, sources and checks.
 
-``result_xlsx(result)`` returns the .xlsx file as bytes (openpyxl, imported here only). The summary
-(``calc.output.xlsx_summary``) is the wide table as numbers with number formats; the other sheets
-are long tables for those who pivot: numbers as numbers, each with its unit in a column beside it;
-the display format only adds thousands separators. Text from scenarios and data files is stored
-as text, never as a formula, even when it starts with "=".
+``result_xlsx(result)`` returns the .xlsx file as bytes (openpyxl, imported when one is written).
+The summary (``calc.output.xlsx_summary``) is the wide table as numbers with number formats; the
+other sheets are long tables for those who pivot: numbers as numbers, each with its unit in a
+column beside it; the display format only adds thousands separators. Text from scenarios and data
+files is stored as text, never as a formula, even when it starts with "=".
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import dataclasses
 import io
 import math
 
+from calc.optional import need
 from calc.output.layout import point_text
 from calc.output import layout
 from calc.output.xlsx_summary import summary_sheet
@@ -25,14 +26,6 @@ INPUT_COLUMNS = ("variant", "point", "name", "value", "low", "high", "unit", "or
 SOURCE_COLUMNS = ("#", "id", "publisher", "title", "date", "url", "quote")
 CHECK_COLUMNS = ("says", "source", "that", "variant", "point", "passed", "value", "unit", "expected", "detail",
                  "probability", "note")
-
-
-def _openpyxl():
-    try:
-        import openpyxl
-    except ImportError:
-        raise ImportError("the xlsx format needs openpyxl: pip install -e '.[xlsx]'", name="openpyxl") from None
-    return openpyxl
 
 
 def _cell_value(x):
@@ -61,10 +54,10 @@ def _number_format(x: float) -> str:
     return "#,##0.0####"
 
 
-def _sheet(wb, title: str, columns, rows) -> None:
+def sheet(wb, title: str, columns, rows) -> None:
     """A sheet with a bold, frozen header row, then one row per dict in ``rows``."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
+    ILLEGAL_CHARACTERS_RE = need("openpyxl.cell.cell", "xlsx").ILLEGAL_CHARACTERS_RE
+    Font = need("openpyxl.styles", "xlsx").Font
 
     ws = wb.create_sheet(title)
     ws.append(list(columns))
@@ -159,23 +152,23 @@ def result_xlsx(result) -> bytes:
     """The result as an .xlsx workbook that opens on its summary (the wide table, checks, what was set or
     unsourced), then results (the long tidy table), inputs, sources, checks and, with --sensitivity,
     sensitivity."""
-    openpyxl = _openpyxl()
+    openpyxl = need("openpyxl", "xlsx")
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     rows = result.rows(tables=True)
     report = layout.build(result, rows)
     columns, tidy = result_rows(result)
-    _sheet(wb, "results", columns, tidy)
+    sheet(wb, "results", columns, tidy)
     if result.periods:                                    # periods as columns, as in a spreadsheet
         pcols, prows = period_rows(result)
-        _sheet(wb, "periods", pcols, prows)
-    _sheet(wb, "inputs", INPUT_COLUMNS, input_rows(result))
+        sheet(wb, "periods", pcols, prows)
+    sheet(wb, "inputs", INPUT_COLUMNS, input_rows(result))
     sources = source_rows(result, report.source_ids)
-    _sheet(wb, "sources", SOURCE_COLUMNS, sources)
-    _sheet(wb, "checks", CHECK_COLUMNS, [c.to_json() for c in result.checks] + [f.as_check() for f in result.findings])
+    sheet(wb, "sources", SOURCE_COLUMNS, sources)
+    sheet(wb, "checks", CHECK_COLUMNS, [c.to_json() for c in result.checks] + [f.as_check() for f in result.findings])
     sens = sensitivity_rows(result)
     if sens:
-        _sheet(wb, "sensitivity", list(sens[0]), sens)
+        sheet(wb, "sensitivity", list(sens[0]), sens)
     summary_sheet(wb, result, report, rows, {r["#"]: i for i, r in enumerate(sources, start=2)})
     wb.active = 0
     wb.properties.title = " — ".join(t for t in (result.scenario, result.title) if t) or "calc result"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 
+from calc.optional import need
 from calc.output import compact, layout
 
 TITLE_SIZE = 14
@@ -51,16 +52,14 @@ class _Writer:
     """Appends rows to the summary sheet, remembering the widest label."""
 
     def __init__(self, ws, source_rows: dict[int, int]):
-        from openpyxl.styles import Font
-
+        Font = need("openpyxl.styles", "xlsx").Font
         self.ws, self.row, self.source_rows = ws, 1, source_rows
         self.bold, self.grey = Font(bold=True), Font(italic=True, color="666666")
         self.link = Font(color="0563C1", underline="single")
         self.width = 10
 
     def text(self, col: int, value, font=None) -> None:
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
+        ILLEGAL_CHARACTERS_RE = need("openpyxl.cell.cell", "xlsx").ILLEGAL_CHARACTERS_RE
         if value is None or value == "":
             return
         cell = self.ws.cell(row=self.row, column=col, value=ILLEGAL_CHARACTERS_RE.sub("", str(value)))
@@ -84,8 +83,7 @@ class _Writer:
         for j, k in enumerate(notes):
             self.text(col + j, f"[{k}]", self.link)
             if k in self.source_rows:
-                from openpyxl.worksheet.hyperlink import Hyperlink
-
+                Hyperlink = need("openpyxl.worksheet.hyperlink", "xlsx").Hyperlink
                 cell = self.ws.cell(row=self.row, column=col + j)
                 cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"sources!A{self.source_rows[k]}",
                                            tooltip=f"source {k} on the sources sheet")
@@ -98,8 +96,7 @@ def summary_sheet(wb, result, report: layout.Report, rows: list[dict], source_ro
     """Draw the summary sheet (first in ``wb``) of ``result``; ``source_rows`` maps footnote -> row."""
     ws = wb.create_sheet("summary", 0)
     w = _Writer(ws, source_rows)
-    from openpyxl.styles import Font
-
+    Font = need("openpyxl.styles", "xlsx").Font
     w.text(1, layout.run_line(result), Font(bold=True, size=TITLE_SIZE))
     w.next()
     if result.samples:

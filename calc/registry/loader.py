@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pint
 
-from calc import dates, yamlio
+from calc import dates, expr, ledger, ledger_count, yamlio
 from calc.errors import CalcError
 from calc.glossary import KEYS as GLOSSARY_KEYS, bound_problem, read_typical
-from calc.registry_data import (ACCELERATOR_FIGURES, ACCELERATOR_KEYS, ACCELERATOR_STATUSES, Accelerator,
-                               CHIP_COUNTS, CONFIDENCES, FIGURE_FILES, FIGURE_KEYS, FIGURE_REQUIRED, Figure,
-                               FIGURE_PRECISIONS, KINDS, NEEDS_PRECISION, PRECISIONS, QUALIFIERS,
-                               SLUG_RE, SNAKE_RE, SOURCE_KEYS,
-                               SOURCE_REQUIRED, SUMMARY_MAX, Source, central)
+from calc.registry.data import (ACCELERATOR_FIGURES, ACCELERATOR_KEYS, ACCELERATOR_STATUSES,
+                                CHIP_COUNTS, CONFIDENCES, FIGURE_FILES, FIGURE_KEYS, FIGURE_PRECISIONS,
+                                FIGURE_REQUIRED, KINDS, NEEDS_PRECISION, PRECISIONS, QUALIFIERS, SLUG_RE,
+                                SNAKE_RE, SOURCE_KEYS, SOURCE_REQUIRED, SUMMARY_MAX, Accelerator, Figure,
+                                Source, central)
 from calc.suggest import did_you_mean
 from calc.units import Q, format_unit, parse_quantity, parse_unit
 
@@ -98,10 +98,8 @@ class Loader:
         figures, raw = self.load_figures(quantities, sources)
         self.check_formulas(figures, raw)
         accelerators = self.load_accelerators(figures, quantities)
-        from calc import ledger
         deals = ledger.load(self, figures, sources, accelerators, quantities, Figure, QUALIFIERS)
         if not self.problems:
-            from calc import ledger_count
             ledger_count.add_total_figures(deals, figures, quantities, Figure)
         defaults = self.load_defaults(figures, quantities)
         if self.problems:
@@ -292,8 +290,6 @@ class Loader:
 
     def check_formulas(self, figures: dict, raw: dict) -> None:
         """Every derived figure's value must agree with its formula (within 0.5 %)."""
-        from calc import expr
-
         for fid, fig in figures.items():
             if not fig.formula:
                 continue

@@ -1,4 +1,7 @@
-"""The registry: sources, figures, the accelerator catalogue and defaults, loaded and validated at once.
+"""The registry: sources, figures, the accelerator catalogue and defaults, read and checked at once.
+
+``calc.registry.data`` holds the records and the words their fields take, ``calc.registry.loader``
+reads and checks them from ``calc/data``; this module holds them together.
 
 Data flows one way: the YAML files in ``calc/data`` -> this registry -> models and engine. Loading
 checks everything and raises one ``CalcError`` listing every problem, each line starting with
@@ -11,22 +14,19 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from calc import expr
 from calc.cache import cached, data_files
 from calc.errors import CalcError
-# the records and the words their fields take, importable from here as they always were
-from calc.registry_data import (ACCELERATOR_FIGURES, ACCELERATOR_KEYS, ACCELERATOR_STATUSES, Accelerator,
-                               CHIP_COUNTS, CONFIDENCES, DATA_DIR, FIGURE_FILES, FIGURE_KEYS,
-                               FIGURE_REQUIRED, Figure, KINDS, PRECISIONS, QUALIFIERS, SLUG_RE, SNAKE_RE,
-                               SOURCE_KEYS, SOURCE_REQUIRED, SUMMARY_AFTER, SUMMARY_MAX, Source, central)
-from calc.registry_loader import Loader
+from calc.registry.data import DATA_DIR, Accelerator, Figure, Source
+from calc.registry.loader import Loader
 from calc.suggest import did_you_mean
 
 
 class Registry:
     """Every source, figure, catalogue entry and default, validated together."""
 
-    def __init__(self, quantities: dict, sources: dict, figures: dict, accelerators: dict, defaults: dict,
-                 ledger=None):
+    def __init__(self, quantities: dict, sources: dict, figures: dict, accelerators: dict,
+                 defaults: dict, ledger=None):
         self.quantities = quantities        # name -> {"unit": str, "meaning": str}
         self.sources = sources              # id -> Source
         self.figures = figures              # id -> Figure (deal and deal-total figures included)
@@ -57,7 +57,8 @@ class Registry:
                             f"the catalogue has {', '.join(self.accelerators)}") from None
 
     def figure_sources(self, fid: str) -> list[str]:
-        """Source ids behind a figure: its own, 'assumption', or those of the figures in its formula."""
+        """Source ids behind a figure: its own, 'assumption', or those of the figures in its
+        formula."""
         out: list[str] = []
         for fig in self.behind(fid):
             sid = fig.source or ("assumption" if fig.kind == "assumption" else None)
@@ -78,7 +79,8 @@ class Registry:
         return out
 
     def quotes(self, sid: str, figure_ids) -> list[tuple[str, str | None]]:
-        """(quote, English gloss or None) of every figure from source ``sid`` behind ``figure_ids``."""
+        """(quote, English gloss or None) of every figure from source ``sid`` behind
+        ``figure_ids``."""
         out: list[tuple[str, str | None]] = []
         for fid in figure_ids:
             for fig in self.behind(fid):
@@ -127,5 +129,4 @@ def built_from() -> list[bytes]:
 def _formula_names(formula: str | None) -> list[str]:
     if not formula:
         return []
-    from calc import expr
     return tuple(sorted(expr.parse(formula).names))

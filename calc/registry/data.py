@@ -1,7 +1,7 @@
 """What the registry holds: sources, figures and catalogue entries, and the words their fields take.
 
-Plain frozen records; ``calc.registry_loader`` reads and validates them from ``calc/data``,
-``calc.registry`` holds them together.
+Plain frozen records; ``calc.registry.loader`` reads and validates them from ``calc/data``,
+``calc.registry.Registry`` holds them together.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pint
 
 from calc.units import Q, format_unit
 
-DATA_DIR = Path(__file__).with_name("data")
+DATA_DIR = Path(__file__).parent.parent / "data"
 FIGURE_FILES = ("figures.yaml", "reference.yaml")
 
 QUALIFIERS = ("exact", "approx", "at_least", "more_than", "up_to", "less_than", "range")
@@ -33,11 +33,11 @@ SOURCE_REQUIRED = ("id", "publisher", "title", "date", "language")
 FIGURE_KEYS = {"id", "value", "range", "qualifier", "kind", "quantity", "as_of", "source", "quote",
                "gloss", "confidence", "formula", "note", "summary", "precision"}
 FIGURE_REQUIRED = ("id", "qualifier", "kind", "as_of")
-ACCELERATOR_KEYS = {"id", "name", "counts", "describes", "gpus_per_chip", "precision", "figures", "note", "status",
-                    "summary"}
-SUMMARY_AFTER = 200        # a note longer than this has a one-line `summary`, shown in tables
+ACCELERATOR_KEYS = {"id", "name", "counts", "describes", "gpus_per_chip", "precision", "figures",
+                    "note", "status", "summary"}
 SUMMARY_MAX = 160
-ACCELERATOR_STATUSES = ("shipping", "projected")   # projected: announced, not shipping; figures are the vendor's intent
+# projected: announced, not shipping; its figures are the vendor's intent
+ACCELERATOR_STATUSES = ("shipping", "projected")
 ACCELERATOR_FIGURES = ("chip_board_power", "it_power_per_chip", "peak_flops_per_chip_bf16",
                        "peak_flops_per_chip_fp8", "chip_capex")
 
@@ -61,7 +61,8 @@ class Source:
 
     def to_json(self) -> dict:
         return {"id": self.id, "publisher": self.publisher, "title": self.title, "date": self.date,
-                "language": self.language, "url": self.url, "note": self.note, "summary": self.summary}
+                "language": self.language, "url": self.url, "note": self.note,
+                "summary": self.summary}
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ class Figure:
     """A named, sourced quantity: a value or a range, with the sentence that says it."""
 
     id: str
-    value: pint.Quantity            # the central value: the point value, or the geometric mean of a range
+    value: pint.Quantity            # central: the point value, or the geometric mean of a range
     low: pint.Quantity | None
     high: pint.Quantity | None
     qualifier: str
@@ -139,7 +140,8 @@ class Accelerator:
 
 
 def central(low: pint.Quantity, high: pint.Quantity) -> pint.Quantity:
-    """The central value of a range: geometric mean when both ends are positive, else the midpoint."""
+    """The central value of a range: the geometric mean when both ends are positive, else the
+    midpoint."""
     lo, hi = low.magnitude, high.to(low.units).magnitude
     if lo > 0 and hi > 0:
         return Q(math.sqrt(lo * hi), low.units)
