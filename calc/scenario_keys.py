@@ -356,8 +356,7 @@ class Reader:
 
     def read_commitments(self, data, sc) -> None:
         sc.timeline = self.commitments(data, sc.base.values)
-        if sc.timeline is not None:
-            sc.base.values.update(sc.timeline.period_values())
+        sc.base.values.update(sc.axis.period_values())      # period_start, period_end (a timeline)
 
     def read_derive(self, data, sc) -> None:
         sc.derive = self.derives(data.get("derive"), data, sc)
