@@ -7,8 +7,11 @@ never argparse's own exit.
 from __future__ import annotations
 
 import argparse
+import re
 
+from calc import __version__
 from calc.errors import CalcError
+from calc.suggest import did_you_mean
 
 PLOT_KINDS = ("fan", "tornado", "hist", "bars", "timeline")     # calc.output.plots.KINDS
 FORMATS = ("table", "markdown", "csv", "json", "html", "xlsx")
@@ -40,10 +43,6 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
     def error(self, message):
-        import re
-
-        from calc.suggest import did_you_mean
-
         bad = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
         if bad:
             choices = re.findall(r"'([^']*)'", bad.group(2))
@@ -54,8 +53,6 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from calc import __version__
-
     p = _Parser(prog="calc", description="Compute-commitment calculator: chips, dollars, FLOP and years "
                 "from the figures deals are announced with, every number traced to its source.",
                 epilog=_examples("calc run nvidia-1gw", "calc run anthropic-arr --samples 2000 --format markdown",

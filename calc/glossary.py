@@ -14,6 +14,7 @@ from calc import yamlio
 from calc.cache import cached
 from calc.errors import CalcError
 from calc.format import precise
+from calc.units import Q, format_unit, parse_quantity, parse_unit
 
 GLOSSARY_FILE = Path(__file__).with_name("data") / "quantities.yaml"
 KEYS = ("unit", "meaning", "min", "max", "above", "signed", "undefined", "display", "label", "per",
@@ -96,8 +97,6 @@ def read_typical(spec: dict) -> Typical | None:
     given, unit = spec["typical"], str(spec["unit"])
     if not isinstance(given, list) or len(given) != 2:
         raise CalcError(f"typical: expected [low, high] in {unit}, got {given!r}"[:200])
-    from calc.units import Q, parse_quantity, parse_unit
-
     ends = []
     for end in given:
         if isinstance(end, bool) or not isinstance(end, (int, float, str)):
@@ -199,8 +198,6 @@ def bound_problem(name: str, quantity) -> str | None:
     bounds = bounds_of(name)
     if bounds.unbounded:
         return None
-    from calc.units import format_unit, parse_unit
-
     unit = parse_unit(unit_of(name))
     with np.errstate(all="ignore"):
         mag = np.asarray(quantity.to(unit).magnitude, dtype=float)

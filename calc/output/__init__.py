@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import importlib
 
+from calc.errors import CalcError
+from calc.suggest import did_you_mean
+
 _WRITERS = {                      # format name -> (module, function)
     "table": ("calc.output.text", "result_text"),
     "markdown": ("calc.output.markdown", "result_markdown"),
@@ -24,9 +27,6 @@ def writer(fmt: str):
     try:
         module, name = _WRITERS[fmt]
     except KeyError:
-        from calc.errors import CalcError
-        from calc.suggest import did_you_mean
-
         raise CalcError(f"unknown format {fmt!r}{did_you_mean(fmt, _WRITERS)}; "
                         f"formats: {', '.join(_WRITERS)}") from None
     return getattr(importlib.import_module(module), name)
