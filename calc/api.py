@@ -12,12 +12,13 @@ from calc.optional import need
 
 
 def as_value(name: str, given) -> Value:
-    """An input as given to ``evaluate``: a quantity, a string, a number, a figure, or [low, high]."""
+    """An input as given to ``evaluate``: a quantity, a string, a number, a figure, or
+    [low, high]."""
     return values.value(name, given, where=f"inputs.{name}", sources=())
 
 
-def evaluate(outputs, inputs: dict | None = None, *, accelerator: str | None = None, models: dict | None = None,
-             samples: int = 0, seed: int | None = None):
+def evaluate(outputs, inputs: dict | None = None, *, accelerator: str | None = None,
+             models: dict | None = None, samples: int = 0, seed: int | None = None):
     """Compute ``outputs`` from ``inputs`` with no scenario file.
 
     Bad arguments raise ``CalcError`` with the message the command line would print, under the same
@@ -31,8 +32,8 @@ def evaluate(outputs, inputs: dict | None = None, *, accelerator: str | None = N
     if inputs is None:
         inputs = {}
     if not isinstance(inputs, dict):
-        raise CalcError(f"inputs: expected a mapping name -> value, e.g. {{'facility_power': '1 GW'}}, "
-                        f"got {type(inputs).__name__}")
+        raise CalcError("inputs: expected a mapping name -> value, "
+                        f"e.g. {{'facility_power': '1 GW'}}, got {type(inputs).__name__}")
     samples = values.samples_count(samples)
     seed = values.seed_number(seed)
     for name in inputs:
@@ -41,10 +42,12 @@ def evaluate(outputs, inputs: dict | None = None, *, accelerator: str | None = N
     vals = {name: as_value(name, v) for name, v in inputs.items()}
     if accelerator is not None:
         if not isinstance(accelerator, str):
-            raise CalcError(f"accelerator: expected a catalogue id such as 'gb200-superchip', got {accelerator!r}")
+            raise CalcError("accelerator: expected a catalogue id such as 'gb200-superchip', "
+                            f"got {accelerator!r}")
         registry().accelerator(accelerator)
     if models is not None and (not isinstance(models, dict)
-                               or not all(isinstance(k, str) and isinstance(v, str) for k, v in models.items())):
+                               or not all(isinstance(k, str) and isinstance(v, str)
+                                          for k, v in models.items())):
         raise CalcError(f"models: expected a mapping quantity -> model name, got {models!r}"[:200])
     case = Case(values=vals, accelerator=accelerator, models=dict(models or {}))
     values.run_size(1, samples)
@@ -55,8 +58,10 @@ def _names(what: str, names) -> list[str]:
     """A list of quantity names from a name or a list of names."""
     if isinstance(names, str):
         names = [names]
-    if not isinstance(names, (list, tuple)) or not names or not all(isinstance(n, str) for n in names):
-        raise CalcError(f"{what}: expected a quantity name or a list of them, e.g. ['chips'], got {names!r}"[:200])
+    if not isinstance(names, (list, tuple)) or not names \
+            or not all(isinstance(n, str) for n in names):
+        raise CalcError(f"{what}: expected a quantity name or a list of them, e.g. ['chips'], "
+                        f"got {names!r}"[:200])
     return list(names)
 
 
@@ -108,11 +113,13 @@ _FIGURE_COLUMNS = ("value", "unit", "low", "high", "qualifier", "kind", "source"
 
 
 def _unchanged(frame, figs) -> bool:
-    """Do the frame's value and unit columns still say what the registry says (not edited by the user)?"""
+    """Do the frame's value and unit columns still say what the registry says (not edited by the
+    user)?"""
     import numpy as np
 
     want = np.array([f.to_json()["value"] for f in figs], dtype=float)
-    return bool(np.allclose(frame["value"].to_numpy(dtype=float), want, rtol=1e-12, equal_nan=True)) \
+    return bool(np.allclose(frame["value"].to_numpy(dtype=float), want, rtol=1e-12,
+                            equal_nan=True)) \
         and list(frame["unit"]) == [f.unit for f in figs]
 
 

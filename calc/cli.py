@@ -1,9 +1,10 @@
-"""The ``calc`` command: run scenarios, explain a result, list figures and sources, check everything.
+"""The ``calc`` command: run scenarios, explain a result, list figures and sources, check
+everything.
 
 Exit status: 0 when it ran (a check that does not hold is a finding, shown in the output); 1 with
 ``--strict`` when a check does not hold or a finding is impossible, unusual or precision; 2 on bad
-input, with a short message on stderr and never a traceback (``--debug`` shows one). ``--output`` is written atomically: a failed run leaves an
-existing file untouched.
+input, with a short message on stderr and never a traceback (``--debug`` shows one).
+``--output`` is written atomically: a failed run leaves an existing file untouched.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from pathlib import Path
 from calc import cache_dir
 from calc.errors import CalcError
 from calc.optional import need
-from calc.output.files import Terminated, check_target, terminate_cleanly, write_atomic  # noqa: F401 -- re-exported
+from calc.output.files import (  # noqa: F401 -- re-exported
+    Terminated, check_target, terminate_cleanly, write_atomic)
 
-from calc.cli_parser import FORMATS, LIST_FORMATS, build_parser  # noqa: F401 -- the parser, importable from here
+from calc.cli_parser import (  # noqa: F401 -- the parser, importable from here
+    FORMATS, LIST_FORMATS, build_parser)
 
 
 def parse_sets(items: list[str]) -> dict:
@@ -38,12 +41,14 @@ def parse_sets(items: list[str]) -> dict:
 
 
 def parse_displays(items: list[str]) -> dict:
-    """``--display NAME=UNIT`` options as {name: unit}; a malformed one is a CalcError with an example."""
+    """``--display NAME=UNIT`` options as {name: unit}; a malformed one is a CalcError with an
+    example."""
     out = {}
     for item in items:
         name, sep, unit = item.partition("=")
         if not sep or not name.strip() or not unit.strip():
-            raise CalcError(f"--display {item!r}: expected NAME=UNIT, e.g. --display peak_compute=EFLOP/s "
+            raise CalcError(f"--display {item!r}: expected NAME=UNIT, "
+                            "e.g. --display peak_compute=EFLOP/s "
                             "or --display arr_growth_per_month=%")
         out[name.strip()] = unit.strip()
     return out
@@ -75,19 +80,22 @@ def _check_run_options(args) -> None:
     if args.format == "xlsx" and not args.output:
         raise CalcError("--format xlsx writes a binary file: give --output PATH.xlsx")
     if args.format in ("csv", "xlsx") and len(args.files) > 1:
-        raise CalcError(f"--format {args.format} takes one scenario file; run the files one at a time")
+        raise CalcError(f"--format {args.format} takes one scenario file; "
+                        "run the files one at a time")
     if args.output and len(args.files) > 1:
         raise CalcError("--output takes one scenario file; run the files one at a time")
     from calc.values import MAX_SAMPLES, MAX_SEED
     if args.samples is not None and not 0 <= args.samples <= MAX_SAMPLES:
-        raise CalcError(f"--samples {args.samples}: expected a whole number from 0 to {MAX_SAMPLES:,}")
+        raise CalcError(f"--samples {args.samples}: "
+                        f"expected a whole number from 0 to {MAX_SAMPLES:,}")
     if args.seed is not None and not 0 <= args.seed <= MAX_SEED:
         raise CalcError(f"--seed {args.seed}: expected a whole number from 0 to {MAX_SEED:,}")
     if (args.plot_kind or args.plot_quantity) and not args.plot:
-        raise CalcError(f"{'--plot-kind' if args.plot_kind else '--plot-quantity'} needs --plot PATH "
-                        "(.png, .svg or .pdf) to draw to")
+        raise CalcError(f"{'--plot-kind' if args.plot_kind else '--plot-quantity'} "
+                        "needs --plot PATH (.png, .svg or .pdf) to draw to")
     if args.plot and Path(args.plot).suffix.lower() not in PLOT_SUFFIXES:
-        raise CalcError(f"--plot {args.plot}: expected a file name ending in {', '.join(PLOT_SUFFIXES)}")
+        raise CalcError(f"--plot {args.plot}: expected a file name ending in "
+                        f"{', '.join(PLOT_SUFFIXES)}")
     if args.plot and args.output and os.path.realpath(args.plot) == os.path.realpath(args.output):
         raise CalcError(f"--plot {args.plot}: is also the --output file; give two different names")
 
@@ -101,13 +109,13 @@ def cmd_run(args) -> int:
     _check_run_options(args)
     problems: list[str] = []
     scenarios = []
-    for f in args.files:       # every file is tried; each bad one is reported. A Path: never YAML text
+    for f in args.files:  # every file is tried; each bad one is reported. A Path: never YAML text
         try:
             scenarios.append(load(Path(f)))
         except CalcError as exc:
             problems += exc.problems
     writes_files = bool(args.output or args.plot)
-    if problems and writes_files:                # with --output or --plot a bad file means nothing written
+    if problems and writes_files:  # with --output or --plot a bad file means nothing written
         raise CalcError(problems)
     inputs = [*args.files, *(getattr(sc, "path", None) for sc in scenarios)]
     for option in ("--output", "--plot"):
@@ -126,7 +134,9 @@ def cmd_run(args) -> int:
         results.append(res)
     if args.plot:
         from calc.output.plots import save_plot
-        write_atomic(args.plot, lambda tmp: save_plot(results[0], tmp, args.plot_kind, args.plot_quantity), "--plot")
+        write_atomic(args.plot,
+                     lambda tmp: save_plot(results[0], tmp, args.plot_kind, args.plot_quantity),
+                     "--plot")
     if args.format == "xlsx":
         from calc.output.xlsx import result_xlsx
         write_atomic(args.output, result_xlsx(results[0]))
@@ -146,13 +156,15 @@ def cmd_run(args) -> int:
     if not (args.strict or (args.output and args.format not in ("json", "csv"))):
         return 0                                 # nothing below would be said
     from calc.output.layout import check_groups
-    failed = [c for r in results for c, _ in check_groups(r) if not c.passed]     # each distinct result once
+    # each distinct result once
+    failed = [c for r in results for c, _ in check_groups(r) if not c.passed]
     impossible = [f for r in results for f in r.impossible()]
     unusual = [f for r in results for f in r.failing() if f.kind != "impossible"]
     if failed and args.format not in ("json", "csv") and args.output:
         print(f"{len(failed)} check(s) do not hold; see {args.output}", file=sys.stderr)
     if impossible and args.format not in ("json", "csv") and args.output:
-        print(f"{len(impossible)} physically impossible figure(s); see {args.output}", file=sys.stderr)
+        print(f"{len(impossible)} physically impossible figure(s); see {args.output}",
+              file=sys.stderr)
     if unusual and args.format not in ("json", "csv") and args.output:
         print(f"{len(unusual)} unusual figure(s); see {args.output}", file=sys.stderr)
     return 1 if (args.strict and (failed or impossible or unusual)) else 0
@@ -160,7 +172,8 @@ def cmd_run(args) -> int:
 
 def notes_once(results: list) -> list:
     """Each assumption note printed once per run: in a later scenario's sources, a note an earlier
-    one already showed reads 'name: as above'. (JSON and CSV keep every note: each document stands alone.)"""
+    one already showed reads 'name: as above'. (JSON and CSV keep every note: each document stands
+    alone.)"""
     from dataclasses import replace
     from types import MappingProxyType
 
@@ -171,9 +184,11 @@ def notes_once(results: list) -> list:
     for res in results:
         cit = res.citations.get(ASSUMPTION)
         if cit is not None and cit.notes:
-            notes = tuple(n if n not in seen else f"{n.split(': ', 1)[0]}: as above" for n in cit.notes)
+            notes = tuple(n if n not in seen else f"{n.split(': ', 1)[0]}: as above"
+                          for n in cit.notes)
             seen |= set(cit.notes)
-            res = replace(res, citations=MappingProxyType({**res.citations, ASSUMPTION: replace(cit, notes=notes)}))
+            res = replace(res, citations=MappingProxyType(
+                {**res.citations, ASSUMPTION: replace(cit, notes=notes)}))
         out.append(res)
     return out
 
@@ -203,7 +218,8 @@ def cmd_solve(args) -> int:
         spec = parse_solve(node, sc.axis.timeline, known)
     except CalcError as exc:
         raise CalcError([f"{sc.path}: solve: {p}" for p in exc.problems]) from None
-    res = sc.run(samples=args.samples, seed=args.seed, sets=parse_sets(args.set), solve_request=spec)
+    res = sc.run(samples=args.samples, seed=args.seed, sets=parse_sets(args.set),
+                 solve_request=spec)
     from calc.output.layout import solve_output
     sys.stdout.write(solve_output(res, args.format))
     unsolved = [c for c in res.checks if c.says == f"solve {spec['for']}" and not c.passed]
@@ -222,7 +238,8 @@ def cmd_list(args) -> int:
         pd = need("pandas")
 
         from calc.output.json import figure_records
-        records = figure_records(items, reg) if args.command == "figures" else [i.to_json() for i in items]
+        records = (figure_records(items, reg) if args.command == "figures"
+                   else [i.to_json() for i in items])
         sys.stdout.write(pd.DataFrame(records).to_csv(index=False))
     else:
         from calc.output.text import figures_text, sources_text
@@ -349,7 +366,8 @@ def cmd_check(args) -> int:
         if not claims:
             print(f"{f}: ok, no checks (add 'checks:' to test the claims its sources make)")
         else:
-            print(f"{f}: ok, {len(claims) - len(failing)} of {len(claims)} checks hold in every case")
+            print(f"{f}: ok, {len(claims) - len(failing)} of {len(claims)} "
+                  "checks hold in every case")
         from calc.output.compact import where
         from calc.output.layout import check_groups, finding_line
         for c, idx in check_groups(res):
@@ -389,7 +407,8 @@ def _main(argv: list[str], debug: bool) -> int:
             build_parser().print_help()
             return 2
         handler = {"run": cmd_run, "explain": cmd_explain, "figures": cmd_list, "sources": cmd_list,
-                   "deals": cmd_deals, "check": cmd_check, "solve": cmd_solve, "schema": cmd_schema}[args.command]
+                   "deals": cmd_deals, "check": cmd_check, "solve": cmd_solve,
+                   "schema": cmd_schema}[args.command]
         return handler(args)
     except CalcError as exc:
         if debug:
@@ -416,8 +435,8 @@ def _main(argv: list[str], debug: bool) -> int:
         if debug:
             traceback.print_exc()
         else:
-            print(f"calc: internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback; "
-                  "please report it)", file=sys.stderr)
+            print(f"calc: internal error: {type(exc).__name__}: {exc} "
+                  "(run with --debug for a traceback; please report it)", file=sys.stderr)
         return 3
 
 

@@ -23,7 +23,8 @@ KEYS = ("unit", "meaning", "min", "max", "above", "signed", "undefined", "displa
 
 @dataclass(frozen=True)
 class Bounds:
-    """What a quantity can physically be, in its display unit: ``low`` (``open``: excluded) to ``high``."""
+    """What a quantity can physically be, in its display unit: ``low`` (``open``: excluded) to
+    ``high``."""
 
     low: float = -math.inf
     high: float = math.inf
@@ -141,7 +142,8 @@ def glossary() -> dict[str, dict]:
 
 def _read(path: Path = GLOSSARY_FILE) -> dict[str, dict]:
     data = yamlio.load(path) or {}
-    return {name: {"unit": str(spec["unit"]), "meaning": spec.get("meaning", ""), "bounds": _bounds(spec),
+    return {name: {"unit": str(spec["unit"]), "meaning": spec.get("meaning", ""),
+                   "bounds": _bounds(spec),
                    "undefined": spec.get("undefined"),
                    "display": None if spec.get("display") is None else str(spec["display"]),
                    "label": None if spec.get("label") is None else str(spec["label"]),
@@ -167,7 +169,8 @@ def unit_of(name: str) -> str | None:
 
 
 def bounds_of(name: str) -> Bounds:
-    """The bounds of a glossary quantity (in its display unit); a name of the scenario's own has none."""
+    """The bounds of a glossary quantity (in its display unit); a name of the scenario's own has
+    none."""
     entry = glossary().get(name)
     return NO_BOUNDS if entry is None else entry["bounds"]
 

@@ -1,4 +1,5 @@
-"""Writers: the tidy result rendered as a terminal table, Markdown, CSV, JSON, HTML or a spreadsheet.
+"""Writers: the tidy result rendered as a terminal table, Markdown, CSV, JSON, HTML or a
+spreadsheet.
 
 ``write("json", result)`` gives the text of one format; ``WRITERS`` maps each format name to its
 function. The writer modules are imported on first use, so ``import calc.output`` stays cheap.
@@ -23,7 +24,8 @@ FORMATS = tuple(_WRITERS)
 
 
 def writer(fmt: str):
-    """The function rendering a Result in format ``fmt``; a CalcError naming the formats if unknown."""
+    """The function rendering a Result in format ``fmt``; a CalcError naming the formats if
+    unknown."""
     try:
         module, name = _WRITERS[fmt]
     except KeyError:
@@ -33,7 +35,8 @@ def writer(fmt: str):
 
 
 def write(fmt: str, result) -> str:
-    """``result`` rendered as ``fmt`` (table, markdown, csv, json, html): a string, nothing printed."""
+    """``result`` rendered as ``fmt`` (table, markdown, csv, json, html): a string, nothing
+    printed."""
     return writer(fmt)(result)
 
 
