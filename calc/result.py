@@ -25,7 +25,8 @@ from calc.display import check_unit, shown
 from calc.values import DATE_OUTPUTS, NO_PERIODS, PeriodAxis, Rows, rows_size
 from calc.optional import need
 
-GIVEN = ("input", "sweep", "set on the command line", "figure", "timeline", "over_time")     # origins the scenario names itself
+# origins the scenario names itself
+GIVEN = ("input", "sweep", "set on the command line", "figure", "timeline", "over_time")
 
 
 def freeze(obj):
@@ -68,15 +69,18 @@ class Result:
     central: MappingProxyType     # name -> central values over rows [, periods]
     stats: MappingProxyType       # output -> {p05, p50, p95, mean} over rows [, periods]
     draws: MappingProxyType       # name -> (rows, samples[, periods]), small runs only
-    leaves: tuple                 # per case: name -> values.Value given (a swept input as its array)
+    leaves: tuple                 # per case: name -> values.Value given
+                                  # (a swept input as its array)
     lineages: MappingProxyType    # (case, name) -> {"inputs", "sources", "defaults"}
     citations: MappingProxyType   # source id -> citations.Citation, in first-use order
     checks: tuple = ()            # checks.CheckResult
     findings: tuple = ()          # findings.Finding
     sensitivity_table: object = None
-    display: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # name -> unit the run chose
+    # name -> unit the run chose
+    display: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     axis: PeriodAxis = NO_PERIODS  # the period axis: a timeline's periods, or one without labels
-    timeless: frozenset = frozenset()   # on a timeline: names with one value per row (funding_need, ...)
+    timeless: frozenset = frozenset()   # on a timeline: names with one value per row
+                                        # (funding_need, ...)
     notes: tuple = ()             # notes under the table (commitment spend outside the timeline)
     solutions: tuple = ()         # solve rows (calc.solve), with their row index under "case"
 
@@ -88,12 +92,14 @@ class Result:
     # -- reading --------------------------------------------------------------------------------
     def _name(self, name: str) -> str:
         if name not in self.central:
-            raise CalcError(f"no quantity {name!r} in this result{did_you_mean(name, self.central)}; "
+            raise CalcError(f"no quantity {name!r} in this result"
+                            f"{did_you_mean(name, self.central)}; "
                             f"it has {', '.join(self.outputs)}")
         return name
 
     def case_index(self, variant: str | None = None, point: dict | None = None) -> int:
-        """The index of the row for ``variant`` (default: the first) at ``point`` (default: the first)."""
+        """The index of the row for ``variant`` (default: the first) at ``point`` (default: the
+        first)."""
         for i, c in enumerate(self.cases):
             if variant is not None and c.variant != variant:
                 continue
@@ -106,7 +112,8 @@ class Result:
                             f"variants: {', '.join(variants)}")
         points = "; ".join(", ".join(f"{k}={v}" for k, v in c.point.items())
                            for c in self.cases if c.variant == (variant or variants[0]))
-        raise CalcError(f"no point {point!r} in variant {variant or variants[0]!r}; points: {points}")
+        raise CalcError(f"no point {point!r} in variant {variant or variants[0]!r}; "
+                        f"points: {points}")
 
     def __getitem__(self, name: str):
         """A pint quantity: a scalar for one row, an array over rows; draws when sampled."""
@@ -123,8 +130,8 @@ class Result:
         return Q(c.copy(), unit)
 
     def value(self, name: str, variant: str | None = None, point: dict | None = None, at=None):
-        """The central value of ``name`` in one row, as a pint quantity; on a timeline ``at`` names a
-        period ('2030'), else every period's value comes back as an array."""
+        """The central value of ``name`` in one row, as a pint quantity; on a timeline ``at``
+        names a period ('2030'), else every period's value comes back as an array."""
         name = self._name(name)
         c = self.central[name][self.case_index(variant, point)]
         unit = self.units[name]
@@ -139,27 +146,30 @@ class Result:
         return format_unit(self.units[name])
 
     def with_display(self, units: dict, where: str = "--display ") -> Result:
-        """This result with ``units`` (name -> unit text, '%' and 'percent' alike) as the units every
-        format shows those names in, as a new Result. A name the result lacks, or a unit of another
-        kind, is a CalcError starting with ``where`` + the name."""
+        """This result with ``units`` (name -> unit text, '%' and 'percent' alike) as the units
+        every format shows those names in, as a new Result. A name the result lacks, or a unit of
+        another kind, is a CalcError starting with ``where`` + the name."""
         if not isinstance(units, dict):
-            raise CalcError(f"display: expected a mapping name -> unit, e.g. {{'peak_compute': 'EFLOP/s'}}, "
-                            f"got {units!r}"[:200])
+            raise CalcError("display: expected a mapping name -> unit, "
+                            f"e.g. {{'peak_compute': 'EFLOP/s'}}, got {units!r}"[:200])
         if not units:
             return self
 
         chosen = dict(self.display)
         for name, text in units.items():
             if not isinstance(name, str) or not isinstance(text, str):
-                raise CalcError(f"{where}{name!r}: expected a name and a unit as text, got {text!r}"[:200])
+                raise CalcError(f"{where}{name!r}: expected a name and a unit as text, "
+                                f"got {text!r}"[:200])
             if name not in self.central:
                 raise CalcError(f"{where}{name}: no quantity {name!r} in this result"
-                                f"{did_you_mean(name, self.central)}; it has {', '.join(self.shown)}")
+                                f"{did_you_mean(name, self.central)}; "
+                                f"it has {', '.join(self.shown)}")
             chosen[name] = check_unit(name, text, f"{where}{name}", self.units[name])
         return replace(self, display=freeze(chosen))
 
     def shown_unit(self, name: str, tables: bool = True):
-        """How ``name`` is shown (``calc.display.Shown``): in tables (True) or JSON and CSV (False)."""
+        """How ``name`` is shown (``calc.display.Shown``): in tables (True) or JSON and CSV
+        (False)."""
 
         return shown(name, self.units[name], self.central.get(name), self.display, tables=tables)
 
@@ -199,7 +209,8 @@ class Result:
         return list(cit.notes) if cit is not None else []
 
     def sources(self) -> dict:
-        """source id -> its citation as JSON (publisher, title, date, url, quote, quotes[, notes])."""
+        """source id -> its citation as JSON (publisher, title, date, url, quote,
+        quotes[, notes])."""
         return {sid: c.to_json() for sid, c in self.citations.items() if c.known}
 
     # -- tables ----------------------------------------------------------------------------------
@@ -254,11 +265,12 @@ class Result:
         return out
 
     def table(self, wide: bool = False, stat: str = "value"):
-        """The tidy DataFrame: variant, point, quantity, value, unit, [p05 p50 p95 mean], inputs, sources.
+        """The tidy DataFrame: variant, point, quantity, value, unit, [p05 p50 p95 mean], inputs,
+        sources.
 
-        ``wide=True``: the spreadsheet layout -- a row per quantity labelled with the unit tables show
-        it in ('peak_compute [ZFLOP/s]'), a column per variant (and sweep point), ``stat`` (value,
-        p05, p50, p95 or mean) in each cell.
+        ``wide=True``: the spreadsheet layout -- a row per quantity labelled with the unit tables
+        show it in ('peak_compute [ZFLOP/s]'), a column per variant (and sweep point), ``stat``
+        (value, p05, p50, p95 or mean) in each cell.
         """
         pd = need("pandas")
 
@@ -270,8 +282,8 @@ class Result:
             r["inputs"] = ", ".join(r["inputs"])
             r["sources"] = ", ".join(r["sources"])
             r["defaults"] = ", ".join(r["defaults"])
-        cols = ["variant", "point", "quantity", "value", "unit"] + (list(STATS) if self.samples else []) + \
-               ["inputs", "sources", "defaults"]
+        cols = (["variant", "point", "quantity", "value", "unit"]
+                + (list(STATS) if self.samples else []) + ["inputs", "sources", "defaults"])
         if self.periods:
             cols.insert(2, "period")
         if self.solutions:
@@ -284,23 +296,29 @@ class Result:
         pd = need("pandas")
 
         if stat not in ("value",) + (STATS if self.samples else ()):
-            raise CalcError(f"stat {stat!r}: expected value" + (f" or {', '.join(STATS)}" if self.samples else
-                                                                  " (p05, p50, p95 and mean need samples)"))
+            raise CalcError(f"stat {stat!r}: expected value"
+                            + (f" or {', '.join(STATS)}" if self.samples
+                               else " (p05, p50, p95 and mean need samples)"))
         rows = self.rows(tables=True)
         if self.periods:                # periods as columns; variant, point and quantity label rows
-            frame = pd.DataFrame([{"variant": r["variant"], "point": ", ".join(f"{k}={v}" for k, v in r["point"].items()),
-                                   "quantity": (f"{r['quantity']} [{r['unit']}]" if r["unit"] else r["quantity"])
+            frame = pd.DataFrame([{"variant": r["variant"],
+                                   "point": ", ".join(f"{k}={v}" for k, v in r["point"].items()),
+                                   "quantity": (f"{r['quantity']} [{r['unit']}]" if r["unit"]
+                                                else r["quantity"])
                                    + (" (solved)" if r.get("solved") else ""),
-                                   "period": r.get("period") or "whole timeline", "x": r.get(stat)} for r in rows])
-            return frame.pivot_table(index=["variant", "point", "quantity"], columns="period", values="x",
-                                     sort=False, dropna=False, aggfunc="first")
+                                   "period": r.get("period") or "whole timeline",
+                                   "x": r.get(stat)} for r in rows])
+            return frame.pivot_table(index=["variant", "point", "quantity"], columns="period",
+                                     values="x", sort=False, dropna=False, aggfunc="first")
         cases = list(self.cases)
         sweep = any(c.point for c in cases)
-        columns = (pd.MultiIndex.from_tuples([(c.variant, ", ".join(f"{k}={v}" for k, v in c.point.items()))
-                                              for c in cases], names=["variant", "point"])
+        columns = (pd.MultiIndex.from_tuples(
+                       [(c.variant, ", ".join(f"{k}={v}" for k, v in c.point.items()))
+                        for c in cases], names=["variant", "point"])
                    if sweep else pd.Index([c.variant for c in cases], name="variant"))
         n = len(self.shown)
-        labels = [f"{r['quantity']} [{r['unit']}]" if r["unit"] else r["quantity"] for r in rows[:n]]
+        labels = [f"{r['quantity']} [{r['unit']}]" if r["unit"] else r["quantity"]
+                  for r in rows[:n]]
         data = [[rows[i * n + q][stat] for i in range(len(cases))] for q in range(n)]
         return pd.DataFrame(data, index=pd.Index(labels, name="quantity"), columns=columns)
 
@@ -313,10 +331,12 @@ class Result:
         note)."""
         return [f for f in self.findings if f.fails]
 
-    def explain(self, name: str, variant: str | None = None, point: dict | None = None, at=None) -> str:
+    def explain(self, name: str, variant: str | None = None, point: dict | None = None,
+                at=None) -> str:
         """The derivation of ``name`` as an indented tree: formula, values with units, sources (on a
         timeline, in the period ``at``, e.g. '2027')."""
-        from calc.output.explain import explain     # the writers sit above the result: imported on use
+        # the writers sit above the result: imported on use
+        from calc.output.explain import explain
 
         return explain(self, self._name(name), self.case_index(variant, point), at)
 
@@ -334,11 +354,13 @@ class Result:
         return replace(self, sensitivity_table=tornado(self))
 
     def _repr_html_(self) -> str:
-        from calc.output.html import result_html    # the writers sit above the result: imported on use
+        # the writers sit above the result: imported on use
+        from calc.output.html import result_html
 
         return result_html(self)
 
     def __repr__(self) -> str:
-        from calc.output.text import result_text    # the writers sit above the result: imported on use
+        # the writers sit above the result: imported on use
+        from calc.output.text import result_text
 
         return result_text(self)
