@@ -1,4 +1,5 @@
-"""HTML: a fragment for Jupyter (``Result._repr_html_``), a self-contained report page, figure tables.
+"""HTML: a fragment for Jupyter (``Result._repr_html_``), a self-contained report page, figure
+tables.
 
 Every piece of text from a scenario or a data file goes through ``html.escape``; links are made
 only to http(s) URLs. The report page has inline CSS and embeds plots as data URIs, so it opens
@@ -60,7 +61,8 @@ def block_html(block: layout.Block, prefix: str) -> str:
     """One block of the wide table, in a box that scrolls sideways by itself when it is too wide."""
     cited = any(ln.notes for ln in block.lines)
     head = "".join(f"<th>{'<br>'.join(escape(h) for h in hs)}</th>" for hs in block.key_headers)
-    head += "".join(f'<th class="num">{"<br>".join(escape(h) for h in hs)}</th>' for hs in block.value_headers)
+    head += "".join(f'<th class="num">{"<br>".join(escape(h) for h in hs)}</th>'
+                    for hs in block.value_headers)
     head += "<th>sources</th>" if cited else ""
     body = []
     for ln in block.lines:
@@ -87,7 +89,8 @@ def table_html(table: layout.Report, prefix: str) -> str:
 
 
 def checks_html(result, table: layout.Report, prefix: str) -> str:
-    """Each distinct check result once, with the cases it is for: 'holds' in green, 'does not hold' in bold red."""
+    """Each distinct check result once, with the cases it is for: 'holds' in green, 'does not hold'
+    in bold red."""
     if not table.checks:
         return ""
     items = []
@@ -97,7 +100,8 @@ def checks_html(result, table: layout.Report, prefix: str) -> str:
                 else '<span class="calc-fails">✗ does not hold</span>')
         ref = _cite(prefix, [entry.ref]) if entry.ref else ""
         items.append(f'<li class="{"calc-pass" if chk.passed else "calc-fail"}">{mark}: '
-                     f'“{escape(chk.says)}”{ref} ({escape(entry.where)}): {escape(chk.detail)}</li>')
+                     f'“{escape(chk.says)}”{ref} ({escape(entry.where)}): '
+                     f'{escape(chk.detail)}</li>')
     return f'<h4>Checks</h4><ul class="calc-checks">{"".join(items)}</ul>'
 
 
@@ -107,7 +111,8 @@ def given_html(table: layout.Report) -> str:
     for heading, items, cls in ((layout.OVERRIDES_HEADING, table.overrides, "calc-set"),
                                 (layout.UNSOURCED_HEADING, table.unsourced, "calc-unsourced")):
         if items:
-            out.append(f'<p class="{cls}"><strong>{escape(heading)}:</strong> {escape(", ".join(items))}</p>')
+            out.append(f'<p class="{cls}"><strong>{escape(heading)}:</strong> '
+                       f'{escape(", ".join(items))}</p>')
     return "".join(out)
 
 
@@ -119,9 +124,10 @@ def sensitivity_html(result) -> str:
     head = "".join(f'<th{" class=num" if k >= 4 else ""}>{escape(h)}</th>'
                    for k, h in enumerate(layout.SENSITIVITY_HEADERS))
     body = "".join("<tr>" + "".join(f'<td{" class=num" if k >= 4 else ""}>{escape(c)}</td>'
-                                    for k, c in enumerate(layout.sensitivity_cells(r, result))) + "</tr>"
-                   for r in records)
-    return ("<h4>Sensitivity</h4><p class=\"calc-meta\">Each uncertain input at its 5th and 95th percentile, "
+                                    for k, c in enumerate(layout.sensitivity_cells(r, result)))
+                   + "</tr>" for r in records)
+    return (
+        "<h4>Sensitivity</h4><p class=\"calc-meta\">Each uncertain input at its 5th and 95th percentile, "
             "the others central.</p>"
             f'<div class="calc-scroll"><table class="calc-tornado"><thead><tr>{head}</tr></thead>'
             f"<tbody>{body}</tbody></table></div>")
@@ -141,10 +147,12 @@ def findings_html(result) -> str:
 
 
 def source_html(note: layout.Citation, show_url: bool = False) -> str:
-    """'publisher, “title” (linked), date — “quote” (gloss)', escaped; the URL spelled out if asked.
-    The analyst's assumptions are a list, each note folded to its first sentence (click for the rest)."""
+    """'publisher, “title” (linked), date — “quote” (gloss)', escaped; the URL spelled out
+    if asked. The analyst's assumptions are a list, each note folded to its first sentence (click
+    for the rest)."""
     if note.id == "assumption" and note.notes:
-        return ("assumption (the analyst's own), one note per assumed value:<ul class=\"calc-notes\">"
+        return ("assumption (the analyst's own), one note per assumed "
+                "value:<ul class=\"calc-notes\">"
                 + "".join(f"<li>{_folded(n)}</li>" for n in note.notes) + "</ul>")
     if note.is_assumption or not note.known:
         return escape(note.text())
@@ -153,18 +161,21 @@ def source_html(note: layout.Citation, show_url: bool = False) -> str:
     if url:
         title = f'<a href="{escape(url)}">{title}</a>'
     parts = ", ".join(p for p in (escape(note.publisher), title, escape(note.date or "")) if p)
-    said = "; ".join(f"“{escape(q)}”" + (f" ({escape(g)})" if g else "") for q, g in note.quotes)
+    said = "; ".join(f"“{escape(q)}”" + (f" ({escape(g)})" if g else "") for q,
+                     g in note.quotes)
     shown = f' <a href="{escape(url)}">{escape(url)}</a>' if url and show_url else ""
     return parts + (f" — {said}" if said else "") + shown + f' <span class="calc-meta">[{escape(note.id)}]</span>'
 
 
 def _folded(note: str, limit: int = 160) -> str:
-    """A note as one line: short ones whole, long ones as their first sentence with the rest folded."""
+    """A note as one line: short ones whole, long ones as their first sentence with the rest
+    folded."""
     if len(note) <= limit:
         return escape(note)
     cut = note.find(". ", 0, limit)
     cut = cut + 1 if cut > 0 else note.rfind(" ", 0, limit)
-    return (f"<details><summary>{escape(note[:cut])} …</summary>{escape(note[cut:].strip())}</details>")
+    return (f"<details><summary>{escape(note[:cut])} "
+            f"…</summary>{escape(note[cut:].strip())}</details>")
 
 
 def sources_html(result, table: layout.Report, prefix: str, show_url: bool = False) -> str:
@@ -231,7 +242,8 @@ def default_plots(result) -> dict[str, bytes]:
 
 
 def report_with_plots(result) -> str:
-    """The self-contained report page with the default chart embedded (when matplotlib is installed)."""
+    """The self-contained report page with the default chart embedded (when matplotlib is
+    installed)."""
     return report_html(result, plots=default_plots(result))
 
 
@@ -263,7 +275,8 @@ def figures_html(figures, notes: bool = False) -> str:
                     f"<td class=\"num\">{escape(layout.figure_text(f))}</td><td>{escape(f.unit)}</td>"
                     f"<td>{escape(f.qualifier)}</td><td>{escape(f.kind)}</td><td>{escape(f.as_of)}</td>"
                     f"<td>{source}</td></tr>")
-    head = "".join(f"<th>{h}</th>" for h in ("id", "value", "unit", "qualifier", "kind", "as_of", "source"))
+    head = "".join(f"<th>{h}</th>" for h in ("id", "value", "unit", "qualifier", "kind", "as_of",
+                                             "source"))
     foot = ""
     if order:
         items = "".join(
@@ -271,5 +284,6 @@ def figures_html(figures, notes: bool = False) -> str:
             + source_html(source_citation(reg, sid))
             + "</li>" for k, sid in enumerate(order, 1))
         foot = f'<h4>Sources</h4><ol class="calc-sources">{items}</ol>'
-    return (f"<div class=\"calc-result\"><style>{CSS}</style><table class=\"calc-figures\"><thead><tr>{head}</tr></thead>"
+    return (
+        f"<div class=\"calc-result\"><style>{CSS}</style><table class=\"calc-figures\"><thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>{foot}</div>")
