@@ -116,10 +116,13 @@ def holds(check: Check, value) -> np.ndarray:
         return (value.magnitude >= lo) & (value.magnitude <= hi)
     except pint.errors.DimensionalityError:
         got = format_unit(value.units) or "a plain number"
-        want = format_unit((check.target[0] if check.kind == "between" else check.target).units) or "a plain number"
+        want = (format_unit((check.target[0] if check.kind == "between" else check.target).units)
+                or "a plain number")
         hint = ("; a date (break_even, arr_as_of) is a decimal year: write e.g. below: 2028 yr, "
-                "between: [2026 yr, 2028 yr] or near: 2027 yr with within: 1 yr") if got == "yr" and want == "a plain number" else ""
-        raise CalcError(f"{check.where}: 'that' is in {got} but the expectation is in {want}{hint}") from None
+                "between: [2026 yr, 2028 yr] or near: 2027 yr with within: 1 yr"
+                ) if got == "yr" and want == "a plain number" else ""
+        raise CalcError(f"{check.where}: 'that' is in {got} but the expectation is in "
+                        f"{want}{hint}") from None
 
 
 def run_checks(checks: list[Check], result) -> list[CheckResult]:

@@ -104,9 +104,9 @@ def rates(reg=None) -> dict:
     if pue:
         out["pue"] = (pue, float(reg.figure(pue).value.to("").magnitude))
     if ledger.capex_per_power:
-        out["capex_per_power"] = (ledger.capex_per_power,
-                                  float(
-                                      reg.figure(ledger.capex_per_power).value.to("USD/GW").magnitude))
+        out["capex_per_power"] = (
+            ledger.capex_per_power,
+            float(reg.figure(ledger.capex_per_power).value.to("USD/GW").magnitude))
     rental = reg.defaults.get("rental_price_per_power") or ledger.rental_price_per_power
     if rental:
         out["rental_price_per_power"] = (rental,

@@ -408,7 +408,8 @@ class Arrays:
         b = self._bounds(name, unit)
         if b is None:
             return
-        if not (draws.min() <= b.low if b.open else draws.min() < b.low) and not draws.max() > b.high:
+        if (not (draws.min() <= b.low if b.open else draws.min() < b.low)
+                and not draws.max() > b.high):
             return
         out = self.outside.setdefault(name, np.zeros(self.n_rows))
         out[idx] = np.count_nonzero(b.outside(draws), axis=1)

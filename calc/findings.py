@@ -71,7 +71,8 @@ class Finding:
         elif self.kind == UNDEFINED:
             text = f"{self.quantity} is undefined (null){when}: {self.note}"
         else:
-            text = f"physically impossible: {self.quantity} = {precise(self.value, self.unit)}, {self.bound}{when}"
+            text = (f"physically impossible: {self.quantity} = "
+                    f"{precise(self.value, self.unit)}, {self.bound}{when}")
             if self.share is not None:
                 text += f" (in {self.share * 100:.0f} % of samples)"
         if self.of > 1:

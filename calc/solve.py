@@ -144,7 +144,8 @@ def goal_seek(result, spec: dict, cases, reg, z_rows) -> tuple[list, list]:
         plan = result.plans[idx[0]]
         group = [cases[c] for c in idx]
         if name not in plan.steps or plan.steps[name].formula is not None:
-            how = "it is computed by a formula" if name in plan.steps else "nothing in this scenario uses it"
+            how = ("it is computed by a formula" if name in plan.steps
+                   else "nothing in this scenario uses it")
             raise CalcError(f"solve: for: {name!r} is not an input of this scenario ({how}); "
                             f"inputs: {', '.join(sorted(plan.leaves()))}")
         lo, hi = spec["between"]
@@ -206,7 +207,8 @@ def _add(result, spec, i: int, x: np.ndarray, unit, evaluations: int, solutions:
     the no-solution text)."""
     case = result.cases[i]
     name = spec["for"]
-    lin = result.lineage(i, name) if name in result.central else {"inputs": [name], "sources": [], "defaults": []}
+    lin = (result.lineage(i, name) if name in result.central
+           else {"inputs": [name], "sources": [], "defaults": []})
     row = {"case": i, "variant": case.variant, "point": dict(case.point)}
     if result.periods:
         row["period"] = None
@@ -231,7 +233,8 @@ def _add(result, spec, i: int, x: np.ndarray, unit, evaluations: int, solutions:
     text = (f"no value of {name} in [{fmt_quantity(float(lo.magnitude), format_unit(lo.units))}, "
             f"{fmt_quantity(float(hi.to(lo.units).magnitude), format_unit(lo.units))}] makes "
             f"{spec['so_that'].text} {WORDS[spec['kind']]} "
-            f"{fmt_quantity(float(spec['target'].magnitude), format_unit(spec['target'].units))}{at}")
+            f"{fmt_quantity(float(spec['target'].magnitude), format_unit(spec['target'].units))}"
+            f"{at}")
     detail = text + ("" if np.isfinite(x[0]) else " (at the central values)")
     if why is not None:
         detail = why

@@ -62,7 +62,8 @@ class Dist:
         if self.kind == "lognormal":
             return math.sqrt(self.low * self.high)
         if self.kind in ("triangular", "pert") and self.mode is not None:
-            return self.mode if self.kind == "triangular" else (self.low + 4 * self.mode + self.high) / 6
+            return (self.mode if self.kind == "triangular"
+                    else (self.low + 4 * self.mode + self.high) / 6)
         return (self.low + self.high) / 2
 
     def from_normal(self, z: np.ndarray) -> np.ndarray:

@@ -122,7 +122,8 @@ def _check_powers(unit: str, text: str) -> None:
             continue
         power = tokens[i + 1] if i + 1 < len(tokens) else ""
         try:
-            ok = power.isascii() and abs(float(power)) <= MAX_EXPONENT and tokens[i + 2:i + 3] not in (["**"], ["^"])
+            ok = (power.isascii() and abs(float(power)) <= MAX_EXPONENT
+                  and tokens[i + 2:i + 3] not in (["**"], ["^"]))
         except ValueError:
             ok = False
         if not ok:

@@ -403,7 +403,8 @@ def figure_value(fid: str, origin: str, reg=None, name: str | None = None,
 
 def samples_count(samples, where: str = "samples") -> int:
     """``samples`` if it is a whole number from 0 to MAX_SAMPLES."""
-    if isinstance(samples, bool) or not isinstance(samples, numbers.Integral) or not 0 <= samples <= MAX_SAMPLES:
+    if (isinstance(samples, bool) or not isinstance(samples, numbers.Integral)
+            or not 0 <= samples <= MAX_SAMPLES):
         raise CalcError(f"{where}: expected a whole number from 0 to {MAX_SAMPLES:,}, "
                         f"got {samples!r}"[:200])
     return int(samples)
@@ -413,7 +414,8 @@ def seed_number(seed, where: str = "seed") -> int | None:
     """``seed`` if it is None or a whole number from 0 to 2**63 - 1."""
     if seed is None:
         return None
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed <= MAX_SEED:
+    if (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)
+            or not 0 <= seed <= MAX_SEED):
         raise CalcError(
             f"{where}: expected a whole number from 0 to {MAX_SEED:,}, got {seed!r}"[:200])
     return int(seed)

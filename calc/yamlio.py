@@ -114,7 +114,9 @@ class _Refused(Exception):
 def _integer(text: str, line: int) -> int:
     digits = text.lstrip("+-")
     base = 8 if digits.startswith("0o") else 16 if digits.startswith("0x") else 10
-    if len(digits) > 330 or abs(value := int(text if base == 10 else digits[2:], base)) > 1.7976931348623157e308:
+    if (len(digits) > 330
+            or abs(value := int(text if base == 10 else digits[2:], base))
+            > 1.7976931348623157e308):
         shown = text if len(text) <= 24 else f"{text[:20]}... ({len(digits)} digits)"
         raise _Refused(line, f"the integer {shown} is too large for calc to compute with "
                              "(the largest number is about 1.8e308)")
@@ -333,7 +335,8 @@ def read_text(path: str | Path) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise CalcError(f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
+        raise CalcError(f"{path}: not UTF-8 text (byte {exc.start}); "
+                        "save the file as UTF-8") from None
     return text
 
 

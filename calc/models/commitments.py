@@ -135,8 +135,8 @@ def ramp(tl: Timeline, start: int, term: int) -> np.ndarray:
     """Ramp spreading: ``((b - s)^2 - (a - s)^2) / T^2`` over each period's part ``[a, b)`` of the
     term.
 
-    >>> tl = Timeline(start=24300, step=12, count=2)          # 2025, 2026
-    >>> ramp(tl, 24300, 24).tolist()                          # (12^2 - 0) / 24^2, (24^2 - 12^2) / 24^2
+    >>> tl = Timeline(start=24300, step=12, count=2)    # 2025, 2026
+    >>> ramp(tl, 24300, 24).tolist()                    # (12^2 - 0) / 24^2, (24^2 - 12^2) / 24^2
     [0.25, 0.75]
     """
     a = np.clip(tl.starts, start, start + term) - start

@@ -92,7 +92,8 @@ def depreciation_per_year(it_capex, it_lifetime, facility_capex, facility_lifeti
     Returns: depreciation_per_year [USD/yr] = it_capex / it_lifetime + facility_capex /
     facility_lifetime.
 
-    >>> depreciation_per_year(it_capex="$20B", it_lifetime="5 yr", facility_capex="$10B", facility_lifetime="20 yr")
+    >>> depreciation_per_year(it_capex="$20B", it_lifetime="5 yr", facility_capex="$10B",
+    ...                       facility_lifetime="20 yr")
     <Quantity(4.5e+09, 'USD / year')>
     """
     return (it_capex / it_lifetime + facility_capex / facility_lifetime).to("USD/yr")

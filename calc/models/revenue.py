@@ -37,7 +37,8 @@ def arr_growth_per_month(arr_start, arr_end, arr_period):
     Returns: arr_growth_per_month [1] = (arr_end / arr_start)^(1 month / arr_period) - 1.
     References: docs/glossary.md.
 
-    >>> round(float(arr_growth_per_month(arr_start="$1B/yr", arr_end="$5B/yr", arr_period="7 month").m), 6)
+    >>> round(float(arr_growth_per_month(arr_start="$1B/yr", arr_end="$5B/yr",
+    ...                                  arr_period="7 month").m), 6)
     0.258499
     """
     g = np.power(_ratio(arr_end, arr_start), _ratio(_MONTH, arr_period)) - 1
@@ -52,7 +53,8 @@ def arr_growth_per_year(arr_growth_per_month):
     Parameters: arr_growth_per_month [1] compound growth per month.
     Returns: arr_growth_per_year [1] = (1 + arr_growth_per_month)^12, a multiple (not minus one).
 
-    >>> round(float(arr_growth_per_year(arr_growth_per_month=0.258499).m), 2)   # 1.258499^12 = 5^(12/7)
+    >>> # 1.258499^12 = 5^(12/7)
+    >>> round(float(arr_growth_per_year(arr_growth_per_month=0.258499).m), 2)
     15.78
     """
     return Q(np.power(1 + _plain(arr_growth_per_month), 12), "dimensionless")
@@ -163,7 +165,8 @@ def constant_revenue(arr_end, g, m0, m1):
 
     Written as ``A / 12 x (1+g)^m0 x expm1(L (m1 - m0)) / L`` so that g near 0 does not cancel.
 
-    >>> round(float(constant_revenue(5e9, 0.05, 0.0, 12.0)) / 1e9, 6)   # 5e9/12 x (1.05^12-1)/ln 1.05
+    >>> # 5e9/12 x (1.05^12-1)/ln 1.05
+    >>> round(float(constant_revenue(5e9, 0.05, 0.0, 12.0)) / 1e9, 6)
     6.796591
     """
     L = np.log1p(g)

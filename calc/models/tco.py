@@ -85,8 +85,8 @@ def tco_per_year(capital_charge_per_year, opex_per_year, energy_cost_per_year):
     Parameters: capital_charge_per_year, opex_per_year, energy_cost_per_year [USD/yr].
     Returns: tco_per_year [USD/yr] = their sum, i.e. capital charge + capex x opex_rate + energy.
 
-    >>> tco_per_year(capital_charge_per_year="6.45 billion USD/yr", opex_per_year="0.3 billion USD/yr",
-    ...              energy_cost_per_year="0.56 billion USD/yr")
+    >>> tco_per_year(capital_charge_per_year="6.45 billion USD/yr",
+    ...              opex_per_year="0.3 billion USD/yr", energy_cost_per_year="0.56 billion USD/yr")
     <Quantity(7.31e+09, 'USD / year')>
     """
     return (capital_charge_per_year + opex_per_year + energy_cost_per_year).to("USD/yr")

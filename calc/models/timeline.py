@@ -85,8 +85,9 @@ def arr_at(arr_end, arr_growth_per_month, arr_as_of, period_end):
 
     Returns: arr_at [USD/yr] = arr_end x (1 + g)^m, m = 12 x (period_end - arr_as_of) months.
 
+    >>> # 3 months: 5 x 1.1^3
     >>> round(float(arr_at(arr_end="$5B/yr", arr_growth_per_month=0.1, arr_as_of="2025.5 yr",
-    ...                    period_end="2025.75 yr").m_as("USD/yr")) / 1e9, 9)   # 3 months: 5 x 1.1^3
+    ...                    period_end="2025.75 yr").m_as("USD/yr")) / 1e9, 9)
     6.655
     """
     m = _months(arr_as_of, period_end)
@@ -100,7 +101,8 @@ def arr_at_decaying(arr_end, arr_growth_per_month, arr_as_of, period_end, arr_gr
     """Run-rate at each period's end when the growth rate halves every ``arr_growth_half_life``.
 
     >>> round(float(arr_at_decaying(arr_end="$5B/yr", arr_growth_per_month=1.0, arr_as_of="2025 yr",
-    ...     period_end="2025.1666666666667 yr", arr_growth_half_life="1 month").m_as("USD/yr")) / 1e9, 3)
+    ...     period_end="2025.1666666666667 yr",
+    ...     arr_growth_half_life="1 month").m_as("USD/yr")) / 1e9, 3)
     10.585
     """
     m = _months(arr_as_of, period_end)
@@ -116,8 +118,9 @@ def arr_at_decaying(arr_end, arr_growth_per_month, arr_as_of, period_end, arr_gr
 def arr_at_logistic(arr_end, arr_growth_per_month, arr_as_of, period_end, arr_ceiling):
     """Run-rate at each period's end on a saturating (logistic) path towards ``arr_ceiling``.
 
+    >>> # arr_end
     >>> float(arr_at_logistic(arr_end="$5B/yr", arr_growth_per_month=0.1, arr_as_of="2025 yr",
-    ...                       period_end="2025 yr", arr_ceiling="$100B/yr").m_as("USD/yr"))   # arr_end
+    ...                       period_end="2025 yr", arr_ceiling="$100B/yr").m_as("USD/yr"))
     5000000000.0
     """
     _ceiling_above_end(arr_end, arr_ceiling, arr_growth_per_month)
@@ -210,7 +213,7 @@ def cumulative_gap(commitment_spend, compute_share_of_revenue, revenue):
     """What spend has outrun the revenue that pays for it, so far.
 
     >>> cumulative_gap(commitment_spend=Q(np.array([3.0, 3.0]), "USD"), compute_share_of_revenue=1,
-    ...                revenue=Q(np.array([1.0, 4.0]), "USD")).m.tolist()      # 3-1 = 2; 2 + 3-4 = 1
+    ...                revenue=Q(np.array([1.0, 4.0]), "USD")).m.tolist()  # 3-1 = 2; 2 + 3-4 = 1
     [2.0, 1.0]
     """
     gap = _m(commitment_spend, "USD") - _m(compute_share_of_revenue, "") * _m(revenue, "USD")
@@ -232,7 +235,8 @@ def funding_need(cumulative_gap):
 def break_even(coverage, commitment_spend, period_start):
     """The break-even date as a decimal year (NaN for never).
 
-    >>> break_even(coverage=Q(np.array([0.5, 1.5]), ""), commitment_spend=Q(np.array([1.0, 1.0]), "USD"),
+    >>> break_even(coverage=Q(np.array([0.5, 1.5]), ""),
+    ...            commitment_spend=Q(np.array([1.0, 1.0]), "USD"),
     ...            period_start=Q(np.array([2026.0, 2027.0]), "yr")).m.tolist()
     [2027.0]
     """

@@ -103,8 +103,8 @@ def _varying(cases, names, text, unit, sources, sweep: bool, several: bool) -> B
     if n <= MAX_COLUMNS:
         one = len(axes) == 1              # one sweep axis: its name heads the label column, values
                                           # the columns
-        headers = [[c.variant] + ([str(c.point[axes[0]]) if one else point_text(c.point)] if sweep
-                                  else [])
+        headers = [[c.variant]
+                   + ([str(c.point[axes[0]]) if one else point_text(c.point)] if sweep else [])
                    for c in cases]
         return Block("", [["quantity"] + ([axes[0]] if one else [])], headers,
                      [Line([label(q, unit(q))], text[q], sources(q, range(n))) for q in names])

@@ -27,7 +27,8 @@ def result_csv(result) -> str:
     for c in result.checks:
         extra.append({"variant": c.variant, "point": point_text(c.point), "quantity": c.that,
                       "value": c.value, "unit": c.unit, "sources": c.source or "", "kind": "check",
-                      "detail": f"{'holds' if c.passed else 'does not hold'}: {c.says}: {c.detail}"})
+                      "detail": f"{'holds' if c.passed else 'does not hold'}: "
+                                f"{c.says}: {c.detail}"})
     for f in result.findings:
         extra.append({"variant": f.variant, "point": point_text(f.point), "quantity": f.quantity,
                       "value": f.value, "unit": f.unit, "kind": "finding", "detail": f.labelled})

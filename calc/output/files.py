@@ -128,7 +128,8 @@ def write_atomic(path: str, data: str | bytes | Callable[[str], None],
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.",
                                    suffix=f".tmp{target.suffix}")
     except OSError as exc:
-        raise CalcError(f"{option} {path}: cannot write in folder {folder} ({exc.strerror})") from None
+        raise CalcError(f"{option} {path}: cannot write in folder {folder} "
+                        f"({exc.strerror})") from None
     try:
         if callable(data):
             os.close(fd)

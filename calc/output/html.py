@@ -18,11 +18,13 @@ from calc.registry import registry
 from calc.output.plots import default_plots_png
 
 CSS = """
-.calc-result table, table.calc-figures { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+.calc-result table, table.calc-figures { border-collapse: collapse; \
+font-variant-numeric: tabular-nums; }
 .calc-result th, .calc-result td, .calc-figures th, .calc-figures td {
   padding: 0.2em 0.7em; border-bottom: 1px solid #ddd; vertical-align: top; }
 .calc-result th { text-align: left; }
-.calc-result td.num, .calc-result th.num, .calc-figures td.num { text-align: right; white-space: nowrap; }
+.calc-result td.num, .calc-result th.num, .calc-figures td.num { text-align: right; \
+white-space: nowrap; }
 .calc-result .calc-meta { color: #555; }
 .calc-result .calc-holds { color: #1a7f37; }
 .calc-result .calc-fails { color: #b00020; font-weight: bold; }
@@ -39,7 +41,8 @@ CSS = """
 """
 
 PAGE_CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 72rem; margin: 2rem auto;
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 72rem; \
+margin: 2rem auto;
   padding: 0 1rem; line-height: 1.45; color: #222; }
 main { min-width: 0; }
 h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 1.8rem; }
@@ -126,9 +129,8 @@ def sensitivity_html(result) -> str:
     body = "".join("<tr>" + "".join(f'<td{" class=num" if k >= 4 else ""}>{escape(c)}</td>'
                                     for k, c in enumerate(layout.sensitivity_cells(r, result)))
                    + "</tr>" for r in records)
-    return (
-        "<h4>Sensitivity</h4><p class=\"calc-meta\">Each uncertain input at its 5th and 95th percentile, "
-            "the others central.</p>"
+    return ("<h4>Sensitivity</h4><p class=\"calc-meta\">Each uncertain input at its 5th and 95th "
+            "percentile, the others central.</p>"
             f'<div class="calc-scroll"><table class="calc-tornado"><thead><tr>{head}</tr></thead>'
             f"<tbody>{body}</tbody></table></div>")
 
@@ -164,7 +166,8 @@ def source_html(note: layout.Citation, show_url: bool = False) -> str:
     said = "; ".join(f"“{escape(q)}”" + (f" ({escape(g)})" if g else "") for q,
                      g in note.quotes)
     shown = f' <a href="{escape(url)}">{escape(url)}</a>' if url and show_url else ""
-    return parts + (f" — {said}" if said else "") + shown + f' <span class="calc-meta">[{escape(note.id)}]</span>'
+    return (parts + (f" — {said}" if said else "") + shown
+            + f' <span class="calc-meta">[{escape(note.id)}]</span>')
 
 
 def _folded(note: str, limit: int = 160) -> str:
@@ -211,7 +214,8 @@ def result_html(result) -> str:
     """An HTML fragment for Jupyter: the title, the table with units, checks, linked footnotes."""
     table = layout.build(result)
     return (f'<div class="calc-result"><style>{CSS}</style>\n'
-            f"<p><strong>{escape(layout.run_line(result))}</strong></p>\n{body_html(result, table)}\n</div>")
+            f"<p><strong>{escape(layout.run_line(result))}</strong></p>\n"
+            f"{body_html(result, table)}\n</div>")
 
 
 def report_html(result, plots: dict[str, bytes] | None = None) -> str:
@@ -225,11 +229,13 @@ def report_html(result, plots: dict[str, bytes] | None = None) -> str:
     table = layout.build(result)
     title = escape(layout.run_line(result))
     figs = "".join(f'<figure><img alt="{escape(name)}" src="data:image/png;base64,'
-                   f'{base64.b64encode(png).decode("ascii")}"><figcaption>{escape(name)}</figcaption></figure>'
+                   f'{base64.b64encode(png).decode("ascii")}">'
+                   f'<figcaption>{escape(name)}</figcaption></figure>'
                    for name, png in (plots or {}).items())
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<title>{title}</title>\n<style>{PAGE_CSS}{CSS}</style>\n</head>\n<body>\n"
-            f'<main class="calc-result">\n<h1>{title}</h1>\n{body_html(result, table, show_url=True)}\n'
+            f'<main class="calc-result">\n<h1>{title}</h1>\n'
+            f'{body_html(result, table, show_url=True)}\n'
             + (f"<h2>Plots</h2>\n{figs}\n" if figs else "")
             + "</main>\n</body>\n</html>\n")
 
@@ -272,8 +278,9 @@ def figures_html(figures, notes: bool = False) -> str:
                     order.append(sid)
             source += _cite("calc-figures-src-", sorted(order.index(sid) + 1 for sid in sids))
         rows.append(f"<tr><td><code>{escape(f.id)}</code>{said}</td>"
-                    f"<td class=\"num\">{escape(layout.figure_text(f))}</td><td>{escape(f.unit)}</td>"
-                    f"<td>{escape(f.qualifier)}</td><td>{escape(f.kind)}</td><td>{escape(f.as_of)}</td>"
+                    f"<td class=\"num\">{escape(layout.figure_text(f))}</td>"
+                    f"<td>{escape(f.unit)}</td><td>{escape(f.qualifier)}</td>"
+                    f"<td>{escape(f.kind)}</td><td>{escape(f.as_of)}</td>"
                     f"<td>{source}</td></tr>")
     head = "".join(f"<th>{h}</th>" for h in ("id", "value", "unit", "qualifier", "kind", "as_of",
                                              "source"))
@@ -284,6 +291,5 @@ def figures_html(figures, notes: bool = False) -> str:
             + source_html(source_citation(reg, sid))
             + "</li>" for k, sid in enumerate(order, 1))
         foot = f'<h4>Sources</h4><ol class="calc-sources">{items}</ol>'
-    return (
-        f"<div class=\"calc-result\"><style>{CSS}</style><table class=\"calc-figures\"><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>{foot}</div>")
+    return (f"<div class=\"calc-result\"><style>{CSS}</style><table class=\"calc-figures\">"
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{foot}</div>")

@@ -81,7 +81,8 @@ def result_json(result) -> str:
 
 def figure_records(figures, reg=None) -> list[dict]:
     """``{id, value, unit, low, high, kind, source, quote, gloss, as_of, confidence, note, summary,
-    ...}`` per figure, with its source's ``publisher``, publication date (``published``) and ``url``."""
+    ...}`` per figure, with its source's ``publisher``, publication date (``published``) and
+    ``url``."""
     if reg is None:
         reg = registry()
     out = []

@@ -55,14 +55,16 @@ def figure_text(fig) -> str:
 def run_line(result) -> str:
     """'nvidia-1gw — Anthropic's 1 GW NVIDIA commitment' (or the outputs when run without a
     scenario)."""
-    return " — ".join(t for t in (result.scenario, result.title) if t) or "calc: " + ", ".join(result.shown)
+    return (" — ".join(t for t in (result.scenario, result.title) if t)
+            or "calc: " + ", ".join(result.shown))
 
 
 def sampling_line(result) -> str:
     """'2,000 samples, seed 1; cells show ...'; '' when not sampled."""
     if not result.samples:
         return ""
-    seed = "no seed (draws differ from run to run)" if result.seed is None else f"seed {result.seed}"
+    seed = ("no seed (draws differ from run to run)" if result.seed is None
+            else f"seed {result.seed}")
     return (f"{result.samples:,} samples, {seed}; cells show the central value, then in brackets "
             "the median (p50) where it differs and the 5th–95th percentile")
 

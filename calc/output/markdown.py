@@ -60,7 +60,8 @@ def result_markdown(result) -> str:
     if result.samples:
         out += [f"*{line(layout.sampling_line(result))}.*", ""]
     out += table_lines(table)
-    out += [""] + [f"*Note: {line(n)}*" for n in getattr(result, "notes", [])] if getattr(result, "notes", None) else []
+    out += ([""] + [f"*Note: {line(n)}*" for n in getattr(result, "notes", [])]
+            if getattr(result, "notes", None) else [])
     if table.defaults:
         out += ["", "*Defaults used (not given by the scenario): " + line(", ".join(table.defaults))
                 + ".*"]

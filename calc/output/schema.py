@@ -56,7 +56,8 @@ def _type_schema(kind: str, spec: dict, decl: dict, enums: dict) -> dict:
     elif kind == "quantity_or_figure":
         out = {"anyOf": [dict(quantity), {"type": "object", "additionalProperties": False,
                                           "required": ["figure"],
-                                          "properties": {"figure": {"type": "string", "enum": enums["figure"]}}}]}
+                                          "properties": {"figure": {"type": "string",
+                                                                    "enum": enums["figure"]}}}]}
     elif kind == "enum":
         out = {"enum": list(spec["enum"])}
     elif kind == "correlation":
@@ -100,7 +101,8 @@ def _key_schema(spec: dict, decl: dict, enums: dict) -> dict:
     out["description"] = spec.get("doc", out.get("description", ""))
     for key in ("default", "example"):
         if key in spec:
-            out["default" if key == "default" else "examples"] = spec[key] if key == "default" else [spec[key]]
+            out["default" if key == "default" else "examples"] = (
+                spec[key] if key == "default" else [spec[key]])
     return out
 
 

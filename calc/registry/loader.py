@@ -16,11 +16,9 @@ from calc.errors import CalcError
 from calc.glossary import KEYS as GLOSSARY_KEYS, bound_problem, read_typical
 from calc.registry.data import (ACCELERATOR_FIGURES, ACCELERATOR_KEYS, ACCELERATOR_STATUSES,
                                 CHIP_COUNTS, CONFIDENCES, FIGURE_FILES, FIGURE_KEYS,
-                                FIGURE_PRECISIONS,
-                                FIGURE_REQUIRED, KINDS, NEEDS_PRECISION, PRECISIONS, QUALIFIERS,
-                                SLUG_RE,
-                                SNAKE_RE, SOURCE_KEYS, SOURCE_REQUIRED, SUMMARY_MAX, Accelerator,
-                                Figure, Source, central)
+                                FIGURE_PRECISIONS, FIGURE_REQUIRED, KINDS, NEEDS_PRECISION,
+                                PRECISIONS, QUALIFIERS, SLUG_RE, SNAKE_RE, SOURCE_KEYS,
+                                SOURCE_REQUIRED, SUMMARY_MAX, Accelerator, Figure, Source, central)
 from calc.suggest import did_you_mean
 from calc.units import Q, format_unit, parse_quantity, parse_unit
 
@@ -41,13 +39,15 @@ class Loader:
         self.problems: list[str] = []
 
     def where(self, fname: str, node, key=None, label: str = "") -> str:
-        line = node.line_of(key) if key is not None and hasattr(node, "line_of") else getattr(node, "line", 0)
+        line = (node.line_of(key) if key is not None and hasattr(node, "line_of")
+                else getattr(node, "line", 0))
         path = self.dir / fname
         try:
             path = path.relative_to(Path.cwd())
         except ValueError:
             pass
-        return f"{path}:{line}{f' ({label})' if label else ''}{f'.{key}' if key is not None else ''}"
+        return (f"{path}:{line}{f' ({label})' if label else ''}"
+                f"{f'.{key}' if key is not None else ''}")
 
     def problem(self, where: str, text: str) -> None:
         self.problems.append(f"{where} | {text}")
@@ -73,7 +73,8 @@ class Loader:
         text = item.get("summary")
         if text is None:
             return None
-        if not isinstance(text, str) or "\n" in text.strip() or not text.strip() or len(text) > SUMMARY_MAX:
+        if (not isinstance(text, str) or "\n" in text.strip() or not text.strip()
+                or len(text) > SUMMARY_MAX):
             self.problem(self.where(fname, item, "summary", label),
                          f"a summary is one line of at most {SUMMARY_MAX} characters standing for "
                          f"the note, got {str(text)[:60]!r}{'...' if len(str(text)) > 60 else ''} "
@@ -140,7 +141,8 @@ class Loader:
             if "display" in spec:          # the unit tables show it in: it must parse and fit
                 try:
                     shown = parse_unit(str(spec["display"]))
-                    if (1 * shown).dimensionality != (1 * parse_unit(str(spec["unit"]))).dimensionality:
+                    if ((1 * shown).dimensionality
+                            != (1 * parse_unit(str(spec["unit"]))).dimensionality):
                         raise CalcError(f"display {spec['display']!r} does not fit "
                                         f"unit {spec['unit']!r}")
                 except CalcError as exc:
@@ -371,7 +373,8 @@ class Loader:
                 elif fid not in figures:
                     self.problem(self.where(fname, figs, key, label),
                                  f"unknown figure id {fid!r}{did_you_mean(fid, figures)}")
-                elif figures[fid].value.dimensionality != parse_unit(quantities[quantity]["unit"]).dimensionality:
+                elif (figures[fid].value.dimensionality
+                      != parse_unit(quantities[quantity]["unit"]).dimensionality):
                     self.problem(self.where(fname, figs, key, label),
                                  f"figure {fid!r} is in {figures[fid].unit}, but {key} is "
                                  f"measured in {quantities[quantity]['unit']}")
@@ -397,7 +400,8 @@ class Loader:
                 self.problem(at, f"unknown quantity {name!r}{did_you_mean(name, quantities)}")
             elif fid not in figures:
                 self.problem(at, f"unknown figure id {fid!r}{did_you_mean(fid, figures)}")
-            elif figures[fid].value.dimensionality != parse_unit(quantities[name]["unit"]).dimensionality:
+            elif (figures[fid].value.dimensionality
+                  != parse_unit(quantities[name]["unit"]).dimensionality):
                 self.problem(at, f"figure {fid!r} is in {figures[fid].unit}, but {name} is "
                                  f"measured in {quantities[name]['unit']}")
             else:
