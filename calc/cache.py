@@ -45,7 +45,8 @@ def copy_name(name: str, contents: list[bytes]) -> tuple[str, str]:
     ``<name>-<install>-<key>.pickle``: ``install`` names this install of calc (so two installs
     sharing a cache folder keep a copy each), the key the contents. Contents, not modification
     times: a file rewritten within one tick of the file system's clock, at the same size, still
-    gives another key. """
+    gives another key.
+    """
     where = hashlib.sha256(f"{name}\0{CODE_DIR}".encode()).hexdigest()[:12]
     key = hashlib.sha256(_code_key().encode())
     for content in contents:

@@ -28,8 +28,8 @@ from pathlib import Path
 MAX_BYTES = 64 * 2**20          # a kept file larger than this is not read
 PINT = "pint"                   # the subfolder pint's definition cache is kept in
 
-why_off: str | None = None      # why there is no cache this run (for --debug), None when there is
-                                # one
+# why there is no cache this run (for --debug), None when there is one
+why_off: str | None = None
 
 
 @lru_cache(maxsize=1)

@@ -72,8 +72,8 @@ def expectation(check: Check) -> str:
     def q(x):
         return fmt_quantity(float(x.magnitude), format_unit(x.units))
 
-    def qt(x):                              # a target; a date as its decimal year: 2027, not '2,027
-                                            # yr'
+    # a target; a date as its decimal year: 2027, not '2,027 yr'
+    def qt(x):
         if check.that.text in DATES and isinstance(x, pint.Quantity) and x.check("[time]"):
             return f"{x.m_as('yr'):g}"
         return q(x)

@@ -147,8 +147,8 @@ def deals(buyer: str | None = None, reg=None, as_of=None) -> pd.DataFrame:
     is_capex = df["kind"].isin(["hardware", "capacity"]).to_numpy()
     df["implied_power"] = np.where(is_capex, df["amount"] / capex,
                                    np.where(is_cloud, df["usd_per_year"] / rental, np.nan))
-    known = df["implied_power"].notna().to_numpy()       # the basis is named only where a number
-                                                         # was computed
+    # the basis is named only where a number was computed
+    known = df["implied_power"].notna().to_numpy()
     df["implied_power_basis"] = pd.Series(np.where(known & is_capex, "capex",
                                                    np.where(known & is_cloud, "rental", "")),
                                           dtype=object).replace("", None)
@@ -157,8 +157,8 @@ def deals(buyer: str | None = None, reg=None, as_of=None) -> pd.DataFrame:
     spends = df["kind"].isin(PURCHASES).to_numpy()
     df["share_of_run_rate"] = np.where(spends, df["usd_per_year"] / df.pop("_run_rate"), np.nan)
     df = df[list(CONTRACT) + list(EXTRA)]
-    for col in df.columns[df.dtypes == object]:          # text columns: None where the sources do
-                                                         # not say
+    # text columns: None where the sources do not say
+    for col in df.columns[df.dtypes == object]:
         df[col] = df[col].where(df[col].notna(), None)
     if buyer is not None:
         df = df[df["buyer"].str.lower() == buyer.lower()]

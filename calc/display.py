@@ -25,8 +25,8 @@ from calc.errors import CalcError
 from calc.glossary import glossary
 from calc.units import Q, described, dimension_text, format_unit, parse_unit, ureg
 
-FLOP_PREFIXES = ("", "k", "M", "G", "T", "P", "E", "Z", "Y")   # 1 to 1e24; beyond, Y with big
-                                                               # numbers
+# 1 to 1e24; beyond, Y with big numbers
+FLOP_PREFIXES = ("", "k", "M", "G", "T", "P", "E", "Z", "Y")
 _FLOP = re.compile(r"(?<![A-Za-z])([kMGTPEZY]?)FLOP(?![A-Za-z])")
 
 

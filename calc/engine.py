@@ -56,8 +56,8 @@ def _stack(values: list[Value], sizes: list[int], unit, z: np.ndarray | None, ro
         mag = np.asarray(v.central.magnitude, dtype=float)
         mag = mag * factor if factor != 1.0 else mag
         central = np.broadcast_to(mag, (size,))[lo - (start - size):hi - (start - size)]
-        if not n_draws and np.ndim(mag):            # a swept input: its values, as a column,
-                                                    # uncopied
+        # a swept input: its values, as a column, uncopied
+        if not n_draws and np.ndim(mag):
             parts.append(central.reshape(-1, 1))
             continue
         block = np.empty((hi - lo, 1 + n_draws))
@@ -153,8 +153,8 @@ def _call(f: Formula, env: dict) -> pint.Quantity:
         with np.errstate(over="ignore"):            # one multiplication by a cached factor
             out = Q(np.asarray(out.magnitude, dtype=float) * _factor(out.units, target), target)
     mag = out.magnitude
-    with np.errstate(over="ignore", invalid="ignore"):     # a sum of finite 1e308s is inf: then
-                                                           # look closer
+    # a sum of finite 1e308s is inf: then look closer
+    with np.errstate(over="ignore", invalid="ignore"):
         total = np.sum(mag)
     if not np.isfinite(total) and not np.all(np.isfinite(mag)):
         out = _not_finite(f, out, env)
@@ -181,8 +181,8 @@ def _not_finite(f: Formula, out: pint.Quantity, env: dict) -> pint.Quantity:
         finite_in &= np.broadcast_to(fin, mag.shape) if fin.shape != mag.shape else fin
     bad = ~np.isfinite(mag) & finite_in
     if not bad.any():
-        return out                      # not finite only where an input already was (undefined
-                                        # upstream)
+        # not finite only where an input already was (undefined upstream)
+        return out
     if undefined_note(f.output):
         return Q(np.where(np.isfinite(mag), mag, np.nan), out.units)
     at = tuple(np.argwhere(bad)[0])
@@ -269,8 +269,8 @@ class Arrays:
         self.stats: dict[str, dict[str, np.ndarray]] = {}
         self.draws: dict[str, np.ndarray] = {}
         self.outside: dict[str, np.ndarray] = {}       # output -> draws outside its bounds, per row
-        self.flagged: dict[str, list] = {}              # computed name -> [(rows, central values)]
-                                                        # outside
+        # computed name -> [(rows, central values)] outside
+        self.flagged: dict[str, list] = {}
         self.z_rows: dict = {}                          # the draws, for a solve's evaluations
 
     def _put(self, store: dict, name: str, idx, values: np.ndarray, shape: tuple) -> None:
@@ -434,9 +434,8 @@ def groups(plans: dict[int, Plan]) -> dict[Plan, list[int]]:
 
 
 def compute(cases: list[Case], plans: dict[int, Plan], outputs: list[str], reg: Registry, *,
-            samples: int = 0,
-            seed: int | None = None, correlations: dict | None = None, keep_draws: int = 5_000_000,
-            progress=None, axis: PeriodAxis = NO_PERIODS) -> Arrays:
+            samples: int = 0, seed: int | None = None, correlations: dict | None = None,
+            keep_draws: int = 5_000_000, progress=None, axis: PeriodAxis = NO_PERIODS) -> Arrays:
     """Evaluate every case's plan over all its rows (and ``samples`` draws) in chunks; keep what a
     result needs: central values of every name, quantiles of ``outputs``, draws of outputs and
     inputs when the run is small (at most ``keep_draws`` values per name)."""
@@ -458,8 +457,8 @@ def compute(cases: list[Case], plans: dict[int, Plan], outputs: list[str], reg: 
             except CalcError as exc:
                 raise CalcError([p if p.startswith("ambiguous") else variants_where(cases, idx) + p
                                  for p in exc.problems]) from None
-            rows = slice(int(row_index[part.start]), int(row_index[part.stop - 1])
-                         + 1) if contiguous \
+            rows = slice(int(row_index[part.start]),
+                         int(row_index[part.stop - 1]) + 1) if contiguous \
                 else row_index[part]
             arrays.absorb(rows, env, set(plan.order))
             done += part.stop - part.start

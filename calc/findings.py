@@ -131,8 +131,8 @@ def find(plans: dict, rows, flagged: dict, units: dict, outside: dict, samples: 
     ``outside``: name -> draws outside the bounds, per row. On a timeline, ``central`` (name ->
     (rows, periods) values) and the period ``labels`` let each finding name its periods.
     """
-    out = []                # (case, place in the plan, Finding): sorted by variant, then evaluation
-                            # order
+    # (case, place in the plan, Finding): sorted by variant, then evaluation order
+    out = []
     for name, parts in flagged.items():
         at = np.concatenate([r for r, _ in parts])
         values = np.concatenate([v for _, v in parts])

@@ -35,8 +35,8 @@ def money(x: float, digits: int = 3) -> str:
     sign, a = ("-" if x < 0 else ""), abs(x)          # -$16.1B, as a reader writes it (not $-16.1B)
     if a >= MONEY_MAX:
         return f"{sign}${a:.{digits - 1}e}"
-    r = float(f"{a:.{digits}g}")                     # rounded first: 99.96B is $100B, 999.96M is
-                                                     # $1.00B
+    # rounded first: 99.96B is $100B, 999.96M is $1.00B
+    r = float(f"{a:.{digits}g}")
     for scale, suffix in _SCALES:
         if r >= scale:
             v = r / scale

@@ -71,8 +71,8 @@ def parse_date(value, where: str, days: bool = False) -> Span:
     except CalcError:
         span = None
     if span is None or span.precision not in ("year", "quarter", "month", "day"):
-        if span is None and text.count("-") == 2 and days:      # a day that does not exist
-                                                                # (2025-02-30)
+        # a day that does not exist (2025-02-30)
+        if span is None and text.count("-") == 2 and days:
             y, m, _ = text.split("-")
             if y.isdigit() and m.isdigit() and 1 <= int(m) <= 12:
                 length = calendar.monthrange(int(y), int(m))[1]
@@ -188,8 +188,8 @@ class Timeline:
             if b.first < a.first:
                 raise CalcError(f"{where}: {b.text} comes after {a.text}; list the dates in order")
         firsts = np.array([s.first for s in spans])
-        if firsts[0] > self.starts[-1]:       # no point is ever in force: the first would hold
-                                              # throughout
+        # no point is ever in force: the first would hold throughout
+        if firsts[0] > self.starts[-1]:
             raise CalcError(f"{where}: every date falls after the start of the last period "
                             f"({self.labels[-1]}); a period takes the value in force at its "
                             "start, so none would apply; give the first date at or before "

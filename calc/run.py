@@ -81,8 +81,8 @@ def run(cases: list[Case], outputs: list[str], *, derive: dict | None = None, ch
     if solve is not None:
         try:
             solutions, more = goal_seek(result, solve, cases, reg, arrays.z_rows)
-        except CalcError as exc:        # 'solve: ...', so a scenario's message gives the line of
-                                        # solve
+        # 'solve: ...', so a scenario's message gives the line of solve
+        except CalcError as exc:
             raise CalcError([p if p.startswith("solve") else f"solve: {p}"
                              for p in exc.problems]) from None
         result = replace(result, solutions=tuple(solutions), checks=result.checks + tuple(more))

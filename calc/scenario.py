@@ -41,8 +41,8 @@ class Scenario:
     description: str = ""
     outputs: list = field(default_factory=list)
     base: Case = field(default_factory=Case)
-    variants: dict = field(default_factory=dict)       # name -> (accelerator, models, {input:
-                                                       # Value})
+    # name -> (accelerator, models, {input: Value})
+    variants: dict = field(default_factory=dict)
     sweep: dict = field(default_factory=dict)          # name -> engine.Axis
     derive: dict = field(default_factory=dict)         # name -> (Expr, unit | None)
     checks: list = field(default_factory=list)
@@ -52,8 +52,8 @@ class Scenario:
     inline_sources: dict = field(default_factory=dict)
     input_where: dict = field(default_factory=dict)    # input name -> "file:line: key.path" of its
                                                        # first mention
-    display: dict = field(default_factory=dict)        # name -> display unit (display:, a derive's
-                                                       # unit:)
+    # name -> display unit (display:, a derive's unit:)
+    display: dict = field(default_factory=dict)
     where: dict = field(default_factory=dict)          # key path (sweep, derive.x, ...) ->
                                                        # "file:line: key.path"
     timeline: PeriodAxis | None = None                 # the timeline's period axis, as written
@@ -167,8 +167,8 @@ class Scenario:
                                                   for_output and self.output_size(set_values)),
                        axis=self.axis, solve=solve_request or self.solve, notes=notes
                        ).with_display(self.display, where=f"{self.path}: display.")
-        except CalcError as exc:        # every message says where: the file, or the --set that
-                                        # caused it
+        # every message says where: the file, or the --set that caused it
+        except CalcError as exc:
             raise CalcError([p if p.startswith((self.path, "--set ")) else self.locate(p)
                              for p in exc.problems]) from None
 

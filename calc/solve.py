@@ -28,8 +28,8 @@ from calc.units import Q, format_unit
 
 KINDS = ("equals", "at_most", "at_least")
 MAX_EVALS = 60
-MAX_SOLVE_VALUES = 2_000_000     # cases x draws x periods per pass; at this size 60 passes take up
-                                 # to a minute
+# cases x draws x periods per pass; at this size 60 passes take up to a minute
+MAX_SOLVE_VALUES = 2_000_000
 
 
 def solve_size(n_cases: int, samples: int, periods: int, where: str) -> None:
@@ -114,8 +114,7 @@ def bisect(f, lo, hi, target, kind: str = "equals", max_evals: int = MAX_EVALS) 
     return Solution(x, evals)
 
 
-# -- goal seek on a run
-# -----------------------------------------------------------------------------
+# -- goal seek on a run ----------------------------------------------------------------------------
 #
 # Goal seek on a run: which value of one input makes an output hit a target, per case and sample.
 #

@@ -114,9 +114,9 @@ class Dist:
             mu, sigma = (math.log(lo) + math.log(hi)) / 2, (math.log(hi) - math.log(lo)) / (2 * Z95)
             if mu + sigma * Z_MAX < math.log(FLOAT_MAX):            # no draw can overflow
                 return np.exp(mu + sigma * z)
-            with np.errstate(over="ignore"):    # one that does is the largest number, which the
-                                                # engine's
-                return np.minimum(np.exp(mu + sigma * z), FLOAT_MAX)   # overflow check then names
+            # one that does is the largest number, which the engine's overflow check then names
+            with np.errstate(over="ignore"):
+                return np.minimum(np.exp(mu + sigma * z), FLOAT_MAX)
         if self.kind == "normal":
             mid, sd = (lo + hi) / 2, (hi - lo) / (2 * Z95)
             if abs(mid) + sd * Z_MAX < FLOAT_MAX:

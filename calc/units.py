@@ -256,8 +256,8 @@ def dimension_text(unit) -> str:
                 up.insert(0, name)
                 down.insert(0, "time")
                 break
-        else:                       # no name for it: its base dimensions, e.g. mass x length per
-                                    # time
+        # no name for it: its base dimensions, e.g. mass x length per time
+        else:
             for base, power in dim.items():
                 word = base.strip("[]") + ("" if abs(power) == 1 else f"^{abs(power):g}")
                 (up if power > 0 else down).append(word)

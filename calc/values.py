@@ -34,12 +34,12 @@ from calc.units import Q, check_dimension, format_unit, parse_quantity, parse_un
 
 # The limits of one run, the same for the command line and the library.
 MAX_CASES = 1_000_000               # variants x sweep points
-MAX_SAMPLES = 2_000_000             # one row's samples form one chunk: exact quantiles, bounded
-                                    # memory
+# one row's samples form one chunk: exact quantiles, bounded memory
+MAX_SAMPLES = 2_000_000
 MAX_VALUES = 2_000_000_000          # cases x samples: beyond this a run is refused with its size
 MAX_SEED = 2**63 - 1
-MAX_ROWS = 50_000                   # rows of output (cases x quantities x periods): each costs ~10
-                                    # KB
+# rows of output (cases x quantities x periods): each costs ~10 KB
+MAX_ROWS = 50_000
 FORMS = "'1 GW', '$1.25B', '200k chip', a plain number, [low, high], or a figure id"
 _FIGURE_ID = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 _PLAIN = re.compile(r"\s*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\s*")
@@ -138,8 +138,8 @@ class Case:
     variant: str = "base"
     values: dict = field(default_factory=dict)         # name -> Value (the scenario's inputs)
     accelerator: str | None = None
-    models: dict = field(default_factory=dict)         # quantity -> formula name (alternative
-                                                       # shapes)
+    # quantity -> formula name (alternative shapes)
+    models: dict = field(default_factory=dict)
     axes: tuple = ()                                   # sweep Axis objects, grid in this order
 
     @property
@@ -461,8 +461,8 @@ def checks_size(n_cases: int, n_checks: int, where: str = "") -> None:
 PER_PERIOD = ("timeline", "over_time")       # Value.origin of a leaf that varies by period
 TIMELESS = ("funding_need", "break_even")    # one value per case: no period
 DATE_OUTPUTS = ("break_even",)               # outputs that are dates (decimal years; null: never)
-MAX_ROW_VALUES = 20_000_000                  # samples x periods of a row (one chunk: 160 MB an
-                                             # array)
+# samples x periods of a row (one chunk: 160 MB an array)
+MAX_ROW_VALUES = 20_000_000
 
 
 @dataclass(frozen=True)

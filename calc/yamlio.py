@@ -153,8 +153,8 @@ def _scalar(event, line: int):
                 return -_SPECIAL[body] if text.startswith("-") else _SPECIAL[body]
             if _FLOAT.match(text) or _INT.match(text):
                 value = float(_integer(text, line)) if _INT.match(text) else float(text)
-                if math.isinf(value):       # 1e400: as for integers, refused rather than read as
-                                            # infinity
+                # 1e400: as for integers, refused rather than read as infinity
+                if math.isinf(value):
                     raise _Refused(line, f"the number {text[:24]} is too large for calc to "
                                          "compute with (the largest number is about 1.8e308)")
                 return value
@@ -172,10 +172,10 @@ class _Builder:
     _NO_KEY = object()
 
     def __init__(self):
-        self.stack: list[list] = []     # [collection, pending key, key line, nodes at start,
-                                        # height]
-        self.anchors: dict[str, tuple] = {}   # name -> (value, expanded nodes, height) once
-                                              # complete
+        # [collection, pending key, key line, nodes at start, height]
+        self.stack: list[list] = []
+        # name -> (value, expanded nodes, height) once complete
+        self.anchors: dict[str, tuple] = {}
         self.open_anchors: set[str] = set()
         self.nodes = 0
         self.root, self.done = None, False
@@ -272,8 +272,8 @@ def loads(text: str, where: str = "<string>"):
         raise CalcError(f"{where}:{line}: a NUL byte (\\0) is not allowed in YAML text; remove it")
     import yaml
 
-    parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same events,
-                                                            # faster
+    # libyaml when present: same events, faster
+    parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     builder = _Builder()
     try:
         for ev in yaml.parse(text, Loader=parser):
@@ -284,8 +284,8 @@ def loads(text: str, where: str = "<string>"):
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark else ""
         problem = exc.problem or exc.context or "malformed YAML"
-        if "maximum nesting depth" in problem:   # libyaml >= 0.2.5 stops at 1,000 levels, before
-                                                 # our count
+        # libyaml >= 0.2.5 stops at 1,000 levels, before our count
+        if "maximum nesting depth" in problem:
             raise CalcError(f"{where}{line}: this value is nested more than {MAX_DEPTH} levels "
                             "deep; calc reads flatter files") from None
         raise CalcError(f"{where}{line}: malformed YAML: {problem.strip()}") from None

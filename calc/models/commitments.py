@@ -82,8 +82,7 @@ def commitment_power_equivalent(commitment_power_at_cost):
     return commitment_power_at_cost.to("GW")
 
 
-# -- commitments spread over a timeline's periods
-# ---------------------------------------------------
+# -- commitments spread over a timeline's periods --------------------------------------------------
 #
 # Commitment spreading: the share of a contracted amount falling in each period of a timeline.
 #

@@ -105,7 +105,8 @@ def cost_per_year(depreciation_per_year, energy_cost_per_year):
     [USD/yr] -> [USD/yr].
 
     Not the owner's full cost: no cost of capital, no operations other than energy (see
-    tco_per_year). """
+    tco_per_year).
+    """
     return (depreciation_per_year + energy_cost_per_year).to("USD/yr")
 
 

@@ -118,8 +118,7 @@ def arr_projected_decaying(arr_end, arr_growth_per_month, arr_horizon, arr_growt
     return (arr_end * np.exp(log_growth)).to("USD/yr")
 
 
-# -- revenue paths on plain numpy magnitudes
-# --------------------------------------------------------
+# -- revenue paths on plain numpy magnitudes -------------------------------------------------------
 #
 # Revenue paths: the run-rate at a time and revenue as its integral, on plain numpy magnitudes.
 #
@@ -129,8 +128,8 @@ def arr_projected_decaying(arr_end, arr_growth_per_month, arr_horizon, arr_growt
 # - **constant** growth: ``arr(m) = A (1 + g)^m``; over ``[m0, m1]`` revenue is
 #   ``A / 12 x ((1 + g)^m1 - (1 + g)^m0) / L`` (``A / 12 x (m1 - m0)`` when g = 0).
 # - **decaying** growth (the existing ``arr_projected_decaying`` shape): the log-growth rate
-#   ``L x 2^(-m / h)`` halves every ``h`` months, so ``arr(m) = A exp(L h / ln 2 x (1 - 2^(-m /
-# h)))``.
+#   ``L x 2^(-m / h)`` halves every ``h`` months, so
+#   ``arr(m) = A exp(L h / ln 2 x (1 - 2^(-m / h)))``.
 #   Its integral has no elementary form; revenue is 8-point Gauss-Legendre quadrature per month of
 #   the period (relative error below 1e-12 for the smooth paths here; tested against the closed
 #   form as h grows).
@@ -173,8 +172,8 @@ def constant_revenue(arr_end, g, m0, m1):
     d = m1 - m0
     small = np.abs(L) < 1e-12
     safe = np.where(small, 1.0, L)
-    factor = np.where(small, d, np.expm1(safe * d) / safe)      # g = -1: -1 / -inf = 0 (nothing
-                                                                # after)
+    # g = -1: -1 / -inf = 0 (nothing after)
+    factor = np.where(small, d, np.expm1(safe * d) / safe)
     return arr_end / 12.0 * _grown(L, m0) * factor
 
 
@@ -190,8 +189,8 @@ def _quadrature(rate, m0, m1):
     n = int(np.ceil(np.max(m1 - m0))) if m0.size else 1
     n = max(n, 1)
     total = 0.0
-    for k in range(n):                      # one pass per month of the longest period, not per
-                                            # period
+    # one pass per month of the longest period, not per period
+    for k in range(n):
         a = np.minimum(m0 + k, m1)
         b = np.minimum(m0 + k + 1, m1)
         half = (b - a) / 2.0
@@ -219,7 +218,8 @@ def logistic_revenue(arr_end, g, m0, m1, ceiling):
     c)) / r``.
 
     Computed as ``K/12 x (m1 - m0 + (ln(1 + c e^(-r m1)) - ln(1 + c e^(-r m0))) / r)``, stable for
-    large r m. """
+    large r m.
+    """
     c = ceiling / arr_end - 1.0
     r = np.log1p(g) / (1.0 - arr_end / ceiling)
     small = np.abs(r) < 1e-12

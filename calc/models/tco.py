@@ -8,7 +8,8 @@ lifetime in years. At r = 0 its limit is 1/N, i.e. straight-line depreciation.
 
 The owner's cost is not what a cloud contract charges: the rental price includes the provider's
 margin. ``rental_price_per_power`` is a sourced figure, or ``rental_cost_per_year /
-facility_power``. """
+facility_power``.
+"""
 
 from __future__ import annotations
 

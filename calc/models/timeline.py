@@ -70,8 +70,8 @@ def _ceiling_above_end(arr_end, arr_ceiling, g) -> None:
     bad = np.broadcast_to(ceiling <= end, np.broadcast_shapes(end.shape, ceiling.shape))
     if bad.any():
         at = tuple(np.argwhere(bad)[0]) if bad.ndim else ()
-        e, k = float(np.broadcast_to(end, bad.shape)[at]), float(
-            np.broadcast_to(ceiling, bad.shape)[at])
+        e, k = (float(np.broadcast_to(end, bad.shape)[at]),
+                float(np.broadcast_to(ceiling, bad.shape)[at]))
         raise CalcError(f"inputs.arr_ceiling: {precise(k, 'USD/yr')} must exceed arr_end "
                         f"({precise(e, 'USD/yr')}): a logistic path rises towards its ceiling; "
                         "give a higher arr_ceiling, or use the constant or decaying path")

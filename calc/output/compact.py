@@ -53,7 +53,8 @@ def blocks(result, rows: list[dict], cell, notes, key=None) -> list[Block]:
 
     ``cell(row)`` gives a cell (text, or the row itself for a spreadsheet); ``key(row)`` the text
     two cells are compared by (default: ``cell``); ``notes(source_ids)`` numbers footnotes (in call
-    order). """
+    order).
+    """
     key = key or cell
     cases = list(result.cases)
     shown = list(result.shown)
@@ -101,8 +102,8 @@ def _varying(cases, names, text, unit, sources, sweep: bool, several: bool) -> B
     n = len(cases)
     axes = list(dict.fromkeys(k for c in cases for k in c.point))
     if n <= MAX_COLUMNS:
-        one = len(axes) == 1              # one sweep axis: its name heads the label column, values
-                                          # the columns
+        # one sweep axis: its name heads the label column, values the columns
+        one = len(axes) == 1
         headers = [[c.variant]
                    + ([str(c.point[axes[0]]) if one else point_text(c.point)] if sweep else [])
                    for c in cases]

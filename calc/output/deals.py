@@ -101,8 +101,8 @@ def _footer(totals: bool, rates: dict) -> list[str]:
 
 def text(frame: pd.DataFrame, reg, rates: dict, totals: bool = False) -> str:
     heads, rows = _cells(frame, totals)
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i,
-              h in enumerate(heads)]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
+              for i, h in enumerate(heads)]
     line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
     out = [line(heads), line(["-" * w for w in widths]), *(line(r) for r in rows), ""]
     out += _footer(totals, rates)

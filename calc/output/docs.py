@@ -125,8 +125,8 @@ def scenario_keys_markdown(decl: dict | None = None) -> str:
                          f"{_cell(_type_text(spec, decl['types']))} | "
                          f"{_cell(spec.get('doc', ''))} |")
         lines.append("")
-    lines += ["Types:", ""] + [f"- **{k}**: {_cell(v)}" for k,
-                               v in decl["types"].items()] + ["", END]
+    lines += (["Types:", ""] + [f"- **{k}**: {_cell(v)}" for k, v in decl["types"].items()]
+              + ["", END])
     return "\n".join(lines)
 
 

@@ -32,8 +32,8 @@ def explain(result, name: str, i: int, at=None) -> str:
                        axis=result.axis)
 
     def value_text(n: str) -> str:
-        if n in result.central:              # in the unit tables show it in: 25.8 %, 3.8 ZFLOP/s,
-                                             # never GW/W
+        # in the unit tables show it in: 25.8 %, 3.8 ZFLOP/s, never GW/W
+        if n in result.central:
             return explain_value(result, n, i, col)
         q = env[n]
         conv = shown(n, q.units, q.magnitude)

@@ -163,8 +163,8 @@ def source_html(note: layout.Citation, show_url: bool = False) -> str:
     if url:
         title = f'<a href="{escape(url)}">{title}</a>'
     parts = ", ".join(p for p in (escape(note.publisher), title, escape(note.date or "")) if p)
-    said = "; ".join(f"“{escape(q)}”" + (f" ({escape(g)})" if g else "") for q,
-                     g in note.quotes)
+    said = "; ".join(f"“{escape(q)}”" + (f" ({escape(g)})" if g else "")
+                     for q, g in note.quotes)
     shown = f' <a href="{escape(url)}">{escape(url)}</a>' if url and show_url else ""
     return (parts + (f" — {said}" if said else "") + shown
             + f' <span class="calc-meta">[{escape(note.id)}]</span>')

@@ -42,8 +42,8 @@ def result_document(result) -> dict:
            "findings": [f.to_json() for f in result.findings], "sources": result.sources()}
     if getattr(result, "notes", None):              # e.g. commitment spend outside the timeline
         doc["notes"] = list(result.notes)
-    if result.sensitivity_table is not None:       # only with --sensitivity: an addition to the
-                                                   # contract
+    # only with --sensitivity: an addition to the contract
+    if result.sensitivity_table is not None:
         doc["sensitivity"] = result.sensitivity_table.to_dict("records")
     doc.update(facts(result))
     return doc

@@ -143,8 +143,8 @@ def check_groups(result) -> list[tuple[object, list[int]]]:
     groups: dict[tuple, tuple[object, list[int]]] = {}
     for chk in result.checks:
         key = (chk.says, chk.source, chk.that, chk.passed, chk.detail)
-        groups.setdefault(key, (chk, []))[1].append(index.get(
-            (chk.variant, point_text(chk.point)), -1))
+        groups.setdefault(key, (chk, []))[1].append(
+            index.get((chk.variant, point_text(chk.point)), -1))
     return list(groups.values())
 
 

@@ -88,8 +88,8 @@ def _key_schema(spec: dict, decl: dict, enums: dict) -> dict:
     if kind == "mapping" and "keys" not in spec and spec.get("values") in decl["blocks"]:
         out = {"$ref": f"#/$defs/{spec['values']}"}          # the mapping is one such block
     elif kind == "mapping":
-        if spec.get("keys") in ("slug", "name"):              # YAML may read other keys (dates) as
-                                                              # numbers
+        # YAML may read other keys (dates) as numbers
+        if spec.get("keys") in ("slug", "name"):
             keys = _type_schema(spec["keys"], {}, decl, enums)
             out["propertyNames"] = {k: v for k, v in keys.items() if k != "description"}
         if "values" in spec:

@@ -37,8 +37,8 @@ def grid(headers: list[list[str]], rows: list[list[str]], right: set[int]) -> li
     widths = [max(len(r[c]) for r in head_rows + rows) for c in range(len(headers))]
 
     def draw(cells: list[str]) -> str:
-        return GAP.join(c.rjust(w) if i in right else c.ljust(w) for i,
-                        (c, w) in enumerate(zip(cells, widths)))
+        return GAP.join(c.rjust(w) if i in right else c.ljust(w)
+                        for i, (c, w) in enumerate(zip(cells, widths)))
 
     total = sum(widths) + len(GAP) * (len(widths) - 1)
     return [draw(r) for r in head_rows] + ["─" * total] + [draw(r) for r in rows]
@@ -58,11 +58,11 @@ def block_lines(block: layout.Block) -> list[str]:
 
     def draw(cols: list[int], panel: bool = False) -> list[str]:
         headers = keys + [block.value_headers[c] for c in cols] + ([["sources"]] if cited else [])
-        lines = [ln for ln in block.lines if not panel
-                 or any(ln.cells[c] for c in cols)] or block.lines
+        # a panel leaves out lines empty in it (funding_need in 2026)
+        lines = ([ln for ln in block.lines if not panel or any(ln.cells[c] for c in cols)]
+                 or block.lines)
         rows = [ln.keys + [ln.cells[c] for c in cols] + ([notes_text(ln.notes)] if cited else [])
-                for ln in lines]          # a panel leaves out lines empty in it (funding_need in
-                                          # 2026)
+                for ln in lines]
         return grid(headers, rows, set(range(n_keys, n_keys + len(cols))))
 
     cols = list(range(len(block.value_headers)))
@@ -180,7 +180,8 @@ def figures_text(figures) -> str:
     """Registry figures as a table; under each, the quote and its English gloss, wrapped to fit.
 
     The source id is a column when the table fits in ``WIDTH`` columns, else it leads the quote
-    line. """
+    line.
+    """
     reg = registry()
     headers = [["id"], ["value"], ["unit"], ["qualifier"], ["kind"], ["as_of"], ["source"]]
     rows = [[f.id, layout.figure_text(f), f.unit, f.qualifier, f.kind, f.as_of, f.source or "-"]

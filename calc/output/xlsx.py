@@ -78,8 +78,8 @@ def sheet(wb, title: str, columns, rows) -> None:
                 value = ILLEGAL_CHARACTERS_RE.sub("", value)
             cell = ws.cell(row=r, column=c, value=value)
             if isinstance(value, str):
-                cell.data_type = "s"            # "=..." from a data file stays text, never a
-                                                # formula
+                # "=..." from a data file stays text, never a formula
+                cell.data_type = "s"
             elif isinstance(value, float):
                 cell.number_format = _number_format(value)
             widths[c - 1] = max(widths[c - 1], min(60, len(str(value)) if value is not None else 0))
@@ -182,8 +182,8 @@ def result_xlsx(result) -> bytes:
         sheet(wb, "sensitivity", list(sens[0]), sens)
     summary_sheet(wb, result, report, rows, {r["#"]: i for i, r in enumerate(sources, start=2)})
     wb.active = 0
-    wb.properties.title = " — ".join(t for t in (result.scenario, result.title)
-                                     if t) or "calc result"
+    wb.properties.title = (" — ".join(t for t in (result.scenario, result.title) if t)
+                           or "calc result")
     wb.properties.creator = "calc"
     buf = io.BytesIO()
     wb.save(buf)

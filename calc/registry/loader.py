@@ -352,8 +352,8 @@ class Loader:
                                    ("id", "name", "counts", "describes", "precision", "figures"),
                                    label):
                 continue
-            # noqa: E731
-            at = lambda key, item=item, label=label: self.where(fname, item, key, label)
+            at = lambda key, item=item, label=label: self.where(  # noqa: E731
+                fname, item, key, label)
             if item["counts"] not in CHIP_COUNTS:
                 self.problem(at("counts"), f"counts {item['counts']!r} is not one of "
                                            f"{', '.join(CHIP_COUNTS)}")
