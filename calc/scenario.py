@@ -50,12 +50,12 @@ class Scenario:
     seed: int | None = None
     correlations: dict = field(default_factory=dict)
     inline_sources: dict = field(default_factory=dict)
-    input_where: dict = field(default_factory=dict)    # input name -> "file:line: key.path" of its
-                                                       # first mention
+    # input name -> "file:line: key.path" of its first mention
+    input_where: dict = field(default_factory=dict)
     # name -> display unit (display:, a derive's unit:)
     display: dict = field(default_factory=dict)
-    where: dict = field(default_factory=dict)          # key path (sweep, derive.x, ...) ->
-                                                       # "file:line: key.path"
+    # key path (sweep, derive.x, ...) -> "file:line: key.path"
+    where: dict = field(default_factory=dict)
     timeline: PeriodAxis | None = None                 # the timeline's period axis, as written
     solve: dict | None = None                          # calc.scenario_keys.parse_solve's request
     ledger_as_of: dict = field(default_factory=dict)   # "base" or variant -> datetime.date

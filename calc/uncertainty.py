@@ -79,8 +79,8 @@ class Dist:
             return x
         with np.errstate(invalid="ignore"):       # NaN (the tornado's "central") is never out
             if (z_lo == -math.inf or z.min() >= z_lo) and (z_hi == math.inf or z.max() <= z_hi):
-                return x                            # one pass per finite bound (a NaN fails it:
-                                                    # masked below)
+                # one pass per finite bound (a NaN fails it: masked below)
+                return x
             out = (z < z_lo) | (z > z_hi)
         zo = z[out]
         p_lo, p_hi = _normal_cdf(np.array(z_lo)), _normal_cdf(np.array(z_hi))
@@ -95,9 +95,8 @@ class Dist:
 
     def _z_bounds(self) -> tuple[float, float]:
         """The bounds in standard-normal units (where ``_transform`` crosses them)."""
-        if self.lower == -math.inf and self.upper == math.inf or self.kind not in (
-            "normal", "lognormal") \
-                or self.high == self.low:
+        if (self.lower == -math.inf and self.upper == math.inf
+                or self.kind not in ("normal", "lognormal") or self.high == self.low):
             return -math.inf, math.inf
         if self.kind == "normal":
             mid, sd = (self.low + self.high) / 2, (self.high - self.low) / (2 * Z95)

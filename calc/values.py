@@ -93,8 +93,8 @@ class Value:
     central: pint.Quantity
     dist: Dist | None = None          # magnitudes in ``central``'s unit
     sources: tuple[str, ...] = ()
-    origin: str = "input"             # input | accelerator <id> | default | figure | sweep | set on
-                                      # the command line
+    # input | accelerator <id> | default | figure | sweep | set on the command line
+    origin: str = "input"
     figure: str | None = None
     note: str | None = None
     summary: str | None = None        # one line standing for a long note in tables

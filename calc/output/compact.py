@@ -32,8 +32,8 @@ class Block:
     """One table of the layout: a caption ('' for none), label headers, value headers, lines."""
 
     caption: str
-    key_headers: list[list[str]]    # per label column, its header lines: [['quantity',
-                                    # 'arr_horizon']]
+    # per label column, its header lines: [['quantity', 'arr_horizon']]
+    key_headers: list[list[str]]
     value_headers: list[list[str]]  # per value column, its header lines
     lines: list[Line]
 

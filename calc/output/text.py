@@ -148,8 +148,8 @@ def result_text(result) -> str:
     findings, sensitivity, sources."""
     report = layout.build(result)
     if len(table_lines(report)[0]) > WIDTH:
-        report = layout.build(result, wide=False)          # periods too wide for a terminal: a
-                                                           # period column
+        # periods too wide for a terminal: a period column
+        report = layout.build(result, wide=False)
     head = [layout.run_line(result)]
     if result.samples:
         head += wrap(layout.sampling_line(result), "")

@@ -107,8 +107,8 @@ def input_rows(result) -> list[dict]:
             # period starts and ends: not inputs
             if (not first and name not in case.point) or v.origin == "timeline":
                 continue
-            if v.origin == "over_time":            # a series: its value in the first period (the
-                                                   # note lists the dates)
+            # a series: its value in the first period (the note lists the dates)
+            if v.origin == "over_time":
                 v = dataclasses.replace(v, central=v.central[0])
             unit = format_unit(v.central.units)
             rows.append({"variant": case.variant, "point": point_text(case.point), "name": name,
