@@ -77,8 +77,8 @@ def cached(name: str, contents: list[bytes], build: Callable[[], object], kind: 
             kept_key, value = _SafeUnpickler(io.BytesIO(data)).load()
             if kept_key == key and isinstance(value, kind):
                 return value
-        except Exception:  # noqa: BLE001 -- truncated, refused or from another version: build
-                           # instead
+        # truncated, refused or from another version: build instead
+        except Exception:  # noqa: BLE001
             pass
     value = build()
     buffer = io.BytesIO()

@@ -104,8 +104,8 @@ def shown(name: str, unit, values=None, chosen: dict | None = None, tables: bool
         tu = parse_unit(target)
         try:
             factor = float(Q(1.0, unit).to(tu).magnitude)
-        except Exception:  # noqa: BLE001 -- a pint DimensionalityError: the unit was checked by
-                           # name, not value
+        # a pint DimensionalityError: the unit was checked by name, not value
+        except Exception:  # noqa: BLE001
             raise CalcError(f"display.{name}: {target!r} cannot show {name} "
                             f"[{format_unit(unit) or 'plain number'}]; give a unit of the "
                             "same dimension") from None

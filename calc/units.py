@@ -208,15 +208,14 @@ def ours(q: pint.Quantity) -> pint.Quantity:
     """``q`` if it belongs to calc's unit registry; a quantity of another pint registry is refused
     (its units may be defined differently: read by name, it could be misread)."""
     if q._REGISTRY is not ureg:
-        raise CalcError(f"{q!r} comes from another pint unit registry; give a string such as '1 "
-                        "GW' or calc.Q(1, 'GW') (calc's registry)"[:300])
+        raise CalcError(f"{q!r} comes from another pint unit registry; give a string such as "
+                        "'1 GW' or calc.Q(1, 'GW') (calc's registry)"[:300])
     return q
 
 
 # Physical dimensions by name, and the words for calc's own base dimensions (calc/units.txt).
 _PHYSICAL = (("power", "[power]"), ("energy", "[energy]"), ("time", "[time]"),
-             ("length", "[length]"),
-             ("mass", "[mass]"), ("area", "[area]"), ("speed", "[speed]"),
+             ("length", "[length]"), ("mass", "[mass]"), ("area", "[area]"), ("speed", "[speed]"),
              ("temperature", "[temperature]"))
 _OWN = {"[currency]": "money", "[chip]": "chip", "[compute]": "FLOP"}
 

@@ -15,8 +15,8 @@ import numpy as np
 
 from calc.citations import Citation, is_unsourced
 from calc.output import compact
-from calc.output.compact import Block, Line, label, point_text  # noqa: F401 -- writers use them
-                                                                # from here
+# writers use them from here
+from calc.output.compact import Block, Line, label, point_text  # noqa: F401
 from calc.format import money, number, quantity
 from calc.optional import need
 from calc.output.json import dumps
