@@ -9,9 +9,9 @@ copy renamed or left from another version is never used. A newer copy replaces t
 
 Reading a copy back builds nothing but the registry's and glossary's own classes and pint
 quantities (``KEPT``): the reader refuses every other class or function a pickle could name, so even
-a copy that passed the folder's checks could not run code. Any trouble with a copy falls back to building.
-Quantities are kept as their magnitude and unit names and rebuilt on the one unit registry, each
-distinct unit parsed once.
+a copy that passed the folder's checks could not run code. Any trouble with a copy falls back to
+building. Quantities are kept as their magnitude and unit names and rebuilt on the one unit
+registry, each distinct unit parsed once.
 """
 
 from __future__ import annotations
@@ -42,9 +42,10 @@ def data_files(folder: Path) -> list[bytes]:
 def copy_name(name: str, contents: list[bytes]) -> tuple[str, str]:
     """The file name of the copy of ``name`` built from ``contents``, and its key.
 
-    ``<name>-<install>-<key>.pickle``: ``install`` names this install of calc (so two installs sharing
-    a cache folder keep a copy each), the key the contents. Contents, not modification times: a file
-    rewritten within one tick of the file system's clock, at the same size, still gives another key.
+    ``<name>-<install>-<key>.pickle``: ``install`` names this install of calc (so two installs
+    sharing a cache folder keep a copy each), the key the contents. Contents, not modification
+    times: a file rewritten within one tick of the file system's clock, at the same size, still
+    gives another key.
     """
     where = hashlib.sha256(f"{name}\0{CODE_DIR}".encode()).hexdigest()[:12]
     key = hashlib.sha256(_code_key().encode())
@@ -65,8 +66,8 @@ def _code_key() -> str:
 
 
 def cached(name: str, contents: list[bytes], build: Callable[[], object], kind: type) -> object:
-    """The kept copy of ``name`` built from ``contents`` when there is one, it holds its own key and a
-    ``kind``; else ``build()``, then kept."""
+    """The kept copy of ``name`` built from ``contents`` when there is one, it holds its own key and
+    a ``kind``; else ``build()``, then kept."""
     if cache_dir.folder() is None:
         return build()
     file_name, key = copy_name(name, contents)
@@ -76,7 +77,8 @@ def cached(name: str, contents: list[bytes], build: Callable[[], object], kind: 
             kept_key, value = _SafeUnpickler(io.BytesIO(data)).load()
             if kept_key == key and isinstance(value, kind):
                 return value
-        except Exception:  # noqa: BLE001 -- truncated, refused or from another version: build instead
+        # truncated, refused or from another version: build instead
+        except Exception:  # noqa: BLE001
             pass
     value = build()
     buffer = io.BytesIO()
@@ -86,7 +88,8 @@ def cached(name: str, contents: list[bytes], build: Callable[[], object], kind: 
         return value
     if cache_dir.write(file_name, buffer.getvalue()):
         prefix = file_name.rsplit("-", 1)[0] + "-"
-        for older in cache_dir.names(prefix) + cache_dir.names("scenario-"):  # and earlier versions'
+        # and earlier versions'
+        for older in cache_dir.names(prefix) + cache_dir.names("scenario-"):
             if older != file_name:
                 cache_dir.remove(older)
     return value

@@ -28,7 +28,8 @@ from pathlib import Path
 MAX_BYTES = 64 * 2**20          # a kept file larger than this is not read
 PINT = "pint"                   # the subfolder pint's definition cache is kept in
 
-why_off: str | None = None      # why there is no cache this run (for --debug), None when there is one
+# why there is no cache this run (for --debug), None when there is one
+why_off: str | None = None
 
 
 @lru_cache(maxsize=1)
@@ -81,7 +82,8 @@ def _base() -> Path | None:
 
 
 def _own_folder(path: Path) -> str | None:
-    """Create ``path`` 0700 if missing; the reason it is not the user's own private folder, or None."""
+    """Create ``path`` 0700 if missing; the reason it is not the user's own private folder, or
+    None."""
     try:
         os.mkdir(path, 0o700)
     except FileExistsError:

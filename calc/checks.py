@@ -56,8 +56,10 @@ class CheckResult:
     summary: str | None = None
 
     def to_json(self) -> dict:
-        return {"says": self.says, "source": self.source, "that": self.that, "variant": self.variant,
-                "point": dict(self.point), "passed": bool(self.passed), "value": self.value, "unit": self.unit,
+        return {"says": self.says, "source": self.source, "that": self.that,
+                "variant": self.variant,
+                "point": dict(self.point), "passed": bool(self.passed), "value": self.value,
+                "unit": self.unit,
                 "expected": self.expected, "detail": self.detail, "probability": self.probability,
                 "note": self.note, "summary": self.summary}
 
@@ -70,7 +72,8 @@ def expectation(check: Check) -> str:
     def q(x):
         return fmt_quantity(float(x.magnitude), format_unit(x.units))
 
-    def qt(x):                              # a target; a date as its decimal year: 2027, not '2,027 yr'
+    # a target; a date as its decimal year: 2027, not '2,027 yr'
+    def qt(x):
         if check.that.text in DATES and isinstance(x, pint.Quantity) and x.check("[time]"):
             return f"{x.m_as('yr'):g}"
         return q(x)
@@ -91,11 +94,13 @@ def holds(check: Check, value) -> np.ndarray:
     """Elementwise: does ``value`` (a quantity array, or booleans) meet the expectation?"""
     if check.kind is None:
         if isinstance(value, pint.Quantity):
-            raise CalcError(f"{check.where}: 'that' gives a quantity ({format_unit(value.units) or 'a number'}); "
-                            "add near/within, above, below or between, or write a comparison")
+            raise CalcError(f"{check.where}: 'that' gives a quantity "
+                            f"({format_unit(value.units) or 'a number'}); add near/within, above, "
+                            "below or between, or write a comparison")
         return np.asarray(value, dtype=bool)
     if not isinstance(value, pint.Quantity):
-        raise CalcError(f"{check.where}: 'that' is a comparison; drop {check.kind!r} or make 'that' a quantity")
+        raise CalcError(f"{check.where}: 'that' is a comparison; drop {check.kind!r} or "
+                        "make 'that' a quantity")
     try:
         if check.kind == "near":
             target = check.target.to(value.units).magnitude
@@ -111,10 +116,13 @@ def holds(check: Check, value) -> np.ndarray:
         return (value.magnitude >= lo) & (value.magnitude <= hi)
     except pint.errors.DimensionalityError:
         got = format_unit(value.units) or "a plain number"
-        want = format_unit((check.target[0] if check.kind == "between" else check.target).units) or "a plain number"
+        want = (format_unit((check.target[0] if check.kind == "between" else check.target).units)
+                or "a plain number")
         hint = ("; a date (break_even, arr_as_of) is a decimal year: write e.g. below: 2028 yr, "
-                "between: [2026 yr, 2028 yr] or near: 2027 yr with within: 1 yr") if got == "yr" and want == "a plain number" else ""
-        raise CalcError(f"{check.where}: 'that' is in {got} but the expectation is in {want}{hint}") from None
+                "between: [2026 yr, 2028 yr] or near: 2027 yr with within: 1 yr"
+                ) if got == "yr" and want == "a plain number" else ""
+        raise CalcError(f"{check.where}: 'that' is in {got} but the expectation is in "
+                        f"{want}{hint}") from None
 
 
 def run_checks(checks: list[Check], result) -> list[CheckResult]:
@@ -136,35 +144,40 @@ def run_checks(checks: list[Check], result) -> list[CheckResult]:
             v = None
             unit = ""
             if isinstance(value, pint.Quantity):
-                mag = np.broadcast_to(np.asarray(value.magnitude, dtype=float), (len(result.cases),))
+                mag = np.broadcast_to(np.asarray(value.magnitude, dtype=float),
+                                      (len(result.cases),))
                 v, unit = float(mag[i]), format_unit(value.units)
             exp = expectation(check)
-            shown = _shown(check, v, value.units) if v is not None else ("true" if ok[i] else "false")
+            shown = _shown(check, v, value.units) if v is not None else (
+                "true" if ok[i] else "false")
             verdict = "holds" if ok[i] else "does not hold"
             at = f" at {check.at_text}" if check.at_text else ""
             detail = f"{check.that.text}{at} = {shown}; expected {exp}: {verdict}"
             if prob is not None:
                 detail += f" (in {prob[i] * 100:.0f} % of samples)"
             out.append(CheckResult(says=check.says, source=check.source, that=check.that.text,
-                                   variant=case.variant, point=dict(case.point), passed=bool(ok[i]), value=v,
-                                   unit=unit, expected=exp, detail=detail,
-                                   probability=None if prob is None else float(prob[i]), note=check.note,
-                                   summary=check.summary))
+                                   variant=case.variant, point=dict(case.point), passed=bool(ok[i]),
+                                   value=v, unit=unit, expected=exp, detail=detail,
+                                   probability=None if prob is None else float(prob[i]),
+                                   note=check.note, summary=check.summary))
     return out
 
 
 def _shown(check: Check, v: float, unit) -> str:
-    """The computed value in the unit the expectation is written in ('400 %' against 'near 400 %')."""
+    """The computed value in the unit the expectation is written in ('400 %' against 'near 400
+    %')."""
     target = check.target[0] if check.kind == "between" else check.target
     if check.that.text in DATES and Q(1.0, unit).check("[time]"):     # break_even: 2028, or never
         return f"{Q(v, unit).m_as('yr'):g}" if np.isfinite(v) else "never"
     if isinstance(target, pint.Quantity) and target.units != unit:
         try:
-            return fmt_quantity(float(Q(v, unit).to(target.units).magnitude), format_unit(target.units))
+            return fmt_quantity(float(Q(v, unit).to(target.units).magnitude),
+                                format_unit(target.units))
         except pint.errors.DimensionalityError:
             pass
     if Q(1.0, unit).dimensionless and unit != Q(1.0).units and format_unit(unit) != "%":
-        return fmt_quantity(float(Q(v, unit).to("dimensionless").magnitude), "")     # never '1.1e-09 GW/W'
+        # never '1.1e-09 GW/W'
+        return fmt_quantity(float(Q(v, unit).to("dimensionless").magnitude), "")
     return fmt_quantity(v, format_unit(unit))
 
 
@@ -194,8 +207,9 @@ def period_views(result, check) -> tuple[dict, dict]:
                         f"at: (e.g. at: {result.periods[-1]})")
     whole = [n for n in names if n in result.timeless]
     if whole and not per and check.at is not None:
-        raise CalcError(f"{check.where}: at: {', '.join(whole)} has one value for the whole timeline, "
-                        f"not one per period, so 'at: {check.at_text}' does not apply; drop at:")
+        raise CalcError(f"{check.where}: at: {', '.join(whole)} has one value for the "
+                        f"whole timeline, not one per period, so 'at: {check.at_text}' "
+                        "does not apply; drop at:")
     col = 0 if check.at is None else check.at
     env, draws = {}, {}
     for n in dict.fromkeys(names):

@@ -37,7 +37,8 @@ class Citation:
 
     @property
     def known(self) -> bool:
-        """Is the source in the registry (or inline in the scenario)? Unknown ids are shown as they are."""
+        """Is the source in the registry (or inline in the scenario)? Unknown ids are shown as they
+        are."""
         return self.is_assumption or self.publisher is not None
 
     def said(self, dash: str = "—") -> str:
@@ -75,10 +76,12 @@ class Citation:
     def to_json(self) -> dict:
         """The ``sources`` entry of ``calc run --format json``."""
         if self.is_assumption:
-            return {"publisher": "the analyst", "title": "assumption", "date": None, "url": None, "quote": None,
-                    "quotes": [], "notes": list(self.notes)}
-        return {"publisher": self.publisher, "title": self.title, "date": self.date, "url": self.url,
-                "quote": self.quotes[0][0] if self.quotes else None, "quotes": [q for q, _ in self.quotes]}
+            return {"publisher": "the analyst", "title": "assumption", "date": None, "url": None,
+                    "quote": None, "quotes": [], "notes": list(self.notes)}
+        return {"publisher": self.publisher, "title": self.title, "date": self.date,
+                "url": self.url,
+                "quote": self.quotes[0][0] if self.quotes else None,
+                "quotes": [q for q, _ in self.quotes]}
 
 
 def assumption_notes(reg, leaves, full: bool = False) -> list[str]:
@@ -105,7 +108,8 @@ def cite(reg, sid: str, leaves, full: bool = False) -> Citation:
         return Citation(sid)
     pairs = leaves.items() if isinstance(leaves, dict) else leaves
     figures = list(dict.fromkeys(v.figure for _, v in pairs if v.figure))
-    return Citation(sid, src.publisher, src.title, src.date, src.url, tuple(reg.quotes(sid, figures)))
+    return Citation(sid, src.publisher, src.title, src.date, src.url,
+                    tuple(reg.quotes(sid, figures)))
 
 
 def source_citation(reg, sid: str) -> Citation:
@@ -117,6 +121,7 @@ def source_citation(reg, sid: str) -> Citation:
 
 
 def figure_citations(reg, figure_ids) -> list[Citation]:
-    """The citations behind registry figures (for charts of figures): one per source, first-use order."""
+    """The citations behind registry figures (for charts of figures): one per source, first-use
+    order."""
     sids = dict.fromkeys(sid for fid in figure_ids for sid in reg.figure_sources(fid))
     return [source_citation(reg, sid) for sid in sids]

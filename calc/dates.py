@@ -45,8 +45,8 @@ class DateSpan:
         return month_index(self.last.year, self.last.month)
 
     def middle(self) -> date:
-        """A representative day for plotting: mid-month, mid-quarter, 1 April / 1 October for a half,
-        1 July for a year, the middle of the two middles for a span."""
+        """A representative day for plotting: mid-month, mid-quarter, 1 April / 1 October for a
+        half, 1 July for a year, the middle of the two middles for a span."""
         if self.precision == "span":
             a, b = (parse(t).middle() for t in self.text.split("/", 1))
             return date.fromordinal((a.toordinal() + b.toordinal()) // 2)
@@ -100,10 +100,11 @@ def _span(text: str, year: str, month: str | None, day: str | None, half: str | 
         return DateSpan(text, date(y, m_, 1), date(y, m_, calendar.monthrange(y, m_)[1]), "month")
     if quarter:
         last = 3 * int(quarter)
-        return DateSpan(text, date(y, last - 2, 1), date(y, last, calendar.monthrange(y, last)[1]), "quarter")
+        return DateSpan(text, date(y, last - 2, 1), date(y, last, calendar.monthrange(y, last)[1]),
+                        "quarter")
     if half:
-        return DateSpan(text, date(y, 1 if half == "1" else 7, 1), date(y, 6, 30) if half == "1" else date(y, 12, 31),
-                        "half")
+        return DateSpan(text, date(y, 1 if half == "1" else 7, 1),
+                        date(y, 6, 30) if half == "1" else date(y, 12, 31), "half")
     return DateSpan(text, date(y, 1, 1), date(y, 12, 31), "year")
 
 
@@ -138,7 +139,8 @@ def is_date(text) -> bool:
 
 
 def plot_date(text) -> date | None:
-    """The day a plot puts ``text`` at (``DateSpan.middle``); None for 'unknown', '' or a bad date."""
+    """The day a plot puts ``text`` at (``DateSpan.middle``); None for 'unknown', '' or a bad
+    date."""
     try:
         span = parse(text)
     except CalcError:

@@ -70,9 +70,10 @@ def _base(reg, ledger: Ledger, at) -> pd.DataFrame:
             "superseded_by": d.superseded_by,
             "amount": _num(d.amount, "USD"), "qualifier": d.qualifier, "power": _num(d.power, "GW"),
             "chips": _num(d.chips, "chip"), "accelerator": d.accelerator,
-            "chip_counts": acc.counts if acc else None, "term": _num(d.term, "yr"), "start": d.start,
-            "status": d.status, "same_deal_as": d.same_deal_as, "covered_by": d.covered_by, "source": d.source,
-            "quote": d.quote, "gloss": d.gloss,
+            "chip_counts": acc.counts if acc else None, "term": _num(d.term, "yr"),
+            "start": d.start,
+            "status": d.status, "same_deal_as": d.same_deal_as, "covered_by": d.covered_by,
+            "source": d.source, "quote": d.quote, "gloss": d.gloss,
             "amount_low": _num(d.amount_range[0], "USD") if d.amount_range else np.nan,
             "amount_high": _num(d.amount_range[1], "USD") if d.amount_range else np.nan,
             "power_qualifier": d.power_qualifier, "confidence": d.confidence,
@@ -94,7 +95,8 @@ def _run_rate(reg, ledger: Ledger, buyer: str) -> float:
 
 
 def rates(reg=None) -> dict:
-    """The figures behind the derived columns: {name: (figure id, central value in the column's unit)}."""
+    """The figures behind the derived columns: {name: (figure id, central value in the column's
+    unit)}."""
     reg = reg or registry()
     ledger = ledger_of(reg)
     out = {}
@@ -102,11 +104,13 @@ def rates(reg=None) -> dict:
     if pue:
         out["pue"] = (pue, float(reg.figure(pue).value.to("").magnitude))
     if ledger.capex_per_power:
-        out["capex_per_power"] = (ledger.capex_per_power,
-                                  float(reg.figure(ledger.capex_per_power).value.to("USD/GW").magnitude))
+        out["capex_per_power"] = (
+            ledger.capex_per_power,
+            float(reg.figure(ledger.capex_per_power).value.to("USD/GW").magnitude))
     rental = reg.defaults.get("rental_price_per_power") or ledger.rental_price_per_power
     if rental:
-        out["rental_price_per_power"] = (rental, float(reg.figure(rental).value.to("USD/GW/yr").magnitude))
+        out["rental_price_per_power"] = (rental,
+                                         float(reg.figure(rental).value.to("USD/GW/yr").magnitude))
     return out
 
 
@@ -143,21 +147,25 @@ def deals(buyer: str | None = None, reg=None, as_of=None) -> pd.DataFrame:
     is_capex = df["kind"].isin(["hardware", "capacity"]).to_numpy()
     df["implied_power"] = np.where(is_capex, df["amount"] / capex,
                                    np.where(is_cloud, df["usd_per_year"] / rental, np.nan))
-    known = df["implied_power"].notna().to_numpy()       # the basis is named only where a number was computed
-    df["implied_power_basis"] = pd.Series(np.where(known & is_capex, "capex", np.where(known & is_cloud, "rental", "")),
+    # the basis is named only where a number was computed
+    known = df["implied_power"].notna().to_numpy()
+    df["implied_power_basis"] = pd.Series(np.where(known & is_capex, "capex",
+                                                   np.where(known & is_cloud, "rental", "")),
                                           dtype=object).replace("", None)
     df["implied_power_figure"] = pd.Series(np.where(known & is_capex, capex_id or "", np.where(
         known & is_cloud, rental_id or "", "")), dtype=object).replace("", None)
     spends = df["kind"].isin(PURCHASES).to_numpy()
     df["share_of_run_rate"] = np.where(spends, df["usd_per_year"] / df.pop("_run_rate"), np.nan)
     df = df[list(CONTRACT) + list(EXTRA)]
-    for col in df.columns[df.dtypes == object]:          # text columns: None where the sources do not say
+    # text columns: None where the sources do not say
+    for col in df.columns[df.dtypes == object]:
         df[col] = df[col].where(df[col].notna(), None)
     if buyer is not None:
         df = df[df["buyer"].str.lower() == buyer.lower()]
         if df.empty:
             buyers = sorted({d.buyer for d in ledger.deals})
-            raise CalcError(f"no deals for buyer {_short(buyer)}; the ledger's buyers are {', '.join(buyers)}")
+            raise CalcError(f"no deals for buyer {_short(buyer)}; the ledger's buyers "
+                            f"are {', '.join(buyers)}")
     return df.reset_index(drop=True)
 
 
@@ -177,8 +185,8 @@ def deal_totals(buyer: str | None = None, reg=None, as_of=None) -> pd.DataFrame:
     if buyer is not None:
         match = [b for b in buyers if b.lower() == buyer.lower()]
         if not match:
-            raise CalcError(f"no deals for buyer {_short(buyer)} as of {counting.at.isoformat()}; the "
-                            f"ledger's buyers are {', '.join(buyers)}")
+            raise CalcError(f"no deals for buyer {_short(buyer)} as of {counting.at.isoformat()}; "
+                            f"the ledger's buyers are {', '.join(buyers)}")
         buyers = match
     rows = []
     for b in buyers:

@@ -25,13 +25,15 @@ from calc.errors import CalcError
 from calc.glossary import glossary
 from calc.units import Q, described, dimension_text, format_unit, parse_unit, ureg
 
-FLOP_PREFIXES = ("", "k", "M", "G", "T", "P", "E", "Z", "Y")   # 1 to 1e24; beyond, Y with big numbers
+# 1 to 1e24; beyond, Y with big numbers
+FLOP_PREFIXES = ("", "k", "M", "G", "T", "P", "E", "Z", "Y")
 _FLOP = re.compile(r"(?<![A-Za-z])([kMGTPEZY]?)FLOP(?![A-Za-z])")
 
 
 @dataclass(frozen=True)
 class Shown:
-    """A display unit: its text as headers show it, and display value = ``factor`` x stored value."""
+    """A display unit: its text as headers show it, and display value = ``factor`` x stored
+    value."""
 
     unit: str
     factor: float = 1.0
@@ -50,10 +52,12 @@ def default_unit(name: str) -> str | None:
 
 
 def check_unit(name: str, text, where: str, unit=None) -> str:
-    """``text`` as a display unit for ``name`` (``%`` and ``percent`` alike), checked against ``unit``
-    (the quantity's own unit; default: its glossary unit, when it has one). Returns the unit text."""
+    """``text`` as a display unit for ``name`` (``%`` and ``percent`` alike), checked against
+    ``unit`` (the quantity's own unit; default: its glossary unit, when it has one). Returns the
+    unit text."""
     if not isinstance(text, str) or not text.strip():
-        raise CalcError(f"{where}: expected a unit such as '%', 'EFLOP/s' or 'billion USD', got {text!r}")
+        raise CalcError(f"{where}: expected a unit such as '%', 'EFLOP/s' or "
+                        f"'billion USD', got {text!r}")
     try:
         target = parse_unit(text.strip())
     except CalcError as exc:
@@ -100,9 +104,11 @@ def shown(name: str, unit, values=None, chosen: dict | None = None, tables: bool
         tu = parse_unit(target)
         try:
             factor = float(Q(1.0, unit).to(tu).magnitude)
-        except Exception:  # noqa: BLE001 -- a pint DimensionalityError: the unit was checked by name, not value
-            raise CalcError(f"display.{name}: {target!r} cannot show {name} [{format_unit(unit) or 'plain number'}]; "
-                            "give a unit of the same dimension") from None
+        # a pint DimensionalityError: the unit was checked by name, not value
+        except Exception:  # noqa: BLE001
+            raise CalcError(f"display.{name}: {target!r} cannot show {name} "
+                            f"[{format_unit(unit) or 'plain number'}]; give a unit of the "
+                            "same dimension") from None
         return Shown(format_unit(tu) if tu != ureg.dimensionless else "", factor)
     one = Q(1.0, unit)
     if one.dimensionless and unit != ureg.dimensionless and format_unit(unit) != "%":

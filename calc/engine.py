@@ -31,7 +31,8 @@ STATS = ("p05", "p50", "p95", "mean")
 
 def _stack(values: list[Value], sizes: list[int], unit, z: np.ndarray | None, rows: slice,
            masked: bool = False) -> pint.Quantity:
-    """One array ``(rows or 1, 1 + draws)`` for a leaf: per-case Values over the group's rows ``rows``.
+    """One array ``(rows or 1, 1 + draws)`` for a leaf: per-case Values over the group's rows
+    ``rows``.
 
     A Value's central may be an array over its case's rows (a sweep). Draws of an uncertain Value
     are computed once and broadcast over its rows. Loops run over cases (variants), never rows.
@@ -55,7 +56,8 @@ def _stack(values: list[Value], sizes: list[int], unit, z: np.ndarray | None, ro
         mag = np.asarray(v.central.magnitude, dtype=float)
         mag = mag * factor if factor != 1.0 else mag
         central = np.broadcast_to(mag, (size,))[lo - (start - size):hi - (start - size)]
-        if not n_draws and np.ndim(mag):            # a swept input: its values, as a column, uncopied
+        # a swept input: its values, as a column, uncopied
+        if not n_draws and np.ndim(mag):
             parts.append(central.reshape(-1, 1))
             continue
         block = np.empty((hi - lo, 1 + n_draws))
@@ -73,7 +75,8 @@ def _stack(values: list[Value], sizes: list[int], unit, z: np.ndarray | None, ro
 
 
 def leaf_values(name: str, step: Step, cases: list[Case], reg: Registry) -> list[Value]:
-    """The Value of a given name in each case: the case's own input, or one shared registry figure."""
+    """The Value of a given name in each case: the case's own input, or one shared registry
+    figure."""
     if step.stage == 0:
         return [case.values[name] for case in cases]
     shared: dict = {}
@@ -83,7 +86,8 @@ def leaf_values(name: str, step: Step, cases: list[Case], reg: Registry) -> list
         if key not in shared:
             if step.stage == 1:
                 acc = reg.accelerator(case.accelerator)
-                shared[key] = figure_value(acc.figure_id(name), f"accelerator {acc.id}", reg, name=name)
+                shared[key] = figure_value(acc.figure_id(name), f"accelerator {acc.id}", reg,
+                                           name=name)
             elif step.stage == 2:
                 shared[key] = figure_value(reg.defaults[name], "default", reg, name=name)
             else:
@@ -107,8 +111,8 @@ def evaluate(plan: Plan, cases: list[Case], reg: Registry, z_rows: dict | None, 
     period ``axis`` (``values.PeriodAxis``: a timeline adds a last axis of periods).
 
     ``rows`` selects a slice of the cases' concatenated rows (a chunk); default: all of them.
-    ``masked``: NaN draws in ``z_rows`` mean "at the central value" (one input at a time, for tornados).
-    ``fixed``: name -> array replacing that leaf (a solve's trial values).
+    ``masked``: NaN draws in ``z_rows`` mean "at the central value" (one input at a time, for
+    tornados). ``fixed``: name -> array replacing that leaf (a solve's trial values).
     """
     sizes = [c.size for c in cases]
     rows = rows or slice(0, sum(sizes))
@@ -149,7 +153,8 @@ def _call(f: Formula, env: dict) -> pint.Quantity:
         with np.errstate(over="ignore"):            # one multiplication by a cached factor
             out = Q(np.asarray(out.magnitude, dtype=float) * _factor(out.units, target), target)
     mag = out.magnitude
-    with np.errstate(over="ignore", invalid="ignore"):     # a sum of finite 1e308s is inf: then look closer
+    # a sum of finite 1e308s is inf: then look closer
+    with np.errstate(over="ignore", invalid="ignore"):
         total = np.sum(mag)
     if not np.isfinite(total) and not np.all(np.isfinite(mag)):
         out = _not_finite(f, out, env)
@@ -158,7 +163,8 @@ def _call(f: Formula, env: dict) -> pint.Quantity:
 
 @lru_cache(maxsize=4096)
 def _factor(source, target) -> float:
-    """The factor from unit ``source`` to unit ``target`` (multiplicative units only: calc has no others)."""
+    """The factor from unit ``source`` to unit ``target`` (multiplicative units only: calc has no
+    others)."""
     return float(Q(1.0, source).to(target).magnitude)
 
 
@@ -175,15 +181,18 @@ def _not_finite(f: Formula, out: pint.Quantity, env: dict) -> pint.Quantity:
         finite_in &= np.broadcast_to(fin, mag.shape) if fin.shape != mag.shape else fin
     bad = ~np.isfinite(mag) & finite_in
     if not bad.any():
-        return out                      # not finite only where an input already was (undefined upstream)
+        # not finite only where an input already was (undefined upstream)
+        return out
     if undefined_note(f.output):
         return Q(np.where(np.isfinite(mag), mag, np.nan), out.units)
     at = tuple(np.argwhere(bad)[0])
-    given = ", ".join(f"{i} = {precise(float(np.broadcast_to(m, mag.shape)[at]), format_unit(env[i].units))}"
+    given = ", ".join(
+        f"{i} = {precise(float(np.broadcast_to(m, mag.shape)[at]), format_unit(env[i].units))}"
                       for i, m in ins.items())
-    raise CalcError(f"{f.output} = {f.text} is {'infinite' if np.isinf(mag[at]) else 'not a number'} "
-                    f"(too large to compute, or a division by zero) from finite inputs: {given}; "
-                    "check those inputs' values and units")
+    raise CalcError(f"{f.output} = {f.text} is "
+                    f"{'infinite' if np.isinf(mag[at]) else 'not a number'} (too large to "
+                    f"compute, or a division by zero) from finite inputs: {given}; check those "
+                    "inputs' values and units")
 
 
 def _described(unit) -> str:
@@ -200,9 +209,10 @@ def _compare(name, f, a, g, b, cases) -> None:
         variants = ", ".join(dict.fromkeys(c.variant for c in cases))
         unit = format_unit(a.units)
         raise CalcError(
-            f"ambiguous {name!r} (variant {variants}): {f.text} gives {am[tuple(diff)]:.6g} {unit}, "
-            f"but {g.text} gives {bm[tuple(diff)]:.6g} {unit}; the inputs over-determine it -- "
-            f"drop one of {', '.join(sorted(set(f.inputs) ^ set(g.inputs)))} or ask for a check instead")
+            f"ambiguous {name!r} (variant {variants}): {f.text} gives {am[tuple(diff)]:.6g} "
+            f"{unit}, but {g.text} gives {bm[tuple(diff)]:.6g} {unit}; the inputs "
+            "over-determine it -- drop one of "
+            f"{', '.join(sorted(set(f.inputs) ^ set(g.inputs)))} or ask for a check instead")
 
 
 def chunks(n_rows: int, n_draws: int) -> list[slice]:
@@ -233,8 +243,8 @@ def normal_draws(names: list[str], n: int, rng: np.random.Generator | None,
 
 
 class Arrays:
-    """What a run keeps, filled chunk by chunk: per kept name (outputs and given inputs) its unit and
-    central values over all rows; quantiles of the outputs; draws (small runs only); per bounded
+    """What a run keeps, filled chunk by chunk: per kept name (outputs and given inputs) its unit
+    and central values over all rows; quantiles of the outputs; draws (small runs only); per bounded
     output, how many draws lie outside its bounds; and, for every computed name, the rows whose
     central value lies outside its bounds (``flagged``: the findings). Intermediates are not kept:
     ``explain`` evaluates the one row it shows again.
@@ -259,11 +269,13 @@ class Arrays:
         self.stats: dict[str, dict[str, np.ndarray]] = {}
         self.draws: dict[str, np.ndarray] = {}
         self.outside: dict[str, np.ndarray] = {}       # output -> draws outside its bounds, per row
-        self.flagged: dict[str, list] = {}              # computed name -> [(rows, central values)] outside
+        # computed name -> [(rows, central values)] outside
+        self.flagged: dict[str, list] = {}
         self.z_rows: dict = {}                          # the draws, for a solve's evaluations
 
     def _put(self, store: dict, name: str, idx, values: np.ndarray, shape: tuple) -> None:
-        """``store[name][idx] = values``; a chunk covering every row is stored as it is (no copy)."""
+        """``store[name][idx] = values``; a chunk covering every row is stored as it is (no
+        copy)."""
         if name not in store:
             if isinstance(idx, slice) and idx.start == 0 and idx.stop == self.n_rows:
                 store[name] = values
@@ -289,7 +301,8 @@ class Arrays:
                 continue
             unit = self.units.setdefault(name, q.units)
             mag = np.asarray((q if q.units == unit else q.to(unit)).magnitude, dtype=float)
-            mag = np.broadcast_to(mag.reshape(mag.shape[0] if mag.ndim else 1, -1), (n, 1 + samples))
+            mag = np.broadcast_to(mag.reshape(mag.shape[0] if mag.ndim else 1, -1),
+                                  (n, 1 + samples))
             central = mag[:, 0]
             if is_computed:
                 self._flag(name, unit, idx, central)
@@ -376,7 +389,8 @@ class Arrays:
         return Bounds(b.low * f, b.high * f, b.open)
 
     def _flag(self, name: str, unit, idx, central: np.ndarray) -> None:
-        """Remember the rows where a computed name lies outside its bounds (or is undefined: NaN)."""
+        """Remember the rows where a computed name lies outside its bounds (or is undefined:
+        NaN)."""
         b = self._bounds(name, unit)
         if b is None:
             return
@@ -394,7 +408,8 @@ class Arrays:
         b = self._bounds(name, unit)
         if b is None:
             return
-        if not (draws.min() <= b.low if b.open else draws.min() < b.low) and not draws.max() > b.high:
+        if (not (draws.min() <= b.low if b.open else draws.min() < b.low)
+                and not draws.max() > b.high):
             return
         out = self.outside.setdefault(name, np.zeros(self.n_rows))
         out[idx] = np.count_nonzero(b.outside(draws), axis=1)
@@ -418,9 +433,9 @@ def groups(plans: dict[int, Plan]) -> dict[Plan, list[int]]:
     return out
 
 
-def compute(cases: list[Case], plans: dict[int, Plan], outputs: list[str], reg: Registry, *, samples: int = 0,
-            seed: int | None = None, correlations: dict | None = None, keep_draws: int = 5_000_000,
-            progress=None, axis: PeriodAxis = NO_PERIODS) -> Arrays:
+def compute(cases: list[Case], plans: dict[int, Plan], outputs: list[str], reg: Registry, *,
+            samples: int = 0, seed: int | None = None, correlations: dict | None = None,
+            keep_draws: int = 5_000_000, progress=None, axis: PeriodAxis = NO_PERIODS) -> Arrays:
     """Evaluate every case's plan over all its rows (and ``samples`` draws) in chunks; keep what a
     result needs: central values of every name, quantiles of ``outputs``, draws of outputs and
     inputs when the run is small (at most ``keep_draws`` values per name)."""
@@ -442,7 +457,8 @@ def compute(cases: list[Case], plans: dict[int, Plan], outputs: list[str], reg: 
             except CalcError as exc:
                 raise CalcError([p if p.startswith("ambiguous") else variants_where(cases, idx) + p
                                  for p in exc.problems]) from None
-            rows = slice(int(row_index[part.start]), int(row_index[part.stop - 1]) + 1) if contiguous \
+            rows = slice(int(row_index[part.start]),
+                         int(row_index[part.stop - 1]) + 1) if contiguous \
                 else row_index[part]
             arrays.absorb(rows, env, set(plan.order))
             done += part.stop - part.start

@@ -71,7 +71,8 @@ class Finding:
         elif self.kind == UNDEFINED:
             text = f"{self.quantity} is undefined (null){when}: {self.note}"
         else:
-            text = f"physically impossible: {self.quantity} = {precise(self.value, self.unit)}, {self.bound}{when}"
+            text = (f"physically impossible: {self.quantity} = "
+                    f"{precise(self.value, self.unit)}, {self.bound}{when}")
             if self.share is not None:
                 text += f" (in {self.share * 100:.0f} % of samples)"
         if self.of > 1:
@@ -79,15 +80,18 @@ class Finding:
         return text
 
     def to_json(self) -> dict:
-        return {"kind": self.kind, "quantity": self.quantity, "variant": self.variant, "point": dict(self.point),
+        return {"kind": self.kind, "quantity": self.quantity, "variant": self.variant,
+                "point": dict(self.point),
                 "value": self.value, "unit": self.unit, "bound": self.bound, "share": self.share,
                 "points": self.points, "detail": self.detail,
                 **({"periods": list(self.periods)} if self.periods else {})}
 
     def as_check(self) -> dict:
-        """The finding in the shape of a check result (``CheckResult.to_json``), for check tables."""
+        """The finding in the shape of a check result (``CheckResult.to_json``), for check
+        tables."""
         return {"says": self.labelled, "source": None, "that": self.quantity,
-                "variant": self.variant, "point": dict(self.point), "passed": False, "value": self.value, "unit": self.unit,
+                "variant": self.variant, "point": dict(self.point), "passed": False,
+                "value": self.value, "unit": self.unit,
                 "expected": EXPECTED.get(self.kind, ""), "detail": self.detail,
                 "probability": None if self.share is None else 1 - self.share, "note": self.note}
 
@@ -119,14 +123,16 @@ def _bound_text(b, x: float, unit: str) -> str:
 
 def find(plans: dict, rows, flagged: dict, units: dict, outside: dict, samples: int,
          central: dict | None = None, labels: tuple = ()) -> list[Finding]:
-    """One Finding per variant and computed name whose central value left its bounds (or is undefined).
+    """One Finding per variant and computed name whose central value left its bounds (or is
+    undefined).
 
     ``plans``: case index -> Plan; ``rows``: the run's Rows; ``flagged``: name -> [(rows, central
     values)] outside the bounds (``engine.Arrays``); ``units``: name -> the unit of those values;
     ``outside``: name -> draws outside the bounds, per row. On a timeline, ``central`` (name ->
     (rows, periods) values) and the period ``labels`` let each finding name its periods.
     """
-    out = []                # (case, place in the plan, Finding): sorted by variant, then evaluation order
+    # (case, place in the plan, Finding): sorted by variant, then evaluation order
+    out = []
     for name, parts in flagged.items():
         at = np.concatenate([r for r, _ in parts])
         values = np.concatenate([v for _, v in parts])
@@ -157,6 +163,7 @@ def find(plans: dict, rows, flagged: dict, units: dict, outside: dict, samples: 
             k, x = int(ks[j]), float(mags[j])
             share = float(outside[name][lo + k] / samples) if samples and name in outside else None
             out.append((c, plans[c].order.index(name), Finding(
-                IMPOSSIBLE, name, case.variant, case.point(k), x, shown, _bound_text(b, x, shown), share, len(ks),
+                IMPOSSIBLE, name, case.variant, case.point(k), x, shown, _bound_text(b, x, shown),
+                share, len(ks),
                 hi - lo, periods=_periods_of(series, labels, lo + k, False, b, factor))))
     return [f for _, _, f in sorted(out, key=lambda t: t[:2])]

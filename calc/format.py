@@ -6,7 +6,8 @@ import math
 
 
 def number(x: float, digits: int = 4) -> str:
-    """A number with ``digits`` significant figures; thousands separators below 1e9, e-notation beyond."""
+    """A number with ``digits`` significant figures; thousands separators below 1e9, e-notation
+    beyond."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "-"
     if x == 0:
@@ -34,7 +35,8 @@ def money(x: float, digits: int = 3) -> str:
     sign, a = ("-" if x < 0 else ""), abs(x)          # -$16.1B, as a reader writes it (not $-16.1B)
     if a >= MONEY_MAX:
         return f"{sign}${a:.{digits - 1}e}"
-    r = float(f"{a:.{digits}g}")                     # rounded first: 99.96B is $100B, 999.96M is $1.00B
+    # rounded first: 99.96B is $100B, 999.96M is $1.00B
+    r = float(f"{a:.{digits}g}")
     for scale, suffix in _SCALES:
         if r >= scale:
             v = r / scale
@@ -52,5 +54,6 @@ def quantity(x: float, unit: str) -> str:
 
 
 def precise(x: float, unit: str = "") -> str:
-    """A value as messages and labels quote it: six significant figures, no separators ('0.99', '1e+09 W')."""
+    """A value as messages and labels quote it: six significant figures, no separators ('0.99',
+    '1e+09 W')."""
     return f"{x:.6g} {unit}".rstrip()

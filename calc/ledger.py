@@ -129,8 +129,8 @@ def load(loader, figures: dict, sources: dict, accelerators: dict, quantities: d
             path = loader.where(FILE, items).rsplit(":", 1)[0]
             loader.problem(f"{path}:{items.line_of(i)} (deals[{i}])",
                            f"expected a mapping (a deal with id, buyer, ...), got {item!r}"[:200])
-    deals = [d for d in (_deal(loader, item, sources, accelerators, qualifiers, companies) for item in items
-                         if isinstance(item, dict)) if d is not None]
+    deals = [d for d in (_deal(loader, item, sources, accelerators, qualifiers, companies)
+                         for item in items if isinstance(item, dict)) if d is not None]
     _check_links(loader, items, deals)
     ledger = Ledger(deals=tuple(deals), run_rates=run_rates, companies=companies, **rates)
     if not loader.problems:

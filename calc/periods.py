@@ -56,9 +56,9 @@ month_label = dates.month_text
 
 
 def parse_date(value, where: str, days: bool = False) -> Span:
-    """A timeline date: ``2025``, ``2025-07``, ``2025-Q3`` (and ``2025-08-15`` when ``days``), read by
-    ``calc.dates.parse`` (the project's one date parser); the other forms it knows (halves, spans,
-    'unknown') are not period boundaries and are refused here.
+    """A timeline date: ``2025``, ``2025-07``, ``2025-Q3`` (and ``2025-08-15`` when ``days``), read
+    by ``calc.dates.parse`` (the project's one date parser); the other forms it knows (halves,
+    spans, 'unknown') are not period boundaries and are refused here.
 
     ``where`` starts the message of a CalcError for anything else.
     """
@@ -71,17 +71,20 @@ def parse_date(value, where: str, days: bool = False) -> Span:
     except CalcError:
         span = None
     if span is None or span.precision not in ("year", "quarter", "month", "day"):
-        if span is None and text.count("-") == 2 and days:      # a day that does not exist (2025-02-30)
+        # a day that does not exist (2025-02-30)
+        if span is None and text.count("-") == 2 and days:
             y, m, _ = text.split("-")
             if y.isdigit() and m.isdigit() and 1 <= int(m) <= 12:
                 length = calendar.monthrange(int(y), int(m))[1]
-                raise CalcError(f"{where}: {value!r} is not a day of that month (it has {length} days)")
+                raise CalcError(f"{where}: {value!r} is not a day of that month "
+                                f"(it has {length} days)")
         raise CalcError(f"{where}: {value!r} is not a date; write {forms}")
     if span.precision == "day" and not days:
         raise CalcError(f"{where}: {value!r} is a day; here write {DATE_FORMS}")
     months = (span.last_month - span.first_month) + 1
     fraction = (span.first.day - 1) / calendar.monthrange(span.first.year, span.first.month)[1]
-    return Span(text, span.first_month, months, span.precision, fraction if span.precision == "day" else 0.0)
+    return Span(text, span.first_month, months, span.precision,
+                fraction if span.precision == "day" else 0.0)
 
 
 @dataclass(frozen=True)
@@ -97,14 +100,16 @@ class Timeline:
     def parse(cls, spec, where: str = "timeline") -> "Timeline":
         """``{start, end, step}`` as a scenario writes it; CalcError naming ``where`` otherwise."""
         if not isinstance(spec, dict):
-            raise CalcError(f"{where}: expected a mapping like {{start: 2025, end: 2030, step: year}}, "
-                            f"got {spec!r}")
+            raise CalcError(f"{where}: expected a mapping like {{start: 2025, end: 2030, step: "
+                            f"year}}, got {spec!r}")
         unknown = sorted(map(str, set(spec) - {"start", "end", "step"}))
         if unknown:
-            raise CalcError(f"{where}: unknown key {unknown[0]!r}; a timeline has start, end and step")
+            raise CalcError(f"{where}: unknown key {unknown[0]!r}; a timeline "
+                            "has start, end and step")
         missing = [k for k in ("start", "end") if k not in spec]
         if missing:
-            raise CalcError(f"{where}: {missing[0]} is missing; e.g. {{start: 2025, end: 2030, step: year}}")
+            raise CalcError(f"{where}: {missing[0]} is missing; e.g. {{start: 2025, "
+                            "end: 2030, step: year}")
         step_name = str(spec.get("step", "year"))
         if step_name not in STEPS:
             raise CalcError(f"{where}.step: unknown step {step_name!r}; use year, quarter or month")
@@ -112,16 +117,17 @@ class Timeline:
         start = parse_date(spec["start"], f"{where}.start")
         end = parse_date(spec["end"], f"{where}.end")
         if start.first % step:
-            boundary = {12: "a year (2025)", 3: "a quarter's first month (2025-Q3 or 2025-07)"}[step]
-            raise CalcError(f"{where}.start: {start.text} is not on a period boundary of a {step_name} "
-                            f"step; start at {boundary}")
+            boundary = {12: "a year (2025)",
+                        3: "a quarter's first month (2025-Q3 or 2025-07)"}[step]
+            raise CalcError(f"{where}.start: {start.text} is not on a period boundary of a "
+                            f"{step_name} step; start at {boundary}")
         if end.last < start.first:
             raise CalcError(f"{where}: end {end.text} is before start {start.text}; "
                             "end must be the same as start or later")
         count = (end.last - start.first) // step + 1
         if count > MAX_PERIODS:
-            raise CalcError(f"{where}: {count:,} periods is more than calc evaluates ({MAX_PERIODS:,}); "
-                            "use a longer step or a shorter timeline")
+            raise CalcError(f"{where}: {count:,} periods is more than calc evaluates "
+                            f"({MAX_PERIODS:,}); use a longer step or a shorter timeline")
         return cls(start.first, step, count, where)
 
     @property
@@ -159,7 +165,8 @@ class Timeline:
         if not 0 <= i < self.count or span.last >= self.start + (i + 1) * self.step:
             first, last = self.labels[0], self.labels[-1]
             inside = 0 <= i < self.count
-            hint = (f"it spans more than one {self.step_name}; name one period, e.g. {self.label(self.start + i * self.step)}"
+            hint = (f"it spans more than one {self.step_name}; name one period, e.g. "
+                    f"{self.label(self.start + i * self.step)}"
                     if inside else f"the timeline runs {first} .. {last}")
             raise CalcError(f"{where}: {span.text} is not a period of the timeline; {hint}")
         return int(i)
@@ -176,13 +183,16 @@ class Timeline:
         spans = [parse_date(k, f"{where}.{k}") for k in points]
         for a, b in zip(spans, spans[1:]):
             if b.first == a.first:
-                raise CalcError(f"{where}: {a.text} and {b.text} are the same date; give each date once")
+                raise CalcError(f"{where}: {a.text} and {b.text} are the same "
+                                "date; give each date once")
             if b.first < a.first:
                 raise CalcError(f"{where}: {b.text} comes after {a.text}; list the dates in order")
         firsts = np.array([s.first for s in spans])
-        if firsts[0] > self.starts[-1]:       # no point is ever in force: the first would hold throughout
-            raise CalcError(f"{where}: every date falls after the start of the last period ({self.labels[-1]}); "
-                            "a period takes the value in force at its start, so none would apply; "
-                            f"give the first date at or before {self.labels[-1]} (the timeline starts {self.labels[0]})")
+        # no point is ever in force: the first would hold throughout
+        if firsts[0] > self.starts[-1]:
+            raise CalcError(f"{where}: every date falls after the start of the last period "
+                            f"({self.labels[-1]}); a period takes the value in force at its "
+                            "start, so none would apply; give the first date at or before "
+                            f"{self.labels[-1]} (the timeline starts {self.labels[0]})")
         idx = np.searchsorted(firsts, self.starts, side="right") - 1
         return np.maximum(idx, 0), [s.text for s in spans]

@@ -76,7 +76,8 @@ def active_formulas(models: dict, extra: dict) -> list[Formula]:
             raise CalcError(f"models.{quantity}: unknown model {fname!r}; "
                             f"{quantity} can use {', '.join(options) or 'no model'}")
         chosen[quantity] = f
-    out = [f for f in FORMULAS.values() if f.default and f.output not in chosen and f.output not in extra]
+    out = [f for f in FORMULAS.values() if f.default and f.output not in chosen
+           and f.output not in extra]
     return list(extra.values()) + list(chosen.values()) + out
 
 
@@ -95,8 +96,8 @@ def resolve(wanted: list[str], stages: list[set[str]], formulas: list[Formula]) 
                     changed = True
     missing = [w for w in wanted if w not in known]
     if missing:
-        raise CalcError([_missing_message(m, known, formulas) + _misspelt(m, known, formulas, stages[0])
-                         for m in missing])
+        raise CalcError([_missing_message(m, known, formulas)
+                         + _misspelt(m, known, formulas, stages[0]) for m in missing])
     order: list[str] = []
     needed: dict[str, Step] = {}
 
@@ -161,8 +162,8 @@ def _missing_leaves(name: str, known: dict, formulas: list[Formula], seen: froze
 
 
 def _misspelt(name: str, known: dict, formulas: list[Formula], given: set[str]) -> str:
-    """'; the input 'facilty_power' is not a quantity calc knows (did you mean 'facility_power'?)' when
-    a given name that nothing computes with is close to a name ``name`` is missing."""
+    """'; the input 'facilty_power' is not a quantity calc knows (did you mean 'facility_power'?)'
+    when a given name that nothing computes with is close to a name ``name`` is missing."""
     lacking: set[str] = {name}
     stack = [name]
     while stack:                        # every name below ``name`` that is not known
@@ -185,15 +186,16 @@ def _misspelt(name: str, known: dict, formulas: list[Formula], given: set[str]) 
 def _missing_message(name: str, known: dict, formulas: list[Formula]) -> str:
     options = [f for f in formulas if f.output == name]
     if not options:
-        return (f"cannot compute {name!r}: no formula gives it and no input, catalogue entry or default "
-                f"supplies it{did_you_mean(name, list(glossary()) + list(known))}")
+        return (f"cannot compute {name!r}: no formula gives it and no input, catalogue entry or "
+                f"default supplies it{did_you_mean(name, list(glossary()) + list(known))}")
     ways = []
     for f in options:
         lacking = [i for i in f.inputs if i not in known]
         ways.append(f"{f.text} (missing {', '.join(lacking)})")
     leaves = _missing_leaves(name, known, formulas, direct=False)
     fewest = f" -- the fewest inputs that would do: {', '.join(leaves)}" if leaves else ""
-    return (f"cannot compute {name!r}: give it as an input, or give what one of its formulas needs: "
+    return (f"cannot compute {name!r}: give it as an input, or give what one "
+            "of its formulas needs: "
             + "; ".join(ways) + fewest)
 
 
@@ -218,7 +220,8 @@ def plans_for(cases: list[Case], wanted: list[str], extra: dict, figure_names: s
     for idx in groups.values():
         case = cases[idx[0]]
         try:
-            plan = resolve(wanted, stages_for(case, reg, figure_names), active_formulas(case.models, extra))
+            plan = resolve(wanted, stages_for(case, reg, figure_names),
+                           active_formulas(case.models, extra))
         except CalcError as exc:
             for p in exc.problems:
                 failed.setdefault(p, []).extend(idx)
@@ -230,7 +233,8 @@ def plans_for(cases: list[Case], wanted: list[str], extra: dict, figure_names: s
 
 
 def variants_where(cases: list[Case], idx) -> str:
-    """'variant per-gpu: ' for an error that holds for some cases of a run with variants; '' without."""
+    """'variant per-gpu: ' for an error that holds for some cases of a run with variants; ''
+    without."""
     if len({c.variant for c in cases}) < 2:
         return ""
     names = list(dict.fromkeys(cases[i].variant for i in idx))
@@ -251,8 +255,8 @@ def derive_formula(name: str, tree, unit: str | None = None) -> Formula:
             out = check_dimension(f"derive.{name}", out, unit).to(unit)
         return out
 
-    return Formula(name=f"derive.{name}", output=name, inputs=tuple(sorted(tree.names)), text=tree.text,
-                   func=func)
+    return Formula(name=f"derive.{name}", output=name, inputs=tuple(sorted(tree.names)),
+                   text=tree.text, func=func)
 
 
 def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:

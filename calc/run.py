@@ -1,4 +1,5 @@
-"""One orchestrator: a run is assembled here, once, for ``Scenario.run`` and ``calc.evaluate`` alike.
+"""One orchestrator: a run is assembled here, once, for ``Scenario.run`` and ``calc.evaluate``
+alike.
 
     cases + outputs -> plans (calc.plan) -> arrays (calc.engine) -> lineage, citations, checks,
     findings (calc.findings, calc.plausible), [sensitivity] -> a frozen Result
@@ -42,15 +43,18 @@ def run(cases: list[Case], outputs: list[str], *, derive: dict | None = None, ch
         extra[name] = derive_formula(name, tree, unit)
     cycle = find_cycle({n: set(f.inputs) for n, f in extra.items()})
     if cycle:
-        raise CalcError(f"derive: cycle {' -> '.join(cycle)}; a derived name cannot depend on itself")
+        raise CalcError(f"derive: cycle {' -> '.join(cycle)}; a derived name "
+                        "cannot depend on itself")
     extra.update(axis.formulas())
-    check_names = sorted({n for c in checks for n in c.that.names} | (set(solve["so_that"].names) if solve else set()))
+    check_names = sorted({n for c in checks for n in c.that.names}
+                         | (set(solve["so_that"].names) if solve else set()))
     wanted = list(dict.fromkeys(list(outputs) + list(derive) + check_names))
     referenced = {i for f in extra.values() for i in f.inputs} | set(check_names)
     plans = plans_for(cases, wanted, extra, {n for n in referenced if n in reg.figures}, reg)
     if check_plans is not None:
         check_plans(plans)
-    arrays = engine.compute(cases, plans, wanted, reg, samples=samples, seed=seed, correlations=correlations,
+    arrays = engine.compute(cases, plans, wanted, reg, samples=samples, seed=seed,
+                            correlations=correlations,
                             keep_draws=keep_draws, progress=progress, axis=axis)
     rows = Rows(cases)
     leaves = tuple(_leaves(plans[c], case, reg) for c, case in enumerate(cases))
@@ -77,8 +81,10 @@ def run(cases: list[Case], outputs: list[str], *, derive: dict | None = None, ch
     if solve is not None:
         try:
             solutions, more = goal_seek(result, solve, cases, reg, arrays.z_rows)
-        except CalcError as exc:        # 'solve: ...', so a scenario's message gives the line of solve
-            raise CalcError([p if p.startswith("solve") else f"solve: {p}" for p in exc.problems]) from None
+        # 'solve: ...', so a scenario's message gives the line of solve
+        except CalcError as exc:
+            raise CalcError([p if p.startswith("solve") else f"solve: {p}"
+                             for p in exc.problems]) from None
         result = replace(result, solutions=tuple(solutions), checks=result.checks + tuple(more))
     return result.with_sensitivity() if sensitivity else result
 

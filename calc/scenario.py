@@ -41,7 +41,8 @@ class Scenario:
     description: str = ""
     outputs: list = field(default_factory=list)
     base: Case = field(default_factory=Case)
-    variants: dict = field(default_factory=dict)       # name -> (accelerator, models, {input: Value})
+    # name -> (accelerator, models, {input: Value})
+    variants: dict = field(default_factory=dict)
     sweep: dict = field(default_factory=dict)          # name -> engine.Axis
     derive: dict = field(default_factory=dict)         # name -> (Expr, unit | None)
     checks: list = field(default_factory=list)
@@ -49,9 +50,12 @@ class Scenario:
     seed: int | None = None
     correlations: dict = field(default_factory=dict)
     inline_sources: dict = field(default_factory=dict)
-    input_where: dict = field(default_factory=dict)    # input name -> "file:line: key.path" of its first mention
-    display: dict = field(default_factory=dict)        # name -> display unit (display:, a derive's unit:)
-    where: dict = field(default_factory=dict)          # key path (sweep, derive.x, ...) -> "file:line: key.path"
+    # input name -> "file:line: key.path" of its first mention
+    input_where: dict = field(default_factory=dict)
+    # name -> display unit (display:, a derive's unit:)
+    display: dict = field(default_factory=dict)
+    # key path (sweep, derive.x, ...) -> "file:line: key.path"
+    where: dict = field(default_factory=dict)
     timeline: PeriodAxis | None = None                 # the timeline's period axis, as written
     solve: dict | None = None                          # calc.scenario_keys.parse_solve's request
     ledger_as_of: dict = field(default_factory=dict)   # "base" or variant -> datetime.date
@@ -62,7 +66,8 @@ class Scenario:
         if key in self.where:
             return f"{self.where[key]}{problem[len(key):]}"
         name = key.removeprefix("inputs.")
-        if key.startswith("inputs.") and name in self.input_where:     # a model's refusal of an input
+        # a model's refusal of an input
+        if key.startswith("inputs.") and name in self.input_where:
             return f"{self.input_where[name]}{problem[len(key):]}"
         return f"{self.path}: {problem}"
 
@@ -112,23 +117,25 @@ class Scenario:
         axes = [a for n, a in self.sweep.items() if n not in (sets or {})]
         n_cases = (1 + len(self.variants)) * math.prod(len(a) for a in axes)
         shown = len(dict.fromkeys(self.outputs + list(self.derive)))
-        values.rows_size(n_cases, shown, self.axis.count, where or self.where.get("sweep") or self.where.get("variants")
-                         or f"{self.path}: outputs")
+        values.rows_size(n_cases, shown, self.axis.count, where or self.where.get("sweep")
+                         or self.where.get("variants") or f"{self.path}: outputs")
 
     def run(self, samples: int | None = None, seed: int | None = None, sets: dict | None = None,
             progress=None, sensitivity: bool = False, solve_request: dict | None = None,
             for_output: bool = False):
         """Evaluate the scenario (``calc.run``): a frozen Result.
 
-        ``samples``/``seed`` override the file's; ``sets`` maps name -> literal; ``sensitivity`` adds
-        the tornado table; ``solve_request`` (a parsed ``solve``) replaces the file's ``solve``;
-        ``for_output``: every row will be written (the command line), so a run of more than
-        ``values.MAX_ROWS`` rows is refused before it is evaluated.
+        ``samples``/``seed`` override the file's; ``sets`` maps name -> literal; ``sensitivity``
+        adds the tornado table; ``solve_request`` (a parsed ``solve``) replaces the file's
+        ``solve``; ``for_output``: every row will be written (the command line), so a run of more
+        than ``values.MAX_ROWS`` rows is refused before it is evaluated.
         """
-        samples = values.samples_count(self.samples if samples is None else samples, f"{self.path}: samples")
+        samples = values.samples_count(self.samples if samples is None else samples,
+                                       f"{self.path}: samples")
         seed = values.seed_number(self.seed if seed is None else seed, f"{self.path}: seed")
         if sets is not None and not isinstance(sets, dict):
-            raise CalcError(f"sets: expected a mapping name -> value, e.g. {{'pue': 1.3}}, got {type(sets).__name__}")
+            raise CalcError("sets: expected a mapping name -> value, e.g. {'pue': 1.3}, got "
+                            f"{type(sets).__name__}")
         set_values = {}
         for name, text in (sets or {}).items():
             if not isinstance(name, str):
@@ -138,7 +145,8 @@ class Scenario:
         n_cases = (1 + len(self.variants)) * math.prod(len(v) for v in self.sweep.values())
         values.run_size(n_cases, samples, self.where.get("sweep") or self.where.get("variants")
                         or f"{self.path}: samples")
-        values.checks_size(n_cases, len(self.checks), self.where.get("checks") or f"{self.path}: checks")
+        values.checks_size(n_cases, len(self.checks), self.where.get("checks")
+                           or f"{self.path}: checks")
         axis = self.axis
         axis.size(n_cases, samples, self.where.get("timeline") or f"{self.path}: timeline")
         if solve_request or self.solve:
@@ -146,17 +154,21 @@ class Scenario:
                        self.where.get("solve") or f"{self.path}: solve")
         cases = self.cases(set_values)
         notes = tuple(axis.outside_notes({n: float(v.central.m_as("USD"))
-                                          for n, v in self.base.values.items() if n in axis.spreads}))
+                                          for n, v in self.base.values.items()
+                                          if n in axis.spreads}))
         try:
             return run(cases, self.outputs, derive=self.derive, checks=self.checks,
-                       shown=list(dict.fromkeys(self.outputs + list(self.derive))), scenario=self.name,
+                       shown=list(dict.fromkeys(self.outputs + list(self.derive))),
+                       scenario=self.name,
                        title=self.title, samples=samples, seed=seed, correlations=self.correlations,
-                       reg=_registry_with(self.inline_sources), sensitivity=sensitivity, progress=progress,
+                       reg=_registry_with(self.inline_sources), sensitivity=sensitivity,
+                       progress=progress,
                        check_plans=lambda plans: (self._check_unused(plans, set_values),
                                                   for_output and self.output_size(set_values)),
                        axis=self.axis, solve=solve_request or self.solve, notes=notes
                        ).with_display(self.display, where=f"{self.path}: display.")
-        except CalcError as exc:        # every message says where: the file, or the --set that caused it
+        # every message says where: the file, or the --set that caused it
+        except CalcError as exc:
             raise CalcError([p if p.startswith((self.path, "--set ")) else self.locate(p)
                              for p in exc.problems]) from None
 
@@ -164,16 +176,19 @@ class Scenario:
         """Refuse inputs, sweep names and --set names no plan uses, before anything is evaluated:
         a typo in a huge sweep never waits for it."""
         used = set().union(*(set(p.leaves()) for p in set(plans.values())))
-        unused = [n for n in self.base.values if n not in used and self.base.values[n].origin != "timeline"]
+        unused = [n for n in self.base.values if n not in used
+                  and self.base.values[n].origin != "timeline"]
         for _, _, vals in self.variants.values():
             unused += [n for n in vals if n not in used and n not in unused]
-        unused += [n for n in sets if n not in used and n not in unused]     # --set pue_=1.3 is a typo too
-        unused += [n for n in self.sweep if n not in used and n not in unused and n not in sets]  # sweep: facility_pwer
+        # --set pue_=1.3 is a typo too
+        unused += [n for n in sets if n not in used and n not in unused]
+        # sweep: facility_pwer
+        unused += [n for n in self.sweep if n not in used and n not in unused and n not in sets]
         if unused:
             known = sorted(set(glossary()) | used)
             where = {**{n: f"{self.path}: inputs.{n}" for n in unused}, **self.input_where,
-                     **{n: self.where[f"sweep.{n}"] for n in self.sweep if f"sweep.{n}" in self.where
-                        and n not in self.input_where},
+                     **{n: self.where[f"sweep.{n}"] for n in self.sweep
+                        if f"sweep.{n}" in self.where and n not in self.input_where},
                      **{n: f"--set {n}" for n in sets if n not in self.input_where}}
             raise CalcError([f"{where[n]}: not used by any output, derive or check"
                              f"{did_you_mean(n, [k for k in known if k != n])}; remove it or use it"
@@ -184,7 +199,8 @@ def _registry_with(inline: dict) -> Registry:
     reg = registry()
     if not inline:
         return reg
-    return Registry(reg.quantities, {**reg.sources, **inline}, reg.figures, reg.accelerators, reg.defaults)
+    return Registry(reg.quantities, {**reg.sources, **inline}, reg.figures, reg.accelerators,
+                    reg.defaults)
 
 
 def load(spec: str | Path | dict) -> Scenario:

@@ -71,17 +71,22 @@ def sensitivity(result):
                     rho = np.nan
                     if name in result.draws and n in result.draws:
                         dn, dq = result.draws[n][i:i + 1], result.draws[name][i:i + 1]
-                        dn, dq = axis.at(dn, 0), axis.at(dq, j_col)    # an input: constant or series
+                        # an input: constant or series
+                        dn, dq = axis.at(dn, 0), axis.at(dq, j_col)
                         rho = float(_spearman(dn, dq)[0])
                     point = case.point(k)
-                    rows.append({"variant": case.variant, "point": ", ".join(f"{a}={b}" for a, b in point.items()),
+                    rows.append({"variant": case.variant,
+                                 "point": ", ".join(f"{a}={b}" for a, b in point.items()),
                                  "quantity": label,
                                  "unit": result.unit_text(name), "input": n,
-                                 "input_range": values[n].describe() if np.ndim(values[n].central.magnitude) == 0 else "per period", "value": central,
+                                 "input_range": values[n].describe()
+                                 if np.ndim(values[n].central.magnitude) == 0 else "per period",
+                                 "value": central,
                                  "at_input_p05": lo, "at_input_p95": hi, "swing": abs(hi - lo),
                                  "rank_corr": rho})
     frame = pd.DataFrame(rows)
     if not frame.empty:
-        frame = frame.sort_values(["variant", "point", "quantity", "swing"], ascending=[True, True, True, False],
+        frame = frame.sort_values(["variant", "point", "quantity", "swing"],
+                                  ascending=[True, True, True, False],
                                   kind="stable").reset_index(drop=True)
     return frame

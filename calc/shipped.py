@@ -1,7 +1,8 @@
-"""Shipped scenarios, found by name from any working directory; and where a scenario's YAML comes from.
+"""Shipped scenarios, found by name from any working directory; and where a scenario's YAML comes
+from.
 
-``calc/scenarios`` is the package's copy of the repository's ``scenarios/`` folder: in a checkout (and
-an editable install) it is a link to that folder, in a built wheel it is package data. So
+``calc/scenarios`` is the package's copy of the repository's ``scenarios/`` folder: in a checkout
+(and an editable install) it is a link to that folder, in a built wheel it is package data. So
 ``calc run nvidia-1gw`` and ``calc.load("nvidia-1gw")`` work wherever the command or the Jupyter
 kernel starts, while a file of that name in the working directory still comes first.
 """
@@ -21,7 +22,8 @@ def folder() -> Path:
     """The folder holding the shipped scenario files."""
     if SCENARIOS.is_dir():
         return SCENARIOS
-    return Path(__file__).resolve().parent.parent / "scenarios"      # a checkout whose link was lost
+    # a checkout whose link was lost
+    return Path(__file__).resolve().parent.parent / "scenarios"
 
 
 def names() -> list[str]:
@@ -30,7 +32,8 @@ def names() -> list[str]:
 
 
 def find(spec: str | Path) -> Path:
-    """The file ``spec`` names: an existing path, else a shipped scenario's name (``nvidia-1gw``)."""
+    """The file ``spec`` names: an existing path, else a shipped scenario's name
+    (``nvidia-1gw``)."""
     path = Path(spec)
     if path.exists():
         return path
@@ -56,16 +59,17 @@ def read(spec) -> tuple[object, str]:
         try:
             text = yamlio.dumps(spec)
         except yaml.YAMLError as exc:
-            raise CalcError(f"<dict>: cannot be read as a scenario: {str(exc).splitlines()[0]}; give "
-                            "strings, numbers, lists and dicts, e.g. {'value': '1 GW', ...}") from None
+            raise CalcError("<dict>: cannot be read as a scenario: "
+                            f"{str(exc).splitlines()[0]}; give strings, numbers, lists and "
+                            "dicts, e.g. {'value': '1 GW', ...}") from None
         except RecursionError:
-            raise CalcError(f"<dict>: nested more than {yamlio.MAX_DEPTH} levels deep; calc reads flatter "
-                            "scenarios") from None
+            raise CalcError(f"<dict>: nested more than {yamlio.MAX_DEPTH} levels deep; calc reads "
+                            "flatter scenarios") from None
         return yamlio.loads(text, "<dict>"), "<dict>"
     if isinstance(spec, str) and ("\n" in spec or spec.lstrip().startswith("{")):
         return yamlio.loads(spec, "<string>"), "<string>"
     if not isinstance(spec, (str, Path)):
-        raise CalcError(f"calc.load: expected a file path, a shipped scenario's name, YAML text or a dict, "
-                        f"got {type(spec).__name__}")
+        raise CalcError("calc.load: expected a file path, a shipped scenario's name, YAML text or "
+                        f"a dict, got {type(spec).__name__}")
     path = find(spec)
     return yamlio.load(path), str(path)

@@ -28,20 +28,23 @@ from calc.units import Q, format_unit
 
 KINDS = ("equals", "at_most", "at_least")
 MAX_EVALS = 60
-MAX_SOLVE_VALUES = 2_000_000     # cases x draws x periods per pass; at this size 60 passes take up to a minute
+# cases x draws x periods per pass; at this size 60 passes take up to a minute
+MAX_SOLVE_VALUES = 2_000_000
 
 
 def solve_size(n_cases: int, samples: int, periods: int, where: str) -> None:
-    """Refuse, before any work, a solve whose passes would each evaluate over MAX_SOLVE_VALUES values.
+    """Refuse, before any work, a solve whose passes would each evaluate over MAX_SOLVE_VALUES
+    values.
 
     Each bisection pass evaluates the whole scenario again, so a solve costs up to MAX_EVALS runs.
     """
     size = n_cases * (1 + samples) * max(1, periods)
     if size > MAX_SOLVE_VALUES:
         fits = max(0, MAX_SOLVE_VALUES // (n_cases * max(1, periods)) - 1)
-        raise CalcError(f"{where}: {n_cases:,} cases x {1 + samples:,} draws x {max(1, periods):,} periods = "
-                        f"{size:,} values is more than calc solves ({MAX_SOLVE_VALUES:,} values; bisection "
-                        f"evaluates the scenario up to {MAX_EVALS} times); use at most {fits:,} samples")
+        raise CalcError(f"{where}: {n_cases:,} cases x {1 + samples:,} draws x "
+                        f"{max(1, periods):,} periods = {size:,} values is more than calc solves "
+                        f"({MAX_SOLVE_VALUES:,} values; bisection evaluates the scenario up to "
+                        f"{MAX_EVALS} times); use at most {fits:,} samples")
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,7 @@ def bisect(f, lo, hi, target, kind: str = "equals", max_evals: int = MAX_EVALS) 
     return Solution(x, evals)
 
 
-# -- goal seek on a run -----------------------------------------------------------------------------
+# -- goal seek on a run ----------------------------------------------------------------------------
 #
 # Goal seek on a run: which value of one input makes an output hit a target, per case and sample.
 #
@@ -140,7 +143,8 @@ def goal_seek(result, spec: dict, cases, reg, z_rows) -> tuple[list, list]:
         plan = result.plans[idx[0]]
         group = [cases[c] for c in idx]
         if name not in plan.steps or plan.steps[name].formula is not None:
-            how = "it is computed by a formula" if name in plan.steps else "nothing in this scenario uses it"
+            how = ("it is computed by a formula" if name in plan.steps
+                   else "nothing in this scenario uses it")
             raise CalcError(f"solve: for: {name!r} is not an input of this scenario ({how}); "
                             f"inputs: {', '.join(sorted(plan.leaves()))}")
         lo, hi = spec["between"]
@@ -150,10 +154,11 @@ def goal_seek(result, spec: dict, cases, reg, z_rows) -> tuple[list, list]:
         used = {d for n in spec["so_that"].names if n in plan.steps for d in plan.depends(n)}
         if name not in used:                 # bisection would answer a bracket end: say why not
             uses = ", ".join(sorted(used)) or "no input"
-            detail = (f"{spec['so_that'].text} does not depend on {name}: no value of {name} changes it "
-                      f"(it uses {uses}); solve for one of those")
+            detail = (f"{spec['so_that'].text} does not depend on {name}: no value of {name} "
+                      f"changes it (it uses {uses}); solve for one of those")
             for i in rows:
-                _add(result, spec, int(i), np.full(1 + samples, np.nan), unit, 0, solutions, findings, detail)
+                _add(result, spec, int(i), np.full(1 + samples, np.nan), unit, 0, solutions,
+                     findings, detail)
             continue
 
         def f(x, plan=plan, group=group, n_rows=n_rows, unit=unit):
@@ -162,14 +167,17 @@ def goal_seek(result, spec: dict, cases, reg, z_rows) -> tuple[list, list]:
                            fixed={name: trial})
             y = spec["so_that"].evaluate(env)
             if not isinstance(y, pint.Quantity):
-                raise CalcError(f"solve: so_that {spec['so_that'].text!r} is a comparison; give a quantity")
+                raise CalcError(f"solve: so_that {spec['so_that'].text!r} is a "
+                                "comparison; give a quantity")
             try:
                 mag = np.asarray(y.to(spec["target"].units).magnitude, dtype=float)
             except pint.errors.DimensionalityError:
-                raise CalcError(f"solve: so_that is in {format_unit(y.units) or 'a plain number'} but the target "
-                                f"is in {format_unit(spec['target'].units) or 'a plain number'}; give the target "
-                                "in the unit of so_that (e.g. 200000 chip)") from None
-            mag = mag if mag.ndim >= 3 else mag.reshape(mag.shape + (1,) * (3 - mag.ndim))   # periods last
+                raise CalcError(f"solve: so_that is in {format_unit(y.units) or 'a plain number'} "
+                                "but the target is in "
+                                f"{format_unit(spec['target'].units) or 'a plain number'}; give "
+                                "the target in the unit of so_that (e.g. 200000 chip)") from None
+            # periods last
+            mag = mag if mag.ndim >= 3 else mag.reshape(mag.shape + (1,) * (3 - mag.ndim))
             if mag.shape[-1] > 1:
                 if spec["at"] is None:
                     raise CalcError(f"solve: {spec['so_that'].text} has a value per period; "
@@ -178,26 +186,28 @@ def goal_seek(result, spec: dict, cases, reg, z_rows) -> tuple[list, list]:
             else:
                 whole = [n for n in spec["so_that"].names if n in result.timeless]
                 if whole and spec["at"] is not None:
-                    raise CalcError(f"solve: at: {', '.join(whole)} has one value for the whole timeline, "
-                                    "not one per period; drop at:")
+                    raise CalcError(f"solve: at: {', '.join(whole)} has one value for the whole "
+                                    "timeline, not one per period; drop at:")
                 mag = mag[..., 0]
             return np.broadcast_to(mag, (n_rows, 1 + samples))
 
         shape = (n_rows, 1 + samples)
-        sol = bisect(f, np.full(shape, float(lo.to(unit).magnitude)), np.full(shape, float(hi.to(unit).magnitude)),
+        sol = bisect(f, np.full(shape, float(lo.to(unit).magnitude)),
+                     np.full(shape, float(hi.to(unit).magnitude)),
                      float(spec["target"].magnitude), spec["kind"])
         for k, i in enumerate(rows):
             _add(result, spec, int(i), sol.x[k], unit, sol.evaluations, solutions, findings)
     return solutions, findings
 
 
-def _add(result, spec, i: int, x: np.ndarray, unit, evaluations: int, solutions: list, findings: list,
-         why: str | None = None) -> None:
+def _add(result, spec, i: int, x: np.ndarray, unit, evaluations: int, solutions: list,
+         findings: list, why: str | None = None) -> None:
     """The solution row of row ``i`` and, where there is no solution, its finding (``why`` replaces
     the no-solution text)."""
     case = result.cases[i]
     name = spec["for"]
-    lin = result.lineage(i, name) if name in result.central else {"inputs": [name], "sources": [], "defaults": []}
+    lin = (result.lineage(i, name) if name in result.central
+           else {"inputs": [name], "sources": [], "defaults": []})
     row = {"case": i, "variant": case.variant, "point": dict(case.point)}
     if result.periods:
         row["period"] = None
@@ -222,7 +232,8 @@ def _add(result, spec, i: int, x: np.ndarray, unit, evaluations: int, solutions:
     text = (f"no value of {name} in [{fmt_quantity(float(lo.magnitude), format_unit(lo.units))}, "
             f"{fmt_quantity(float(hi.to(lo.units).magnitude), format_unit(lo.units))}] makes "
             f"{spec['so_that'].text} {WORDS[spec['kind']]} "
-            f"{fmt_quantity(float(spec['target'].magnitude), format_unit(spec['target'].units))}{at}")
+            f"{fmt_quantity(float(spec['target'].magnitude), format_unit(spec['target'].units))}"
+            f"{at}")
     detail = text + ("" if np.isfinite(x[0]) else " (at the central values)")
     if why is not None:
         detail = why

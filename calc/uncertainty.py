@@ -22,7 +22,8 @@ from calc.errors import CalcError
 Z95 = 1.6448536269514722          # the standard normal's 95th percentile: a 90 % interval is +-Z95
 DISTS = ("lognormal", "normal", "uniform", "triangular", "pert")
 # No standard-normal draw calc makes lies beyond +-Z_MAX: numpy's ziggurat stays within about 14 and
-# normal_ppf within 38 (its p is clipped at 1e-300). A range whose draws could overflow past it is absurd.
+# normal_ppf within 38 (its p is clipped at 1e-300). A range whose draws could overflow past it is
+# absurd.
 Z_MAX = 40.0
 FLOAT_MAX = float(np.finfo(float).max)
 
@@ -48,8 +49,9 @@ class Dist:
         if not self.low <= self.high:
             raise CalcError(f"distribution low {self.low:g} is greater than high {self.high:g}")
         if self.kind == "lognormal" and self.low <= 0:
-            raise CalcError(f"a lognormal range needs positive ends, got [{self.low:g}, {self.high:g}]; "
-                            "use {dist: normal} for a range that reaches zero or below")
+            raise CalcError(f"a lognormal range needs positive ends, got [{self.low:g}, "
+                            f"{self.high:g}]; use {{dist: normal}} for a range that "
+                            "reaches zero or below")
         if self.kind in ("triangular", "pert"):
             if self.mode is None or not self.low <= self.mode <= self.high:
                 raise CalcError(f"a {self.kind} distribution needs a mode between low and high")
@@ -60,11 +62,13 @@ class Dist:
         if self.kind == "lognormal":
             return math.sqrt(self.low * self.high)
         if self.kind in ("triangular", "pert") and self.mode is not None:
-            return self.mode if self.kind == "triangular" else (self.low + 4 * self.mode + self.high) / 6
+            return (self.mode if self.kind == "triangular"
+                    else (self.low + 4 * self.mode + self.high) / 6)
         return (self.low + self.high) / 2
 
     def from_normal(self, z: np.ndarray) -> np.ndarray:
-        """Values for standard-normal draws ``z`` (inverse-CDF transform, so correlations carry over).
+        """Values for standard-normal draws ``z`` (inverse-CDF transform, so correlations carry
+        over).
 
         A draw beyond the bounds is redrawn inside them: its place within the tail it fell in is
         itself a uniform draw, mapped onto the truncated distribution.
@@ -75,7 +79,8 @@ class Dist:
             return x
         with np.errstate(invalid="ignore"):       # NaN (the tornado's "central") is never out
             if (z_lo == -math.inf or z.min() >= z_lo) and (z_hi == math.inf or z.max() <= z_hi):
-                return x                            # one pass per finite bound (a NaN fails it: masked below)
+                # one pass per finite bound (a NaN fails it: masked below)
+                return x
             out = (z < z_lo) | (z > z_hi)
         zo = z[out]
         p_lo, p_hi = _normal_cdf(np.array(z_lo)), _normal_cdf(np.array(z_hi))
@@ -90,8 +95,8 @@ class Dist:
 
     def _z_bounds(self) -> tuple[float, float]:
         """The bounds in standard-normal units (where ``_transform`` crosses them)."""
-        if self.lower == -math.inf and self.upper == math.inf or self.kind not in ("normal", "lognormal") \
-                or self.high == self.low:
+        if (self.lower == -math.inf and self.upper == math.inf
+                or self.kind not in ("normal", "lognormal") or self.high == self.low):
             return -math.inf, math.inf
         if self.kind == "normal":
             mid, sd = (self.low + self.high) / 2, (self.high - self.low) / (2 * Z95)
@@ -108,8 +113,9 @@ class Dist:
             mu, sigma = (math.log(lo) + math.log(hi)) / 2, (math.log(hi) - math.log(lo)) / (2 * Z95)
             if mu + sigma * Z_MAX < math.log(FLOAT_MAX):            # no draw can overflow
                 return np.exp(mu + sigma * z)
-            with np.errstate(over="ignore"):    # one that does is the largest number, which the engine's
-                return np.minimum(np.exp(mu + sigma * z), FLOAT_MAX)   # overflow check then names
+            # one that does is the largest number, which the engine's overflow check then names
+            with np.errstate(over="ignore"):
+                return np.minimum(np.exp(mu + sigma * z), FLOAT_MAX)
         if self.kind == "normal":
             mid, sd = (lo + hi) / 2, (hi - lo) / (2 * Z95)
             if abs(mid) + sd * Z_MAX < FLOAT_MAX:
@@ -139,7 +145,8 @@ def _normal_cdf(z: np.ndarray) -> np.ndarray:
     x = np.asarray(z, dtype=float) / math.sqrt(2)
     a = np.abs(x)
     t = 1 / (1 + 0.3275911 * a)
-    poly = ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t
+    poly = ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t
+            + 0.254829592) * t
     erf = 1 - poly * np.exp(-a * a)
     return 0.5 * (1 + np.sign(x) * erf)
 
@@ -148,12 +155,12 @@ def normal_ppf(p: np.ndarray) -> np.ndarray:
     """The standard normal's inverse CDF, vectorised (Acklam's rational approximation: relative
     error below 1.2e-9)."""
     p = np.clip(np.asarray(p, dtype=float), 1e-300, 1 - 1e-16)
-    a = (-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02,
-         -3.066479806614716e+01, 2.506628277459239e+00)
-    b = (-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01,
-         -1.328068155288572e+01)
-    c = (-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00,
-         4.374664141464968e+00, 2.938163982698783e+00)
+    a = (-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+         1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00)
+    b = (-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
+         6.680131188771972e+01, -1.328068155288572e+01)
+    c = (-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
+         -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00)
     d = (7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00)
     q = np.minimum(p, 1 - p)
     out = np.empty_like(p)
@@ -179,8 +186,10 @@ def _beta_ppf(u: np.ndarray, a: float, b: float) -> np.ndarray:
     return np.interp(u, cdf, grid)
 
 
-def standard_normal(rng: np.random.Generator, n_inputs: int, n: int, corr: np.ndarray | None = None) -> np.ndarray:
-    """``(n_inputs, n)`` standard-normal draws, optionally correlated by a Pearson matrix ``corr``."""
+def standard_normal(rng: np.random.Generator, n_inputs: int, n: int,
+                    corr: np.ndarray | None = None) -> np.ndarray:
+    """``(n_inputs, n)`` standard-normal draws, optionally correlated by a Pearson matrix
+    ``corr``."""
     z = rng.standard_normal((n_inputs, n))
     if corr is not None and n_inputs > 1:
         z = np.linalg.cholesky(corr) @ z

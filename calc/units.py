@@ -53,7 +53,8 @@ SCALES = {
 }
 _MONEY_ONLY_SCALES = {"B", "bn", "T", "tn"}
 
-_NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?|[-+]?\.\d+(?:[eE][-+]?\d+)?"  # re.ASCII
+# re.ASCII
+_NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?|[-+]?\.\d+(?:[eE][-+]?\d+)?"
 _QUANTITY_RE = re.compile(
     rf"^\s*(?P<cur>US\$|\$)?\s*(?P<num>{_NUMBER})\s*"
     rf"(?P<scale>{'|'.join(sorted(SCALES, key=len, reverse=True))})?(?![A-Za-z0-9_])\s*"
@@ -85,23 +86,27 @@ def parse_unit(unit: str, *, text: str | None = None) -> pint.Unit:
     unit = re.sub(r"\s+per\s+", "/", unit.strip())
     for name in _IDENT.findall(unit):
         if _FLOP_SPELLING.match(name) and not _FLOP_OK.match(name):
-            raise _fail(text, f"{name!r} is ambiguous (pint reads it as a count of FLOP); "
-                              "write 'FLOP' for operations and 'FLOP/s' for a rate, e.g. '989 TFLOP/s/chip'")
+            raise _fail(text, f"{name!r} is ambiguous (pint reads it as a count of "
+                              "FLOP); write 'FLOP' for operations and 'FLOP/s' for a "
+                              "rate, e.g. '989 TFLOP/s/chip'")
         if _DATA_UNITS.match(name) and name not in ("T",):
             raise _fail(text, f"{name!r} is a data size (bytes or bits), which calc does not use; "
                               "for money write '$5B' or '5 billion USD'")
     _check_powers(unit, text)
     try:
         parsed = ureg.parse_units(unit or "dimensionless")
-    except Exception as exc:  # pint's parser raises many types (KeyError, TokenError, ...): all are bad input  # noqa: BLE001
-        raise _fail(text, f"unknown unit {unit!r} ({exc}); expected forms like {EXAMPLES}") from None
+    # pint's parser raises many types (KeyError, TokenError, ...): all are bad input
+    except Exception as exc:  # noqa: BLE001
+        raise _fail(text,
+                    f"unknown unit {unit!r} ({exc}); expected forms like {EXAMPLES}") from None
     if any(abs(power) > MAX_EXPONENT for _, power in parsed._units.items()):
-        raise _fail(text, f"a unit power beyond {MAX_EXPONENT} ({parsed}); no quantity calc uses needs one")
+        raise _fail(text, f"a unit power beyond {MAX_EXPONENT} ({parsed}); no "
+                          "quantity calc uses needs one")
     try:                # 'kW**64' is 1e384 g**64 m**128 / s**192: no float holds its size
         ureg.get_root_units(parsed)
     except OverflowError:
-        raise _fail(text, f"the unit {unit!r} is too large to convert (its size overflows a float); "
-                          "no quantity calc uses needs one") from None
+        raise _fail(text, f"the unit {unit!r} is too large to convert (its size overflows a "
+                          "float); no quantity calc uses needs one") from None
     return parsed
 
 
@@ -110,18 +115,21 @@ def _check_powers(unit: str, text: str) -> None:
     ``MAX_EXPONENT`` (``m**2``, ``s**-1``), never a power of a power (``W**9**9**9``)."""
     tokens = _UNIT_TOKEN.findall(unit)
     if len(tokens) > MAX_UNIT_TOKENS:
-        raise _fail(text, f"a unit of more than {MAX_UNIT_TOKENS} names and operators; write a shorter unit")
+        raise _fail(text, f"a unit of more than {MAX_UNIT_TOKENS} names and "
+                          "operators; write a shorter unit")
     for i, tok in enumerate(tokens):
         if tok not in ("**", "^"):
             continue
         power = tokens[i + 1] if i + 1 < len(tokens) else ""
         try:
-            ok = power.isascii() and abs(float(power)) <= MAX_EXPONENT and tokens[i + 2:i + 3] not in (["**"], ["^"])
+            ok = (power.isascii() and abs(float(power)) <= MAX_EXPONENT
+                  and tokens[i + 2:i + 3] not in (["**"], ["^"]))
         except ValueError:
             ok = False
         if not ok:
-            raise _fail(text, f"a unit power must be one number up to {MAX_EXPONENT}, as in 'm**2' or 's**-1' "
-                              f"(no powers of powers such as 'W**9**9'), got {' '.join(tokens[i:i + 4])!r}")
+            raise _fail(text, f"a unit power must be one number up to {MAX_EXPONENT}, as in "
+                              "'m**2' or 's**-1' (no powers of powers such as 'W**9**9'), got "
+                              f"{' '.join(tokens[i:i + 4])!r}")
 
 
 def parse_quantity(text: str) -> pint.Quantity:
@@ -133,17 +141,20 @@ def parse_quantity(text: str) -> pint.Quantity:
     <Quantity(200000.0, 'chip')>
     """
     if not isinstance(text, str):
-        raise CalcError(f"cannot read {text!r} as a quantity: expected a string such as {EXAMPLES}"[:300])
+        raise CalcError(
+            f"cannot read {text!r} as a quantity: expected a string such as {EXAMPLES}"[:300])
     if len(text) > MAX_TEXT:
-        raise _fail(f"{text[:40]}...", f"{len(text):,} characters; a quantity is at most {MAX_TEXT:,}")
+        raise _fail(f"{text[:40]}...", f"{len(text):,} characters; a quantity is "
+                                       f"at most {MAX_TEXT:,}")
     if any(ch.isdigit() and not ch.isascii() for ch in text):
         raise _fail(text, "write its digits as 0-9 (ASCII); other scripts' digits are not read")
     if re.fullmatch(r"\s*[-+]?\d+(?::[0-5]?\d)+(?:\.\d*)?\s*", text):
-        raise _fail(text, "':' is not part of a number (YAML 1.1 would read this as a base-60 number; calc "
-                          "reads YAML 1.2, where it is text); write the number you mean in decimal digits")
+        raise _fail(text, "':' is not part of a number (YAML 1.1 would read this as a base-60 "
+                          "number; calc reads YAML 1.2, where it is text); write the number you "
+                          "mean in decimal digits")
     if text.strip().lower() in ("yes", "no", "on", "off", "y", "n", "true", "false"):
-        raise _fail(text, "a yes/no word is not a quantity (calc reads YAML 1.2, where yes, no, on and off "
-                          f"are text); expected a number and a unit, like {EXAMPLES}")
+        raise _fail(text, "a yes/no word is not a quantity (calc reads YAML 1.2, where yes, no, "
+                          f"on and off are text); expected a number and a unit, like {EXAMPLES}")
     m = _QUANTITY_RE.match(text)
     if not m:
         if re.search(r"(?i)\b(nan|inf|infinity)\b", text):
@@ -154,8 +165,8 @@ def parse_quantity(text: str) -> pint.Quantity:
         if re.search(r"\b(USD|usd|US_dollar)\b", unit):
             raise _fail(text, "the currency is given twice; write '$5B' or '5 billion USD'")
         if unit and not unit.startswith("/"):
-            raise _fail(text, f"after '{cur}<number>' only a scale and '/unit' may follow, got {unit!r}; "
-                              "write e.g. '$80/MWh' or '80 USD/MWh'")
+            raise _fail(text, f"after '{cur}<number>' only a scale and '/unit' may follow, got "
+                              f"{unit!r}; write e.g. '$80/MWh' or '80 USD/MWh'")
         unit = "USD" + unit
     elif unit.startswith("/"):
         unit = "1" + unit           # '0.1/yr': a rate such as cost_of_capital
@@ -171,7 +182,8 @@ def parse_quantity(text: str) -> pint.Quantity:
 
 
 def Q(value, unit=None) -> pint.Quantity:
-    """A quantity in calc's registry: ``Q("2.2 GW")``, ``Q(2.2, "GW")``, ``Q(0.25)`` (dimensionless)."""
+    """A quantity in calc's registry: ``Q("2.2 GW")``, ``Q(2.2, "GW")``, ``Q(0.25)``
+    (dimensionless)."""
     if unit is not None and not isinstance(unit, pint.Unit):
         if not isinstance(unit, str):
             raise CalcError(f"cannot read the unit {unit!r}: expected a string such as 'GW'"[:300])
@@ -180,14 +192,15 @@ def Q(value, unit=None) -> pint.Quantity:
         value = ours(value)
         return value if unit is None else value.to(unit)
     if isinstance(value, (bytes, bytearray, memoryview, complex, dict, set)) or value is None:
-        raise CalcError(f"cannot read {value!r} as a quantity: expected a number or a string such as "
-                        f"{EXAMPLES}"[:300])
+        raise CalcError(f"cannot read {value!r} as a quantity: expected a number or a string "
+                        f"such as {EXAMPLES}"[:300])
     if unit is not None:
         return Quantity(value, unit)
     if isinstance(value, str):
         return parse_quantity(value)
     if isinstance(value, bool):
-        raise CalcError(f"cannot read {value!r} as a quantity: expected a number or a string such as {EXAMPLES}")
+        raise CalcError(f"cannot read {value!r} as a quantity: expected a number or a "
+                        f"string such as {EXAMPLES}")
     return Quantity(value, ureg.dimensionless)
 
 
@@ -195,14 +208,15 @@ def ours(q: pint.Quantity) -> pint.Quantity:
     """``q`` if it belongs to calc's unit registry; a quantity of another pint registry is refused
     (its units may be defined differently: read by name, it could be misread)."""
     if q._REGISTRY is not ureg:
-        raise CalcError(f"{q!r} comes from another pint unit registry; give a string such as '1 GW' or "
-                        "calc.Q(1, 'GW') (calc's registry)"[:300])
+        raise CalcError(f"{q!r} comes from another pint unit registry; give a string such as "
+                        "'1 GW' or calc.Q(1, 'GW') (calc's registry)"[:300])
     return q
 
 
 # Physical dimensions by name, and the words for calc's own base dimensions (calc/units.txt).
-_PHYSICAL = (("power", "[power]"), ("energy", "[energy]"), ("time", "[time]"), ("length", "[length]"),
-             ("mass", "[mass]"), ("area", "[area]"), ("speed", "[speed]"), ("temperature", "[temperature]"))
+_PHYSICAL = (("power", "[power]"), ("energy", "[energy]"), ("time", "[time]"),
+             ("length", "[length]"), ("mass", "[mass]"), ("area", "[area]"), ("speed", "[speed]"),
+             ("temperature", "[temperature]"))
 _OWN = {"[currency]": "money", "[chip]": "chip", "[compute]": "FLOP"}
 
 
@@ -222,7 +236,8 @@ def dimension_text(unit) -> str:
     for base, word in _OWN.items():
         power = dim.pop(base, 0)
         if power:
-            (up if power > 0 else down).append(word if abs(power) == 1 else f"{word}^{abs(power):g}")
+            (up if power > 0 else down).append(word if abs(power) == 1
+                                               else f"{word}^{abs(power):g}")
     if dim:
         physical = ureg.get_dimensionality("")
         for base, power in dim.items():
@@ -240,7 +255,8 @@ def dimension_text(unit) -> str:
                 up.insert(0, name)
                 down.insert(0, "time")
                 break
-        else:                       # no name for it: its base dimensions, e.g. mass x length per time
+        # no name for it: its base dimensions, e.g. mass x length per time
+        else:
             for base, power in dim.items():
                 word = base.strip("[]") + ("" if abs(power) == 1 else f"^{abs(power):g}")
                 (up if power > 0 else down).append(word)
@@ -267,7 +283,8 @@ def format_unit(unit) -> str:
 
 
 def check_dimension(name: str, quantity: pint.Quantity, expected: str | pint.Unit) -> pint.Quantity:
-    """Return ``quantity`` if it has the dimension of ``expected``; else a CalcError naming ``name``.
+    """Return ``quantity`` if it has the dimension of ``expected``; else a CalcError naming
+    ``name``.
 
     Unlike ``ureg.check``, the message names the argument, the expected unit and what was given.
     """

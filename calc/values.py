@@ -34,10 +34,12 @@ from calc.units import Q, check_dimension, format_unit, parse_quantity, parse_un
 
 # The limits of one run, the same for the command line and the library.
 MAX_CASES = 1_000_000               # variants x sweep points
-MAX_SAMPLES = 2_000_000             # one row's samples form one chunk: exact quantiles, bounded memory
+# one row's samples form one chunk: exact quantiles, bounded memory
+MAX_SAMPLES = 2_000_000
 MAX_VALUES = 2_000_000_000          # cases x samples: beyond this a run is refused with its size
 MAX_SEED = 2**63 - 1
-MAX_ROWS = 50_000                   # rows of output (cases x quantities x periods): each costs ~10 KB
+# rows of output (cases x quantities x periods): each costs ~10 KB
+MAX_ROWS = 50_000
 FORMS = "'1 GW', '$1.25B', '200k chip', a plain number, [low, high], or a figure id"
 _FIGURE_ID = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 _PLAIN = re.compile(r"\s*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\s*")
@@ -72,8 +74,8 @@ def percent_hint(name: str, *written) -> str:
 
 
 def _hinted(name: str, given, where: str) -> pint.Quantity:
-    """``checked(name, to_quantity(given))``, a refusal of a plain number for a % quantity saying how
-    to write the percentage ('mfu = 40 is out of bounds ...; for 40 % write `40 %`')."""
+    """``checked(name, to_quantity(given))``, a refusal of a plain number for a % quantity saying
+    how to write the percentage ('mfu = 40 is out of bounds ...; for 40 % write `40 %`')."""
     q = to_quantity(given, where)
     try:
         return checked(name, q, where)
@@ -91,7 +93,8 @@ class Value:
     central: pint.Quantity
     dist: Dist | None = None          # magnitudes in ``central``'s unit
     sources: tuple[str, ...] = ()
-    origin: str = "input"             # input | accelerator <id> | default | figure | sweep | set on the command line
+    # input | accelerator <id> | default | figure | sweep | set on the command line
+    origin: str = "input"
     figure: str | None = None
     note: str | None = None
     summary: str | None = None        # one line standing for a long note in tables
@@ -129,12 +132,14 @@ class Axis:
 @dataclass
 class Case:
     """One variant. With sweep ``axes`` it stands for every grid point (its rows): swept inputs are
-    array Values over the flattened grid, so a sweep is evaluated as arrays, never point by point."""
+    array Values over the flattened grid, so a sweep is evaluated as arrays, never point by
+    point."""
 
     variant: str = "base"
     values: dict = field(default_factory=dict)         # name -> Value (the scenario's inputs)
     accelerator: str | None = None
-    models: dict = field(default_factory=dict)         # quantity -> formula name (alternative shapes)
+    # quantity -> formula name (alternative shapes)
+    models: dict = field(default_factory=dict)
     axes: tuple = ()                                   # sweep Axis objects, grid in this order
 
     @property
@@ -160,7 +165,8 @@ class Row:
 
 
 class Rows:
-    """The rows of a run, built on demand: a 10,000-point sweep holds 10,000 rows, not 10,000 objects."""
+    """The rows of a run, built on demand: a 10,000-point sweep holds 10,000 rows, not 10,000
+    objects."""
 
     def __init__(self, cases: list[Case]):
         self.cases = cases
@@ -194,7 +200,8 @@ def _at(where: str, text: str) -> CalcError:
 
 
 def to_quantity(given, where: str = "") -> pint.Quantity:
-    """A finite quantity from what a user wrote: a string with a unit, a plain number, or a Quantity."""
+    """A finite quantity from what a user wrote: a string with a unit, a plain number, or a
+    Quantity."""
     if isinstance(given, pint.Quantity):
         if np.ndim(given.magnitude) != 0:
             raise _at(where, f"expected one value, got an array of {np.size(given.magnitude)}; "
@@ -215,8 +222,8 @@ def to_quantity(given, where: str = "") -> pint.Quantity:
     try:
         mag = float(q.magnitude)
     except OverflowError:
-        raise _at(where, f"the number {str(int(q.magnitude))[:20]}... is too large for calc to compute with "
-                         "(the largest number is about 1.8e308)") from None
+        raise _at(where, f"the number {str(int(q.magnitude))[:20]}... is too large for calc to "
+                         "compute with (the largest number is about 1.8e308)") from None
     except (TypeError, ValueError):
         raise _at(where, f"expected a number, got {q.magnitude!r}"[:200]) from None
     if not math.isfinite(mag):
@@ -225,7 +232,8 @@ def to_quantity(given, where: str = "") -> pint.Quantity:
 
 
 def checked(name: str, q: pint.Quantity, where: str = "") -> pint.Quantity:
-    """``q`` if it can be ``name``: the glossary's dimension, finite in its unit, inside its bounds."""
+    """``q`` if it can be ``name``: the glossary's dimension, finite in its unit, inside its
+    bounds."""
     unit = unit_of(name)
     if unit is None:
         return q
@@ -261,34 +269,38 @@ def value(name: str, given, *, where: str = "", origin: str = "input", sources=(
     if isinstance(given, Figure):
         return figure_value(given.id, origin, reg, name=name, where=where)
     if isinstance(given, dict):
-        return spec_value(name, given, where=where, origin=origin, sources=sources, note=note, reg=reg)
+        return spec_value(name, given, where=where, origin=origin, sources=sources, note=note,
+                          reg=reg)
     if isinstance(given, (list, tuple)):
         if len(given) != 2:
             raise _at(where, f"a range is [low, high], got {given!r}"[:200])
-        return range_value(name, given[0], given[1], where=where, origin=origin, sources=sources, note=note)
+        return range_value(name, given[0], given[1], where=where, origin=origin, sources=sources,
+                           note=note)
     if figures and isinstance(given, str) and _FIGURE_ID.match(given.strip()):
         reg = reg or registry()
         if given.strip() in reg.figures:
             return figure_value(given.strip(), origin, reg, name=name, where=where)
         hint = did_you_mean(given, reg.figures)
         if hint:
-            raise _at(where, f"cannot read {given!r}: not a quantity and not a figure id{hint}; expected {FORMS}")
+            raise _at(where, f"cannot read {given!r}: not a quantity and not a figure "
+                             f"id{hint}; expected {FORMS}")
     return Value(central=_hinted(name, given, where), sources=tuple(sources), origin=origin,
                  note=note, written=_written(given))
 
 
 def literal(name: str, text, where: str = "", origin: str = "input", sources=("assumption",),
             note: str | None = None) -> Value:
-    """A literal as a file writes it (a string with a unit, or a bare number) as a point Value: never a
-    list or a figure id (a file says ``{figure: id}`` for those)."""
+    """A literal as a file writes it (a string with a unit, or a bare number) as a point Value:
+    never a list or a figure id (a file says ``{figure: id}`` for those)."""
     if isinstance(text, (list, tuple, dict)):
         raise _at(where, f"expected a quantity like '1 GW' or a number, got {text!r}"[:200])
     return value(name, text, where=where, origin=origin, sources=sources, note=note, figures=False)
 
 
-def spec_value(name: str, spec: dict, *, where: str = "", origin: str = "input", sources=("assumption",),
-               note: str | None = None, reg=None) -> Value:
-    """A Value from the scenario form: exactly one of ``figure``, ``value``, ``range`` or ``dist``."""
+def spec_value(name: str, spec: dict, *, where: str = "", origin: str = "input",
+               sources=("assumption",), note: str | None = None, reg=None) -> Value:
+    """A Value from the scenario form: exactly one of ``figure``, ``value``, ``range`` or
+    ``dist``."""
     forms = [k for k in ("figure", "value", "range", "dist") if k in spec]
     if len(forms) != 1:
         raise _at(where, "give exactly one of 'figure', 'value', 'range' or 'dist' "
@@ -298,26 +310,30 @@ def spec_value(name: str, spec: dict, *, where: str = "", origin: str = "input",
         reg = reg or registry()
         fid = spec["figure"]
         if not isinstance(fid, str) or fid not in reg.figures:
-            raise _at(where, f"unknown figure id {fid!r}{did_you_mean(fid, reg.figures)}; `calc figures` lists them")
+            raise _at(where, f"unknown figure id {fid!r}{did_you_mean(fid, reg.figures)}; "
+                             "`calc figures` lists them")
         return figure_value(fid, origin, reg, name=name, where=where)
     if "value" in spec:
         if isinstance(spec["value"], (list, tuple, dict)):
             raise _at(where, f"expected a quantity like '1 GW' or a number, got {spec['value']!r}; "
                              "a range is written {range: [low, high]}"[:200])
-        return value(name, spec["value"], where=where, origin=origin, sources=sources, note=note, figures=False)
+        return value(name, spec["value"], where=where, origin=origin, sources=sources, note=note,
+                     figures=False)
     if "range" in spec:
         rng = spec["range"]
         if not isinstance(rng, list) or len(rng) != 2:
             raise _at(where, f"a range is [low, high], got {rng!r}"[:200])
-        return range_value(name, rng[0], rng[1], where=where, origin=origin, sources=sources, note=note)
+        return range_value(name, rng[0], rng[1], where=where, origin=origin, sources=sources,
+                           note=note)
     kind = spec.get("dist")
     if kind not in DISTS:
-        raise _at(where, f"dist {kind!r} is not one of {', '.join(DISTS)}{did_you_mean(kind, DISTS)}")
+        raise _at(where, f"dist {kind!r} is not one of "
+                         f"{', '.join(DISTS)}{did_you_mean(kind, DISTS)}")
     for k in ("low", "high") + (("mode",) if kind in ("triangular", "pert") else ()):
         if k not in spec:
             raise _at(where, f"a {kind} distribution needs {k!r}")
-    return range_value(name, spec["low"], spec["high"], kind=kind, mode=spec.get("mode"), where=where,
-                       origin=origin, sources=sources, note=note)
+    return range_value(name, spec["low"], spec["high"], kind=kind, mode=spec.get("mode"),
+                       where=where, origin=origin, sources=sources, note=note)
 
 
 def range_value(name: str, low, high, *, kind: str | None = None, mode=None, where: str = "",
@@ -359,9 +375,10 @@ def _bounds_in(name: str, unit) -> tuple[float, float]:
     return b.low * factor, b.high * factor
 
 
-def figure_value(fid: str, origin: str, reg=None, name: str | None = None, where: str = "") -> Value:
-    """The Value of a registry figure feeding ``name``: checked against ``name``'s unit and bounds; a
-    range becomes a distribution by ``range_value``'s rule."""
+def figure_value(fid: str, origin: str, reg=None, name: str | None = None,
+                 where: str = "") -> Value:
+    """The Value of a registry figure feeding ``name``: checked against ``name``'s unit and bounds;
+    a range becomes a distribution by ``range_value``'s rule."""
     reg = reg or registry()
     cache = reg.__dict__.setdefault("_value_cache", {})
     key = (fid, origin, name)
@@ -371,11 +388,13 @@ def figure_value(fid: str, origin: str, reg=None, name: str | None = None, where
     label = f"{where}: figure {fid}" if where else f"figure {fid}"
     sources, quantity_name = tuple(reg.figure_sources(fid)), name or fig.quantity or ""
     if fig.is_range:
-        out = range_value(quantity_name, fig.low, fig.high, where=label, origin=origin, sources=sources)
-        out = Value(central=fig.value, dist=out.dist, sources=sources, origin=origin, figure=fid, note=fig.note)
-    else:
-        out = Value(central=checked(quantity_name, fig.value, label), sources=sources, origin=origin, figure=fid,
+        out = range_value(quantity_name, fig.low, fig.high, where=label, origin=origin,
+                          sources=sources)
+        out = Value(central=fig.value, dist=out.dist, sources=sources, origin=origin, figure=fid,
                     note=fig.note)
+    else:
+        out = Value(central=checked(quantity_name, fig.value, label), sources=sources,
+                    origin=origin, figure=fid, note=fig.note)
     cache[key] = out
     return out
 
@@ -384,8 +403,10 @@ def figure_value(fid: str, origin: str, reg=None, name: str | None = None, where
 
 def samples_count(samples, where: str = "samples") -> int:
     """``samples`` if it is a whole number from 0 to MAX_SAMPLES."""
-    if isinstance(samples, bool) or not isinstance(samples, numbers.Integral) or not 0 <= samples <= MAX_SAMPLES:
-        raise CalcError(f"{where}: expected a whole number from 0 to {MAX_SAMPLES:,}, got {samples!r}"[:200])
+    if (isinstance(samples, bool) or not isinstance(samples, numbers.Integral)
+            or not 0 <= samples <= MAX_SAMPLES):
+        raise CalcError(f"{where}: expected a whole number from 0 to {MAX_SAMPLES:,}, "
+                        f"got {samples!r}"[:200])
     return int(samples)
 
 
@@ -393,20 +414,24 @@ def seed_number(seed, where: str = "seed") -> int | None:
     """``seed`` if it is None or a whole number from 0 to 2**63 - 1."""
     if seed is None:
         return None
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed <= MAX_SEED:
-        raise CalcError(f"{where}: expected a whole number from 0 to {MAX_SEED:,}, got {seed!r}"[:200])
+    if (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)
+            or not 0 <= seed <= MAX_SEED):
+        raise CalcError(
+            f"{where}: expected a whole number from 0 to {MAX_SEED:,}, got {seed!r}"[:200])
     return int(seed)
 
 
 def run_size(n_cases: int, samples: int, where: str = "") -> None:
-    """Refuse a run of more than MAX_CASES cases or MAX_VALUES values per quantity, before building it."""
+    """Refuse a run of more than MAX_CASES cases or MAX_VALUES values per quantity, before building
+    it."""
     size = n_cases * max(1, samples)
     if n_cases > MAX_CASES:                      # name the limit that was hit, not another one
         raise _at(where, f"{n_cases:,} cases (variants x sweep points) is more than calc evaluates "
                          f"({MAX_CASES:,} cases); use fewer variants or sweep points")
     if size > MAX_VALUES:
-        raise _at(where, f"{n_cases:,} cases x {max(1, samples):,} samples = {size:,} values per quantity is "
-                         f"more than calc evaluates ({MAX_VALUES:,} values); use fewer sweep points or samples")
+        raise _at(where, f"{n_cases:,} cases x {max(1, samples):,} samples = {size:,} values per "
+                         f"quantity is more than calc evaluates ({MAX_VALUES:,} values); use "
+                         "fewer sweep points or samples")
 
 
 def rows_size(n_cases: int, n_names: int, n_periods: int = 1, where: str = "") -> None:
@@ -415,9 +440,10 @@ def rows_size(n_cases: int, n_names: int, n_periods: int = 1, where: str = "") -
     n = n_cases * max(1, n_names) * max(1, n_periods)
     if n > MAX_ROWS:
         periods = f" x {n_periods:,} periods" if n_periods > 1 else ""
-        raise _at(where, f"{n_cases:,} cases x {n_names:,} quantities{periods} = {n:,} rows of output is more "
-                         f"than calc writes ({MAX_ROWS:,} rows); use fewer sweep points, variants or outputs "
-                         "(in Python, calc.load(...).run() keeps every case as arrays: res.central)")
+        raise _at(where, f"{n_cases:,} cases x {n_names:,} quantities{periods} = {n:,} rows of "
+                         f"output is more than calc writes ({MAX_ROWS:,} rows); use fewer sweep "
+                         "points, variants or outputs (in Python, calc.load(...).run() keeps "
+                         "every case as arrays: res.central)")
 
 
 def checks_size(n_cases: int, n_checks: int, where: str = "") -> None:
@@ -425,8 +451,9 @@ def checks_size(n_cases: int, n_checks: int, where: str = "") -> None:
     any is built."""
     n = n_cases * n_checks
     if n > MAX_ROWS:
-        raise _at(where, f"{n_cases:,} cases x {n_checks:,} checks = {n:,} check results is more than calc "
-                         f"tests ({MAX_ROWS:,}); use fewer sweep points or variants, or fewer checks")
+        raise _at(where, f"{n_cases:,} cases x {n_checks:,} checks = {n:,} check results is "
+                         f"more than calc tests ({MAX_ROWS:,}); use fewer sweep points or "
+                         "variants, or fewer checks")
 
 
 # -- the period axis -------------------------------------------------------------------------------
@@ -434,7 +461,8 @@ def checks_size(n_cases: int, n_checks: int, where: str = "") -> None:
 PER_PERIOD = ("timeline", "over_time")       # Value.origin of a leaf that varies by period
 TIMELESS = ("funding_need", "break_even")    # one value per case: no period
 DATE_OUTPUTS = ("break_even",)               # outputs that are dates (decimal years; null: never)
-MAX_ROW_VALUES = 20_000_000                  # samples x periods of a row (one chunk: 160 MB an array)
+# samples x periods of a row (one chunk: 160 MB an array)
+MAX_ROW_VALUES = 20_000_000
 
 
 @dataclass(frozen=True)
@@ -480,7 +508,8 @@ class PeriodAxis:
     def index_of(self, at, where: str) -> int:
         """The period a date names (``at: 2030``); a CalcError without a timeline."""
         if self.timeline is None:
-            raise CalcError(f"{where}: {at} names a period, but the scenario has no timeline; drop it")
+            raise CalcError(f"{where}: {at} names a period, but the scenario "
+                            "has no timeline; drop it")
         return self.timeline.index_of(at, where)
 
     def date_text(self, x) -> str:
@@ -579,9 +608,9 @@ class PeriodAxis:
         count = self.count
         per_row, kept = (1 + samples) * count, n_cases * count
         if kept > MAX_CASES:            # a value per case and period is kept for every output
-            raise CalcError(f"{where}: {n_cases:,} cases x {count:,} periods = {kept:,} is more than "
-                            f"calc keeps ({MAX_CASES:,} cases x periods); use fewer sweep points, a "
-                            "longer step or a shorter timeline")
+            raise CalcError(f"{where}: {n_cases:,} cases x {count:,} periods = {kept:,} is more "
+                            f"than calc keeps ({MAX_CASES:,} cases x periods); use fewer sweep "
+                            "points, a longer step or a shorter timeline")
         if per_row > MAX_ROW_VALUES:
             raise CalcError(f"{where}: {count:,} periods x {samples:,} samples is more than calc "
                             f"evaluates per case ({MAX_ROW_VALUES:,} values); use fewer samples, a "
@@ -599,9 +628,9 @@ class PeriodAxis:
             if share > 1e-12:
                 amount = central_amounts.get(n)
                 left = "" if amount is None else f" ({money(share * amount)} at the central amount)"
-                out.append(f"{n}: {100 * share:.3g} % of the amount{left} falls outside the timeline "
-                           f"{self.labels[0]} .. {self.labels[-1]} and is left out of the per-period "
-                           "rows")
+                out.append(f"{n}: {100 * share:.3g} % of the amount{left} falls outside the "
+                           f"timeline {self.labels[0]} .. {self.labels[-1]} and is left out "
+                           "of the per-period rows")
         return out
 
 NO_PERIODS = PeriodAxis()      # the axis of a run without a timeline: one period, no labels

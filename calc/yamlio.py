@@ -98,8 +98,8 @@ _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
-_SPECIAL = {".inf": math.inf, ".Inf": math.inf, ".INF": math.inf, ".nan": math.nan, ".NaN": math.nan,
-            ".NAN": math.nan}
+_SPECIAL = {".inf": math.inf, ".Inf": math.inf, ".INF": math.inf, ".nan": math.nan,
+            ".NaN": math.nan, ".NAN": math.nan}
 _TAG = "tag:yaml.org,2002:"
 
 
@@ -114,7 +114,9 @@ class _Refused(Exception):
 def _integer(text: str, line: int) -> int:
     digits = text.lstrip("+-")
     base = 8 if digits.startswith("0o") else 16 if digits.startswith("0x") else 10
-    if len(digits) > 330 or abs(value := int(text if base == 10 else digits[2:], base)) > 1.7976931348623157e308:
+    if (len(digits) > 330
+            or abs(value := int(text if base == 10 else digits[2:], base))
+            > 1.7976931348623157e308):
         shown = text if len(text) <= 24 else f"{text[:20]}... ({len(digits)} digits)"
         raise _Refused(line, f"the integer {shown} is too large for calc to compute with "
                              "(the largest number is about 1.8e308)")
@@ -151,16 +153,17 @@ def _scalar(event, line: int):
                 return -_SPECIAL[body] if text.startswith("-") else _SPECIAL[body]
             if _FLOAT.match(text) or _INT.match(text):
                 value = float(_integer(text, line)) if _INT.match(text) else float(text)
-                if math.isinf(value):       # 1e400: as for integers, refused rather than read as infinity
-                    raise _Refused(line, f"the number {text[:24]} is too large for calc to compute with "
-                                         "(the largest number is about 1.8e308)")
+                # 1e400: as for integers, refused rather than read as infinity
+                if math.isinf(value):
+                    raise _Refused(line, f"the number {text[:24]} is too large for calc to "
+                                         "compute with (the largest number is about 1.8e308)")
                 return value
     except ValueError:
         pass
     if kind in ("str", "null", "bool", "int", "float"):
         raise _Refused(line, f"{text!r} is not a valid !!{kind}")
-    raise _Refused(line, f"malformed YAML: the tag {_tag(tag)} is not allowed -- YAML tags that build objects are not allowed; "
-                         "write plain values")
+    raise _Refused(line, f"malformed YAML: the tag {_tag(tag)} is not allowed -- YAML tags that "
+                         "build objects are not allowed; write plain values")
 
 
 class _Builder:
@@ -169,8 +172,10 @@ class _Builder:
     _NO_KEY = object()
 
     def __init__(self):
-        self.stack: list[list] = []     # [collection, pending key, key line, nodes at start, height]
-        self.anchors: dict[str, tuple] = {}   # name -> (value, expanded nodes, height) once complete
+        # [collection, pending key, key line, nodes at start, height]
+        self.stack: list[list] = []
+        # name -> (value, expanded nodes, height) once complete
+        self.anchors: dict[str, tuple] = {}
         self.open_anchors: set[str] = set()
         self.nodes = 0
         self.root, self.done = None, False
@@ -178,12 +183,13 @@ class _Builder:
     def count(self, n: int, line: int, what: str) -> None:
         self.nodes += n
         if self.nodes > MAX_NODES:
-            raise _Refused(line, f"{what} takes the document past {MAX_NODES:,} values (aliases counted "
-                                 "expanded); calc reads smaller scenario files")
+            raise _Refused(line, f"{what} takes the document past {MAX_NODES:,} values (aliases "
+                                 "counted expanded); calc reads smaller scenario files")
 
     def deep(self, height: int, line: int, what: str) -> None:
         if len(self.stack) + height > MAX_DEPTH:
-            raise _Refused(line, f"{what} is nested more than {MAX_DEPTH} levels deep; calc reads flatter files")
+            raise _Refused(line, f"{what} is nested more than {MAX_DEPTH} levels deep; "
+                                 "calc reads flatter files")
 
     def add(self, value, line: int, height: int) -> None:
         if not self.stack:
@@ -199,7 +205,8 @@ class _Builder:
             if isinstance(value, (list, dict)):
                 raise _Refused(line, "malformed YAML: a key must be a plain word")
             if value in out:
-                raise _Refused(line, f"malformed YAML: key {value!r} is given twice (first on line {out.lines[value]})")
+                raise _Refused(line, f"malformed YAML: key {value!r} is given twice (first on "
+                                     f"line {out.lines[value]})")
             frame[1], frame[2] = value, line
         else:
             out[frame[1]] = value
@@ -211,8 +218,9 @@ class _Builder:
         kind = type(ev).__name__            # PyYAML's event classes (yaml.events), by name
         if kind in ("MappingStartEvent", "SequenceStartEvent"):
             if ev.tag not in (None, "!", _TAG + "map", _TAG + "seq"):
-                raise _Refused(line, f"malformed YAML: the tag {_tag(ev.tag)} is not allowed -- YAML tags that build objects are "
-                                     "not allowed; write plain values")
+                raise _Refused(line, f"malformed YAML: the tag {_tag(ev.tag)} is not "
+                                     "allowed -- YAML tags that build objects are not "
+                                     "allowed; write plain values")
             self.deep(1, line, "this value")
             self.count(1, line, "this value")
             out = LineDict() if kind == "MappingStartEvent" else LineList()
@@ -238,30 +246,34 @@ class _Builder:
             if ev.anchor in self.open_anchors:
                 raise _Refused(line, f"the alias *{ev.anchor} refers to a value that contains it")
             if ev.anchor not in self.anchors:
-                raise _Refused(line, f"the alias *{ev.anchor} refers to no anchor &{ev.anchor} before it")
+                raise _Refused(line, f"the alias *{ev.anchor} refers to no anchor "
+                                     f"&{ev.anchor} before it")
             value, nodes, height = self.anchors[ev.anchor]
             self.deep(height, line, f"the alias *{ev.anchor}")
             self.count(nodes, line, f"the alias *{ev.anchor}")
             self.add(value, line, height)
         elif kind == "DocumentStartEvent" and self.done:
-            raise _Refused(line, "malformed YAML: a file holds one YAML document; remove the second '---'")
+            raise _Refused(line, "malformed YAML: a file holds one YAML document; "
+                                 "remove the second '---'")
 
 
 def loads(text: str, where: str = "<string>"):
-    """Parse YAML text safely and within bounds; errors become a CalcError starting with ``where:line``.
+    """Parse YAML text safely and within bounds; errors become a CalcError starting with
+    ``where:line``.
 
-    PyYAML is imported here, on first use: a run that reads no YAML (the registry kept by calc.cache,
-    a scenario given as a dict) needs none.
+    PyYAML is imported here, on first use: a run that reads no YAML (the registry kept by
+    calc.cache, a scenario given as a dict) needs none.
     """
     if len(text) > MAX_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise CalcError(f"{where}: the YAML text is more than {MAX_BYTES:,} bytes; calc reads scenarios up "
-                        f"to {MAX_BYTES:,} bytes")
+        raise CalcError(f"{where}: the YAML text is more than {MAX_BYTES:,} bytes; calc reads "
+                        f"scenarios up to {MAX_BYTES:,} bytes")
     if "\0" in text:                    # PyYAML names no line for it
         line = text.count("\n", 0, text.index("\0")) + 1
         raise CalcError(f"{where}:{line}: a NUL byte (\\0) is not allowed in YAML text; remove it")
     import yaml
 
-    parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same events, faster
+    # libyaml when present: same events, faster
+    parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     builder = _Builder()
     try:
         for ev in yaml.parse(text, Loader=parser):
@@ -272,9 +284,10 @@ def loads(text: str, where: str = "<string>"):
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark else ""
         problem = exc.problem or exc.context or "malformed YAML"
-        if "maximum nesting depth" in problem:   # libyaml >= 0.2.5 stops at 1,000 levels, before our count
-            raise CalcError(f"{where}{line}: this value is nested more than {MAX_DEPTH} levels deep; "
-                            "calc reads flatter files") from None
+        # libyaml >= 0.2.5 stops at 1,000 levels, before our count
+        if "maximum nesting depth" in problem:
+            raise CalcError(f"{where}{line}: this value is nested more than {MAX_DEPTH} levels "
+                            "deep; calc reads flatter files") from None
         raise CalcError(f"{where}{line}: malformed YAML: {problem.strip()}") from None
     except yaml.YAMLError as exc:
         raise CalcError(f"{where}: malformed YAML: {exc}") from None
@@ -282,8 +295,9 @@ def loads(text: str, where: str = "<string>"):
 
 
 def plain(text: str, where: str = "<string>"):
-    """``text`` read as a plain YAML 1.2 scalar, as a file would read it unquoted: ``1.3`` is a number,
-    ``1_2`` and ``2 GW`` are text, ``true`` is a boolean, ``1e400`` is refused (for ``--set``)."""
+    """``text`` read as a plain YAML 1.2 scalar, as a file would read it unquoted: ``1.3`` is a
+    number, ``1_2`` and ``2 GW`` are text, ``true`` is a boolean, ``1e400`` is refused (for
+    ``--set``)."""
     class Event:
         value, tag, implicit = text, None, (True, False)
     try:
@@ -309,9 +323,11 @@ def read_text(path: str | Path) -> str:
     if path.is_dir():
         raise CalcError(f"{path}: is a folder, expected a YAML file")
     if not path.is_file():
-        raise CalcError(f"{path}: is not a regular file (a device, a FIFO or a socket), expected a YAML file")
+        raise CalcError(f"{path}: is not a regular file (a device, a FIFO or a "
+                        "socket), expected a YAML file")
     if size > MAX_BYTES:
-        raise CalcError(f"{path}: file is {size:,} bytes; calc reads YAML files up to {MAX_BYTES:,} bytes")
+        raise CalcError(f"{path}: file is {size:,} bytes; calc reads YAML files up "
+                        f"to {MAX_BYTES:,} bytes")
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -319,14 +335,16 @@ def read_text(path: str | Path) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise CalcError(f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
+        raise CalcError(f"{path}: not UTF-8 text (byte {exc.start}); "
+                        "save the file as UTF-8") from None
     return text
 
 
 
 @lru_cache(maxsize=1)
 def _dumper() -> type:
-    """PyYAML's safe dumper, quoting also the strings YAML 1.2 would read as numbers (``1e3``, ``0o17``)."""
+    """PyYAML's safe dumper, quoting also the strings YAML 1.2 would read as numbers (``1e3``,
+    ``0o17``)."""
     import yaml
 
     class Dumper(yaml.SafeDumper):
@@ -334,7 +352,8 @@ def _dumper() -> type:
 
     Dumper.add_implicit_resolver(_TAG + "int", re.compile(r"^0o[0-7]+$"), list("0"))
     Dumper.add_implicit_resolver(_TAG + "float", _FLOAT, list("-+0123456789."))
-    Dumper.add_representer(LineDict, yaml.SafeDumper.represent_dict)      # what loads gives, written back
+    # what loads gives, written back
+    Dumper.add_representer(LineDict, yaml.SafeDumper.represent_dict)
     Dumper.add_representer(LineList, yaml.SafeDumper.represent_list)
     return Dumper
 

@@ -17,16 +17,16 @@ from calc.models.money import (
     rental_cost_per_year,
 )
 from calc.models.tco import (
-    capital_charge_per_year, capital_recovery_factor, opex_per_year, rental_price_per_power, tco_per_year,
-    tco_per_year_per_power,
+    capital_charge_per_year, capital_recovery_factor, opex_per_year, rental_price_per_power,
+    tco_per_year, tco_per_year_per_power,
 )
 from calc.models.revenue import (
     arr_doubling_time, arr_growth_per_month, arr_growth_per_month_from_doubling_time,
     arr_growth_per_year, arr_projected, arr_projected_decaying,
 )
 from calc.models.commitments import (
-    commitment_per_year, commitment_power_at_cost, commitment_power_at_rental, commitment_power_equivalent,
-    commitment_share_of_arr,
+    commitment_per_year, commitment_power_at_cost, commitment_power_at_rental,
+    commitment_power_equivalent, commitment_share_of_arr,
 )
 from calc.models.timeline import (
     arr_at, arr_at_decaying, arr_at_logistic, break_even, commitment_spend_cumulative, coverage,
@@ -52,7 +52,7 @@ __all__ = [
     "commitment_per_year", "commitment_power_at_cost", "commitment_power_at_rental",
     "commitment_power_equivalent", "commitment_share_of_arr",
     "arr_at", "arr_at_decaying", "arr_at_logistic", "break_even", "commitment_spend_cumulative",
-    "coverage", "cumulative_gap", "funding_need", "revenue", "revenue_cumulative", "revenue_decaying",
-    "revenue_logistic",
+    "coverage", "cumulative_gap", "funding_need", "revenue", "revenue_cumulative",
+    "revenue_decaying", "revenue_logistic",
     "investor_share_of_capital", "total", "valuation_arr_multiple", "valuation_step_up",
 ]

@@ -82,7 +82,7 @@ def commitment_power_equivalent(commitment_power_at_cost):
     return commitment_power_at_cost.to("GW")
 
 
-# -- commitments spread over a timeline's periods ---------------------------------------------------
+# -- commitments spread over a timeline's periods --------------------------------------------------
 #
 # Commitment spreading: the share of a contracted amount falling in each period of a timeline.
 #
@@ -131,10 +131,11 @@ def flat(tl: Timeline, start: int, term: int) -> np.ndarray:
 
 
 def ramp(tl: Timeline, start: int, term: int) -> np.ndarray:
-    """Ramp spreading: ``((b - s)^2 - (a - s)^2) / T^2`` over each period's part ``[a, b)`` of the term.
+    """Ramp spreading: ``((b - s)^2 - (a - s)^2) / T^2`` over each period's part ``[a, b)`` of the
+    term.
 
-    >>> tl = Timeline(start=24300, step=12, count=2)          # 2025, 2026
-    >>> ramp(tl, 24300, 24).tolist()                          # (12^2 - 0) / 24^2, (24^2 - 12^2) / 24^2
+    >>> tl = Timeline(start=24300, step=12, count=2)    # 2025, 2026
+    >>> ramp(tl, 24300, 24).tolist()                    # (12^2 - 0) / 24^2, (24^2 - 12^2) / 24^2
     [0.25, 0.75]
     """
     a = np.clip(tl.starts, start, start + term) - start
@@ -163,7 +164,8 @@ def schedule(tl: Timeline, shares: dict, where: str) -> np.ndarray:
     for key, share in shares.items():
         span = parse_date(key, f"{where}.{key}")
         if span.first in seen:
-            raise CalcError(f"{where}: {seen[span.first]} and {span.text} are the same date; give each once")
+            raise CalcError(f"{where}: {seen[span.first]} and {span.text} are the "
+                            "same date; give each once")
         seen[span.first] = span.text
         if share < 0:
             raise CalcError(f"{where}.{key}: a share cannot be negative (got {share:.6g})")

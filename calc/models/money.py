@@ -46,7 +46,8 @@ def capex(it_capex, facility_capex):
 
 @formula("capex_per_power x facility_power", output="capex")
 def capex_from_capex_per_power(capex_per_power, facility_power):
-    """Capex from an all-in price per gigawatt: capex_per_power [USD/GW] x facility_power [GW] -> [USD]."""
+    """Capex from an all-in price per gigawatt: capex_per_power [USD/GW] x facility_power [GW] ->
+    [USD]."""
     return (capex_per_power * facility_power).to("USD")
 
 
@@ -88,9 +89,11 @@ def depreciation_per_year(it_capex, it_lifetime, facility_capex, facility_lifeti
     """Straight-line depreciation of IT and facility capex, each over its own lifetime.
 
     Parameters: it_capex [USD]; it_lifetime [yr]; facility_capex [USD]; facility_lifetime [yr].
-    Returns: depreciation_per_year [USD/yr] = it_capex / it_lifetime + facility_capex / facility_lifetime.
+    Returns: depreciation_per_year [USD/yr] = it_capex / it_lifetime + facility_capex /
+    facility_lifetime.
 
-    >>> depreciation_per_year(it_capex="$20B", it_lifetime="5 yr", facility_capex="$10B", facility_lifetime="20 yr")
+    >>> depreciation_per_year(it_capex="$20B", it_lifetime="5 yr", facility_capex="$10B",
+    ...                       facility_lifetime="20 yr")
     <Quantity(4.5e+09, 'USD / year')>
     """
     return (it_capex / it_lifetime + facility_capex / facility_lifetime).to("USD/yr")
@@ -98,16 +101,19 @@ def depreciation_per_year(it_capex, it_lifetime, facility_capex, facility_lifeti
 
 @formula("depreciation_per_year + energy_cost_per_year")
 def cost_per_year(depreciation_per_year, energy_cost_per_year):
-    """Straight-line depreciation plus energy: depreciation_per_year [USD/yr] + energy_cost_per_year [USD/yr] -> [USD/yr].
+    """Straight-line depreciation plus energy: depreciation_per_year [USD/yr] + energy_cost_per_year
+    [USD/yr] -> [USD/yr].
 
-    Not the owner's full cost: no cost of capital, no operations other than energy (see tco_per_year).
+    Not the owner's full cost: no cost of capital, no operations other than energy (see
+    tco_per_year).
     """
     return (depreciation_per_year + energy_cost_per_year).to("USD/yr")
 
 
 @formula("cost_per_year / facility_power")
 def cost_per_year_per_power(cost_per_year, facility_power):
-    """Yearly cost of one gigawatt of facility: cost_per_year [USD/yr] / facility_power [GW] -> [USD/yr/GW]."""
+    """Yearly cost of one gigawatt of facility: cost_per_year [USD/yr] / facility_power [GW] ->
+    [USD/yr/GW]."""
     return (cost_per_year / facility_power).to("USD/yr/GW")
 
 

@@ -61,7 +61,8 @@ def power_per_chip_from_chips(facility_power, chips):
 
 @formula("power_per_chip / pue", output="it_power_per_chip")
 def it_power_per_chip_from_power_per_chip(power_per_chip, pue):
-    """IT power per chip from facility power per chip: power_per_chip [W/chip] / pue [1] -> [W/chip]."""
+    """IT power per chip from facility power per chip: power_per_chip [W/chip] / pue [1] ->
+    [W/chip]."""
     return (power_per_chip / pue).to("W/chip")
 
 

@@ -37,7 +37,8 @@ def arr_growth_per_month(arr_start, arr_end, arr_period):
     Returns: arr_growth_per_month [1] = (arr_end / arr_start)^(1 month / arr_period) - 1.
     References: docs/glossary.md.
 
-    >>> round(float(arr_growth_per_month(arr_start="$1B/yr", arr_end="$5B/yr", arr_period="7 month").m), 6)
+    >>> round(float(arr_growth_per_month(arr_start="$1B/yr", arr_end="$5B/yr",
+    ...                                  arr_period="7 month").m), 6)
     0.258499
     """
     g = np.power(_ratio(arr_end, arr_start), _ratio(_MONTH, arr_period)) - 1
@@ -46,12 +47,14 @@ def arr_growth_per_month(arr_start, arr_end, arr_period):
 
 @formula("annual multiple: (1 + arr_growth_per_month)^12")
 def arr_growth_per_year(arr_growth_per_month):
-    """The annual MULTIPLE a monthly growth rate implies (15.78 means 15.78x in a year, not +1,578 %).
+    """The annual MULTIPLE a monthly growth rate implies (15.78 means 15.78x in a year, not +1,578
+    %).
 
     Parameters: arr_growth_per_month [1] compound growth per month.
     Returns: arr_growth_per_year [1] = (1 + arr_growth_per_month)^12, a multiple (not minus one).
 
-    >>> round(float(arr_growth_per_year(arr_growth_per_month=0.258499).m), 2)   # 1.258499^12 = 5^(12/7)
+    >>> # 1.258499^12 = 5^(12/7)
+    >>> round(float(arr_growth_per_year(arr_growth_per_month=0.258499).m), 2)
     15.78
     """
     return Q(np.power(1 + _plain(arr_growth_per_month), 12), "dimensionless")
@@ -61,7 +64,8 @@ def arr_growth_per_year(arr_growth_per_month):
 def arr_doubling_time(arr_growth_per_month):
     """Time for run-rate revenue to double at a constant monthly rate.
 
-    Parameters: arr_growth_per_month [1]. Returns: arr_doubling_time [month] = ln 2 / ln(1 + g) months.
+    Parameters: arr_growth_per_month [1]. Returns: arr_doubling_time [month] = ln 2 / ln(1 + g)
+    months.
 
     >>> round(float(arr_doubling_time(arr_growth_per_month=0.258499).m), 4)
     3.0147
@@ -71,7 +75,8 @@ def arr_doubling_time(arr_growth_per_month):
 
 @formula("2^(1 month / arr_doubling_time) - 1", output="arr_growth_per_month")
 def arr_growth_per_month_from_doubling_time(arr_doubling_time):
-    """Monthly growth that doubles revenue in a given time: arr_doubling_time [month] -> [1] = 2^(1 month / T) - 1."""
+    """Monthly growth that doubles revenue in a given time: arr_doubling_time [month] -> [1] = 2^(1
+    month / T) - 1."""
     return Q(np.expm1(LN2 * _ratio(_MONTH, arr_doubling_time)), "dimensionless")
 
 
@@ -89,7 +94,8 @@ def arr_projected(arr_end, arr_growth_per_month, arr_horizon):
     return (arr_end * growth).to("USD/yr")
 
 
-@formula("arr_end x exp(ln(1 + g) x h / ln 2 x (1 - 2^(-arr_horizon / h))), h = arr_growth_half_life",
+@formula("arr_end x exp(ln(1 + g) x h / ln 2 x (1 - 2^(-arr_horizon / h))), h "
+         "= arr_growth_half_life",
          output="arr_projected", default=False)
 def arr_projected_decaying(arr_end, arr_growth_per_month, arr_horizon, arr_growth_half_life):
     """Run-rate revenue projected forward with a growth rate that decays (an alternative shape).
@@ -112,7 +118,7 @@ def arr_projected_decaying(arr_end, arr_growth_per_month, arr_horizon, arr_growt
     return (arr_end * np.exp(log_growth)).to("USD/yr")
 
 
-# -- revenue paths on plain numpy magnitudes --------------------------------------------------------
+# -- revenue paths on plain numpy magnitudes -------------------------------------------------------
 #
 # Revenue paths: the run-rate at a time and revenue as its integral, on plain numpy magnitudes.
 #
@@ -122,7 +128,8 @@ def arr_projected_decaying(arr_end, arr_growth_per_month, arr_horizon, arr_growt
 # - **constant** growth: ``arr(m) = A (1 + g)^m``; over ``[m0, m1]`` revenue is
 #   ``A / 12 x ((1 + g)^m1 - (1 + g)^m0) / L`` (``A / 12 x (m1 - m0)`` when g = 0).
 # - **decaying** growth (the existing ``arr_projected_decaying`` shape): the log-growth rate
-#   ``L x 2^(-m / h)`` halves every ``h`` months, so ``arr(m) = A exp(L h / ln 2 x (1 - 2^(-m / h)))``.
+#   ``L x 2^(-m / h)`` halves every ``h`` months, so
+#   ``arr(m) = A exp(L h / ln 2 x (1 - 2^(-m / h)))``.
 #   Its integral has no elementary form; revenue is 8-point Gauss-Legendre quadrature per month of
 #   the period (relative error below 1e-12 for the smooth paths here; tested against the closed
 #   form as h grows).
@@ -134,13 +141,15 @@ def arr_projected_decaying(arr_end, arr_growth_per_month, arr_horizon, arr_growt
 
 @lru_cache(maxsize=1)
 def _gauss_legendre() -> tuple:
-    """8-point Gauss-Legendre nodes and weights on [-1, 1] (numpy.polynomial, imported on first use)."""
+    """8-point Gauss-Legendre nodes and weights on [-1, 1] (numpy.polynomial, imported on first
+    use)."""
     from numpy.polynomial.legendre import leggauss
     return tuple(zip(*leggauss(8)))
 
 
 def _grown(L, m):
-    """``e^(L m)`` with ``m = 0`` giving 1 even for ``L = -inf`` (growth of -100 %: A at arr_as_of, 0 after)."""
+    """``e^(L m)`` with ``m = 0`` giving 1 even for ``L = -inf`` (growth of -100 %: A at arr_as_of,
+    0 after)."""
     return np.exp(np.where(m == 0, 0.0, L * m))
 
 
@@ -150,18 +159,21 @@ def constant_rate(arr_end, g, m):
 
 
 def constant_revenue(arr_end, g, m0, m1):
-    """Revenue over months ``[m0, m1]`` at constant growth: ``A / 12 x ((1+g)^m1 - (1+g)^m0) / ln(1+g)``.
+    """Revenue over months ``[m0, m1]`` at constant growth: ``A / 12 x ((1+g)^m1 - (1+g)^m0) /
+    ln(1+g)``.
 
     Written as ``A / 12 x (1+g)^m0 x expm1(L (m1 - m0)) / L`` so that g near 0 does not cancel.
 
-    >>> round(float(constant_revenue(5e9, 0.05, 0.0, 12.0)) / 1e9, 6)   # 5e9/12 x (1.05^12-1)/ln 1.05
+    >>> # 5e9/12 x (1.05^12-1)/ln 1.05
+    >>> round(float(constant_revenue(5e9, 0.05, 0.0, 12.0)) / 1e9, 6)
     6.796591
     """
     L = np.log1p(g)
     d = m1 - m0
     small = np.abs(L) < 1e-12
     safe = np.where(small, 1.0, L)
-    factor = np.where(small, d, np.expm1(safe * d) / safe)      # g = -1: -1 / -inf = 0 (nothing after)
+    # g = -1: -1 / -inf = 0 (nothing after)
+    factor = np.where(small, d, np.expm1(safe * d) / safe)
     return arr_end / 12.0 * _grown(L, m0) * factor
 
 
@@ -177,7 +189,8 @@ def _quadrature(rate, m0, m1):
     n = int(np.ceil(np.max(m1 - m0))) if m0.size else 1
     n = max(n, 1)
     total = 0.0
-    for k in range(n):                      # one pass per month of the longest period, not per period
+    # one pass per month of the longest period, not per period
+    for k in range(n):
         a = np.minimum(m0 + k, m1)
         b = np.minimum(m0 + k + 1, m1)
         half = (b - a) / 2.0
@@ -193,16 +206,19 @@ def decaying_revenue(arr_end, g, m0, m1, half_life):
 
 
 def logistic_rate(arr_end, g, m, ceiling):
-    """Saturating run-rate: ``K / (1 + c e^(-r m))``, ``c = K/A - 1``, ``r = ln(1+g) / (1 - A/K)``."""
+    """Saturating run-rate: ``K / (1 + c e^(-r m))``, ``c = K/A - 1``, ``r = ln(1+g) / (1 -
+    A/K)``."""
     c = ceiling / arr_end - 1.0
     r = np.log1p(g) / (1.0 - arr_end / ceiling)
     return ceiling / (1.0 + c * np.exp(-r * m))
 
 
 def logistic_revenue(arr_end, g, m0, m1, ceiling):
-    """Revenue over ``[m0, m1]`` on the logistic path: ``K/12 x (ln(e^(r m1) + c) - ln(e^(r m0) + c)) / r``.
+    """Revenue over ``[m0, m1]`` on the logistic path: ``K/12 x (ln(e^(r m1) + c) - ln(e^(r m0) +
+    c)) / r``.
 
-    Computed as ``K/12 x (m1 - m0 + (ln(1 + c e^(-r m1)) - ln(1 + c e^(-r m0))) / r)``, stable for large r m.
+    Computed as ``K/12 x (m1 - m0 + (ln(1 + c e^(-r m1)) - ln(1 + c e^(-r m0))) / r)``, stable for
+    large r m.
     """
     c = ceiling / arr_end - 1.0
     r = np.log1p(g) / (1.0 - arr_end / ceiling)

@@ -1,4 +1,5 @@
-"""The owner's yearly cost of a site (TCO): capital charge, operations and energy; and the rental price.
+"""The owner's yearly cost of a site (TCO): capital charge, operations and energy; and the rental
+price.
 
 Straight-line depreciation (``depreciation_per_year``) treats capital as free. The capital charge
 recovers each capex over its lifetime AND pays the owner's cost of capital on it: the annuity with
@@ -6,7 +7,8 @@ capital recovery factor crf = r / (1 - (1 + r)^-N), r the cost of capital per ye
 lifetime in years. At r = 0 its limit is 1/N, i.e. straight-line depreciation.
 
 The owner's cost is not what a cloud contract charges: the rental price includes the provider's
-margin. ``rental_price_per_power`` is a sourced figure, or ``rental_cost_per_year / facility_power``.
+margin. ``rental_price_per_power`` is a sourced figure, or ``rental_cost_per_year /
+facility_power``.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ def capital_recovery_factor(cost_of_capital, lifetime, *, lifetime_name: str = "
     >>> capital_recovery_factor(Q(0.1, "1/yr"), Q(5, "yr"))     # 0.1 / (1 - 1.1^-5) = 0.263797
     <Quantity(0.263797481, '1 / year')>
     """
-    rate = check_dimension("capital_recovery_factor(cost_of_capital=...)", Q(cost_of_capital), "1/yr")
+    rate = check_dimension("capital_recovery_factor(cost_of_capital=...)", Q(cost_of_capital),
+                           "1/yr")
     life = check_dimension(f"capital_recovery_factor({lifetime_name}=...)", Q(lifetime), "yr")
     for name, q in (("cost_of_capital", rate), (lifetime_name, life)):
         problem = bound_problem(name, q)
@@ -44,9 +47,12 @@ def capital_recovery_factor(cost_of_capital, lifetime, *, lifetime_name: str = "
     return Q(crf if crf.ndim else float(crf), "1/yr")
 
 
-@formula("it_capex x crf(cost_of_capital, it_lifetime) + facility_capex x crf(cost_of_capital, facility_lifetime)")
-def capital_charge_per_year(it_capex, it_lifetime, facility_capex, facility_lifetime, cost_of_capital):
-    """Yearly capital charge: each capex repaid over its own lifetime, with interest at the cost of capital.
+@formula("it_capex x crf(cost_of_capital, it_lifetime) + facility_capex x "
+         "crf(cost_of_capital, facility_lifetime)")
+def capital_charge_per_year(it_capex, it_lifetime, facility_capex, facility_lifetime,
+                            cost_of_capital):
+    """Yearly capital charge: each capex repaid over its own lifetime, with interest at the cost of
+    capital.
 
     Parameters: it_capex [USD]; it_lifetime [yr]; facility_capex [USD]; facility_lifetime [yr];
     cost_of_capital [1/yr]. Returns: capital_charge_per_year [USD/yr]; at cost_of_capital = 0 it
@@ -57,7 +63,8 @@ def capital_charge_per_year(it_capex, it_lifetime, facility_capex, facility_life
     <Quantity(6.45054586e+09, 'USD / year')>
     """
     # 20e9 x 0.2637975 + 10e9 x 0.1174596 = 5.275950e9 + 1.174596e9 = 6.450546e9 USD/yr
-    it = it_capex * capital_recovery_factor(cost_of_capital, it_lifetime, lifetime_name="it_lifetime")
+    it = it_capex * capital_recovery_factor(cost_of_capital, it_lifetime,
+                                            lifetime_name="it_lifetime")
     fac = facility_capex * capital_recovery_factor(cost_of_capital, facility_lifetime,
                                                    lifetime_name="facility_lifetime")
     return (it + fac).to("USD/yr")
@@ -79,8 +86,8 @@ def tco_per_year(capital_charge_per_year, opex_per_year, energy_cost_per_year):
     Parameters: capital_charge_per_year, opex_per_year, energy_cost_per_year [USD/yr].
     Returns: tco_per_year [USD/yr] = their sum, i.e. capital charge + capex x opex_rate + energy.
 
-    >>> tco_per_year(capital_charge_per_year="6.45 billion USD/yr", opex_per_year="0.3 billion USD/yr",
-    ...              energy_cost_per_year="0.56 billion USD/yr")
+    >>> tco_per_year(capital_charge_per_year="6.45 billion USD/yr",
+    ...              opex_per_year="0.3 billion USD/yr", energy_cost_per_year="0.56 billion USD/yr")
     <Quantity(7.31e+09, 'USD / year')>
     """
     return (capital_charge_per_year + opex_per_year + energy_cost_per_year).to("USD/yr")
@@ -88,13 +95,15 @@ def tco_per_year(capital_charge_per_year, opex_per_year, energy_cost_per_year):
 
 @formula("tco_per_year / facility_power")
 def tco_per_year_per_power(tco_per_year, facility_power):
-    """The owner's yearly cost of one gigawatt of facility: tco_per_year [USD/yr] / facility_power [GW] -> [USD/GW/yr]."""
+    """The owner's yearly cost of one gigawatt of facility: tco_per_year [USD/yr] / facility_power
+    [GW] -> [USD/GW/yr]."""
     return (tco_per_year / facility_power).to("USD/GW/yr")
 
 
 @formula("rental_cost_per_year / facility_power")
 def rental_price_per_power(rental_cost_per_year, facility_power):
-    """Rental price per GW-year: renting the site's chips all year [USD/yr] / facility_power [GW] -> [USD/GW/yr].
+    """Rental price per GW-year: renting the site's chips all year [USD/yr] / facility_power [GW] ->
+    [USD/GW/yr].
 
     400k chips x 2 USD/chip/hour x 8,766 h = 7.0128e9 USD/yr; over 1 GW, 7.0128e9 USD/GW/yr.
     """

@@ -42,36 +42,39 @@ def _month_text(decimal_year: float) -> str:
 
 
 def _no_backwards_collapse(g, m, period_start, arr_as_of) -> None:
-    """Refuse growth of -100 % a month on a period before ``arr_as_of``: run backwards, a run-rate that
-    falls to 0 in a month was infinite before it (after arr_as_of it is 0, which is fine)."""
+    """Refuse growth of -100 % a month on a period before ``arr_as_of``: run backwards, a run-rate
+    that falls to 0 in a month was infinite before it (after arr_as_of it is 0, which is fine)."""
     collapse = np.asarray(g) <= -1
     if not collapse.any():
         return
     bad = collapse & (np.asarray(m) < 0)
     if bad.any():
         at = tuple(np.argwhere(bad)[0])
-        start = float(np.broadcast_to(np.asarray(_m(period_start, "yr"), dtype=float), bad.shape)[at])
+        start = float(np.broadcast_to(np.asarray(_m(period_start, "yr"), dtype=float),
+                                      bad.shape)[at])
         as_of = float(np.broadcast_to(np.asarray(_m(arr_as_of, "yr"), dtype=float), bad.shape)[at])
-        raise CalcError(f"inputs.arr_growth_per_month: -100 % a month leaves the run-rate undefined before "
-                        f"arr_as_of ({_month_text(as_of)}), in the period from {_month_text(start)}: it would "
-                        "have been infinite; give a growth above -100 %, or an arr_as_of at or before the "
-                        "timeline's start")
+        raise CalcError("inputs.arr_growth_per_month: -100 % a month leaves the run-rate "
+                        f"undefined before arr_as_of ({_month_text(as_of)}), in the period from "
+                        f"{_month_text(start)}: it would have been infinite; give a growth above "
+                        "-100 %, or an arr_as_of at or before the timeline's start")
 
 
 def _ceiling_above_end(arr_end, arr_ceiling, g) -> None:
     """Refuse a logistic ceiling at or below ``arr_end`` (the path would have to fall to it), and
     growth of -100 % a month (its rate ``r = ln(1 + g) / (1 - A / K)`` is infinite)."""
     if np.any(np.asarray(_m(g, "")) <= -1):
-        raise CalcError("inputs.arr_growth_per_month: -100 % a month has no logistic path (its rate is "
-                        "infinite); give a growth above -100 %, or use the constant or decaying path")
+        raise CalcError("inputs.arr_growth_per_month: -100 % a month has no logistic path "
+                        "(its rate is infinite); give a growth above -100 %, or use the "
+                        "constant or decaying path")
     end, ceiling = np.asarray(_m(arr_end, "USD/yr")), np.asarray(_m(arr_ceiling, "USD/yr"))
     bad = np.broadcast_to(ceiling <= end, np.broadcast_shapes(end.shape, ceiling.shape))
     if bad.any():
         at = tuple(np.argwhere(bad)[0]) if bad.ndim else ()
-        e, k = float(np.broadcast_to(end, bad.shape)[at]), float(np.broadcast_to(ceiling, bad.shape)[at])
+        e, k = (float(np.broadcast_to(end, bad.shape)[at]),
+                float(np.broadcast_to(ceiling, bad.shape)[at]))
         raise CalcError(f"inputs.arr_ceiling: {precise(k, 'USD/yr')} must exceed arr_end "
-                        f"({precise(e, 'USD/yr')}): a logistic path rises towards its ceiling; give a "
-                        "higher arr_ceiling, or use the constant or decaying path")
+                        f"({precise(e, 'USD/yr')}): a logistic path rises towards its ceiling; "
+                        "give a higher arr_ceiling, or use the constant or decaying path")
 
 
 # -- the run-rate at the end of each period -------------------------------------------------------
@@ -82,8 +85,9 @@ def arr_at(arr_end, arr_growth_per_month, arr_as_of, period_end):
 
     Returns: arr_at [USD/yr] = arr_end x (1 + g)^m, m = 12 x (period_end - arr_as_of) months.
 
+    >>> # 3 months: 5 x 1.1^3
     >>> round(float(arr_at(arr_end="$5B/yr", arr_growth_per_month=0.1, arr_as_of="2025.5 yr",
-    ...                    period_end="2025.75 yr").m_as("USD/yr")) / 1e9, 9)   # 3 months: 5 x 1.1^3
+    ...                    period_end="2025.75 yr").m_as("USD/yr")) / 1e9, 9)
     6.655
     """
     m = _months(arr_as_of, period_end)
@@ -97,7 +101,8 @@ def arr_at_decaying(arr_end, arr_growth_per_month, arr_as_of, period_end, arr_gr
     """Run-rate at each period's end when the growth rate halves every ``arr_growth_half_life``.
 
     >>> round(float(arr_at_decaying(arr_end="$5B/yr", arr_growth_per_month=1.0, arr_as_of="2025 yr",
-    ...     period_end="2025.1666666666667 yr", arr_growth_half_life="1 month").m_as("USD/yr")) / 1e9, 3)
+    ...     period_end="2025.1666666666667 yr",
+    ...     arr_growth_half_life="1 month").m_as("USD/yr")) / 1e9, 3)
     10.585
     """
     m = _months(arr_as_of, period_end)
@@ -107,25 +112,28 @@ def arr_at_decaying(arr_end, arr_growth_per_month, arr_as_of, period_end, arr_gr
     return Q(out, "USD/yr")
 
 
-@formula("arr_ceiling / (1 + c e^(-r m)), c = arr_ceiling / arr_end - 1, r = ln(1 + g) / (1 - arr_end / arr_ceiling)",
+@formula("arr_ceiling / (1 + c e^(-r m)), c = arr_ceiling / arr_end - 1, r = ln(1 + g) / (1 - "
+         "arr_end / arr_ceiling)",
          output="arr_at", default=False)
 def arr_at_logistic(arr_end, arr_growth_per_month, arr_as_of, period_end, arr_ceiling):
     """Run-rate at each period's end on a saturating (logistic) path towards ``arr_ceiling``.
 
+    >>> # arr_end
     >>> float(arr_at_logistic(arr_end="$5B/yr", arr_growth_per_month=0.1, arr_as_of="2025 yr",
-    ...                       period_end="2025 yr", arr_ceiling="$100B/yr").m_as("USD/yr"))   # arr_end
+    ...                       period_end="2025 yr", arr_ceiling="$100B/yr").m_as("USD/yr"))
     5000000000.0
     """
     _ceiling_above_end(arr_end, arr_ceiling, arr_growth_per_month)
     m = _months(arr_as_of, period_end)
-    out = logistic_rate(_m(arr_end, "USD/yr"), _m(arr_growth_per_month, ""), m, _m(arr_ceiling, "USD/yr"))
+    out = logistic_rate(_m(arr_end, "USD/yr"), _m(arr_growth_per_month, ""), m,
+                        _m(arr_ceiling, "USD/yr"))
     return Q(out, "USD/yr")
 
 
 # -- revenue: the run-rate integrated over each period --------------------------------------------
 
-@formula("arr_end / 12 x ((1 + g)^m1 - (1 + g)^m0) / ln(1 + g), m0, m1 = months from arr_as_of to the "
-         "period's start and end")
+@formula("arr_end / 12 x ((1 + g)^m1 - (1 + g)^m0) / ln(1 + g), m0, m1 = months from arr_as_of to "
+         "the period's start and end")
 def revenue(arr_end, arr_growth_per_month, arr_as_of, period_start, period_end):
     """Revenue earned in each period: the constant-growth run-rate integrated continuously.
 
@@ -136,9 +144,11 @@ def revenue(arr_end, arr_growth_per_month, arr_as_of, period_start, period_end):
     return Q(constant_revenue(_m(arr_end, "USD/yr"), _m(arr_growth_per_month, ""), m0, m1), "USD")
 
 
-@formula("the decaying-growth run-rate integrated over the period (Gauss-Legendre, 8 nodes a month)",
+@formula(
+    "the decaying-growth run-rate integrated over the period (Gauss-Legendre, 8 nodes a month)",
          output="revenue", default=False)
-def revenue_decaying(arr_end, arr_growth_per_month, arr_as_of, period_start, period_end, arr_growth_half_life):
+def revenue_decaying(arr_end, arr_growth_per_month, arr_as_of, period_start, period_end,
+                     arr_growth_half_life):
     """Revenue per period on the decaying-growth path. Returns: revenue [USD]."""
     m0, m1 = _months(arr_as_of, period_start), _months(arr_as_of, period_end)
     _no_backwards_collapse(_m(arr_growth_per_month, ""), m0, period_start, arr_as_of)
@@ -149,7 +159,8 @@ def revenue_decaying(arr_end, arr_growth_per_month, arr_as_of, period_start, per
 
 @formula("arr_ceiling / 12 x (ln(e^(r m1) + c) - ln(e^(r m0) + c)) / r (logistic path)",
          output="revenue", default=False)
-def revenue_logistic(arr_end, arr_growth_per_month, arr_as_of, period_start, period_end, arr_ceiling):
+def revenue_logistic(arr_end, arr_growth_per_month, arr_as_of, period_start, period_end,
+                     arr_ceiling):
     """Revenue per period on the logistic path. Returns: revenue [USD]."""
     _ceiling_above_end(arr_end, arr_ceiling, arr_growth_per_month)
     m0, m1 = _months(arr_as_of, period_start), _months(arr_as_of, period_end)
@@ -202,7 +213,7 @@ def cumulative_gap(commitment_spend, compute_share_of_revenue, revenue):
     """What spend has outrun the revenue that pays for it, so far.
 
     >>> cumulative_gap(commitment_spend=Q(np.array([3.0, 3.0]), "USD"), compute_share_of_revenue=1,
-    ...                revenue=Q(np.array([1.0, 4.0]), "USD")).m.tolist()      # 3-1 = 2; 2 + 3-4 = 1
+    ...                revenue=Q(np.array([1.0, 4.0]), "USD")).m.tolist()  # 3-1 = 2; 2 + 3-4 = 1
     [2.0, 1.0]
     """
     gap = _m(commitment_spend, "USD") - _m(compute_share_of_revenue, "") * _m(revenue, "USD")
@@ -219,11 +230,13 @@ def funding_need(cumulative_gap):
     return Q(np.maximum(np.max(_m(cumulative_gap, "USD"), axis=-1, keepdims=True), 0.0), "USD")
 
 
-@formula("start of the first period with spend from which coverage stays at least 1 to the end (null: never)")
+@formula("start of the first period with spend from which coverage stays at least 1 to "
+         "the end (null: never)")
 def break_even(coverage, commitment_spend, period_start):
     """The break-even date as a decimal year (NaN for never).
 
-    >>> break_even(coverage=Q(np.array([0.5, 1.5]), ""), commitment_spend=Q(np.array([1.0, 1.0]), "USD"),
+    >>> break_even(coverage=Q(np.array([0.5, 1.5]), ""),
+    ...            commitment_spend=Q(np.array([1.0, 1.0]), "USD"),
     ...            period_start=Q(np.array([2026.0, 2027.0]), "yr")).m.tolist()
     [2027.0]
     """

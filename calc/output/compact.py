@@ -32,7 +32,8 @@ class Block:
     """One table of the layout: a caption ('' for none), label headers, value headers, lines."""
 
     caption: str
-    key_headers: list[list[str]]    # per label column, its header lines: [['quantity', 'arr_horizon']]
+    # per label column, its header lines: [['quantity', 'arr_horizon']]
+    key_headers: list[list[str]]
     value_headers: list[list[str]]  # per value column, its header lines
     lines: list[Line]
 
@@ -50,8 +51,9 @@ def label(name: str, unit: str) -> str:
 def blocks(result, rows: list[dict], cell, notes, key=None) -> list[Block]:
     """The blocks of ``result``'s ``rows`` (``Result.rows(tables=True)``).
 
-    ``cell(row)`` gives a cell (text, or the row itself for a spreadsheet); ``key(row)`` the text two
-    cells are compared by (default: ``cell``); ``notes(source_ids)`` numbers footnotes (in call order).
+    ``cell(row)`` gives a cell (text, or the row itself for a spreadsheet); ``key(row)`` the text
+    two cells are compared by (default: ``cell``); ``notes(source_ids)`` numbers footnotes (in call
+    order).
     """
     key = key or cell
     cases = list(result.cases)
@@ -75,7 +77,8 @@ def blocks(result, rows: list[dict], cell, notes, key=None) -> list[Block]:
     keys = {name: [key(by[i, name]) for i in range(n)] for name in shown}
     same = [q for q in shown if len(set(keys[q])) == 1]
     per_variant = [q for q in shown if q not in same and sweep
-                   and all(len({t for t, c in zip(keys[q], cases) if c.variant == v}) == 1 for v in variants)]
+                   and all(len({t for t, c in zip(keys[q], cases) if c.variant == v}) == 1
+                           for v in variants)]
     varying = [q for q in shown if q not in same and q not in per_variant]
     out: list[Block] = []
     if varying:
@@ -88,17 +91,21 @@ def blocks(result, rows: list[dict], cell, notes, key=None) -> list[Block]:
     if same:
         caption = "Same in every case" if out else ""
         out.append(Block(caption, [["quantity"]], [["every case"]],
-                         [Line([label(q, unit(q))], [text[q][0]], sources(q, range(n))) for q in same]))
+                         [Line([label(q, unit(q))], [text[q][0]], sources(q, range(n)))
+                          for q in same]))
     return out
 
 
 def _varying(cases, names, text, unit, sources, sweep: bool, several: bool) -> Block:
-    """The block of quantities that differ along the sweep: a column per case, or a line per case."""
+    """The block of quantities that differ along the sweep: a column per case, or a line per
+    case."""
     n = len(cases)
     axes = list(dict.fromkeys(k for c in cases for k in c.point))
     if n <= MAX_COLUMNS:
-        one = len(axes) == 1              # one sweep axis: its name heads the label column, values the columns
-        headers = [[c.variant] + ([str(c.point[axes[0]]) if one else point_text(c.point)] if sweep else [])
+        # one sweep axis: its name heads the label column, values the columns
+        one = len(axes) == 1
+        headers = [[c.variant]
+                   + ([str(c.point[axes[0]]) if one else point_text(c.point)] if sweep else [])
                    for c in cases]
         return Block("", [["quantity"] + ([axes[0]] if one else [])], headers,
                      [Line([label(q, unit(q))], text[q], sources(q, range(n))) for q in names])
@@ -130,7 +137,8 @@ def where(result, indices) -> str:
             continue
         axes = list(dict.fromkeys(k for i in hit for k in cases[i].point))
         if len(axes) == 1:
-            parts.append(f"{v} at {axes[0]}=" + ", ".join(str(cases[i].point[axes[0]]) for i in hit))
+            parts.append(f"{v} at {axes[0]}="
+                         + ", ".join(str(cases[i].point[axes[0]]) for i in hit))
         else:
             parts.append(f"{v} at " + "; ".join(point_text(cases[i].point) for i in hit))
     return "; ".join(parts)

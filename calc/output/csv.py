@@ -25,26 +25,32 @@ def result_csv(result) -> str:
     frame["kind"], frame["detail"] = "result", ""
     extra = []
     for c in result.checks:
-        extra.append({"variant": c.variant, "point": point_text(c.point), "quantity": c.that, "value": c.value,
-                      "unit": c.unit, "sources": c.source or "", "kind": "check",
-                      "detail": f"{'holds' if c.passed else 'does not hold'}: {c.says}: {c.detail}"})
+        extra.append({"variant": c.variant, "point": point_text(c.point), "quantity": c.that,
+                      "value": c.value, "unit": c.unit, "sources": c.source or "", "kind": "check",
+                      "detail": f"{'holds' if c.passed else 'does not hold'}: "
+                                f"{c.says}: {c.detail}"})
     for f in result.findings:
-        extra.append({"variant": f.variant, "point": point_text(f.point), "quantity": f.quantity, "value": f.value,
-                      "unit": f.unit, "kind": "finding", "detail": f.labelled})
+        extra.append({"variant": f.variant, "point": point_text(f.point), "quantity": f.quantity,
+                      "value": f.value, "unit": f.unit, "kind": "finding", "detail": f.labelled})
     if result.sensitivity_table is not None:
         for r in result.sensitivity_table.to_dict("records"):
             if not r["swing"] > 0:              # an input that does not move this output
                 continue
             rho = r.get("rank_corr")
             extra.append({"variant": r["variant"], "point": r["point"], "quantity": r["quantity"],
-                          "value": r["swing"], "unit": r["unit"], "inputs": r["input"], "kind": "sensitivity",
-                          "detail": f"{r['input']} over {r['input_range']}: {r['at_input_p05']:.6g} at its p05, "
+                          "value": r["swing"], "unit": r["unit"], "inputs": r["input"],
+                          "kind": "sensitivity",
+                          "detail": f"{r['input']} over {r['input_range']}: "
+                                    f"{r['at_input_p05']:.6g} at its p05, "
                                     f"{r['at_input_p95']:.6g} at its p95"
-                                    + ("" if rho is None or math.isnan(rho) else f", rank correlation {rho:+.2f}")})
+                                    + ("" if rho is None or math.isnan(rho)
+                                       else f", rank correlation {rho:+.2f}")})
     for key, kind in (("overrides", "set"), ("unsourced", "unsourced")):
         for item in facts(result).get(key, []):
-            extra.append({"quantity": item["name"], "value": item["value"], "unit": item["unit"], "kind": kind,
-                          "detail": "set on the command line" if kind == "set" else "given without a source"})
+            extra.append({"quantity": item["name"], "value": item["value"], "unit": item["unit"],
+                          "kind": kind,
+                          "detail": "set on the command line" if kind == "set"
+                          else "given without a source"})
     if extra:
         frame = pd.concat([frame, pd.DataFrame(extra, columns=frame.columns)], ignore_index=True)
     return frame.to_csv(index=False, lineterminator="\n")

@@ -1,6 +1,6 @@
-"""``calc deals`` in every format: the ledger (or its per-buyer totals) as text, Markdown, CSV, JSON,
-HTML or an .xlsx workbook. Every format shows the same rows; the text formats round for reading
-(money as $38.0B), CSV, JSON and xlsx keep full numbers in the units of ``calc.deal_table``.
+"""``calc deals`` in every format: the ledger (or its per-buyer totals) as text, Markdown, CSV,
+JSON, HTML or an .xlsx workbook. Every format shows the same rows; the text formats round for
+reading (money as $38.0B), CSV, JSON and xlsx keep full numbers in the units of ``calc.deal_table``.
 Sources are listed under the table (footnotes) in text, Markdown and HTML.
 """
 
@@ -22,8 +22,10 @@ _DEAL_VIEW = (("id", "deal", str), ("buyer", "buyer", str), ("provider", "provid
               ("payer", "payer", str), ("payee", "payee", str),
               ("announced", "announced", str), ("kind", "kind", str), ("amount", "amount", money),
               ("qualifier", "qualifier", str), ("power", "GW", number), ("chips", "chips", number),
-              ("accelerator", "accelerator", str), ("term", "term yr", number), ("status", "status", str),
-              ("link", "counted?", str), ("usd_per_year", "per year", money), ("usd_per_gw", "per GW", money),
+              ("accelerator", "accelerator", str), ("term", "term yr", number),
+              ("status", "status", str),
+              ("link", "counted?", str), ("usd_per_year", "per year", money),
+              ("usd_per_gw", "per GW", money),
               ("implied_chips", "implied chips", number), ("implied_power", "implied GW", number),
               ("implied_power_basis", "basis", str), ("source", "source", str))
 _TOTAL_VIEW = (("buyer", "buyer", str), ("deals", "deals counted", number),
@@ -92,14 +94,15 @@ def _footer(totals: bool, rates: dict) -> list[str]:
                 "figure (deals_<buyer>_<column>, e.g. deals_openai_payments_firm) that scenarios "
                 "can name."]
     parts = [f"{name} = {fid}" for name, (fid, _) in rates.items()]
-    return ["implied chips: power / (catalogue IT power per chip x default PUE); implied GW: amount / capex per GW "
-            "(hardware, capacity) or per-year amount / rental price per GW-year (cloud contracts). "
-            f"Rates: {'; '.join(parts)}."]
+    return ["implied chips: power / (catalogue IT power per chip x default PUE); implied GW: "
+            "amount / capex per GW (hardware, capacity) or per-year amount / rental price per "
+            f"GW-year (cloud contracts). Rates: {'; '.join(parts)}."]
 
 
 def text(frame: pd.DataFrame, reg, rates: dict, totals: bool = False) -> str:
     heads, rows = _cells(frame, totals)
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(heads)]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
+              for i, h in enumerate(heads)]
     line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
     out = [line(heads), line(["-" * w for w in widths]), *(line(r) for r in rows), ""]
     out += _footer(totals, rates)
@@ -135,17 +138,20 @@ def html_text(frame: pd.DataFrame, reg, rates: dict, totals: bool = False) -> st
     srcs = "" if totals else "<h2>Sources</h2><ol>" + "".join(
         f"<li>{e(s)}</li>" for s in _source_lines(frame, reg)) + "</ol>"
     title = "Deals ledger: totals per buyer" if totals else "Deals ledger"
-    return ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" + title + "</title></head><body>"
+    return ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" + title
+            + "</title></head><body>"
             f"<h1>{title}</h1><table><thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in heads)
             + f"</tr></thead><tbody>\n{body}</tbody></table>{notes}{srcs}</body></html>\n")
 
 
 def xlsx_bytes(frame: pd.DataFrame, reg, totals_frame: pd.DataFrame) -> bytes:
-    """A workbook: 'deals' (every column, full numbers), 'totals' and 'sources'. Text is never a formula."""
+    """A workbook: 'deals' (every column, full numbers), 'totals' and 'sources'. Text is never a
+    formula."""
     wb = need("openpyxl", "xlsx").Workbook()
     wb.remove(wb.active)
     sources = [reg.source(s).to_json() for s in dict.fromkeys(frame["source"])]
-    for name, df in (("deals", frame), ("totals", totals_frame), ("sources", pd.DataFrame(sources))):
+    for name, df in (("deals", frame), ("totals", totals_frame),
+                     ("sources", pd.DataFrame(sources))):
         sheet(wb, name, list(df.columns), df.to_dict("records"))
     buf = io.BytesIO()
     wb.save(buf)

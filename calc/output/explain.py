@@ -32,7 +32,8 @@ def explain(result, name: str, i: int, at=None) -> str:
                        axis=result.axis)
 
     def value_text(n: str) -> str:
-        if n in result.central:              # in the unit tables show it in: 25.8 %, 3.8 ZFLOP/s, never GW/W
+        # in the unit tables show it in: 25.8 %, 3.8 ZFLOP/s, never GW/W
+        if n in result.central:
             return explain_value(result, n, i, col)
         q = env[n]
         conv = shown(n, q.units, q.magnitude)
@@ -58,7 +59,8 @@ def explain(result, name: str, i: int, at=None) -> str:
         v = leaves[n]
         what = v.origin + (f", figure {v.figure}" if v.figure else "")
         spread = f", range {v.describe()}" if v.dist is not None else ""
-        refs = " ".join(ref(s) for s in v.sources) or ("" if v.origin == "timeline" else "(no source)")
+        refs = " ".join(ref(s) for s in v.sources) or ("" if v.origin == "timeline"
+                                                       else "(no source)")
         lines.append(f"{head}{n} = {value_text(n)}  ({what}{spread}) {refs}")
 
     walk(name, "", True, True)

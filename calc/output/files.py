@@ -54,7 +54,8 @@ def _same(a: Path, b: Path) -> bool:
 
 
 def check_target(path: str, option: str, inputs: Iterable[str | Path] = ()) -> Path:
-    """The resolved file ``path`` (given with ``option``) can be written to, or a CalcError saying why not.
+    """The resolved file ``path`` (given with ``option``) can be written to, or a CalcError saying
+    why not.
 
     Symlinks and ``..`` are resolved: a path that names any input file (the scenarios given in
     ``inputs`` or calc's own data files), a folder, a device, a FIFO or a socket is refused, as is
@@ -63,8 +64,8 @@ def check_target(path: str, option: str, inputs: Iterable[str | Path] = ()) -> P
     where = f"{option} {path if len(str(path)) <= 200 else str(path)[:200] + '...'}"
     name = Path(path).name
     if len(name.encode("utf-8", "surrogateescape")) > NAME_MAX:
-        raise CalcError(f"{where}: the file name is {len(name):,} characters; calc writes names of at most "
-                        f"{NAME_MAX} -- choose a shorter one")
+        raise CalcError(f"{where}: the file name is {len(name):,} characters; calc writes names "
+                        f"of at most {NAME_MAX} -- choose a shorter one")
     try:
         return _check_target(path, where, inputs)
     except OSError as exc:
@@ -74,7 +75,8 @@ def check_target(path: str, option: str, inputs: Iterable[str | Path] = ()) -> P
 def _inside_package(path: str) -> str | None:
     """The folder of calc's own files that ``path`` (as given, or with links resolved) is in: the
     package, or its shipped scenarios (a link to the repository's scenarios/ in a checkout)."""
-    roots = [os.path.abspath(PACKAGE), os.path.realpath(PACKAGE), os.path.realpath(shipped.folder())]
+    roots = [os.path.abspath(PACKAGE), os.path.realpath(PACKAGE),
+             os.path.realpath(shipped.folder())]
     seen = {os.path.realpath(path), os.path.abspath(path)}
     return next((r for r in roots for p in seen if p == r or p.startswith(r + os.sep)), None)
 
@@ -83,20 +85,23 @@ def _check_target(path: str, where: str, inputs: Iterable[str | Path]) -> Path:
     target = Path(os.path.realpath(path))
     option = where.split(" ", 1)[0]
     if target.is_dir():
-        raise CalcError(f"{where}: is a folder; give a file name, e.g. {Path(path) / ('result' + _suffix(option))}")
+        raise CalcError(f"{where}: is a folder; give a file name, e.g. "
+                        f"{Path(path) / ('result' + _suffix(option))}")
     if target.exists() and not stat.S_ISREG(target.stat().st_mode):
-        raise CalcError(f"{where}: is a device, FIFO or socket, not a regular file; calc writes only regular "
-                        "files -- choose a file name")
+        raise CalcError(f"{where}: is a device, FIFO or socket, not a regular file; calc writes "
+                        "only regular files -- choose a file name")
     for f in [*inputs, *sorted(DATA_DIR.glob("*"))]:
         if f is not None and _same(target, Path(os.path.realpath(f))):
-            raise CalcError(f"{where}: is the input file {f}; writing there would destroy it -- choose another name")
+            raise CalcError(f"{where}: is the input file {f}; writing there would destroy it "
+                            "-- choose another name")
     own = _inside_package(path)
     if own:
-        raise CalcError(f"{where}: is inside calc's own files ({own}); writing there would break calc "
-                        "-- choose a place outside it")
+        raise CalcError(f"{where}: is inside calc's own files ({own}); writing there would break "
+                        "calc -- choose a place outside it")
     folder = target.parent
     if not folder.is_dir():
-        raise CalcError(f"{where}: folder {Path(path).parent} does not exist; create it or choose another place")
+        raise CalcError(f"{where}: folder {Path(path).parent} does not exist; create it "
+                        "or choose another place")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise CalcError(f"{where}: cannot write in folder {folder} (permission denied)")
     return target
@@ -106,8 +111,10 @@ def _suffix(option: str) -> str:
     return ".png" if option == "--plot" else ".json"
 
 
-def write_atomic(path: str, data: str | bytes | Callable[[str], None], option: str = "--output") -> None:
-    """Write ``data`` (or call ``data(temporary_path)``) to ``path`` via a temporary file and a rename.
+def write_atomic(path: str, data: str | bytes | Callable[[str], None],
+                 option: str = "--output") -> None:
+    """Write ``data`` (or call ``data(temporary_path)``) to ``path`` via a temporary file and a
+    rename.
 
     All or nothing: on any error, Ctrl-C or SIGTERM the temporary file is removed and an existing
     ``path`` is left untouched. A symlink is followed (the file it points to is replaced).
@@ -115,11 +122,14 @@ def write_atomic(path: str, data: str | bytes | Callable[[str], None], option: s
     target = Path(os.path.realpath(path))
     folder = target.parent
     if not folder.is_dir():
-        raise CalcError(f"{option} {path}: folder {Path(path).parent} does not exist; create it or choose another place")
+        raise CalcError(f"{option} {path}: folder {Path(path).parent} does not exist; create it "
+                        "or choose another place")
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=f".tmp{target.suffix}")
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.",
+                                   suffix=f".tmp{target.suffix}")
     except OSError as exc:
-        raise CalcError(f"{option} {path}: cannot write in folder {folder} ({exc.strerror})") from None
+        raise CalcError(f"{option} {path}: cannot write in folder {folder} "
+                        f"({exc.strerror})") from None
     try:
         if callable(data):
             os.close(fd)

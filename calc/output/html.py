@@ -1,4 +1,5 @@
-"""HTML: a fragment for Jupyter (``Result._repr_html_``), a self-contained report page, figure tables.
+"""HTML: a fragment for Jupyter (``Result._repr_html_``), a self-contained report page, figure
+tables.
 
 Every piece of text from a scenario or a data file goes through ``html.escape``; links are made
 only to http(s) URLs. The report page has inline CSS and embeds plots as data URIs, so it opens
@@ -17,11 +18,13 @@ from calc.registry import registry
 from calc.output.plots import default_plots_png
 
 CSS = """
-.calc-result table, table.calc-figures { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+.calc-result table, table.calc-figures { border-collapse: collapse; \
+font-variant-numeric: tabular-nums; }
 .calc-result th, .calc-result td, .calc-figures th, .calc-figures td {
   padding: 0.2em 0.7em; border-bottom: 1px solid #ddd; vertical-align: top; }
 .calc-result th { text-align: left; }
-.calc-result td.num, .calc-result th.num, .calc-figures td.num { text-align: right; white-space: nowrap; }
+.calc-result td.num, .calc-result th.num, .calc-figures td.num { text-align: right; \
+white-space: nowrap; }
 .calc-result .calc-meta { color: #555; }
 .calc-result .calc-holds { color: #1a7f37; }
 .calc-result .calc-fails { color: #b00020; font-weight: bold; }
@@ -38,7 +41,8 @@ CSS = """
 """
 
 PAGE_CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 72rem; margin: 2rem auto;
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 72rem; \
+margin: 2rem auto;
   padding: 0 1rem; line-height: 1.45; color: #222; }
 main { min-width: 0; }
 h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 1.8rem; }
@@ -60,7 +64,8 @@ def block_html(block: layout.Block, prefix: str) -> str:
     """One block of the wide table, in a box that scrolls sideways by itself when it is too wide."""
     cited = any(ln.notes for ln in block.lines)
     head = "".join(f"<th>{'<br>'.join(escape(h) for h in hs)}</th>" for hs in block.key_headers)
-    head += "".join(f'<th class="num">{"<br>".join(escape(h) for h in hs)}</th>' for hs in block.value_headers)
+    head += "".join(f'<th class="num">{"<br>".join(escape(h) for h in hs)}</th>'
+                    for hs in block.value_headers)
     head += "<th>sources</th>" if cited else ""
     body = []
     for ln in block.lines:
@@ -87,7 +92,8 @@ def table_html(table: layout.Report, prefix: str) -> str:
 
 
 def checks_html(result, table: layout.Report, prefix: str) -> str:
-    """Each distinct check result once, with the cases it is for: 'holds' in green, 'does not hold' in bold red."""
+    """Each distinct check result once, with the cases it is for: 'holds' in green, 'does not hold'
+    in bold red."""
     if not table.checks:
         return ""
     items = []
@@ -97,7 +103,8 @@ def checks_html(result, table: layout.Report, prefix: str) -> str:
                 else '<span class="calc-fails">✗ does not hold</span>')
         ref = _cite(prefix, [entry.ref]) if entry.ref else ""
         items.append(f'<li class="{"calc-pass" if chk.passed else "calc-fail"}">{mark}: '
-                     f'“{escape(chk.says)}”{ref} ({escape(entry.where)}): {escape(chk.detail)}</li>')
+                     f'“{escape(chk.says)}”{ref} ({escape(entry.where)}): '
+                     f'{escape(chk.detail)}</li>')
     return f'<h4>Checks</h4><ul class="calc-checks">{"".join(items)}</ul>'
 
 
@@ -107,7 +114,8 @@ def given_html(table: layout.Report) -> str:
     for heading, items, cls in ((layout.OVERRIDES_HEADING, table.overrides, "calc-set"),
                                 (layout.UNSOURCED_HEADING, table.unsourced, "calc-unsourced")):
         if items:
-            out.append(f'<p class="{cls}"><strong>{escape(heading)}:</strong> {escape(", ".join(items))}</p>')
+            out.append(f'<p class="{cls}"><strong>{escape(heading)}:</strong> '
+                       f'{escape(", ".join(items))}</p>')
     return "".join(out)
 
 
@@ -119,10 +127,10 @@ def sensitivity_html(result) -> str:
     head = "".join(f'<th{" class=num" if k >= 4 else ""}>{escape(h)}</th>'
                    for k, h in enumerate(layout.SENSITIVITY_HEADERS))
     body = "".join("<tr>" + "".join(f'<td{" class=num" if k >= 4 else ""}>{escape(c)}</td>'
-                                    for k, c in enumerate(layout.sensitivity_cells(r, result))) + "</tr>"
-                   for r in records)
-    return ("<h4>Sensitivity</h4><p class=\"calc-meta\">Each uncertain input at its 5th and 95th percentile, "
-            "the others central.</p>"
+                                    for k, c in enumerate(layout.sensitivity_cells(r, result)))
+                   + "</tr>" for r in records)
+    return ("<h4>Sensitivity</h4><p class=\"calc-meta\">Each uncertain input at its 5th and 95th "
+            "percentile, the others central.</p>"
             f'<div class="calc-scroll"><table class="calc-tornado"><thead><tr>{head}</tr></thead>'
             f"<tbody>{body}</tbody></table></div>")
 
@@ -141,10 +149,12 @@ def findings_html(result) -> str:
 
 
 def source_html(note: layout.Citation, show_url: bool = False) -> str:
-    """'publisher, “title” (linked), date — “quote” (gloss)', escaped; the URL spelled out if asked.
-    The analyst's assumptions are a list, each note folded to its first sentence (click for the rest)."""
+    """'publisher, “title” (linked), date — “quote” (gloss)', escaped; the URL spelled out
+    if asked. The analyst's assumptions are a list, each note folded to its first sentence (click
+    for the rest)."""
     if note.id == "assumption" and note.notes:
-        return ("assumption (the analyst's own), one note per assumed value:<ul class=\"calc-notes\">"
+        return ("assumption (the analyst's own), one note per assumed "
+                "value:<ul class=\"calc-notes\">"
                 + "".join(f"<li>{_folded(n)}</li>" for n in note.notes) + "</ul>")
     if note.is_assumption or not note.known:
         return escape(note.text())
@@ -153,18 +163,22 @@ def source_html(note: layout.Citation, show_url: bool = False) -> str:
     if url:
         title = f'<a href="{escape(url)}">{title}</a>'
     parts = ", ".join(p for p in (escape(note.publisher), title, escape(note.date or "")) if p)
-    said = "; ".join(f"“{escape(q)}”" + (f" ({escape(g)})" if g else "") for q, g in note.quotes)
+    said = "; ".join(f"“{escape(q)}”" + (f" ({escape(g)})" if g else "")
+                     for q, g in note.quotes)
     shown = f' <a href="{escape(url)}">{escape(url)}</a>' if url and show_url else ""
-    return parts + (f" — {said}" if said else "") + shown + f' <span class="calc-meta">[{escape(note.id)}]</span>'
+    return (parts + (f" — {said}" if said else "") + shown
+            + f' <span class="calc-meta">[{escape(note.id)}]</span>')
 
 
 def _folded(note: str, limit: int = 160) -> str:
-    """A note as one line: short ones whole, long ones as their first sentence with the rest folded."""
+    """A note as one line: short ones whole, long ones as their first sentence with the rest
+    folded."""
     if len(note) <= limit:
         return escape(note)
     cut = note.find(". ", 0, limit)
     cut = cut + 1 if cut > 0 else note.rfind(" ", 0, limit)
-    return (f"<details><summary>{escape(note[:cut])} …</summary>{escape(note[cut:].strip())}</details>")
+    return (f"<details><summary>{escape(note[:cut])} "
+            f"…</summary>{escape(note[cut:].strip())}</details>")
 
 
 def sources_html(result, table: layout.Report, prefix: str, show_url: bool = False) -> str:
@@ -200,7 +214,8 @@ def result_html(result) -> str:
     """An HTML fragment for Jupyter: the title, the table with units, checks, linked footnotes."""
     table = layout.build(result)
     return (f'<div class="calc-result"><style>{CSS}</style>\n'
-            f"<p><strong>{escape(layout.run_line(result))}</strong></p>\n{body_html(result, table)}\n</div>")
+            f"<p><strong>{escape(layout.run_line(result))}</strong></p>\n"
+            f"{body_html(result, table)}\n</div>")
 
 
 def report_html(result, plots: dict[str, bytes] | None = None) -> str:
@@ -214,11 +229,13 @@ def report_html(result, plots: dict[str, bytes] | None = None) -> str:
     table = layout.build(result)
     title = escape(layout.run_line(result))
     figs = "".join(f'<figure><img alt="{escape(name)}" src="data:image/png;base64,'
-                   f'{base64.b64encode(png).decode("ascii")}"><figcaption>{escape(name)}</figcaption></figure>'
+                   f'{base64.b64encode(png).decode("ascii")}">'
+                   f'<figcaption>{escape(name)}</figcaption></figure>'
                    for name, png in (plots or {}).items())
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<title>{title}</title>\n<style>{PAGE_CSS}{CSS}</style>\n</head>\n<body>\n"
-            f'<main class="calc-result">\n<h1>{title}</h1>\n{body_html(result, table, show_url=True)}\n'
+            f'<main class="calc-result">\n<h1>{title}</h1>\n'
+            f'{body_html(result, table, show_url=True)}\n'
             + (f"<h2>Plots</h2>\n{figs}\n" if figs else "")
             + "</main>\n</body>\n</html>\n")
 
@@ -231,7 +248,8 @@ def default_plots(result) -> dict[str, bytes]:
 
 
 def report_with_plots(result) -> str:
-    """The self-contained report page with the default chart embedded (when matplotlib is installed)."""
+    """The self-contained report page with the default chart embedded (when matplotlib is
+    installed)."""
     return report_html(result, plots=default_plots(result))
 
 
@@ -260,10 +278,12 @@ def figures_html(figures, notes: bool = False) -> str:
                     order.append(sid)
             source += _cite("calc-figures-src-", sorted(order.index(sid) + 1 for sid in sids))
         rows.append(f"<tr><td><code>{escape(f.id)}</code>{said}</td>"
-                    f"<td class=\"num\">{escape(layout.figure_text(f))}</td><td>{escape(f.unit)}</td>"
-                    f"<td>{escape(f.qualifier)}</td><td>{escape(f.kind)}</td><td>{escape(f.as_of)}</td>"
+                    f"<td class=\"num\">{escape(layout.figure_text(f))}</td>"
+                    f"<td>{escape(f.unit)}</td><td>{escape(f.qualifier)}</td>"
+                    f"<td>{escape(f.kind)}</td><td>{escape(f.as_of)}</td>"
                     f"<td>{source}</td></tr>")
-    head = "".join(f"<th>{h}</th>" for h in ("id", "value", "unit", "qualifier", "kind", "as_of", "source"))
+    head = "".join(f"<th>{h}</th>" for h in ("id", "value", "unit", "qualifier", "kind", "as_of",
+                                             "source"))
     foot = ""
     if order:
         items = "".join(
@@ -271,5 +291,5 @@ def figures_html(figures, notes: bool = False) -> str:
             + source_html(source_citation(reg, sid))
             + "</li>" for k, sid in enumerate(order, 1))
         foot = f'<h4>Sources</h4><ol class="calc-sources">{items}</ol>'
-    return (f"<div class=\"calc-result\"><style>{CSS}</style><table class=\"calc-figures\"><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>{foot}</div>")
+    return (f"<div class=\"calc-result\"><style>{CSS}</style><table class=\"calc-figures\">"
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{foot}</div>")

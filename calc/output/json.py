@@ -42,7 +42,8 @@ def result_document(result) -> dict:
            "findings": [f.to_json() for f in result.findings], "sources": result.sources()}
     if getattr(result, "notes", None):              # e.g. commitment spend outside the timeline
         doc["notes"] = list(result.notes)
-    if result.sensitivity_table is not None:       # only with --sensitivity: an addition to the contract
+    # only with --sensitivity: an addition to the contract
+    if result.sensitivity_table is not None:
         doc["sensitivity"] = result.sensitivity_table.to_dict("records")
     doc.update(facts(result))
     return doc
@@ -50,8 +51,8 @@ def result_document(result) -> dict:
 
 def facts(result) -> dict:
     """Additions to the contract, present only when there is something to say:
-    ``overrides`` (values set on the command line) and ``unsourced`` (values given without a source),
-    each a list of ``{name, value, unit, low, high}`` in the unit it was given in."""
+    ``overrides`` (values set on the command line) and ``unsourced`` (values given without a
+    source), each a list of ``{name, value, unit, low, high}`` in the unit it was given in."""
     out = {}
     for key, test in (("overrides", lambda v: v.origin == "set on the command line"),
                       ("unsourced", is_unsourced)):
@@ -59,7 +60,8 @@ def facts(result) -> dict:
         for leaves in result.leaves:
             for name, v in leaves.items():
                 if test(v) and name not in items:
-                    items[name] = {"name": name, "value": _magnitude(v), "unit": format_unit(v.central.units),
+                    items[name] = {"name": name, "value": _magnitude(v),
+                                   "unit": format_unit(v.central.units),
                                    "low": v.dist.low if v.dist is not None else None,
                                    "high": v.dist.high if v.dist is not None else None}
         if items:
@@ -78,8 +80,9 @@ def result_json(result) -> str:
 
 
 def figure_records(figures, reg=None) -> list[dict]:
-    """``{id, value, unit, low, high, kind, source, quote, gloss, as_of, confidence, note, summary, ...}``
-    per figure, with its source's ``publisher``, publication date (``published``) and ``url``."""
+    """``{id, value, unit, low, high, kind, source, quote, gloss, as_of, confidence, note, summary,
+    ...}`` per figure, with its source's ``publisher``, publication date (``published``) and
+    ``url``."""
     if reg is None:
         reg = registry()
     out = []

@@ -15,7 +15,8 @@ import numpy as np
 
 from calc.citations import Citation, is_unsourced
 from calc.output import compact
-from calc.output.compact import Block, Line, label, point_text  # noqa: F401 -- writers use them from here
+# writers use them from here
+from calc.output.compact import Block, Line, label, point_text  # noqa: F401
 from calc.format import money, number, quantity
 from calc.optional import need
 from calc.output.json import dumps
@@ -52,15 +53,18 @@ def figure_text(fig) -> str:
 
 
 def run_line(result) -> str:
-    """'nvidia-1gw — Anthropic's 1 GW NVIDIA commitment' (or the outputs when run without a scenario)."""
-    return " — ".join(t for t in (result.scenario, result.title) if t) or "calc: " + ", ".join(result.shown)
+    """'nvidia-1gw — Anthropic's 1 GW NVIDIA commitment' (or the outputs when run without a
+    scenario)."""
+    return (" — ".join(t for t in (result.scenario, result.title) if t)
+            or "calc: " + ", ".join(result.shown))
 
 
 def sampling_line(result) -> str:
     """'2,000 samples, seed 1; cells show ...'; '' when not sampled."""
     if not result.samples:
         return ""
-    seed = "no seed (draws differ from run to run)" if result.seed is None else f"seed {result.seed}"
+    seed = ("no seed (draws differ from run to run)" if result.seed is None
+            else f"seed {result.seed}")
     return (f"{result.samples:,} samples, {seed}; cells show the central value, then in brackets "
             "the median (p50) where it differs and the 5th–95th percentile")
 
@@ -76,7 +80,8 @@ class CheckLine:
 
 @dataclass
 class Report:
-    """A result laid out for drawing: the blocks of the wide table, then every fact the writers show."""
+    """A result laid out for drawing: the blocks of the wide table, then every fact the writers
+    show."""
 
     blocks: list[Block]
     source_ids: list[str]           # footnote k is source_ids[k - 1]
@@ -119,24 +124,27 @@ def numbering(order: list[str]):
 
 
 def finish(result, blocks: list[Block], order: list[str], rows: list[dict]) -> Report:
-    """The report of laid-out ``blocks``: checks once each (their sources numbered after the table's),
-    defaults, values set on the command line, unsourced inputs."""
+    """The report of laid-out ``blocks``: checks once each (their sources numbered after the
+    table's), defaults, values set on the command line, unsourced inputs."""
     notes = numbering(order)
     checks = []
     for chk, idx in check_groups(result):
         ref = notes([chk.source])[0] if chk.source else None
         checks.append(CheckLine(chk, compact.where(result, idx), ref))
     defaults = list(dict.fromkeys(d for r in rows for d in r["defaults"]))
-    return Report(blocks, order, defaults, checks, given(result, "set on the command line"), unsourced(result))
+    return Report(blocks, order, defaults, checks, given(result, "set on the command line"),
+                  unsourced(result))
 
 
 def check_groups(result) -> list[tuple[object, list[int]]]:
-    """Each distinct check result (same claim, verdict and detail) with the row indices it holds for."""
+    """Each distinct check result (same claim, verdict and detail) with the row indices it holds
+    for."""
     index = {(c.variant, point_text(c.point)): i for i, c in enumerate(result.cases)}
     groups: dict[tuple, tuple[object, list[int]]] = {}
     for chk in result.checks:
         key = (chk.says, chk.source, chk.that, chk.passed, chk.detail)
-        groups.setdefault(key, (chk, []))[1].append(index.get((chk.variant, point_text(chk.point)), -1))
+        groups.setdefault(key, (chk, []))[1].append(
+            index.get((chk.variant, point_text(chk.point)), -1))
     return list(groups.values())
 
 
@@ -151,7 +159,8 @@ def given(result, origin: str) -> list[str]:
 
 
 def unsourced(result) -> list[str]:
-    """'facility_power = 1 GW' for each value given with no source at all (``calc.evaluate`` inputs)."""
+    """'facility_power = 1 GW' for each value given with no source at all (``calc.evaluate``
+    inputs)."""
     out: list[str] = []
     for leaves in result.leaves:
         for name, v in leaves.items():
@@ -208,7 +217,8 @@ SWEEP = Citation("sweep", publisher="the scenario", title="sweep: the values it 
 
 
 def safe_url(url: str | None) -> str | None:
-    """``url`` if it is http(s), else None: a data file must not smuggle ``javascript:`` into a link."""
+    """``url`` if it is http(s), else None: a data file must not smuggle ``javascript:`` into a
+    link."""
     if url and str(url).lower().startswith(("http://", "https://")):
         return str(url)
     return None
@@ -216,8 +226,8 @@ def safe_url(url: str | None) -> str | None:
 
 # -- sensitivity ---------------------------------------------------------------------------------
 
-SENSITIVITY_HEADERS = ["case", "quantity", "input", "input 90 % range", "at input p05", "at input p95",
-                       "swing", "rank corr."]
+SENSITIVITY_HEADERS = ["case", "quantity", "input", "input 90 % range", "at input p05",
+                       "at input p95", "swing", "rank corr."]
 
 
 def sensitivity_records(result, top: int = 5) -> list[dict]:
@@ -226,8 +236,10 @@ def sensitivity_records(result, top: int = 5) -> list[dict]:
     frame = result.sensitivity_table
     if frame is None or frame.empty:
         return []
-    firsts = {(result.cases[i].variant, point_text(result.cases[i].point)) for i in result.first_rows()}
-    first = np.array([(v, p) in firsts for v, p in zip(frame["variant"], frame["point"])], dtype=bool)
+    firsts = {(result.cases[i].variant, point_text(result.cases[i].point))
+              for i in result.first_rows()}
+    first = np.array([(v, p) in firsts for v, p in zip(frame["variant"], frame["point"])],
+                     dtype=bool)
     keep = frame[first & (frame["swing"] > 0).to_numpy()]
     keep = keep.groupby(["variant", "point", "quantity"], sort=False, group_keys=False).head(top)
     return keep.to_dict("records")
@@ -241,14 +253,17 @@ def sensitivity_cells(rec: dict, result=None) -> list[str]:
         conv = result.shown_unit(name)
         unit = conv.unit
     rho = rec["rank_corr"]
-    return [" ".join(t for t in (rec["variant"], rec["point"]) if t), f"{rec['quantity']} [{unit}]" if unit
-            else rec["quantity"], rec["input"], rec["input_range"], quantity(conv(rec["at_input_p05"]), unit),
+    return [" ".join(t for t in (rec["variant"], rec["point"]) if t),
+            f"{rec['quantity']} [{unit}]" if unit
+            else rec["quantity"], rec["input"], rec["input_range"],
+            quantity(conv(rec["at_input_p05"]), unit),
             quantity(conv(rec["at_input_p95"]), unit), quantity(conv(rec["swing"]), unit),
             "-" if rho != rho else f"{rho:+.2f}"]
 
 
 # -- periods as columns ----------------------------------------------------------------------------
-# A result with periods laid out as a spreadsheet would: one column per period, one row per quantity.
+# A result with periods laid out as a spreadsheet would: one column per period, one row per
+# quantity.
 # Variants and sweep points become row groups (their label cells lead each row). Quantities with one
 # value per case (``funding_need``, ``break_even``) and solve rows fill a last ``timeline`` column.
 # A date (``break_even``) is shown as its period's label, "never" when there is none, with the
@@ -258,14 +273,16 @@ WHOLE = "whole timeline"
 
 
 def period_cell(result, row: dict) -> str:
-    """A value cell: the central value (p05–p95); a date as a period label; a solve's no-solution share."""
+    """A value cell: the central value (p05–p95); a date as a period label; a solve's no-solution
+    share."""
     if row.get("unit") == "date":
         text = result.axis.date_text(row["value"])
         if "p05" in row and row.get("never_share", 1.0) < 1.0:
             lo, hi = result.axis.date_text(row["p05"]), result.axis.date_text(row["p95"])
             if (lo, hi) != (text, text):          # '2026', not '2026 (2026–2026)'
                 text += f" ({lo}–{hi})"
-        if row.get("never_share") and not (text == "never" and row["never_share"] >= 1.0):   # not 'never, never in 100 %'
+        # not 'never, never in 100 %'
+        if row.get("never_share") and not (text == "never" and row["never_share"] >= 1.0):
             text += f", never in {100 * row['never_share']:.0f} %"
         return text
     value = row["value"]
@@ -283,7 +300,8 @@ def period_cell(result, row: dict) -> str:
 
 
 def period_table(result, rows: list[dict], wide: bool | None = None) -> Report:
-    """The table of a timeline run: periods as columns (``wide``), or long rows with a period column."""
+    """The table of a timeline run: periods as columns (``wide``), or long rows with a period
+    column."""
     order: list[str] = []
     notes = numbering(order)
 
@@ -312,8 +330,10 @@ def period_table(result, rows: list[dict], wide: bool | None = None) -> Report:
         for r in rows:
             name = r["quantity"] + (" (solved)" if r.get("solved") else "")
             lines.append(Line([r["variant"], point_text(r["point"]), r["period"] or WHOLE,
-                                      name], [period_cell(result, r), r["unit"]], notes(r["sources"])))
-        block = Block("", [["variant"], ["point"], ["period"], ["quantity"]], [["value"], ["unit"]], lines)
+                                      name], [period_cell(result, r), r["unit"]],
+                              notes(r["sources"])))
+        block = Block("", [["variant"], ["point"], ["period"], ["quantity"]], [["value"], ["unit"]],
+                      lines)
     return finish(result, [block], order, rows)
 
 
@@ -324,12 +344,14 @@ def solve_output(result, fmt: str = "table") -> str:
     solved = [r for r in rows if r.get("solved")]
     findings = [c for c in result.checks if c.says.startswith("solve ")]
     if fmt == "json":
-        return dumps({"scenario": result.scenario or None, "samples": result.samples, "seed": result.seed,
+        return dumps({"scenario": result.scenario or None, "samples": result.samples,
+                      "seed": result.seed,
                       "rows": solved, "checks": [c.to_json() for c in findings],
                       "findings": [f.to_json() for f in result.findings]})
     if fmt == "csv":
         pd = need("pandas")
-        keep = ["variant", "point", "quantity", "solved", "value", "unit", "p05", "p50", "p95", "no_solution_share"]
+        keep = ["variant", "point", "quantity", "solved", "value", "unit", "p05", "p50", "p95",
+                "no_solution_share"]
         frame = pd.DataFrame([{k: (point_text(r[k]) if k == "point" else r.get(k)) for k in keep}
                               for r in solved], columns=keep)
         if not result.samples:
@@ -341,7 +363,8 @@ def solve_output(result, fmt: str = "table") -> str:
     out.append("")
     for r in solved:
         where = " ".join(t for t in (r["variant"], point_text(r["point"])) if t)
-        out.append(f"{label(r['quantity'], r['unit'])} ({where}) = {period_cell(result, r)}")   # unit as headers
+        # unit as headers
+        out.append(f"{label(r['quantity'], r['unit'])} ({where}) = {period_cell(result, r)}")
     for c in findings:
         out.append(f"finding ({check_where(c)}): {c.detail}")
     out += [f"finding: {finding_line(f)}" for f in result.findings]

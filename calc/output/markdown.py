@@ -60,10 +60,13 @@ def result_markdown(result) -> str:
     if result.samples:
         out += [f"*{line(layout.sampling_line(result))}.*", ""]
     out += table_lines(table)
-    out += [""] + [f"*Note: {line(n)}*" for n in getattr(result, "notes", [])] if getattr(result, "notes", None) else []
+    out += ([""] + [f"*Note: {line(n)}*" for n in getattr(result, "notes", [])]
+            if getattr(result, "notes", None) else [])
     if table.defaults:
-        out += ["", "*Defaults used (not given by the scenario): " + line(", ".join(table.defaults)) + ".*"]
-    for heading, items in ((layout.OVERRIDES_HEADING, table.overrides), (layout.UNSOURCED_HEADING, table.unsourced)):
+        out += ["", "*Defaults used (not given by the scenario): " + line(", ".join(table.defaults))
+                + ".*"]
+    for heading, items in ((layout.OVERRIDES_HEADING, table.overrides),
+                           (layout.UNSOURCED_HEADING, table.unsourced)):
         if items:
             out += ["", f"**{line(heading)}:** " + line(", ".join(items))]
     if table.checks:
@@ -72,7 +75,8 @@ def result_markdown(result) -> str:
             chk = entry.check
             mark = "✓ holds" if chk.passed else "✗ **does not hold**"
             ref = f" [^{entry.ref}]" if entry.ref else ""
-            out.append(f"- {mark}: \"{line(chk.says)}\"{ref} ({line(entry.where)}): {line(chk.detail)}")
+            out.append(f"- {mark}: \"{line(chk.says)}\"{ref} "
+                       f"({line(entry.where)}): {line(chk.detail)}")
     if result.findings:
         out += ["", f"**{layout.FINDINGS_HEADING}**", ""]
         for f in result.findings:
@@ -80,9 +84,12 @@ def result_markdown(result) -> str:
             out.append(f"- {mark}: {line(layout.finding_line(f, labelled=False))}")
     records = layout.sensitivity_records(result)
     if records:
-        out += ["", "**Sensitivity** (each uncertain input at its 5th and 95th percentile, the others central)", "",
-                "| " + " | ".join(layout.SENSITIVITY_HEADERS) + " |", "|" + "|".join([":---"] * 4 + ["---:"] * 4) + "|"]
-        out += ["| " + " | ".join(cell(c) for c in layout.sensitivity_cells(r, result)) + " |" for r in records]
+        out += ["", "**Sensitivity** (each uncertain input at its 5th and 95th percentile, "
+                    "the others central)", "",
+                "| " + " | ".join(layout.SENSITIVITY_HEADERS) + " |",
+                "|" + "|".join([":---"] * 4 + ["---:"] * 4) + "|"]
+        out += ["| " + " | ".join(cell(c) for c in layout.sensitivity_cells(r, result)) + " |"
+                for r in records]
     if table.source_ids:
         out.append("")
         for k, note in enumerate(layout.source_notes(result, table.source_ids), 1):

@@ -8,7 +8,8 @@
     capex [USD]    $30.0B  [1]
 
     Sources
-      [1] 36Kr, "Das US-amerikanische Unicorn ...", 2025-11 — "mindestens 1 GW ..." (at least 1 GW ...)
+      [1] 36Kr, "Das US-amerikanische Unicorn ...", 2025-11 — "mindestens 1 GW ..." (at least 1 GW
+      ...)
 
 Table lines are padded to one width (the last column too), so they stay aligned when pasted.
 """
@@ -36,7 +37,8 @@ def grid(headers: list[list[str]], rows: list[list[str]], right: set[int]) -> li
     widths = [max(len(r[c]) for r in head_rows + rows) for c in range(len(headers))]
 
     def draw(cells: list[str]) -> str:
-        return GAP.join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+        return GAP.join(c.rjust(w) if i in right else c.ljust(w)
+                        for i, (c, w) in enumerate(zip(cells, widths)))
 
     total = sum(widths) + len(GAP) * (len(widths) - 1)
     return [draw(r) for r in head_rows] + ["─" * total] + [draw(r) for r in rows]
@@ -56,9 +58,11 @@ def block_lines(block: layout.Block) -> list[str]:
 
     def draw(cols: list[int], panel: bool = False) -> list[str]:
         headers = keys + [block.value_headers[c] for c in cols] + ([["sources"]] if cited else [])
-        lines = [ln for ln in block.lines if not panel or any(ln.cells[c] for c in cols)] or block.lines
+        # a panel leaves out lines empty in it (funding_need in 2026)
+        lines = ([ln for ln in block.lines if not panel or any(ln.cells[c] for c in cols)]
+                 or block.lines)
         rows = [ln.keys + [ln.cells[c] for c in cols] + ([notes_text(ln.notes)] if cited else [])
-                for ln in lines]          # a panel leaves out lines empty in it (funding_need in 2026)
+                for ln in lines]
         return grid(headers, rows, set(range(n_keys, n_keys + len(cols))))
 
     cols = list(range(len(block.value_headers)))
@@ -134,7 +138,8 @@ def sources_lines(result, table: layout.Report) -> list[str]:
             text = note.text() + (f" <{note.url}>" if note.url else "")
             out += wrap(text, "      ", f"  [{k}] ")
     if table.defaults:
-        out += [""] + wrap("Defaults used (not given by the scenario): " + ", ".join(table.defaults), "    ")
+        out += [""] + wrap("Defaults used (not given by the scenario): "
+                           + ", ".join(table.defaults), "    ")
     return out
 
 
@@ -143,14 +148,17 @@ def result_text(result) -> str:
     findings, sensitivity, sources."""
     report = layout.build(result)
     if len(table_lines(report)[0]) > WIDTH:
-        report = layout.build(result, wide=False)          # periods too wide for a terminal: a period column
+        # periods too wide for a terminal: a period column
+        report = layout.build(result, wide=False)
     head = [layout.run_line(result)]
     if result.samples:
         head += wrap(layout.sampling_line(result), "")
-    notes = [""] + [ln for n in getattr(result, "notes", []) for ln in wrap("Note: " + n, "      ")] \
+    notes = [""] + [ln for n in getattr(result, "notes", [])
+                    for ln in wrap("Note: " + n, "      ")] \
         if getattr(result, "notes", None) else []
-    lines = head + [""] + table_lines(report) + notes + given_lines(report) + checks_lines(result, report) + \
-        findings_lines(result) + sensitivity_lines(result) + sources_lines(result, report)
+    lines = head + [""] + table_lines(report) + notes + given_lines(report) + \
+        checks_lines(result, report) + findings_lines(result) + sensitivity_lines(result) + \
+        sources_lines(result, report)
     return "\n".join(lines) + "\n"
 
 
@@ -161,7 +169,8 @@ def sensitivity_lines(result) -> list[str]:
         return []
     headers = [[h] for h in layout.SENSITIVITY_HEADERS]
     rows = [layout.sensitivity_cells(r, result) for r in records]
-    return ["", "Sensitivity: each uncertain input at its 5th and 95th percentile, the others central"] + \
+    return ["", "Sensitivity: each uncertain input at its 5th and 95th percentile, "
+                "the others central"] + \
         ["  " + ln for ln in grid(headers, rows, right={4, 5, 6, 7})]
 
 
@@ -170,11 +179,13 @@ def sensitivity_lines(result) -> list[str]:
 def figures_text(figures) -> str:
     """Registry figures as a table; under each, the quote and its English gloss, wrapped to fit.
 
-    The source id is a column when the table fits in ``WIDTH`` columns, else it leads the quote line.
+    The source id is a column when the table fits in ``WIDTH`` columns, else it leads the quote
+    line.
     """
     reg = registry()
     headers = [["id"], ["value"], ["unit"], ["qualifier"], ["kind"], ["as_of"], ["source"]]
-    rows = [[f.id, layout.figure_text(f), f.unit, f.qualifier, f.kind, f.as_of, f.source or "-"] for f in figures]
+    rows = [[f.id, layout.figure_text(f), f.unit, f.qualifier, f.kind, f.as_of, f.source or "-"]
+            for f in figures]
     lines = grid(headers, rows, right={1})
     source_column = not lines or len(lines[0]) <= WIDTH
     if not source_column:
@@ -190,12 +201,14 @@ def figures_text(figures) -> str:
         if fig.formula:
             out += wrap(f"= {fig.formula}", "      ", "    ")
         src = reg.sources.get(fig.source) if fig.source else None
-        said = [f"{src.publisher}, {src.date}"] if src is not None else []      # who published it and when
+        # who published it and when
+        said = [f"{src.publisher}, {src.date}"] if src is not None else []
         said += [f"confidence {fig.confidence}"] if fig.confidence else []
         if said:
             out += wrap(f"from: {'; '.join(said)}", "      ", "    ")
         if fig.note:                  # in full: tables elsewhere show its one-line summary
-            out += wrap(f"{'why' if fig.kind == 'assumption' else 'note'}: {fig.note}", "      ", "    ")
+            out += wrap(f"{'why' if fig.kind == 'assumption' else 'note'}: {fig.note}", "      ",
+                        "    ")
     out.append(f"{number(len(figures))} figures")
     return "\n".join(out) + "\n"
 

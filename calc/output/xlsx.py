@@ -1,4 +1,5 @@
-"""A spreadsheet of one result: a summary sheet it opens on, then results, inputs, sources and checks.
+"""A spreadsheet of one result: a summary sheet it opens on, then results, inputs, sources and
+checks.
 
 ``result_xlsx(result)`` returns the .xlsx file as bytes (openpyxl, imported when one is written).
 The summary (``calc.output.xlsx_summary``) is the wide table as numbers with number formats; the
@@ -20,16 +21,18 @@ from calc.output import layout
 from calc.output.xlsx_summary import summary_sheet
 from calc.units import format_unit
 
-SHEETS = ("summary", "results", "inputs", "sources", "checks")      # then "sensitivity" with --sensitivity
-INPUT_COLUMNS = ("variant", "point", "name", "value", "low", "high", "unit", "origin", "figure", "sources",
-                 "note")
+# then "sensitivity" with --sensitivity
+SHEETS = ("summary", "results", "inputs", "sources", "checks")
+INPUT_COLUMNS = ("variant", "point", "name", "value", "low", "high", "unit", "origin", "figure",
+                 "sources", "note")
 SOURCE_COLUMNS = ("#", "id", "publisher", "title", "date", "url", "quote")
-CHECK_COLUMNS = ("says", "source", "that", "variant", "point", "passed", "value", "unit", "expected", "detail",
-                 "probability", "note")
+CHECK_COLUMNS = ("says", "source", "that", "variant", "point", "passed", "value", "unit",
+                 "expected", "detail", "probability", "note")
 
 
 def _cell_value(x):
-    """What a cell holds: numbers as numbers (NaN as empty), lists and dicts as text, None as empty."""
+    """What a cell holds: numbers as numbers (NaN as empty), lists and dicts as text, None as
+    empty."""
     if x is None:
         return None
     if isinstance(x, bool):
@@ -75,7 +78,8 @@ def sheet(wb, title: str, columns, rows) -> None:
                 value = ILLEGAL_CHARACTERS_RE.sub("", value)
             cell = ws.cell(row=r, column=c, value=value)
             if isinstance(value, str):
-                cell.data_type = "s"            # "=..." from a data file stays text, never a formula
+                # "=..." from a data file stays text, never a formula
+                cell.data_type = "s"
             elif isinstance(value, float):
                 cell.number_format = _number_format(value)
             widths[c - 1] = max(widths[c - 1], min(60, len(str(value)) if value is not None else 0))
@@ -91,8 +95,8 @@ def result_rows(result) -> tuple[list[str], list[dict]]:
 
 
 def input_rows(result) -> list[dict]:
-    """Every given value each variant used: its value (and 90 % range), unit, origin, figure, sources,
-    note; a swept input once per sweep point, the others once per variant."""
+    """Every given value each variant used: its value (and 90 % range), unit, origin, figure,
+    sources, note; a swept input once per sweep point, the others once per variant."""
     rows = []
     seen: set[str] = set()
     for i in range(len(result.cases)):
@@ -100,14 +104,18 @@ def input_rows(result) -> list[dict]:
         first = case.variant not in seen
         seen.add(case.variant)
         for name, v in result.leaf_values(i).items():
-            if (not first and name not in case.point) or v.origin == "timeline":   # period starts and ends: not inputs
+            # period starts and ends: not inputs
+            if (not first and name not in case.point) or v.origin == "timeline":
                 continue
-            if v.origin == "over_time":            # a series: its value in the first period (the note lists the dates)
+            # a series: its value in the first period (the note lists the dates)
+            if v.origin == "over_time":
                 v = dataclasses.replace(v, central=v.central[0])
             unit = format_unit(v.central.units)
             rows.append({"variant": case.variant, "point": point_text(case.point), "name": name,
-                         "value": float(v.central.magnitude), "low": v.dist.low if v.dist is not None else None,
-                         "high": v.dist.high if v.dist is not None else None, "unit": unit, "origin": v.origin,
+                         "value": float(v.central.magnitude),
+                         "low": v.dist.low if v.dist is not None else None,
+                         "high": v.dist.high if v.dist is not None else None, "unit": unit,
+                         "origin": v.origin,
                          "figure": v.figure, "sources": list(v.sources), "note": v.note})
     return rows
 
@@ -121,7 +129,8 @@ def period_rows(result) -> tuple[list[str], list[dict]]:
     for r in result.rows():
         name = r["quantity"] + (" (solved)" if r.get("solved") else "")
         key = (r["variant"], point_text(r["point"]), name)
-        row = out.setdefault(key, {"variant": key[0], "point": key[1], "quantity": name, "unit": r["unit"]})
+        row = out.setdefault(key, {"variant": key[0], "point": key[1], "quantity": name,
+                                   "unit": r["unit"]})
         row[r["period"] if r.get("period") is not None else whole] = r["value"]
     return cols, list(out.values())
 
@@ -137,7 +146,8 @@ def source_rows(result, order: list[str] | None = None) -> list[dict]:
         quotes = s.get("quotes") or ([s["quote"]] if s.get("quote") else [])
         notes = s.get("notes") or []
         rows.append({"#": k, "id": sid, "publisher": s.get("publisher"), "title": s.get("title"),
-                     "date": s.get("date"), "url": s.get("url"), "quote": " | ".join(quotes or notes)})
+                     "date": s.get("date"), "url": s.get("url"),
+                     "quote": " | ".join(quotes or notes)})
     return rows
 
 
@@ -149,9 +159,9 @@ def sensitivity_rows(result) -> list[dict]:
 
 
 def result_xlsx(result) -> bytes:
-    """The result as an .xlsx workbook that opens on its summary (the wide table, checks, what was set or
-    unsourced), then results (the long tidy table), inputs, sources, checks and, with --sensitivity,
-    sensitivity."""
+    """The result as an .xlsx workbook that opens on its summary (the wide table, checks, what was
+    set or unsourced), then results (the long tidy table), inputs, sources, checks and, with
+    --sensitivity, sensitivity."""
     openpyxl = need("openpyxl", "xlsx")
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
@@ -165,13 +175,15 @@ def result_xlsx(result) -> bytes:
     sheet(wb, "inputs", INPUT_COLUMNS, input_rows(result))
     sources = source_rows(result, report.source_ids)
     sheet(wb, "sources", SOURCE_COLUMNS, sources)
-    sheet(wb, "checks", CHECK_COLUMNS, [c.to_json() for c in result.checks] + [f.as_check() for f in result.findings])
+    sheet(wb, "checks", CHECK_COLUMNS, [c.to_json() for c in result.checks]
+          + [f.as_check() for f in result.findings])
     sens = sensitivity_rows(result)
     if sens:
         sheet(wb, "sensitivity", list(sens[0]), sens)
     summary_sheet(wb, result, report, rows, {r["#"]: i for i, r in enumerate(sources, start=2)})
     wb.active = 0
-    wb.properties.title = " — ".join(t for t in (result.scenario, result.title) if t) or "calc result"
+    wb.properties.title = (" — ".join(t for t in (result.scenario, result.title) if t)
+                           or "calc result")
     wb.properties.creator = "calc"
     buf = io.BytesIO()
     wb.save(buf)

@@ -1,4 +1,5 @@
-"""The summary sheet a workbook opens on: the wide table as numbers, then every other fact of the run.
+"""The summary sheet a workbook opens on: the wide table as numbers, then every other fact of the
+run.
 
 Each block of the wide layout (``calc.output.compact``) is drawn with its headers: a row per
 quantity labelled with its unit ('chips [chip]'), a column per case. Cells hold numbers with a
@@ -62,7 +63,8 @@ class _Writer:
         ILLEGAL_CHARACTERS_RE = need("openpyxl.cell.cell", "xlsx").ILLEGAL_CHARACTERS_RE
         if value is None or value == "":
             return
-        cell = self.ws.cell(row=self.row, column=col, value=ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+        cell = self.ws.cell(row=self.row, column=col,
+                            value=ILLEGAL_CHARACTERS_RE.sub("", str(value)))
         cell.data_type = "s"                  # never a formula, even when it starts with "="
         if font is not None:
             cell.font = font
@@ -85,23 +87,26 @@ class _Writer:
             if k in self.source_rows:
                 Hyperlink = need("openpyxl.worksheet.hyperlink", "xlsx").Hyperlink
                 cell = self.ws.cell(row=self.row, column=col + j)
-                cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"sources!A{self.source_rows[k]}",
+                cell.hyperlink = Hyperlink(ref=cell.coordinate,
+                                           location=f"sources!A{self.source_rows[k]}",
                                            tooltip=f"source {k} on the sources sheet")
 
     def next(self, n: int = 1) -> None:
         self.row += n
 
 
-def summary_sheet(wb, result, report: layout.Report, rows: list[dict], source_rows: dict[int, int]) -> None:
-    """Draw the summary sheet (first in ``wb``) of ``result``; ``source_rows`` maps footnote -> row."""
+def summary_sheet(wb, result, report: layout.Report, rows: list[dict],
+                  source_rows: dict[int, int]) -> None:
+    """Draw the summary sheet (first in ``wb``) of ``result``; ``source_rows`` maps footnote ->
+    row."""
     ws = wb.create_sheet("summary", 0)
     w = _Writer(ws, source_rows)
     Font = need("openpyxl.styles", "xlsx").Font
     w.text(1, layout.run_line(result), Font(bold=True, size=TITLE_SIZE))
     w.next()
     if result.samples:
-        w.text(1, f"{result.samples:,} samples, seed {result.seed}: each quantity's central value, then its "
-                  "median and its 5th and 95th percentiles", w.grey)
+        w.text(1, f"{result.samples:,} samples, seed {result.seed}: each quantity's central "
+                  "value, then its median and its 5th and 95th percentiles", w.grey)
         w.next()
     laid = layout.sheet_blocks(result, rows, report)
     for block in laid:
@@ -138,7 +143,8 @@ def summary_sheet(wb, result, report: layout.Report, rows: list[dict], source_ro
         w.next()
     if report.defaults:
         w.next()
-        w.text(1, "Defaults used (not given by the scenario): " + ", ".join(report.defaults), w.grey)
+        w.text(1, "Defaults used (not given by the scenario): " + ", ".join(report.defaults),
+               w.grey)
     ws.column_dimensions["A"].width = w.width + 2
     for c in range(2, ws.max_column + 1):
         ws.column_dimensions[ws.cell(row=1, column=c).column_letter].width = 14
@@ -148,7 +154,8 @@ def summary_sheet(wb, result, report: layout.Report, rows: list[dict], source_ro
 
 
 def _block(w: _Writer, block: compact.Block, sampled: bool) -> None:
-    """One block: caption, header rows, then a row per line (a stat row per quantile when sampled)."""
+    """One block: caption, header rows, then a row per line (a stat row per quantile when
+    sampled)."""
     if block.caption:
         w.text(1, block.caption, w.bold)
         w.next()
@@ -170,9 +177,12 @@ def _block(w: _Writer, block: compact.Block, sampled: bool) -> None:
                 w.text(c, row)
         w.notes(n_keys + len(ln.cells) + 1, ln.notes)
         w.next()
-        spread = [r for r in ln.cells if isinstance(r, dict) and "p05" in r and r["p05"] != r["p95"]]
-        if sampled and block.key_headers[0][0] == "quantity" and spread:      # a quantity that varies
-            for stat, name in (("p50", "median"), ("p05", "5th percentile"), ("p95", "95th percentile")):
+        spread = [r for r in ln.cells if isinstance(r, dict) and "p05" in r
+                  and r["p05"] != r["p95"]]
+        # a quantity that varies
+        if sampled and block.key_headers[0][0] == "quantity" and spread:
+            for stat, name in (("p50", "median"), ("p05", "5th percentile"),
+                               ("p95", "95th percentile")):
                 w.text(1, f"    {name}", w.grey)
                 for c, row in enumerate(ln.cells, start=n_keys + 1):
                     w.number(c, row[stat], row["unit"], w.grey)

@@ -1,7 +1,7 @@
 """Reading the data files into registry records, collecting every problem before raising.
 
-Each problem starts with where it is (``calc/data/figures.yaml:12 (amazon_first_tranche_2023).value | ...``).
-``Loader(data_dir).run()`` gives the parts ``calc.registry.Registry`` is built from.
+Each problem starts with where it is (``calc/data/figures.yaml:12 (amazon_first_tranche_2023).value
+| ...``). ``Loader(data_dir).run()`` gives the parts ``calc.registry.Registry`` is built from.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from calc import dates, expr, ledger, ledger_count, yamlio
 from calc.errors import CalcError
 from calc.glossary import KEYS as GLOSSARY_KEYS, bound_problem, read_typical
 from calc.registry.data import (ACCELERATOR_FIGURES, ACCELERATOR_KEYS, ACCELERATOR_STATUSES,
-                                CHIP_COUNTS, CONFIDENCES, FIGURE_FILES, FIGURE_KEYS, FIGURE_PRECISIONS,
-                                FIGURE_REQUIRED, KINDS, NEEDS_PRECISION, PRECISIONS, QUALIFIERS, SLUG_RE,
-                                SNAKE_RE, SOURCE_KEYS, SOURCE_REQUIRED, SUMMARY_MAX, Accelerator, Figure,
-                                Source, central)
+                                CHIP_COUNTS, CONFIDENCES, FIGURE_FILES, FIGURE_KEYS,
+                                FIGURE_PRECISIONS, FIGURE_REQUIRED, KINDS, NEEDS_PRECISION,
+                                PRECISIONS, QUALIFIERS, SLUG_RE, SNAKE_RE, SOURCE_KEYS,
+                                SOURCE_REQUIRED, SUMMARY_MAX, Accelerator, Figure, Source, central)
 from calc.suggest import did_you_mean
 from calc.units import Q, format_unit, parse_quantity, parse_unit
 
@@ -39,13 +39,15 @@ class Loader:
         self.problems: list[str] = []
 
     def where(self, fname: str, node, key=None, label: str = "") -> str:
-        line = node.line_of(key) if key is not None and hasattr(node, "line_of") else getattr(node, "line", 0)
+        line = (node.line_of(key) if key is not None and hasattr(node, "line_of")
+                else getattr(node, "line", 0))
         path = self.dir / fname
         try:
             path = path.relative_to(Path.cwd())
         except ValueError:
             pass
-        return f"{path}:{line}{f' ({label})' if label else ''}{f'.{key}' if key is not None else ''}"
+        return (f"{path}:{line}{f' ({label})' if label else ''}"
+                f"{f'.{key}' if key is not None else ''}")
 
     def problem(self, where: str, text: str) -> None:
         self.problems.append(f"{where} | {text}")
@@ -59,20 +61,24 @@ class Loader:
         if data is None:
             return kind()
         if not isinstance(data, kind):
-            self.problem(self.where(fname, data), f"expected a {'list' if kind is list else 'mapping'} "
-                                                  f"at the top of the file, got {type(data).__name__}")
+            self.problem(self.where(fname, data), "expected a "
+                                                  f"{'list' if kind is list else 'mapping'} at the "
+                                                  f"top of the file, got {type(data).__name__}")
             return kind()
         return data
 
     def summary(self, fname: str, item: dict, label: str) -> str | None:
-        """An entry's ``summary``: one line of at most SUMMARY_MAX characters, shorter than its note."""
+        """An entry's ``summary``: one line of at most SUMMARY_MAX characters, shorter than its
+        note."""
         text = item.get("summary")
         if text is None:
             return None
-        if not isinstance(text, str) or "\n" in text.strip() or not text.strip() or len(text) > SUMMARY_MAX:
+        if (not isinstance(text, str) or "\n" in text.strip() or not text.strip()
+                or len(text) > SUMMARY_MAX):
             self.problem(self.where(fname, item, "summary", label),
-                         f"a summary is one line of at most {SUMMARY_MAX} characters standing for the note, "
-                         f"got {str(text)[:60]!r}{'...' if len(str(text)) > 60 else ''} ({len(str(text))} characters)")
+                         f"a summary is one line of at most {SUMMARY_MAX} characters standing for "
+                         f"the note, got {str(text)[:60]!r}{'...' if len(str(text)) > 60 else ''} "
+                         f"({len(str(text))} characters)")
             return None
         return text.strip()
 
@@ -83,7 +89,8 @@ class Loader:
         for key in item:
             if key not in allowed:
                 self.problem(self.where(fname, item, key, label),
-                             f"unknown key {key!r}{did_you_mean(key, allowed)}; allowed: {', '.join(sorted(allowed))}")
+                             f"unknown key {key!r}{did_you_mean(key, allowed)}; allowed: "
+                             f"{', '.join(sorted(allowed))}")
         ok = True
         for key in required:
             if item.get(key) in (None, ""):
@@ -104,8 +111,8 @@ class Loader:
         defaults = self.load_defaults(figures, quantities)
         if self.problems:
             raise CalcError(self.problems)
-        return {"quantities": quantities, "sources": sources, "figures": figures, "accelerators": accelerators,
-                "defaults": defaults, "ledger": deals}
+        return {"quantities": quantities, "sources": sources, "figures": figures,
+                "accelerators": accelerators, "defaults": defaults, "ledger": deals}
 
     def load_quantities(self) -> dict:
         data = self.read("quantities.yaml", dict)
@@ -122,18 +129,22 @@ class Loader:
                 continue
             for key in spec:
                 if key not in GLOSSARY_KEYS:
-                    self.problem(self.where("quantities.yaml", spec, key, name), f"unknown key {key!r}"
-                                 f"{did_you_mean(key, GLOSSARY_KEYS)}; allowed: {', '.join(GLOSSARY_KEYS)}")
+                    self.problem(self.where("quantities.yaml", spec, key, name), "unknown key "
+                                 f"{key!r}{did_you_mean(key, GLOSSARY_KEYS)}; allowed: "
+                                 f"{', '.join(GLOSSARY_KEYS)}")
             for key in ("min", "max", "above"):
-                if key in spec and (isinstance(spec[key], bool) or not isinstance(spec[key], (int, float))
+                if key in spec and (isinstance(spec[key], bool)
+                                    or not isinstance(spec[key], (int, float))
                                     or not math.isfinite(spec[key])):
                     self.problem(self.where("quantities.yaml", spec, key, name),
                                  f"{key} must be a number in {spec['unit']}, got {spec[key]!r}")
             if "display" in spec:          # the unit tables show it in: it must parse and fit
                 try:
                     shown = parse_unit(str(spec["display"]))
-                    if (1 * shown).dimensionality != (1 * parse_unit(str(spec["unit"]))).dimensionality:
-                        raise CalcError(f"display {spec['display']!r} does not fit unit {spec['unit']!r}")
+                    if ((1 * shown).dimensionality
+                            != (1 * parse_unit(str(spec["unit"]))).dimensionality):
+                        raise CalcError(f"display {spec['display']!r} does not fit "
+                                        f"unit {spec['unit']!r}")
                 except CalcError as exc:
                     self.problem(self.where("quantities.yaml", spec, "display", name), str(exc))
             typical = None
@@ -158,8 +169,9 @@ class Loader:
                 continue
             sid = str(item["id"])
             if not SLUG_RE.match(sid):
-                self.problem(self.where(fname, item, "id", label), f"source id {sid!r} must be a slug "
-                             "(lowercase letters, digits, hyphens), e.g. 'de-2023-09-amazon-up-to-4b'")
+                self.problem(self.where(fname, item, "id", label), f"source id {sid!r} must be a "
+                             "slug (lowercase letters, digits, hyphens), e.g. "
+                             "'de-2023-09-amazon-up-to-4b'")
             if sid in out:
                 self.problem(self.where(fname, item, "id", label), f"duplicate source id {sid!r}")
             date = str(item["date"])
@@ -167,8 +179,8 @@ class Loader:
                 dates.parse(date, "date")
             except CalcError as exc:
                 self.problem(self.where(fname, item, "date", label), str(exc))
-            out[sid] = Source(id=sid, publisher=str(item["publisher"]), title=str(item["title"]), date=date,
-                              language=str(item["language"]), url=item.get("url"),
+            out[sid] = Source(id=sid, publisher=str(item["publisher"]), title=str(item["title"]),
+                              date=date, language=str(item["language"]), url=item.get("url"),
                               document=item.get("document"), note=item.get("note"),
                               summary=self.summary(fname, item, label))
         return out
@@ -197,16 +209,18 @@ class Loader:
         fid = str(item["id"])
         ok = True
         if not SNAKE_RE.match(fid):
-            self.problem(at("id"), f"figure id {fid!r} must be snake_case (lowercase words joined by '_'), "
-                                   "so expressions can name it")
+            self.problem(at("id"), f"figure id {fid!r} must be snake_case (lowercase words joined "
+                                   "by '_'), so expressions can name it")
             ok = False
         qualifier, kind = item["qualifier"], item["kind"]
         if qualifier not in QUALIFIERS:
-            self.problem(at("qualifier"), f"qualifier {qualifier!r} is not one of {', '.join(QUALIFIERS)}"
+            self.problem(at("qualifier"),
+                         f"qualifier {qualifier!r} is not one of {', '.join(QUALIFIERS)}"
                                           f"{did_you_mean(qualifier, QUALIFIERS)}")
             ok = False
         if kind not in KINDS:
-            self.problem(at("kind"), f"kind {kind!r} is not one of {', '.join(KINDS)}{did_you_mean(kind, KINDS)}")
+            self.problem(at("kind"), f"kind {kind!r} is not one of "
+                                     f"{', '.join(KINDS)}{did_you_mean(kind, KINDS)}")
             ok = False
         as_of = str(item["as_of"])
         try:
@@ -215,12 +229,14 @@ class Loader:
             self.problem(at("as_of"), str(exc))
         source = item.get("source")
         if source is not None and str(source) not in sources:
-            self.problem(at("source"), f"unknown source id {source!r}{did_you_mean(source, sources)}; "
-                                       "add it to sources.yaml or fix the id")
+            self.problem(at("source"), "unknown source id "
+                                       f"{source!r}{did_you_mean(source, sources)}; add it to "
+                                       "sources.yaml or fix the id")
         if kind in ("quoted", "spec", "estimate"):
             for key in ("source", "quote"):
                 if not item.get(key):
-                    self.problem(at(key), f"a {kind} figure needs {key!r}: the publication and its verbatim sentence")
+                    self.problem(at(key), f"a {kind} figure needs {key!r}: the publication and "
+                                          "its verbatim sentence")
         if kind == "assumption" and not item.get("note"):
             self.problem(at("note"), "an assumption needs a 'note' saying why this value")
         if kind == "derived" and not item.get("formula"):
@@ -233,20 +249,24 @@ class Loader:
                                          f"({known}): the number format its peak is for, or the "
                                          "peak an MFU is measured against")
         if item.get("confidence") is not None and item["confidence"] not in CONFIDENCES:
-            self.problem(at("confidence"), f"confidence {item['confidence']!r} is not one of {', '.join(CONFIDENCES)}")
+            self.problem(at("confidence"), f"confidence {item['confidence']!r} is not one of "
+                                           f"{', '.join(CONFIDENCES)}")
         value, low, high = self.read_value(fname, item, label)
         if value is None:
             return None
         if (low is not None) != (qualifier == "range") and qualifier in QUALIFIERS:
-            self.problem(at("qualifier"), "qualifier 'range' goes with a 'range: [low, high]' and only with it")
+            self.problem(at("qualifier"), "qualifier 'range' goes with a 'range: [low, "
+                                          "high]' and only with it")
         name = item.get("quantity")
         if name is not None:
             if name not in quantities:
-                self.problem(at("quantity"), f"unknown quantity {name!r}{did_you_mean(name, quantities)}; "
+                self.problem(at("quantity"), "unknown quantity "
+                                             f"{name!r}{did_you_mean(name, quantities)}; "
                                              "quantities.yaml lists them")
             elif value.dimensionality != parse_unit(quantities[name]["unit"]).dimensionality:
-                self.problem(at("value"), f"{format_unit(value.units) or 'a plain number'} cannot feed {name!r}, "
-                                          f"which is measured in {quantities[name]['unit']}")
+                self.problem(at("value"), f"{format_unit(value.units) or 'a plain number'} cannot "
+                                          f"feed {name!r}, which is measured in "
+                                          f"{quantities[name]['unit']}")
             else:
                 for q in (value, low, high):
                     bad = None if q is None else bound_problem(name, q)
@@ -255,7 +275,8 @@ class Loader:
                         break
         if not ok:
             return None
-        return Figure(id=fid, value=value, low=low, high=high, qualifier=qualifier, kind=kind, as_of=as_of,
+        return Figure(id=fid, value=value, low=low, high=high, qualifier=qualifier, kind=kind,
+                      as_of=as_of,
                       source=None if source is None else str(source), quote=item.get("quote"),
                       gloss=item.get("gloss"), quantity=name, confidence=item.get("confidence"),
                       formula=item.get("formula"), note=item.get("note"), where=at(None),
@@ -263,7 +284,8 @@ class Loader:
                       precision=precision)
 
     def read_value(self, fname, item, label):
-        """(central, low, high) from ``value`` or ``range``; (None, ..) after reporting a problem."""
+        """(central, low, high) from ``value`` or ``range``; (None, ..) after reporting a
+        problem."""
         at = lambda key: self.where(fname, item, key, label)  # noqa: E731
         has_value, has_range = "value" in item, "range" in item
         if has_value == has_range:
@@ -281,10 +303,12 @@ class Loader:
             self.problem(at("range" if has_range else "value"), str(exc))
             return None, None, None
         if low.dimensionality != high.dimensionality:
-            self.problem(at("range"), f"low and high differ in dimension: {format_unit(low.units)} vs {format_unit(high.units)}")
+            self.problem(at("range"), "low and high differ in dimension: "
+                                      f"{format_unit(low.units)} vs {format_unit(high.units)}")
             return None, None, None
         if low > high:
-            self.problem(at("range"), f"low {rng[0]!r} is greater than high {rng[1]!r}; write [low, high]")
+            self.problem(at("range"), f"low {rng[0]!r} is greater than high "
+                                      f"{rng[1]!r}; write [low, high]")
             return None, None, None
         return central(low, high), low, high
 
@@ -309,8 +333,9 @@ class Loader:
                 self.problem(at, str(exc))
                 continue
             if not isinstance(got, pint.Quantity) or got.dimensionality != fig.value.dimensionality:
-                self.problem(at, f"formula {fig.formula!r} gives {format_unit(getattr(got, 'units', ''))}, "
-                                 f"but the value is in {fig.unit}")
+                self.problem(at, f"formula {fig.formula!r} gives "
+                                 f"{format_unit(getattr(got, 'units', ''))}, but the "
+                                 f"value is in {fig.unit}")
                 continue
             want = float(fig.value.magnitude)
             have = float(got.to(fig.value.units).magnitude)
@@ -324,36 +349,45 @@ class Loader:
         for item in self.read(fname, list):
             label = item.get("id", "?") if isinstance(item, dict) else "?"
             if not self.check_keys(fname, item, ACCELERATOR_KEYS,
-                                   ("id", "name", "counts", "describes", "precision", "figures"), label):
+                                   ("id", "name", "counts", "describes", "precision", "figures"),
+                                   label):
                 continue
-            at = lambda key, item=item, label=label: self.where(fname, item, key, label)  # noqa: E731
+            at = lambda key, item=item, label=label: self.where(  # noqa: E731
+                fname, item, key, label)
             if item["counts"] not in CHIP_COUNTS:
-                self.problem(at("counts"), f"counts {item['counts']!r} is not one of {', '.join(CHIP_COUNTS)}")
+                self.problem(at("counts"), f"counts {item['counts']!r} is not one of "
+                                           f"{', '.join(CHIP_COUNTS)}")
             if item.get("status", "shipping") not in ACCELERATOR_STATUSES:
-                self.problem(at("status"), f"status {item['status']!r} is not one of {', '.join(ACCELERATOR_STATUSES)}")
+                self.problem(at("status"), f"status {item['status']!r} is not one of "
+                                           f"{', '.join(ACCELERATOR_STATUSES)}")
             if item["precision"] not in PRECISIONS:
-                self.problem(at("precision"), f"precision {item['precision']!r} is not one of {', '.join(PRECISIONS)}")
+                self.problem(at("precision"), f"precision {item['precision']!r} is not one of "
+                                              f"{', '.join(PRECISIONS)}")
             figs = item["figures"] if isinstance(item["figures"], dict) else {}
             for key, fid in figs.items():
                 quantity = "peak_flops_per_chip" if key.startswith("peak_flops_per_chip_") else key
                 if key not in ACCELERATOR_FIGURES:
                     self.problem(self.where(fname, figs, key, label),
-                                 f"unknown catalogue figure {key!r}{did_you_mean(key, ACCELERATOR_FIGURES)}")
+                                 "unknown catalogue figure "
+                                 f"{key!r}{did_you_mean(key, ACCELERATOR_FIGURES)}")
                 elif fid not in figures:
                     self.problem(self.where(fname, figs, key, label),
                                  f"unknown figure id {fid!r}{did_you_mean(fid, figures)}")
-                elif figures[fid].value.dimensionality != parse_unit(quantities[quantity]["unit"]).dimensionality:
+                elif (figures[fid].value.dimensionality
+                      != parse_unit(quantities[quantity]["unit"]).dimensionality):
                     self.problem(self.where(fname, figs, key, label),
-                                 f"figure {fid!r} is in {figures[fid].unit}, but {key} is measured in "
-                                 f"{quantities[quantity]['unit']}")
+                                 f"figure {fid!r} is in {figures[fid].unit}, but {key} is "
+                                 f"measured in {quantities[quantity]['unit']}")
                 elif quantity != key and figures[fid].precision != key.rsplit("_", 1)[1]:
                     self.problem(self.where(fname, figs, key, label),
                                  f"figure {fid!r} has precision {figures[fid].precision!r}, "
                                  f"but {key} is for {key.rsplit('_', 1)[1]}")
             out[str(item["id"])] = Accelerator(
-                id=str(item["id"]), name=str(item["name"]), counts=item["counts"], describes=str(item["describes"]),
+                id=str(item["id"]), name=str(item["name"]), counts=item["counts"],
+                describes=str(item["describes"]),
                 gpus_per_chip=float(item.get("gpus_per_chip", 1)), precision=item["precision"],
-                figures=dict(figs), note=item.get("note"), status=str(item.get("status", "shipping")),
+                figures=dict(figs), note=item.get("note"),
+                status=str(item.get("status", "shipping")),
                 summary=self.summary(fname, item, str(item.get("id", "?"))))
         return out
 
@@ -366,9 +400,10 @@ class Loader:
                 self.problem(at, f"unknown quantity {name!r}{did_you_mean(name, quantities)}")
             elif fid not in figures:
                 self.problem(at, f"unknown figure id {fid!r}{did_you_mean(fid, figures)}")
-            elif figures[fid].value.dimensionality != parse_unit(quantities[name]["unit"]).dimensionality:
-                self.problem(at, f"figure {fid!r} is in {figures[fid].unit}, but {name} is measured in "
-                                 f"{quantities[name]['unit']}")
+            elif (figures[fid].value.dimensionality
+                  != parse_unit(quantities[name]["unit"]).dimensionality):
+                self.problem(at, f"figure {fid!r} is in {figures[fid].unit}, but {name} is "
+                                 f"measured in {quantities[name]['unit']}")
             else:
                 self.typical_default(at, name, figures[fid], quantities[name])
         return dict(data)
