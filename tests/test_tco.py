@@ -34,6 +34,34 @@ def test_hsbc_figures_and_their_rental_price_per_gw(reg):
     assert reg.source("register-hsbc-openai-207b").date == "2025-11-26"
 
 
+def test_hsbc_model_inputs_as_quoted(reg):
+    """HSBC's late-November 2025 inputs (issue 22, item 5), each from a page read."""
+    def usd(fid):
+        return reg.figure(fid).value.to("USD").magnitude
+
+    online = reg.figure("hsbc_openai_share_online_2030")
+    # "only a third" read as 30-37 %: 10.8-13.3 GW of the 36 GW
+    assert (online.qualifier, online.quantity) == ("range", "share")
+    assert (online.low.to("").m, online.high.to("").m) == (pytest.approx(0.30), pytest.approx(0.37))
+    assert "only a third of the contracted power" in online.quote
+    assert usd("hsbc_openai_infrastructure_costs_2025_2030") == pytest.approx(792e9)
+    assert usd("hsbc_openai_revenue_2030") == pytest.approx(213e9)
+    assert reg.figure("hsbc_openai_revenue_2030").qualifier == "more_than"
+    assert reg.figure("hsbc_openai_users_2030").value.to("").m == pytest.approx(3e9)
+    assert reg.figure("hsbc_openai_paying_share_2030").value.to("").m == pytest.approx(0.10)
+    assert reg.figure("hsbc_llm_digital_ad_share_2030").value.to("").m == pytest.approx(0.02)
+    fcf = reg.figure("hsbc_openai_free_cash_flow_2025_2030")
+    assert (usd(fcf.id), fcf.confidence) == (pytest.approx(282e9), "V-weak")
+    assert usd("hsbc_openai_other_sources_2030") == pytest.approx(50e9)
+    assert reg.source(fcf.source).date == "2025-11-23"
+    # the published pieces do not close: 792 - 282 - 50 - 207 = 253 billion USD, the residual
+    # the note names for a balancing assumption
+    residual = (usd("hsbc_openai_infrastructure_costs_2025_2030") - usd(fcf.id)
+                - usd("hsbc_openai_other_sources_2030") - usd("hsbc_openai_funding_gap_2030"))
+    assert residual == pytest.approx(253e9)
+    assert "253 billion USD" in fcf.note
+
+
 # -- the capital recovery factor ------------------------------------------------------------------
 def test_crf_10_percent_5_and_20_years():
     from calc.models import capital_recovery_factor as crf
