@@ -6,7 +6,7 @@ element's bracket at once, so 10,000 samples cost as many passes as one. A pass 
 ITP step (interpolate, truncate, project: Oliveira and Takahashi, ACM TOMS 47(1), 2020) on the
 Anderson-Bjorck interpolant (regula falsi, the value at an end kept twice in a row scaled down),
 so it never needs more than ``N0`` passes beyond bisection. An element stops when its bracket is
-narrower than ``RTOL`` of its starting width: smooth outputs take 6-9 passes, a step
+narrower than ``RTOL`` of its starting width: smooth outputs take 5-8 passes, a step
 (``break_even``) 21, at most ``MAX_EVALS`` evaluations of ``f`` in all (the two ends included).
 
 - ``equals``: the value where ``f`` crosses ``target`` (a sign change of ``f - target`` between

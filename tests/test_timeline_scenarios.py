@@ -332,7 +332,7 @@ def test_shipped_solves_match_the_sixty_pass_answers_in_at_most_24_evaluations(m
 
 def test_a_solve_too_large_is_refused_before_any_work():
     # openai-commitments: 2 cases x (1 + 2,000,000) draws x 9 yearly periods (2025..2033)
-    # = 36,000,018 values per bisection pass, over the 2,000,000 calc solves; the largest sample
+    # = 36,000,018 values per solve pass, over the 2,000,000 calc solves; the largest sample
     # count that fits is 2,000,000 // (2 x 9) - 1 = 111,110.
     done = calc_cli("run", "openai-commitments", "--samples", "2000000", "--format", "json")
     assert done.returncode == 2 and done.stdout == ""
