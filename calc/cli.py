@@ -96,6 +96,9 @@ def _check_run_options(args) -> None:
     if args.plot and Path(args.plot).suffix.lower() not in PLOT_SUFFIXES:
         raise CalcError(f"--plot {args.plot}: expected a file name ending in "
                         f"{', '.join(PLOT_SUFFIXES)}")
+    if args.at is not None and not args.sensitivity:
+        raise CalcError(f"--at {args.at}: names the period the tornado ranks outputs in; add "
+                        "--sensitivity (or drop --at)")
     if args.plot and args.output and os.path.realpath(args.plot) == os.path.realpath(args.output):
         raise CalcError(f"--plot {args.plot}: is also the --output file; give two different names")
 
@@ -125,7 +128,10 @@ def cmd_run(args) -> int:
     for sc in scenarios:
         try:
             res = sc.run(samples=args.samples, seed=args.seed, sets=sets, progress=_progress(),
-                         sensitivity=args.sensitivity, for_output=True).with_display(displays)
+                         sensitivity=args.sensitivity and args.at is None,
+                         for_output=True).with_display(displays)
+            if args.at is not None:                     # the tornado in that period
+                res = res.with_sensitivity(args.at)
         except CalcError as exc:
             if writes_files:
                 raise

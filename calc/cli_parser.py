@@ -98,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--sensitivity", action="store_true",
                    help="add a tornado table: how far each output moves as each input spans "
                         "its range")
+    r.add_argument("--at", metavar="PERIOD",
+                   help="with --sensitivity on a timeline: rank each per-period output in this "
+                        "period, e.g. 2030 (default: the last period)")
     r.add_argument("--plot", metavar="PATH.png",
                    help="save a chart (.png, .svg or .pdf): a fan over the sweep, "
                    "a tornado with --sensitivity, a histogram of a sampled run, else bars per case")
@@ -132,8 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Goal seek: the value of one input (--for) that makes an "
                        "output or expression (--so-that) equal a target, or the edge of where it "
                        "stays at most / at least it, searched in the bracket --between LO HI by "
-                       "vectorised bisection, one solution per sample. No solution in the bracket "
-                       "is a finding, not an error.",
+                       "a vectorised search to a millionth of the bracket, one solution per "
+                       "sample. No solution in the bracket is a finding, not an error.",
                        epilog=_examples("calc solve nvidia-1gw --for pue --so-that chips "
                                         "--equals 200000 --between 1 2",
                                         "calc solve anthropic-commitments "

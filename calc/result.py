@@ -340,18 +340,20 @@ class Result:
 
         return explain(self, self._name(name), self.case_index(variant, point), at)
 
-    def sensitivity(self):
+    def sensitivity(self, at=None):
         """Tornado sensitivity (and rank correlation when sampled) as a DataFrame: the table built
-        with the result (``run(sensitivity=True)``, ``with_sensitivity``), else computed now."""
-        if self.sensitivity_table is not None:
+        with the result (``run(sensitivity=True)``, ``with_sensitivity``), else computed now.
+        ``at`` (a period, e.g. "2030") ranks per-period outputs in that period, not the last."""
+        if self.sensitivity_table is not None and at is None:
             return self.sensitivity_table
-        return tornado(self)
+        return tornado(self, at)
 
-    def with_sensitivity(self) -> Result:
-        """This result with its tornado table, as a new Result (writers then show it)."""
-        if self.sensitivity_table is not None:
+    def with_sensitivity(self, at=None) -> Result:
+        """This result with its tornado table (per-period outputs at ``at``, else in the last
+        period), as a new Result (writers then show it)."""
+        if self.sensitivity_table is not None and at is None:
             return self
-        return replace(self, sensitivity_table=tornado(self))
+        return replace(self, sensitivity_table=tornado(self, at))
 
     def _repr_html_(self) -> str:
         # the writers sit above the result: imported on use

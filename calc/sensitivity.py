@@ -32,17 +32,19 @@ def _spearman(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return np.where(den > 0, (rx * ry).sum(axis=-1) / den, 0.0)
 
 
-def sensitivity(result):
+def sensitivity(result, at=None):
     """A DataFrame: for each case, output and input it depends on, the output at the input's p05
     and p95 (others central), the swing, and (when sampled) the rank correlation.
 
-    On a timeline each output is taken in its last period ("revenue (2030)"); one-value quantities
-    (funding_need, break_even) as they are.
+    On a timeline each per-period output is taken in the period ``at`` names (``at="2030"``; by
+    default the last period), labelled "revenue (2030)"; quantities with one value per case
+    (``result.timeless``: funding_need, break_even as a decimal year [yr], ...) as they are.
     """
     pd = need("pandas")
 
     axis = result.axis
 
+    j_at = -1 if at is None else axis.index_of(at, "sensitivity: at")
     rows = []
     for c, case in enumerate(result.case_list):
         plan = result.plans[c]
@@ -55,8 +57,9 @@ def sensitivity(result):
         env = evaluate(plan, [case], result.registry, z, 2 * len(uncertain), masked=True,
                        axis=axis) if uncertain else {}
         for name in result.shown:
-            j_col = 0 if name in result.timeless else -1       # the last period, or the one value
-            label = f"{name} ({result.periods[-1]})" if result.periods and j_col else name
+            whole = name in result.timeless                    # one value per case, no period
+            j_col = 0 if whole else j_at                       # the period asked, or the one value
+            label = f"{name} ({result.periods[j_col]})" if result.periods and not whole else name
             if name in env:
                 mag = axis.column(np.asarray(env[name].to(result.units[name]).magnitude), j_col)
                 mag = np.broadcast_to(mag, (case.size, 1 + 2 * len(uncertain)))

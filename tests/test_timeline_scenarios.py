@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import calc
+from calc import solve
 from calc.errors import CalcError
 
 from helpers import HAND_TIMELINE as HAND, calc_cli
@@ -117,7 +118,7 @@ def test_solve_with_a_closed_form_answer(tmp_path):
     row = json.loads(out.stdout)["rows"][0]
     assert row["solved"] is True and row["period"] is None and row["quantity"] == "arr_growth_per_month"
     assert row["value"] == pytest.approx(0.05, rel=1e-9)
-    assert row["evaluations"] <= 60
+    assert row["evaluations"] <= 12         # smooth in g: the bracket ends and a few passes
 
 
 def test_solve_on_a_single_period_scenario():
@@ -308,9 +309,30 @@ def test_quarterly_break_even_is_the_decimal_year_of_its_period_start(tmp_path):
     assert "2026-Q3" in calc_cli("run", str(path)).stdout
 
 
+@pytest.mark.parametrize("name, width, most", [("anthropic-commitments", 0.5, 24),
+                                               ("openai-commitments", 0.3, 10)])
+def test_shipped_solves_match_the_sixty_pass_answers_in_at_most_24_evaluations(monkeypatch, name,
+                                                                              width, most):
+    # the answer stops within 1e-6 of the bracket [0, 0.5] / [0, 0.3] (5e-7 / 3e-7 wide); the
+    # reference runs to 1e-15 of it (up to 60 evaluations, as the old bisection did).
+    # anthropic solves break_even (a step in g: bisection's 20 passes + n0 = 2 + 2 ends = 24);
+    # openai cumulative_gap (smooth in g): 8 passes + 2 ends.
+    def solved(rtol, max_evals):
+        monkeypatch.setattr(solve, "RTOL", rtol)
+        monkeypatch.setattr(solve, "MAX_EVALS", max_evals)
+        res = calc.load(name).run(samples=300, seed=3)
+        return [r for r in res.rows() if r.get("solved")]
+    fast, ref = solved(1e-6, solve.MAX_EVALS), solved(1e-15, 60)
+    assert len(fast) == len(ref) >= 2
+    for f, r in zip(fast, ref):
+        assert f["evaluations"] <= min(most, r["evaluations"])
+        for key in ("value", "p05", "p50", "p95"):
+            assert abs(f[key] - r[key]) <= 1e-6 * width, (name, f["variant"], key)
+
+
 def test_a_solve_too_large_is_refused_before_any_work():
     # openai-commitments: 2 cases x (1 + 2,000,000) draws x 9 yearly periods (2025..2033)
-    # = 36,000,018 values per bisection pass, over the 2,000,000 calc solves; the largest sample
+    # = 36,000,018 values per solve pass, over the 2,000,000 calc solves; the largest sample
     # count that fits is 2,000,000 // (2 x 9) - 1 = 111,110.
     done = calc_cli("run", "openai-commitments", "--samples", "2000000", "--format", "json")
     assert done.returncode == 2 and done.stdout == ""
