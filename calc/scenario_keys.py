@@ -231,7 +231,7 @@ BLOCKS: dict[str, dict[str, dict]] = {
 }
 BLOCKS.update(financing_keys.BLOCKS)        # financing, raise, from_ledger (calc.financing_keys)
 
-TIMELINE_KEYS = ("timeline", "commitments", "solve")    # the top-level keys of a timeline
+TIMELINE_KEYS = ("timeline", "commitments", "solve", "financing")   # top-level keys of a timeline
 DATE_INPUTS = ("arr_as_of",)                            # inputs whose value is a date
 # Choosing one of these path shapes chooses its partners too: the run-rate and revenue follow one
 # path.
