@@ -199,3 +199,21 @@ def _from_ledger(reader, node, data, axis) -> Value | None:
     return Value(central=Q(out, "USD"), sources=tuple(dict.fromkeys(sources)), origin="timeline",
                  note=f"{buyer}'s firm investment rows of the deals ledger as of {at}, inside the "
                       f"timeline: {', '.join(used) or 'none'}")
+
+
+def double_count_notes(inputs: dict) -> list[str]:
+    """A note when other costs are given with a compute_share_of_revenue below 1: the other costs
+    then count twice in net_cash_flow (README, "Financing")."""
+    share = inputs.get("compute_share_of_revenue")
+    costs = [n for n in DEFAULTS if n != "interest_rate" and n in inputs
+             and inputs[n].origin != DEFAULT_ORIGIN]
+    if share is None or not costs:
+        return []
+    low = float(np.min(share.central.m_as("")))
+    if share.dist is not None:
+        low = min(low, float(Q(share.dist.low, share.central.units).m_as("")))
+    if low >= 1:
+        return []
+    return [f"compute_share_of_revenue is below 1 (lowest {100 * low:.3g} %) and "
+            f"{costs[0]} is given: costs other than compute are then counted twice in "
+            "net_cash_flow; leave compute_share_of_revenue at 1 with other costs"]

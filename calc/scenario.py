@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from calc import ledger_count, shipped, values
+from calc import financing_keys, ledger_count, shipped, values
 from calc.errors import CalcError
 from calc.glossary import glossary
 from calc.registry import Registry, registry
@@ -146,7 +146,8 @@ class Scenario:
                        self.where.get("solve") or f"{self.path}: solve")
         cases = self.cases(set_values)
         notes = tuple(axis.outside_notes({n: float(v.central.m_as("USD"))
-                                          for n, v in self.base.values.items() if n in axis.spreads}))
+                                          for n, v in self.base.values.items() if n in axis.spreads})
+                      + financing_keys.double_count_notes(self.base.values))
         try:
             return run(cases, self.outputs, derive=self.derive, checks=self.checks,
                        shown=list(dict.fromkeys(self.outputs + list(self.derive))), scenario=self.name,

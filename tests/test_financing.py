@@ -240,3 +240,13 @@ def test_bad_financing_exits_2_with_file_line_and_key(tmp_path, text, words):
     assert out.returncode == 2
     assert "Traceback" not in out.stderr
     assert f"{path}:" in out.stderr and words in out.stderr, out.stderr
+
+
+def test_other_costs_with_a_compute_share_below_1_is_a_note():
+    text = HAND.replace("  interest_rate: {value: 10 %/yr, source: assumption, note: test}\n",
+                        "  other_costs_per_year: {value: 2 billion USD/yr, source: assumption,"
+                        " note: test}\n")
+    assert "counted twice" in " ".join(run(text).notes)     # the HAND share is 0
+    alone = text.replace("  compute_share_of_revenue: {value: 0, source: assumption, "
+                         "note: no revenue counted}\n", "")
+    assert alone != text and not any("counted twice" in n for n in run(alone).notes)
