@@ -250,3 +250,29 @@ def test_other_costs_with_a_compute_share_below_1_is_a_note():
     alone = text.replace("  compute_share_of_revenue: {value: 0, source: assumption, "
                          "note: no revenue counted}\n", "")
     assert alone != text and not any("counted twice" in n for n in run(alone).notes)
+
+
+def test_explain_shows_the_period_of_the_lowest_balance_not_the_last(tmp_path):
+    # a $20B raise in 2028: 4, -2, -8.2, then -8.2 - 6 - 0.82 + 20 = 4.98; the lowest is 2027
+    text = HAND.replace("  interest_rate:", "  raises:\n"
+                        "    late: {amount: {value: 20 billion USD, source: assumption, "
+                        "note: test}, date: 2028-06}\n  interest_rate:")
+    assert series(run(text), "cash_balance") == [4.0, -2.0, -8.2, 4.98]
+    path = tmp_path / "fin.yaml"
+    path.write_text(text)
+    out = calc_cli("explain", str(path), "shortfall")
+    assert out.returncode == 0, out.stderr
+    assert "inputs shown in 2027, the period of the lowest cash_balance" in out.stdout
+    assert "= $8.20B" in out.stdout
+
+
+def test_checks_on_shortfall_and_cash_out():
+    text = HAND + textwrap.dedent("""\
+        checks:
+          - {says: "short by under $16B", source: assumption, note: t, that: shortfall,
+             below: 16 billion USD}
+          - {says: "out in 2026", source: assumption, note: t, that: cash_out,
+             between: [2026 yr, 2026 yr]}
+          - {says: "out by 2025", source: assumption, note: t, that: cash_out, below: 2026 yr}
+        """)
+    assert [c.passed for c in run(text).checks] == [True, True, False]
