@@ -57,6 +57,8 @@ BLOCKS = {
 INPUTS = ("cash", "other_costs_per_year", "other_cost_share_of_revenue", "interest_rate")
 DEFAULTS = {"other_costs_per_year": "USD/yr", "other_cost_share_of_revenue": "dimensionless",
             "interest_rate": "1/yr"}
+OUTPUTS = ("other_costs", "net_cash_flow", "raises", "interest", "cash_balance", "shortfall",
+           "cash_out")                     # the quantities only financing gives
 DEFAULT_ORIGIN = "financing default"      # an input the financing block left out: 0, never unused
 
 
@@ -65,6 +67,12 @@ def read(reader, data, sc) -> None:
     inputs into ``sc.base.values``, its raises onto ``sc.timeline``; every problem collected."""
     node = data.get("financing")
     if node is None:
+        outs = data.get("outputs")
+        named = [o for o in (outs if isinstance(outs, list) else ()) if o in OUTPUTS]
+        if named:
+            reader.problem(reader.at(data, "outputs", "outputs"),
+                           f"{named[0]} needs a financing block: add financing: {{cash: {{value: "
+                           "10 billion USD, source: ...}} (README, \"Financing\")")
         return
     where = reader.at(data, "financing", "financing")
     if sc.timeline is None:

@@ -532,8 +532,9 @@ class PeriodAxis:
                 total = total + np.asarray(amounts[n].m_as("USD"), dtype=float) * hits[n]
             return Q(total, "USD")
 
-        at = {n: self.labels[int(np.argmax(w))] for n, w in hits.items() if w.any()}
-        text = " + ".join(f"{n} in {at[n]}" for n in names if n in at) or "0 (no raises)"
+        at = {n: f"in {self.labels[int(np.argmax(w))]}" if w.sum() == 1 else "per period"
+              for n, w in hits.items() if w.any()}          # from_ledger: a value per period
+        text = " + ".join(f"{n} {at[n]}" for n in names if n in at) or "0 (no raises)"
         return Formula(name="financing_raises", output="raises", inputs=("period_start",) + names,
                        text=text, func=raises)
 

@@ -276,3 +276,12 @@ def test_checks_on_shortfall_and_cash_out():
           - {says: "out by 2025", source: assumption, note: t, that: cash_out, below: 2026 yr}
         """)
     assert [c.passed for c in run(text).checks] == [True, True, False]
+
+
+def test_financing_outputs_without_a_financing_block(tmp_path):
+    path = tmp_path / "nofin.yaml"
+    path.write_text(HAND.split("financing:")[0] + "outputs: [commitment_spend, shortfall]\n")  # line 11
+    out = calc_cli("run", str(path))
+    assert out.returncode == 2
+    assert (f"{path}:11: outputs: shortfall needs a financing block: add financing: {{cash: "
+            "{value: 10 billion USD, source: ...}}") in out.stderr
