@@ -11,6 +11,7 @@ in its ``BLOCKS`` and calls ``read`` with its Reader.
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import numpy as np
 
@@ -59,6 +60,7 @@ DEFAULTS = {"other_costs_per_year": "USD/yr", "other_cost_share_of_revenue": "di
             "interest_rate": "1/yr"}
 OUTPUTS = ("other_costs", "net_cash_flow", "raises", "interest", "cash_balance", "shortfall",
            "cash_out")                     # the quantities only financing gives
+NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 DEFAULT_ORIGIN = "financing default"      # an input the financing block left out: 0, never unused
 
 
@@ -96,8 +98,8 @@ def read(reader, data, sc) -> None:
     for name in INPUTS:
         kp = f"financing.{name}"
         if name in inputs:
-            reader.problem(reader.input_where.get(name, where), f"{name} is given in financing; "
-                                                                 "drop it from inputs")
+            reader.problem(reader.input_where.get(name, where), f"{name} belongs in financing: "
+                                                                 "move it there from inputs")
             continue
         if name not in node:
             if name in DEFAULTS:
@@ -140,6 +142,9 @@ def _raises(reader, node, parent, inputs, tl) -> dict:
         kp = f"financing.raises.{key}"
         where = reader.at(node, key, kp)
         name = f"{key}_raise"
+        if not isinstance(key, str) or not NAME.match(key):
+            reader.problem(where, "raise names are snake_case words such as 'series_f'")
+            continue
         if not isinstance(spec, dict):
             reader.problem(where, "expected {amount: {value: ..., source: ...}, date: 2026-03}")
             continue

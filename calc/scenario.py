@@ -166,7 +166,7 @@ class Scenario:
         a typo in a huge sweep never waits for it."""
         used = set().union(*(set(p.leaves()) for p in set(plans.values())))
         unused = [n for n in self.base.values if n not in used
-                  and self.base.values[n].origin not in ("timeline", "financing default")]
+                  and self.base.values[n].origin not in ("timeline", financing_keys.DEFAULT_ORIGIN)]
         for _, _, vals in self.variants.values():
             unused += [n for n in vals if n not in used and n not in unused]
         unused += [n for n in sets if n not in used and n not in unused]     # --set pue_=1.3 is a typo too

@@ -285,3 +285,17 @@ def test_financing_outputs_without_a_financing_block(tmp_path):
     assert out.returncode == 2
     assert (f"{path}:11: outputs: shortfall needs a financing block: add financing: {{cash: "
             "{value: 10 billion USD, source: ...}}") in out.stderr
+
+
+def test_a_financing_input_given_under_inputs_and_a_bad_raise_name(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(HAND.replace("inputs:\n", "inputs:\n  interest_rate: {value: 5 %/yr, "
+                                 "source: assumption, note: t}\n")
+                    .replace("  interest_rate: {value: 10 %/yr", "  raises:\n    Big-One: "
+                             "{amount: {value: 1 billion USD, source: assumption, note: t}, "
+                             "date: 2026}\n  interest_rate_x: {value: 10 %/yr"))
+    out = calc_cli("run", str(path))
+    assert out.returncode == 2
+    assert f"{path}:7: inputs.interest_rate: interest_rate belongs in financing" in out.stderr
+    assert "financing.raises.Big-One: raise names are snake_case words" in out.stderr
+    assert "financing.interest_rate_x: unknown key" in out.stderr

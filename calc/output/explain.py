@@ -12,7 +12,8 @@ from calc.engine import evaluate
 from calc.errors import CalcError
 from calc.format import quantity
 
-DATES = ("break_even", "cash_out", "arr_as_of", "period_start", "period_end")   # decimal years shown as dates
+# decimal years shown as dates
+DATES = ("break_even", "cash_out", "arr_as_of", "period_start", "period_end")
 
 
 def explain(result, name: str, i: int, at=None) -> str:
