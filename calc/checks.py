@@ -64,7 +64,7 @@ class CheckResult:
                 "note": self.note, "summary": self.summary}
 
 
-DATES = ("break_even", "arr_as_of")       # decimal years: shown as years, 'never' for null
+DATES = ("break_even", "cash_out", "arr_as_of")   # decimal years: shown as years, never for null
 
 
 def expectation(check: Check) -> str:

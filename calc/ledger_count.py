@@ -250,3 +250,16 @@ def add_total_figures(ledger: Ledger, figures: dict, quantities: dict, make_figu
                     gloss=t.gloss, quantity=t.quantity, confidence=t.confidence,
                     note=f"Today's name for {target} (README, 'Migrating figure names').",
                     where="")
+
+
+def investments_received(ledger: Ledger, buyer: str, at: date) -> list[Part]:
+    """The firm investment rows ``buyer`` has received that count at the day ``at`` (qualifiers
+    exact, approx, at_least, more_than; each deal counted once, as in the totals)."""
+    counting = Counting(ledger, at)
+    return [p for d in ledger.deals if d.buyer == buyer and counting.present(d)
+            for p in counting.parts(d) if p.column == "investment_received_firm"]
+
+
+def received_on(part: Part) -> str:
+    """The date an investment row lands on: its ``start``, else its ``announced`` (as written)."""
+    return part.deal.start or part.deal.announced

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from calc import ledger_count, shipped, values
+from calc import financing_keys, ledger_count, shipped, values
 from calc.errors import CalcError
 from calc.glossary import glossary
 from calc.registry import Registry, registry
@@ -155,7 +155,8 @@ class Scenario:
         cases = self.cases(set_values)
         notes = tuple(axis.outside_notes({n: float(v.central.m_as("USD"))
                                           for n, v in self.base.values.items()
-                                          if n in axis.spreads}))
+                                          if n in axis.spreads})
+                      + financing_keys.double_count_notes(self.base.values))
         try:
             return run(cases, self.outputs, derive=self.derive, checks=self.checks,
                        shown=list(dict.fromkeys(self.outputs + list(self.derive))),
@@ -177,7 +178,8 @@ class Scenario:
         a typo in a huge sweep never waits for it."""
         used = set().union(*(set(p.leaves()) for p in set(plans.values())))
         unused = [n for n in self.base.values if n not in used
-                  and self.base.values[n].origin != "timeline"]
+                  and self.base.values[n].origin not in ("timeline",
+                                                          financing_keys.DEFAULT_ORIGIN)]
         for _, _, vals in self.variants.values():
             unused += [n for n in vals if n not in used and n not in unused]
         # --set pue_=1.3 is a typo too

@@ -37,7 +37,7 @@ from calc.plan import find_cycle
 from calc.registry import registry
 from calc.registry.data import SUMMARY_MAX, Source
 from calc.suggest import did_you_mean
-from calc import periods
+from calc import financing_keys, periods
 from calc.models import commitments as spread
 from calc.uncertainty import DISTS
 from calc.units import Q, check_dimension, format_unit, parse_unit
@@ -122,6 +122,9 @@ BLOCKS: dict[str, dict[str, dict]] = {
                         "doc": "with a timeline: name: commitment, each spread over the periods"},
         "solve": {"type": "mapping", "values": "solve",
                   "doc": "goal seek: the input value that makes an output meet a target"},
+        "financing": {"type": "mapping", "values": "financing",
+                      "doc": "with a timeline: cash, dated raises, other costs and interest; "
+                             "gives cash_balance, shortfall and cash_out"},
         "ledger_as_of": {"type": "date",
                          "doc": "the date every deals_* figure (the deals ledger's totals) is read "
                                 "at, e.g. 2025-11-30; default today"},
@@ -226,8 +229,9 @@ BLOCKS: dict[str, dict[str, dict]] = {
         "note": {"type": "text", "doc": "anything a reader should know about the source"},
     },
 }
+BLOCKS.update(financing_keys.BLOCKS)        # financing, raise, from_ledger (calc.financing_keys)
 
-TIMELINE_KEYS = ("timeline", "commitments", "solve")    # the top-level keys of a timeline
+TIMELINE_KEYS = ("timeline", "commitments", "solve", "financing")   # top-level keys of a timeline
 DATE_INPUTS = ("arr_as_of",)                            # inputs whose value is a date
 # Choosing one of these path shapes chooses its partners too: the run-rate and revenue follow one
 # path.
@@ -1010,6 +1014,7 @@ READERS = {
     "description": Reader.read_description, "accelerator": Reader.read_accelerator,
     "models": Reader.read_models, "timeline": Reader.read_timeline,
     "inputs": Reader.read_inputs, "commitments": Reader.read_commitments,
+    "financing": financing_keys.read,
     "derive": Reader.read_derive, "outputs": Reader.read_outputs,
     "variants": Reader.read_variants, "sweep": Reader.read_sweep,
     "samples": Reader.read_samples, "seed": Reader.read_seed, "checks": Reader.read_checks,

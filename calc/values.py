@@ -459,8 +459,8 @@ def checks_size(n_cases: int, n_checks: int, where: str = "") -> None:
 # -- the period axis -------------------------------------------------------------------------------
 
 PER_PERIOD = ("timeline", "over_time")       # Value.origin of a leaf that varies by period
-TIMELESS = ("funding_need", "break_even")    # one value per case: no period
-DATE_OUTPUTS = ("break_even",)               # outputs that are dates (decimal years; null: never)
+TIMELESS = ("funding_need", "break_even", "shortfall", "cash_out")    # one value per case
+DATE_OUTPUTS = ("break_even", "cash_out")    # outputs that are dates (decimal years; null: never)
 # samples x periods of a row (one chunk: 160 MB an array)
 MAX_ROW_VALUES = 20_000_000
 
@@ -481,6 +481,7 @@ class PeriodAxis:
     spread_text: dict = field(default_factory=dict)  # amount name -> how it is spread, for formulas
     series: dict = field(default_factory=dict)       # input name -> Value, central (periods,)
     terms: dict = field(default_factory=dict)        # amount name -> the input holding its term
+    raises: dict | None = None                       # financing: raise input -> (periods,) 0/1
 
     @property
     def count(self) -> int:
@@ -530,9 +531,11 @@ class PeriodAxis:
                                     note="the end of each period")}
 
     def formulas(self) -> dict:
-        """``commitment_spend`` from the commitments' amounts, when the scenario has any."""
+        """``commitment_spend`` from the commitments' amounts, when the scenario has any, and
+        ``raises`` with financing."""
+        out = {} if self.raises is None else {"raises": self.raises_formula()}
         if not self.spreads:
-            return {}
+            return out
         names = tuple(self.spreads)
         weights = {n: self.spreads[n].weights for n in names}
 
@@ -544,9 +547,25 @@ class PeriodAxis:
 
         text = " + ".join(f"{n} x {self.spread_text[n]}" for n in names)
         terms = tuple(self.terms[n] for n in names if n in self.terms)   # lineage, not arithmetic
-        return {"commitment_spend": Formula(
+        return {**out, "commitment_spend": Formula(
             name="commitments", output="commitment_spend", inputs=names + terms, text=text,
             func=lambda **kw: commitment_spend(**{n: kw[n] for n in names}))}
+
+    def raises_formula(self) -> Formula:
+        """``raises``: each financing raise in the period that contains its date (0 without)."""
+        names, hits = tuple(self.raises), dict(self.raises)
+
+        def raises(period_start, **amounts):
+            total = 0.0 * np.asarray(period_start.m_as("yr"), dtype=float)
+            for n in names:
+                total = total + np.asarray(amounts[n].m_as("USD"), dtype=float) * hits[n]
+            return Q(total, "USD")
+
+        at = {n: f"in {self.labels[int(np.argmax(w))]}" if w.sum() == 1 else "per period"
+              for n, w in hits.items() if w.any()}          # from_ledger: a value per period
+        text = " + ".join(f"{n} {at[n]}" for n in names if n in at) or "0 (no raises)"
+        return Formula(name="financing_raises", output="raises", inputs=("period_start",) + names,
+                       text=text, func=raises)
 
     def leaf(self, value: Value, stack, unit) -> pint.Quantity:
         """A leaf's array on the axis: a per-period Value as ``(1, 1, P)``; ``stack()`` (its

@@ -25,6 +25,7 @@ LAYERS = {
     "calc.result": 5, "calc.checks": 5, "calc.findings": 5, "calc.plausible": 5, "calc.precision": 5,
     "calc.sensitivity": 5, "calc.solve": 5,
     "calc.scenario_keys": 6,            # the scenario format: its keys as data, and their reader
+    "calc.financing_keys": 6,           # the financing block's keys and reader (scenario_keys uses it)
     "calc.run": 6, "calc.api": 7, "calc.scenario": 7, "calc.deal_table": 7, "calc.ledger_flows": 7,
     # the writers of a Result are its peers: they import nothing above the result's layer; the
     # writers of the deals ledger, the docs and the schema need the layers above it

@@ -32,6 +32,9 @@ from calc.models.timeline import (
     arr_at, arr_at_decaying, arr_at_logistic, break_even, commitment_spend_cumulative, coverage,
     cumulative_gap, funding_need, revenue, revenue_cumulative, revenue_decaying, revenue_logistic,
 )
+from calc.models.financing import (
+    cash_balance, cash_out, interest, net_cash_flow, other_costs, shortfall,
+)
 from calc.models.funding import (
     investor_share_of_capital, total, valuation_arr_multiple, valuation_step_up,
 )
@@ -54,5 +57,6 @@ __all__ = [
     "arr_at", "arr_at_decaying", "arr_at_logistic", "break_even", "commitment_spend_cumulative",
     "coverage", "cumulative_gap", "funding_need", "revenue", "revenue_cumulative",
     "revenue_decaying", "revenue_logistic",
+    "cash_balance", "cash_out", "interest", "net_cash_flow", "other_costs", "shortfall",
     "investor_share_of_capital", "total", "valuation_arr_multiple", "valuation_step_up",
 ]

@@ -12,7 +12,8 @@ from calc.engine import evaluate
 from calc.errors import CalcError
 from calc.format import quantity
 
-DATES = ("break_even", "arr_as_of", "period_start", "period_end")   # decimal years shown as dates
+# decimal years shown as dates
+DATES = ("break_even", "cash_out", "arr_as_of", "period_start", "period_end")
 
 
 def explain(result, name: str, i: int, at=None) -> str:
@@ -97,19 +98,24 @@ def explain_column(result, name: str, at, i: int | None = None) -> int:
 
 def telling_column(result, name: str, i: int | None) -> tuple[int, str]:
     """The period that decides a whole-timeline value in row ``i``, and why: funding_need's period
-    of the largest cumulative gap, break_even's own period (the last when never), else the last."""
+    of the largest cumulative gap, shortfall's of the lowest cash_balance, break_even's and
+    cash_out's own period (the last when never), else the last."""
     last = len(result.periods) - 1
     if i is None:
         return last, "the last period"
     if name == "funding_need" and "cumulative_gap" in result.central:
         return int(np.nanargmax(result.central["cumulative_gap"][i])), \
             "the period of the largest cumulative_gap"
-    if name == "break_even" and "break_even" in result.central:
-        x = float(result.central["break_even"][i][0])
+    if name == "shortfall" and "cash_balance" in result.central:
+        return int(np.nanargmin(result.central["cash_balance"][i])), \
+            "the period of the lowest cash_balance"
+    if name in ("break_even", "cash_out") and name in result.central:
+        x = float(result.central[name][i][0])
+        what = {"break_even": ("break-even", "breaks even"), "cash_out": ("cash-out", "runs out")}
         if np.isfinite(x):
             starts = result.axis.decimal_years()
-            return int(np.argmin(np.abs(starts - x))), "the break-even period"
-        return last, "the last period (never breaks even)"
+            return int(np.argmin(np.abs(starts - x))), f"the {what[name][0]} period"
+        return last, f"the last period (never {what[name][1]})"
     return last, "the last period"
 
 
