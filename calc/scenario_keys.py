@@ -144,6 +144,9 @@ BLOCKS: dict[str, dict[str, dict]] = {
         "over_time": {"type": "mapping", "keys": "date", "values": "quantity",
                       "doc": "with a timeline, instead of value: a series {2026: 1 GW, "
                              "2028: 3 GW}; a period takes the value in force at its start"},
+        "interpolate": {"type": "enum", "enum": ["step", "linear"], "default": "step",
+                        "doc": "with over_time: step (the value in force at a period's start) or "
+                               "linear (straight lines between points; a period takes the average)"},
     },
     "variant": {
         "accelerator": {"type": "accelerator", "doc": "this variant's catalogue entry"},
@@ -190,11 +193,18 @@ BLOCKS: dict[str, dict[str, dict]] = {
                  "doc": "period length"},
     },
     "commitment": {
-        "amount": {"type": "mapping", "values": "input", "required": True,
+        "amount": {"type": "mapping", "values": "input",
                    "doc": "the committed amount, as an input: {figure: id}, "
                           "{value: ..., source: ...} or {range: [low, high], source: ..., "
-                          "note: ...}"},
-        "start": {"type": "date", "required": True, "doc": "when spending starts"},
+                          "note: ...}; or give capacity instead"},
+        "capacity": {"type": "mapping", "values": "input",
+                     "doc": "instead of amount: the capacity online [GW], as an input (a series "
+                            "too); spend = price x the capacity's integral over the period"},
+        "price": {"type": "mapping", "values": "input",
+                  "doc": "with capacity: the price [USD/GW/yr]; default the input "
+                         "rental_price_per_power"},
+        "start": {"type": "date", "doc": "when spending starts (with capacity: default the "
+                                         "timeline's start)"},
         "term": {"type": "quantity_or_figure",
                  "doc": "how long it runs, e.g. '5 yr', or {figure: id}"},
         "shape": {"type": "enum", "enum": ["flat", "ramp"], "default": "flat",
@@ -704,6 +714,7 @@ class Reader:
             if not ok:
                 return None
         try:
+            series_linear(spec)                 # interpolate: step or linear, with a series only
             if "over_time" in spec:
                 value = self.series_value(name, spec, sources)
             elif name in DATE_INPUTS:
@@ -867,7 +878,13 @@ class Reader:
         except Exception:
             raise CalcError(f"over_time: the points of {name} are not all in one dimension "
                             f"({', '.join(format_unit(q.units) for q in qs)})") from None
-        return Value(central=Q(mags[idx], unit), sources=tuple(sources), origin="over_time",
+        if series_linear(spec):
+            knots = np.array([periods.parse_date(k, "").first for k in points])
+            per = periods.series_average(knots, mags, self.tl.starts, self.tl.ends, True)
+            labels = [*labels, "linear"]
+        else:
+            per = mags[idx]
+        return Value(central=Q(per, unit), sources=tuple(sources), origin="over_time",
                      note=spec.get("note") or f"a series: {', '.join(labels)}")
 
     def commitments(self, data, inputs: dict):
@@ -902,6 +919,9 @@ class Reader:
             if name in inputs or unit_of(name) is not None:
                 self.problem(where, f"the amount would be named {name!r}, which is already an "
                                     "input or a quantity; rename the commitment")
+                continue
+            if "capacity" in spec:
+                self.capacity_commitment(key, spec, kp, where, inputs, run)
                 continue
             try:
                 value = self.amount(spec, kp, where)
@@ -945,11 +965,77 @@ class Reader:
                 run.terms[name] = f"{name}_term"
         return run
 
+    def capacity_commitment(self, key, spec, kp, where, inputs, run) -> None:
+        """A commitment stated as ``capacity`` (GW) x ``price`` (USD/GW/yr) over ``[start, start
+        + term]`` (defaults: the timeline's start and end): the inputs ``<key>_capacity`` and
+        ``<key>_price`` (without price the shared ``rental_price_per_power``)."""
+        extra = [k for k in ("amount", "shape", "schedule") if k in spec]
+        if extra:
+            self.problem(self.at(spec, extra[0], f"{kp}.{extra[0]}"), f"{', '.join(extra)} "
+                         "cannot go with capacity: a capacity commitment spends price x capacity "
+                         "online; give either amount or capacity")
+            return
+        tl = self.tl
+        try:
+            start = (periods.parse_date(spec["start"], "start").first if "start" in spec
+                     else int(tl.start))
+            end = start + self.term(spec["term"])[1] if "term" in spec else int(tl.ends[-1])
+        except CalcError as exc:
+            self.problem(where, str(exc))
+            return
+        a, b = np.clip(tl.starts, start, end), np.clip(tl.ends, start, end)
+        years = (b - a) / 12.0
+        cap_name, cspec = f"{key}_capacity", spec["capacity"]
+        ckp = f"{kp}.capacity"
+        if not isinstance(cspec, dict):
+            self.problem(self.at(spec, "capacity", ckp), f"got {cspec!r}; expected an input "
+                         "such as {value: 2 GW, source: ...} or {over_time: {...}, source: ...}")
+            return
+        cap = self.input(cap_name, cspec, spec, ckp)
+        price_name = "rental_price_per_power"
+        price = None
+        if "price" in spec:
+            price_name = f"{key}_price"
+            price = self.input(price_name, spec["price"], spec, f"{kp}.price")
+            if price is None:
+                return
+            if not same_dimension(price.central, "USD/GW/yr"):
+                self.problem(self.at(spec, "price", f"{kp}.price"), f"got "
+                             f"{format_unit(price.central.units)}; a price is money per power per "
+                             "time, e.g. 17.2 billion USD/GW/yr")
+                return
+        if cap is None:
+            return
+        if not same_dimension(cap.central, "GW"):
+            self.problem(self.at(spec, "capacity", ckp), f"got "
+                         f"{format_unit(cap.central.units)}; capacity is a power, e.g. 2 GW")
+            return
+        if "over_time" in cspec:                # the series' exact average over the part inside
+            knots = np.array([periods.parse_date(k, "").first for k in cspec["over_time"]])
+            unit = cap.central.units
+            mags = np.array([float(values.to_quantity(v).to(unit).magnitude)
+                             for v in cspec["over_time"].values()])
+            linear = series_linear(cspec)
+            inside = b > a
+            avg = periods.series_average(knots, mags, np.where(inside, a, 0),
+                                         np.where(inside, b, 1), linear)
+            cap = dataclasses.replace(cap, central=Q(np.where(inside, avg, 0.0), unit),
+                                      note=(cap.note or "") + "; per period, its average over "
+                                      "the part of the period inside the commitment")
+        inputs[cap_name] = cap
+        if price is not None:
+            inputs[price_name] = price
+        name = f"{key}_commitment"
+        span = f"{tl.label(start) if start in tl.starts else start} + {(end - start):g} months"
+        run.capacity[name] = values.CapacityCommitment(
+            capacity=cap_name, price=price_name, years=years,
+            text=f"{price_name} x {cap_name} x years inside {span}")
+
     def amount(self, spec, kp, where):
         amount = spec.get("amount")
         if not isinstance(amount, dict):
             self.problem(where, "amount: expected {figure: id}, {value: ..., source: ...} or "
-                                "{range: [...], source: ...}")
+                                "{range: [...], source: ...}; or capacity: ... with price: ...")
             return None
         sources = ()
         if "figure" not in amount:
@@ -1027,6 +1113,24 @@ def unknown_names(tree: expr.Expr, known) -> list[str]:
         found = re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", text)
         return (found.start() if found else len(text), name)
     return sorted((n for n in tree.names if n not in known), key=first_use)
+
+
+def same_dimension(q, unit: str) -> bool:
+    """True when quantity ``q`` has the dimension of ``unit``."""
+    return q.dimensionality == parse_unit(unit).dimensionality
+
+
+def series_linear(spec: dict) -> bool:
+    """True for a series with ``interpolate: linear``; a CalcError for a value other than step or
+    linear, or interpolate without over_time."""
+    how = spec.get("interpolate", "step")
+    if how not in periods.INTERPOLATIONS:
+        raise CalcError(f"interpolate: got {how!r}; use step (the value in force at a period's "
+                        "start) or linear (straight lines between points)")
+    if "interpolate" in spec and "over_time" not in spec:
+        raise CalcError("interpolate applies to a series; give over_time: {date: value, ...} or "
+                        "drop interpolate")
+    return how == "linear"
 
 
 def date_value(name, spec, sources) -> Value:

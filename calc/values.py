@@ -453,6 +453,7 @@ class PeriodAxis:
     spread_text: dict = field(default_factory=dict)  # amount name -> how it is spread, for formulas
     series: dict = field(default_factory=dict)       # input name -> Value, central (periods,)
     terms: dict = field(default_factory=dict)        # amount name -> the input holding its term
+    capacity: dict = field(default_factory=dict)     # amount name -> CapacityCommitment
 
     @property
     def count(self) -> int:
@@ -502,22 +503,27 @@ class PeriodAxis:
 
     def formulas(self) -> dict:
         """``commitment_spend`` from the commitments' amounts, when the scenario has any."""
-        if not self.spreads:
+        if not self.spreads and not self.capacity:
             return {}
         names = tuple(self.spreads)
         weights = {n: self.spreads[n].weights for n in names}
+        caps = tuple(self.capacity.values())
 
-        def commitment_spend(**amounts):
+        def commitment_spend(**kw):
             total = 0.0
             for n in names:
-                total = total + np.asarray(amounts[n].m_as("USD"), dtype=float) * weights[n]
+                total = total + np.asarray(kw[n].m_as("USD"), dtype=float) * weights[n]
+            for c in caps:
+                total = total + c.spend(kw[c.capacity], kw[c.price])
             return Q(total, "USD")
 
-        text = " + ".join(f"{n} x {self.spread_text[n]}" for n in names)
+        text = " + ".join([f"{n} x {self.spread_text[n]}" for n in names]
+                          + [c.text for c in caps])
         terms = tuple(self.terms[n] for n in names if n in self.terms)   # lineage, not arithmetic
+        priced = tuple(dict.fromkeys(i for c in caps for i in (c.capacity, c.price)))
         return {"commitment_spend": Formula(
-            name="commitments", output="commitment_spend", inputs=names + terms, text=text,
-            func=lambda **kw: commitment_spend(**{n: kw[n] for n in names}))}
+            name="commitments", output="commitment_spend", inputs=names + terms + priced,
+            text=text, func=commitment_spend)}
 
     def leaf(self, value: Value, stack, unit) -> pint.Quantity:
         """A leaf's array on the axis: a per-period Value as ``(1, 1, P)``; ``stack()`` (its
@@ -603,5 +609,22 @@ class PeriodAxis:
                            f"{self.labels[0]} .. {self.labels[-1]} and is left out of the per-period "
                            "rows")
         return out
+
+@dataclass(frozen=True)
+class CapacityCommitment:
+    """A commitment stated as capacity at a price: spend = price x capacity x years, where
+    ``years`` [yr] per period is the part of the period inside the commitment and the capacity
+    input holds, per period, its exact average over that part (0 where none is inside)."""
+
+    capacity: str                # the input [GW]
+    price: str                   # the input [USD/GW/yr]
+    years: np.ndarray            # (periods,) [yr]
+    text: str
+
+    def spend(self, capacity: pint.Quantity, price: pint.Quantity) -> np.ndarray:
+        """Spend per period [USD] as magnitudes, broadcast over rows and draws."""
+        return (np.asarray(price.m_as("USD/GW/yr"), dtype=float)
+                * np.asarray(capacity.m_as("GW"), dtype=float) * self.years)
+
 
 NO_PERIODS = PeriodAxis()      # the axis of a run without a timeline: one period, no labels
