@@ -33,7 +33,7 @@ from calc.errors import CalcError
 from calc.glossary import glossary, unit_of
 from calc.ledger_count import as_of_day
 from calc.models import FORMULAS
-from calc.plan import find_cycle
+from calc.plan import derive_formula, find_cycle
 from calc.registry import registry
 from calc.registry.data import SUMMARY_MAX, Source
 from calc.suggest import did_you_mean
@@ -487,7 +487,7 @@ class Reader:
         if not isinstance(outs, list) or not outs:
             self.problem(self.at(data, "outputs", "outputs"), "expected a list of quantity names")
             return []
-        known = set(glossary()) | set(sc.derive) | set(sc.base.values)
+        known = set(glossary()) | set(sc.derive) | set(sc.base.values) | set(sc.axis.capacity)
         out = []
         for i, name in enumerate(outs):
             if not isinstance(name, str) or name not in known:
@@ -924,7 +924,7 @@ class Reader:
                 self.capacity_commitment(key, spec, kp, where, inputs, run)
                 continue
             try:
-                value = self.amount(spec, kp, where)
+                value = self.amount(spec, kp, where, inputs, run, name)
                 if value is None:
                     continue
                 if "schedule" in spec:
@@ -957,7 +957,8 @@ class Reader:
             except CalcError as exc:
                 self.problem(where, str(exc).lstrip(": "))
                 continue
-            inputs[name] = value
+            if name not in run.amounts:
+                inputs[name] = value
             run.spreads[name] = s
             run.spread_text[name] = label
             if term_value is not None and term_value.figure:   # the term's source joins the lineage
@@ -1026,23 +1027,57 @@ class Reader:
         if price is not None:
             inputs[price_name] = price
         name = f"{key}_commitment"
-        span = f"{tl.label(start) if start in tl.starts else start} + {(end - start):g} months"
+        span = f"[{start // 12}-{start % 12 + 1:02d}, {end // 12}-{end % 12 + 1:02d})"
         run.capacity[name] = values.CapacityCommitment(
             capacity=cap_name, price=price_name, years=years,
             text=f"{price_name} x {cap_name} x years inside {span}")
 
-    def amount(self, spec, kp, where):
+    def amount(self, spec, kp, where, inputs, run, name):
         amount = spec.get("amount")
         if not isinstance(amount, dict):
             self.problem(where, "amount: expected {figure: id}, {value: ..., source: ...} or "
                                 "{range: [...], source: ...}; or capacity: ... with price: ...")
             return None
+        if "expr" in amount:
+            return self.amount_expr(amount, f"{kp}.amount", self.at(spec, "amount", kp + ".amount"),
+                                    inputs, run, name)
         sources = ()
         if "figure" not in amount:
             sources, ok = self.source(amount, kp + ".amount")
             if not ok:
                 return None
         return spec_value("commitment", amount, sources=sources, reg=self.reg)
+
+    def amount_expr(self, amount, kp, where, inputs, run, name):
+        """``amount: {expr: ...}``: the amount as a formula in USD over the scenario's inputs and
+        figures (``run.amounts``); True once read, None after reporting a problem."""
+        self.keys(amount, ("expr", "note"), kp + ".")
+        text = amount["expr"]
+        known = set(glossary()) | set(self.reg.figures) | set(inputs)
+        if not isinstance(text, str):
+            self.problem(where, f"expr: expected an expression such as '2 GW * price', got {text!r}")
+            return None
+        try:
+            tree = expr.parse(text, names=known)
+        except CalcError as exc:
+            self.problem(where, f"expr: {exc}")
+            return None
+        if name in tree.names:
+            self.problem(where, f"expr: {text!r} names {name!r}, the amount itself")
+            return None
+        unknown = unknown_names(tree, known)
+        for n in unknown:
+            self.problem(where, f"expr: unknown name {n!r} in {text!r}{did_you_mean(n, known)}")
+        if unknown:
+            return None
+        if not tree.names:
+            try:
+                check_dimension(f"expr {text!r}", tree.evaluate({}), "USD")
+            except CalcError as exc:
+                self.problem(where, str(exc))
+                return None
+        run.amounts[name] = derive_formula(name, tree, "USD")
+        return True
 
     def shares(self, spec: dict, kp: str) -> dict | None:
         """A schedule's shares by date as fractions; None after reporting each bad share at its

@@ -454,6 +454,7 @@ class PeriodAxis:
     series: dict = field(default_factory=dict)       # input name -> Value, central (periods,)
     terms: dict = field(default_factory=dict)        # amount name -> the input holding its term
     capacity: dict = field(default_factory=dict)     # amount name -> CapacityCommitment
+    amounts: dict = field(default_factory=dict)      # amount name -> Formula (amount: {expr})
 
     @property
     def count(self) -> int:
@@ -521,9 +522,14 @@ class PeriodAxis:
                           + [c.text for c in caps])
         terms = tuple(self.terms[n] for n in names if n in self.terms)   # lineage, not arithmetic
         priced = tuple(dict.fromkeys(i for c in caps for i in (c.capacity, c.price)))
-        return {"commitment_spend": Formula(
+        out = {"commitment_spend": Formula(
             name="commitments", output="commitment_spend", inputs=names + terms + priced,
             text=text, func=commitment_spend)}
+        out.update(self.amounts)
+        for n, c in self.capacity.items():          # <name>_commitment: the spend inside the timeline
+            out[n] = Formula(name=n, output=n, inputs=(c.capacity, c.price),
+                             text=f"the sum over the periods of {c.text}", func=c.total)
+        return out
 
     def leaf(self, value: Value, stack, unit) -> pint.Quantity:
         """A leaf's array on the axis: a per-period Value as ``(1, 1, P)``; ``stack()`` (its
@@ -570,7 +576,7 @@ class PeriodAxis:
             def walk(n) -> bool:
                 if n not in memo:
                     step = plan.steps.get(n)
-                    memo[n] = n in TIMELESS or (step is not None and step.formula is not None
+                    memo[n] = n in TIMELESS or n in self.capacity or (step is not None and step.formula is not None
                                                 and any(walk(i) for i in step.formula.inputs))
                 return memo[n]
 
@@ -625,6 +631,11 @@ class CapacityCommitment:
         """Spend per period [USD] as magnitudes, broadcast over rows and draws."""
         return (np.asarray(price.m_as("USD/GW/yr"), dtype=float)
                 * np.asarray(capacity.m_as("GW"), dtype=float) * self.years)
+
+    def total(self, **kw) -> pint.Quantity:
+        """The spend inside the timeline [USD]: one value per case, a period axis of length 1."""
+        per = self.spend(kw[self.capacity], kw[self.price])
+        return Q(np.sum(per, axis=-1, keepdims=True), "USD")
 
 
 NO_PERIODS = PeriodAxis()      # the axis of a run without a timeline: one period, no labels

@@ -131,3 +131,46 @@ def test_bad_capacity_input_is_exit_2_with_file_line_and_key(tmp_path, old, new,
     out = calc_cli("run", str(_write(tmp_path, CONSTANT.replace(old, new))))
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert re.search(message, out.stderr), out.stderr
+
+
+def test_capacity_commitment_is_an_output_over_the_whole_timeline(tmp_path):
+    text = CONSTANT.replace("outputs: [commitment_spend]",
+                            "outputs: [commitment_spend, rental_commitment]")
+    res = calc.load(text).run()
+    # 2 GW x 15e9 USD/GW/yr x 2 yr inside the timeline = 60e9, one value for the whole timeline
+    assert res["rental_commitment"].m_as("USD") == pytest.approx(60e9)
+    out = calc_cli("run", str(_write(tmp_path, text)), "--format", "csv")
+    assert out.returncode == 0, out.stderr
+    rows = [ln.split(",") for ln in out.stdout.splitlines() if ",rental_commitment," in ln]
+    assert len(rows) == 1 and rows[0][2] == "" and float(rows[0][4]) == pytest.approx(60e9)
+
+
+CHIPS = textwrap.dedent("""\
+    name: chips
+    timeline: {start: 2026, end: 2027, step: year}
+    commitments:
+      chips: {amount: {expr: "chip_count * chip_capex"}, schedule: {2026: 40%, 2027: 60%}}
+    inputs:
+      chip_count: {value: 200000 chip, source: assumption, note: t}
+      chip_capex: {value: 50000 USD/chip, source: assumption, note: t}
+    outputs: [commitment_spend]
+    """)
+
+
+def test_commitment_amount_from_a_formula():
+    res = calc.load(CHIPS).run()
+    # 200,000 chips x 50,000 USD = 10e9; 40 % in 2026, 60 % in 2027
+    assert np.allclose(res["commitment_spend"].m_as("USD"), [4e9, 6e9])
+
+
+@pytest.mark.parametrize("new, message", [
+    ('"chip_count * chip_capex * chips_commitment"',
+     r"s.yaml:4: commitments.chips.amount: expr: .* names 'chips_commitment', the amount itself"),
+    ('"chip_count * chip_capx"',
+     r"s.yaml:4: commitments.chips.amount: expr: unknown name 'chip_capx' .*did you mean"),
+    ('"3 GW"', r"s.yaml:4: commitments.chips.amount: .*expected money"),
+])
+def test_bad_commitment_formula_is_exit_2(tmp_path, new, message):
+    out = calc_cli("run", str(_write(tmp_path, CHIPS.replace('"chip_count * chip_capex"', new))))
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert re.search(message, out.stderr), out.stderr
