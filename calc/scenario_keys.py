@@ -26,7 +26,7 @@ import re
 
 import numpy as np
 
-from calc import dates, expr, values
+from calc import dates, expr, uncertainty, values
 from calc.checks import Check
 from calc.display import check_unit
 from calc.errors import CalcError
@@ -143,7 +143,9 @@ BLOCKS: dict[str, dict[str, dict]] = {
         "summary": _SUMMARY,
         "over_time": {"type": "mapping", "keys": "date", "values": "quantity",
                       "doc": "with a timeline, instead of value: a series {2026: 1 GW, "
-                             "2028: 3 GW}; a period takes the value in force at its start"},
+                             "2028: 3 GW}; a period takes the value in force at its start; a "
+                             "point may be a range [low, high] (one quantile per sample for the "
+                             "whole series)"},
         "interpolate": {"type": "enum", "enum": ["step", "linear"], "default": "step",
                         "doc": "with over_time: step (the value in force at a period's start) or "
                                "linear (straight lines between points; a period takes the average)"},
@@ -857,34 +859,46 @@ class Reader:
         return out
 
     # -- the timeline's pieces: over_time series, commitments, a check's at ------------------
-    def series_value(self, name, spec, sources) -> Value:
-        """An ``over_time`` input: the value in force at each period's start (before the first
-        point, the first value)."""
+    def series_value(self, name, spec, sources, window=None) -> Value:
+        """An ``over_time`` input: per period the value in force at its start (step; before the
+        first point the first value) or its exact average (linear); points may be ranges, one
+        quantile per draw for the whole series. ``window`` (months ``a``, ``b`` per period): the
+        average over those parts instead (a capacity commitment's part of each period)."""
         if self.tl is None:
             raise CalcError("over_time needs a timeline: add timeline: {start: ..., end: ..., "
                             "step: year}")
         points = spec["over_time"]
         idx, labels = self.tl.series(points, f"{name}.over_time")
-        qs = []
-        for key, given in points.items():
-            if isinstance(given, (list, dict)):
-                raise CalcError(f"over_time.{key}: a series point is one value such as '1 GW', "
-                                f"got {given!r}")
-            qs.append(values.value(name, given, where=f"over_time.{key}", sources=sources,
-                                   figures=False).central)
-        unit = qs[0].units
+        given = []
+        for key, point in points.items():
+            if isinstance(point, dict):
+                raise CalcError(f"over_time.{key}: a series point is one value such as '1 GW' "
+                                f"or a range [low, high], got {point!r}")
+            given.append(values.value(name, point, where=f"over_time.{key}", sources=sources,
+                                      figures=False))
+        unit = given[0].central.units
         try:
-            mags = np.array([float(q.to(unit).magnitude) for q in qs])
+            factors = [float(Q(1, v.central.units).to(unit).magnitude) for v in given]
         except Exception:
             raise CalcError(f"over_time: the points of {name} are not all in one dimension "
-                            f"({', '.join(format_unit(q.units) for q in qs)})") from None
-        if series_linear(spec):
-            knots = np.array([periods.parse_date(k, "").first for k in points])
-            per = periods.series_average(knots, mags, self.tl.starts, self.tl.ends, True)
-            labels = [*labels, "linear"]
+                            f"({', '.join(format_unit(v.central.units) for v in given)})") from None
+        pts = tuple(float(v.central.magnitude) * f if v.dist is None else scaled(v.dist, f)
+                    for v, f in zip(given, factors))
+        linear = series_linear(spec)
+        knots = np.array([periods.parse_date(k, "").first for k in points])
+        if window is not None or linear:
+            a, b = window if window is not None else (self.tl.starts, self.tl.ends)
+            inside = b > a
+            w = periods.series_average(knots, np.eye(len(pts)), np.where(inside, a, 0),
+                                       np.where(inside, b, 1), linear).T
+            w = np.where(inside[:, None], w, 0.0)
+            labels = [*labels, "linear"] if linear else labels
         else:
-            per = mags[idx]
-        return Value(central=Q(per, unit), sources=tuple(sources), origin="over_time",
+            w = np.eye(len(pts))[idx]
+        dist = uncertainty.SeriesDist(pts, w)
+        uncertain = any(v.dist is not None for v in given)
+        return Value(central=Q(dist.central, unit), dist=dist if uncertain else None,
+                     sources=tuple(sources), origin="over_time",
                      note=spec.get("note") or f"a series: {', '.join(labels)}")
 
     def commitments(self, data, inputs: dict):
@@ -1012,17 +1026,13 @@ class Reader:
                          f"{format_unit(cap.central.units)}; capacity is a power, e.g. 2 GW")
             return
         if "over_time" in cspec:                # the series' exact average over the part inside
-            knots = np.array([periods.parse_date(k, "").first for k in cspec["over_time"]])
-            unit = cap.central.units
-            mags = np.array([float(values.to_quantity(v).to(unit).magnitude)
-                             for v in cspec["over_time"].values()])
-            linear = series_linear(cspec)
-            inside = b > a
-            avg = periods.series_average(knots, mags, np.where(inside, a, 0),
-                                         np.where(inside, b, 1), linear)
-            cap = dataclasses.replace(cap, central=Q(np.where(inside, avg, 0.0), unit),
-                                      note=(cap.note or "") + "; per period, its average over "
-                                      "the part of the period inside the commitment")
+            try:
+                series = self.series_value(cap_name, cspec, cap.sources, window=(a, b))
+            except CalcError as exc:
+                self.problem(self.at(spec, "capacity", ckp), str(exc))
+                return
+            cap = dataclasses.replace(series, note=(cap.note or "") + "; per period, its "
+                                      "average over the part of the period inside the commitment")
         inputs[cap_name] = cap
         if price is not None:
             inputs[price_name] = price
@@ -1148,6 +1158,15 @@ def unknown_names(tree: expr.Expr, known) -> list[str]:
         found = re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", text)
         return (found.start() if found else len(text), name)
     return sorted((n for n in tree.names if n not in known), key=first_use)
+
+
+def scaled(dist, factor: float):
+    """A Dist with its magnitudes times ``factor`` (a series point in the series' unit)."""
+    if factor == 1.0:
+        return dist
+    return dataclasses.replace(dist, low=dist.low * factor, high=dist.high * factor,
+                               mode=None if dist.mode is None else dist.mode * factor,
+                               lower=dist.lower * factor, upper=dist.upper * factor)
 
 
 def same_dimension(q, unit: str) -> bool:

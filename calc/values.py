@@ -531,14 +531,22 @@ class PeriodAxis:
                              text=f"the sum over the periods of {c.text}", func=c.total)
         return out
 
-    def leaf(self, value: Value, stack, unit) -> pint.Quantity:
-        """A leaf's array on the axis: a per-period Value as ``(1, 1, P)``; ``stack()`` (its
-        ``(rows, draws)`` array) with a period axis of length 1 on a timeline, as it is without."""
+    def leaf(self, value: Value, stack, unit, z=None, masked: bool = False) -> pint.Quantity:
+        """A leaf's array on the axis: a per-period Value as ``(1, 1, P)`` (``(1, 1 + draws, P)``
+        for a series of ranges, from the standard-normal draws ``z``; NaN draws at the central
+        value when ``masked``); ``stack()`` (its ``(rows, draws)`` array) with a period axis of
+        length 1 on a timeline, as it is without."""
         if self.timeline is None:
             return stack()
         if value.origin in PER_PERIOD:
-            mag = np.asarray(value.central.to(unit).magnitude, dtype=float)
-            return Q(mag.reshape(1, 1, -1), unit)
+            factor = float(Q(1, value.central.units).to(unit).magnitude)
+            mag = np.asarray(value.central.magnitude, dtype=float) * factor
+            if z is None or not value.is_uncertain:
+                return Q(mag.reshape(1, 1, -1), unit)
+            draws = value.dist.from_normal(z) * factor
+            if masked:
+                draws[np.isnan(z)] = mag
+            return Q(np.concatenate([mag[None], draws])[None], unit)
         stacked = stack()
         return Q(np.asarray(stacked.magnitude)[..., None], stacked.units)
 

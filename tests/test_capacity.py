@@ -174,3 +174,34 @@ def test_bad_commitment_formula_is_exit_2(tmp_path, new, message):
     out = calc_cli("run", str(_write(tmp_path, CHIPS.replace('"chip_count * chip_capex"', new))))
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert re.search(message, out.stderr), out.stderr
+
+
+RANGES = textwrap.dedent("""\
+    name: ranges
+    timeline: {start: 2026, end: 2028, step: year}
+    samples: 400
+    seed: 5
+    inputs:
+      path: {over_time: {2026: [1 GW, 4 GW], 2028: [10 GW, 40 GW]}, source: assumption, note: t}
+      slope: {over_time: {2026: [1 GW, 4 GW], 2028: [10 GW, 40 GW]}, interpolate: linear,
+              source: assumption, note: t}
+    outputs: [path, slope]
+    """)
+
+
+def test_series_of_ranges_move_together():
+    res = calc.load(RANGES).run()
+    path = res.draws["path"][0]                     # (samples, periods)
+    # one quantile per sample for the whole series: 2028 is 10 x 2026 in every sample (both
+    # lognormal ranges with the same ratio high / low = 4)
+    assert np.allclose(path[:, 2], 10 * path[:, 0])
+    assert np.allclose(path[:, 1], path[:, 0])      # step: 2027 keeps 2026's point
+    # the median of the series is the series of medians: sqrt(1 x 4) = 2, sqrt(10 x 40) = 20
+    p50 = res.stats["path"]["p50"][0]
+    assert np.allclose(p50, [2, 2, 20], rtol=0.05)
+    assert np.allclose(res.central["path"][0], [2, 2, 20])
+    # linear: 2026 averages 2 -> 11 (the line's midpoint between 2 and 20): (2 + 11) / 2 = 6.5;
+    # 2027 (11 + 20) / 2 = 15.5; 2028 after the last point: 20
+    assert np.allclose(res.central["slope"][0], [6.5, 15.5, 20])
+    slope = res.draws["slope"][0]
+    assert np.allclose(slope[:, 1], 15.5 / 6.5 * slope[:, 0])
