@@ -44,6 +44,7 @@ class Scenario:
     variants: dict = field(default_factory=dict)       # name -> (accelerator, models, {input: Value})
     sweep: dict = field(default_factory=dict)          # name -> engine.Axis
     derive: dict = field(default_factory=dict)         # name -> (Expr, unit | None)
+    formulas: dict = field(default_factory=dict)       # input given as {expr, unit}: as derive
     checks: list = field(default_factory=list)
     samples: int = 0
     seed: int | None = None
@@ -148,7 +149,8 @@ class Scenario:
         notes = tuple(axis.outside_notes({n: float(v.central.m_as("USD"))
                                           for n, v in self.base.values.items() if n in axis.spreads}))
         try:
-            return run(cases, self.outputs, derive=self.derive, checks=self.checks,
+            return run(cases, self.outputs, derive={**self.formulas, **self.derive},
+                       checks=self.checks,
                        shown=list(dict.fromkeys(self.outputs + list(self.derive))), scenario=self.name,
                        title=self.title, samples=samples, seed=seed, correlations=self.correlations,
                        reg=_registry_with(self.inline_sources), sensitivity=sensitivity, progress=progress,

@@ -141,6 +141,10 @@ BLOCKS: dict[str, dict[str, dict]] = {
         "source": _SOURCE,
         "note": _NOTE,
         "summary": _SUMMARY,
+        "expr": {"type": "expression", "doc": "instead of value: a formula over other inputs "
+                                              "and figures (series too), with unit"},
+        "unit": {"type": "unit", "doc": "with expr: the formula's unit (revenue: USD/yr is a "
+                                        "rate, USD an amount per period)"},
         "over_time": {"type": "mapping", "keys": "date", "values": "quantity",
                       "doc": "with a timeline, instead of value: a series {2026: 1 GW, "
                              "2028: 3 GW}; a period takes the value in force at its start; a "
@@ -364,7 +368,9 @@ class Reader:
             self.tl_refused = True                  # its problem is reported once
 
     def read_inputs(self, data, sc) -> None:
+        self.formulas = {}
         sc.base.values = self.inputs(data.get("inputs"), data, "inputs")
+        sc.formulas = self.formulas
 
     def read_commitments(self, data, sc) -> None:
         sc.timeline = self.commitments(data, sc.base.values)
@@ -415,7 +421,8 @@ class Reader:
             node = {k: v for k, v in node.items() if k != "at"}  # the refused timeline: said once
         try:
             sc.solve = parse_solve(node, self.tl,
-                                   set(glossary()) | set(sc.base.values) | set(sc.derive))
+                                   set(glossary()) | set(sc.base.values) | set(sc.formulas)
+                                   | set(sc.derive))
         except CalcError as exc:
             self.problem(where, str(exc))
 
@@ -489,7 +496,8 @@ class Reader:
         if not isinstance(outs, list) or not outs:
             self.problem(self.at(data, "outputs", "outputs"), "expected a list of quantity names")
             return []
-        known = set(glossary()) | set(sc.derive) | set(sc.base.values) | set(sc.axis.capacity)
+        known = (set(glossary()) | set(sc.derive) | set(sc.base.values) | set(sc.formulas)
+                 | set(sc.axis.capacity))
         out = []
         for i, name in enumerate(outs):
             if not isinstance(name, str) or name not in known:
@@ -694,7 +702,13 @@ class Reader:
                 continue
             self.input_where.setdefault(name, self.at(node, name, kp))
             value = self.input(name, spec, node, kp)
-            if value is not None:
+            if value is not None and name == "revenue" and value.origin == "over_time" and \
+                    value.central.check("[currency] / [time]"):    # a rate: times each period
+                out["revenue_rate"] = value
+                self.formulas[name] = (expr.parse("revenue_rate * (period_end - period_start)",
+                                                  names={"revenue_rate", "period_end",
+                                                         "period_start"}), "USD")
+            elif value is not None:
                 out[name] = value
         return out
 
@@ -705,6 +719,13 @@ class Reader:
                                 "{figure: <id>} -- every literal needs a source")
             return None
         self.keys(spec, "input", kp + ".")
+        if "expr" in spec:
+            self.input_formula(name, spec, node, kp)
+            return None
+        if name == "arr_at" and "over_time" in spec:
+            self.problem(where, "arr_at cannot be a series; give revenue as a series instead "
+                                "({over_time: {2026: 12 billion USD/yr, ...}}, a rate)")
+            return None
         forms = [k for k in ("figure", "value", "range", "dist", "over_time") if k in spec]
         if len(forms) != 1:
             self.problem(where, "give exactly one of 'figure', 'value', 'range' or 'dist' "
@@ -718,7 +739,8 @@ class Reader:
         try:
             series_linear(spec)                 # interpolate: step or linear, with a series only
             if "over_time" in spec:
-                value = self.series_value(name, spec, sources)
+                value = self.series_value("revenue_rate" if name == "revenue" and rate_series(spec)
+                                          else name, spec, sources)
             elif name in DATE_INPUTS:
                 value = date_value(name, spec, sources)
             else:
@@ -728,6 +750,53 @@ class Reader:
             return None
         summary = self.summary(spec, kp)
         return dataclasses.replace(value, summary=summary) if summary else value
+
+    def input_formula(self, name, spec, node, kp) -> None:
+        """An input given as ``{expr, unit}``: a formula over other inputs and figures, kept in
+        ``self.formulas`` (read as a derive). ``revenue`` in USD/yr is a rate: a period earns it
+        times its length."""
+        where = self.at(node, name, kp)
+        extra = [k for k in ("figure", "value", "range", "dist", "over_time") if k in spec]
+        text, unit = spec["expr"], spec.get("unit")
+        if extra:
+            self.problem(where, f"give either expr or {', '.join(extra)}")
+            return
+        if not isinstance(text, str) or unit is None:
+            self.problem(where, "expected {expr: 'users * price_per_user', unit: USD/yr}")
+            return
+        known = set(glossary()) | set(self.reg.figures) | set(node)
+        try:
+            tree = expr.parse(text, names=known)
+            given = parse_unit(str(unit))
+        except CalcError as exc:
+            self.problem(where, str(exc))
+            return
+        if name in tree.names:
+            self.problem(where, f"expr: {text!r} names {name!r} itself; a formula cannot use its "
+                                "own value")
+            return
+        unknown = unknown_names(tree, known)
+        for n in unknown:
+            self.problem(where, f"expr: unknown name {n!r} in {text!r}{did_you_mean(n, known)}")
+        if unknown:
+            return
+        unit = str(unit)
+        expected = unit_of(name)
+        rate = name == "revenue" and Q(1, given).check("[currency] / [time]")
+        if rate:
+            if self.tl is None:
+                self.problem(where, "revenue as a rate (USD/yr) needs a timeline; give it in USD")
+                return
+            tree = expr.parse(f"({text}) * (period_end - period_start)",
+                              names=known | {"period_end", "period_start"})
+            unit = "USD"
+        elif expected is not None and Q(1, given).dimensionality != parse_unit(
+                expected).dimensionality:
+            hint = " or, for revenue, a rate such as USD/yr" if name == "revenue" else ""
+            self.problem(where, f"unit: {unit} does not match {name}'s unit "
+                                f"{format_unit(parse_unit(expected))}{hint}")
+            return
+        self.formulas[name] = (tree, unit)
 
     def summary(self, spec, kp) -> str | None:
         """A note's one-line ``summary`` (shown in tables; the note in full in explain)."""
@@ -748,7 +817,8 @@ class Reader:
         if not isinstance(node, dict):
             self.problem(self.at(parent, "derive", "derive"), "expected a mapping name: expression")
             return {}
-        known = set(glossary()) | set(self.reg.figures) | set(sc.base.values) | set(node)
+        known = (set(glossary()) | set(self.reg.figures) | set(sc.base.values) | set(sc.formulas)
+                 | set(node))
         out = {}
         for name, spec in node.items():
             kp = f"derive.{name}"
@@ -812,7 +882,8 @@ class Reader:
         if not isinstance(node, list):
             self.problem(self.at(parent, "checks", "checks"), "expected a list of checks")
             return []
-        known = set(glossary()) | set(self.reg.figures) | set(sc.derive) | set(sc.base.values)
+        known = (set(glossary()) | set(self.reg.figures) | set(sc.derive) | set(sc.base.values)
+                 | set(sc.formulas))
         out = []
         for i, spec in enumerate(node):
             kp = f"checks[{i}]"
@@ -1006,6 +1077,11 @@ class Reader:
             self.problem(self.at(spec, "capacity", ckp), f"got {cspec!r}; expected an input "
                          "such as {value: 2 GW, source: ...} or {over_time: {...}, source: ...}")
             return
+        if "expr" in cspec or "expr" in (spec.get("price") or {}):
+            self.problem(self.at(spec, "capacity", ckp), "capacity and price are a value, a range "
+                         "or a series here, not a formula; give the formula as an input and "
+                         "its value here")
+            return
         cap = self.input(cap_name, cspec, spec, ckp)
         price_name = "rental_price_per_power"
         price = None
@@ -1158,6 +1234,19 @@ def unknown_names(tree: expr.Expr, known) -> list[str]:
         found = re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", text)
         return (found.start() if found else len(text), name)
     return sorted((n for n in tree.names if n not in known), key=first_use)
+
+
+def rate_series(spec) -> bool:
+    """True when a series' first point is money per time (``revenue`` given as a rate)."""
+    points = spec.get("over_time")
+    if not isinstance(points, dict) or not points:
+        return False
+    first = next(iter(points.values()))
+    first = first[0] if isinstance(first, list) and first else first
+    try:
+        return bool(values.to_quantity(first).check("[currency] / [time]"))
+    except CalcError:
+        return False
 
 
 def scaled(dist, factor: float):

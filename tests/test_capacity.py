@@ -205,3 +205,65 @@ def test_series_of_ranges_move_together():
     assert np.allclose(res.central["slope"][0], [6.5, 15.5, 20])
     slope = res.draws["slope"][0]
     assert np.allclose(slope[:, 1], 15.5 / 6.5 * slope[:, 0])
+
+
+DRIVERS = textwrap.dedent("""\
+    name: drivers
+    timeline: {start: 2026, end: 2026-Q4, step: quarter}
+    commitments:
+      c: {amount: {value: 8 billion USD, source: assumption, note: t}, start: 2026, term: 2 yr}
+    inputs:
+      users: {value: 100, source: assumption, note: t}
+      price_per_user: {value: 0.12 billion USD/yr, source: assumption, note: t}
+      revenue: {expr: "users * price_per_user", unit: USD/yr, note: t}
+    outputs: [revenue, cumulative_gap]
+    """)
+
+
+def test_revenue_from_a_formula_is_a_rate_times_each_period():
+    res = calc.load(DRIVERS).run()
+    # 100 x 0.12e9 = 12e9 USD/yr; a quarter earns 3e9; spend 8e9 / 8 quarters = 1e9 a quarter
+    assert np.allclose(res["revenue"].m_as("USD"), [3e9] * 4)
+    assert np.allclose(res["cumulative_gap"].m_as("USD"), [-2e9, -4e9, -6e9, -8e9])
+
+
+def test_revenue_as_a_linear_series_of_rates():
+    text = DRIVERS.replace('revenue: {expr: "users * price_per_user", unit: USD/yr, note: t}',
+                           "revenue: {over_time: {2026: 12 billion USD/yr, 2027: 24 billion "
+                           "USD/yr}, interpolate: linear, source: assumption, note: t}")
+    text = re.sub(r"  (users|price_per_user): .*\n", "", text)
+    res = calc.load(text).run()
+    # the rate rises 12e9 -> 24e9 over 2026: 1e9/yr more each month; Q1 averages 13.5e9/yr and
+    # earns a quarter of it, 3.375e9; then 16.5, 19.5, 22.5 e9/yr -> 4.125, 4.875, 5.625 e9
+    assert np.allclose(res["revenue"].m_as("USD"), [3.375e9, 4.125e9, 4.875e9, 5.625e9])
+
+
+@pytest.mark.parametrize("new, message", [
+    ('revenue: {expr: "users * price_per_user * revenue", unit: USD/yr, note: t}',
+     r"s.yaml:8: inputs.revenue: expr: .* names 'revenue' itself"),
+    ('revenue: {expr: "users * price_per_user", unit: GW, note: t}',
+     r"s.yaml:8: inputs.revenue: unit: GW does not match revenue's unit USD or, for revenue, a "
+     r"rate"),
+    ('revenue: {expr: "users * price_per_usr", unit: USD/yr, note: t}',
+     r"s.yaml:8: inputs.revenue: expr: unknown name 'price_per_usr'"),
+    ('arr_at: {over_time: {2026: 1 billion USD/yr}, source: assumption, note: t}',
+     r"s.yaml:8: inputs.arr_at: arr_at cannot be a series; give revenue as a series"),
+])
+def test_bad_input_formula_is_exit_2(tmp_path, new, message):
+    old = 'revenue: {expr: "users * price_per_user", unit: USD/yr, note: t}'
+    out = calc_cli("run", str(_write(tmp_path, DRIVERS.replace(old, new))))
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert re.search(message, out.stderr), out.stderr
+
+
+def test_an_input_formula_over_a_series_is_a_series_and_capacity_refuses_a_formula(tmp_path):
+    text = RENTAL.replace("outputs: [commitment_spend, power_path, rental_capacity]",
+                          "  doubled: {expr: \"2 * power_path\", unit: GW, note: t}\n"
+                          "outputs: [doubled, commitment_spend]")
+    # twice the linear averages 1.2, 3.6, 6, 8.4, 10.8, 12 GW
+    assert np.allclose(calc.load(text).run()["doubled"].m_as("GW"), [2.4, 7.2, 12, 16.8, 21.6, 24])
+    bad = CONSTANT.replace("capacity: {value: 2 GW, source: assumption, note: t}",
+                           "capacity: {expr: \"2 GW\", unit: GW}")
+    out = calc_cli("run", str(_write(tmp_path, bad)))
+    assert out.returncode == 2
+    assert re.search(r"s.yaml:5: commitments.rental.capacity: .*not a formula", out.stderr)
