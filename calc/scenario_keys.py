@@ -151,8 +151,9 @@ BLOCKS: dict[str, dict[str, dict]] = {
                              "point may be a range [low, high] (one quantile per sample for the "
                              "whole series)"},
         "interpolate": {"type": "enum", "enum": ["step", "linear"], "default": "step",
-                        "doc": "with over_time: step (the value in force at a period's start) or "
-                               "linear (straight lines between points; a period takes the average)"},
+                        "doc": "with over_time: step (the value in force at a period's start) "
+                               "or linear (straight lines between points; a period takes the "
+                               "average)"},
     },
     "variant": {
         "accelerator": {"type": "accelerator", "doc": "this variant's catalogue entry"},
@@ -761,6 +762,9 @@ class Reader:
         if extra:
             self.problem(where, f"give either expr or {', '.join(extra)}")
             return
+        if not kp.startswith("inputs."):
+            self.problem(where, "a formula input goes under the scenario's inputs:, not here")
+            return
         if not isinstance(text, str) or unit is None:
             self.problem(where, "expected {expr: 'users * price_per_user', unit: USD/yr}")
             return
@@ -1141,7 +1145,8 @@ class Reader:
         text = amount["expr"]
         known = set(glossary()) | set(self.reg.figures) | set(inputs)
         if not isinstance(text, str):
-            self.problem(where, f"expr: expected an expression such as '2 GW * price', got {text!r}")
+            self.problem(where, f"expr: expected an expression such as 'chip_count * chip_capex', "
+                                f"got {text!r}")
             return None
         try:
             tree = expr.parse(text, names=known)

@@ -526,7 +526,7 @@ class PeriodAxis:
             name="commitments", output="commitment_spend", inputs=names + terms + priced,
             text=text, func=commitment_spend)}
         out.update(self.amounts)
-        for n, c in self.capacity.items():          # <name>_commitment: the spend inside the timeline
+        for n, c in self.capacity.items():      # <name>_commitment: the spend inside the timeline
             out[n] = Formula(name=n, output=n, inputs=(c.capacity, c.price),
                              text=f"the sum over the periods of {c.text}", func=c.total)
         return out
@@ -584,8 +584,9 @@ class PeriodAxis:
             def walk(n) -> bool:
                 if n not in memo:
                     step = plan.steps.get(n)
-                    memo[n] = n in TIMELESS or n in self.capacity or (step is not None and step.formula is not None
-                                                and any(walk(i) for i in step.formula.inputs))
+                    memo[n] = n in TIMELESS or n in self.capacity or (
+                        step is not None and step.formula is not None
+                        and any(walk(i) for i in step.formula.inputs))
                 return memo[n]
 
             out |= {n for n in names if n in plan.steps and walk(n)}

@@ -248,6 +248,9 @@ def test_revenue_as_a_linear_series_of_rates():
      r"s.yaml:8: inputs.revenue: expr: unknown name 'price_per_usr'"),
     ('arr_at: {over_time: {2026: 1 billion USD/yr}, source: assumption, note: t}',
      r"s.yaml:8: inputs.arr_at: arr_at cannot be a series; give revenue as a series"),
+    ('revenue: {expr: "users * price_per_user", unit: USD/yr, note: t}\nvariants:\n  v: {inputs: '
+     '{users: {expr: "2 * price_per_user", unit: USD/yr}}}',
+     r"s.yaml:10: variants.v.inputs.users: a formula input goes under the scenario's inputs:"),
 ])
 def test_bad_input_formula_is_exit_2(tmp_path, new, message):
     old = 'revenue: {expr: "users * price_per_user", unit: USD/yr, note: t}'
