@@ -1161,12 +1161,10 @@ class Reader:
             self.problem(where, f"expr: unknown name {n!r} in {text!r}{did_you_mean(n, known)}")
         if unknown:
             return None
-        if not tree.names:
-            try:
-                check_dimension(f"expr {text!r}", tree.evaluate({}), "USD")
-            except CalcError as exc:
-                self.problem(where, str(exc))
-                return None
+        problem = unit_problem(tree, inputs, "USD")
+        if problem:
+            self.problem(where, f"expr: {problem}")
+            return None
         run.amounts[name] = derive_formula(name, tree, "USD")
         return True
 
@@ -1239,6 +1237,19 @@ def unknown_names(tree: expr.Expr, known) -> list[str]:
         found = re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", text)
         return (found.start() if found else len(text), name)
     return sorted((n for n in tree.names if n not in known), key=first_use)
+
+
+def unit_problem(tree, known: dict, unit: str) -> str | None:
+    """What is wrong with the unit of formula ``tree`` at the central values of the inputs in
+    ``known`` (checked only when it names nothing else); None when it gives ``unit``."""
+    if not set(tree.names) <= set(known):
+        return None                                 # a figure or quantity: checked when it runs
+    try:
+        out = tree.evaluate({n: known[n].central for n in tree.names})
+        check_dimension(repr(tree.text), out, unit)
+    except CalcError as exc:
+        return str(exc)
+    return None
 
 
 def rate_series(spec) -> bool:

@@ -169,6 +169,8 @@ def test_commitment_amount_from_a_formula():
     ('"chip_count * chip_capx"',
      r"s.yaml:4: commitments.chips.amount: expr: unknown name 'chip_capx' .*did you mean"),
     ('"3 GW"', r"s.yaml:4: commitments.chips.amount: .*expected money"),
+    ('"chip_count"', r"s.yaml:4: commitments.chips.amount: expr: 'chip_count': expected money "
+                     r"\[USD\], got chip"),
 ])
 def test_bad_commitment_formula_is_exit_2(tmp_path, new, message):
     out = calc_cli("run", str(_write(tmp_path, CHIPS.replace('"chip_count * chip_capex"', new))))
