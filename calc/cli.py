@@ -219,7 +219,8 @@ def cmd_solve(args) -> int:
     kind = next(k for k in ("equals", "at_most", "at_least") if getattr(args, k) is not None)
     node = {"for": args.for_, "so_that": args.so_that, kind: getattr(args, kind),
             "between": list(args.between) if args.between else None, "at": args.at}
-    known = set(glossary()) | set(sc.base.values) | set(sc.derive)
+    known = (set(glossary()) | set(sc.base.values) | set(sc.derive)
+             | set(sc.formulas))
     try:
         spec = parse_solve(node, sc.axis.timeline, known)
     except CalcError as exc:

@@ -125,7 +125,8 @@ def evaluate(plan: Plan, cases: list[Case], reg: Registry, z_rows: dict | None, 
         if fixed and name in fixed:
             env[name] = fixed[name]
             continue
-        env[name] = axis.leaf(values[0], lambda: _stack(values, sizes, unit, z, rows, masked), unit)
+        env[name] = axis.leaf(values[0], lambda: _stack(values, sizes, unit, z, rows, masked), unit,
+                              z=z, masked=masked)
     for name in plan.order:
         step = plan.steps[name]
         env[name] = _call(step.formula, env)

@@ -196,3 +196,43 @@ class Timeline:
                             f"{self.labels[-1]} (the timeline starts {self.labels[0]})")
         idx = np.searchsorted(firsts, self.starts, side="right") - 1
         return np.maximum(idx, 0), [s.text for s in spans]
+
+
+# -- series between their points: step or linear, averaged or integrated over months ------------
+INTERPOLATIONS = ("step", "linear")
+
+
+def series_integral(knots: np.ndarray, ys: np.ndarray, t: np.ndarray, linear: bool) -> np.ndarray:
+    """The integral of a series from its first point to month ``t`` [value x month] (negative
+    before the first point); ``ys`` may carry leading axes (samples), the points on the last.
+
+    Step: the value in force holds until the next point; linear: straight lines between points.
+    Either way the first value holds before the first point and the last after the last.
+
+    >>> knots = np.array([0, 60])                           # 0 GW at month 0, 12 GW at month 60
+    >>> series_integral(knots, np.array([0.0, 12.0]), np.array([24, 36]), True).tolist()
+    [57.6, 129.6]
+    """
+    knots = np.asarray(knots, dtype=float)
+    ys = np.asarray(ys, dtype=float)
+    t = np.asarray(t, dtype=float)
+    widths = np.diff(knots)
+    slopes = np.diff(ys, axis=-1) / widths if linear else np.zeros(ys.shape[:-1] + widths.shape)
+    seg = ys[..., :-1] * widths + 0.5 * slopes * widths ** 2        # each segment's area
+    at_knot = np.concatenate([np.zeros(ys.shape[:-1] + (1,)), np.cumsum(seg, axis=-1)], axis=-1)
+    k = np.clip(np.searchsorted(knots, t, side="right") - 1, 0, len(knots) - 1)
+    dt = t - knots[k]
+    slope = np.concatenate([slopes, np.zeros(ys.shape[:-1] + (1,))], axis=-1)[..., k]
+    slope = np.where(dt < 0, 0.0, slope)                     # before the first point: flat
+    return at_knot[..., k] + ys[..., k] * dt + 0.5 * slope * dt ** 2
+
+
+def series_average(knots, ys, a, b, linear: bool) -> np.ndarray:
+    """The average of a series over months ``[a, b)`` (exact for step and linear series).
+
+    >>> series_average(np.array([0, 60]), np.array([0.0, 12.0]), np.array([24]), np.array([36]),
+    ...                True).tolist()                        # (4.8 + 7.2) / 2
+    [6.0]
+    """
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return (series_integral(knots, ys, b, linear) - series_integral(knots, ys, a, linear)) / (b - a)

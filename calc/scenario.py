@@ -45,6 +45,7 @@ class Scenario:
     variants: dict = field(default_factory=dict)
     sweep: dict = field(default_factory=dict)          # name -> engine.Axis
     derive: dict = field(default_factory=dict)         # name -> (Expr, unit | None)
+    formulas: dict = field(default_factory=dict)       # input given as {expr, unit}: as derive
     checks: list = field(default_factory=list)
     samples: int = 0
     seed: int | None = None
@@ -158,7 +159,8 @@ class Scenario:
                                           if n in axis.spreads})
                       + financing_keys.double_count_notes(self.base.values))
         try:
-            return run(cases, self.outputs, derive=self.derive, checks=self.checks,
+            return run(cases, self.outputs, derive={**self.formulas, **self.derive},
+                       checks=self.checks,
                        shown=list(dict.fromkeys(self.outputs + list(self.derive))),
                        scenario=self.name,
                        title=self.title, samples=samples, seed=seed, correlations=self.correlations,

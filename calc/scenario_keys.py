@@ -26,14 +26,14 @@ import re
 
 import numpy as np
 
-from calc import dates, expr, values
+from calc import dates, expr, uncertainty, values
 from calc.checks import Check
 from calc.display import check_unit
 from calc.errors import CalcError
 from calc.glossary import glossary, unit_of
 from calc.ledger_count import as_of_day
 from calc.models import FORMULAS
-from calc.plan import find_cycle
+from calc.plan import derive_formula, find_cycle
 from calc.registry import registry
 from calc.registry.data import SUMMARY_MAX, Source
 from calc.suggest import did_you_mean
@@ -144,9 +144,19 @@ BLOCKS: dict[str, dict[str, dict]] = {
         "source": _SOURCE,
         "note": _NOTE,
         "summary": _SUMMARY,
+        "expr": {"type": "expression", "doc": "instead of value: a formula over other inputs "
+                                              "and figures (series too), with unit"},
+        "unit": {"type": "unit", "doc": "with expr: the formula's unit (revenue: USD/yr is a "
+                                        "rate, USD an amount per period)"},
         "over_time": {"type": "mapping", "keys": "date", "values": "quantity",
                       "doc": "with a timeline, instead of value: a series {2026: 1 GW, "
-                             "2028: 3 GW}; a period takes the value in force at its start"},
+                             "2028: 3 GW}; a period takes the value in force at its start; a "
+                             "point may be a range [low, high] (one quantile per sample for the "
+                             "whole series)"},
+        "interpolate": {"type": "enum", "enum": ["step", "linear"], "default": "step",
+                        "doc": "with over_time: step (the value in force at a period's start) "
+                               "or linear (straight lines between points; a period takes the "
+                               "average)"},
     },
     "variant": {
         "accelerator": {"type": "accelerator", "doc": "this variant's catalogue entry"},
@@ -193,11 +203,18 @@ BLOCKS: dict[str, dict[str, dict]] = {
                  "doc": "period length"},
     },
     "commitment": {
-        "amount": {"type": "mapping", "values": "input", "required": True,
+        "amount": {"type": "mapping", "values": "input",
                    "doc": "the committed amount, as an input: {figure: id}, "
                           "{value: ..., source: ...} or {range: [low, high], source: ..., "
-                          "note: ...}"},
-        "start": {"type": "date", "required": True, "doc": "when spending starts"},
+                          "note: ...}; or give capacity instead"},
+        "capacity": {"type": "mapping", "values": "input",
+                     "doc": "instead of amount: the capacity online [GW], as an input (a series "
+                            "too); spend = price x the capacity's integral over the period"},
+        "price": {"type": "mapping", "values": "input",
+                  "doc": "with capacity: the price [USD/GW/yr]; default the input "
+                         "rental_price_per_power"},
+        "start": {"type": "date", "doc": "when spending starts (with capacity: default the "
+                                         "timeline's start)"},
         "term": {"type": "quantity_or_figure",
                  "doc": "how long it runs, e.g. '5 yr', or {figure: id}"},
         "shape": {"type": "enum", "enum": ["flat", "ramp"], "default": "flat",
@@ -356,7 +373,9 @@ class Reader:
             self.tl_refused = True                  # its problem is reported once
 
     def read_inputs(self, data, sc) -> None:
+        self.formulas = {}
         sc.base.values = self.inputs(data.get("inputs"), data, "inputs")
+        sc.formulas = self.formulas
 
     def read_commitments(self, data, sc) -> None:
         sc.timeline = self.commitments(data, sc.base.values)
@@ -407,7 +426,8 @@ class Reader:
             node = {k: v for k, v in node.items() if k != "at"}  # the refused timeline: said once
         try:
             sc.solve = parse_solve(node, self.tl,
-                                   set(glossary()) | set(sc.base.values) | set(sc.derive))
+                                   set(glossary()) | set(sc.base.values) | set(sc.formulas)
+                                   | set(sc.derive))
         except CalcError as exc:
             self.problem(where, str(exc))
 
@@ -481,7 +501,8 @@ class Reader:
         if not isinstance(outs, list) or not outs:
             self.problem(self.at(data, "outputs", "outputs"), "expected a list of quantity names")
             return []
-        known = set(glossary()) | set(sc.derive) | set(sc.base.values)
+        known = (set(glossary()) | set(sc.derive) | set(sc.base.values) | set(sc.formulas)
+                 | set(sc.axis.capacity))
         out = []
         for i, name in enumerate(outs):
             if not isinstance(name, str) or name not in known:
@@ -686,7 +707,13 @@ class Reader:
                 continue
             self.input_where.setdefault(name, self.at(node, name, kp))
             value = self.input(name, spec, node, kp)
-            if value is not None:
+            if value is not None and name == "revenue" and value.origin == "over_time" and \
+                    value.central.check("[currency] / [time]"):    # a rate: times each period
+                out["revenue_rate"] = value
+                self.formulas[name] = (expr.parse("revenue_rate * (period_end - period_start)",
+                                                  names={"revenue_rate", "period_end",
+                                                         "period_start"}), "USD")
+            elif value is not None:
                 out[name] = value
         return out
 
@@ -697,6 +724,13 @@ class Reader:
                                 "{figure: <id>} -- every literal needs a source")
             return None
         self.keys(spec, "input", kp + ".")
+        if "expr" in spec:
+            self.input_formula(name, spec, node, kp)
+            return None
+        if name == "arr_at" and "over_time" in spec:
+            self.problem(where, "arr_at cannot be a series; give revenue as a series instead "
+                                "({over_time: {2026: 12 billion USD/yr, ...}}, a rate)")
+            return None
         forms = [k for k in ("figure", "value", "range", "dist", "over_time") if k in spec]
         if len(forms) != 1:
             self.problem(where, "give exactly one of 'figure', 'value', 'range' or 'dist' "
@@ -708,8 +742,10 @@ class Reader:
             if not ok:
                 return None
         try:
+            series_linear(spec)                 # interpolate: step or linear, with a series only
             if "over_time" in spec:
-                value = self.series_value(name, spec, sources)
+                value = self.series_value("revenue_rate" if name == "revenue" and rate_series(spec)
+                                          else name, spec, sources)
             elif name in DATE_INPUTS:
                 value = date_value(name, spec, sources)
             else:
@@ -719,6 +755,56 @@ class Reader:
             return None
         summary = self.summary(spec, kp)
         return dataclasses.replace(value, summary=summary) if summary else value
+
+    def input_formula(self, name, spec, node, kp) -> None:
+        """An input given as ``{expr, unit}``: a formula over other inputs and figures, kept in
+        ``self.formulas`` (read as a derive). ``revenue`` in USD/yr is a rate: a period earns it
+        times its length."""
+        where = self.at(node, name, kp)
+        extra = [k for k in ("figure", "value", "range", "dist", "over_time") if k in spec]
+        text, unit = spec["expr"], spec.get("unit")
+        if extra:
+            self.problem(where, f"give either expr or {', '.join(extra)}")
+            return
+        if not kp.startswith("inputs."):
+            self.problem(where, "a formula input goes under the scenario's inputs:, not here")
+            return
+        if not isinstance(text, str) or unit is None:
+            self.problem(where, "expected {expr: 'users * price_per_user', unit: USD/yr}")
+            return
+        known = set(glossary()) | set(self.reg.figures) | set(node)
+        try:
+            tree = expr.parse(text, names=known)
+            given = parse_unit(str(unit))
+        except CalcError as exc:
+            self.problem(where, str(exc))
+            return
+        if name in tree.names:
+            self.problem(where, f"expr: {text!r} names {name!r} itself; a formula cannot use its "
+                                "own value")
+            return
+        unknown = unknown_names(tree, known)
+        for n in unknown:
+            self.problem(where, f"expr: unknown name {n!r} in {text!r}{did_you_mean(n, known)}")
+        if unknown:
+            return
+        unit = str(unit)
+        expected = unit_of(name)
+        rate = name == "revenue" and Q(1, given).check("[currency] / [time]")
+        if rate:
+            if self.tl is None:
+                self.problem(where, "revenue as a rate (USD/yr) needs a timeline; give it in USD")
+                return
+            tree = expr.parse(f"({text}) * (period_end - period_start)",
+                              names=known | {"period_end", "period_start"})
+            unit = "USD"
+        elif expected is not None and Q(1, given).dimensionality != parse_unit(
+                expected).dimensionality:
+            hint = " or, for revenue, a rate such as USD/yr" if name == "revenue" else ""
+            self.problem(where, f"unit: {unit} does not match {name}'s unit "
+                                f"{format_unit(parse_unit(expected))}{hint}")
+            return
+        self.formulas[name] = (tree, unit)
 
     def summary(self, spec, kp) -> str | None:
         """A note's one-line ``summary`` (shown in tables; the note in full in explain)."""
@@ -739,7 +825,8 @@ class Reader:
         if not isinstance(node, dict):
             self.problem(self.at(parent, "derive", "derive"), "expected a mapping name: expression")
             return {}
-        known = set(glossary()) | set(self.reg.figures) | set(sc.base.values) | set(node)
+        known = (set(glossary()) | set(self.reg.figures) | set(sc.base.values) | set(sc.formulas)
+                 | set(node))
         out = {}
         for name, spec in node.items():
             kp = f"derive.{name}"
@@ -803,7 +890,8 @@ class Reader:
         if not isinstance(node, list):
             self.problem(self.at(parent, "checks", "checks"), "expected a list of checks")
             return []
-        known = set(glossary()) | set(self.reg.figures) | set(sc.derive) | set(sc.base.values)
+        known = (set(glossary()) | set(self.reg.figures) | set(sc.derive) | set(sc.base.values)
+                 | set(sc.formulas))
         out = []
         for i, spec in enumerate(node):
             kp = f"checks[{i}]"
@@ -850,28 +938,46 @@ class Reader:
         return out
 
     # -- the timeline's pieces: over_time series, commitments, a check's at ------------------
-    def series_value(self, name, spec, sources) -> Value:
-        """An ``over_time`` input: the value in force at each period's start (before the first
-        point, the first value)."""
+    def series_value(self, name, spec, sources, window=None) -> Value:
+        """An ``over_time`` input: per period the value in force at its start (step; before the
+        first point the first value) or its exact average (linear); points may be ranges, one
+        quantile per draw for the whole series. ``window`` (months ``a``, ``b`` per period): the
+        average over those parts instead (a capacity commitment's part of each period)."""
         if self.tl is None:
             raise CalcError("over_time needs a timeline: add timeline: {start: ..., end: ..., "
                             "step: year}")
         points = spec["over_time"]
         idx, labels = self.tl.series(points, f"{name}.over_time")
-        qs = []
-        for key, given in points.items():
-            if isinstance(given, (list, dict)):
-                raise CalcError(f"over_time.{key}: a series point is one value such as '1 GW', "
-                                f"got {given!r}")
-            qs.append(values.value(name, given, where=f"over_time.{key}", sources=sources,
-                                   figures=False).central)
-        unit = qs[0].units
+        given = []
+        for key, point in points.items():
+            if isinstance(point, dict):
+                raise CalcError(f"over_time.{key}: a series point is one value such as '1 GW' "
+                                f"or a range [low, high], got {point!r}")
+            given.append(values.value(name, point, where=f"over_time.{key}", sources=sources,
+                                      figures=False))
+        unit = given[0].central.units
         try:
-            mags = np.array([float(q.to(unit).magnitude) for q in qs])
+            factors = [float(Q(1, v.central.units).to(unit).magnitude) for v in given]
         except Exception:
             raise CalcError(f"over_time: the points of {name} are not all in one dimension "
-                            f"({', '.join(format_unit(q.units) for q in qs)})") from None
-        return Value(central=Q(mags[idx], unit), sources=tuple(sources), origin="over_time",
+                            f"({', '.join(format_unit(v.central.units) for v in given)})") from None
+        pts = tuple(float(v.central.magnitude) * f if v.dist is None else scaled(v.dist, f)
+                    for v, f in zip(given, factors))
+        linear = series_linear(spec)
+        knots = np.array([periods.parse_date(k, "").first for k in points])
+        if window is not None or linear:
+            a, b = window if window is not None else (self.tl.starts, self.tl.ends)
+            inside = b > a
+            w = periods.series_average(knots, np.eye(len(pts)), np.where(inside, a, 0),
+                                       np.where(inside, b, 1), linear).T
+            w = np.where(inside[:, None], w, 0.0)
+            labels = [*labels, "linear"] if linear else labels
+        else:
+            w = np.eye(len(pts))[idx]
+        dist = uncertainty.SeriesDist(pts, w)
+        uncertain = any(v.dist is not None for v in given)
+        return Value(central=Q(dist.central, unit), dist=dist if uncertain else None,
+                     sources=tuple(sources), origin="over_time",
                      note=spec.get("note") or f"a series: {', '.join(labels)}")
 
     def commitments(self, data, inputs: dict):
@@ -907,8 +1013,11 @@ class Reader:
                 self.problem(where, f"the amount would be named {name!r}, which is already an "
                                     "input or a quantity; rename the commitment")
                 continue
+            if "capacity" in spec:
+                self.capacity_commitment(key, spec, kp, where, inputs, run)
+                continue
             try:
-                value = self.amount(spec, kp, where)
+                value = self.amount(spec, kp, where, inputs, run, name)
                 if value is None:
                     continue
                 if "schedule" in spec:
@@ -941,7 +1050,8 @@ class Reader:
             except CalcError as exc:
                 self.problem(where, str(exc).lstrip(": "))
                 continue
-            inputs[name] = value
+            if name not in run.amounts:
+                inputs[name] = value
             run.spreads[name] = s
             run.spread_text[name] = label
             if term_value is not None and term_value.figure:   # the term's source joins the lineage
@@ -949,18 +1059,118 @@ class Reader:
                 run.terms[name] = f"{name}_term"
         return run
 
-    def amount(self, spec, kp, where):
+    def capacity_commitment(self, key, spec, kp, where, inputs, run) -> None:
+        """A commitment stated as ``capacity`` (GW) x ``price`` (USD/GW/yr) over ``[start, start
+        + term]`` (defaults: the timeline's start and end): the inputs ``<key>_capacity`` and
+        ``<key>_price`` (without price the shared ``rental_price_per_power``)."""
+        extra = [k for k in ("amount", "shape", "schedule") if k in spec]
+        if extra:
+            self.problem(self.at(spec, extra[0], f"{kp}.{extra[0]}"), f"{', '.join(extra)} "
+                         "cannot go with capacity: a capacity commitment spends price x capacity "
+                         "online; give either amount or capacity")
+            return
+        tl = self.tl
+        try:
+            start = (periods.parse_date(spec["start"], "start").first if "start" in spec
+                     else int(tl.start))
+            end = start + self.term(spec["term"])[1] if "term" in spec else int(tl.ends[-1])
+        except CalcError as exc:
+            self.problem(where, str(exc))
+            return
+        a, b = np.clip(tl.starts, start, end), np.clip(tl.ends, start, end)
+        years = (b - a) / 12.0
+        cap_name, cspec = f"{key}_capacity", spec["capacity"]
+        ckp = f"{kp}.capacity"
+        if not isinstance(cspec, dict):
+            self.problem(self.at(spec, "capacity", ckp), f"got {cspec!r}; expected an input "
+                         "such as {value: 2 GW, source: ...} or {over_time: {...}, source: ...}")
+            return
+        if "expr" in cspec or "expr" in (spec.get("price") or {}):
+            self.problem(self.at(spec, "capacity", ckp), "capacity and price are a value, a range "
+                         "or a series here, not a formula; give the formula as an input and "
+                         "its value here")
+            return
+        cap = self.input(cap_name, cspec, spec, ckp)
+        price_name = "rental_price_per_power"
+        price = None
+        if "price" in spec:
+            price_name = f"{key}_price"
+            price = self.input(price_name, spec["price"], spec, f"{kp}.price")
+            if price is None:
+                return
+            if not same_dimension(price.central, "USD/GW/yr"):
+                self.problem(self.at(spec, "price", f"{kp}.price"), f"got "
+                             f"{format_unit(price.central.units)}; a price is money per power per "
+                             "time, e.g. 17.2 billion USD/GW/yr")
+                return
+        if cap is None:
+            return
+        if not same_dimension(cap.central, "GW"):
+            self.problem(self.at(spec, "capacity", ckp), f"got "
+                         f"{format_unit(cap.central.units)}; capacity is a power, e.g. 2 GW")
+            return
+        if "over_time" in cspec:                # the series' exact average over the part inside
+            try:
+                series = self.series_value(cap_name, cspec, cap.sources, window=(a, b))
+            except CalcError as exc:
+                self.problem(self.at(spec, "capacity", ckp), str(exc))
+                return
+            cap = dataclasses.replace(series, note=(cap.note or "") + "; per period, its "
+                                      "average over the part of the period inside the commitment")
+        inputs[cap_name] = cap
+        if price is not None:
+            inputs[price_name] = price
+        name = f"{key}_commitment"
+        span = f"[{start // 12}-{start % 12 + 1:02d}, {end // 12}-{end % 12 + 1:02d})"
+        run.capacity[name] = values.CapacityCommitment(
+            capacity=cap_name, price=price_name, years=years,
+            text=f"{price_name} x {cap_name} x years inside {span}")
+
+    def amount(self, spec, kp, where, inputs, run, name):
         amount = spec.get("amount")
         if not isinstance(amount, dict):
             self.problem(where, "amount: expected {figure: id}, {value: ..., source: ...} or "
-                                "{range: [...], source: ...}")
+                                "{range: [...], source: ...}; or capacity: ... with price: ...")
             return None
+        if "expr" in amount:
+            return self.amount_expr(amount, f"{kp}.amount", self.at(spec, "amount", kp + ".amount"),
+                                    inputs, run, name)
         sources = ()
         if "figure" not in amount:
             sources, ok = self.source(amount, kp + ".amount")
             if not ok:
                 return None
         return spec_value("commitment", amount, sources=sources, reg=self.reg)
+
+    def amount_expr(self, amount, kp, where, inputs, run, name):
+        """``amount: {expr: ...}``: the amount as a formula in USD over the scenario's inputs and
+        figures (``run.amounts``); True once read, None after reporting a problem."""
+        self.keys(amount, ("expr", "note"), kp + ".")
+        text = amount["expr"]
+        known = set(glossary()) | set(self.reg.figures) | set(inputs)
+        if not isinstance(text, str):
+            self.problem(where, f"expr: expected an expression such as 'chip_count * chip_capex', "
+                                f"got {text!r}")
+            return None
+        try:
+            tree = expr.parse(text, names=known)
+        except CalcError as exc:
+            self.problem(where, f"expr: {exc}")
+            return None
+        if name in tree.names:
+            self.problem(where, f"expr: {text!r} names {name!r}, the amount itself")
+            return None
+        unknown = unknown_names(tree, known)
+        for n in unknown:
+            self.problem(where, f"expr: unknown name {n!r} in {text!r}{did_you_mean(n, known)}")
+        if unknown:
+            return None
+        problem = unit_problem(tree, inputs, "USD")
+        if problem:
+            self.problem(where, f"expr: {problem}")
+            return None
+        run.amounts[name] = derive_formula(name, tree, "USD")
+        return True
 
     def shares(self, spec: dict, kp: str) -> dict | None:
         """A schedule's shares by date as fractions; None after reporting each bad share at its
@@ -1032,6 +1242,59 @@ def unknown_names(tree: expr.Expr, known) -> list[str]:
         found = re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", text)
         return (found.start() if found else len(text), name)
     return sorted((n for n in tree.names if n not in known), key=first_use)
+
+
+def unit_problem(tree, known: dict, unit: str) -> str | None:
+    """What is wrong with the unit of formula ``tree`` at the central values of the inputs in
+    ``known`` (checked only when it names nothing else); None when it gives ``unit``."""
+    if not set(tree.names) <= set(known):
+        return None                                 # a figure or quantity: checked when it runs
+    try:
+        out = tree.evaluate({n: known[n].central for n in tree.names})
+        check_dimension(repr(tree.text), out, unit)
+    except CalcError as exc:
+        return str(exc)
+    return None
+
+
+def rate_series(spec) -> bool:
+    """True when a series' first point is money per time (``revenue`` given as a rate)."""
+    points = spec.get("over_time")
+    if not isinstance(points, dict) or not points:
+        return False
+    first = next(iter(points.values()))
+    first = first[0] if isinstance(first, list) and first else first
+    try:
+        return bool(values.to_quantity(first).check("[currency] / [time]"))
+    except CalcError:
+        return False
+
+
+def scaled(dist, factor: float):
+    """A Dist with its magnitudes times ``factor`` (a series point in the series' unit)."""
+    if factor == 1.0:
+        return dist
+    return dataclasses.replace(dist, low=dist.low * factor, high=dist.high * factor,
+                               mode=None if dist.mode is None else dist.mode * factor,
+                               lower=dist.lower * factor, upper=dist.upper * factor)
+
+
+def same_dimension(q, unit: str) -> bool:
+    """True when quantity ``q`` has the dimension of ``unit``."""
+    return q.dimensionality == parse_unit(unit).dimensionality
+
+
+def series_linear(spec: dict) -> bool:
+    """True for a series with ``interpolate: linear``; a CalcError for a value other than step or
+    linear, or interpolate without over_time."""
+    how = spec.get("interpolate", "step")
+    if how not in periods.INTERPOLATIONS:
+        raise CalcError(f"interpolate: got {how!r}; use step (the value in force at a period's "
+                        "start) or linear (straight lines between points)")
+    if "interpolate" in spec and "over_time" not in spec:
+        raise CalcError("interpolate applies to a series; give over_time: {date: value, ...} or "
+                        "drop interpolate")
+    return how == "linear"
 
 
 def date_value(name, spec, sources) -> Value:

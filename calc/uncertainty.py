@@ -199,3 +199,45 @@ def standard_normal(rng: np.random.Generator, n_inputs: int, n: int,
 def rank_to_pearson(rho: float) -> float:
     """The normal-copula Pearson correlation giving Spearman rank correlation ``rho``."""
     return 2 * math.sin(math.pi * rho / 6)
+
+
+@dataclass(frozen=True, eq=False)
+class SeriesDist:
+    """A series whose points are ranges: in each draw every point takes the same quantile (a path
+    moves together), and each period takes ``weights`` (periods x points) times the points, so the
+    median of the series is the series of medians.
+
+    ``points`` holds a Dist per point, or a float for a point given as one value.
+    """
+
+    points: tuple
+    weights: np.ndarray              # (periods, points): a period's value from the points' values
+    kind: str = "series"
+
+    @property
+    def low(self) -> float:
+        """The lowest low end of the points (for messages and tables)."""
+        return min(p.low if isinstance(p, Dist) else p for p in self.points)
+
+    @property
+    def high(self) -> float:
+        """The highest high end of the points."""
+        return max(p.high if isinstance(p, Dist) else p for p in self.points)
+
+    @property
+    def central(self) -> np.ndarray:
+        """Per period, the series at the points' central values."""
+        return self.weights @ np.array([p.central if isinstance(p, Dist) else p
+                                        for p in self.points])
+
+    def from_normal(self, z: np.ndarray) -> np.ndarray:
+        """Per draw ``z`` (one standard-normal value per draw) the series ``(draws, periods)``.
+
+        >>> d = SeriesDist((Dist("uniform", 1.0, 3.0), 10.0), np.array([[1.0, 0.0], [0.5, 0.5]]))
+        >>> d.from_normal(np.array([0.0])).tolist()          # the median: 2 and (2 + 10) / 2
+        [[2.0, 6.0]]
+        """
+        z = np.asarray(z, dtype=float)
+        cols = [p.from_normal(z) if isinstance(p, Dist) else np.full(z.shape, p)
+                for p in self.points]
+        return np.stack(cols, axis=-1) @ self.weights.T

@@ -482,6 +482,8 @@ class PeriodAxis:
     series: dict = field(default_factory=dict)       # input name -> Value, central (periods,)
     terms: dict = field(default_factory=dict)        # amount name -> the input holding its term
     raises: dict | None = None                       # financing: raise input -> (periods,) 0/1
+    capacity: dict = field(default_factory=dict)     # amount name -> CapacityCommitment
+    amounts: dict = field(default_factory=dict)      # amount name -> Formula (amount: {expr})
 
     @property
     def count(self) -> int:
@@ -534,22 +536,32 @@ class PeriodAxis:
         """``commitment_spend`` from the commitments' amounts, when the scenario has any, and
         ``raises`` with financing."""
         out = {} if self.raises is None else {"raises": self.raises_formula()}
-        if not self.spreads:
+        if not self.spreads and not self.capacity:
             return out
         names = tuple(self.spreads)
         weights = {n: self.spreads[n].weights for n in names}
+        caps = tuple(self.capacity.values())
 
-        def commitment_spend(**amounts):
+        def commitment_spend(**kw):
             total = 0.0
             for n in names:
-                total = total + np.asarray(amounts[n].m_as("USD"), dtype=float) * weights[n]
+                total = total + np.asarray(kw[n].m_as("USD"), dtype=float) * weights[n]
+            for c in caps:
+                total = total + c.spend(kw[c.capacity], kw[c.price])
             return Q(total, "USD")
 
-        text = " + ".join(f"{n} x {self.spread_text[n]}" for n in names)
+        text = " + ".join([f"{n} x {self.spread_text[n]}" for n in names]
+                          + [c.text for c in caps])
         terms = tuple(self.terms[n] for n in names if n in self.terms)   # lineage, not arithmetic
-        return {**out, "commitment_spend": Formula(
-            name="commitments", output="commitment_spend", inputs=names + terms, text=text,
-            func=lambda **kw: commitment_spend(**{n: kw[n] for n in names}))}
+        priced = tuple(dict.fromkeys(i for c in caps for i in (c.capacity, c.price)))
+        out["commitment_spend"] = Formula(
+            name="commitments", output="commitment_spend", inputs=names + terms + priced,
+            text=text, func=commitment_spend)
+        out.update(self.amounts)
+        for n, c in self.capacity.items():      # <name>_commitment: the spend inside the timeline
+            out[n] = Formula(name=n, output=n, inputs=(c.capacity, c.price),
+                             text=f"the sum over the periods of {c.text}", func=c.total)
+        return out
 
     def raises_formula(self) -> Formula:
         """``raises``: each financing raise in the period that contains its date (0 without)."""
@@ -567,14 +579,22 @@ class PeriodAxis:
         return Formula(name="financing_raises", output="raises", inputs=("period_start",) + names,
                        text=text, func=raises)
 
-    def leaf(self, value: Value, stack, unit) -> pint.Quantity:
-        """A leaf's array on the axis: a per-period Value as ``(1, 1, P)``; ``stack()`` (its
-        ``(rows, draws)`` array) with a period axis of length 1 on a timeline, as it is without."""
+    def leaf(self, value: Value, stack, unit, z=None, masked: bool = False) -> pint.Quantity:
+        """A leaf's array on the axis: a per-period Value as ``(1, 1, P)`` (``(1, 1 + draws, P)``
+        for a series of ranges, from the standard-normal draws ``z``; NaN draws at the central
+        value when ``masked``); ``stack()`` (its ``(rows, draws)`` array) with a period axis of
+        length 1 on a timeline, as it is without."""
         if self.timeline is None:
             return stack()
         if value.origin in PER_PERIOD:
-            mag = np.asarray(value.central.to(unit).magnitude, dtype=float)
-            return Q(mag.reshape(1, 1, -1), unit)
+            factor = float(Q(1, value.central.units).to(unit).magnitude)
+            mag = np.asarray(value.central.magnitude, dtype=float) * factor
+            if z is None or not value.is_uncertain:
+                return Q(mag.reshape(1, 1, -1), unit)
+            draws = value.dist.from_normal(z) * factor
+            if masked:
+                draws[np.isnan(z)] = mag
+            return Q(np.concatenate([mag[None], draws])[None], unit)
         stacked = stack()
         return Q(np.asarray(stacked.magnitude)[..., None], stacked.units)
 
@@ -612,8 +632,9 @@ class PeriodAxis:
             def walk(n) -> bool:
                 if n not in memo:
                     step = plan.steps.get(n)
-                    memo[n] = n in TIMELESS or (step is not None and step.formula is not None
-                                                and any(walk(i) for i in step.formula.inputs))
+                    memo[n] = n in TIMELESS or n in self.capacity or (
+                        step is not None and step.formula is not None
+                        and any(walk(i) for i in step.formula.inputs))
                 return memo[n]
 
             out |= {n for n in names if n in plan.steps and walk(n)}
@@ -651,5 +672,27 @@ class PeriodAxis:
                            f"timeline {self.labels[0]} .. {self.labels[-1]} and is left out "
                            "of the per-period rows")
         return out
+
+@dataclass(frozen=True)
+class CapacityCommitment:
+    """A commitment stated as capacity at a price: spend = price x capacity x years, where
+    ``years`` [yr] per period is the part of the period inside the commitment and the capacity
+    input holds, per period, its exact average over that part (0 where none is inside)."""
+
+    capacity: str                # the input [GW]
+    price: str                   # the input [USD/GW/yr]
+    years: np.ndarray            # (periods,) [yr]
+    text: str
+
+    def spend(self, capacity: pint.Quantity, price: pint.Quantity) -> np.ndarray:
+        """Spend per period [USD] as magnitudes, broadcast over rows and draws."""
+        return (np.asarray(price.m_as("USD/GW/yr"), dtype=float)
+                * np.asarray(capacity.m_as("GW"), dtype=float) * self.years)
+
+    def total(self, **kw) -> pint.Quantity:
+        """The spend inside the timeline [USD]: one value per case, a period axis of length 1."""
+        per = self.spend(kw[self.capacity], kw[self.price])
+        return Q(np.sum(per, axis=-1, keepdims=True), "USD")
+
 
 NO_PERIODS = PeriodAxis()      # the axis of a run without a timeline: one period, no labels
