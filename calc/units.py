@@ -11,6 +11,7 @@ own). Every module uses it; there is no second registry.
 from __future__ import annotations
 
 import math
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -25,13 +26,20 @@ UNITS_FILE = Path(__file__).with_name("units.txt")
 
 def _make_registry() -> pint.UnitRegistry:
     # pint's definition cache makes start-up ~10x faster; it lives in calc's checked cache folder
-    # (calc.cache_dir), or is off where that folder fails its checks or CALC_NO_CACHE is set.
+    # (calc.cache_dir), or is off where that folder fails its checks or CALC_NO_CACHE is set. pint
+    # writes its files with the process's umask: while it does, the umask is 077, so they are the
+    # user's alone (with a umask of 002 they would be group-writable, and the folder's check would
+    # then turn the cache off on every later run).
     folder = cache_dir.pint_folder()
+    umask = os.umask(0o077)
     try:
-        reg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, cache_folder=folder)
-    except Exception:  # an unwritable cache folder must never stop calc  # noqa: BLE001
-        reg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
-    reg.load_definitions(str(UNITS_FILE))
+        try:
+            reg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, cache_folder=folder)
+        except Exception:  # an unwritable cache folder must never stop calc  # noqa: BLE001
+            reg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+        reg.load_definitions(str(UNITS_FILE))
+    finally:
+        os.umask(umask)
     reg.formatter.default_format = "~"
     return reg
 

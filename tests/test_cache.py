@@ -215,6 +215,20 @@ def test_no_home_and_no_cache_home_means_no_cache_not_a_crash(monkeypatch, tmp_p
         cache_dir.folder.cache_clear()
 
 
+def test_with_a_group_writable_umask_pints_files_are_the_users_alone_and_kept(tmp_path):
+    # umask 002 (user private groups) would make pint's files 0664: the folder check would then
+    # turn the cache off on every later run. calc has pint write them under umask 077.
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    env.pop("CALC_NO_CACHE", None)
+    code = ("import os; os.umask(0o002); from calc import cache_dir, units; "
+            "print(cache_dir.folder() is not None, oct(os.umask(0o002)))")
+    runs = [subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                           check=True).stdout.split() for _ in range(2)]
+    assert runs == [["True", "0o2"], ["True", "0o2"]]          # kept both times; umask restored
+    modes = {oct(p.stat().st_mode & 0o777) for p in (tmp_path / "calc" / "pint").iterdir()}
+    assert modes == {"0o600"}
+
+
 def test_calc_no_cache_turns_every_cache_off_pints_included(tmp_path):
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path), "CALC_NO_CACHE": "1", "PYTHONPATH": str(ROOT)}
     code = "from calc import units; print(units.ureg.cache_folder)"
