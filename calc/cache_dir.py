@@ -4,7 +4,8 @@ and written so that no other user can plant anything in them.
 The folder is ``$XDG_CACHE_HOME/calc`` (else ``$HOME/.cache/calc``). calc creates it 0700 and uses
 it only when
 
-- the folder it sits in is not writable by group or others, or has the sticky bit (``/tmp``);
+- the folder it sits in is not writable by others (nor by a group other than the user's own private
+  group), or has the sticky bit (``/tmp``);
 - the folder itself is a real folder (not a link), owned by the user, not writable by group or
   others (calc sets 0700 on a folder of its own that is more open);
 - every entry in it, and in its ``pint`` subfolder, is a regular file (or that subfolder) owned by
@@ -19,7 +20,9 @@ file (``mkstemp``) renamed into place, which is removed if writing fails (a full
 
 from __future__ import annotations
 
+import grp
 import os
+import pwd
 import stat
 import tempfile
 from functools import lru_cache
@@ -56,8 +59,7 @@ def _checked() -> tuple[Path | None, str | None]:
     if base is None:
         return None, "neither XDG_CACHE_HOME nor HOME names an absolute folder"
     base.mkdir(mode=0o700, parents=True, exist_ok=True)
-    info = os.stat(base)
-    if info.st_mode & 0o022 and not info.st_mode & stat.S_ISVTX:
+    if _open_to_others(os.stat(base)):
         return None, f"{base} is writable by others and has no sticky bit"
     path = base / "calc"
     for folder_path in (path, path / PINT):
@@ -71,6 +73,26 @@ def _checked() -> tuple[Path | None, str | None]:
             if problem:
                 return None, problem
     return path, None
+
+
+def _open_to_others(info: os.stat_result) -> bool:
+    """Whether another user could rename or replace what lies in this folder: it is writable by
+    others, or by a group that is not the user's own private group, and has no sticky bit."""
+    if info.st_mode & stat.S_ISVTX:
+        return False
+    if info.st_mode & 0o002:
+        return True
+    return bool(info.st_mode & 0o020) and not _private_group(info.st_gid)
+
+
+def _private_group(gid: int) -> bool:
+    """The user's primary group with no other member (user private groups, umask 002)."""
+    try:
+        members = grp.getgrgid(gid).gr_mem
+        me = pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:
+        return False
+    return gid == os.getgid() and all(m == me for m in members)
 
 
 def _base() -> Path | None:

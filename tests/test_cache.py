@@ -194,6 +194,26 @@ def test_a_parent_anyone_can_write_without_a_sticky_bit_means_no_cache(cache_hom
     assert cache_dir.folder() == cache_home
 
 
+def test_a_parent_writable_by_the_users_own_private_group_is_fine(cache_home, monkeypatch):
+    # umask 002 with user private groups makes ~/.cache 0775: only the user is in that group
+    cache_home.parent.mkdir(mode=0o775)
+    os.chmod(cache_home.parent, 0o775)
+    monkeypatch.setattr(cache_dir, "_private_group", lambda gid: True)
+    assert cache_dir.folder() == cache_home
+    cache_dir.folder.cache_clear()
+    monkeypatch.setattr(cache_dir, "_private_group", lambda gid: False)   # a shared group
+    assert cache_dir.folder() is None and "writable by others" in cache_dir.why_off
+
+
+@pytest.mark.parametrize("members, gid_offset, private", [([], 0, True), (["mallory"], 0, False),
+                                                         ([], 1, False)])
+def test_a_private_group_is_the_users_primary_group_with_no_one_else(monkeypatch, members,
+                                                                      gid_offset, private):
+    group = type("G", (), {"gr_mem": members})
+    monkeypatch.setattr(cache_dir.grp, "getgrgid", lambda gid: group)
+    assert cache_dir._private_group(os.getgid() + gid_offset) is private
+
+
 def test_an_open_folder_of_the_users_own_is_closed(cache_home):
     cache_home.mkdir(parents=True, mode=0o755)
     os.chmod(cache_home, 0o757)
