@@ -70,6 +70,7 @@ TYPES = {
     "fraction_or_quantity": "a fraction such as '20%' or a quantity in the unit of 'near'",
     "correlation": "[name_a, name_b, rho]: a Spearman rank correlation, -1 < rho < 1",
     "quantity_or_figure": "a quantity ('7 yr') or {figure: id} naming a registry figure",
+    "quantity_or_range": "a quantity ('1 GW'), or [low, high]: a 90 % interval of two quantities",
 }
 
 _SOURCE = {"type": "source", "doc": "who said it: a source id, 'assumption' with a note, or an "
@@ -148,7 +149,7 @@ BLOCKS: dict[str, dict[str, dict]] = {
                                               "and figures (series too), with unit"},
         "unit": {"type": "unit", "doc": "with expr: the formula's unit (revenue: USD/yr is a "
                                         "rate, USD an amount per period)"},
-        "over_time": {"type": "mapping", "keys": "date", "values": "quantity",
+        "over_time": {"type": "mapping", "keys": "date", "values": "quantity_or_range",
                       "doc": "with a timeline, instead of value: a series {2026: 1 GW, "
                              "2028: 3 GW}; a period takes the value in force at its start; a "
                              "point may be a range [low, high] (one quantile per sample for the "

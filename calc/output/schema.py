@@ -23,7 +23,7 @@ SHORT_FORMS = {
                      "description": "an expression, e.g. 'chips / facility_power'"},
 }
 # An input gives exactly one of these.
-ONE_OF = {"input": ("figure", "value", "range", "dist")}
+ONE_OF = {"input": ("figure", "value", "range", "dist", "over_time", "expr")}
 
 
 def _enums() -> dict[str, list[str]]:
@@ -44,6 +44,9 @@ def _type_schema(kind: str, spec: dict, decl: dict, enums: dict) -> dict:
         out = dict(quantity)
     elif kind == "range":
         out = {"type": "array", "items": quantity, "minItems": 2, "maxItems": 2}
+    elif kind == "quantity_or_range":       # a series point: a quantity or [low, high]
+        out = {"anyOf": [dict(quantity), {"type": "array", "items": quantity, "minItems": 2,
+                                          "maxItems": 2}]}
     elif kind == "integer":
         out = {"type": "integer"}
         for key in ("minimum", "maximum"):
