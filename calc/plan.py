@@ -219,9 +219,12 @@ def plans_for(cases: list[Case], wanted: list[str], extra: dict, figure_names: s
     failed: dict[str, list[int]] = {}                  # message -> the cases it holds for
     for idx in groups.values():
         case = cases[idx[0]]
+        # a name the run computes by a formula of its own (a derive, an input given as a
+        # formula) is never taken from the catalogue, a default or a figure instead
+        stages = [names if k == 0 else names - set(extra)
+                  for k, names in enumerate(stages_for(case, reg, figure_names))]
         try:
-            plan = resolve(wanted, stages_for(case, reg, figure_names),
-                           active_formulas(case.models, extra))
+            plan = resolve(wanted, stages, active_formulas(case.models, extra))
         except CalcError as exc:
             for p in exc.problems:
                 failed.setdefault(p, []).extend(idx)

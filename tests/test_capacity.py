@@ -272,3 +272,27 @@ def test_an_input_formula_over_a_series_is_a_series_and_capacity_refuses_a_formu
     out = calc_cli("run", str(_write(tmp_path, bad)))
     assert out.returncode == 2
     assert re.search(r"s.yaml:5: commitments.rental.capacity: .*not a formula", out.stderr)
+
+
+def test_an_input_formula_naming_a_figure_wins_over_the_registrys_default():
+    # compute_share_of_revenue has a registry default (100 %); a formula over a registry figure
+    # must replace it, not be dropped silently: hsbc_openai_paying_share_2030 (10 %) x 5 = 50 %,
+    # so 2025's coverage is half of what the default gives.
+    text = textwrap.dedent("""\
+        name: f
+        inputs:
+          arr_end: {value: 13 billion USD/yr, source: assumption, note: test}
+          arr_growth_per_month: {value: 4 %, source: assumption, note: test}
+          arr_as_of: {value: 2025-08, source: assumption, note: test}
+          compute_share_of_revenue: {expr: "hsbc_openai_paying_share_2030 * 5", unit: "", note: t}
+        timeline: {start: 2025, end: 2027, step: year}
+        commitments:
+          deal: {amount: {value: 30 billion USD, source: assumption, note: t}, start: 2025, term: 3 yr}
+        outputs: [coverage, compute_share_of_revenue]
+        """)
+    res = calc.load(text).run()
+    assert float(res.value("compute_share_of_revenue", at="2025").m_as("")) == pytest.approx(0.5)
+    default = calc.load(text.replace('  compute_share_of_revenue: {expr: "hsbc_openai_paying_share'
+                                     '_2030 * 5", unit: "", note: t}\n', "")).run()
+    assert float(res.value("coverage", at="2025").m_as("")) == pytest.approx(
+        0.5 * float(default.value("coverage", at="2025").m_as("")))
