@@ -13,7 +13,6 @@ Nothing is asserted: the machine is shared and noisy; the numbers are for readin
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import warnings
 from pathlib import Path
@@ -75,16 +74,6 @@ def by_hand(samples: int, rng: np.random.Generator) -> dict:
             "cash_out": np.nanquantile(out_at, [0.05, 0.5, 0.95], method="inverted_cdf")}
 
 
-def peak_memory(samples: int) -> float:
-    """Peak RSS [MiB] of a fresh process that runs the financed timeline once."""
-    here = str(Path(__file__).parent)
-    code = (f"import sys, resource; sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {here!r});"
-            f"import financing as f, calc; calc.load(f.scenario({samples})).run();"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return int(out.stdout.strip()) / 1024
-
-
 def main() -> None:
     warnings.simplefilter("ignore", RuntimeWarning)
     ap = argparse.ArgumentParser()
@@ -94,7 +83,7 @@ def main() -> None:
     sc = calc.load(scenario(samples))
     t_calc = best(lambda: sc.run(), repeat)
     t_hand = best(lambda: by_hand(samples, np.random.default_rng(1)), repeat)
-    mem = peak_memory(samples)
+    mem = timeline.peak_memory(samples, "financing")
     print(f"financed timeline, 120 monthly periods x {samples:,} samples x "
           f"{timeline.N_COMMITMENTS} commitments:")
     print(f"  calc {t_calc:.3f} s, hand-written numpy {t_hand:.3f} s, "

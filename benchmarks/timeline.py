@@ -85,10 +85,12 @@ def by_hand(samples: int, rng: np.random.Generator) -> dict:
     return out
 
 
-def peak_memory(samples: int) -> float:
-    """Peak RSS [MiB] of a fresh process that runs the timeline once."""
-    code = (f"import sys, resource; sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(Path(__file__).parent)!r});"
-            f"import timeline as t, calc; calc.load(t.scenario({samples})).run();"
+def peak_memory(samples: int, module: str = "timeline") -> float:
+    """Peak RSS [MiB] of a fresh process that runs ``module.scenario(samples)`` once (a benchmark
+    module beside this file: timeline, financing)."""
+    here = str(Path(__file__).parent)
+    code = (f"import sys, resource; sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {here!r});"
+            f"import {module} as m, calc; calc.load(m.scenario({samples})).run();"
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return int(out.stdout.strip()) / 1024
