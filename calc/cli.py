@@ -96,6 +96,9 @@ def _check_run_options(args) -> None:
     if args.plot and Path(args.plot).suffix.lower() not in PLOT_SUFFIXES:
         raise CalcError(f"--plot {args.plot}: expected a file name ending in "
                         f"{', '.join(PLOT_SUFFIXES)}")
+    if args.periods is not None and args.format != "table":
+        raise CalcError(f"--periods {args.periods}: folds the terminal table only; "
+                        f"--format {args.format} always shows every period (drop --periods)")
     if args.at is not None and not args.sensitivity:
         raise CalcError(f"--at {args.at}: names the period the tornado ranks outputs in; add "
                         "--sensitivity (or drop --at)")
@@ -152,6 +155,9 @@ def cmd_run(args) -> int:
             text = dumps([result_document(r) for r in results])
         else:
             shown = notes_once(results) if args.format in ("table", "markdown", "html") else results
+            if args.format == "table" and args.periods != "all":
+                from calc.output.fold import fold
+                shown = [fold(r) for r in shown]
             text = "\n".join(write(args.format, r) for r in shown)
         if args.output:
             write_atomic(args.output, text)

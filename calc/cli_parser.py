@@ -24,6 +24,9 @@ FORMAT_HELP = ("table: aligned text for the terminal (default); markdown: tables
                "an issue; csv: one row per variant, point and quantity; json: one document (see "
                "README); html: a page with the tables, checks and sources; xlsx: a spreadsheet "
                "(needs --output)")
+PERIODS = ("years", "all")
+PROGRESS_HELP = ("show a progress bar with the time left on stderr even when it is not a "
+                 "terminal (on a terminal it shows by itself for runs over about 2 s)")
 SET_HELP = "override an input, e.g. --set pue=1.3 or --set 'facility_power=2 GW' (repeatable)"
 
 
@@ -110,6 +113,12 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--plot-kind", choices=PLOT_KINDS,
                    help="the chart --plot draws: fan (over the sweep), tornado (what moves it), "
                    "hist (its samples), bars (per case) or timeline (revenue against spend)")
+    r.add_argument("--periods", choices=PERIODS,
+                   help="the terminal table (--format table) of a quarterly or monthly timeline: "
+                        "years (default) folds it to one column per year (flows summed, running "
+                        "values at the year's end, coverage recomputed); all shows every period. "
+                        "Other formats always show every period")
+    r.add_argument("--progress", action="store_true", help=PROGRESS_HELP)
     r.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
     e = sub.add_parser("explain", help="show how a quantity was derived, back to each source",
@@ -170,6 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--strict", action="store_true",
                    help="exit 1 when there is no solution (a finding), "
                    "e.g. when the output does not depend on the input")
+    g.add_argument("--progress", action="store_true", help=PROGRESS_HELP)
     g.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
     for name, what, detail in (
