@@ -280,7 +280,8 @@ def cmd_deals(args) -> int:
         deals = deal_table.deals(buyer=args.buyer, reg=reg, as_of=_as_of(args))
         write_atomic(args.output, out.xlsx_bytes(deals, reg, totals))
         return 0
-    text = {"table": lambda: out.text(frame, reg, rates, args.totals),
+    text = {"table": lambda: out.text(frame, reg, rates, args.totals,
+                                      None if args.output else out.terminal_width()),
             "markdown": lambda: out.markdown(frame, reg, rates, args.totals),
             "csv": lambda: out.csv(frame), "json": lambda: out.json_text(frame),
             "html": lambda: out.html_text(frame, reg, rates, args.totals)}[args.format]()

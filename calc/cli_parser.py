@@ -11,6 +11,7 @@ import re
 
 from calc import __version__
 from calc.errors import CalcError
+from calc.output import deal_columns
 from calc.suggest import did_you_mean
 
 PLOT_KINDS = ("fan", "tornado", "hist", "bars", "timeline")     # calc.output.plots.KINDS
@@ -205,8 +206,11 @@ def build_parser() -> argparse.ArgumentParser:
                        "compute deal with its buyer, provider, amount, power, chips, term and "
                        "source, and derived columns (USD per year, USD per GW, implied chips and "
                        "power). --totals gives per-buyer totals with each deal counted once "
-                       "('up to' amounts apart).",
-                       epilog=_examples("calc deals", "calc deals --buyer OpenAI",
+                       "('up to' amounts apart). The table fits the terminal (COLUMNS): long "
+                       "text wraps, then columns are left out from the end of this order: "
+                       f"{', '.join(deal_columns.DEALS)}; with --totals: "
+                       f"{', '.join(deal_columns.TOTALS)}.",
+                       epilog=_examples("calc deals", "COLUMNS=200 calc deals", "calc deals --buyer OpenAI",
                                         "calc deals --totals",
                                         "calc deals --totals --as-of 2025-11-30",
                                         "calc deals --flows --plot flows.png",

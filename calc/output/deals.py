@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import html
 import io
+import shutil
+import textwrap
 
 import pandas as pd
 
 from calc.deal_table import records
 from calc.format import money, number
 from calc.optional import need
+from calc.output.deal_columns import DEALS, KEEP, TOTALS, WRAP
 from calc.output.json import dumps
 from calc.output.xlsx import sheet
 
@@ -99,15 +102,67 @@ def _footer(totals: bool, rates: dict) -> list[str]:
             f"GW-year (cloud contracts). Rates: {'; '.join(parts)}."]
 
 
-def text(frame: pd.DataFrame, reg, rates: dict, totals: bool = False) -> str:
+def terminal_width() -> int | None:
+    """The terminal's width [characters]: ``COLUMNS`` when set, else the terminal stdout is on;
+    None (no limit) when stdout is a file or a pipe and ``COLUMNS`` is not set."""
+    cols = shutil.get_terminal_size(fallback=(0, 0)).columns
+    return cols if cols > 0 else None
+
+
+def fit(heads: list[str], rows: list[list[str]], width: int | None,
+        order: tuple[str, ...]) -> tuple[list[int], list[int]]:
+    """The columns shown (indices, in table order) and their widths, so that a line of the table
+    fits ``width``: long text wraps (``deal_columns.WRAP``), then the columns last in ``order``
+    are left out (never the first ``deal_columns.KEEP``)."""
+    natural = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(heads)]
+    every = list(range(len(heads)))
+    if width is None or sum(natural) + 2 * (len(heads) - 1) <= width:
+        return every, natural
+    capped = [min(w, max(WRAP.get(h, w), len(h))) for h, w in zip(heads, natural)]
+    ranked = sorted(every, key=lambda i: order.index(heads[i]) if heads[i] in order else 99)
+    shown, used = [], -2
+    for k, i in enumerate(ranked):
+        if k >= KEEP and used + 2 + capped[i] > width:
+            break
+        shown.append(i)
+        used += 2 + capped[i]
+    widths = list(capped)
+    for i in shown:                     # room left: wrapped columns take it back, in rank order
+        more = min(natural[i] - widths[i], max(0, width - used))
+        widths[i] += more
+        used += more
+    return sorted(shown), widths
+
+
+def text(frame: pd.DataFrame, reg, rates: dict, totals: bool = False,
+         width: int | None = None) -> str:
+    """The ledger (or the totals) as aligned text, fitted to ``width`` characters when given (see
+    ``fit``); a line under the table names the columns left out."""
     heads, rows = _cells(frame, totals)
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
-              for i, h in enumerate(heads)]
-    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
-    out = [line(heads), line(["-" * w for w in widths]), *(line(r) for r in rows), ""]
-    out += _footer(totals, rates)
+    cols, widths = fit(heads, rows, width, TOTALS if totals else DEALS)
+
+    def lines(cells: list[str]) -> list[str]:
+        parts = [textwrap.wrap(cells[i], widths[i]) or [""] for i in cols]
+        return ["  ".join((p[k] if k < len(p) else "").ljust(widths[i])
+                          for p, i in zip(parts, cols)).rstrip()
+                for k in range(max(len(p) for p in parts))]
+
+    out = [*lines(heads), "  ".join("-" * widths[i] for i in cols)]
+    for r in rows:
+        out += lines(r)
+    left = [h for i, h in enumerate(heads) if i not in cols]
+    prose = _footer(totals, rates)
+    if left:
+        prose = [f"Left out to fit {width} columns: {', '.join(left)} (a wider terminal, "
+                 "COLUMNS=320, or --format csv shows every column)."] + prose
+    out.append("")
+    for para in prose:
+        out += textwrap.wrap(para, width) if width else [para]
     if not totals:
-        out += ["", "Sources:", *_source_lines(frame, reg)]
+        out += ["", "Sources:"]
+        for line in _source_lines(frame, reg):
+            out += textwrap.wrap(line, width, subsequent_indent="    ",
+                                 break_long_words=False, break_on_hyphens=False) if width else [line]
     return "\n".join(out) + "\n"
 
 

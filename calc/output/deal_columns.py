@@ -1,0 +1,15 @@
+"""Which columns of the ``calc deals`` table stay when the terminal is narrow.
+
+Headers as the table prints them, most important first: past the terminal's width the last ones
+are left out (``calc deals --help`` lists them). ``WRAP`` gives the text columns that wrap, and
+the width [characters] they wrap at.
+"""
+
+DEALS = ("deal", "buyer", "amount", "provider", "kind", "announced", "GW", "counted?", "qualifier",
+         "source", "term yr", "per year", "status", "chips", "accelerator", "implied GW",
+         "per GW", "implied chips", "payer", "payee", "basis")
+TOTALS = ("buyer", "deals counted", "payments firm", "payments up to", "GW firm", "GW up to",
+          "vague low", "vague high", "builders' capex", "investment received", "investment up to",
+          "guarantees", "reports")
+WRAP = {"provider": 20, "counted?": 24, "payer": 12, "payee": 12}
+KEEP = 3                    # the first columns shown however narrow the terminal

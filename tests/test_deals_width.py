@@ -1,0 +1,59 @@
+"""``calc deals`` fits the terminal: COLUMNS (or the terminal's width) bounds every line but a
+source's URL; long text wraps and low-priority columns are left out, named under the table."""
+
+from __future__ import annotations
+
+import pytest
+
+from calc.output.deal_columns import DEALS, KEEP
+from tests.helpers import calc_cli
+
+
+def widest(text: str) -> int:
+    """The longest line that is not a URL (a URL is never broken)."""
+    return max(len(ln) for ln in text.splitlines() if not ln.strip().startswith("http"))
+
+
+def header(text: str) -> list[str]:
+    """The header cells of the table (two spaces or more apart)."""
+    import re
+    return [h for h in re.split(r"\s{2,}", text.splitlines()[0]) if h]
+
+
+@pytest.mark.parametrize("columns", [80, 200])
+def test_deals_fit_the_terminal_width(monkeypatch, columns):
+    monkeypatch.setenv("COLUMNS", str(columns))
+    out = calc_cli("deals", "--as-of", "2025-11-30")
+    assert out.returncode == 0, out.stderr
+    assert widest(out.stdout) <= columns
+    shown = header(out.stdout)
+    # the most important columns stay, in priority order as far as they go
+    assert shown[:2] == ["deal", "buyer"] and "amount" in shown
+    left = [h for h in DEALS if h not in shown]
+    assert left == list(DEALS[len(DEALS) - len(left):])          # the last in priority go first
+    assert f"Left out to fit {columns} columns: " in " ".join(out.stdout.split())
+    assert "Stargate (SoftBank," in out.stdout                   # provider wraps, not cut
+    assert "Oracle, MGX)" in out.stdout
+
+
+def test_deals_at_80_and_200_columns_differ_and_totals_fit(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    narrow = header(calc_cli("deals", "--as-of", "2025-11-30").stdout)
+    totals = calc_cli("deals", "--totals", "--as-of", "2025-11-30").stdout
+    monkeypatch.setenv("COLUMNS", "200")
+    wide = header(calc_cli("deals", "--as-of", "2025-11-30").stdout)
+    assert narrow == ["deal", "buyer", "provider", "amount"] and len(narrow) >= KEEP
+    assert {"kind", "announced", "GW", "counted?"} <= set(wide) and len(wide) > len(narrow)
+    assert widest(totals) <= 80 and "$592B" in totals            # OpenAI's firm payments stay
+
+
+def test_deals_to_a_file_keeps_every_column(monkeypatch, tmp_path):
+    monkeypatch.setenv("COLUMNS", "80")
+    assert calc_cli("deals", "--as-of", "2025-11-30", "--output", "d.txt",
+                    cwd=tmp_path).returncode == 0
+    text = (tmp_path / "d.txt").read_text()
+    assert header(text) == ["deal", "buyer", "provider", "payer", "payee", "announced", "kind",
+                            "amount", "qualifier", "GW", "chips", "accelerator", "term yr",
+                            "status", "counted?", "per year", "per GW", "implied chips",
+                            "implied GW", "basis", "source"]
+    assert "Left out" not in text
