@@ -54,22 +54,17 @@ def parse_displays(items: list[str]) -> dict:
     return out
 
 
-def _progress():
-    """A progress callback for long runs on a terminal; None in CI or when stderr is piped."""
-    if not sys.stderr.isatty() or os.environ.get("CI"):
+def _progress(force: bool = False):
+    """The progress bar (``calc.progress.Bar``) on stderr: with ``--progress`` (``force``) from
+    the start, wherever stderr goes; else on a terminal, for runs over about 2 s (not in CI)."""
+    from calc.progress import Bar
+
+    tty = sys.stderr.isatty()
+    if force:
+        return Bar(sys.stderr, tty, delay=0.0)
+    if not tty or os.environ.get("CI"):
         return None
-
-    def show(done: int, total: int) -> None:
-        if total < 2:
-            return
-        width = 30
-        filled = int(width * done / total)
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} cases")
-        if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-    return show
+    return Bar(sys.stderr, tty, delay=2.0)
 
 
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
@@ -129,8 +124,9 @@ def cmd_run(args) -> int:
             check_target(getattr(args, option[2:]), option, inputs)
     results = []
     for sc in scenarios:
+        bar = _progress(args.progress)
         try:
-            res = sc.run(samples=args.samples, seed=args.seed, sets=sets, progress=_progress(),
+            res = sc.run(samples=args.samples, seed=args.seed, sets=sets, progress=bar,
                          sensitivity=args.sensitivity and args.at is None,
                          for_output=True).with_display(displays)
             if args.at is not None:                     # the tornado in that period
@@ -140,6 +136,9 @@ def cmd_run(args) -> int:
                 raise
             problems += exc.problems
             continue
+        finally:
+            if bar is not None:
+                bar.close()
         results.append(res)
     if args.plot:
         from calc.output.plots import save_plot
@@ -231,8 +230,13 @@ def cmd_solve(args) -> int:
         spec = parse_solve(node, sc.axis.timeline, known)
     except CalcError as exc:
         raise CalcError([f"{sc.path}: solve: {p}" for p in exc.problems]) from None
-    res = sc.run(samples=args.samples, seed=args.seed, sets=parse_sets(args.set),
-                 solve_request=spec)
+    bar = _progress(args.progress)
+    try:
+        res = sc.run(samples=args.samples, seed=args.seed, sets=parse_sets(args.set),
+                     solve_request=spec, progress=bar)
+    finally:
+        if bar is not None:
+            bar.close()
     from calc.output.layout import solve_output
     sys.stdout.write(solve_output(res, args.format))
     unsolved = [c for c in res.checks if c.says == f"solve {spec['for']}" and not c.passed]

@@ -17,7 +17,7 @@ from calc.errors import CalcError
 from calc.plan import derive_formula, find_cycle, plans_for
 from calc.registry import Registry, registry
 from calc.result import Result, freeze, lineage_of
-from calc.solve import goal_seek
+from calc.solve import MAX_EVALS, goal_seek
 from calc.values import NO_PERIODS, Case, PeriodAxis, Rows
 
 
@@ -53,9 +53,14 @@ def run(cases: list[Case], outputs: list[str], *, derive: dict | None = None, ch
     plans = plans_for(cases, wanted, extra, {n for n in referenced if n in reg.figures}, reg)
     if check_plans is not None:
         check_plans(plans)
+    # progress counts rows evaluated over the whole run: the run's rows, then a solve's passes
+    n_rows = sum(c.size for c in cases)
+    total = n_rows * (1 + (MAX_EVALS if solve is not None else 0))
     arrays = engine.compute(cases, plans, wanted, reg, samples=samples, seed=seed,
-                            correlations=correlations,
-                            keep_draws=keep_draws, progress=progress, axis=axis)
+                            correlations=correlations, keep_draws=keep_draws,
+                            progress=None if progress is None
+                            else (lambda done, _: progress(done, total)),
+                            axis=axis)
     rows = Rows(cases)
     leaves = tuple(_leaves(plans[c], case, reg) for c, case in enumerate(cases))
     shown = list(dict.fromkeys(shown if shown is not None else list(outputs) + list(derive)))
@@ -80,7 +85,13 @@ def run(cases: list[Case], outputs: list[str], *, derive: dict | None = None, ch
     result = replace(result, checks=checked, citations=freeze(cited))
     if solve is not None:
         try:
-            solutions, more = goal_seek(result, solve, cases, reg, arrays.z_rows)
+            done = [n_rows]
+
+            def tick(rows: int) -> None:
+                done[0] += rows
+                progress(done[0], total)
+            solutions, more = goal_seek(result, solve, cases, reg, arrays.z_rows,
+                                        None if progress is None else tick)
         # 'solve: ...', so a scenario's message gives the line of solve
         except CalcError as exc:
             raise CalcError([p if p.startswith("solve") else f"solve: {p}"

@@ -174,11 +174,14 @@ def _narrow(f, holds, target, a, b, d_a, d_b, search, kind, evals, max_evals, rt
 WORDS = {"equals": "equal", "at_most": "at most", "at_least": "at least"}
 
 
-def goal_seek(result, spec: dict, cases, reg, z_rows) -> tuple[list, list]:
+def goal_seek(result, spec: dict, cases, reg, z_rows, tick=None) -> tuple[list, list]:
     """``spec``'s solution rows (with their row index under "case") and no-solution findings.
 
     ``z_rows``: the run's standard-normal draws, so each sample is solved with its own inputs.
+    ``tick(rows)``, when given, is called after each evaluation with the rows it evaluated, and
+    after each group with the rows of the passes it did not need (MAX_EVALS passes in all).
     """
+    tick = tick or (lambda rows: None)
     solutions: list = []
     findings: list = []
     name, axis = spec["for"], result.axis
@@ -207,12 +210,14 @@ def goal_seek(result, spec: dict, cases, reg, z_rows) -> tuple[list, list]:
             for i in rows:
                 _add(result, spec, int(i), np.full(1 + samples, np.nan), unit, 0, solutions,
                      findings, detail)
+            tick(MAX_EVALS * n_rows)
             continue
 
         def f(x, plan=plan, group=group, n_rows=n_rows, unit=unit):
             trial = Q(axis.trial(x), unit)
             env = evaluate(plan, group, reg, z_rows, samples, rows=slice(0, n_rows), axis=axis,
                            fixed={name: trial})
+            tick(n_rows)
             y = spec["so_that"].evaluate(env)
             if not isinstance(y, pint.Quantity):
                 raise CalcError(f"solve: so_that {spec['so_that'].text!r} is a "
@@ -243,6 +248,7 @@ def goal_seek(result, spec: dict, cases, reg, z_rows) -> tuple[list, list]:
         sol = bisect(f, np.full(shape, float(lo.to(unit).magnitude)),
                      np.full(shape, float(hi.to(unit).magnitude)),
                      float(spec["target"].magnitude), spec["kind"], MAX_EVALS, RTOL)
+        tick((MAX_EVALS - sol.evaluations) * n_rows)
         for k, i in enumerate(rows):
             _add(result, spec, int(i), sol.x[k], unit, sol.evaluations, solutions, findings)
     return solutions, findings
