@@ -210,7 +210,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "text wraps, then columns are left out from the end of this order: "
                        f"{', '.join(deal_columns.DEALS)}; with --totals: "
                        f"{', '.join(deal_columns.TOTALS)}.",
-                       epilog=_examples("calc deals", "COLUMNS=200 calc deals", "calc deals --buyer OpenAI",
+                       epilog=_examples("calc deals", "COLUMNS=200 calc deals",
+                                        "calc deals --buyer OpenAI",
                                         "calc deals --totals",
                                         "calc deals --totals --as-of 2025-11-30",
                                         "calc deals --flows --plot flows.png",

@@ -28,6 +28,13 @@ def pytest_unconfigure(config):
             os.environ[name] = value
 
 
+@pytest.fixture(autouse=True)
+def _no_columns(monkeypatch):
+    """pytest-xdist's workers set COLUMNS=80, and ``calc deals`` fits its table to COLUMNS: tests
+    see the full table unless they set COLUMNS themselves (tests/test_deals_width.py)."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+
+
 @pytest.fixture(scope="session")
 def shipped_check(tmp_path_factory):
     """``calc check`` run once for the whole suite: the registry, then every shipped scenario (from

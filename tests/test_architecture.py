@@ -17,6 +17,7 @@ LAYERS = {
     "calc.errors": 0, "calc.cache_dir": 0, "calc.units": 0, "calc.cache": 0, "calc.yamlio": 0, "calc.glossary": 0, "calc.expr": 0,
     "calc.uncertainty": 0, "calc.format": 0, "calc.display": 0, "calc.shipped": 0, "calc.suggest": 0, "calc.dates": 0,
     "calc.optional": 0,                 # optional modules (matplotlib, openpyxl) and pandas, imported when used
+    "calc.progress": 0,                 # the progress bar: plain Python, on stderr
     "calc.registry": 1, "calc.citations": 1, "calc.ledger": 1,   # ledger: data/deals.yaml, read by the registry loader
     "calc.ledger_count": 1,             # which ledger rows count at a date
     "calc.periods": 1,                  # dates and periods of a timeline: plain numpy, below the models

@@ -161,8 +161,8 @@ def text(frame: pd.DataFrame, reg, rates: dict, totals: bool = False,
     if not totals:
         out += ["", "Sources:"]
         for line in _source_lines(frame, reg):
-            out += textwrap.wrap(line, width, subsequent_indent="    ",
-                                 break_long_words=False, break_on_hyphens=False) if width else [line]
+            out += textwrap.wrap(line, width, subsequent_indent="    ", break_long_words=False,
+                                 break_on_hyphens=False) if width else [line]
     return "\n".join(out) + "\n"
 
 
