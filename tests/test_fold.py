@@ -134,3 +134,19 @@ def test_partial_years_are_labelled_by_their_months():
     assert first.tolist() == [0, 2, 14]
     one = Timeline.parse({"start": "2025-12", "end": "2026", "step": "month"})
     assert year_groups(one)[1] == ("2025 (Dec)", "2026")
+
+
+def test_variants_fold_row_by_row_and_values_read_by_year(tmp_path):
+    path = scenario(tmp_path)
+    path.write_text(path.read_text() + textwrap.dedent("""\
+        variants:
+          double:
+            inputs:
+              arr_end: {value: 24 billion USD/yr, source: assumption, note: test}
+        """))
+    res = fold(load(path).run())
+    assert res.value("coverage", variant="double", at="2026-Q2").m == pytest.approx(
+        2 * (0.5 * earned(0, 6) + earned(6, 12)) / 6e9, rel=1e-9)
+    assert res.value("coverage", at="2026").m == pytest.approx(
+        (0.5 * earned(0, 6) + earned(6, 12)) / 6e9, rel=1e-9)
+    assert "revenue, commitment_spend summed; coverage from the year's sums" in res.notes[-1]

@@ -38,6 +38,7 @@ class FoldedAxis(PeriodAxis):
     periods of the timeline ('2028-Q2'); the column labels are the years."""
 
     years: tuple = ()                   # the column labels, '2025 (Nov-Dec)' for a partial year
+    firsts: tuple = ()                  # the index of each year's first period on the timeline
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -46,6 +47,13 @@ class FoldedAxis(PeriodAxis):
     @property
     def count(self) -> int:
         return len(self.years)
+
+    def index_of(self, at, where: str) -> int:
+        """The year column holding the period a date names ('2026-Q3' and '2026': 2026's)."""
+        years = [y.split(" ")[0] for y in self.years]
+        if str(at).strip() in years:
+            return years.index(str(at).strip())
+        return int(np.searchsorted(self.firsts, super().index_of(at, where), side="right")) - 1
 
 
 def year_groups(timeline) -> tuple[np.ndarray, tuple[str, ...]]:
@@ -126,13 +134,16 @@ def fold(result: Result) -> Result:
             stats[name] = {s: np.full(central[name].shape, np.nan) for s in old}
             unranged.append(name)
     step = {3: "quarter", 1: "month"}[tl.step]
-    note = (f"{step}s folded to years (--periods all shows each {step}): {', '.join(FLOWS)} "
-            f"summed; coverage from the year's sums; other rows at the year's last {step}.")
+    summed = [n for n in FLOWS if n in result.shown]
+    note = (f"{step}s folded to years (--periods all shows each {step}): "
+            + (f"{', '.join(summed)} summed; " if summed else "")
+            + ("coverage from the year's sums; " if "coverage" in result.shown else "")
+            + f"other rows at the year's last {step}.")
     if unranged:
         note += (f" {', '.join(unranged)}: central values only, no range (the run kept "
                  f"quantiles per {step}, not the draws a yearly range needs).")
     axis = FoldedAxis(**{f: getattr(result.axis, f) for f in result.axis.__dataclass_fields__},
-                      years=labels)
+                      years=labels, firsts=tuple(int(i) for i in first))
     return replace(result, central=freeze(central), stats=freeze(stats), draws=freeze(draws),
                    axis=axis, notes=tuple(result.notes) + (note,))
 
