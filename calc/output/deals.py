@@ -153,8 +153,9 @@ def text(frame: pd.DataFrame, reg, rates: dict, totals: bool = False,
     left = [h for i, h in enumerate(heads) if i not in cols]
     prose = _footer(totals, rates)
     if left:
-        prose = [f"Left out to fit {width} columns: {', '.join(left)} (a wider terminal, "
-                 "COLUMNS=320, or --format csv shows every column)."] + prose
+        full = sum(max([len(h)] + [len(r[i]) for r in rows]) + 2 for i, h in enumerate(heads))
+        prose = [f"Left out to fit {width} columns: {', '.join(left)} (COLUMNS={full - 2} or "
+                 "--format csv shows every column)."] + prose
     out.append("")
     for para in prose:
         out += textwrap.wrap(para, width) if width else [para]

@@ -26,6 +26,7 @@ import numpy as np
 
 from calc.engine import STATS
 from calc.result import Result, freeze
+from calc.units import Q
 from calc.values import PeriodAxis
 
 FLOWS = ("revenue", "commitment_spend", "other_costs", "raises", "interest", "net_cash_flow")
@@ -111,8 +112,14 @@ def fold(result: Result) -> Result:
         paid = np.add.reduceat(share * revenue, first, axis=-1)
         spent = np.add.reduceat(spend, first, axis=-1)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(spent != 0, paid / np.where(spent != 0, spent, 1.0), np.nan)
+            ratio = np.where(spent != 0, paid / np.where(spent != 0, spent, 1.0), np.nan)
+        return ratio * coverage_factor
 
+    coverage_factor = 1.0               # the ratio's units as coverage is stored (1, or %)
+    if how(COVERAGE[0]) == "coverage" and COVERAGE[0] in result.units:
+        u = result.units
+        ratio = Q(1.0, u[COVERAGE[1][0]] * u[COVERAGE[1][1]] / u[COVERAGE[1][2]])
+        coverage_factor = float(ratio.to(u[COVERAGE[0]]).magnitude)
     per_period = [n for n in result.central if n not in result.timeless]
     central = dict(result.central)
     draws = dict(result.draws)
