@@ -35,14 +35,16 @@ class Bar:
         self.start = clock()
         self.drawn = -1.0                           # when a line was last drawn; -1: never
         self.open = False                           # a terminal line without its newline
+        self.done = False                           # the last line is drawn
 
     def __call__(self, done: float, total: float) -> None:
         now, last = self.clock(), done >= total
         elapsed = now - self.start
         every = 0.1 if self.tty else 1.0
-        if total <= 0 or elapsed < self.delay or (
+        if total <= 0 or elapsed < self.delay or self.done or (
                 not last and self.drawn >= 0 and now - self.drawn < every):
             return
+        self.done = last                            # the 100 % line is drawn once
         share = min(1.0, done / total)
         left = duration(elapsed * (total - done) / done) if done > 0 else "unknown"
         filled = int(WIDTH * share)

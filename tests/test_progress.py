@@ -78,3 +78,13 @@ def test_bar_waits_for_the_delay_and_redraws_in_place_on_a_terminal():
 def test_durations_read_as_time():
     assert [duration(s) for s in (0.42, 12.4, 125, 3720)] == \
         ["0.4 s", "12 s", "2 min 05 s", "1 h 02 min"]
+
+
+def test_the_last_line_is_drawn_once():
+    out = io.StringIO()
+    bar = Bar(out, tty=False, delay=0.0, clock=Clock(2.0))
+    for done in (1, 2, 2):                 # a solve's last group may book 0 passes left
+        bar(done, 2)
+    assert out.getvalue().splitlines() == [
+        "[##########..........]  50 %  2.0 s elapsed, time left 2.0 s",
+        "[####################] 100 %  4.0 s elapsed, time left 0.0 s"]
