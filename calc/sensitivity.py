@@ -64,6 +64,8 @@ def sensitivity(result, at=None):
                 mag = axis.column(np.asarray(env[name].to(result.units[name]).magnitude), j_col)
                 mag = np.broadcast_to(mag, (case.size, 1 + 2 * len(uncertain)))
             for n in plan.depends(name):
+                if values[n].origin == "timeline":             # period_start, period_end: the axis
+                    continue
                 for k in range(case.size):
                     i = first + k
                     central = float(axis.columns(result.central[name])[i][j_col])

@@ -83,3 +83,15 @@ def test_shortfall_distribution_over_the_capacity_range():
     # p95: 13.32 GW gives 17.222 x 13.32 x 3 = 688.2 of rent: short by 688.2 - 584.98 = 103.2
     assert float(row["p95"]) / 1e9 == pytest.approx(PRICE * 13.32 * 3 - (253 + SHARE * 699 + 50),
                                                     rel=0.05)
+
+
+def test_market_price_variant_rents_the_same_capacity_at_the_range_of_prices():
+    # rental_price_per_gw_range: 12-20 billion USD/GW/yr, central sqrt(12 x 20) = 15.492;
+    # summed 2025-2030: 15.492 x 11.994 x 3 = 557.44; end of 2030: 253 + 281.98 + 50 - 557.44
+    # = +27.54, so the central case needs nothing (shortfall 0, never runs out)
+    res = calc.load("hsbc-openai").run(samples=0)
+    spend = res.value("commitment_spend_cumulative", at="2030", variant="market-price")
+    assert spend.m_as("USD") / 1e9 == pytest.approx(math.sqrt(12 * 20) * CAP * 3, rel=1e-6)
+    assert res.value("shortfall", variant="market-price").m_as("USD") == 0
+    balance = res.value("cash_balance", at="2030", variant="market-price").m_as("USD") / 1e9
+    assert balance == pytest.approx(253 + SHARE * 699 + 50 - math.sqrt(240) * CAP * 3, rel=1e-6)

@@ -111,7 +111,12 @@ def expect_05(nb, text):
 def expect_04(nb, text):
     assert "funding_need" in text and "break_even" in text and "coverage" in text
     assert "does not hold" in text and "207" in text          # the HSBC checks, with calc's reading
-    assert len(_outputs(nb, "image/png")) >= 2                # a timeline fan chart per company
+    # like with like: OpenAI's 30 GW at HSBC's 620 / 36 = 17.22 billion USD per GW-year is 516.7;
+    # calc's contract dollars through 2030 are 0.9 + 53.8 + 139 + 165 + 190 + 215 = 764 (HSBC: 792)
+    assert "= $517B; expected near $620B" in text and "2030 = $764B; expected near $792B" in text
+    # hsbc-openai: the only negative balance is 2030's, 34.71 (tests/test_hsbc_openai.py)
+    assert "shortfall: 34.7 billion USD" in text
+    assert len(_outputs(nb, "image/png")) >= 3     # a timeline chart per company, the shortfall
 
 
 def expect_06(nb, text):

@@ -79,3 +79,12 @@ def test_cli_at_ranks_in_that_period_and_refuses_bad_periods(tmp_path):
     assert "2031 is not a period of the timeline; the timeline runs 2026 .. 2028" in bad.stderr
     alone = calc_cli("run", str(path), "--at", "2027")
     assert alone.returncode == 2 and "add --sensitivity" in alone.stderr
+
+
+def test_the_period_axis_is_not_ranked_as_an_input():
+    # hsbc-openai's revenue and other costs read period_start/period_end (the axis, not an input):
+    # the tornado of shortfall lists the scenario's inputs only, the capacity range first
+    s = calc.load("hsbc-openai").run(samples=200, seed=1).sensitivity()
+    inputs = s[s["quantity"] == "shortfall"]["input"].tolist()
+    assert inputs[0] == "rental_capacity" and "period_start" not in inputs
+    assert "period_end" not in set(s["input"])
