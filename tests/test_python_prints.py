@@ -22,7 +22,8 @@ BILLIONS = "71 billion USD"
 # -- calc.plots -----------------------------------------------------------------------------------
 
 def test_from_calc_plots_import_works_without_loading_matplotlib():
-    code = ("import sys; from calc.plots import timeline_chart, fan_chart; import calc, calc.plots; "
+    code = ("import sys; from calc.plots import timeline_chart, fan_chart; "
+            "import calc, calc.plots; "
             "import calc.output.plots as impl; "
             "print(timeline_chart is impl.timeline_chart, calc.plots is impl, "
             "'matplotlib' in sys.modules)")
@@ -127,7 +128,7 @@ def test_long_formatted_table_has_text_and_no_nan(commitments):
     assert set(long.loc[long["solved"] == "", "no_solution_share"]) == {""}
 
 
-# -- the notebooks extra ----------------------------------------------------------------------------
+# -- the notebooks extra ---------------------------------------------------------------------------
 
 def test_notebooks_extra_runs_jupyter_nbconvert_execute(tmp_path):
     nbformat = pytest.importorskip("nbformat")
