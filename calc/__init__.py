@@ -6,6 +6,7 @@ figure traced to the sentence it came from.
     calc.evaluate(outputs=["chips"], inputs={"facility_power": "1 GW", "pue": 1.25,
                   "it_power_per_chip": calc.Q("2 kW/chip")})["chips"]     # 400000 chip
     sc = calc.load("nvidia-1gw"); res = sc.run(); res.table()
+    calc.show(calc.Q("71 billion USD"))                                    # $71.0B
 
 Imports are lazy: ``import calc`` loads nothing heavy until a name is used.
 """
@@ -13,6 +14,8 @@ Imports are lazy: ``import calc`` loads nothing heavy until a name is used.
 from __future__ import annotations
 
 import importlib
+
+from calc import jupyter
 
 __version__ = "0.1.0"
 
@@ -32,7 +35,8 @@ _LAZY = {
     "deal_totals": ("calc.deal_table", "deal_totals"),
     "deal_flows": ("calc.ledger_flows", "flows"),
     "models": ("calc.models", None),
-    "plots": ("calc.output.plots", None),
+    "plots": ("calc.plots", None),
+    "show": ("calc.display", "show"),
 }
 
 __all__ = sorted(_LAZY)
@@ -52,3 +56,6 @@ def __getattr__(name: str):
     value = mod if attr is None else getattr(mod, attr)
     globals()[name] = value
     return value
+
+
+jupyter.register()          # inside IPython or Jupyter: quantities display as tables show them

@@ -23,6 +23,7 @@ import numpy as np
 
 from calc.errors import CalcError
 from calc.glossary import glossary
+from calc.format import quantity
 from calc.units import Q, described, dimension_text, format_unit, parse_unit, ureg
 
 # 1 to 1e24; beyond, Y with big numbers
@@ -130,3 +131,39 @@ def _flop_prefix(text: str, values) -> Shown:
     k = min(len(FLOP_PREFIXES) - 1, max(0, int(math.floor(math.log10(float(mags.max())) / 3))))
     unit = _FLOP.sub(FLOP_PREFIXES[k] + "FLOP", base, count=1)
     return Shown(unit, to_base / 10 ** (3 * k))
+
+
+class ShownText(str):
+    """Text that prints and displays as itself, without quotes: ``calc.show``'s answer."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_pretty_(self, p, cycle) -> None:      # IPython and Jupyter: no quotes either
+        p.text(str(self))
+
+
+SHOW_MAX = 6             # values of an array shown before '…'
+
+
+def show(value, name: str | None = None, unit: str | None = None) -> ShownText:
+    """``value`` (a quantity, a number or text such as '71 billion USD') as calc's tables show it:
+    '$71.0B', '2.2 GW', '1.21 ZFLOP/s', '25 %'; an array as '[$1.00B, $2.00B]'.
+
+    ``name``: the quantity it is, whose display default applies ('%' for shares, from the
+    glossary); ``unit``: the unit to show it in. The answer is a ``str`` that prints without
+    quotes (``calc.show(q)`` at a prompt reads ``$71.0B``).
+    """
+    q = Q(value)
+    if unit is not None:
+        target = parse_unit(check_unit(name or "value", unit, "calc.show(unit=...)", q.units))
+        conv = Shown(format_unit(target), float(Q(1.0, q.units).to(target).magnitude))
+    else:
+        conv = shown(name or "", q.units, q.magnitude)
+    values = np.asarray(conv(np.asarray(q.magnitude, dtype=float)), dtype=float)
+    if values.ndim == 0:
+        return ShownText(quantity(float(values), conv.unit))
+    flat = values.ravel()
+    texts = [quantity(float(x), conv.unit) for x in flat[:SHOW_MAX]]
+    more = f", … ({flat.size:,} values)" if flat.size > SHOW_MAX else ""
+    return ShownText(f"[{', '.join(texts)}{more}]")

@@ -264,19 +264,30 @@ class Result:
                 out[k] = float(conv(out[k]))
         return out
 
-    def table(self, wide: bool = False, stat: str = "value"):
+    def table(self, wide: bool = False, stat: str = "value", formatted: bool = False):
         """The tidy DataFrame: variant, point, quantity, value, unit, [p05 p50 p95 mean], inputs,
         sources.
 
         ``wide=True``: the spreadsheet layout -- a row per quantity labelled with the unit tables
         show it in ('peak_compute [ZFLOP/s]'), a column per variant (and sweep point), ``stat``
         (value, p05, p50, p95 or mean) in each cell.
+
+        ``formatted=True``: the cells as text, as the tables print them: display units, money as
+        '$1.19B', dates as periods; wide, the value with its range in brackets when sampled; a cell
+        that holds nothing is '' (numbers stay numbers without it).
         """
         pd = need("pandas")
 
         if wide:
-            return self._wide(stat)
-        rows = self.rows()
+            return self._wide(stat, formatted)
+        rows = self.rows(tables=formatted)
+        if formatted:
+            # imported here: Result stays a peer of the writers (layer 5), loaded when used
+            from calc.output.frame import cell, flags
+
+            for r in rows:
+                for k in ("value",) + (STATS if self.samples else ()):
+                    r[k] = cell(self, r, k, spread=False)
         for r in rows:
             r["point"] = ", ".join(f"{k}={v}" for k, v in r["point"].items())
             r["inputs"] = ", ".join(r["inputs"])
@@ -290,9 +301,12 @@ class Result:
             cols += ["solved", "no_solution_share"]
         if self.samples and any(n in DATE_OUTPUTS for n in self.shown):
             cols.append("never_share")
-        return pd.DataFrame(rows, columns=cols)
+        frame = pd.DataFrame(rows, columns=cols)
+        if formatted:
+            frame = flags(frame.fillna({"period": ""}) if self.periods else frame)
+        return frame
 
-    def _wide(self, stat: str):
+    def _wide(self, stat: str, formatted: bool = False):
         pd = need("pandas")
 
         if stat not in ("value",) + (STATS if self.samples else ()):
@@ -300,6 +314,12 @@ class Result:
                             + (f" or {', '.join(STATS)}" if self.samples
                                else " (p05, p50, p95 and mean need samples)"))
         rows = self.rows(tables=True)
+        value = lambda r: r.get(stat)                                       # noqa: E731
+        if formatted:
+            # imported here: Result stays a peer of the writers (layer 5), loaded when used
+            from calc.output.frame import cell
+
+            value = lambda r: cell(self, r, stat)                           # noqa: E731
         if self.periods:                # periods as columns; variant, point and quantity label rows
             frame = pd.DataFrame([{"variant": r["variant"],
                                    "point": ", ".join(f"{k}={v}" for k, v in r["point"].items()),
@@ -307,9 +327,10 @@ class Result:
                                                 else r["quantity"])
                                    + (" (solved)" if r.get("solved") else ""),
                                    "period": r.get("period") or "whole timeline",
-                                   "x": r.get(stat)} for r in rows])
-            return frame.pivot_table(index=["variant", "point", "quantity"], columns="period",
+                                   "x": value(r)} for r in rows])
+            wide = frame.pivot_table(index=["variant", "point", "quantity"], columns="period",
                                      values="x", sort=False, dropna=False, aggfunc="first")
+            return wide.fillna("") if formatted else wide
         cases = list(self.cases)
         sweep = any(c.point for c in cases)
         columns = (pd.MultiIndex.from_tuples(
@@ -319,7 +340,7 @@ class Result:
         n = len(self.shown)
         labels = [f"{r['quantity']} [{r['unit']}]" if r["unit"] else r["quantity"]
                   for r in rows[:n]]
-        data = [[rows[i * n + q][stat] for i in range(len(cases))] for q in range(n)]
+        data = [[value(rows[i * n + q]) for i in range(len(cases))] for q in range(n)]
         return pd.DataFrame(data, index=pd.Index(labels, name="quantity"), columns=columns)
 
     def impossible(self) -> list:

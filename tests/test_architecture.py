@@ -16,6 +16,7 @@ PKG = Path(__file__).resolve().parents[1] / "calc"
 LAYERS = {
     "calc.errors": 0, "calc.cache_dir": 0, "calc.units": 0, "calc.cache": 0, "calc.yamlio": 0, "calc.glossary": 0, "calc.expr": 0,
     "calc.uncertainty": 0, "calc.format": 0, "calc.display": 0, "calc.shipped": 0, "calc.suggest": 0, "calc.dates": 0,
+    "calc.jupyter": 0,                  # IPython display formatters, registered by `import calc`
     "calc.optional": 0,                 # optional modules (matplotlib, openpyxl) and pandas, imported when used
     "calc.progress": 0,                 # the progress bar: plain Python, on stderr
     "calc.registry": 1, "calc.citations": 1, "calc.ledger": 1,   # ledger: data/deals.yaml, read by the registry loader
@@ -31,6 +32,7 @@ LAYERS = {
     # the writers of a Result are its peers: they import nothing above the result's layer; the
     # writers of the deals ledger, the docs and the schema need the layers above it
     "calc.output": 5, "calc.output.deals": 8, "calc.output.docs": 8, "calc.output.schema": 8,
+    "calc.plots": 5,                    # calc.output.plots under a short name (the same module)
     "calc.cli": 9, "calc.cli_parser": 9,
 }
 
@@ -85,9 +87,14 @@ MODULES = sorted(p for p in PKG.rglob("*.py") if p.name != "__init__.py" or p.pa
 #   would put the cold start over its 0.5x target (README, Speed);
 # - Result's three renderers and calc.figures' table: importing the text, HTML and explain writers
 #   at the top of result.py or api.py would load them (about 15 ms, plots included) with every
-#   calc.load and every `calc run --format json`.
+#   calc.load and every `calc run --format json`; the text cells of `res.table(formatted=True)`
+#   (calc.output.frame) likewise;
+# - calc.jupyter, which `import calc` loads to register IPython's formatters: it must not load pint
+#   (test_import_calc_is_light), so it imports the units and calc.show when a quantity is shown.
 ALLOWED_INSIDE_FUNCTIONS = {
-    "calc.result": {"calc.output.explain", "calc.output.html", "calc.output.text"},
+    "calc.result": {"calc.output.explain", "calc.output.html", "calc.output.text",
+                    "calc.output.frame"},
+    "calc.jupyter": {"calc.units", "calc.display"},
     "calc.api": {"calc.output.html"},
 }
 

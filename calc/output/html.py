@@ -38,13 +38,17 @@ white-space: nowrap; }
 .calc-result .calc-notes { margin: 0.2em 0; padding-left: 1.2em; }
 .calc-result details summary { cursor: pointer; }
 .calc-result .calc-sources li { overflow-wrap: anywhere; }
+.calc-result .calc-scroll th:first-child { position: sticky; left: 0; z-index: 1;
+  background: var(--jp-layout-color0, #fff); box-shadow: inset -1px 0 0 #ddd; }
+.calc-result tr.calc-group th { padding-top: 0.6em; }
+.calc-result td.calc-refs { white-space: nowrap; }
 """
 
 PAGE_CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 72rem; \
-margin: 2rem auto;
-  padding: 0 1rem; line-height: 1.45; color: #222; }
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 1.5rem 2rem;
+  line-height: 1.45; color: #222; }
 main { min-width: 0; }
+main > :not(.calc-scroll):not(figure) { max-width: 72rem; }
 h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 1.8rem; }
 figure { margin: 1.2rem 0; } figure img { max-width: 100%; }
 """
@@ -60,22 +64,88 @@ def _cite(prefix: str, notes: list[int]) -> str:
     return "".join(f'<sup><a href="#{prefix}{k}">[{k}]</a></sup>' for k in notes)
 
 
+def _cite_runs(prefix: str, notes: list[int]) -> str:
+    """Like ``_cite``, a run of three or more numbers as its ends: '[1]–[7]' for [1] to [7]."""
+    runs: list[list[int]] = []
+    for k in sorted(notes):
+        if runs and k == runs[-1][-1] + 1:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    return "".join(_cite(prefix, run) if len(run) < 3
+                   else f"{_cite(prefix, run[:1])}<sup>–</sup>{_cite(prefix, run[-1:])}"
+                   for run in runs)
+
+
 def block_html(block: layout.Block, prefix: str) -> str:
-    """One block of the wide table, in a box that scrolls sideways by itself when it is too wide."""
+    """One block of the wide table, in a box that scrolls sideways by itself when it is too wide.
+
+    Its first column (the quantity) stays in view while the values scroll under it: further label
+    columns (variant, sweep point) become a group row above the lines they lead, so one sticky
+    column is enough; columns that hold nothing are not drawn."""
+    block = without_empty_columns(block)
     cited = any(ln.notes for ln in block.lines)
-    head = "".join(f"<th>{'<br>'.join(escape(h) for h in hs)}</th>" for hs in block.key_headers)
+    lead = len(block.key_headers) - 1                  # label columns drawn as group rows
+    head = "<th>" + "<br>".join(escape(h) for h in block.key_headers[-1]) + "</th>"
     head += "".join(f'<th class="num">{"<br>".join(escape(h) for h in hs)}</th>'
                     for hs in block.value_headers)
     head += "<th>sources</th>" if cited else ""
-    body = []
+    span = len(block.value_headers) + cited
+    body, group = [], None
     for ln in block.lines:
-        cells = "".join(f"<th>{escape(k)}</th>" for k in ln.keys)
+        if lead and ln.keys[:lead] != group:
+            group = ln.keys[:lead]
+            body.append(f'<tr class="calc-group"><th>{escape(group_label(block, group))}</th>'
+                        f'<td colspan="{span}"></td></tr>')
+        cells = f"<th>{escape(ln.keys[-1])}</th>"
         cells += "".join(f'<td class="num">{_cell(c)}</td>' for c in ln.cells)
-        cells += f"<td>{_cite(prefix, ln.notes)}</td>" if cited else ""
+        cells += f'<td class="calc-refs">{_cite_runs(prefix, ln.notes)}</td>' if cited else ""
         body.append(f"<tr>{cells}</tr>")
     caption = f"<caption>{escape(block.caption)}</caption>" if block.caption else ""
     return (f'<div class="calc-scroll"><table>{caption}<thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table></div>")
+
+
+def group_label(block: layout.Block, keys: list[str]) -> str:
+    """'base', 'base · pue=1.2', 'pue=1.2': the label cells a group row stands for."""
+    heads = [" ".join(h) for h in block.key_headers]
+    return " · ".join(k if h in ("variant", "point") else f"{h}={k}"
+                      for h, k in zip(heads, keys) if k)
+
+
+def without_empty_columns(block: layout.Block) -> layout.Block:
+    """``block`` without the label and value columns that are empty on every line (``point``
+    without a sweep, ``whole timeline`` when no row has one value per case)."""
+    keys = [j for j in range(len(block.key_headers)) if any(ln.keys[j] for ln in block.lines)]
+    keys = keys or [len(block.key_headers) - 1]
+    vals = [j for j in range(len(block.value_headers)) if any(ln.cells[j] for ln in block.lines)]
+    return layout.Block(block.caption, [block.key_headers[j] for j in keys],
+                        [block.value_headers[j] for j in vals],
+                        [layout.Line([ln.keys[j] for j in keys], [ln.cells[j] for j in vals],
+                                     ln.notes) for ln in block.lines])
+
+
+def whole_timeline(block: layout.Block) -> list[layout.Block]:
+    """A timeline's block as two: the periods, and the rows with one value per case
+    (``funding_need``, ``break_even``, solved inputs) in a small table of their own -- a line per
+    quantity, a column per case -- so they are never a blank row with its value off-screen."""
+    if not block.value_headers or block.value_headers[-1] != [layout.WHOLE]:
+        return [block]
+    whole = [ln for ln in block.lines if ln.cells[-1] and not any(ln.cells[:-1])]
+    if not whole:
+        return [block]
+    taken = {id(ln) for ln in whole}
+    periods = layout.Block(block.caption, block.key_headers, block.value_headers,
+                           [ln for ln in block.lines if id(ln) not in taken])
+    cases = list(dict.fromkeys(tuple(ln.keys[:-1]) for ln in whole))
+    names = list(dict.fromkeys(ln.keys[-1] for ln in whole))
+    cell = {(tuple(ln.keys[:-1]), ln.keys[-1]): ln.cells[-1] for ln in whole}
+    notes = {n: sorted({k for ln in whole if ln.keys[-1] == n for k in ln.notes}) for n in names}
+    headers = [[k for k in case if k] or [layout.WHOLE] for case in cases]
+    lines = [layout.Line([n], [cell.get((case, n), "") for case in cases], notes[n])
+             for n in names]
+    return [periods, layout.Block(f"{layout.WHOLE.capitalize()}: one value per case",
+                                  [block.key_headers[-1]], headers, lines)]
 
 
 def _cell(text: str) -> str:
@@ -88,7 +158,8 @@ def _cell(text: str) -> str:
 
 def table_html(table: layout.Report, prefix: str) -> str:
     """Every block of the wide table: units in the row labels, numbers right-aligned."""
-    return "\n".join(block_html(b, prefix) for b in table.blocks)
+    return "\n".join(block_html(b, prefix) for block in table.blocks
+                     for b in whole_timeline(block))
 
 
 def checks_html(result, table: layout.Report, prefix: str) -> str:
