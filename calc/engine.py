@@ -23,7 +23,7 @@ from calc.plan import Plan, Step, variants_where
 from calc.registry import Registry
 from calc.uncertainty import rank_to_pearson, standard_normal
 from calc.units import Q, check_dimension, described, format_unit, parse_unit
-from calc.values import DATE_OUTPUTS, NO_PERIODS, Case, PeriodAxis, Value, figure_value
+from calc.values import DATE_OUTPUTS, NO_PERIODS, PER_PERIOD, Case, PeriodAxis, Value, figure_value
 
 MAX_CHUNK_ELEMENTS = 2_000_000      # rows x draws evaluated at once (about 16 MB per array)
 STATS = ("p05", "p50", "p95", "mean")
@@ -72,6 +72,25 @@ def _stack(values: list[Value], sizes: list[int], unit, z: np.ndarray | None, ro
                 block[:, 1:] = central[:, None]
         parts.append(block)
     return Q(parts[0] if len(parts) == 1 else np.concatenate(parts), unit)
+
+
+def _leaf_per_case(values: list[Value], sizes: list[int], unit, z, rows: slice, masked: bool,
+                   axis: PeriodAxis) -> pint.Quantity:
+    """A leaf whose cases differ and one of them varies by period (a variant's plain value over
+    the base's series, or a variant's series over the base's value): each case's own array on the
+    axis, broadcast to ``(rows, 1 + draws, periods)`` and joined."""
+    parts, start = [], 0
+    for v, size in zip(values, sizes):
+        lo, hi = max(rows.start, start), min(rows.stop, start + size)
+        local = slice(lo - start, hi - start)
+        start += size
+        if lo >= hi:
+            continue
+        a = axis.leaf(v, lambda v=v, size=size, local=local: _stack([v], [size], unit, z, local,
+                                                                     masked), unit, z=z, masked=masked)
+        parts.append((np.asarray(a.magnitude), hi - lo))
+    width = max(a.shape[1] for a, _ in parts)
+    return Q(np.concatenate([np.broadcast_to(a, (n, width, axis.count)) for a, n in parts]), unit)
 
 
 def leaf_values(name: str, step: Step, cases: list[Case], reg: Registry) -> list[Value]:
@@ -124,6 +143,10 @@ def evaluate(plan: Plan, cases: list[Case], reg: Registry, z_rows: dict | None, 
         z = z_rows.get(name) if z_rows else None
         if fixed and name in fixed:
             env[name] = fixed[name]
+            continue
+        if axis.timeline is not None and any(v is not values[0] for v in values) \
+                and any(v.origin in PER_PERIOD for v in values):
+            env[name] = _leaf_per_case(values, sizes, unit, z, rows, masked, axis)
             continue
         env[name] = axis.leaf(values[0], lambda: _stack(values, sizes, unit, z, rows, masked), unit,
                               z=z, masked=masked)

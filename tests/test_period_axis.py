@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pytest
 
@@ -65,3 +67,45 @@ def test_a_timeline_row_is_flagged_at_its_most_telling_period():
     (rows, values), = arrays.flagged["chips"]
     assert rows.tolist() == [0] and values.tolist() == [-2.0]
     assert arrays.central["chips"].tolist() == [[1.0, -2.0, -0.5], [1.0, 2.0, 3.0]]
+
+
+def test_a_variant_value_replaces_the_base_series_and_the_other_way(tmp_path):
+    # revenue 10 billion USD a year (no growth) against a 30 billion commitment over 3 years (10 a
+    # year): coverage = compute_share_of_revenue in each year, whatever form each case gives it in
+    (tmp_path / "s.yaml").write_text(textwrap.dedent("""\
+        name: variant-series
+        timeline: {start: 2025, end: 2027, step: year}
+        commitments:
+          a: {amount: {value: 30 billion USD, source: assumption, note: t}, start: 2025, term: 3 yr}
+        inputs:
+          arr_end: {value: 10 billion USD/yr, source: assumption, note: t}
+          arr_as_of: {value: 2025-01, source: assumption, note: t}
+          arr_growth_per_month: {value: 0.0, source: assumption, note: t}
+          compute_share_of_revenue: {over_time: {2025: 0.5, 2026: 1.0}, source: assumption, note: t}
+        outputs: [coverage]
+        variants:
+          flat:
+            inputs:
+              compute_share_of_revenue: {value: 0.25, source: assumption, note: t}
+          rising:
+            inputs:
+              compute_share_of_revenue: {over_time: {2025: 0.1, 2027: 0.3}, source: assumption,
+                                         note: t}
+          unsure:
+            inputs:
+              compute_share_of_revenue: {range: [0.2, 0.8], source: assumption, note: t}
+        """))
+    res = calc.load(tmp_path / "s.yaml").run(samples=400, seed=1)
+
+    def cov(variant):
+        return [round(float(res.value("coverage", at=p, variant=variant).m_as("")), 9)
+                for p in ("2025", "2026", "2027")]
+
+    assert cov("base") == [0.5, 1.0, 1.0]
+    assert cov("flat") == [0.25, 0.25, 0.25]          # was the base's series (the variant ignored)
+    assert cov("rising") == [0.1, 0.1, 0.3]
+    assert cov("unsure") == [0.4] * 3                  # central: sqrt(0.2 x 0.8)
+    # the variant's own draws in every period (the same draws: one input, no series)
+    spread = {(r["p05"], r["p95"]) for r in res.rows()
+              if r["variant"] == "unsure" and r["quantity"] == "coverage"}
+    assert len(spread) == 1 and 0.15 < min(spread)[0] < 0.3 and 0.6 < min(spread)[1] < 0.85
