@@ -299,3 +299,17 @@ def test_a_financing_input_given_under_inputs_and_a_bad_raise_name(tmp_path):
     assert f"{path}:7: inputs.interest_rate: interest_rate belongs in financing" in out.stderr
     assert "financing.raises.Big-One: raise names are snake_case words" in out.stderr
     assert "financing.interest_rate_x: unknown key" in out.stderr
+
+
+def test_sampled_inputs_keep_one_value_per_sample_over_the_periods_without_copies():
+    # benchmarks/financing.py: the 21 inputs' draws were copied into every one of 120 periods
+    # (200 MB at 10,000 samples); now an input with one value per sample is a view over them
+    text = HAND.replace("value: 24 billion USD,", "range: [12 billion USD, 48 billion USD],")
+    res = run(text, samples=200, seed=4)
+    d = res.draws["cloud_commitment"]
+    assert d.shape == (1, 200, 4) and d.strides[-1] == 0
+    # every period shows the sample's own draw, and the spend is a quarter of it a year (4-yr term)
+    assert np.array_equal(d[0, :, 0], d[0, :, 3])
+    assert np.allclose(res.draws["commitment_spend"][0, :, 2], d[0, :, 0] / 4, rtol=1e-12)
+    # a lognormal with its 90 % range over [12, 48]: median sqrt(12 x 48) = 24 billion USD
+    assert 20e9 < np.median(d[0, :, 0]) < 29e9 and d.min() < d.max()
