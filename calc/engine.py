@@ -23,7 +23,8 @@ from calc.plan import Plan, Step, variants_where
 from calc.registry import Registry
 from calc.uncertainty import rank_to_pearson, standard_normal
 from calc.units import Q, check_dimension, described, format_unit, parse_unit
-from calc.values import DATE_OUTPUTS, NO_PERIODS, Case, PeriodAxis, Value, figure_value
+from calc.values import (DATE_OUTPUTS, NO_PERIODS, PER_PERIOD, Case, PeriodAxis, Value,
+                         figure_value)
 
 MAX_CHUNK_ELEMENTS = 2_000_000      # rows x draws evaluated at once (about 16 MB per array)
 STATS = ("p05", "p50", "p95", "mean")
@@ -72,6 +73,21 @@ def _stack(values: list[Value], sizes: list[int], unit, z: np.ndarray | None, ro
                 block[:, 1:] = central[:, None]
         parts.append(block)
     return Q(parts[0] if len(parts) == 1 else np.concatenate(parts), unit)
+
+
+def _per_case(values: list[Value], sizes: list[int], rows: slice, leaf) -> pint.Quantity:
+    """A per-period leaf whose Value differs between cases (a variant's own series): ``leaf(v)``
+    of each case's Value ``(1, draws, periods)``, broadcast over that case's rows in ``rows``."""
+    parts, start = [], 0
+    for v, size in zip(values, sizes):
+        lo, hi = max(rows.start, start), min(rows.stop, start + size)
+        start += size
+        if lo < hi:
+            parts.append((leaf(v), hi - lo))
+    unit = parts[0][0].units
+    mags = [(np.asarray(q.m_as(unit), dtype=float), n) for q, n in parts]
+    draws = max(m.shape[1] for m, _ in mags)
+    return Q(np.concatenate([np.broadcast_to(m, (n, draws, m.shape[2])) for m, n in mags]), unit)
 
 
 def leaf_values(name: str, step: Step, cases: list[Case], reg: Registry) -> list[Value]:
@@ -124,6 +140,10 @@ def evaluate(plan: Plan, cases: list[Case], reg: Registry, z_rows: dict | None, 
         z = z_rows.get(name) if z_rows else None
         if fixed and name in fixed:
             env[name] = fixed[name]
+            continue
+        if values[0].origin in PER_PERIOD and len({id(v) for v in values}) > 1:
+            env[name] = _per_case(values, sizes, rows, lambda v: axis.leaf(
+                v, None, unit, z=z, masked=masked))
             continue
         env[name] = axis.leaf(values[0], lambda: _stack(values, sizes, unit, z, rows, masked), unit,
                               z=z, masked=masked)

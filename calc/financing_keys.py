@@ -111,7 +111,7 @@ def read(reader, data, sc) -> None:
         if value is not None and _unit_ok(reader, name, value, node, kp):
             inputs[name] = value
     hits = _raises(reader, node.get("raises"), node, inputs, sc.timeline.timeline)
-    ledger = _from_ledger(reader, node, data, sc.timeline)
+    ledger = _from_ledger(reader, node, data, sc.timeline, sc)
     if ledger is not None:
         inputs["raises_from_ledger"] = ledger
         hits["raises_from_ledger"] = np.ones(sc.timeline.count)
@@ -180,7 +180,7 @@ def _in_period(tl, month: int) -> np.ndarray:
     return ((tl.starts <= month) & (month < tl.ends)).astype(float)
 
 
-def _from_ledger(reader, node, data, axis) -> Value | None:
+def _from_ledger(reader, node, data, axis, sc) -> Value | None:
     """The buyer's firm investment rows as a per-period input [USD], or None."""
     spec = node.get("from_ledger")
     if spec is None:
@@ -201,6 +201,13 @@ def _from_ledger(reader, node, data, axis) -> Value | None:
         at = as_of_day(data.get("ledger_as_of"), "ledger_as_of")
     except CalcError:
         return None                                 # read_ledger_as_of says what is wrong
+    sc.from_ledger = buyer                          # a variant's own ledger_as_of reads it again
+    return ledger_raises(ledger, buyer, at, axis)
+
+
+def ledger_raises(ledger, buyer: str, at, axis) -> Value:
+    """``raises_from_ledger``: ``buyer``'s firm investment rows of ``ledger`` as of the day ``at``
+    (a ``datetime.date``), per period of ``axis`` (a timeline's PeriodAxis) [USD]."""
     tl, out, used, sources = axis.timeline, np.zeros(axis.count), [], []
     for part in investments_received(ledger, buyer, at):
         month = dates.parse(received_on(part)).first_month

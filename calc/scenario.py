@@ -60,6 +60,7 @@ class Scenario:
     timeline: PeriodAxis | None = None                 # the timeline's period axis, as written
     solve: dict | None = None                          # calc.scenario_keys.parse_solve's request
     ledger_as_of: dict = field(default_factory=dict)   # "base" or variant -> datetime.date
+    from_ledger: str | None = None                     # financing.from_ledger's buyer
 
     def locate(self, problem: str) -> str:
         """``problem`` ("derive.x: ...") prefixed with the file and line of the key it names."""
@@ -100,10 +101,13 @@ class Scenario:
         at = self.ledger_as_of.get(variant, self.ledger_as_of.get("base"))
         if at is None:
             return {}
+        out = {}
+        if self.from_ledger is not None and variant in self.ledger_as_of:    # its own date
+            out["raises_from_ledger"] = financing_keys.ledger_raises(
+                registry().ledger, self.from_ledger, at, self.timeline)
         names = {n for tree, _ in self.derive.values() for n in tree.names}
         names |= {n for c in self.checks for n in c.that.names}
         totals = ledger_count.total_values(registry().ledger, at)
-        out = {}
         for name in sorted(n for n in names if n in totals):
             q, parts = totals[name]
             rows = ", ".join(p.deal.id for p in parts) or "none"

@@ -192,6 +192,38 @@ def test_from_ledger_counts_firm_investment_rows_of_the_buyer_only():
     assert series(before, "raises") == [0.0, 0.0]          # not yet announced
 
 
+def test_from_ledger_reads_the_ledger_at_each_variants_own_ledger_as_of():
+    # the same rows as above: none announced by 2026-01-31 (the scenario's date), the $30B + $30B
+    # + $15B = $75B of 2026-02-27 by 2026-03-31 (the variant's date); a variant without a date of
+    # its own reads the scenario's
+    text = textwrap.dedent("""\
+        name: led
+        timeline: {start: 2026, end: 2027, step: year}
+        ledger_as_of: 2026-01-31
+        inputs:
+          arr_end: {value: 1 billion USD/yr, source: assumption, note: test}
+          arr_as_of: {value: 2026-01, source: assumption, note: test}
+          arr_growth_per_month: {value: 0, source: assumption, note: test}
+        commitments:
+          cloud: {amount: {value: 2 billion USD, source: assumption, note: test}, start: 2026,
+                  term: 2 yr}
+        financing:
+          cash: {value: 0 USD, source: assumption, note: test}
+          from_ledger: {buyer: OpenAI}
+        variants:
+          later: {ledger_as_of: 2026-03-31}
+          same: {inputs: {arr_end: {value: 2 billion USD/yr, source: assumption, note: test}}}
+        outputs: [raises, cash_balance]
+        """)
+    res = run(text)
+    raises = {v: [round(float(x) / 1e9, 9) for x in res.value("raises", variant=v).m]
+              for v in ("base", "later", "same")}
+    assert raises == {"base": [0.0, 0.0], "later": [75.0, 0.0], "same": [0.0, 0.0]}
+    # 2026: 0 + 75 raised - 1 of spend + 1 of revenue = 75 (spend 2 over 2 years, revenue 1/yr)
+    assert res.value("cash_balance", variant="later", at="2026").m / 1e9 == pytest.approx(75.0)
+    assert "2026-03-31" in res.leaf_values(res.case_index("later"))["raises_from_ledger"].note
+
+
 def test_solve_so_that_shortfall_at_most_zero():
     # revenue $10B/yr flat, share s: flow 10 s - 6 a year from cash 10. Falling, the balance is
     # lowest at the end, 10 + 4 x (10 s - 6) >= 0 for s >= 0.35 (no balance below 0, no interest)

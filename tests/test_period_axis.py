@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pytest
 
@@ -65,3 +67,31 @@ def test_a_timeline_row_is_flagged_at_its_most_telling_period():
     (rows, values), = arrays.flagged["chips"]
     assert rows.tolist() == [0] and values.tolist() == [-2.0]
     assert arrays.central["chips"].tolist() == [[1.0, -2.0, -0.5], [1.0, 2.0, 3.0]]
+
+
+def test_a_variants_own_series_is_its_own_and_sampled_with_a_sweep():
+    # found with financing.from_ledger: a series a variant gives was read from the first variant.
+    # Spend: 2 billion USD over 2 years = 1 a year. cumulative_gap = spend - revenue, summed:
+    #   base revenue 1, 2 -> 1 - 1 = 0, 0 + 1 - 2 = -1;  hi revenue 5, 6 -> -4, -4 + 1 - 6 = -9
+    text = textwrap.dedent("""\
+        name: v
+        timeline: {start: 2026, end: 2027, step: year}
+        inputs:
+          revenue: {over_time: {2026: 1 billion USD, 2027: 2 billion USD}, source: assumption,
+                    note: t}
+        commitments:
+          cloud: {amount: {value: 2 billion USD, source: assumption, note: t}, start: 2026,
+                  term: 2 yr}
+        variants:
+          hi: {inputs: {revenue: {over_time: {2026: 5 billion USD, 2027: 6 billion USD},
+                                  source: assumption, note: t}}}
+        outputs: [revenue, cumulative_gap]
+        """)
+    res = calc.load(text).run()
+    assert (res.central["cumulative_gap"] / 1e9).tolist() == [[0.0, -1.0], [-4.0, -9.0]]
+    # samples of a ranged commitment: each variant keeps its own revenue in every sample
+    sampled = calc.load(text.replace("value: 2 billion USD,",
+                                     "range: [1 billion USD, 3 billion USD],"))
+    res = sampled.run(samples=50, seed=1)
+    rev = res.draws["revenue"] / 1e9
+    assert rev[0, :, 1].tolist() == [2.0] * 50 and rev[1, :, 0].tolist() == [5.0] * 50
