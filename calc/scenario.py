@@ -9,7 +9,7 @@ with its reader; ``calc.scenario_keys.Reader`` walks that declaration.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -160,10 +160,9 @@ class Scenario:
         cases = self.cases(set_values)
         notes = tuple(axis.outside_notes({n: float(v.central.m_as("USD"))
                                           for n, v in self.base.values.items()
-                                          if n in axis.spreads})
-                      + financing_keys.double_count_notes(self.base.values))
+                                          if n in axis.spreads}))
         try:
-            return run(cases, self.outputs, derive={**self.formulas, **self.derive},
+            result = run(cases, self.outputs, derive={**self.formulas, **self.derive},
                        checks=self.checks,
                        shown=list(dict.fromkeys(self.outputs + list(self.derive))),
                        scenario=self.name,
@@ -172,8 +171,10 @@ class Scenario:
                        progress=progress,
                        check_plans=lambda plans: (self._check_unused(plans, set_values),
                                                   for_output and self.output_size(set_values)),
-                       axis=self.axis, solve=solve_request or self.solve, notes=notes
-                       ).with_display(self.display, where=f"{self.path}: display.")
+                       axis=self.axis, solve=solve_request or self.solve, notes=notes)
+            twice = tuple(financing_keys.double_count_findings(result, cases))
+            return replace(result, findings=result.findings + twice).with_display(
+                self.display, where=f"{self.path}: display.")
         # every message says where: the file, or the --set that caused it
         except CalcError as exc:
             raise CalcError([p if p.startswith((self.path, "--set ")) else self.locate(p)

@@ -274,14 +274,36 @@ def test_bad_financing_exits_2_with_file_line_and_key(tmp_path, text, words):
     assert f"{path}:" in out.stderr and words in out.stderr, out.stderr
 
 
-def test_other_costs_with_a_compute_share_below_1_is_a_note():
+def test_other_costs_with_a_compute_share_below_1_is_a_double_count_finding(tmp_path):
     text = HAND.replace("  interest_rate: {value: 10 %/yr, source: assumption, note: test}\n",
                         "  other_costs_per_year: {value: 2 billion USD/yr, source: assumption,"
                         " note: test}\n")
-    assert "counted twice" in " ".join(run(text).notes)     # the HAND share is 0
-    alone = text.replace("  compute_share_of_revenue: {value: 0, source: assumption, "
-                         "note: no revenue counted}\n", "")
-    assert alone != text and not any("counted twice" in n for n in run(alone).notes)
+    text = text.replace("{value: 0, source: assumption, note: no revenue counted}",
+                        "{value: 60 %, source: assumption, note: t}")
+    text += ("variants:\n  all: {inputs: {compute_share_of_revenue: {value: 1, source: assumption,"
+             " note: t}}}\n  some: {inputs: {compute_share_of_revenue: {range: [70 %, 100 %],"
+             " source: assumption, note: t}}}\n")
+    res = run(text, samples=200, seed=1)
+    found = [f for f in res.findings if f.kind == "double-count"]
+    # base at 60 %; 'some' centred inside [70 %, 100 %] but with samples below 1; 'all' at 1: none
+    assert [f.variant for f in found] == ["base", "some"] and all(f.fails for f in found)
+    assert found[0].value == pytest.approx(0.6)
+    assert found[0].labelled == (
+        "double-count: compute_share_of_revenue is below 1 (lowest 60 %) and other_costs_per_year "
+        "is given: costs other than compute are counted twice in net_cash_flow (once as the "
+        "revenue share left out, once as other_costs); with other costs leave "
+        "compute_share_of_revenue at 1, or drop other_costs_per_year")
+    assert found[1].value < 0.7 and not res.notes
+    # the command line shows it and --strict exits 1 on it
+    path = tmp_path / "twice.yaml"
+    path.write_text(text)
+    done = calc_cli("run", str(path), "--strict")
+    assert done.returncode == 1 and "counted twice in net_cash_flow" in done.stdout + done.stderr
+    alone = text.replace("  compute_share_of_revenue: {value: 60 %, source: assumption, "
+                         "note: t}\n", "").replace("  some: {inputs: {compute_share_of_revenue:"
+                                                    " {range: [70 %, 100 %], source: assumption,"
+                                                    " note: t}}}\n", "")
+    assert alone != text and not any(f.kind == "double-count" for f in run(alone).findings)
 
 
 def test_explain_shows_the_period_of_the_lowest_balance_not_the_last(tmp_path):
