@@ -76,18 +76,20 @@ def _stack(values: list[Value], sizes: list[int], unit, z: np.ndarray | None, ro
 
 
 def _per_case(values: list[Value], sizes: list[int], rows: slice, leaf) -> pint.Quantity:
-    """A per-period leaf whose Value differs between cases (a variant's own series): ``leaf(v)``
-    of each case's Value ``(1, draws, periods)``, broadcast over that case's rows in ``rows``."""
+    """A leaf whose Value differs between cases and is a series in some (a variant's own series):
+    ``leaf(v, part)`` of each case's Value over its rows ``part`` inside ``rows``, each broadcast
+    to ``(rows, draws, periods)`` and stacked."""
     parts, start = [], 0
     for v, size in zip(values, sizes):
         lo, hi = max(rows.start, start), min(rows.stop, start + size)
-        start += size
         if lo < hi:
-            parts.append((leaf(v), hi - lo))
+            parts.append((leaf(v, size, slice(lo - start, hi - start)), hi - lo))
+        start += size
     unit = parts[0][0].units
     mags = [(np.asarray(q.m_as(unit), dtype=float), n) for q, n in parts]
     draws = max(m.shape[1] for m, _ in mags)
-    return Q(np.concatenate([np.broadcast_to(m, (n, draws, m.shape[2])) for m, n in mags]), unit)
+    periods = max(m.shape[2] for m, _ in mags)
+    return Q(np.concatenate([np.broadcast_to(m, (n, draws, periods)) for m, n in mags]), unit)
 
 
 def leaf_values(name: str, step: Step, cases: list[Case], reg: Registry) -> list[Value]:
@@ -141,9 +143,10 @@ def evaluate(plan: Plan, cases: list[Case], reg: Registry, z_rows: dict | None, 
         if fixed and name in fixed:
             env[name] = fixed[name]
             continue
-        if values[0].origin in PER_PERIOD and len({id(v) for v in values}) > 1:
-            env[name] = _per_case(values, sizes, rows, lambda v: axis.leaf(
-                v, None, unit, z=z, masked=masked))
+        if any(v.origin in PER_PERIOD for v in values) and len({id(v) for v in values}) > 1:
+            env[name] = _per_case(values, sizes, rows, lambda v, size, part: axis.leaf(
+                v, lambda: _stack([v], [size], unit, z, part, masked), unit, z=z,
+                masked=masked))
             continue
         env[name] = axis.leaf(values[0], lambda: _stack(values, sizes, unit, z, rows, masked), unit,
                               z=z, masked=masked)

@@ -211,7 +211,7 @@ def goal_seek(result, spec: dict, cases, reg, z_rows) -> tuple[list, list]:
                      findings, detail)
             continue
 
-        margin = date_margin(spec, axis)
+        margin = date_margin(spec, axis, plan)
 
         def f(x, plan=plan, group=group, n_rows=n_rows, unit=unit):
             trial = Q(axis.trial(x), unit)
@@ -255,10 +255,11 @@ def goal_seek(result, spec: dict, cases, reg, z_rows) -> tuple[list, list]:
     return solutions, findings
 
 
-def date_margin(spec: dict, axis):
-    """For ``so_that: break_even`` or ``cash_out`` ``at_most`` a date T on a timeline: a function
-    of the evaluated names giving a margin ``(rows, draws)`` that is <= 0 exactly where the date
-    is at most T, and moves continuously with the inputs (None for any other solve).
+def date_margin(spec: dict, axis, plan):
+    """For ``so_that: break_even`` or ``cash_out`` ``at_most`` a date T on a timeline (``plan``
+    computing what the date rests on): a function of the evaluated names giving a margin
+    ``(rows, draws)`` that is <= 0 exactly where the date is at most T, and moves continuously
+    with the inputs (None for any other solve).
 
     A date is a step in the solved input: bisecting it takes 20 passes to 1e-6 of the bracket;
     the margin behind it (coverage, the cash balance) is smooth, so the steps of ``bisect``
@@ -267,12 +268,14 @@ def date_margin(spec: dict, axis):
     the lowest such coverage. ``cash_out <= T``: a balance below 0 in a period starting by T: the
     lowest such balance [USD] (at 0 exactly it counts as run out)."""
     name = spec["so_that"].text.strip()
-    if spec["kind"] != "at_most" or name not in ("break_even", "cash_out") or axis.implicit:
-        return None
+    needs = {"break_even": ("coverage", "commitment_spend"), "cash_out": ("cash_balance",)}
+    if (spec["kind"] != "at_most" or name not in needs or axis.implicit or spec["at"] is not None
+            or not all(n in plan.steps for n in needs[name])):
+        return None                                 # f evaluates so_that (and says what is wrong)
     try:
         t = float(spec["target"].to("yr").magnitude)
     except pint.errors.DimensionalityError:
-        return None                                 # f says what is wrong with the target
+        return None
     k = int(np.searchsorted(axis.decimal_years("start"), t, side="right")) - 1   # last start <= T
 
     def by_year(env, n):

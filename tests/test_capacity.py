@@ -287,7 +287,8 @@ def test_capacity_as_a_formula_spends_as_its_value():
     # a range in a formula's input samples the capacity: 2 GW at the central 50 %
     ranged = calc.load(SHARES.replace("online_share: {value: 50 %,",
                                       "online_share: {range: [25 %, 100 %],"))
-    rows = {r["quantity"]: r for r in ranged.run(samples=400, seed=2).rows() if r["period"] == "2026"}
+    rows = {r["quantity"]: r for r in ranged.run(samples=400, seed=2).rows()
+            if r["period"] == "2026"}
     # 2026 is wholly inside: 15e9 x capacity + 5e9, capacity between 1 and 4 GW in 90 % of samples
     assert 15e9 * 1 + 5e9 < rows["commitment_spend"]["p50"] < 15e9 * 4 + 5e9
     assert rows["commitment_spend"]["p95"] > rows["commitment_spend"]["p05"]

@@ -95,3 +95,12 @@ def test_a_variants_own_series_is_its_own_and_sampled_with_a_sweep():
     res = sampled.run(samples=50, seed=1)
     rev = res.draws["revenue"] / 1e9
     assert rev[0, :, 1].tolist() == [2.0] * 50 and rev[1, :, 0].tolist() == [5.0] * 50
+    # a variant giving one value (here a sampled range) where the base gives a series
+    assert "\n  hi: {inputs:" in text
+    mixed = calc.load(text.replace("\n  hi: {inputs:", "\n  flat: {inputs: {revenue: {range: "
+                                   "[1 billion USD, 3 billion USD], source: assumption, note: t}}}"
+                                   "\n  hi: {inputs:")).run(samples=50, seed=1)
+    flat = mixed.draws["revenue"][mixed.case_index("flat")] / 1e9
+    assert np.array_equal(flat[:, 0], flat[:, 1]) and 1.0 < np.median(flat) < 3.0
+    assert (mixed.value("revenue", variant="base").m / 1e9).tolist() == [1.0, 2.0]
+    assert (mixed.value("revenue", variant="hi").m / 1e9).tolist() == [5.0, 6.0]
