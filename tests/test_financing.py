@@ -167,28 +167,30 @@ def test_shortfall_equals_funding_need_with_nothing_else():
     assert rows["shortfall"]["p95"] > rows["shortfall"]["p05"]
 
 
+LEDGER = textwrap.dedent("""\
+    name: led
+    timeline: {start: 2026, end: 2027, step: year}
+    ledger_as_of: 2026-03-31
+    inputs:
+      arr_end: {value: 1 billion USD/yr, source: assumption, note: test}
+      arr_as_of: {value: 2026-01, source: assumption, note: test}
+      arr_growth_per_month: {value: 0, source: assumption, note: test}
+    commitments:
+      cloud: {amount: {value: 2 billion USD, source: assumption, note: test}, start: 2026,
+              term: 2 yr}
+    financing:
+      cash: {value: 0 USD, source: assumption, note: test}
+      from_ledger: {buyer: OpenAI}
+    outputs: [raises, cash_balance]
+    """)
+
+
 def test_from_ledger_counts_firm_investment_rows_of_the_buyer_only():
     # OpenAI's firm investment rows on the ledger as of 2026-03-31, dated inside 2026: the
     # $30B + $30B + $15B of 2026-02-27 (exact); the $35B 'up_to' row of that day is left out.
-    text = textwrap.dedent("""\
-        name: led
-        timeline: {start: 2026, end: 2027, step: year}
-        ledger_as_of: 2026-03-31
-        inputs:
-          arr_end: {value: 1 billion USD/yr, source: assumption, note: test}
-          arr_as_of: {value: 2026-01, source: assumption, note: test}
-          arr_growth_per_month: {value: 0, source: assumption, note: test}
-        commitments:
-          cloud: {amount: {value: 2 billion USD, source: assumption, note: test}, start: 2026,
-                  term: 2 yr}
-        financing:
-          cash: {value: 0 USD, source: assumption, note: test}
-          from_ledger: {buyer: OpenAI}
-        outputs: [raises, cash_balance]
-        """)
-    res = run(text)
+    res = run(LEDGER)
     assert series(res, "raises") == [75.0, 0.0]
-    before = run(text.replace("ledger_as_of: 2026-03-31", "ledger_as_of: 2026-01-31"))
+    before = run(LEDGER.replace("ledger_as_of: 2026-03-31", "ledger_as_of: 2026-01-31"))
     assert series(before, "raises") == [0.0, 0.0]          # not yet announced
 
 
@@ -196,25 +198,9 @@ def test_from_ledger_reads_the_ledger_at_each_variants_own_ledger_as_of():
     # the same rows as above: none announced by 2026-01-31 (the scenario's date), the $30B + $30B
     # + $15B = $75B of 2026-02-27 by 2026-03-31 (the variant's date); a variant without a date of
     # its own reads the scenario's
-    text = textwrap.dedent("""\
-        name: led
-        timeline: {start: 2026, end: 2027, step: year}
-        ledger_as_of: 2026-01-31
-        inputs:
-          arr_end: {value: 1 billion USD/yr, source: assumption, note: test}
-          arr_as_of: {value: 2026-01, source: assumption, note: test}
-          arr_growth_per_month: {value: 0, source: assumption, note: test}
-        commitments:
-          cloud: {amount: {value: 2 billion USD, source: assumption, note: test}, start: 2026,
-                  term: 2 yr}
-        financing:
-          cash: {value: 0 USD, source: assumption, note: test}
-          from_ledger: {buyer: OpenAI}
-        variants:
-          later: {ledger_as_of: 2026-03-31}
-          same: {inputs: {arr_end: {value: 2 billion USD/yr, source: assumption, note: test}}}
-        outputs: [raises, cash_balance]
-        """)
+    text = LEDGER.replace("ledger_as_of: 2026-03-31", "ledger_as_of: 2026-01-31").replace(
+        "outputs:", "variants:\n  later: {ledger_as_of: 2026-03-31}\n  same: {inputs: {arr_end: "
+                    "{value: 2 billion USD/yr, source: assumption, note: test}}}\noutputs:")
     res = run(text)
     raises = {v: [round(float(x) / 1e9, 9) for x in res.value("raises", variant=v).m]
               for v in ("base", "later", "same")}

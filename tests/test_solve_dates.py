@@ -11,6 +11,7 @@ import pytest
 
 import calc
 from calc import solve
+from tests.test_financing import HAND
 
 # Spend 10 billion USD a year in 2026-2027 (a: 20 over 2 years), 15 a year in 2028-2029 (b: 30
 # over 2 years); revenue flat at arr_end a year (no growth), all of it for compute. Coverage is
@@ -71,26 +72,12 @@ def test_break_even_at_most_a_year_before_the_timeline_has_no_solution():
     assert any("no value of arr_end" in c.detail for c in res.checks)
 
 
-# financing: cash c, no revenue counted, 6 billion USD of spend a year: the balance is c - 6 at
-# the end of 2025 and c - 12 at the end of 2026 (no interest while it is positive), so cash_out
-# <= 2026 (a balance below 0 by 2026) holds for c below 12 billion USD: the edge is 12e9.
-FIN = textwrap.dedent("""\
-    name: fin
-    timeline: {start: 2025, end: 2028, step: year}
-    commitments:
-      cloud: {amount: {value: 24 billion USD, source: assumption, note: t}, start: 2025,
-              term: 4 yr}
-    inputs:
-      arr_end: {value: 1 billion USD/yr, source: assumption, note: t}
-      arr_as_of: {value: 2025-01, source: assumption, note: t}
-      arr_growth_per_month: {value: 0, source: assumption, note: t}
-      compute_share_of_revenue: {value: 0, source: assumption, note: no revenue counted}
-    financing:
-      cash: {value: 10 billion USD, source: assumption, note: t}
-      interest_rate: {value: 10 %/yr, source: assumption, note: t}
-    solve: {for: cash, so_that: cash_out, at_most: 2026 yr, between: [0 USD, 30 billion USD]}
-    outputs: [cash_balance, cash_out]
-    """)
+# financing (tests/test_financing.py's HAND): cash c, no revenue counted, 6 billion USD of spend a
+# year, interest 10 %/yr on a negative balance: the balance is c - 6 at the end of 2025 and c - 12
+# at the end of 2026 (no interest while it is positive), so cash_out <= 2026 (a balance below 0 by
+# 2026) holds for c below 12 billion USD: the edge is 12e9.
+FIN = HAND.replace("outputs: [", "solve: {for: cash, so_that: cash_out, at_most: 2026 yr, "
+                   "between: [0 USD, 30 billion USD]}\noutputs: [")
 
 
 def test_cash_out_at_most_a_year_finds_the_balance_edge():
