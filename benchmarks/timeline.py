@@ -10,6 +10,8 @@
    and the vectorised ITP passes, each sample stopping at 1e-6 of its bracket), target <= 20, and
    its time against one run; then the same solve by the 60-pass bisection calc used before issue 22,
    its time and the largest difference in the answers.
+3. A solve over a date (break_even at most 2030) over 10,000 samples: evaluations and time on the
+   coverage margin behind the date (calc.solve.date_margin) against bisecting the step itself.
 
 Nothing is asserted: the machine is shared and noisy; the numbers are for reading.
 """
@@ -128,6 +130,27 @@ def main() -> None:
     diff = max(abs(row[k] - ref[k]) for k in ("value", "p05", "p50", "p95"))
     print(f"  by 60-pass bisection: {ref['evaluations']} evaluations, {t_ref:.2f} s; "
           f"largest difference in value, p05, p50, p95: {diff:.1e} (tolerance 1e-6 x 0.3 = 3e-7)")
+    date_solve(sc, samples)
+
+
+def date_solve(sc, samples: int) -> None:
+    """3. A solve over a date (break_even at most 2030): on the coverage margin behind it, then on
+    the step itself (solve.date_margin off), as calc solved it before."""
+    spec = parse_solve({"for": "arr_growth_per_month", "so_that": "break_even", "at_most": "2030 yr",
+                        "between": [0, 0.3]}, sc.axis.timeline, set(sc.base.values) | {"break_even"})
+    rows = {}
+    margin = solve.date_margin
+    for how, fn in (("margin", margin), ("step", lambda spec, axis: None)):
+        solve.date_margin = fn
+        t0 = time.perf_counter()
+        rows[how] = [r for r in sc.run(solve_request=spec).rows() if r.get("solved")][0]
+        rows[how]["time"] = time.perf_counter() - t0
+    solve.date_margin = margin
+    m, s = rows["margin"], rows["step"]
+    diff = max(abs(m[k] - s[k]) for k in ("value", "p05", "p50", "p95"))
+    print(f"solve break_even <= 2030 over {samples:,} samples: {m['evaluations']} evaluations, "
+          f"{m['time']:.2f} s on the coverage margin; {s['evaluations']} evaluations, "
+          f"{s['time']:.2f} s on the step; largest difference {diff:.1e} (tolerance 3e-7)")
 
 
 def bisect60(f, lo, hi, target, kind):

@@ -23,7 +23,8 @@ from calc.plan import Plan, Step, variants_where
 from calc.registry import Registry
 from calc.uncertainty import rank_to_pearson, standard_normal
 from calc.units import Q, check_dimension, described, format_unit, parse_unit
-from calc.values import DATE_OUTPUTS, NO_PERIODS, PER_PERIOD, Case, PeriodAxis, Value, figure_value
+from calc.values import (DATE_OUTPUTS, NO_PERIODS, PER_PERIOD, Case, PeriodAxis, Value,
+                         figure_value)
 
 MAX_CHUNK_ELEMENTS = 2_000_000      # rows x draws evaluated at once (about 16 MB per array)
 STATS = ("p05", "p50", "p95", "mean")
@@ -74,23 +75,21 @@ def _stack(values: list[Value], sizes: list[int], unit, z: np.ndarray | None, ro
     return Q(parts[0] if len(parts) == 1 else np.concatenate(parts), unit)
 
 
-def _leaf_per_case(values: list[Value], sizes: list[int], unit, z, rows: slice, masked: bool,
-                   axis: PeriodAxis) -> pint.Quantity:
-    """A leaf whose cases differ and one of them varies by period (a variant's plain value over
-    the base's series, or a variant's series over the base's value): each case's own array on the
-    axis, broadcast to ``(rows, 1 + draws, periods)`` and joined."""
+def _per_case(values: list[Value], sizes: list[int], rows: slice, leaf) -> pint.Quantity:
+    """A leaf whose Value differs between cases and is a series in some (a variant's own series):
+    ``leaf(v, part)`` of each case's Value over its rows ``part`` inside ``rows``, each broadcast
+    to ``(rows, draws, periods)`` and stacked."""
     parts, start = [], 0
     for v, size in zip(values, sizes):
         lo, hi = max(rows.start, start), min(rows.stop, start + size)
-        local = slice(lo - start, hi - start)
+        if lo < hi:
+            parts.append((leaf(v, size, slice(lo - start, hi - start)), hi - lo))
         start += size
-        if lo >= hi:
-            continue
-        a = axis.leaf(v, lambda v=v, size=size, local=local: _stack([v], [size], unit, z, local,
-                                                                     masked), unit, z=z, masked=masked)
-        parts.append((np.asarray(a.magnitude), hi - lo))
-    width = max(a.shape[1] for a, _ in parts)
-    return Q(np.concatenate([np.broadcast_to(a, (n, width, axis.count)) for a, n in parts]), unit)
+    unit = parts[0][0].units
+    mags = [(np.asarray(q.m_as(unit), dtype=float), n) for q, n in parts]
+    draws = max(m.shape[1] for m, _ in mags)
+    periods = max(m.shape[2] for m, _ in mags)
+    return Q(np.concatenate([np.broadcast_to(m, (n, draws, periods)) for m, n in mags]), unit)
 
 
 def leaf_values(name: str, step: Step, cases: list[Case], reg: Registry) -> list[Value]:
@@ -144,9 +143,10 @@ def evaluate(plan: Plan, cases: list[Case], reg: Registry, z_rows: dict | None, 
         if fixed and name in fixed:
             env[name] = fixed[name]
             continue
-        if axis.timeline is not None and any(v is not values[0] for v in values) \
-                and any(v.origin in PER_PERIOD for v in values):
-            env[name] = _leaf_per_case(values, sizes, unit, z, rows, masked, axis)
+        if any(v.origin in PER_PERIOD for v in values) and len({id(v) for v in values}) > 1:
+            env[name] = _per_case(values, sizes, rows, lambda v, size, part: axis.leaf(
+                v, lambda: _stack([v], [size], unit, z, part, masked), unit, z=z,
+                masked=masked))
             continue
         env[name] = axis.leaf(values[0], lambda: _stack(values, sizes, unit, z, rows, masked), unit,
                               z=z, masked=masked)
@@ -388,9 +388,20 @@ class Arrays:
                         stats["mean"][idx] = draws.mean(axis=1)
                 stats["p05"][idx], stats["p50"][idx], stats["p95"][idx] = p
             if n_rows * samples * width <= self.keep_limit and name in self.keep:
-                if name not in self.draws:
-                    self.draws[name] = np.full((n_rows, samples, width), np.nan)
-                self.draws[name][idx] = draws
+                self._keep_draws(name, idx, draws, (n_rows, samples, width))
+
+    def _keep_draws(self, name: str, idx, draws: np.ndarray, shape: tuple) -> None:
+        """Keep a chunk's ``draws`` ``(rows, samples, periods)`` of ``name``. A chunk covering every
+        row is kept as it is: an input with one value per sample stays a read-only view broadcast
+        over the periods (no copy per period: 21 inputs x 10,000 samples x 120 periods were 200 MB
+        of copies)."""
+        if name not in self.draws and isinstance(idx, slice) and idx.start == 0 \
+                and idx.stop == self.n_rows:
+            self.draws[name] = draws
+            return
+        if name not in self.draws:
+            self.draws[name] = np.full(shape, np.nan)
+        self.draws[name][idx] = draws
 
     def _telling(self, name: str, unit, values: np.ndarray) -> np.ndarray:
         """(rows, periods) -> (rows,): NaN where any period is undefined (for a name that may be),

@@ -17,6 +17,8 @@ import numpy as np
 
 from calc import dates, periods
 from calc.errors import CalcError
+from calc.findings import DOUBLE_COUNT, Finding
+from calc.format import precise
 from calc.ledger_count import as_of_day, investments_received, received_on
 from calc.suggest import did_you_mean
 from calc.units import Q, format_unit
@@ -111,7 +113,7 @@ def read(reader, data, sc) -> None:
         if value is not None and _unit_ok(reader, name, value, node, kp):
             inputs[name] = value
     hits = _raises(reader, node.get("raises"), node, inputs, sc.timeline.timeline)
-    ledger = _from_ledger(reader, node, data, sc.timeline)
+    ledger = _from_ledger(reader, node, data, sc.timeline, sc)
     if ledger is not None:
         inputs["raises_from_ledger"] = ledger
         hits["raises_from_ledger"] = np.ones(sc.timeline.count)
@@ -180,7 +182,7 @@ def _in_period(tl, month: int) -> np.ndarray:
     return ((tl.starts <= month) & (month < tl.ends)).astype(float)
 
 
-def _from_ledger(reader, node, data, axis) -> Value | None:
+def _from_ledger(reader, node, data, axis, sc) -> Value | None:
     """The buyer's firm investment rows as a per-period input [USD], or None."""
     spec = node.get("from_ledger")
     if spec is None:
@@ -201,6 +203,13 @@ def _from_ledger(reader, node, data, axis) -> Value | None:
         at = as_of_day(data.get("ledger_as_of"), "ledger_as_of")
     except CalcError:
         return None                                 # read_ledger_as_of says what is wrong
+    sc.from_ledger = buyer                          # a variant's own ledger_as_of reads it again
+    return ledger_raises(ledger, buyer, at, axis)
+
+
+def ledger_raises(ledger, buyer: str, at, axis) -> Value:
+    """``raises_from_ledger``: ``buyer``'s firm investment rows of ``ledger`` as of the day ``at``
+    (a ``datetime.date``), per period of ``axis`` (a timeline's PeriodAxis) [USD]."""
     tl, out, used, sources = axis.timeline, np.zeros(axis.count), [], []
     for part in investments_received(ledger, buyer, at):
         month = dates.parse(received_on(part)).first_month
@@ -214,19 +223,28 @@ def _from_ledger(reader, node, data, axis) -> Value | None:
                       f"timeline: {', '.join(used) or 'none'}")
 
 
-def double_count_notes(inputs: dict) -> list[str]:
-    """A note when other costs are given with a compute_share_of_revenue below 1: the other costs
-    then count twice in net_cash_flow (README, "Financing")."""
-    share = inputs.get("compute_share_of_revenue")
-    costs = [n for n in DEFAULTS if n != "interest_rate" and n in inputs
-             and inputs[n].origin != DEFAULT_ORIGIN]
-    if share is None or not costs:
-        return []
-    low = float(np.min(share.central.m_as("")))
-    if share.dist is not None:
-        low = min(low, float(Q(share.dist.low, share.central.units).m_as("")))
-    if low >= 1:
-        return []
-    return [f"compute_share_of_revenue is below 1 (lowest {100 * low:.3g} %) and "
-            f"{costs[0]} is given: costs other than compute are then counted twice in "
-            "net_cash_flow; leave compute_share_of_revenue at 1 with other costs"]
+def double_count_findings(result, cases) -> list[Finding]:
+    """A ``double-count`` finding per variant that gives other costs with a
+    compute_share_of_revenue below 1 (in its central value or any sample): net_cash_flow then
+    counts the costs other than compute twice (README, "Financing")."""
+    out = []
+    share = "compute_share_of_revenue"
+    for c, case in enumerate(cases):
+        costs = [n for n in DEFAULTS if n != "interest_rate" and n in case.values
+                 and case.values[n].origin != DEFAULT_ORIGIN]
+        if not costs or share not in result.central:
+            continue
+        rows = slice(int(result.cases.offsets[c]), int(result.cases.offsets[c + 1]))
+        low = float(np.nanmin(result.central[share][rows]))
+        if share in result.draws:
+            low = min(low, float(np.nanmin(result.draws[share][rows])))
+        if low >= 1:
+            continue
+        shown = f"{precise(100 * low)} %"
+        out.append(Finding(
+            DOUBLE_COUNT, share, case.variant, value=low,
+            text=f"compute_share_of_revenue is below 1 (lowest {shown}) and {costs[0]} is given: "
+                 f"costs other than compute are counted twice in net_cash_flow (once as the "
+                 f"revenue share left out, once as other_costs); with other costs leave "
+                 f"compute_share_of_revenue at 1, or drop {costs[0]}"))
+    return out

@@ -7,7 +7,9 @@ impossible: pue = 0.99, below 1"), with the share of samples affected when the r
 A ratio the glossary lets be undefined over a zero denominator is a finding of kind
 ``undefined``: its value is null and the note says why. An input outside the range its quantity
 usually lies in is ``unusual`` (a range reaching outside it, a ``note``; calc.plausible).
-``--strict`` exits 1 on the kinds in ``FAILING``: impossible, unusual and precision.
+Other costs given with a compute_share_of_revenue below 1 count twice: ``double-count``.
+``--strict`` exits 1 on the kinds in ``FAILING``: impossible, unusual, precision and
+double-count.
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ from calc.units import Q, format_unit, parse_unit
 
 IMPOSSIBLE, UNUSUAL, PRECISION = "impossible", "unusual", "precision"
 UNDEFINED, NOTE = "undefined", "note"
-FAILING = (IMPOSSIBLE, UNUSUAL, PRECISION)     # --strict exits 1 on these (not undefined, note)
+DOUBLE_COUNT = "double-count"   # other costs with a compute share below 1 (calc.financing_keys)
+# --strict exits 1 on these (not undefined, note)
+FAILING = (IMPOSSIBLE, UNUSUAL, PRECISION, DOUBLE_COUNT)
 EXPECTED = {IMPOSSIBLE: "within its bounds", UNDEFINED: "defined",
             UNUSUAL: "within its typical range", NOTE: "within its typical range",
-            PRECISION: "one precision"}
+            PRECISION: "one precision", DOUBLE_COUNT: "each cost counted once"}
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,8 @@ class Finding:
     bounds (None without samples).
     """
 
-    kind: str                     # impossible | unusual | precision | undefined | note
+    kind: str                     # impossible | unusual | precision | double-count | undefined
+    #                               | note
     quantity: str
     variant: str
     point: dict = field(default_factory=dict)

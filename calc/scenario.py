@@ -9,7 +9,7 @@ with its reader; ``calc.scenario_keys.Reader`` walks that declaration.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -60,6 +60,7 @@ class Scenario:
     timeline: PeriodAxis | None = None                 # the timeline's period axis, as written
     solve: dict | None = None                          # calc.scenario_keys.parse_solve's request
     ledger_as_of: dict = field(default_factory=dict)   # "base" or variant -> datetime.date
+    from_ledger: str | None = None                     # financing.from_ledger's buyer
 
     def locate(self, problem: str) -> str:
         """``problem`` ("derive.x: ...") prefixed with the file and line of the key it names."""
@@ -100,10 +101,13 @@ class Scenario:
         at = self.ledger_as_of.get(variant, self.ledger_as_of.get("base"))
         if at is None:
             return {}
+        out = {}
+        if self.from_ledger is not None and variant in self.ledger_as_of:    # its own date
+            out["raises_from_ledger"] = financing_keys.ledger_raises(
+                registry().ledger, self.from_ledger, at, self.timeline)
         names = {n for tree, _ in self.derive.values() for n in tree.names}
         names |= {n for c in self.checks for n in c.that.names}
         totals = ledger_count.total_values(registry().ledger, at)
-        out = {}
         for name in sorted(n for n in names if n in totals):
             q, parts = totals[name]
             rows = ", ".join(p.deal.id for p in parts) or "none"
@@ -156,10 +160,9 @@ class Scenario:
         cases = self.cases(set_values)
         notes = tuple(axis.outside_notes({n: float(v.central.m_as("USD"))
                                           for n, v in self.base.values.items()
-                                          if n in axis.spreads})
-                      + financing_keys.double_count_notes(self.base.values))
+                                          if n in axis.spreads}))
         try:
-            return run(cases, self.outputs, derive={**self.formulas, **self.derive},
+            result = run(cases, self.outputs, derive={**self.formulas, **self.derive},
                        checks=self.checks,
                        shown=list(dict.fromkeys(self.outputs + list(self.derive))),
                        scenario=self.name,
@@ -168,8 +171,10 @@ class Scenario:
                        progress=progress,
                        check_plans=lambda plans: (self._check_unused(plans, set_values),
                                                   for_output and self.output_size(set_values)),
-                       axis=self.axis, solve=solve_request or self.solve, notes=notes
-                       ).with_display(self.display, where=f"{self.path}: display.")
+                       axis=self.axis, solve=solve_request or self.solve, notes=notes)
+            twice = tuple(financing_keys.double_count_findings(result, cases))
+            return replace(result, findings=result.findings + twice).with_display(
+                self.display, where=f"{self.path}: display.")
         # every message says where: the file, or the --set that caused it
         except CalcError as exc:
             raise CalcError([p if p.startswith((self.path, "--set ")) else self.locate(p)

@@ -428,7 +428,7 @@ class Reader:
         try:
             sc.solve = parse_solve(node, self.tl,
                                    set(glossary()) | set(sc.base.values) | set(sc.formulas)
-                                   | set(sc.derive))
+                                   | set(sc.derive) | axis_names(sc))
         except CalcError as exc:
             self.problem(where, str(exc))
 
@@ -503,7 +503,7 @@ class Reader:
             self.problem(self.at(data, "outputs", "outputs"), "expected a list of quantity names")
             return []
         known = (set(glossary()) | set(sc.derive) | set(sc.base.values) | set(sc.formulas)
-                 | set(sc.axis.capacity))
+                 | axis_names(sc))
         out = []
         for i, name in enumerate(outs):
             if not isinstance(name, str) or name not in known:
@@ -827,7 +827,7 @@ class Reader:
             self.problem(self.at(parent, "derive", "derive"), "expected a mapping name: expression")
             return {}
         known = (set(glossary()) | set(self.reg.figures) | set(sc.base.values) | set(sc.formulas)
-                 | set(node))
+                 | set(node) | axis_names(sc))
         out = {}
         for name, spec in node.items():
             kp = f"derive.{name}"
@@ -892,7 +892,7 @@ class Reader:
             self.problem(self.at(parent, "checks", "checks"), "expected a list of checks")
             return []
         known = (set(glossary()) | set(self.reg.figures) | set(sc.derive) | set(sc.base.values)
-                 | set(sc.formulas))
+                 | set(sc.formulas) | axis_names(sc))
         out = []
         for i, spec in enumerate(node):
             kp = f"checks[{i}]"
@@ -1086,16 +1086,21 @@ class Reader:
             self.problem(self.at(spec, "capacity", ckp), f"got {cspec!r}; expected an input "
                          "such as {value: 2 GW, source: ...} or {over_time: {...}, source: ...}")
             return
-        if "expr" in cspec or "expr" in (spec.get("price") or {}):
-            self.problem(self.at(spec, "capacity", ckp), "capacity and price are a value, a range "
-                         "or a series here, not a formula; give the formula as an input and "
-                         "its value here")
-            return
-        cap = self.input(cap_name, cspec, spec, ckp)
+        formulas = {}                           # capacity or price given as {expr: ...}
+        for k, n, unit in (("capacity", cap_name, "GW"), ("price", f"{key}_price", "USD/GW/yr")):
+            node = spec.get(k)
+            if isinstance(node, dict) and "expr" in node:
+                f = self.formula_of(n, node, f"{kp}.{k}", self.at(spec, k, f"{kp}.{k}"), inputs,
+                                    unit, k)
+                if f is None:
+                    return
+                formulas[n] = f
+        cap = None if cap_name in formulas else self.input(cap_name, cspec, spec, ckp)
         price_name = "rental_price_per_power"
         price = None
         if "price" in spec:
             price_name = f"{key}_price"
+        if "price" in spec and price_name not in formulas:
             price = self.input(price_name, spec["price"], spec, f"{kp}.price")
             if price is None:
                 return
@@ -1104,9 +1109,9 @@ class Reader:
                              f"{format_unit(price.central.units)}; a price is money per power per "
                              "time, e.g. 17.2 billion USD/GW/yr")
                 return
-        if cap is None:
+        if cap is None and cap_name not in formulas:
             return
-        if not same_dimension(cap.central, "GW"):
+        if cap is not None and not same_dimension(cap.central, "GW"):
             self.problem(self.at(spec, "capacity", ckp), f"got "
                          f"{format_unit(cap.central.units)}; capacity is a power, e.g. 2 GW")
             return
@@ -1118,9 +1123,11 @@ class Reader:
                 return
             cap = dataclasses.replace(series, note=(cap.note or "") + "; per period, its "
                                       "average over the part of the period inside the commitment")
-        inputs[cap_name] = cap
+        if cap is not None:
+            inputs[cap_name] = cap
         if price is not None:
             inputs[price_name] = price
+        run.amounts.update(formulas)            # a formula's value per period x the years inside
         name = f"{key}_commitment"
         span = f"[{start // 12}-{start % 12 + 1:02d}, {end // 12}-{end % 12 + 1:02d})"
         run.capacity[name] = values.CapacityCommitment(
@@ -1146,32 +1153,46 @@ class Reader:
     def amount_expr(self, amount, kp, where, inputs, run, name):
         """``amount: {expr: ...}``: the amount as a formula in USD over the scenario's inputs and
         figures (``run.amounts``); True once read, None after reporting a problem."""
-        self.keys(amount, ("expr", "note"), kp + ".")
-        text = amount["expr"]
-        known = set(glossary()) | set(self.reg.figures) | set(inputs)
+        f = self.formula_of(name, amount, kp, where, inputs, "USD", "amount", ("expr", "note"))
+        if f is None:
+            return None
+        run.amounts[name] = f
+        return True
+
+    def formula_of(self, name, node, kp, where, inputs, unit, what, keys=("expr", "unit", "note")):
+        """A commitment's ``{expr: ...}`` (its ``what``: amount, capacity or price) as the formula
+        of ``name`` in ``unit`` over the scenario's inputs, input formulas and figures; None after
+        reporting a problem. A ``unit`` key, where allowed, must be of ``unit``'s dimension."""
+        self.keys(node, keys, kp + ".")
+        text = node["expr"]
+        known = set(glossary()) | set(self.reg.figures) | set(inputs) | set(self.formulas)
         if not isinstance(text, str):
             self.problem(where, f"expr: expected an expression such as 'chip_count * chip_capex', "
                                 f"got {text!r}")
             return None
         try:
             tree = expr.parse(text, names=known)
+            given = parse_unit(str(node.get("unit", unit)))
         except CalcError as exc:
             self.problem(where, f"expr: {exc}")
             return None
         if name in tree.names:
-            self.problem(where, f"expr: {text!r} names {name!r}, the amount itself")
+            self.problem(where, f"expr: {text!r} names {name!r}, the {what} itself")
             return None
         unknown = unknown_names(tree, known)
         for n in unknown:
             self.problem(where, f"expr: unknown name {n!r} in {text!r}{did_you_mean(n, known)}")
         if unknown:
             return None
-        problem = unit_problem(tree, inputs, "USD")
+        if not same_dimension(Q(1, given), unit):
+            self.problem(where, f"unit: {format_unit(given)} is not a unit of {what}; give it in "
+                                f"{unit}")
+            return None
+        problem = unit_problem(tree, inputs, unit)
         if problem:
             self.problem(where, f"expr: {problem}")
             return None
-        run.amounts[name] = derive_formula(name, tree, "USD")
-        return True
+        return derive_formula(name, tree, unit)
 
     def shares(self, spec: dict, kp: str) -> dict | None:
         """A schedule's shares by date as fractions; None after reporting each bad share at its
@@ -1278,6 +1299,12 @@ def scaled(dist, factor: float):
     return dataclasses.replace(dist, low=dist.low * factor, high=dist.high * factor,
                                mode=None if dist.mode is None else dist.mode * factor,
                                lower=dist.lower * factor, upper=dist.upper * factor)
+
+
+def axis_names(sc) -> set:
+    """The names a timeline's commitments compute (a capacity commitment's total, an amount,
+    capacity or price given as a formula): known to outputs, derives, checks and solves."""
+    return set(sc.axis.capacity) | set(sc.axis.amounts)
 
 
 def same_dimension(q, unit: str) -> bool:

@@ -6,8 +6,10 @@ element's bracket at once, so 10,000 samples cost as many passes as one. A pass 
 ITP step (interpolate, truncate, project: Oliveira and Takahashi, ACM TOMS 47(1), 2020) on the
 Anderson-Bjorck interpolant (regula falsi, the value at an end kept twice in a row scaled down),
 so it never needs more than ``N0`` passes beyond bisection. An element stops when its bracket is
-narrower than ``RTOL`` of its starting width: smooth outputs take 5-8 passes, a step
-(``break_even``) 21, at most ``MAX_EVALS`` evaluations of ``f`` in all (the two ends included).
+narrower than ``RTOL`` of its starting width: smooth outputs take 5-8 passes, a step 21, at most
+``MAX_EVALS`` evaluations of ``f`` in all (the two ends included). A date (``break_even``,
+``cash_out``) ``at_most`` a year is a step in the input: ``date_margin`` searches the smooth
+margin behind it instead (7-10 passes).
 
 - ``equals``: the value where ``f`` crosses ``target`` (a sign change of ``f - target`` between
   the bracket ends); no sign change is no solution (NaN).
@@ -213,11 +215,15 @@ def goal_seek(result, spec: dict, cases, reg, z_rows, tick=None) -> tuple[list, 
             tick(MAX_EVALS * n_rows)
             continue
 
+        margin = date_margin(spec, axis, plan)
+
         def f(x, plan=plan, group=group, n_rows=n_rows, unit=unit):
             trial = Q(axis.trial(x), unit)
             env = evaluate(plan, group, reg, z_rows, samples, rows=slice(0, n_rows), axis=axis,
                            fixed={name: trial})
             tick(n_rows)
+            if margin is not None:
+                return np.broadcast_to(margin(env), (n_rows, 1 + samples))
             y = spec["so_that"].evaluate(env)
             if not isinstance(y, pint.Quantity):
                 raise CalcError(f"solve: so_that {spec['so_that'].text!r} is a "
@@ -247,11 +253,60 @@ def goal_seek(result, spec: dict, cases, reg, z_rows, tick=None) -> tuple[list, 
         shape = (n_rows, 1 + samples)
         sol = bisect(f, np.full(shape, float(lo.to(unit).magnitude)),
                      np.full(shape, float(hi.to(unit).magnitude)),
-                     float(spec["target"].magnitude), spec["kind"], MAX_EVALS, RTOL)
+                     0.0 if margin else float(spec["target"].magnitude), spec["kind"], MAX_EVALS,
+                     RTOL)
         tick((MAX_EVALS - sol.evaluations) * n_rows)
         for k, i in enumerate(rows):
             _add(result, spec, int(i), sol.x[k], unit, sol.evaluations, solutions, findings)
     return solutions, findings
+
+
+def date_margin(spec: dict, axis, plan):
+    """For ``so_that: break_even`` or ``cash_out`` ``at_most`` a date T on a timeline (``plan``
+    computing what the date rests on): a function of the evaluated names giving a margin
+    ``(rows, draws)`` that is <= 0 exactly where the date is at most T, and moves continuously
+    with the inputs (None for any other solve).
+
+    A date is a step in the solved input: bisecting it takes 20 passes to 1e-6 of the bracket;
+    the margin behind it (coverage, the cash balance) is smooth, so the steps of ``bisect``
+    interpolate, 5-10 passes. ``break_even <= T``: coverage at least 1 from the last period with
+    spend starting by T to the end (periods without spend do not count): the margin is 1 minus
+    the lowest such coverage. ``cash_out <= T``: a balance below 0 in a period starting by T: the
+    lowest such balance [USD] (at 0 exactly it counts as run out)."""
+    name = spec["so_that"].text.strip()
+    needs = {"break_even": ("coverage", "commitment_spend"), "cash_out": ("cash_balance",)}
+    if (spec["kind"] != "at_most" or name not in needs or axis.implicit or spec["at"] is not None
+            or not all(n in plan.steps for n in needs[name])):
+        return None                                 # f evaluates so_that (and says what is wrong)
+    try:
+        t = float(spec["target"].to("yr").magnitude)
+    except pint.errors.DimensionalityError:
+        return None
+    k = int(np.searchsorted(axis.decimal_years("start"), t, side="right")) - 1   # last start <= T
+
+    def by_year(env, n):
+        m = np.asarray(env[n].magnitude, dtype=float)
+        return m.reshape(m.shape + (1,) * (3 - m.ndim))
+
+    def break_even(env):
+        cov, spend = np.broadcast_arrays(by_year(env, "coverage"),
+                                         by_year(env, "commitment_spend"))
+        with np.errstate(invalid="ignore"):
+            m = np.where(spend == 0, np.inf, np.where(np.isnan(cov), -np.inf, cov - 1))
+        low = np.minimum.accumulate(m[..., ::-1], axis=-1)[..., ::-1]    # lowest from p to the end
+        p = np.arange(m.shape[-1])
+        q = np.max(np.where((spend != 0) & (p <= k), p, -1), axis=-1)    # last spend by T
+        got = np.take_along_axis(low, np.maximum(q, 0)[..., None], axis=-1)[..., 0]
+        # no spend by T: fails where there is spend later; without any spend break_even is the
+        # first period, at most T when T is inside the timeline
+        none = np.where((spend != 0).any(axis=-1) | (k < 0), np.inf, -np.inf)
+        return np.where(q >= 0, -got, none)
+
+    def cash_out(env):
+        bal = by_year(env, "cash_balance")
+        return np.min(bal[..., :k + 1], axis=-1) if k >= 0 else np.full(bal.shape[:-1], np.inf)
+
+    return break_even if name == "break_even" else cash_out
 
 
 def _add(result, spec, i: int, x: np.ndarray, unit, evaluations: int, solutions: list,

@@ -483,7 +483,7 @@ class PeriodAxis:
     terms: dict = field(default_factory=dict)        # amount name -> the input holding its term
     raises: dict | None = None                       # financing: raise input -> (periods,) 0/1
     capacity: dict = field(default_factory=dict)     # amount name -> CapacityCommitment
-    amounts: dict = field(default_factory=dict)      # amount name -> Formula (amount: {expr})
+    amounts: dict = field(default_factory=dict)      # name -> Formula: amount, capacity, price
 
     @property
     def count(self) -> int:

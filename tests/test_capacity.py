@@ -261,17 +261,99 @@ def test_bad_input_formula_is_exit_2(tmp_path, new, message):
     assert re.search(message, out.stderr), out.stderr
 
 
-def test_an_input_formula_over_a_series_is_a_series_and_capacity_refuses_a_formula(tmp_path):
+def test_an_input_formula_over_a_series_is_a_series():
     text = RENTAL.replace("outputs: [commitment_spend, power_path, rental_capacity]",
                           "  doubled: {expr: \"2 * power_path\", unit: GW, note: t}\n"
                           "outputs: [doubled, commitment_spend]")
     # twice the linear averages 1.2, 3.6, 6, 8.4, 10.8, 12 GW
     assert np.allclose(calc.load(text).run()["doubled"].m_as("GW"), [2.4, 7.2, 12, 16.8, 21.6, 24])
-    bad = CONSTANT.replace("capacity: {value: 2 GW, source: assumption, note: t}",
-                           "capacity: {expr: \"2 GW\", unit: GW}")
-    out = calc_cli("run", str(_write(tmp_path, bad)))
-    assert out.returncode == 2
-    assert re.search(r"s.yaml:5: commitments.rental.capacity: .*not a formula", out.stderr)
+
+
+# capacity and price given as formulas over inputs (HSBC states a rental bill and the GW it buys)
+SHARES = CONSTANT.replace("capacity: {value: 2 GW, source: assumption, note: t}",
+                          'capacity: {expr: "online_share * contracted", unit: GW}').replace(
+    "inputs:\n", "inputs:\n  online_share: {value: 50 %, source: assumption, note: t}\n"
+                 "  contracted: {value: 4 GW, source: assumption, note: t}\n")
+
+
+def test_capacity_as_a_formula_spends_as_its_value():
+    assert "online_share * contracted" in SHARES
+    res = calc.load(SHARES).run()
+    # 50 % x 4 GW = 2 GW, as CONSTANT's 2 GW: 30e9 a year from 2025-07 to 2027-07 plus 5e9 a
+    # year of money in 2025-2026: 2025: 15 + 5 = 20; 2026: 30 + 5 = 35; 2027: 15; 2028: 0
+    assert np.allclose(res["commitment_spend"].m_as("USD"), [20e9, 35e9, 15e9, 0])
+    lin = res.lineage(0, "commitment_spend")
+    assert {"online_share", "contracted"} <= set(lin["inputs"]) and lin["sources"] == ["assumption"]
+    # a range in a formula's input samples the capacity: 2 GW at the central 50 %
+    ranged = calc.load(SHARES.replace("online_share: {value: 50 %,",
+                                      "online_share: {range: [25 %, 100 %],"))
+    rows = {r["quantity"]: r for r in ranged.run(samples=400, seed=2).rows()
+            if r["period"] == "2026"}
+    # 2026 is wholly inside: 15e9 x capacity + 5e9, capacity between 1 and 4 GW in 90 % of samples
+    assert 15e9 * 1 + 5e9 < rows["commitment_spend"]["p50"] < 15e9 * 4 + 5e9
+    assert rows["commitment_spend"]["p95"] > rows["commitment_spend"]["p05"]
+    # outputs, derives and checks name the formula's capacity; the commitment is 2 GW x 15e9 x 2 yr
+    named = calc.load(SHARES.replace("outputs: [commitment_spend]",
+                                     "outputs: [rental_capacity, twice, rental_commitment, "
+                                     "commitment_spend]")
+                      + "derive:\n  twice: {expr: 2 * rental_capacity, unit: GW}\nchecks:\n"
+                        "  - {says: two GW, source: assumption, that: rental_capacity, near: 2 GW,"
+                        " within: 1 %, note: t}\n").run()
+    assert named["twice"].m_as("GW").tolist() == [4.0] * 4
+    assert named["rental_commitment"].m_as("USD") == pytest.approx(60e9)
+    assert [c.passed for c in named.checks] == [True]
+
+
+def test_price_as_a_formula_and_capacity_as_a_formula_over_a_series():
+    # HSBC's arithmetic: 620 billion USD a year for 36 GW is 17.22 billion USD per GW-year; on
+    # RENTAL's capacity (6 GW on average in 2027): 620e9 / 36 x 6 = 103.33e9
+    text = RENTAL.replace("price: {value: 17.2 billion USD/GW/yr, source: assumption, note: t}",
+                          'price: {expr: "bill / contracted"}').replace(
+        "inputs:\n", "inputs:\n  bill: {value: 620 billion USD/yr, source: assumption, note: t}\n"
+                     "  contracted: {value: 36 GW, source: assumption, note: t}\n")
+    res = calc.load(text).run()
+    assert res["commitment_spend"].m_as("USD")[2] == pytest.approx(620e9 / 36 * 6)
+    assert "rental_price = bill / contracted" in res.explain("commitment_spend", at="2027")
+    # capacity = a linear online share (0 at 2025 to 100 % at 2030) x 12 GW: the share's 2027
+    # average is 50 %, so 6 GW as RENTAL's linear capacity: 17.2e9 x 6 = 103.2e9
+    share = text.replace("capacity: {over_time: {2025: 0 GW, 2030: 12 GW}, interpolate: linear, "
+                         "source: assumption,\n               note: t}",
+                         'capacity: {expr: "share_online * 12 GW", unit: GW}').replace(
+        'price: {expr: "bill / contracted"}',
+        "price: {value: 17.2 billion USD/GW/yr, source: assumption, note: t}").replace(
+        "inputs:\n", "inputs:\n  share_online: {over_time: {2025: 0, 2030: 1}, interpolate: linear,"
+                     " source: assumption, note: t}\n")
+    assert "share_online * 12 GW" in share and "bill / contracted" not in share
+    spend = calc.load(share.replace("  bill: {value: 620 billion USD/yr, source: assumption, "
+                                    "note: t}\n  contracted: {value: 36 GW, source: assumption, "
+                                    "note: t}\n", "")).run()["commitment_spend"].m_as("USD")
+    assert spend[2] == pytest.approx(103.2e9)
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ('capacity: {expr: "online_share * contracted", unit: GW}',
+     'capacity: {expr: "online_share * contracted", unit: USD}',
+     r"s.yaml:5: commitments.rental.capacity: unit: USD is not a unit of capacity; give it in GW"),
+    ('capacity: {expr: "online_share * contracted", unit: GW}',
+     'capacity: {expr: "online_share * 5 USD", unit: GW}',
+     r"s.yaml:5: commitments.rental.capacity: expr: .*"),
+    ('capacity: {expr: "online_share * contracted", unit: GW}',
+     'capacity: {expr: "online_share * rental_capacity", unit: GW}',
+     r"s.yaml:5: commitments.rental.capacity: expr: .* names 'rental_capacity', the capacity "
+     r"itself"),
+    ('capacity: {expr: "online_share * contracted", unit: GW}',
+     'capacity: {expr: "online_share * contracted", unit: GW}\n    price: {expr: "contracted"}',
+     r"s.yaml:6: commitments.rental.price: expr: .*"),
+    ('capacity: {expr: "online_share * contracted", unit: GW}',
+     'capacity: {expr: "online_shar * contracted", unit: GW}',
+     r"s.yaml:5: commitments.rental.capacity: expr: unknown name 'online_shar' .*did you mean "
+     r"'online_share'"),
+])
+def test_bad_capacity_or_price_formula_is_exit_2(tmp_path, old, new, message):
+    assert old in SHARES
+    out = calc_cli("run", str(_write(tmp_path, SHARES.replace(old, new))))
+    assert out.returncode == 2 and "Traceback" not in out.stderr and out.stdout == ""
+    assert re.search(message, out.stderr), out.stderr
 
 
 def test_an_input_formula_naming_a_figure_wins_over_the_registrys_default():

@@ -167,29 +167,47 @@ def test_shortfall_equals_funding_need_with_nothing_else():
     assert rows["shortfall"]["p95"] > rows["shortfall"]["p05"]
 
 
+LEDGER = textwrap.dedent("""\
+    name: led
+    timeline: {start: 2026, end: 2027, step: year}
+    ledger_as_of: 2026-03-31
+    inputs:
+      arr_end: {value: 1 billion USD/yr, source: assumption, note: test}
+      arr_as_of: {value: 2026-01, source: assumption, note: test}
+      arr_growth_per_month: {value: 0, source: assumption, note: test}
+    commitments:
+      cloud: {amount: {value: 2 billion USD, source: assumption, note: test}, start: 2026,
+              term: 2 yr}
+    financing:
+      cash: {value: 0 USD, source: assumption, note: test}
+      from_ledger: {buyer: OpenAI}
+    outputs: [raises, cash_balance]
+    """)
+
+
 def test_from_ledger_counts_firm_investment_rows_of_the_buyer_only():
     # OpenAI's firm investment rows on the ledger as of 2026-03-31, dated inside 2026: the
     # $30B + $30B + $15B of 2026-02-27 (exact); the $35B 'up_to' row of that day is left out.
-    text = textwrap.dedent("""\
-        name: led
-        timeline: {start: 2026, end: 2027, step: year}
-        ledger_as_of: 2026-03-31
-        inputs:
-          arr_end: {value: 1 billion USD/yr, source: assumption, note: test}
-          arr_as_of: {value: 2026-01, source: assumption, note: test}
-          arr_growth_per_month: {value: 0, source: assumption, note: test}
-        commitments:
-          cloud: {amount: {value: 2 billion USD, source: assumption, note: test}, start: 2026,
-                  term: 2 yr}
-        financing:
-          cash: {value: 0 USD, source: assumption, note: test}
-          from_ledger: {buyer: OpenAI}
-        outputs: [raises, cash_balance]
-        """)
-    res = run(text)
+    res = run(LEDGER)
     assert series(res, "raises") == [75.0, 0.0]
-    before = run(text.replace("ledger_as_of: 2026-03-31", "ledger_as_of: 2026-01-31"))
+    before = run(LEDGER.replace("ledger_as_of: 2026-03-31", "ledger_as_of: 2026-01-31"))
     assert series(before, "raises") == [0.0, 0.0]          # not yet announced
+
+
+def test_from_ledger_reads_the_ledger_at_each_variants_own_ledger_as_of():
+    # the same rows as above: none announced by 2026-01-31 (the scenario's date), the $30B + $30B
+    # + $15B = $75B of 2026-02-27 by 2026-03-31 (the variant's date); a variant without a date of
+    # its own reads the scenario's
+    text = LEDGER.replace("ledger_as_of: 2026-03-31", "ledger_as_of: 2026-01-31").replace(
+        "outputs:", "variants:\n  later: {ledger_as_of: 2026-03-31}\n  same: {inputs: {arr_end: "
+                    "{value: 2 billion USD/yr, source: assumption, note: test}}}\noutputs:")
+    res = run(text)
+    raises = {v: [round(float(x) / 1e9, 9) for x in res.value("raises", variant=v).m]
+              for v in ("base", "later", "same")}
+    assert raises == {"base": [0.0, 0.0], "later": [75.0, 0.0], "same": [0.0, 0.0]}
+    # 2026: 0 + 75 raised - 1 of spend + 1 of revenue = 75 (spend 2 over 2 years, revenue 1/yr)
+    assert res.value("cash_balance", variant="later", at="2026").m / 1e9 == pytest.approx(75.0)
+    assert "2026-03-31" in res.leaf_values(res.case_index("later"))["raises_from_ledger"].note
 
 
 def test_solve_so_that_shortfall_at_most_zero():
@@ -242,14 +260,36 @@ def test_bad_financing_exits_2_with_file_line_and_key(tmp_path, text, words):
     assert f"{path}:" in out.stderr and words in out.stderr, out.stderr
 
 
-def test_other_costs_with_a_compute_share_below_1_is_a_note():
+def test_other_costs_with_a_compute_share_below_1_is_a_double_count_finding(tmp_path):
     text = HAND.replace("  interest_rate: {value: 10 %/yr, source: assumption, note: test}\n",
                         "  other_costs_per_year: {value: 2 billion USD/yr, source: assumption,"
                         " note: test}\n")
-    assert "counted twice" in " ".join(run(text).notes)     # the HAND share is 0
-    alone = text.replace("  compute_share_of_revenue: {value: 0, source: assumption, "
-                         "note: no revenue counted}\n", "")
-    assert alone != text and not any("counted twice" in n for n in run(alone).notes)
+    text = text.replace("{value: 0, source: assumption, note: no revenue counted}",
+                        "{value: 60 %, source: assumption, note: t}")
+    text += ("variants:\n  all: {inputs: {compute_share_of_revenue: {value: 1, source: assumption,"
+             " note: t}}}\n  some: {inputs: {compute_share_of_revenue: {range: [70 %, 100 %],"
+             " source: assumption, note: t}}}\n")
+    res = run(text, samples=200, seed=1)
+    found = [f for f in res.findings if f.kind == "double-count"]
+    # base at 60 %; 'some' centred inside [70 %, 100 %] but with samples below 1; 'all' at 1: none
+    assert [f.variant for f in found] == ["base", "some"] and all(f.fails for f in found)
+    assert found[0].value == pytest.approx(0.6)
+    assert found[0].labelled == (
+        "double-count: compute_share_of_revenue is below 1 (lowest 60 %) and other_costs_per_year "
+        "is given: costs other than compute are counted twice in net_cash_flow (once as the "
+        "revenue share left out, once as other_costs); with other costs leave "
+        "compute_share_of_revenue at 1, or drop other_costs_per_year")
+    assert found[1].value < 0.7 and not res.notes
+    # the command line shows it and --strict exits 1 on it
+    path = tmp_path / "twice.yaml"
+    path.write_text(text)
+    done = calc_cli("run", str(path), "--strict")
+    assert done.returncode == 1 and "counted twice in net_cash_flow" in done.stdout + done.stderr
+    alone = text.replace("  compute_share_of_revenue: {value: 60 %, source: assumption, "
+                         "note: t}\n", "").replace("  some: {inputs: {compute_share_of_revenue:"
+                                                    " {range: [70 %, 100 %], source: assumption,"
+                                                    " note: t}}}\n", "")
+    assert alone != text and not any(f.kind == "double-count" for f in run(alone).findings)
 
 
 def test_explain_shows_the_period_of_the_lowest_balance_not_the_last(tmp_path):
@@ -299,3 +339,17 @@ def test_a_financing_input_given_under_inputs_and_a_bad_raise_name(tmp_path):
     assert f"{path}:7: inputs.interest_rate: interest_rate belongs in financing" in out.stderr
     assert "financing.raises.Big-One: raise names are snake_case words" in out.stderr
     assert "financing.interest_rate_x: unknown key" in out.stderr
+
+
+def test_sampled_inputs_keep_one_value_per_sample_over_the_periods_without_copies():
+    # benchmarks/financing.py: the 21 inputs' draws were copied into every one of 120 periods
+    # (200 MB at 10,000 samples); now an input with one value per sample is a view over them
+    text = HAND.replace("value: 24 billion USD,", "range: [12 billion USD, 48 billion USD],")
+    res = run(text, samples=200, seed=4)
+    d = res.draws["cloud_commitment"]
+    assert d.shape == (1, 200, 4) and d.strides[-1] == 0
+    # every period shows the sample's own draw, and the spend is a quarter of it a year (4-yr term)
+    assert np.array_equal(d[0, :, 0], d[0, :, 3])
+    assert np.allclose(res.draws["commitment_spend"][0, :, 2], d[0, :, 0] / 4, rtol=1e-12)
+    # a lognormal with its 90 % range over [12, 48]: median sqrt(12 x 48) = 24 billion USD
+    assert 20e9 < np.median(d[0, :, 0]) < 29e9 and d.min() < d.max()

@@ -109,3 +109,38 @@ def test_a_variant_value_replaces_the_base_series_and_the_other_way(tmp_path):
     spread = {(r["p05"], r["p95"]) for r in res.rows()
               if r["variant"] == "unsure" and r["quantity"] == "coverage"}
     assert len(spread) == 1 and 0.15 < min(spread)[0] < 0.3 and 0.6 < min(spread)[1] < 0.85
+def test_a_variants_own_series_is_its_own_and_sampled_with_a_sweep():
+    # found with financing.from_ledger: a series a variant gives was read from the first variant.
+    # Spend: 2 billion USD over 2 years = 1 a year. cumulative_gap = spend - revenue, summed:
+    #   base revenue 1, 2 -> 1 - 1 = 0, 0 + 1 - 2 = -1;  hi revenue 5, 6 -> -4, -4 + 1 - 6 = -9
+    text = textwrap.dedent("""\
+        name: v
+        timeline: {start: 2026, end: 2027, step: year}
+        inputs:
+          revenue: {over_time: {2026: 1 billion USD, 2027: 2 billion USD}, source: assumption,
+                    note: t}
+        commitments:
+          cloud: {amount: {value: 2 billion USD, source: assumption, note: t}, start: 2026,
+                  term: 2 yr}
+        variants:
+          hi: {inputs: {revenue: {over_time: {2026: 5 billion USD, 2027: 6 billion USD},
+                                  source: assumption, note: t}}}
+        outputs: [revenue, cumulative_gap]
+        """)
+    res = calc.load(text).run()
+    assert (res.central["cumulative_gap"] / 1e9).tolist() == [[0.0, -1.0], [-4.0, -9.0]]
+    # samples of a ranged commitment: each variant keeps its own revenue in every sample
+    sampled = calc.load(text.replace("value: 2 billion USD,",
+                                     "range: [1 billion USD, 3 billion USD],"))
+    res = sampled.run(samples=50, seed=1)
+    rev = res.draws["revenue"] / 1e9
+    assert rev[0, :, 1].tolist() == [2.0] * 50 and rev[1, :, 0].tolist() == [5.0] * 50
+    # a variant giving one value (here a sampled range) where the base gives a series
+    assert "\n  hi: {inputs:" in text
+    mixed = calc.load(text.replace("\n  hi: {inputs:", "\n  flat: {inputs: {revenue: {range: "
+                                   "[1 billion USD, 3 billion USD], source: assumption, note: t}}}"
+                                   "\n  hi: {inputs:")).run(samples=50, seed=1)
+    flat = mixed.draws["revenue"][mixed.case_index("flat")] / 1e9
+    assert np.array_equal(flat[:, 0], flat[:, 1]) and 1.0 < np.median(flat) < 3.0
+    assert (mixed.value("revenue", variant="base").m / 1e9).tolist() == [1.0, 2.0]
+    assert (mixed.value("revenue", variant="hi").m / 1e9).tolist() == [5.0, 6.0]
