@@ -19,8 +19,8 @@ from calc.optional import need
 from calc.output.layout import point_text
 from calc.output import layout
 from calc.display import default_unit
-from calc.output.xlsx_summary import (cell_of, number_format, page_setup as summary_page_setup,
-                                      share_format, summary_sheet)
+from calc.output.xlsx_summary import (cell_of, number_format, page_setup,
+                                      period_value, share_format, summary_sheet)
 from calc.engine import STATS
 from calc.units import format_unit
 
@@ -78,13 +78,18 @@ def sheet(wb, title: str, columns, rows, cell=plain_cell) -> None:
 
     ws = wb.create_sheet(title)
     for c, col in enumerate(columns, start=1):
-        ws.cell(row=1, column=c, value=col).font = styles.Font(bold=True)
+        head = ws.cell(row=1, column=c, value=col)
+        head.font = styles.Font(bold=True)
+        if isinstance(col, str):                # a period's label: a year or month as a date
+            head.value, fmt = period_value(col)
+            head.number_format = fmt or "General"
+            head.data_type = "s" if fmt is None else head.data_type
     ws.freeze_panes = "A2"
-    summary_page_setup(ws)
     widths = [len(str(c)) for c in columns]
     numeric = [False] * len(columns)
     wrap = styles.Alignment(wrap_text=True, vertical="top")
     for r, row in enumerate(rows, start=2):
+        lines = 1
         for c, col in enumerate(columns, start=1):
             value, fmt = cell(row, col)
             if isinstance(value, str):
@@ -95,16 +100,20 @@ def sheet(wb, title: str, columns, rows, cell=plain_cell) -> None:
                 target.data_type = "s"
                 if len(value) > MAX_WIDTH:
                     target.alignment = wrap
+                    lines = max(lines, math.ceil(len(value) / (MAX_WIDTH - 2)))
             elif fmt is not None:
                 target.number_format = fmt
                 numeric[c - 1] = True
             shown = 10 if fmt is not None else len(str(value)) if value is not None else 0
             widths[c - 1] = max(widths[c - 1], min(MAX_WIDTH, shown))
+        if lines > 1:                # wrapped text shows whole in every program, printed too
+            ws.row_dimensions[r].height = 15 * lines
     for c, w in enumerate(widths, start=1):
         head = ws.cell(row=1, column=c)
         if numeric[c - 1]:
             head.alignment = styles.Alignment(horizontal="right")
         ws.column_dimensions[head.column_letter].width = max(8, w + 2)
+    page_setup(ws)
 
 
 def result_rows(result) -> tuple[list[str], list[dict]]:
@@ -146,8 +155,7 @@ def period_rows(result) -> tuple[list, list[dict]]:
     'results' sheet keeps the quantiles."""
     whole = "whole timeline"
     step = result.axis.timeline.step
-    cols = (["variant", "point", "quantity", "unit"]
-            + [int(p) if step == 12 else p for p in result.periods] + [whole])
+    cols = ["variant", "point", "quantity", "unit"] + list(result.periods) + [whole]
     out: dict = {}
     for r in result.rows(tables=True):
         name = r["quantity"] + (" (solved)" if r.get("solved") else "")
@@ -155,8 +163,7 @@ def period_rows(result) -> tuple[list, list[dict]]:
         row = out.setdefault(key, {"variant": key[0], "point": key[1], "quantity": name,
                                    "unit": r["unit"]})
         period = r.get("period")
-        row[whole if period is None else int(period) if step == 12 else period] = \
-            cell_of(r["value"], r["unit"], step)
+        row[whole if period is None else period] = cell_of(r["value"], r["unit"], step)
     return cols, list(out.values())
 
 
@@ -174,8 +181,8 @@ def _long_cell(result):
 
     def cell(row: dict, col: str):
         value = _cell_value(row.get(col))
-        if col == "period" and isinstance(value, str) and value.isdigit():
-            return int(value), "0"                       # a year, not text that looks like one
+        if col == "period" and isinstance(value, str):
+            return period_value(value)                   # a year or month, not text like one
         if not isinstance(value, float):
             return value, None
         unit = row.get("unit") or ""

@@ -24,19 +24,32 @@ TITLE_SIZE = 14
 BODY_SIZE = 11
 MAX_LABEL = 40          # widest label column [characters]
 MIN_TEXT = 40           # narrowest span a paragraph wraps over [characters]
+MAX_TEXT = 110          # widest span, so a paragraph ends on page 1 of a wide sheet [characters]
+FIT_WIDTH = 135         # widest sheet printed one page wide [characters]
+WIDE_SCALE = 85         # print scale of a wider sheet [%]
 STATS = (("p50", "median"), ("p05", "5th percentile"), ("p95", "95th percentile"))
 
 
 def money_format(x: float) -> str:
-    """Dollars as a reader writes them, the stored number unchanged: $31.5B, $519M, $4,137."""
+    """Dollars as a reader writes them, three digits as the terminal shows them, the stored number
+    unchanged: $2.91B, $31.5B, $519M, $1.05T, $4,137."""
     ax = abs(x)
-    if ax >= 1e12:
-        return '"$"#,##0.00,,,,"T"'
-    if ax >= 1e9:
-        return '"$"#,##0.0,,,"B"'
-    if ax >= 1e6:
-        return '"$"#,##0.0,,"M"'
+    for scale, commas, letter in ((1e12, ",,,,", "T"), (1e9, ",,,", "B"), (1e6, ",,", "M")):
+        if ax >= scale:
+            decimals = 2 if ax < 10 * scale else 1 if ax < 100 * scale else 0
+            digits = "0." + "0" * decimals if decimals else "0"
+            return f'"$"#,##{digits}{commas}"{letter}"'
     return '"$"#,##0'
+
+
+def period_value(label: str):
+    """A period label as a cell: (value, format): a year as a number (2030, not '2,030'), a month
+    as its first day shown yyyy-mm, a quarter as its label (no number format shows one)."""
+    if len(label) == 4 and label.isdigit():
+        return int(label), "0"
+    if len(label) == 7 and label[4] == "-" and label[5:].isdigit():
+        return datetime.datetime(int(label[:4]), int(label[5:]), 1), "yyyy-mm"
+    return label, None
 
 
 def share_format(x: float) -> str:
@@ -174,7 +187,7 @@ class _Writer:
             self.ws.column_dimensions[get_column_letter(c)].width = w
         for row, col, text, size in self.paragraphs:
             end, span = col, width.get(col, 10)
-            while end < last or span < MIN_TEXT:
+            while (end < last and span < MAX_TEXT) or span < MIN_TEXT:
                 end += 1
                 span += width.get(end, 10)
             self.ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=end)
@@ -202,9 +215,10 @@ def summary_sheet(wb, result, report: layout.Report, rows: list[dict],
         w.next()
     laid = (period_blocks(result, rows, report) if result.periods
             else layout.sheet_blocks(result, rows, report))
+    notes_col = max(len(b.key_headers) + len(b.value_headers) + 1 for b in laid)
     for block in laid:
         w.next()
-        _block(w, block, result.samples > 0)
+        _block(w, block, result.samples > 0, notes_col)
     for heading, items in ((layout.OVERRIDES_HEADING, report.overrides),
                            (layout.UNSOURCED_HEADING, report.unsourced)):
         if items:
@@ -244,12 +258,22 @@ def summary_sheet(wb, result, report: layout.Report, rows: list[dict],
 
 
 def page_setup(ws) -> None:
-    """Printed: landscape, one page wide (as many tall as it takes), narrow margins."""
+    """Printed landscape with narrow margins: one page wide where the columns fit legibly (scaled
+    to at least about 75 %), else at ``WIDE_SCALE`` % over several pages, column A on each, left
+    to right then down."""
     ws.page_setup.orientation = "landscape"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.5
+    get_column_letter = need("openpyxl.utils", "xlsx").get_column_letter
+    width = sum(ws.column_dimensions[get_column_letter(c)].width or 9
+                for c in range(1, ws.max_column + 1))
+    if width <= FIT_WIDTH:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    else:
+        ws.page_setup.scale = WIDE_SCALE
+        ws.print_title_cols = "A:A"
+        ws.page_setup.pageOrder = "overThenDown"
 
 
 def period_blocks(result, rows: list[dict], report: layout.Report) -> list[compact.Block]:
@@ -282,11 +306,13 @@ def period_blocks(result, rows: list[dict], report: layout.Report) -> list[compa
 
 
 def _header(w: _Writer, col: int, text: str) -> None:
-    """A value column's header, right-aligned over its numbers; a year as a number (2030)."""
-    if text.isdigit() and len(text) == 4:
-        cell = w.ws.cell(row=w.row, column=col, value=int(text))
-        cell.number_format, cell.font = "0", w.bold
-        w.fit(col, 4)
+    """A value column's header, right-aligned over its numbers; a year or month as a date (2030,
+    2030-06)."""
+    value, fmt = period_value(text)
+    if fmt is not None:
+        cell = w.ws.cell(row=w.row, column=col, value=value)
+        cell.number_format, cell.font = fmt, w.bold
+        w.fit(col, len(text))
     elif len(text) > 10:                                  # 'whole timeline' on two lines
         styles = need("openpyxl.styles", "xlsx")
         cell = w.text(col, text, w.bold, fit=False)
@@ -297,15 +323,14 @@ def _header(w: _Writer, col: int, text: str) -> None:
         w.text(col, text, w.bold, right=True)
 
 
-def _block(w: _Writer, block: compact.Block, sampled: bool) -> None:
+def _block(w: _Writer, block: compact.Block, sampled: bool, notes_col: int) -> None:
     """One block: caption, header rows, then a row per line (a row per quantile when sampled and
-    the quantity varies)."""
+    the quantity varies), footnotes in column ``notes_col`` (the same for every block)."""
     if block.caption:
         w.text(1, block.caption, w.bold)
         w.next()
     n_keys = len(block.key_headers)
     depth = max(len(h) for h in block.key_headers + block.value_headers)
-    notes_col = n_keys + len(block.value_headers) + 1
     for k in range(depth):
         for c, h in enumerate(block.key_headers, start=1):
             w.text(c, h[k] if k < len(h) else "", w.bold)
@@ -315,7 +340,7 @@ def _block(w: _Writer, block: compact.Block, sampled: bool) -> None:
         if k == 0 and any(ln.notes for ln in block.lines):
             w.text(notes_col, "sources", w.bold)
         w.next()
-    for c in range(n_keys + 1, notes_col):
+    for c in range(n_keys + 1, n_keys + len(block.value_headers) + 1):
         w.fit(c, 8)                                     # '-$1.05T', '1,814%', '2030-06'
     stats = sampled and block.key_headers[-1][0] == "quantity"
     for ln in block.lines:
