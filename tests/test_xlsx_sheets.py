@@ -48,10 +48,11 @@ MONTHLY = textwrap.dedent("""\
     outputs: [commitment_spend, cash_balance, shortfall, cash_out]
     """)
 # cash from $5B to $40B (90 % range): the $12B spent inside the timeline runs some samples out
-SAMPLED = MONTHLY.replace("cash: {value: 10 billion USD,", "cash: {range: [5 billion USD, 40 billion USD],")
+SAMPLED = MONTHLY.replace("cash: {value: 10 billion USD,",
+                          "cash: {range: [5 billion USD, 40 billion USD],")
 QUARTERLY = MONTHLY.replace("step: month", "step: quarter")
 
-# a text cell made only of what numbers are written with: '2030', '$1.19B ($674M–$2.17B)', '0.1034'
+# a text cell made only of what numbers are written with: '2030', '$1.19B ($674M–$2.17B)'
 NUMBERISH = re.compile(r"[\s$\-–−+\d.,%()BMTK;p]*\d[\s$\-–−+\d.,%()BMTK;p]*")
 
 
@@ -100,7 +101,7 @@ def rows_of(result, quantity: str, variant: str = "base") -> dict:
 
 # -- numbers are numbers -------------------------------------------------------------------------
 
-def test_timeline_summary_holds_numbers_with_formats_and_quantiles_in_their_own_cells(results, books):
+def test_timeline_summary_holds_numbers_with_formats_and_quantiles_in_own_cells(results, books):
     ws, res = books["timeline"]["summary"], results["timeline"]
     header = row_of(ws, "quantity")
     # year headers are numbers over their value columns, written 2025 (not '2,025' or text)
@@ -113,7 +114,8 @@ def test_timeline_summary_holds_numbers_with_formats_and_quantiles_in_their_own_
     expected = rows_of(res, "revenue")
     for c, year in enumerate(years, start=2):
         cell = ws.cell(revenue, c)
-        assert isinstance(cell.value, float) and cell.value == pytest.approx(expected[str(year)]["value"])
+        assert isinstance(cell.value, float)
+        assert cell.value == pytest.approx(expected[str(year)]["value"])
         # the p50, p05, p95 rows under it: numbers too, in the same format as their value
         for k, stat in enumerate(("p50", "p05", "p95"), start=1):
             assert ws.cell(revenue + k, c).value == pytest.approx(expected[str(year)][stat])
@@ -152,7 +154,8 @@ def test_periods_sheet_in_display_formats(results, books):
     head = [c.value for c in ws[1]]
     assert head[4:11] == [2025, 2026, 2027, 2028, 2029, 2030, "whole timeline"]
     assert all(ws.cell(1, c).alignment.horizontal == "right" for c in range(5, 12))
-    line = {ws.cell(r, 3).value: r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "base"}
+    line = {ws.cell(r, 3).value: r for r in range(2, ws.max_row + 1)
+            if ws.cell(r, 1).value == "base"}
     spend = ws.cell(line["commitment_spend"], 6)
     assert spend.value == pytest.approx(rows_of(res, "commitment_spend")["2026"]["value"])
     assert spend.number_format == '"$"#,##0.0,,,"B"'
@@ -211,7 +214,8 @@ def test_dates_are_years_months_or_quarter_labels(results, books):
 def test_footnotes_sit_in_one_column_each_linking_its_first_source(books):
     ws = books["nvidia"]["summary"]
     header = row_of(ws, "quantity")
-    sources_col = next(c for c in range(1, ws.max_column + 1) if ws.cell(header, c).value == "sources")
+    sources_col = next(c for c in range(1, ws.max_column + 1)
+                       if ws.cell(header, c).value == "sources")
     assert sources_col == 5                                    # quantity, 3 variants, sources
     marks = [c for row in ws.iter_rows(min_row=header) for c in row
              if isinstance(c.value, str) and re.fullmatch(r"\[[\d,–]+\]", c.value)]
@@ -220,9 +224,9 @@ def test_footnotes_sit_in_one_column_each_linking_its_first_source(books):
     capex = ws.cell(row_of(ws, "capex [USD]"), sources_col)
     assert capex.value == "[1–6]" and capex.hyperlink.location == "sources!A2"
     # the widest table row ends in the sources column (not ~20 columns of one footnote each)
+    merged = ws.merged_cells.ranges
     assert max(c.column for row in ws.iter_rows(min_row=header) for c in row
-               if c.value is not None and not any(c.coordinate in m for m in ws.merged_cells.ranges)) \
-        == sources_col
+               if c.value is not None and not any(c.coordinate in m for m in merged)) == sources_col
 
 
 def test_title_and_paragraphs_size_no_column(results, books):
@@ -234,7 +238,8 @@ def test_title_and_paragraphs_size_no_column(results, books):
         assert merged.max_col >= 4 and ws["A1"].alignment.wrap_text
         # column A is as wide as its longest table label, not the title or another paragraph
         merged = {m.start_cell.coordinate for m in ws.merged_cells.ranges}
-        labels = [c.value for c in ws["A"] if isinstance(c.value, str) and c.coordinate not in merged]
+        labels = [c.value for c in ws["A"]
+                  if isinstance(c.value, str) and c.coordinate not in merged]
         assert ws.column_dimensions["A"].width == max(len(t) for t in labels) + 2 < len(title)
 
 

@@ -194,7 +194,7 @@ def _long_cell(result):
             return value, "0" if value.is_integer() else "0.00"
         if unit == "%":                                  # a display unit chosen: percent points
             return value, share_format(value / 100).replace("%", '"%"')
-        if unit == "" and row.get("quantity") in pct:
+        if unit == "" and row.get("quantity", row.get("name")) in pct:     # inputs: "name"
             return value, share_format(value)
         return value, (number_format(value, unit) if unit == "USD" or unit.startswith("USD/")
                        else _number_format(value))
