@@ -102,6 +102,20 @@ def cell_of(x, unit: str, step: int | None = None):
     return x, number_format(x, unit)
 
 
+def shown_length(x, fmt: str) -> int:
+    """About how many characters ``x`` shows in number format ``fmt`` ('$31.5B': 6)."""
+    if fmt.startswith('"$"'):
+        return len(layout.value_text(x, "USD"))
+    if fmt in ("0", "yyyy-mm"):
+        return len(fmt) if fmt == "yyyy-mm" else len(str(x))
+    if "E" in fmt:
+        return 8 + (x < 0)
+    decimals = len(fmt.split(".")[1].rstrip("%#")) if "." in fmt else 0
+    if fmt.endswith("%"):
+        return len(f"{x * 100:,.{decimals}f}") + 1
+    return len(f"{x:,.{decimals}f}")
+
+
 def note_runs(notes: list[int]) -> str:
     """Footnote numbers with runs shortened, so the column stays narrow: '1–4,7'."""
     parts: list[list[int]] = []
@@ -155,12 +169,13 @@ class _Writer:
         if value is None:
             return
         if fmt is None:
-            self.text(col, value, font, right=True, fit=False)
+            self.text(col, value, font, right=True)
             return
         cell = self.ws.cell(row=self.row, column=col, value=value)
         cell.number_format = fmt
         if font is not None:
             cell.font = font
+        self.fit(col, shown_length(value, fmt))
 
     def notes(self, col: int, notes: list[int]) -> None:
         """The footnote numbers in one cell ('[1,2,3]'), a link to the first one's source row."""
@@ -341,7 +356,7 @@ def _block(w: _Writer, block: compact.Block, sampled: bool, notes_col: int) -> N
             w.text(notes_col, "sources", w.bold)
         w.next()
     for c in range(n_keys + 1, n_keys + len(block.value_headers) + 1):
-        w.fit(c, 8)                                     # '-$1.05T', '1,814%', '2030-06'
+        w.fit(c, 6)
     stats = sampled and block.key_headers[-1][0] == "quantity"
     for ln in block.lines:
         if not ln.cells:                              # a case's heading (timeline)
