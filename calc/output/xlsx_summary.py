@@ -1,16 +1,16 @@
 """The summary sheet a workbook opens on: the wide table as numbers, then every other fact of the
 run.
 
-Each block of the wide layout (``calc.output.compact``; a timeline's periods as columns) is drawn
-with its headers: a row per quantity labelled with its unit ('chips [chip]'), a column per case or
-period. Cells hold numbers with a number format (money as $31.5B, shares as 21.5 %, a date as the
-year 2030 or the month 2030-06), so the sheet computes; a sampled run adds the median and the 5th
-and 95th percentiles, each in its own row under the quantity. The footnote numbers of a row sit in
-one cell, a link to the first one's row on the ``sources`` sheet. Then: values set on the command
-line, values given without a source, each distinct check result, findings, defaults used, as
-paragraphs wrapped over the table's width (the title never widens a column). Printed, the sheet is
-landscape and one page wide.
-"""
+Each block of the wide layout (``calc.output.compact``; a timeline's periods as columns, each
+case's quantities under its own heading row) is drawn with its headers: a row per quantity labelled
+with its unit ('chips [chip]'), a column per case or period. Cells hold numbers with a number
+format (money as $31.5B, a share as its fraction shown 21.5%, a date as the year 2030 or the month
+2030-06), so the sheet computes; a sampled run adds the median and the 5th and 95th percentiles,
+each in its own row under the quantity. A row's footnote numbers sit in one cell of the sheet's
+one sources column, a link to the first one's row on the ``sources`` sheet. Then: values set on
+the command line, values given without a source, each distinct check result, findings, defaults
+used, as paragraphs wrapped over the table's width (the title never widens a column). Printed,
+the sheet is landscape and one page wide where that stays legible (``page_setup``)."""
 
 from __future__ import annotations
 
