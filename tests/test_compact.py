@@ -193,9 +193,10 @@ def test_xlsx_opens_on_a_summary_in_the_wide_layout(arr):
     assert values[0] == pytest.approx(5e9 * GROWTH ** 4)                  # a number, not text
     assert ws.cell(row=row, column=2).number_format == '"$"#,##0.0,,,"B"'   # shown as $12.5B
     growth = cells["arr_growth_per_month [%]"].row
-    assert ws.cell(row=growth, column=2).value == pytest.approx((GROWTH - 1) * 100)
+    assert ws.cell(row=growth, column=2).value == pytest.approx(GROWTH - 1)   # a share, shown in %
+    assert ws.cell(row=growth, column=2).number_format == "0.0%"
     # footnote numbers link to their row on the sources sheet
-    link = ws.cell(row=growth, column=3)
+    link = next(c for c in ws[growth] if c.value == "[1]")    # in the sheet's one sources column
     assert link.value == "[1]" and link.hyperlink.location == "sources!A2"
     assert [wb["sources"].cell(row=2, column=c).value for c in (1, 2)] == [1, "36kr-caixin-2025-11-msft-nvda"]
     texts = [c.value for c in cells.values() if isinstance(c.value, str)]

@@ -245,7 +245,7 @@ def test_plot_html_and_xlsx_of_a_timeline(tmp_path):
     assert calc_cli("run", str(path), "--format", "xlsx", "--output", str(xlsx)).returncode == 0
     ws = openpyxl.load_workbook(xlsx)["periods"]
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0][4:8] == ("2026", "2027", "2028", "whole timeline")
+    assert rows[0][4:8] == (2026, 2027, 2028, "whole timeline")          # years as numbers
     spend = [r for r in rows if r[2] == "commitment_spend"][0]
     assert spend[4:7] == pytest.approx((12e9, 16.5e9, 25.5e9))          # 12, 12 + 4.5, 12 + 13.5
     need = [r for r in rows if r[2] == "funding_need"][0]

@@ -18,7 +18,10 @@ import math
 from calc.optional import need
 from calc.output.layout import point_text
 from calc.output import layout
-from calc.output.xlsx_summary import summary_sheet
+from calc.display import default_unit
+from calc.output.xlsx_summary import (cell_of, number_format, page_setup,
+                                      period_value, share_format, summary_sheet)
+from calc.engine import STATS
 from calc.units import format_unit
 
 # then "sensitivity" with --sensitivity
@@ -57,34 +60,60 @@ def _number_format(x: float) -> str:
     return "#,##0.0####"
 
 
-def sheet(wb, title: str, columns, rows) -> None:
-    """A sheet with a bold, frozen header row, then one row per dict in ``rows``."""
+def plain_cell(row: dict, col: str):
+    """A long table's cell: (value, number format or None); a number keeps every digit."""
+    value = _cell_value(row.get(col))
+    return value, (_number_format(value) if isinstance(value, float) else None)
+
+
+MAX_WIDTH = 40          # widest column [characters]; longer text wraps
+
+
+def sheet(wb, title: str, columns, rows, cell=plain_cell) -> None:
+    """A sheet with a bold, frozen header row, then one row per dict in ``rows``;
+    ``cell(row, column)`` gives each cell's value and number format. Headers of number columns sit
+    right, over their numbers; text wider than ``MAX_WIDTH`` wraps."""
     ILLEGAL_CHARACTERS_RE = need("openpyxl.cell.cell", "xlsx").ILLEGAL_CHARACTERS_RE
-    Font = need("openpyxl.styles", "xlsx").Font
+    styles = need("openpyxl.styles", "xlsx")
 
     ws = wb.create_sheet(title)
-    ws.append(list(columns))
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+    for c, col in enumerate(columns, start=1):
+        head = ws.cell(row=1, column=c, value=col)
+        head.font = styles.Font(bold=True)
+        if isinstance(col, str):                # a period's label: a year or month as a date
+            head.value, fmt = period_value(col)
+            head.number_format = fmt or "General"
+            head.data_type = "s" if fmt is None else head.data_type
     ws.freeze_panes = "A2"
-    ws.page_setup.orientation = "landscape"          # printed, a sheet is as wide as the page
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    widths = [len(c) for c in columns]
+    widths = [len(str(c)) for c in columns]
+    numeric = [False] * len(columns)
+    wrap = styles.Alignment(wrap_text=True, vertical="top")
     for r, row in enumerate(rows, start=2):
+        lines = 1
         for c, col in enumerate(columns, start=1):
-            value = _cell_value(row.get(col))
+            value, fmt = cell(row, col)
             if isinstance(value, str):
                 value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            cell = ws.cell(row=r, column=c, value=value)
+            target = ws.cell(row=r, column=c, value=value)
             if isinstance(value, str):
                 # "=..." from a data file stays text, never a formula
-                cell.data_type = "s"
-            elif isinstance(value, float):
-                cell.number_format = _number_format(value)
-            widths[c - 1] = max(widths[c - 1], min(60, len(str(value)) if value is not None else 0))
+                target.data_type = "s"
+                if len(value) > MAX_WIDTH:
+                    target.alignment = wrap
+                    lines = max(lines, math.ceil(len(value) / (MAX_WIDTH - 2)))
+            elif fmt is not None:
+                target.number_format = fmt
+                numeric[c - 1] = True
+            shown = 10 if fmt is not None else len(str(value)) if value is not None else 0
+            widths[c - 1] = max(widths[c - 1], min(MAX_WIDTH, shown))
+        if lines > 1:                # wrapped text shows whole in every program, printed too
+            ws.row_dimensions[r].height = 15 * lines
     for c, w in enumerate(widths, start=1):
-        ws.column_dimensions[ws.cell(row=1, column=c).column_letter].width = max(8, w + 2)
+        head = ws.cell(row=1, column=c)
+        if numeric[c - 1]:
+            head.alignment = styles.Alignment(horizontal="right")
+        ws.column_dimensions[head.column_letter].width = max(8, w + 2)
+    page_setup(ws)
 
 
 def result_rows(result) -> tuple[list[str], list[dict]]:
@@ -120,19 +149,56 @@ def input_rows(result) -> list[dict]:
     return rows
 
 
-def period_rows(result) -> tuple[list[str], list[dict]]:
-    """A timeline's central values with one column per period (one-value quantities and solve rows
-    in a 'whole timeline' column); the long 'results' sheet keeps the quantiles."""
+def period_rows(result) -> tuple[list, list[dict]]:
+    """A timeline's central values in the units tables show them, one column per period (a year
+    as a number: 2030), one-value quantities and solve rows in a 'whole timeline' column; the long
+    'results' sheet keeps the quantiles."""
     whole = "whole timeline"
+    step = result.axis.timeline.step
     cols = ["variant", "point", "quantity", "unit"] + list(result.periods) + [whole]
     out: dict = {}
-    for r in result.rows():
+    for r in result.rows(tables=True):
         name = r["quantity"] + (" (solved)" if r.get("solved") else "")
         key = (r["variant"], point_text(r["point"]), name)
         row = out.setdefault(key, {"variant": key[0], "point": key[1], "quantity": name,
                                    "unit": r["unit"]})
-        row[r["period"] if r.get("period") is not None else whole] = r["value"]
+        period = r.get("period")
+        row[whole if period is None else period] = cell_of(r["value"], r["unit"], step)
     return cols, list(out.values())
+
+
+def _period_cell(row: dict, col):
+    """A cell of the periods sheet: the (value, format) ``period_rows`` put there, else text."""
+    got = row.get(col)
+    return got if isinstance(got, tuple) else (_cell_value(got), None)
+
+
+def _long_cell(result):
+    """The results sheet's cell function: values as the tidy table has them (JSON's units), each
+    with the format its unit reads in: money, a share as %, a date as a year."""
+    pct = {n for n in list(result.shown) + [r["quantity"] for r in result.solutions]
+           if (dict(result.display or {}).get(n) or default_unit(n)) == "%"}
+
+    def cell(row: dict, col: str):
+        value = _cell_value(row.get(col))
+        if col == "period" and isinstance(value, str):
+            return period_value(value)                   # a year or month, not text like one
+        if not isinstance(value, float):
+            return value, None
+        unit = row.get("unit") or ""
+        if col in ("never_share", "no_solution_share"):
+            return value, share_format(value)
+        if col not in ("value", "low", "high") + STATS:
+            return value, _number_format(value)
+        if unit == "date":
+            return value, "0" if value.is_integer() else "0.00"
+        if unit == "%":                                  # a display unit chosen: percent points
+            return value, share_format(value / 100).replace("%", '"%"')
+        if unit == "" and row.get("quantity", row.get("name")) in pct:     # inputs: "name"
+            return value, share_format(value)
+        return value, (number_format(value, unit) if unit == "USD" or unit.startswith("USD/")
+                       else _number_format(value))
+    return cell
 
 
 def source_rows(result, order: list[str] | None = None) -> list[dict]:
@@ -168,11 +234,11 @@ def result_xlsx(result) -> bytes:
     rows = result.rows(tables=True)
     report = layout.build(result, rows)
     columns, tidy = result_rows(result)
-    sheet(wb, "results", columns, tidy)
+    sheet(wb, "results", columns, tidy, _long_cell(result))
     if result.periods:                                    # periods as columns, as in a spreadsheet
         pcols, prows = period_rows(result)
-        sheet(wb, "periods", pcols, prows)
-    sheet(wb, "inputs", INPUT_COLUMNS, input_rows(result))
+        sheet(wb, "periods", pcols, prows, _period_cell)
+    sheet(wb, "inputs", INPUT_COLUMNS, input_rows(result), _long_cell(result))
     sources = source_rows(result, report.source_ids)
     sheet(wb, "sources", SOURCE_COLUMNS, sources)
     sheet(wb, "checks", CHECK_COLUMNS, [c.to_json() for c in result.checks]

@@ -1,0 +1,280 @@
+"""The workbook is a spreadsheet: numbers are numbers with number formats (money in $B/$M, shares
+in %, dates as years or months), quantiles in their own cells, footnotes in one column, a title
+that sizes no column, and a summary whose page 1 LibreOffice prints legibly on a landscape page.
+
+Every workbook of this module is printed to PDF in one LibreOffice call (tests/office.py); the
+PDF's text is read back with tests/pdf_text.py. The PDF tests skip, saying why, without
+LibreOffice.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import textwrap
+from collections import Counter
+
+import pytest
+
+import calc
+from helpers import ROOT
+from office import convert
+from pdf_text import pages
+
+openpyxl = pytest.importorskip("openpyxl")
+
+from openpyxl.utils import get_column_letter  # noqa: E402
+
+from calc.output.xlsx import result_xlsx  # noqa: E402
+
+# One commitment of $24B over 4 years from January 2025: $500M a month, half of it inside the
+# 2025-2026 timeline. With $10B of cash and no revenue the balance closes at 10 - 0.5 k [$B] after
+# month k: $0 after 2026-08 (k = 20), -$0.5B after 2026-09, the first period below zero (cash_out).
+MONTHLY = textwrap.dedent("""\
+    name: monthly
+    timeline: {start: 2025-01, end: 2026-12, step: month}
+    commitments:
+      cloud: {amount: {value: 24 billion USD, source: assumption, note: test}, start: 2025,
+              term: 4 yr}
+    inputs:
+      arr_end: {value: 1 billion USD/yr, source: assumption, note: test}
+      arr_as_of: {value: 2025-01, source: assumption, note: test}
+      arr_growth_per_month: {value: 0, source: assumption, note: test}
+      compute_share_of_revenue: {value: 0, source: assumption, note: no revenue counted}
+    financing:
+      cash: {value: 10 billion USD, source: assumption, note: test}
+      interest_rate: {value: 10 %/yr, source: assumption, note: test}
+    outputs: [commitment_spend, cash_balance, shortfall, cash_out]
+    """)
+# cash from $5B to $40B (90 % range): the $12B spent inside the timeline runs some samples out
+SAMPLED = MONTHLY.replace("cash: {value: 10 billion USD,",
+                          "cash: {range: [5 billion USD, 40 billion USD],")
+QUARTERLY = MONTHLY.replace("step: month", "step: quarter")
+
+# a text cell made only of what numbers are written with: '2030', '$1.19B ($674M–$2.17B)'
+NUMBERISH = re.compile(r"[\s$\-–−+\d.,%()BMTK;p]*\d[\s$\-–−+\d.,%()BMTK;p]*")
+
+
+@pytest.fixture(scope="module")
+def results():
+    return {"timeline": calc.load("anthropic-commitments").run(samples=200, seed=1),
+            "nvidia": calc.load(ROOT / "scenarios" / "nvidia-1gw.yaml").run(samples=200, seed=1),
+            "monthly": calc.load(MONTHLY).run(),
+            "sampled": calc.load(SAMPLED).run(samples=200, seed=1),
+            "quarterly": calc.load(QUARTERLY).run()}
+
+
+@pytest.fixture(scope="module")
+def files(results, tmp_path_factory):
+    out = tmp_path_factory.mktemp("xlsx")
+    paths = {}
+    for name, res in results.items():
+        paths[name] = out / f"{name}.xlsx"
+        paths[name].write_bytes(result_xlsx(res))
+    return paths
+
+
+@pytest.fixture(scope="module")
+def books(files):
+    return {name: openpyxl.load_workbook(path) for name, path in files.items()}
+
+
+@pytest.fixture(scope="module")
+def printed(files, tmp_path_factory):
+    """Every workbook printed to PDF by LibreOffice in one call: name -> its pages."""
+    names = list(files)
+    pdfs = convert([files[n] for n in names], "pdf", tmp_path_factory.mktemp("pdf"))
+    return {n: pages(p) for n, p in zip(names, pdfs)}
+
+
+def row_of(ws, label: str, after: int = 0) -> int:
+    """The first row after ``after`` whose column A reads ``label``."""
+    return next(r for r in range(after + 1, ws.max_row + 1) if ws.cell(r, 1).value == label)
+
+
+def rows_of(result, quantity: str, variant: str = "base") -> dict:
+    """period (None: whole timeline) -> the table row of ``quantity`` in ``variant``."""
+    return {r.get("period"): r for r in result.rows(tables=True)
+            if r["quantity"] == quantity and r["variant"] == variant and not r.get("solved")}
+
+
+# -- numbers are numbers -------------------------------------------------------------------------
+
+def test_timeline_summary_holds_numbers_with_formats_and_quantiles_in_own_cells(results, books):
+    ws, res = books["timeline"]["summary"], results["timeline"]
+    header = row_of(ws, "quantity")
+    # year headers are numbers over their value columns, written 2025 (not '2,025' or text)
+    years = [ws.cell(header, c).value for c in range(2, 8)]
+    assert years == [2025, 2026, 2027, 2028, 2029, 2030]
+    assert {ws.cell(header, c).number_format for c in range(2, 8)} == {"0"}
+    assert ws.cell(header, 8).alignment.horizontal == "right"            # 'whole timeline'
+    base = row_of(ws, "base", header)
+    revenue = row_of(ws, "revenue [USD]", base)
+    expected = rows_of(res, "revenue")
+    for c, year in enumerate(years, start=2):
+        cell = ws.cell(revenue, c)
+        assert isinstance(cell.value, float)
+        assert cell.value == pytest.approx(expected[str(year)]["value"])
+        # the p50, p05, p95 rows under it: numbers too, in the same format as their value
+        for k, stat in enumerate(("p50", "p05", "p95"), start=1):
+            assert ws.cell(revenue + k, c).value == pytest.approx(expected[str(year)][stat])
+            assert ws.cell(revenue + k, c).number_format.startswith('"$"')
+    assert [ws.cell(revenue + k, 1).value.strip() for k in (1, 2, 3)] == \
+        ["median", "5th percentile", "95th percentile"]
+    # $36.5B in 2026: one decimal of billions; the stored number keeps every digit
+    assert ws.cell(revenue, 3).number_format == '"$"#,##0.0,,,"B"'
+    # coverage is a share: the fraction, shown in %, 215% (not 2.15 or 215 as text)
+    coverage = row_of(ws, "coverage [%]", base)
+    share = ws.cell(coverage, 3)
+    assert share.value == pytest.approx(rows_of(res, "coverage")["2026"]["value"] / 100)
+    assert share.value == pytest.approx(2.15, abs=0.01) and share.number_format == "#,##0%"
+    # break-even: the year as a number shown 2026, in the whole-timeline column
+    even = ws.cell(row_of(ws, "break_even [date]", base), 8)
+    assert (even.value, even.number_format) == (2026, "0")
+    # the solved growth rate: a share of 0.18 % a month, not '0.184 (0–0.774)'
+    solved = ws.cell(row_of(ws, "arr_growth_per_month (solved) [%]", base), 8)
+    assert solved.value == pytest.approx(0.001837, rel=1e-3) and solved.number_format == "0.000%"
+
+
+def test_no_text_cell_reads_as_a_number_or_a_range(books):
+    for name, wb in books.items():
+        for sheet in ("summary", "periods", "results"):
+            if sheet not in wb.sheetnames:
+                continue
+            texts = [(c.coordinate, c.value) for row in wb[sheet].iter_rows() for c in row
+                     if isinstance(c.value, str)]
+            numberish = [(at, t) for at, t in texts
+                         if NUMBERISH.fullmatch(t) and t not in ("p05", "p50", "p95")]
+            assert numberish == [], f"{name}/{sheet}: numbers stored as text {numberish[:5]}"
+
+
+def test_periods_sheet_in_display_formats(results, books):
+    ws, res = books["timeline"]["periods"], results["timeline"]
+    head = [c.value for c in ws[1]]
+    assert head[4:11] == [2025, 2026, 2027, 2028, 2029, 2030, "whole timeline"]
+    assert all(ws.cell(1, c).alignment.horizontal == "right" for c in range(5, 12))
+    line = {ws.cell(r, 3).value: r for r in range(2, ws.max_row + 1)
+            if ws.cell(r, 1).value == "base"}
+    spend = ws.cell(line["commitment_spend"], 6)
+    assert spend.value == pytest.approx(rows_of(res, "commitment_spend")["2026"]["value"])
+    assert spend.number_format == '"$"#,##0.0,,,"B"'
+    cover = ws.cell(line["coverage"], 6)
+    assert cover.value == pytest.approx(2.15, abs=0.01) and cover.number_format.endswith("%")
+    assert ws.cell(line["coverage"], 4).value == "%"
+    even = ws.cell(line["break_even"], 11)
+    assert (even.value, even.number_format) == (2026, "0")
+
+
+def test_results_sheet_formats_keep_the_tidy_values(results, books):
+    ws = books["timeline"]["results"]
+    head = [c.value for c in ws[1]]
+    col = {h: i + 1 for i, h in enumerate(head)}
+    got = {}
+    for r in range(2, ws.max_row + 1):
+        if ws.cell(r, col["variant"]).value == "base":
+            got[(ws.cell(r, col["quantity"]).value, ws.cell(r, col["period"]).value)] = r
+    cover = ws.cell(got["coverage", 2026], col["value"])     # a fraction as JSON and CSV give it
+    assert cover.value == pytest.approx(2.15, abs=0.01) and cover.number_format == "#,##0%"
+    assert ws.cell(got["coverage", 2026], col["period"]).number_format == "0"
+    spend = ws.cell(got["commitment_spend", 2026], col["p95"])
+    assert spend.number_format.startswith('"$"') and spend.value > 1e10
+    even = ws.cell(got["break_even", None], col["value"])
+    assert (even.value, even.number_format) == (2026, "0")
+
+
+def test_dates_are_years_months_or_quarter_labels(results, books):
+    # monthly: cash runs out in 2026-09, a date cell shown yyyy-mm
+    ws = books["monthly"]["summary"]
+    header = row_of(ws, "quantity")
+    assert ws.cell(header, 2).value == datetime.datetime(2025, 1, 1)
+    assert ws.cell(header, 2).number_format == "yyyy-mm"
+    out = ws.cell(row_of(ws, "cash_out [date]"), 26)                    # after 24 months
+    assert (out.value, out.number_format) == (datetime.datetime(2026, 9, 1), "yyyy-mm")
+    # quarterly: no number format shows a quarter, so its label
+    ws = books["quarterly"]["summary"]
+    assert ws.cell(row_of(ws, "cash_out [date]"), 10).value == "2026-Q3"
+    # sampled: 'never' where the central case never runs out, the quantiles as dates, and the
+    # share of samples that never do in its own cell
+    ws, res = books["sampled"]["summary"], results["sampled"]
+    row = row_of(ws, "cash_out [date]")
+    expected = rows_of(res, "cash_out")[None]
+    assert ws.cell(row, 26).value == "never"
+    for k, stat in enumerate(("p50", "p05", "p95"), start=1):
+        cell = ws.cell(row + k, 26)
+        month = round(expected[stat] * 12)
+        assert cell.value == datetime.datetime(month // 12, month % 12 + 1, 1)
+    never = ws.cell(row_of(ws, "    never (share of samples)", row), 26)
+    assert never.value == pytest.approx(expected["never_share"]) and 0 < never.value < 1
+    assert never.number_format == "0.0%"
+
+
+# -- layout ----------------------------------------------------------------------------------------
+
+def test_footnotes_sit_in_one_column_each_linking_its_first_source(books):
+    ws = books["nvidia"]["summary"]
+    header = row_of(ws, "quantity")
+    sources_col = next(c for c in range(1, ws.max_column + 1)
+                       if ws.cell(header, c).value == "sources")
+    assert sources_col == 5                                    # quantity, 3 variants, sources
+    marks = [c for row in ws.iter_rows(min_row=header) for c in row
+             if isinstance(c.value, str) and re.fullmatch(r"\[[\d,–]+\]", c.value)]
+    table = [c for c in marks if c.column != 2]                # column 2: each check's source
+    assert len(table) >= 8 and {c.column for c in table} == {sources_col}
+    capex = ws.cell(row_of(ws, "capex [USD]"), sources_col)
+    assert capex.value == "[1–6]" and capex.hyperlink.location == "sources!A2"
+    # the widest table row ends in the sources column (not ~20 columns of one footnote each)
+    merged = ws.merged_cells.ranges
+    assert max(c.column for row in ws.iter_rows(min_row=header) for c in row
+               if c.value is not None and not any(c.coordinate in m for m in merged)) == sources_col
+
+
+def test_title_and_paragraphs_size_no_column(results, books):
+    for name in ("timeline", "nvidia"):
+        ws = books[name]["summary"]
+        title = ws["A1"].value
+        assert title.startswith(results[name].scenario)
+        merged = next(m for m in ws.merged_cells.ranges if m.coord.startswith("A1:"))
+        assert merged.max_col >= 4 and ws["A1"].alignment.wrap_text
+        # column A is as wide as its longest table label, not the title or another paragraph
+        merged = {m.start_cell.coordinate for m in ws.merged_cells.ranges}
+        labels = [c.value for c in ws["A"]
+                  if isinstance(c.value, str) and c.coordinate not in merged]
+        assert ws.column_dimensions["A"].width == max(len(t) for t in labels) + 2 < len(title)
+
+
+def test_sheets_print_landscape_one_page_wide_where_that_stays_legible(books):
+    for name, wb in books.items():
+        for ws in wb.worksheets:
+            setup = ws.page_setup
+            assert setup.orientation == "landscape", f"{name}/{ws.title}"
+            width = sum(ws.column_dimensions[get_column_letter(c)].width or 9
+                        for c in range(1, ws.max_column + 1))
+            if ws.sheet_properties.pageSetUpPr.fitToPage:
+                assert (setup.fitToWidth, setup.fitToHeight) == (1, 0) and width <= 135
+            else:           # too wide to shrink legibly: 85 %, column A repeated on each page
+                assert (int(setup.scale), ws.print_title_cols, width > 135) == (85, "$A:$A", True)
+    assert books["timeline"]["summary"].sheet_properties.pageSetUpPr.fitToPage
+    assert books["nvidia"]["summary"].sheet_properties.pageSetUpPr.fitToPage
+    assert not books["monthly"]["summary"].sheet_properties.pageSetUpPr.fitToPage   # 24 months
+
+
+# -- printed by LibreOffice ------------------------------------------------------------------------
+
+def test_page_one_prints_legibly_with_the_formats_applied(printed):
+    for name, got in printed.items():
+        first = got[0]
+        assert first.width > first.height, name                            # landscape
+        # the body text's size on page 1: 11 pt scaled to fit the width; at least 8 pt
+        body, _ = Counter(r.size for r in first.runs).most_common(1)[0]
+        assert body >= 8.0, f"{name}: page 1 printed at {body} pt"
+    lines = printed["timeline"][0].lines()
+    assert "quantity | 2025 | 2026 | 2027 | 2028 | 2029 | 2030 | timeline | sources" in lines
+    revenue = next(t for t in lines if t.startswith("revenue [USD] |"))
+    assert revenue.startswith("revenue [USD] | $18.1B | $36.5B | $73.4B | $148B | $297B | $598B")
+    assert any(t.startswith("coverage [%] | - | 215% | 350% |") for t in lines)
+    assert any(t.startswith("break_even [date] | 2026") for t in lines)
+    nvidia = printed["nvidia"][0].lines()
+    assert any(t.startswith("capex [USD] | $31.5B | $31.5B | $26.9B") for t in nvidia)
+    monthly = [t for p in printed["monthly"] for t in p.lines()]
+    assert any(t.startswith("cash_out [date] | 2026-09") for t in monthly)
