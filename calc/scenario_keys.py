@@ -744,6 +744,8 @@ class Reader:
                 return None
         try:
             series_linear(spec)                 # interpolate: step or linear, with a series only
+            if "over_time" in spec and self.tl is None and self.tl_refused:
+                return self.stand_in(name, spec, sources)   # the refused timeline: said once
             if "over_time" in spec:
                 value = self.series_value("revenue_rate" if name == "revenue" and rate_series(spec)
                                           else name, spec, sources)
@@ -939,6 +941,14 @@ class Reader:
         return out
 
     # -- the timeline's pieces: over_time series, commitments, a check's at ------------------
+    def stand_in(self, name, spec, sources) -> Value:
+        """A series' first point standing in for it when the timeline was refused (its problem is
+        reported once; the names that use the series stay known, so nothing else is reported)."""
+        first = next(iter(spec["over_time"].values()), None) if isinstance(
+            spec["over_time"], dict) else None
+        first = first[0] if isinstance(first, list) and first else first
+        return values.value(name, first, where="over_time", sources=sources, figures=False)
+
     def series_value(self, name, spec, sources, window=None) -> Value:
         """An ``over_time`` input: per period the value in force at its start (step; before the
         first point the first value) or its exact average (linear); points may be ranges, one
