@@ -156,9 +156,9 @@ def result_text(result) -> str:
     notes = [""] + [ln for n in getattr(result, "notes", [])
                     for ln in wrap("Note: " + n, "      ")] \
         if getattr(result, "notes", None) else []
-    lines = head + [""] + headline_lines(result) + [""] + table_lines(report) + notes + given_lines(report) + \
-        checks_lines(result, report) + findings_lines(result) + sensitivity_lines(result) + \
-        sources_lines(result, report)
+    lines = head + [""] + headline_lines(result) + [""] + table_lines(report) + notes + \
+        given_lines(report) + checks_lines(result, report) + findings_lines(result) + \
+        sensitivity_lines(result) + sources_lines(result, report)
     return "\n".join(lines) + "\n"
 
 
