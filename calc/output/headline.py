@@ -89,14 +89,15 @@ def cell_text(result, row: dict | None, brief: bool = False) -> str:
     return central_text(result, row) if brief else layout.period_cell(result, row)
 
 
-def caption(h: Headline, brief: bool = False) -> str:
-    """'Headline: the whole timeline, per variant; central value (5th–95th percentile)'."""
+def caption(h: Headline, brief: bool = False, spread: bool = True) -> str:
+    """'Headline: the whole timeline; central value (5th–95th percentile)' (the part after ';'
+    only for a sampled run, and with ``spread`` only)."""
     what = "the whole timeline" if h.timeline else "every output"
     text = f"Headline: {what}"
     if h.point:
         text += (f", at the first sweep point ({h.point}); the tables hold {h.points} points"
                  if not brief else f", at the first sweep point ({h.point}) of {h.points} points")
-    if h.sampled:
+    if h.sampled and spread:
         text += "; central values" if brief else "; central value (5th–95th percentile)"
     return text
 
