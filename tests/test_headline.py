@@ -62,8 +62,8 @@ def test_a_timeline_headline_holds_the_whole_timeline_rows_per_variant(openai):
         r = need[v]
         assert f"{money(r['value'])} ({money(r['p05'])}–{money(r['p95'])})" in line
     hold, fail = counts(doc)
-    assert head[-1] == f"Checks: {hold} {'holds' if hold == 1 else 'hold'}, {fail} do not; 0 findings"
     assert (hold, fail) == (1, 5)
+    assert head[-1] == f"Checks: {hold} holds, {fail} do not; 0 findings"
     # the headline comes first: before the first period table
     assert text.index("Headline") < text.index("  2025  ")
 
@@ -252,3 +252,14 @@ def test_footnotes_list_each_source_once(scenario, tmp_path):
     md = run(scenario, "--format", "markdown")
     assert len(re.findall(r"^\[\^\d+\]: ", md, re.M)) == len(distinct)
     assert len(distinct) >= (12 if "two" in scenario else 20)
+
+
+def test_a_footnote_gives_each_sentence_of_its_source_once():
+    # deals: TechBuzz's sentence was quoted twice in one footnote (two figures, two glosses), and
+    # Reuters' 'The company behind ChatGPT struck ...' once whole and once in part
+    doc = json.loads(run("deals", "--format", "json"))
+    quoted = {sid: s["quotes"] for sid, s in doc["sources"].items() if len(s["quotes"]) > 1}
+    assert len(quoted) >= 1
+    for sid, quotes in quoted.items():
+        for i, q in enumerate(quotes):
+            assert not any(q in other for j, other in enumerate(quotes) if j != i), (sid, q)
