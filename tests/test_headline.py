@@ -263,3 +263,13 @@ def test_a_footnote_gives_each_sentence_of_its_source_once():
     for sid, quotes in quoted.items():
         for i, q in enumerate(quotes):
             assert not any(q in other for j, other in enumerate(quotes) if j != i), (sid, q)
+
+
+def test_a_timeline_without_whole_timeline_outputs_says_what_would_fill_the_headline(tmp_path):
+    path = tmp_path / "hand.yaml"
+    path.write_text(HAND.replace("outputs: [revenue, commitment_spend, coverage, cumulative_gap, "
+                                 "funding_need, break_even]", "outputs: [revenue, coverage]"),
+                    encoding="utf-8")
+    out = run(str(path), "--brief")
+    assert out == ("hand\n\nHeadline: none (no output has one value for the whole timeline, "
+                   "e.g. funding_need, break_even)\nChecks: none; 0 findings\n")

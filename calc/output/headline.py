@@ -103,10 +103,17 @@ def caption(h: Headline, brief: bool = False, spread: bool = True) -> str:
 
 
 def counts_text(h: Headline) -> str:
-    """'Checks: 3 hold, 2 do not; 1 finding' ('no checks' when the scenario has none)."""
+    """'Checks: 3 hold, 2 do not; 1 finding' ('Checks: none; ...' when the scenario has none)."""
     checks = (f"{h.holds} {'holds' if h.holds == 1 else 'hold'}, {h.fails} do not"
               if h.holds or h.fails else "none")
     return f"Checks: {checks}; {h.findings} finding{'' if h.findings == 1 else 's'}"
+
+
+def empty_text(h: Headline) -> str:
+    """What a headline without quantities says (a timeline that shows no whole-timeline row)."""
+    why = ("no output has one value for the whole timeline, e.g. funding_need, break_even"
+           if h.timeline else "no outputs")
+    return f"Headline: none ({why})"
 
 
 def block(result, h: Headline, brief: bool = False) -> compact.Block:

@@ -95,7 +95,7 @@ def headline_html(result, brief: bool = False) -> str:
     """The headline (``calc.output.headline``): a table under its caption, then the counts."""
     h = headline.headline(result)
     table = (block_html(headline.block(result, h, brief), _prefix(result)) if h.items
-             else f'<p class="calc-meta">{escape(headline.caption(h, brief))}: nothing to show</p>')
+             else f'<p class="calc-meta">{escape(headline.empty_text(h))}</p>')
     return (f'<section class="calc-headline">{table}'
             f"<p><strong>{escape(headline.counts_text(h))}</strong></p></section>")
 

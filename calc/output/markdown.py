@@ -57,7 +57,7 @@ def headline_lines(result, brief: bool = False) -> list[str]:
     """The headline (``calc.output.headline``) as a table under its caption, then the counts."""
     h = headline.headline(result)
     table = block_lines(headline.block(result, h, brief)) if h.items else \
-        [f"*{line(headline.caption(h, brief))}: nothing to show*"]
+        [f"*{line(headline.empty_text(h))}*"]
     return table + ["", f"**{line(headline.counts_text(h))}**"]
 
 

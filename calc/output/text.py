@@ -167,7 +167,7 @@ def headline_lines(result, brief: bool = False) -> list[str]:
     variant, then the checks and findings counted."""
     h = headline.headline(result)
     table = block_lines(headline.block(result, h, brief)) if h.items else \
-        [headline.caption(h, brief) + ": nothing to show"]
+        [headline.empty_text(h)]
     return table + [headline.counts_text(h)]
 
 
