@@ -74,6 +74,9 @@ def _check_run_options(args) -> None:
     """Refuse bad options before anything is loaded or run."""
     if args.format == "xlsx" and not args.output:
         raise CalcError("--format xlsx writes a binary file: give --output PATH.xlsx")
+    if args.brief:
+        from calc.output import brief_writer
+        brief_writer(args.format)                      # refuses json, csv, html, xlsx
     if args.format in ("csv", "xlsx") and len(args.files) > 1:
         raise CalcError(f"--format {args.format} takes one scenario file; "
                         "run the files one at a time")
@@ -148,6 +151,13 @@ def cmd_run(args) -> int:
     if args.format == "xlsx":
         from calc.output.xlsx import result_xlsx
         write_atomic(args.output, result_xlsx(results[0]))
+    elif results and args.brief:
+        from calc.output import brief_writer
+        text = "\n".join(brief_writer(args.format)(r) for r in results)
+        if args.output:
+            write_atomic(args.output, text)
+        else:
+            sys.stdout.write(text)
     elif results:
         if args.format == "json" and len(args.files) > 1:       # one valid document: a list of runs
             from calc.output.json import dumps, result_document

@@ -80,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog=_examples("calc run nvidia-1gw",
                                         "calc run my-scenario.yaml --samples 10000 --seed 1",
                                         "calc run nvidia-1gw --set pue=1.3 --format csv",
+                                        "calc run openai-commitments --brief",
                                         "calc run anthropic-arr --sensitivity --plot fan.png",
                                         "calc run nvidia-1gw --samples 2000 --plot chips.svg "
                                         "--plot-kind hist",
@@ -99,6 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--strict", action="store_true",
                    help="exit 1 when a check does not hold or a finding is impossible, unusual "
                         "(an input outside its typical range) or precision")
+    r.add_argument("--brief", action="store_true",
+                   help="print the headline alone: per variant the whole-timeline rows (funding "
+                        "need, shortfall, cash-out, break-even, solved inputs) or, without a "
+                        "timeline, every output, as central values; then the checks and findings "
+                        "counted; no tables, ranges or sources (format table or markdown)")
     r.add_argument("--sensitivity", action="store_true",
                    help="add a tornado table: how far each output moves as each input spans "
                         "its range")

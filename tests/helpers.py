@@ -70,3 +70,12 @@ HAND_TIMELINE = textwrap.dedent("""\
       arr_growth_per_month: {value: 0, source: assumption, note: t}
     outputs: [revenue, commitment_spend, coverage, cumulative_gap, funding_need, break_even]
     """)
+
+
+def without_headline(text: str) -> str:
+    """A run's text (terminal or Markdown) with its headline block left out: everything up to the
+    headline's 'Checks: ...' count line, so a test reads the tables as they follow it."""
+    lines = text.splitlines(keepends=True)
+    end = next(i for i, line in enumerate(lines) if line.lstrip("*").startswith("Checks: "))
+    start = next(i for i, line in enumerate(lines) if line.lstrip("*").startswith("Headline"))
+    return "".join(lines[:start] + lines[end + 2:])          # the count line and the blank after it

@@ -24,6 +24,8 @@ from calc.output import write
 from calc.output.layout import cell_text
 from calc.output.xlsx import result_xlsx
 
+from helpers import without_headline
+
 GROWTH = 5 ** (1 / 7)            # anthropic-arr: $1B -> $5B over 7 months, 1.25850 a month
 
 
@@ -38,8 +40,8 @@ def nvidia_sampled():
 
 
 def quantity_lines(text: str, result) -> list[str]:
-    """The table lines that show a quantity (label first)."""
-    return [ln for ln in text.splitlines() if ln.split(" ")[0] in result.shown]
+    """The table lines that show a quantity (label first), the headline left out."""
+    return [ln for ln in without_headline(text).splitlines() if ln.split(" ")[0] in result.shown]
 
 
 def test_a_sweep_shows_each_quantity_once(arr):

@@ -16,6 +16,8 @@ from calc.output import write
 from calc.display import shown
 from calc.units import parse_unit
 
+from helpers import without_headline
+
 SOURCED = {"source": "assumption", "note": "test"}
 
 
@@ -32,7 +34,7 @@ def scenario(**extra) -> dict:
 
 
 def table_line(text: str, name: str) -> str:
-    (line,) = [ln for ln in text.splitlines() if ln.startswith(name + " ") or ln.startswith(name + "\t")]
+    (line,) = [ln for ln in without_headline(text).splitlines() if ln.startswith(name + " ") or ln.startswith(name + "\t")]
     return line
 
 

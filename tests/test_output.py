@@ -28,6 +28,8 @@ from calc.output.text import WIDTH, figures_text, result_text, sources_text
 from calc.registry import registry
 from calc.units import Q
 
+from helpers import without_headline
+
 COMMITMENT = "anthropic_nvidia_compute_commitment"      # 1 GW, quoted by 36Kr
 COMMITMENT_SOURCE = "36kr-caixin-2025-11-msft-nvda"
 INPUTS = {"facility_power": "1 GW", "pue": 1.25, "it_power_per_chip": "2 kW/chip",
@@ -73,8 +75,9 @@ def swept(pues, variants=("base",)):
 
 
 def table_block(text: str) -> list[str]:
-    """The table's lines: from the header to the first blank line after the rule."""
-    lines = text.splitlines()
+    """The table's lines (after the headline): from the header to the first blank line after the
+    rule."""
+    lines = without_headline(text).splitlines()
     rule = next(i for i, line in enumerate(lines) if line.startswith("─"))
     start = rule - 1
     while start > 0 and lines[start - 1].strip():
@@ -202,7 +205,8 @@ def test_markdown_sweep_headers_and_a_line_per_case_past_eight_columns():
     assert "| variant | pue | chips [chip] | capex [USD] |" in long
     # 1 GW / (2 kW/chip x 2.0) = 250,000 chips; 250,000 x 50,000 USD + 1e9 W x 10 USD/W = $22.5B
     assert "| b | 2.0 | 250,000 | \\$22.5B |" in long
-    assert long.count("| a |") == 5 and long.count("| b |") == 5
+    tables = without_headline(long)
+    assert tables.count("| a |") == 5 and tables.count("| b |") == 5
 
 
 # -- terminal table ------------------------------------------------------------------------------

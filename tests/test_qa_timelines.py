@@ -9,7 +9,7 @@ import pytest
 
 import calc
 
-from helpers import HAND_TIMELINE as HAND, calc_cli
+from helpers import HAND_TIMELINE as HAND, calc_cli, without_headline
 
 
 
@@ -140,7 +140,7 @@ def test_terminal_panels_leave_out_lines_empty_in_them_and_a_fixed_date_has_no_r
     # funding_need, break_even and the solve row with empty cells, and the whole-timeline panel
     # listed every per-period quantity empty. Base break-even is 2026 in every sample (the p05 and
     # p95 are 2026 too), shown '2026', not '2026 (2026–2026)'.
-    out = calc_cli("run", "anthropic-commitments", "--samples", "100").stdout
+    out = without_headline(calc_cli("run", "anthropic-commitments", "--samples", "100").stdout)
     panels = out.split("\n\n")
     first = next(p for p in panels if "  2025  " in p.splitlines()[0])
     assert "funding_need" not in first and "break_even" not in first and "revenue [USD]" in first
@@ -195,7 +195,7 @@ def test_a_run_without_seed_says_so_and_a_sure_never_is_said_once(tmp_path):
     # 'never, never in 100 %'; without a seed the header read 'seed None'.
     text = HAND.replace("arr_growth_per_month: {value: 0, source: assumption, note: t}",
                         "arr_growth_per_month: {range: [0, 0.001], source: assumption, note: t}")
-    out = calc_cli("run", str(_write(tmp_path, text)), "--samples", "20").stdout
+    out = without_headline(calc_cli("run", str(_write(tmp_path, text)), "--samples", "20").stdout)
     assert "20 samples, no seed (draws differ from run to run);" in out
     line = next(ln for ln in out.splitlines() if "break_even" in ln)
     assert line.split()[-2] == "never" and "never in" not in line

@@ -14,7 +14,7 @@ import calc
 from calc import solve
 from calc.errors import CalcError
 
-from helpers import HAND_TIMELINE as HAND, calc_cli
+from helpers import HAND_TIMELINE as HAND, calc_cli, without_headline
 
 
 
@@ -81,7 +81,7 @@ def test_break_even_quantiles_are_period_starts_and_never_share():
 
 def test_table_has_periods_as_columns(tmp_path):
     out = calc_cli("run", str(_write(tmp_path, HAND)), "--format", "markdown")
-    head = out.stdout.splitlines()[2]
+    head = without_headline(out.stdout).splitlines()[2]
     assert "| 2026 | 2027 | 2028 | whole timeline |" in head
     assert "never" in out.stdout                            # break_even
     assert "| funding_need [USD] |" in out.stdout and "$18.0B" in out.stdout

@@ -21,6 +21,10 @@ _WRITERS = {                      # format name -> (module, function)
 }
 
 FORMATS = tuple(_WRITERS)
+_BRIEF = {                        # ``calc run --brief``: the headline alone
+    "table": ("calc.output.text", "brief_text"),
+    "markdown": ("calc.output.markdown", "brief_markdown"),
+}
 
 
 def writer(fmt: str):
@@ -38,6 +42,16 @@ def write(fmt: str, result) -> str:
     """``result`` rendered as ``fmt`` (table, markdown, csv, json, html): a string, nothing
     printed."""
     return writer(fmt)(result)
+
+
+def brief_writer(fmt: str):
+    """The function rendering a Result's headline alone (``calc run --brief``) as ``fmt``; a
+    CalcError for a format without one (json, csv, html, xlsx)."""
+    if fmt not in _BRIEF:
+        raise CalcError(f"--brief prints the headline as {' or '.join(_BRIEF)}, not {fmt}; "
+                        f"drop --brief for the full {fmt} output")
+    module, name = _BRIEF[fmt]
+    return getattr(importlib.import_module(module), name)
 
 
 def __getattr__(name: str):

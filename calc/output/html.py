@@ -13,7 +13,7 @@ from html import escape
 
 from calc.citations import source_citation
 from calc.optional import available
-from calc.output import layout
+from calc.output import headline, layout
 from calc.registry import registry
 from calc.output.plots import default_plots_png
 
@@ -162,6 +162,15 @@ def table_html(table: layout.Report, prefix: str) -> str:
                      for b in whole_timeline(block))
 
 
+def headline_html(result, brief: bool = False) -> str:
+    """The headline (``calc.output.headline``): a table under its caption, then the counts."""
+    h = headline.headline(result)
+    table = (block_html(headline.block(result, h, brief), _prefix(result)) if h.items
+             else f'<p class="calc-meta">{escape(headline.empty_text(h))}</p>')
+    return (f'<section class="calc-headline">{table}'
+            f"<p><strong>{escape(headline.counts_text(h))}</strong></p></section>")
+
+
 def checks_html(result, table: layout.Report, prefix: str) -> str:
     """Each distinct check result once, with the cases it is for: 'holds' in green, 'does not hold'
     in bold red."""
@@ -267,6 +276,7 @@ def body_html(result, table: layout.Report, show_url: bool = False) -> str:
     out = []
     if result.samples:
         out.append(f'<p class="calc-meta">{escape(layout.sampling_line(result))}</p>')
+    out.append(headline_html(result))
     out.append(table_html(table, prefix))
     for note in getattr(result, "notes", ()):          # e.g. commitment spend outside the timeline
         out.append(f'<p class="calc-meta">Note: {escape(note)}</p>')

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from calc.output import layout
+from calc.output import headline, layout
 
 
 def line(text: str) -> str:
@@ -53,13 +53,27 @@ def table_lines(report: layout.Report) -> list[str]:
     return out
 
 
+def headline_lines(result, brief: bool = False) -> list[str]:
+    """The headline (``calc.output.headline``) as a table under its caption, then the counts."""
+    h = headline.headline(result)
+    table = block_lines(headline.block(result, h, brief)) if h.items else \
+        [f"*{line(headline.empty_text(h))}*"]
+    return table + ["", f"**{line(headline.counts_text(h))}**"]
+
+
+def brief_markdown(result) -> str:
+    """``calc run --brief --format markdown``: the title and the headline alone."""
+    return "\n".join([f"### {line(layout.run_line(result))}", ""]
+                     + headline_lines(result, brief=True)) + "\n"
+
+
 def result_markdown(result) -> str:
     """A Result as Markdown: heading, table with units in headers, checks, footnotes at the end."""
     table = layout.build(result)
     out = [f"### {line(layout.run_line(result))}", ""]
     if result.samples:
         out += [f"*{line(layout.sampling_line(result))}.*", ""]
-    out += table_lines(table)
+    out += headline_lines(result) + [""] + table_lines(table)
     out += ([""] + [f"*Note: {line(n)}*" for n in getattr(result, "notes", [])]
             if getattr(result, "notes", None) else [])
     if table.defaults:

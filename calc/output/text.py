@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import textwrap
 
-from calc.output import layout
+from calc.output import headline, layout
 from calc.format import number
 from calc.registry import registry
 
@@ -156,10 +156,24 @@ def result_text(result) -> str:
     notes = [""] + [ln for n in getattr(result, "notes", [])
                     for ln in wrap("Note: " + n, "      ")] \
         if getattr(result, "notes", None) else []
-    lines = head + [""] + table_lines(report) + notes + given_lines(report) + \
-        checks_lines(result, report) + findings_lines(result) + sensitivity_lines(result) + \
-        sources_lines(result, report)
+    lines = head + [""] + headline_lines(result) + [""] + table_lines(report) + notes + \
+        given_lines(report) + checks_lines(result, report) + findings_lines(result) + \
+        sensitivity_lines(result) + sources_lines(result, report)
     return "\n".join(lines) + "\n"
+
+
+def headline_lines(result, brief: bool = False) -> list[str]:
+    """The headline (``calc.output.headline``): the whole-timeline rows (or every output) per
+    variant, then the checks and findings counted."""
+    h = headline.headline(result)
+    table = block_lines(headline.block(result, h, brief)) if h.items else \
+        [headline.empty_text(h)]
+    return table + [headline.counts_text(h)]
+
+
+def brief_text(result) -> str:
+    """``calc run --brief``: the title and the headline alone, central values, no sources."""
+    return "\n".join([layout.run_line(result), ""] + headline_lines(result, brief=True)) + "\n"
 
 
 def sensitivity_lines(result) -> list[str]:

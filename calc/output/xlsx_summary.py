@@ -18,7 +18,7 @@ import datetime
 import math
 
 from calc.optional import need
-from calc.output import compact, layout
+from calc.output import compact, headline, layout
 
 TITLE_SIZE = 14
 BODY_SIZE = 11
@@ -228,6 +228,8 @@ def summary_sheet(wb, result, report: layout.Report, rows: list[dict],
         w.paragraph(1, f"{result.samples:,} samples, seed {result.seed}: each quantity's central "
                        "value, then its median and its 5th and 95th percentiles", w.grey)
         w.next()
+    w.next()
+    _headline(w, result, headline.headline(result, rows))
     laid = (period_blocks(result, rows, report) if result.periods
             else layout.sheet_blocks(result, rows, report))
     notes_col = max(len(b.key_headers) + len(b.value_headers) + 1 for b in laid)
@@ -405,3 +407,60 @@ def _stats(w: _Writer, label_col: int, cells: list) -> None:
                 if isinstance(row, dict) and row.get(key) is not None:
                     w.number(c, 100 * row[key], "%", w.grey)
             w.next()
+
+
+def _headline(w: _Writer, result, h: headline.Headline) -> None:
+    """The headline block (``calc.output.headline``): a row per quantity, a column per variant, as
+    numbers with number formats (a date as a date shown as its year or month); under a sampled
+    quantity its 5th and 95th percentiles; then the checks and findings counted, as numbers."""
+    w.paragraph(1, headline.caption(h, spread=False), w.bold)
+    w.next()
+    w.text(1, "quantity", w.bold)
+    for c, v in enumerate(h.variants, start=2):
+        w.text(c, v, w.bold)
+    w.next()
+    for it in h.items:
+        w.text(1, compact.label(it.quantity, it.unit), w.bold)
+        for c, row in enumerate(it.rows, start=2):
+            _headline_cell(w, result, c, row, "value")
+        w.next()
+        if h.sampled and any(r is not None and r.get("p05") is not None
+                             and r["p05"] != r["p95"] for r in it.rows):
+            for stat, name in (("p05", "5th percentile"), ("p95", "95th percentile")):
+                w.text(1, f"    {name}", w.grey)
+                for c, row in enumerate(it.rows, start=2):
+                    _headline_cell(w, result, c, row, stat, w.grey)
+                w.next()
+        if any(r is not None and r.get("never_share") for r in it.rows):
+            w.text(1, "    share of samples: never", w.grey)
+            for c, row in enumerate(it.rows, start=2):
+                if row is not None and row.get("never_share") is not None:
+                    cell = w.ws.cell(row=w.row, column=c, value=float(row["never_share"]))
+                    cell.number_format, cell.font = "0.0%", w.grey
+            w.next()
+    for name, n in (("checks that hold", h.holds), ("checks that do not hold", h.fails),
+                    ("findings", h.findings)):
+        w.text(1, name, w.bold)
+        w.ws.cell(row=w.row, column=2, value=n).number_format = "0"
+        w.next()
+
+
+def _headline_cell(w: _Writer, result, col: int, row: dict | None, stat: str, font=None) -> None:
+    """One headline number: a date (decimal year) as a spreadsheet date formatted 'yyyy' on a
+    yearly timeline, else 'yyyy-mm'; 'never' or 'no solution' as text where there is no value."""
+    if row is None:
+        return
+    x = _number(row.get(stat))
+    if x is None or not math.isfinite(x):
+        if stat == "value":
+            w.text(col, headline.central_text(result, row), font)
+        return
+    if row["unit"] != "date":
+        w.number(col, x, row["unit"], font)
+        return
+    months = int(round(x * 12))
+    cell = w.ws.cell(row=w.row, column=col, value=datetime.date(months // 12, months % 12 + 1, 1))
+    step = getattr(result.axis.timeline, "step", 12)
+    cell.number_format = "yyyy" if step == 12 else "yyyy-mm"
+    if font is not None:
+        cell.font = font

@@ -80,14 +80,22 @@ class Registry:
 
     def quotes(self, sid: str, figure_ids) -> list[tuple[str, str | None]]:
         """(quote, English gloss or None) of every figure from source ``sid`` behind
-        ``figure_ids``."""
+        ``figure_ids``, each sentence once: a quote that repeats one already listed, or is part of
+        it, is left out (its first gloss kept); a longer quote takes the place of a part of it."""
         out: list[tuple[str, str | None]] = []
         for fid in figure_ids:
             for fig in self.behind(fid):
-                if fig.source == sid and fig.quote:
-                    pair = (fig.quote, fig.gloss if fig.gloss and fig.gloss != fig.quote else None)
-                    if pair not in out:
-                        out.append(pair)
+                if fig.source != sid or not fig.quote:
+                    continue
+                pair = (fig.quote, fig.gloss if fig.gloss and fig.gloss != fig.quote else None)
+                if any(fig.quote in q for q, _ in out):
+                    continue
+                inside = [k for k, (q, _) in enumerate(out) if q in fig.quote]
+                if inside:
+                    out[inside[0]] = pair
+                    out = [p for k, p in enumerate(out) if k not in inside[1:]]
+                else:
+                    out.append(pair)
         return out
 
     def assumption_notes(self, figure_ids, full: bool = False) -> list[str]:
