@@ -22,10 +22,11 @@ from calc.output.html import result_html
 
 PERIODS = ["2025", "2026", "2027", "2028", "2029", "2030"]
 
-# Written into the page: measurements of the first table (the periods) before and after its box is
+# Written into the page: measurements of the first table after the headline (the periods) before and after its box is
 # scrolled to the end, and of the table of whole-timeline rows.
 PROBE = """<script>
-const box = document.querySelector(".calc-scroll"), table = box.querySelector("table");
+const box = Array.from(document.querySelectorAll(".calc-scroll"))
+  .find(b => !b.closest(".calc-headline")), table = box.querySelector("table");
 const heads = Array.from(table.querySelectorAll("thead th"));
 const first = table.querySelector("tbody tr:not(.calc-group) th");
 const whole = Array.from(document.querySelectorAll("caption"))

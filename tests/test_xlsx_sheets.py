@@ -103,7 +103,7 @@ def rows_of(result, quantity: str, variant: str = "base") -> dict:
 
 def test_timeline_summary_holds_numbers_with_formats_and_quantiles_in_own_cells(results, books):
     ws, res = books["timeline"]["summary"], results["timeline"]
-    header = row_of(ws, "quantity")
+    header = row_of(ws, "quantity", row_of(ws, "findings"))    # the table after the headline
     # year headers are numbers over their value columns, written 2025 (not '2,025' or text)
     years = [ws.cell(header, c).value for c in range(2, 8)]
     assert years == [2025, 2026, 2027, 2028, 2029, 2030]
@@ -186,18 +186,18 @@ def test_results_sheet_formats_keep_the_tidy_values(results, books):
 def test_dates_are_years_months_or_quarter_labels(results, books):
     # monthly: cash runs out in 2026-09, a date cell shown yyyy-mm
     ws = books["monthly"]["summary"]
-    header = row_of(ws, "quantity")
+    header = row_of(ws, "quantity", row_of(ws, "findings"))    # the table after the headline
     assert ws.cell(header, 2).value == datetime.datetime(2025, 1, 1)
     assert ws.cell(header, 2).number_format == "yyyy-mm"
-    out = ws.cell(row_of(ws, "cash_out [date]"), 26)                    # after 24 months
+    out = ws.cell(row_of(ws, "cash_out [date]", row_of(ws, "findings")), 26)                    # after 24 months
     assert (out.value, out.number_format) == (datetime.datetime(2026, 9, 1), "yyyy-mm")
     # quarterly: no number format shows a quarter, so its label
     ws = books["quarterly"]["summary"]
-    assert ws.cell(row_of(ws, "cash_out [date]"), 10).value == "2026-Q3"
+    assert ws.cell(row_of(ws, "cash_out [date]", row_of(ws, "findings")), 10).value == "2026-Q3"
     # sampled: 'never' where the central case never runs out, the quantiles as dates, and the
     # share of samples that never do in its own cell
     ws, res = books["sampled"]["summary"], results["sampled"]
-    row = row_of(ws, "cash_out [date]")
+    row = row_of(ws, "cash_out [date]", row_of(ws, "findings"))
     expected = rows_of(res, "cash_out")[None]
     assert ws.cell(row, 26).value == "never"
     for k, stat in enumerate(("p50", "p05", "p95"), start=1):
@@ -213,7 +213,7 @@ def test_dates_are_years_months_or_quarter_labels(results, books):
 
 def test_footnotes_sit_in_one_column_each_linking_its_first_source(books):
     ws = books["nvidia"]["summary"]
-    header = row_of(ws, "quantity")
+    header = row_of(ws, "quantity", row_of(ws, "findings"))    # the table after the headline
     sources_col = next(c for c in range(1, ws.max_column + 1)
                        if ws.cell(header, c).value == "sources")
     assert sources_col == 5                                    # quantity, 3 variants, sources
@@ -221,7 +221,7 @@ def test_footnotes_sit_in_one_column_each_linking_its_first_source(books):
              if isinstance(c.value, str) and re.fullmatch(r"\[[\d,–]+\]", c.value)]
     table = [c for c in marks if c.column != 2]                # column 2: each check's source
     assert len(table) >= 8 and {c.column for c in table} == {sources_col}
-    capex = ws.cell(row_of(ws, "capex [USD]"), sources_col)
+    capex = ws.cell(row_of(ws, "capex [USD]", row_of(ws, "findings")), sources_col)
     assert capex.value == "[1–6]" and capex.hyperlink.location == "sources!A2"
     # the widest table row ends in the sources column (not ~20 columns of one footnote each)
     merged = ws.merged_cells.ranges

@@ -127,6 +127,11 @@ def note_runs(notes: list[int]) -> str:
     return ",".join(f"{p[0]}–{p[-1]}" if len(p) > 2 else ",".join(map(str, p)) for p in parts)
 
 
+def _number(x):
+    """A cell's number: None for a missing or NaN value."""
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
+
+
 class _Writer:
     """Writes the summary sheet's cells: numbers with formats, text never a formula; remembers the
     label widths and the paragraphs to wrap once the columns are known."""
