@@ -109,7 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
                    "that suits the chart)")
     r.add_argument("--plot-kind", choices=PLOT_KINDS,
                    help="the chart --plot draws: fan (over the sweep), tornado (what moves it), "
-                   "hist (its samples), bars (per case) or timeline (revenue against spend)")
+                   "hist (its samples), bars (per case) or timeline (revenue against spend); "
+                   "on a timeline, tornado, hist and bars draw a quantity with one value per "
+                   "case (funding_need, break_even, shortfall, cash_out)")
+    r.add_argument("--plot-variant", metavar="NAME",
+                   help="the variant --plot draws (default: every variant, overlaid and "
+                   "labelled where the chart can)")
     r.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
     e = sub.add_parser("explain", help="show how a quantity was derived, back to each source",
