@@ -102,7 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --sensitivity on a timeline: rank each per-period output in this "
                         "period, e.g. 2030 (default: the last period)")
     r.add_argument("--plot", metavar="PATH.png",
-                   help="save a chart (.png, .svg or .pdf): a fan over the sweep, "
+                   help="save a chart (.png, .svg or .pdf): on a timeline, spend against the "
+                   "revenue that pays for compute per period; else a fan over the sweep, "
                    "a tornado with --sensitivity, a histogram of a sampled run, else bars per case")
     r.add_argument("--plot-quantity", metavar="NAME",
                    help="the quantity --plot draws (default: the first output "

@@ -62,7 +62,8 @@ def precise(x: float, unit: str = "") -> str:
 def share(x: float, most: int = 2) -> str:
     """A share [1] as a percentage that never rounds to 100 % or 0 % unless it is exactly all or
     none: 1.0 -> '100 %', 0.997 -> '99.7 %', 0.9999 -> '99.99 %', 0.5 -> '50 %'; one more decimal
-    until the text differs from 100 and 0, at most ``most`` decimals, then '>99.99 %' / '<0.01 %'."""
+    until the text differs from 100 and 0, at most ``most`` decimals, then '>99.99 %' or
+    '<0.01 %'."""
     if x is None or math.isnan(x):
         return "-"
     pct = 100.0 * x

@@ -16,8 +16,10 @@ from pathlib import Path
 
 from calc.glossary import GLOSSARY_FILE, glossary
 from calc.models import FORMULAS
+from calc.output.plots import save_default_plot
 from calc.plausible import typical_text
 from calc.registry import registry
+from calc.scenario import load
 from calc.scenario_keys import declaration
 
 GLOSSARY_DOC = Path(__file__).resolve().parents[2] / "docs" / "glossary.md"
@@ -146,9 +148,6 @@ def with_keys(text: str, keys: str) -> str:
 def fan_chart(path: Path = FAN_CHART) -> Path:
     """docs/fan-chart.png: what the README's `calc run scenarios/anthropic-arr.yaml --samples 2000
     --seed 1 --plot fan-chart.png` draws."""
-    from calc.output.plots import save_default_plot
-    from calc.scenario import load
-
     save_default_plot(load("anthropic-arr").run(samples=2000, seed=1, for_output=True), path)
     return path
 

@@ -5,10 +5,10 @@ ledger (who pays whom).
 Every chart has axis labels in words from the glossary with the unit tables show (``Peak compute
 [ZFLOP/s]``), a title and a footnote naming its sources (publisher, date), and returns its
 matplotlib ``Figure``. ``plot(result, kind, quantity)`` draws any kind by name (``KINDS``; add a
-kind there); ``save_plot`` is what ``calc run --plot PATH [--plot-kind K] [--plot-quantity Q]``
-does. matplotlib is imported when a chart is drawn (``calc.optional.need``), never at module
-import, so ``import calc.output.plots`` stays cheap and works without the ``plots`` extra; without
-a display the Agg backend is used.
+kind there); ``save_plot`` is what ``calc run --plot PATH [--plot-kind K] [--plot-quantity Q]
+[--plot-variant V]`` does. matplotlib is imported when a chart is drawn (``calc.optional.need``),
+never at module import, so ``import calc.output.plots`` stays cheap and works without the ``plots``
+extra; without a display the Agg backend is used.
 
     res = calc.load("scenarios/anthropic-arr.yaml").run(samples=2000, seed=1)
     calc.plots.fan_chart(res, "arr_projected", over="arr_horizon")
@@ -833,7 +833,7 @@ def _tornado(result, quantity=None, ax=None, variant=None):
     return tornado_chart(result, quantity or _moved(result) or result.shown[0], variant, ax=ax)
 
 
-KINDS = {        # --plot-kind NAME -> function(result, quantity or None, ax, variant); add kinds here
+KINDS = {   # --plot-kind NAME -> function(result, quantity or None, ax, variant); add kinds here
     "fan": _fan,
     "tornado": _tornado,
     "hist": lambda result, quantity=None, ax=None, variant=None:
