@@ -191,3 +191,14 @@ def test_notebook_05_figures_have_no_clipped_or_overlapping_text(tmp_path):
         del os.environ["JUPYTER_PATH"]
     problems = json.loads(nb.cells[-1].outputs[-1]["text"])
     assert len(problems) == 2 and problems == [[], []]      # by buyer, by year announced
+
+
+def test_plot_variant_also_chooses_the_fan_and_the_bars():
+    arr = calc.load("anthropic-arr").run(samples=100, seed=1)
+    labels = plots.plot(arr, variant="decaying").axes[0].get_legend_handles_labels()[1]
+    assert labels == ["decaying: 5–95 %", "decaying: 25–75 %", "decaying: central"]
+    nv = calc.load("nvidia-1gw").run(samples=0)
+    other = [c.variant for c in nv.cases][-1]
+    fig = plots.plot(nv, "bars", variant=other)
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == \
+        [plots._case_label(nv, i) or other for i, c in enumerate(nv.cases) if c.variant == other]

@@ -111,9 +111,8 @@ def date_text(x: float) -> str:
     """A decimal year as a date: 2028.0 -> '2028', 2028.25 -> '2028-04'; NaN -> 'never'."""
     if x is None or not math.isfinite(x):
         return "never"
-    year = math.floor(x + 1e-9)
-    month = int(round((x - year) * 12)) + 1
-    return f"{year}" if month == 1 else f"{year}-{month:02d}"
+    index = int(round(x * 12))                  # calc.dates.month_index: months since year 0
+    return str(index // 12) if index % 12 == 0 else dates.month_text(index)
 
 
 def per_case(result, name: str, values):
@@ -257,8 +256,10 @@ def _case_label(result, i: int, prefix: str = "") -> str:
     return ": ".join(t for t in (prefix, text) if t)
 
 
-def fan_chart(result, quantity: str, over: str | None = None, ax=None):
-    """``quantity`` over the sweep ``over``: per variant, the central line and its p05-p95 band.
+def fan_chart(result, quantity: str, over: str | None = None, ax=None,
+              variant: str | None = None):
+    """``quantity`` over the sweep ``over``: per variant (or ``variant`` only), the central line
+    and its p05-p95 band.
 
     With kept draws (small runs) a darker p25-p75 band is drawn too; without samples, lines only.
     The y axis is logarithmic when the values span more than a factor of 20.
@@ -277,6 +278,8 @@ def fan_chart(result, quantity: str, over: str | None = None, ax=None):
     conv, unit = shown(result, quantity)
     groups: dict[str, list[int]] = {}
     for i, c in enumerate(result.cases):
+        if variant is not None and c.variant != variant:
+            continue
         rest = {k: v for k, v in c.point.items() if k != over}
         key = c.variant + (f" ({point_text(rest)})" if rest else "")
         groups.setdefault(key, []).append(i)
@@ -477,7 +480,7 @@ def _timeline_rows(result, variant, point) -> list[int]:
 
 
 def _paid(result, i: int):
-    """(central, p05, p95 or None): the revenue that pays for compute in case ``i``
+    """(central, (p05, p95) or None): the revenue that pays for compute in case ``i``
     (compute_share_of_revenue x revenue [USD] per period); its band from the kept draws, or from
     revenue's band when the share is not uncertain."""
     share = result.central.get("compute_share_of_revenue")
@@ -826,7 +829,7 @@ def _timeline(result, quantity=None, ax=None, variant=None):
 
 
 def _fan(result, quantity=None, ax=None, variant=None):
-    return fan_chart(result, quantity or _moving(result), ax=ax)
+    return fan_chart(result, quantity or _moving(result), ax=ax, variant=variant)
 
 
 def _tornado(result, quantity=None, ax=None, variant=None):
