@@ -497,10 +497,10 @@ def _paid(result, i: int):
     return central, band
 
 
-def _all_paid(result, rows) -> bool:
-    """True when all revenue pays for compute (the share is 1 in every period of ``rows``)."""
+def _all_paid(result, i: int) -> bool:
+    """True when all revenue pays for compute in case ``i`` (the share is 1 in every period)."""
     share = result.central.get("compute_share_of_revenue")
-    return share is None or bool(np.all(np.asarray(share)[rows] == 1.0))
+    return share is None or bool(np.all(np.asarray(share)[i] == 1.0))
 
 
 def timeline_chart(result, variant: str | None = None, point: dict | None = None, ax=None,
@@ -536,8 +536,8 @@ def timeline_chart(result, variant: str | None = None, point: dict | None = None
 
     if quantity is None:
         unit, names = "USD", [n for n in ("revenue", "commitment_spend") if n in result.central]
-        all_paid = _all_paid(result, rows)
         for k, i in enumerate(rows):
+            all_paid = _all_paid(result, i)
             c = (COLORS[0], COLORS[1], COLORS[3]) if one else (COLORS[k % len(COLORS)],) * 3
             st = result.stats
             if "commitment_spend" in names:
@@ -591,7 +591,7 @@ def timeline_chart(result, variant: str | None = None, point: dict | None = None
     axis.legend(fontsize=7 if len(rows) > 1 else 8, loc="best")
     where = f" ({result.cases[rows[0]].variant})" if one and several else ""
     band = "" if one or quantity is not None or not result.samples else \
-        " (central values; --plot-variant NAME adds the 5–95 % band)"
+        " (central values; one variant alone shows its 5–95 % bands)"
     _finish(fig, f"{what}{where}{band}{_scenario_suffix(result)}",
             result_sources(result, names if quantity is None else [quantity], rows),
             ax is None, axis)
