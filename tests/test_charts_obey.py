@@ -99,6 +99,8 @@ def test_default_timeline_overlays_every_variant_each_labelled(ant):
         assert f"{v}: commitment spend" in labels
     assert "share-for-compute: revenue that pays for compute" in labels
     assert "share-for-compute: total revenue" in labels
+    assert "base: revenue (all of it pays for compute)" in labels          # share 1: one line
+    assert "base: total revenue" not in labels
     assert "base: break-even 2026" in labels and "share-for-compute: break-even 2027" in labels
 
 
