@@ -14,6 +14,7 @@ import pint
 
 from calc.errors import CalcError
 from calc.format import quantity as fmt_quantity
+from calc.format import share as share_text
 from calc.units import Q, format_unit
 
 KINDS = ("near", "above", "below", "between")
@@ -154,7 +155,7 @@ def run_checks(checks: list[Check], result) -> list[CheckResult]:
             at = f" at {check.at_text}" if check.at_text else ""
             detail = f"{check.that.text}{at} = {shown}; expected {exp}: {verdict}"
             if prob is not None:
-                detail += f" (in {prob[i] * 100:.0f} % of samples)"
+                detail += f" (in {share_text(prob[i])} of samples)"
             out.append(CheckResult(says=check.says, source=check.source, that=check.that.text,
                                    variant=case.variant, point=dict(case.point), passed=bool(ok[i]),
                                    value=v, unit=unit, expected=exp, detail=detail,

@@ -88,9 +88,9 @@ def _check_run_options(args) -> None:
                         f"expected a whole number from 0 to {MAX_SAMPLES:,}")
     if args.seed is not None and not 0 <= args.seed <= MAX_SEED:
         raise CalcError(f"--seed {args.seed}: expected a whole number from 0 to {MAX_SEED:,}")
-    if (args.plot_kind or args.plot_quantity) and not args.plot:
-        raise CalcError(f"{'--plot-kind' if args.plot_kind else '--plot-quantity'} "
-                        "needs --plot PATH (.png, .svg or .pdf) to draw to")
+    given = [o for o in ("kind", "quantity", "variant") if getattr(args, f"plot_{o}")]
+    if given and not args.plot:
+        raise CalcError(f"--plot-{given[0]} needs --plot PATH (.png, .svg or .pdf) to draw to")
     if args.plot and Path(args.plot).suffix.lower() not in PLOT_SUFFIXES:
         raise CalcError(f"--plot {args.plot}: expected a file name ending in "
                         f"{', '.join(PLOT_SUFFIXES)}")
@@ -146,7 +146,8 @@ def cmd_run(args) -> int:
     if args.plot:
         from calc.output.plots import save_plot
         write_atomic(args.plot,
-                     lambda tmp: save_plot(results[0], tmp, args.plot_kind, args.plot_quantity),
+                     lambda tmp: save_plot(results[0], tmp, args.plot_kind, args.plot_quantity,
+                                           variant=args.plot_variant),
                      "--plot")
     if args.format == "xlsx":
         from calc.output.xlsx import result_xlsx

@@ -112,14 +112,20 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --sensitivity on a timeline: rank each per-period output in this "
                         "period, e.g. 2030 (default: the last period)")
     r.add_argument("--plot", metavar="PATH.png",
-                   help="save a chart (.png, .svg or .pdf): a fan over the sweep, "
+                   help="save a chart (.png, .svg or .pdf): on a timeline, spend against the "
+                   "revenue that pays for compute per period; else a fan over the sweep, "
                    "a tornado with --sensitivity, a histogram of a sampled run, else bars per case")
     r.add_argument("--plot-quantity", metavar="NAME",
                    help="the quantity --plot draws (default: the first output "
                    "that suits the chart)")
     r.add_argument("--plot-kind", choices=PLOT_KINDS,
                    help="the chart --plot draws: fan (over the sweep), tornado (what moves it), "
-                   "hist (its samples), bars (per case) or timeline (revenue against spend)")
+                   "hist (its samples), bars (per case) or timeline (revenue against spend); "
+                   "on a timeline, tornado, hist and bars draw a quantity with one value per "
+                   "case (funding_need, break_even, shortfall, cash_out)")
+    r.add_argument("--plot-variant", metavar="NAME",
+                   help="the variant --plot draws (default: every variant, overlaid and "
+                   "labelled where the chart can)")
     r.add_argument("--periods", choices=PERIODS,
                    help="the terminal table (--format table) of a quarterly or monthly timeline: "
                         "years (default) folds it to one column per year (flows summed, running "

@@ -20,6 +20,7 @@ import numpy as np
 
 from calc.glossary import bounds_of, undefined_note, unit_of
 from calc.format import precise
+from calc.format import share as share_text
 from calc.units import Q, format_unit, parse_unit
 
 IMPOSSIBLE, UNUSUAL, PRECISION = "impossible", "unusual", "precision"
@@ -79,7 +80,7 @@ class Finding:
             text = (f"physically impossible: {self.quantity} = "
                     f"{precise(self.value, self.unit)}, {self.bound}{when}")
             if self.share is not None:
-                text += f" (in {self.share * 100:.0f} % of samples)"
+                text += f" (in {share_text(self.share)} of samples)"
         if self.of > 1:
             text += f"; at {self.points} of {self.of} sweep points"
         return text

@@ -57,3 +57,20 @@ def precise(x: float, unit: str = "") -> str:
     """A value as messages and labels quote it: six significant figures, no separators ('0.99',
     '1e+09 W')."""
     return f"{x:.6g} {unit}".rstrip()
+
+
+def share(x: float, most: int = 2) -> str:
+    """A share [1] as a percentage that never rounds to 100 % or 0 % unless it is exactly all or
+    none: 1.0 -> '100 %', 0.997 -> '99.7 %', 0.9999 -> '99.99 %', 0.5 -> '50 %'; one more decimal
+    until the text differs from 100 and 0, at most ``most`` decimals, then '>99.99 %' or
+    '<0.01 %'."""
+    if x is None or math.isnan(x):
+        return "-"
+    pct = 100.0 * x
+    if pct >= 100.0 or pct <= 0.0:
+        return f"{pct:.0f} %"
+    for decimals in range(most + 1):
+        text = f"{pct:.{decimals}f}"
+        if float(text) not in (0.0, 100.0):
+            return f"{text} %"
+    return f">{100 - 10.0 ** -most:.{most}f} %" if pct > 50 else f"<{10.0 ** -most:.{most}f} %"

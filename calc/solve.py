@@ -29,6 +29,7 @@ from calc.checks import CheckResult
 from calc.engine import evaluate
 from calc.errors import CalcError
 from calc.format import quantity as fmt_quantity
+from calc.format import share as share_text
 from calc.units import Q, format_unit
 
 KINDS = ("equals", "at_most", "at_least")
@@ -347,7 +348,7 @@ def _add(result, spec, i: int, x: np.ndarray, unit, evaluations: int, solutions:
     if why is not None:
         detail = why
     elif result.samples > 0:
-        detail += f"; no solution in {100 * share:.0f} % of samples"
+        detail += f"; no solution in {share_text(share)} of samples"
     findings.append(CheckResult(says=f"solve {name}", source=None, that=spec["so_that"].text,
                                      variant=case.variant, point=dict(case.point),
                                      passed=bool(np.isfinite(x[0])), value=None, unit="",

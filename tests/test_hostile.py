@@ -506,7 +506,7 @@ SLOW_WRITE = textwrap.dedent("""\
     import signal, sys, time
     signal.signal(signal.SIGINT, signal.default_int_handler)   # as on a terminal, even when started in the background
     import calc.output.plots
-    def slow(result, path, kind=None, quantity=None, dpi=100):
+    def slow(result, path, kind=None, quantity=None, dpi=100, variant=None):
         with open(path, "wb") as fh:
             fh.write(b"half a picture")
         print("writing", flush=True)

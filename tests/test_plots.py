@@ -213,12 +213,13 @@ def test_timeline_chart_puts_each_period_at_its_start_with_its_label():
     fig = plots.timeline_chart(res)
     axis = fig.axes[0]
     assert [t.get_text() for t in axis.get_xticklabels()] == list(res.periods)
-    revenue = next(line for line in axis.get_lines() if line.get_label() == "revenue")
-    assert list(revenue.get_xdata()) == list(starts)
-    assert list(revenue.get_ydata()) == list(res.central["revenue"][0])
+    spend = next(line for line in axis.get_lines()
+                 if line.get_label() == "base: commitment spend")
+    assert list(spend.get_xdata()) == list(starts)
+    assert list(spend.get_ydata()) == list(res.central["commitment_spend"][0])
     be = float(res.central["break_even"][0][0])
     labels = [line.get_label() for line in axis.get_lines()]
-    assert f"break-even {res.periods[list(starts).index(be)]}" in labels
+    assert f"base: break-even {res.periods[list(starts).index(be)]}" in labels
 
 
 def test_timeline_chart_needs_periods():

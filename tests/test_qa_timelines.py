@@ -124,14 +124,22 @@ def test_negative_and_rounded_money_reads_as_a_reader_writes_it():
     assert res.value("cumulative_gap", at="2025").m_as("USD") == pytest.approx(-16.09e9, rel=2e-3)
 
 
-@pytest.mark.parametrize("kind", ["tornado", "hist", "bars", "fan"])
-def test_a_per_case_plot_kind_on_a_timeline_is_exit_2_not_a_crash(tmp_path, kind):
+@pytest.mark.parametrize("kind, message", [
+    ("tornado", "--plot-kind tornado: draws one value per case; revenue has one per period"),
+    ("hist", "--plot-kind hist: draws one value per case; revenue has one per period"),
+    ("bars", "--plot-kind bars: draws one value per case; revenue has one per period"),
+    ("fan", "--plot-kind fan: not drawn for a scenario with a timeline"),
+])
+def test_a_per_case_plot_kind_of_a_per_period_quantity_is_exit_2_not_a_crash(tmp_path, kind,
+                                                                              message):
     # --plot-kind tornado|hist|bars on anthropic-commitments was exit 3 (TypeError: only 0-dimensional
-    # arrays ...): those charts read one value per row, a timeline has one per period.
+    # arrays ...): those charts read one value per row; revenue has one per period (funding_need,
+    # with one per case, is drawn: tests/test_charts_obey.py).
     out = calc_cli("run", "anthropic-commitments", "--samples", "50", "--plot", str(tmp_path / "p.png"),
-                   "--plot-kind", kind)
+                   "--plot-kind", kind, "--plot-quantity", "revenue")
     assert out.returncode == 2, out.stderr
-    assert f"--plot-kind {kind}: not drawn for a scenario with a timeline" in out.stderr
+    assert message in out.stderr
+    assert "--plot-quantity funding_need or break_even" in out.stderr or kind == "fan"
     assert not (tmp_path / "p.png").exists()
 
 

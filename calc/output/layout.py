@@ -17,7 +17,7 @@ from calc.citations import Citation, is_unsourced
 from calc.output import compact
 # writers use them from here
 from calc.output.compact import Block, Line, label, point_text  # noqa: F401
-from calc.format import money, number, quantity
+from calc.format import money, number, quantity, share
 from calc.optional import need
 from calc.output.json import dumps
 from calc.units import format_unit
@@ -283,7 +283,7 @@ def period_cell(result, row: dict) -> str:
                 text += f" ({lo}–{hi})"
         # not 'never, never in 100 %'
         if row.get("never_share") and not (text == "never" and row["never_share"] >= 1.0):
-            text += f", never in {100 * row['never_share']:.0f} %"
+            text += f", never in {share(row['never_share'])}"
         return text
     value = row["value"]
     if value is None or not math.isfinite(value):
@@ -295,7 +295,7 @@ def period_cell(result, row: dict) -> str:
         if not low == high == text:                 # a value that does not vary shows no range
             text += f" ({low}–{high})"
     if row.get("solved") and row.get("no_solution_share") and result.samples:
-        text += f", none in {100 * row['no_solution_share']:.0f} %"
+        text += f", none in {share(row['no_solution_share'])}"
     return text
 
 

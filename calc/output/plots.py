@@ -5,10 +5,10 @@ ledger (who pays whom).
 Every chart has axis labels in words from the glossary with the unit tables show (``Peak compute
 [ZFLOP/s]``), a title and a footnote naming its sources (publisher, date), and returns its
 matplotlib ``Figure``. ``plot(result, kind, quantity)`` draws any kind by name (``KINDS``; add a
-kind there); ``save_plot`` is what ``calc run --plot PATH [--plot-kind K] [--plot-quantity Q]``
-does. matplotlib is imported when a chart is drawn (``calc.optional.need``), never at module
-import, so ``import calc.output.plots`` stays cheap and works without the ``plots`` extra; without
-a display the Agg backend is used.
+kind there); ``save_plot`` is what ``calc run --plot PATH [--plot-kind K] [--plot-quantity Q]
+[--plot-variant V]`` does. matplotlib is imported when a chart is drawn (``calc.optional.need``),
+never at module import, so ``import calc.output.plots`` stays cheap and works without the ``plots``
+extra; without a display the Agg backend is used.
 
     res = calc.load("scenarios/anthropic-arr.yaml").run(samples=2000, seed=1)
     calc.plots.fan_chart(res, "arr_projected", over="arr_horizon")
@@ -36,6 +36,7 @@ from calc.output.layout import label, point_text
 from calc.registry import registry
 from calc.suggest import did_you_mean
 from calc.units import Q
+from calc.values import DATE_OUTPUTS
 
 SIZE = (9.0, 5.0)         # inches: 900 x 500 pixels at DPI
 DPI = 100
@@ -86,6 +87,8 @@ def human_label(name: str, unit: str = "") -> str:
 def shown(result, name: str):
     """(convert, unit): the display unit a table shows ``name`` in (``Result.shown_unit``), for
     axes."""
+    if name in DATE_OUTPUTS:                             # decimal years, drawn as dates
+        return (lambda x: x), "date"
     if hasattr(result, "shown_unit") and name in result.central:
         conv = result.shown_unit(name)
         return conv, conv.unit
@@ -99,16 +102,34 @@ def _tick_formatter(unit: str):
 
     if unit == "USD" or unit.startswith("USD/"):
         return FuncFormatter(lambda x, _pos: money(x))
+    if unit == "date":
+        return FuncFormatter(lambda x, _pos: date_text(x))
     return FuncFormatter(lambda x, _pos: number(x, digits=3))
+
+
+def date_text(x: float) -> str:
+    """A decimal year as a date: 2028.0 -> '2028', 2028.25 -> '2028-04'; NaN -> 'never'."""
+    if x is None or not math.isfinite(x):
+        return "never"
+    index = int(round(x * 12))                  # calc.dates.month_index: months since year 0
+    return str(index // 12) if index % 12 == 0 else dates.month_text(index)
+
+
+def per_case(result, name: str, values):
+    """``values`` of ``name`` without the period axis of a whole-timeline quantity (funding_need,
+    break_even: one value per case): shape (cases,) from central or stats, (samples,) from one
+    case's draws."""
+    a = np.asarray(values, dtype=float)
+    return a[..., 0] if name in getattr(result, "timeless", ()) else a
 
 
 def _finish(fig, title: str, sources: list[str], own: bool, ax=None) -> None:
     """Title (on ``ax`` or the figure) and the sources footnote at the bottom of a figure we
     made."""
     if ax is not None:
-        ax.set_title(title, fontsize=11, loc="left")
+        fit_text(fig, ax.set_title(title, fontsize=11, loc="left"))
     else:
-        fig.suptitle(title, fontsize=11, x=0.01, ha="left")
+        fit_text(fig, fig.suptitle(title, fontsize=11, x=0.01, ha="left"))
     if not own:         # drawn into the caller's axes: the figure (and its footnote) is theirs
         return
     text = "Sources: " + ("; ".join(sources) if sources else "none given")
@@ -116,6 +137,23 @@ def _finish(fig, title: str, sources: list[str], own: bool, ax=None) -> None:
     # supxlabel is a figure text that constrained layout makes room for: the footnote never overlaps
     fig.supxlabel(textwrap.fill(text, width=width), x=0.01, ha="left", fontsize=FOOTNOTE_SIZE,
                   color="#555555")
+
+
+def fit_text(fig, text, margin: float = 6.0):
+    """Wrap ``text`` (a title) into lines that end inside the figure, ``margin`` pixels from its
+    right edge: a long title was clipped at the edge (the fan chart's, in docs/fan-chart.png)."""
+    raw = " ".join(text.get_text().split())
+    text.set_text(raw)
+    renderer = fig.canvas.get_renderer()
+    room = fig.bbox.x1 - margin
+    for _ in range(4):
+        box = text.get_window_extent(renderer)
+        if box.x1 <= room or box.width <= 0:
+            break
+        longest = max(len(line) for line in text.get_text().split("\n"))
+        chars = int(longest * (room - box.x0) / box.width) - 1
+        text.set_text(textwrap.fill(raw, width=max(20, chars)))
+    return text
 
 
 def declutter(fig, axis, texts, gap: float = 2.0) -> None:
@@ -204,6 +242,8 @@ def _sweep_value(result, i: int, over: str) -> float:
 
 
 def _value_text(x: float, unit: str) -> str:
+    if unit == "date":
+        return date_text(x)
     if unit == "USD" or unit.startswith("USD/"):
         return money(x) + (unit[3:] if unit != "USD" else "")
     return f"{number(x, digits=3)} {unit}".rstrip()
@@ -216,8 +256,10 @@ def _case_label(result, i: int, prefix: str = "") -> str:
     return ": ".join(t for t in (prefix, text) if t)
 
 
-def fan_chart(result, quantity: str, over: str | None = None, ax=None):
-    """``quantity`` over the sweep ``over``: per variant, the central line and its p05-p95 band.
+def fan_chart(result, quantity: str, over: str | None = None, ax=None,
+              variant: str | None = None):
+    """``quantity`` over the sweep ``over``: per variant (or ``variant`` only), the central line
+    and its p05-p95 band.
 
     With kept draws (small runs) a darker p25-p75 band is drawn too; without samples, lines only.
     The y axis is logarithmic when the values span more than a factor of 20.
@@ -236,6 +278,8 @@ def fan_chart(result, quantity: str, over: str | None = None, ax=None):
     conv, unit = shown(result, quantity)
     groups: dict[str, list[int]] = {}
     for i, c in enumerate(result.cases):
+        if variant is not None and c.variant != variant:
+            continue
         rest = {k: v for k, v in c.point.items() if k != over}
         key = c.variant + (f" ({point_text(rest)})" if rest else "")
         groups.setdefault(key, []).append(i)
@@ -298,7 +342,7 @@ def tornado_chart(result, quantity: str, variant: str | None = None, point: dict
     rows = rows.sort_values("swing", ascending=True, kind="stable")
     fig, (axis,) = _axes(ax)
     conv, unit = shown(result, quantity)
-    central = float(conv(result.central[quantity][row]))
+    central = float(conv(per_case(result, quantity, result.central[quantity])[row]))
     y = range(len(rows))
     lo, hi = conv(rows["at_input_p05"].to_numpy()), conv(rows["at_input_p95"].to_numpy())
     height = 0.6
@@ -329,8 +373,10 @@ def tornado_chart(result, quantity: str, variant: str | None = None, point: dict
 
 # -- bars ------------------------------------------------------------------------------------------
 
-def bar_chart(result, quantity: str | None = None, ax=None):
-    """``quantity`` (default: the first output) per case, with 5-95 % whiskers when sampled.
+def bar_chart(result, quantity: str | None = None, ax=None, variant: str | None = None):
+    """``quantity`` (default: the first output) per case (of ``variant`` only, when given), with
+    5-95 % whiskers when sampled. On a timeline, a quantity with one value per case (funding_need,
+    break_even); a date's bar starts at the timeline's start, 'never' has none.
 
     Each value is written just past the end of its whisker (or bar), never across it, and the axis
     is widened to hold it.
@@ -338,17 +384,22 @@ def bar_chart(result, quantity: str | None = None, ax=None):
     quantity = result._name(quantity or result.shown[0])
     fig, (axis,) = _axes(ax)
     conv, unit = shown(result, quantity)
-    n = len(result.cases)
-    values = np.asarray(conv(result.central[quantity]), dtype=float)
-    labels = [_case_label(result, i) or result.cases[i].variant for i in range(n)]
+    cases = [i for i, c in enumerate(result.cases) if variant is None or c.variant == variant]
+    n = len(cases)
+    values = np.asarray(conv(per_case(result, quantity, result.central[quantity])[cases]),
+                        dtype=float)
+    labels = [_case_label(result, i) or result.cases[i].variant for i in cases]
     stats = result.stats.get(quantity)
     err, ends = None, values.copy()
     if stats is not None:
-        p05 = np.asarray(conv(stats["p05"]), dtype=float)
-        p95 = np.asarray(conv(stats["p95"]), dtype=float)
+        p05 = np.asarray(conv(per_case(result, quantity, stats["p05"])[cases]), dtype=float)
+        p95 = np.asarray(conv(per_case(result, quantity, stats["p95"])[cases]), dtype=float)
         err = np.vstack([values - p05, p95 - values]).clip(min=0)
-        ends = np.maximum(values, p95)
-    axis.barh(range(n), values, xerr=err, height=0.5,
+        ends = np.fmax(values, p95)
+    base = float(period_axis(result)[0][0]) if unit == "date" else 0.0
+    if unit == "date":
+        ends = np.where(np.isfinite(ends), ends, base)         # 'never' is written at the start
+    axis.barh(range(n), values - base, left=base, xerr=err, height=0.5,
               color=[COLORS[i % len(COLORS)] for i in range(n)], capsize=4,
               error_kw={"elinewidth": 1.2})
     axis.set_yticks(range(n), labels, fontsize=9)
@@ -359,7 +410,7 @@ def bar_chart(result, quantity: str | None = None, ax=None):
     for k, (v, end) in enumerate(zip(values, ends)):
         axis.annotate(_value_text(v, unit), (end, k), xytext=(6, 0), textcoords="offset points",
                       fontsize=9, va="center", ha="left")
-    low = min(0.0, float(np.nanmin(values)))
+    low = base if unit == "date" else min(0.0, float(np.nanmin(values)))
     high = float(np.nanmax(ends)) if n else 1.0
     axis.set_xlim(low, high + 0.22 * (high - low or 1.0))   # room for the value past the whisker
     whisk = " (whiskers: 5–95 %)" if stats is not None else ""
@@ -374,7 +425,8 @@ def hist_chart(result, quantity: str | None = None, variant: str | None = None,
                point: dict | None = None, ax=None, bins: int = 40):
     """The samples of ``quantity`` in one case (default: the first) as a histogram, with the
     central value, the median and the 5th and 95th percentiles marked. Needs a sampled run
-    (``--samples N``)."""
+    (``--samples N``). On a timeline, a quantity with one value per case (funding_need); a date's
+    samples that never come are counted in the axis label."""
     quantity = result._name(quantity or result.shown[0])
     if not result.samples or quantity not in result.draws:
         raise CalcError(f"a histogram of {quantity} needs its samples: run with --samples N (N > 0)"
@@ -382,19 +434,25 @@ def hist_chart(result, quantity: str | None = None, variant: str | None = None,
                            "plot one variant" if result.samples else ""))
     row = result.case_index(variant, point)
     conv, unit = shown(result, quantity)
-    draws = np.asarray(conv(result.draws[quantity][row]), dtype=float)
-    draws = draws[np.isfinite(draws)]
+    every = np.asarray(conv(per_case(result, quantity, result.draws[quantity][row])), dtype=float)
+    draws = every[np.isfinite(every)]
+    if not draws.size:
+        raise CalcError(f"a histogram of {quantity}: no sample has a value "
+                        f"({'never in any sample' if unit == 'date' else 'all undefined'})")
     fig, (axis,) = _axes(ax)
     axis.hist(draws, bins=bins, color=COLORS[0], alpha=0.75)
-    central = float(conv(result.central[quantity][row]))
+    central = float(conv(per_case(result, quantity, result.central[quantity])[row]))
     p05, p50, p95 = np.percentile(draws, [5, 50, 95])
     for x, style, name in ((central, "-", "central"), (p50, "--", "median"),
                            (p05, ":", "5th percentile"), (p95, ":", "95th percentile")):
+        if not math.isfinite(x):
+            continue
         axis.axvline(x, color="black", linestyle=style, linewidth=1,
                      label=f"{name}: {_value_text(x, unit)}")
     axis.xaxis.set_major_formatter(_tick_formatter(unit))
     axis.set_xlabel(human_label(quantity, unit))
-    axis.set_ylabel(f"samples (of {len(draws):,})")
+    missing = every.size - draws.size
+    axis.set_ylabel(f"samples (of {every.size:,}" + (f"; {missing:,} never)" if missing else ")"))
     axis.legend(fontsize=8, loc="upper right")
     axis.grid(True, axis="y", alpha=0.3)
     case = result.cases[row]
@@ -413,54 +471,130 @@ def period_axis(result):
     return result.axis.decimal_years("start"), result.axis.date_text
 
 
-def timeline_chart(result, variant: str | None = None, point: dict | None = None, ax=None):
-    """Revenue against commitment spend per period for one case (default: the first), as a fan
-    chart: p05-p95 bands (when sampled) around each central line, the shortfall (spend above the
-    revenue that pays for compute) shaded, break-even marked. ``calc run --plot`` on a timeline."""
+def _timeline_rows(result, variant, point) -> list[int]:
+    """The cases a timeline chart draws: every variant (or ``variant``) at ``point`` (default: the
+    first)."""
+    at = result.cases[result.case_index(variant, point)].point
+    return [i for i, c in enumerate(result.cases)
+            if c.point == at and (variant is None or c.variant == variant)]
+
+
+def _paid(result, i: int):
+    """(central, (p05, p95) or None): the revenue that pays for compute in case ``i``
+    (compute_share_of_revenue x revenue [USD] per period); its band from the kept draws, or from
+    revenue's band when the share is not uncertain."""
+    share = result.central.get("compute_share_of_revenue")
+    rev = result.central["revenue"][i]
+    central = rev * (share[i] if share is not None else 1.0)
+    band = None
+    if "revenue" in result.stats:
+        if share is None or "compute_share_of_revenue" not in result.stats:
+            s = share[i] if share is not None else 1.0
+            band = (result.stats["revenue"]["p05"][i] * s, result.stats["revenue"]["p95"][i] * s)
+        elif "revenue" in result.draws and "compute_share_of_revenue" in result.draws:
+            paid = result.draws["revenue"][i] * result.draws["compute_share_of_revenue"][i]
+            band = tuple(np.nanpercentile(paid, [5, 95], axis=0))
+    return central, band
+
+
+def _all_paid(result, i: int) -> bool:
+    """True when all revenue pays for compute in case ``i`` (the share is 1 in every period)."""
+    share = result.central.get("compute_share_of_revenue")
+    return share is None or bool(np.all(np.asarray(share)[i] == 1.0))
+
+
+def timeline_chart(result, variant: str | None = None, point: dict | None = None, ax=None,
+                   quantity: str | None = None):
+    """A timeline per period, every variant overlaid and labelled (or only ``variant``), at
+    ``point`` (default: the first sweep point). ``calc run --plot`` on a timeline.
+
+    Without ``quantity``: commitment spend against the revenue that pays for compute
+    (compute_share_of_revenue x revenue) and total revenue, with break-even marked where the
+    spend line and the compute-share line meet for good; with one variant, p05-p95 bands (when
+    sampled) and the shortfall shaded. With ``quantity`` (a per-period one, e.g. coverage): its
+    central line per variant with its p05-p95 band.
+    """
     if not result.periods:
         raise ValueError("timeline_chart needs a result with a timeline")
-    i = result.case_index(variant, point)
+    rows = _timeline_rows(result, variant, point)
     fig, (axis,) = _axes(ax)
     x, period_name = period_axis(result)         # each period at its start, as break-even
-    names = [n for n in ("revenue", "commitment_spend") if n in result.central]
-    for k, name in enumerate(names):
-        y = result.central[name][i]
-        axis.plot(x, y, color=COLORS[k], lw=2, marker="o", ms=3, label=name.replace("_", " "))
-        st = result.stats.get(name)
-        if st is not None:
-            axis.fill_between(x, st["p05"][i], st["p95"][i], color=COLORS[k], alpha=0.18, lw=0,
-                              label=f"{name.replace('_', ' ')} p05–p95")
-    if len(names) == 2:
-        share = result.central.get("compute_share_of_revenue")
-        paid = result.central["revenue"][i] * (share[i] if share is not None else 1.0)
-        spend = result.central["commitment_spend"][i]
-        axis.fill_between(x, paid, spend, where=spend > paid, color=COLORS[1], alpha=0.10,
-                          hatch="//", lw=0, label="gap: spend above revenue for compute",
-                          interpolate=True)
-    if "break_even" in result.central:
-        be = float(result.central["break_even"][i][0])
-        if math.isfinite(be):
-            axis.axvline(be, color=COLORS[2], ls="--", lw=1.5,
-                         label=f"break-even {period_name(be)}")
-    axis.set_xticks(x if len(x) <= 16 else x[::max(1, len(x) // 12)])
+    one = len(rows) == 1
+    several = len({c.variant for c in result.cases}) > 1
+    values = []
+
+    def tag(i: int, what: str) -> str:
+        return f"{result.cases[i].variant}: {what}" if several else what
+
+    def line(i, y, band, color, what, **style):
+        axis.plot(x, y, color=color, label=tag(i, what), **style)
+        values.append(np.ravel(y))
+        if band is not None and (one or quantity is not None):
+            axis.fill_between(x, band[0], band[1], color=color, alpha=0.15, lw=0,
+                              label=tag(i, f"{what} p05–p95"))
+            values.append(np.ravel(band[1]))
+
+    if quantity is None:
+        unit, names = "USD", [n for n in ("revenue", "commitment_spend") if n in result.central]
+        for k, i in enumerate(rows):
+            all_paid = _all_paid(result, i)
+            c = (COLORS[0], COLORS[1], COLORS[3]) if one else (COLORS[k % len(COLORS)],) * 3
+            st = result.stats
+            if "commitment_spend" in names:
+                band = (st["commitment_spend"]["p05"][i], st["commitment_spend"]["p95"][i]) \
+                    if "commitment_spend" in st else None
+                line(i, result.central["commitment_spend"][i], band, c[1], "commitment spend",
+                     lw=2.2, marker="o", ms=3)
+            if "revenue" in names:
+                paid, band = _paid(result, i)
+                what = "revenue (all of it pays for compute)" if all_paid else \
+                    "revenue that pays for compute"
+                line(i, paid, band, c[0], what, lw=2, ls="--", marker="s", ms=3)
+                if not all_paid:
+                    rb = (st["revenue"]["p05"][i], st["revenue"]["p95"][i]) \
+                        if "revenue" in st and one else None
+                    line(i, result.central["revenue"][i], rb, c[2], "total revenue", lw=1.2,
+                         ls=":", marker=".", ms=4)
+                if one and "commitment_spend" in names:
+                    spend = result.central["commitment_spend"][i]
+                    axis.fill_between(x, paid, spend, where=spend > paid, color=COLORS[1],
+                                      alpha=0.10, hatch="//", lw=0, interpolate=True,
+                                      label="gap: spend above revenue for compute")
+            if "break_even" in result.central:
+                be = float(result.central["break_even"][i][0])
+                if math.isfinite(be):
+                    axis.axvline(be, color=COLORS[2] if one else c[0], ls="-.", lw=1.3,
+                                 label=tag(i, f"break-even {period_name(be)}"))
+        what = "Revenue that pays for compute against commitment spend"
+        ylabel = "USD per period"
+    else:
+        conv, unit = shown(result, quantity)
+        for k, i in enumerate(rows):
+            st = result.stats.get(quantity)
+            band = (conv(st["p05"][i]), conv(st["p95"][i])) if st is not None else None
+            line(i, conv(result.central[quantity][i]), band, COLORS[k % len(COLORS)],
+                 human_label(quantity).lower() if several else human_label(quantity),
+                 lw=2, marker="o", ms=3)
+        what, ylabel = f"{human_label(quantity)} per period", human_label(quantity, unit)
     every = 1 if len(x) <= 16 else max(1, len(x) // 12)
-    axis.set_xticklabels([result.periods[j] for j in range(len(x))][::every],
-                         rotation=0 if len(x) <= 10 else 45, fontsize=8)
-    values = np.concatenate([np.ravel(result.central[n][i]) for n in names]
-                            + [np.ravel(result.stats[n]["p95"][i])
-                               for n in names if n in result.stats])
+    axis.set_xticks(x[::every])
+    axis.set_xticklabels(list(result.periods)[::every], rotation=0 if len(x) <= 10 else 45,
+                         fontsize=8)
+    values = np.concatenate(values) if values else np.array([])
     positive = values[np.isfinite(values) & (values > 0)]
-    if positive.size and positive.max() / positive.min() > 100 and positive.max() < 1e300:
+    if positive.size and positive.max() / positive.min() > 100 and positive.max() < 1e300 \
+            and positive.size == values[np.isfinite(values)].size:
         axis.set_yscale("log")   # growth over orders of magnitude (near 1e308 margins overflow)
-    axis.yaxis.set_major_formatter(_tick_formatter("USD"))
-    axis.set_ylabel("USD per period")
+    axis.yaxis.set_major_formatter(_tick_formatter(unit))
+    axis.set_ylabel(ylabel)
     axis.grid(alpha=0.3)
-    axis.legend(fontsize=8, loc="upper left")
-    case = result.cases[i]
-    where = f" ({case.variant})" if len(result.cases) > 1 else ""
-    title = f"Revenue against commitment spend{where}" + (f" — {result.scenario}"
-                                                           if result.scenario else "")
-    _finish(fig, title, result_sources(result, names), ax is None, axis)
+    axis.legend(fontsize=7 if len(rows) > 1 else 8, loc="best")
+    where = f" ({result.cases[rows[0]].variant})" if one and several else ""
+    band = "" if one or quantity is not None or not result.samples else \
+        " (central values; one variant alone shows its 5–95 % bands)"
+    _finish(fig, f"{what}{where}{band}{_scenario_suffix(result)}",
+            result_sources(result, names if quantity is None else [quantity], rows),
+            ax is None, axis)
     return fig
 
 
@@ -687,28 +821,31 @@ def flows_chart(data: dict, reg=None, title: str = "Who pays whom in the deals l
 
 # -- a sensible default ----------------------------------------------------------------------------
 
-def _timeline(result, quantity=None, ax=None):
+def _timeline(result, quantity=None, ax=None, variant=None):
     if not result.periods:
         raise CalcError("a timeline chart needs a scenario with a timeline; "
                         f"try --plot-kind {'fan' if sweep_names(result) else 'bars'}")
-    return timeline_chart(result, ax=ax)
+    return timeline_chart(result, variant=variant, ax=ax, quantity=quantity)
 
 
-def _fan(result, quantity=None, ax=None):
-    return fan_chart(result, quantity or _moving(result), ax=ax)
+def _fan(result, quantity=None, ax=None, variant=None):
+    return fan_chart(result, quantity or _moving(result), ax=ax, variant=variant)
 
 
-def _tornado(result, quantity=None, ax=None):
-    return tornado_chart(result, quantity or _moved(result) or result.shown[0], ax=ax)
+def _tornado(result, quantity=None, ax=None, variant=None):
+    return tornado_chart(result, quantity or _moved(result) or result.shown[0], variant, ax=ax)
 
 
-KINDS = {        # --plot-kind NAME -> function(result, quantity or None, ax); add kinds here
+KINDS = {   # --plot-kind NAME -> function(result, quantity or None, ax, variant); add kinds here
     "fan": _fan,
     "tornado": _tornado,
-    "hist": lambda result, quantity=None, ax=None: hist_chart(result, quantity, ax=ax),
-    "bars": lambda result, quantity=None, ax=None: bar_chart(result, quantity, ax=ax),
+    "hist": lambda result, quantity=None, ax=None, variant=None:
+        hist_chart(result, quantity, variant, ax=ax),
+    "bars": lambda result, quantity=None, ax=None, variant=None:
+        bar_chart(result, quantity, ax=ax, variant=variant),
     "timeline": _timeline,
 }
+PER_CASE = ("tornado", "hist", "bars")       # kinds that draw one value per case
 
 
 def _moving(result) -> str:
@@ -721,20 +858,28 @@ def _moving(result) -> str:
     return (moving or result.shown)[0]
 
 
-def _moved(result) -> str | None:
-    """The first shown quantity an uncertain input moves, in the sensitivity table (if any)."""
+def _moved(result, among=None) -> str | None:
+    """The first shown quantity (of ``among``) an uncertain input moves, in the sensitivity table
+    (if any)."""
     table = result.sensitivity_table
     if table is None or table.empty:
         return None
-    moved = [q for q in result.shown if (table[(table["quantity"] == q)]["swing"] > 0).any()]
+    moved = [q for q in among or result.shown
+             if (table[(table["quantity"] == q)]["swing"] > 0).any()]
     return moved[0] if moved else None
+
+
+def whole_timeline(result) -> list[str]:
+    """The shown quantities of a timeline with one value per case (funding_need, break_even,
+    shortfall, cash_out): those the per-case charts (tornado, hist, bars) draw."""
+    return [q for q in result.shown if q in getattr(result, "timeless", ())]
 
 
 def default_kind(result, quantity: str | None = None) -> str:
     """The chart that suits a result: a timeline, a fan over its sweep, a tornado when a
     sensitivity table was computed, a histogram of one sampled case, else bars per case."""
     if result.periods:
-        return "timeline"
+        return "bars" if quantity in whole_timeline(result) else "timeline"
     if sweep_names(result):
         return "fan"
     if _moved(result) and (quantity is None or quantity == _moved(result)):
@@ -744,23 +889,49 @@ def default_kind(result, quantity: str | None = None) -> str:
     return "bars"
 
 
-def plot(result, kind: str | None = None, quantity: str | None = None, ax=None):
+def plot(result, kind: str | None = None, quantity: str | None = None, ax=None,
+         variant: str | None = None):
     """A chart of ``result``: ``kind`` one of ``KINDS`` (default: ``default_kind``), of ``quantity``
-    (default: the one that suits the kind). Bad names are a CalcError with a suggestion."""
+    (default: the one that suits the kind), of ``variant`` (default: every variant, overlaid where
+    the chart can). Bad names are a CalcError with a suggestion."""
     if quantity is not None and quantity not in result.central:
         raise CalcError(f"--plot-quantity {quantity}: not in this result"
                         f"{did_you_mean(quantity, result.shown)}; "
                         f"it shows {', '.join(result.shown)}")
+    variants = list(dict.fromkeys(c.variant for c in result.cases))
+    if variant is not None and variant not in variants:
+        raise CalcError(f"--plot-variant {variant}: no such variant"
+                        f"{did_you_mean(variant, variants)}; variants: {', '.join(variants)}")
     kind = kind or default_kind(result, quantity)
     if kind not in KINDS:
         raise CalcError(f"--plot-kind {kind}: unknown{did_you_mean(kind, KINDS)}; "
                         f"kinds: {', '.join(KINDS)}")
-    if result.periods and kind != "timeline":
-        # the per-case charts read one value per row; a timeline has one per period (was exit 3)
-        raise CalcError(f"--plot-kind {kind}: not drawn for a scenario with a timeline (a value "
-                        "per period); use --plot-kind timeline (the default), or --format csv for "
-                        "every period and sample")
-    return KINDS[kind](result, quantity, ax=ax)
+    if result.periods:
+        quantity = _timeline_quantity(result, kind, quantity)
+    return KINDS[kind](result, quantity, ax=ax, variant=variant)
+
+
+def _timeline_quantity(result, kind: str, quantity: str | None) -> str | None:
+    """The quantity ``kind`` draws on a timeline: per-case kinds take one with one value per case
+    (default: the first moved, else the first), the timeline one with a value per period."""
+    whole = whole_timeline(result)
+    if kind == "fan":
+        raise CalcError("--plot-kind fan: not drawn for a scenario with a timeline (a value per "
+                        "period); use --plot-kind timeline (the default), or bars, hist or "
+                        f"tornado of {' or '.join(whole) or 'a whole-timeline quantity'}")
+    if kind in PER_CASE:
+        if quantity is None and whole:
+            return (_moved(result, whole) or whole[0]) if kind == "tornado" else whole[0]
+        if quantity not in whole:
+            raise CalcError(f"--plot-kind {kind}: draws one value per case; "
+                            f"{quantity or 'this timeline'} has one per period. Give "
+                            f"--plot-quantity {' or '.join(whole) or 'funding_need'} (one value "
+                            "for the whole timeline), or --plot-kind timeline for "
+                            f"{quantity or 'the periods'}")
+    elif quantity in whole:
+        raise CalcError(f"--plot-kind timeline: {quantity} has one value for the whole timeline, "
+                        "no period; use --plot-kind bars, hist or tornado for it")
+    return quantity
 
 
 def default_plot(result):
@@ -768,10 +939,12 @@ def default_plot(result):
     return plot(result)
 
 
-def save_plot(result, path, kind: str | None = None, quantity: str | None = None, dpi: int = DPI):
-    """Draw ``plot(result, kind, quantity)`` and save it to ``path`` (PNG, SVG or PDF by its
-    suffix). SVG keeps its text as text, so labels can be searched and read by screen readers."""
-    fig = plot(result, kind, quantity)
+def save_plot(result, path, kind: str | None = None, quantity: str | None = None, dpi: int = DPI,
+              variant: str | None = None):
+    """Draw ``plot(result, kind, quantity, variant=variant)`` and save it to ``path`` (PNG, SVG or
+    PDF by its suffix). SVG keeps its text as text, so labels can be searched and read by screen
+    readers."""
+    fig = plot(result, kind, quantity, variant=variant)
     try:
         with need("matplotlib", "plots").rc_context({"svg.fonttype": "none"}):
             suffix = str(path).rsplit(".", 1)[-1].lower() if "." in str(path) else None
