@@ -16,7 +16,8 @@ from calc.models._formula import formula
 from calc.periods import Timeline, parse_date
 
 
-@formula("commitment / commitment_term")
+@formula("commitment / commitment_term",
+         excel="{commitment}/{commitment_term}")
 def commitment_per_year(commitment, commitment_term):
     """A commitment spread evenly over its term.
 
@@ -30,7 +31,8 @@ def commitment_per_year(commitment, commitment_term):
     return (commitment / commitment_term).to("USD/yr")
 
 
-@formula("commitment_per_year / arr")
+@formula("commitment_per_year / arr",
+         excel="{commitment_per_year}/{arr}")
 def commitment_share_of_arr(commitment_per_year, arr):
     """A yearly commitment as a share of run-rate revenue (above 1: more than all revenue).
 
@@ -43,7 +45,8 @@ def commitment_share_of_arr(commitment_per_year, arr):
     return (commitment_per_year / arr).to("dimensionless")
 
 
-@formula("commitment_per_year / tco_per_year_per_power")
+@formula("commitment_per_year / tco_per_year_per_power",
+         excel="{commitment_per_year}/{tco_per_year_per_power}")
 def commitment_power_at_cost(commitment_per_year, tco_per_year_per_power):
     """Facility power a yearly commitment pays for at the OWNER'S yearly cost of a gigawatt.
 
@@ -58,7 +61,8 @@ def commitment_power_at_cost(commitment_per_year, tco_per_year_per_power):
     return (commitment_per_year / tco_per_year_per_power).to("GW")
 
 
-@formula("commitment_per_year / rental_price_per_power")
+@formula("commitment_per_year / rental_price_per_power",
+         excel="{commitment_per_year}/{rental_price_per_power}")
 def commitment_power_at_rental(commitment_per_year, rental_price_per_power):
     """Facility power a yearly commitment rents at cloud prices (provider's margin included).
 
@@ -72,7 +76,8 @@ def commitment_power_at_rental(commitment_per_year, rental_price_per_power):
     return (commitment_per_year / rental_price_per_power).to("GW")
 
 
-@formula("commitment_power_at_cost")
+@formula("commitment_power_at_cost",
+         excel="{commitment_power_at_cost}")
 def commitment_power_equivalent(commitment_power_at_cost):
     """Deprecated alias of ``commitment_power_at_cost`` [GW] (README, "Migration notes").
 

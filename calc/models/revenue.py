@@ -29,7 +29,8 @@ def _plain(x):
     return Q(x).m_as("dimensionless")
 
 
-@formula("(arr_end / arr_start)^(1 month / arr_period) - 1")
+@formula("(arr_end / arr_start)^(1 month / arr_period) - 1",
+         excel="({arr_end}/{arr_start})^(1/{arr_period})-1")
 def arr_growth_per_month(arr_start, arr_end, arr_period):
     """Compound monthly growth between two run-rate figures.
 
@@ -45,7 +46,8 @@ def arr_growth_per_month(arr_start, arr_end, arr_period):
     return Q(g, "dimensionless")
 
 
-@formula("annual multiple: (1 + arr_growth_per_month)^12")
+@formula("annual multiple: (1 + arr_growth_per_month)^12",
+         excel="(1+{arr_growth_per_month})^12")
 def arr_growth_per_year(arr_growth_per_month):
     """The annual MULTIPLE a monthly growth rate implies (15.78 means 15.78x in a year, not +1,578
     %).
@@ -60,7 +62,8 @@ def arr_growth_per_year(arr_growth_per_month):
     return Q(np.power(1 + _plain(arr_growth_per_month), 12), "dimensionless")
 
 
-@formula("ln 2 / ln(1 + arr_growth_per_month) months")
+@formula("ln 2 / ln(1 + arr_growth_per_month) months",
+         excel="LN(2)/LN(1+{arr_growth_per_month})")
 def arr_doubling_time(arr_growth_per_month):
     """Time for run-rate revenue to double at a constant monthly rate.
 
@@ -73,14 +76,16 @@ def arr_doubling_time(arr_growth_per_month):
     return (LN2 / np.log1p(_plain(arr_growth_per_month)) * _MONTH).to("month")
 
 
-@formula("2^(1 month / arr_doubling_time) - 1", output="arr_growth_per_month")
+@formula("2^(1 month / arr_doubling_time) - 1", output="arr_growth_per_month",
+         excel="2^(1/{arr_doubling_time})-1")
 def arr_growth_per_month_from_doubling_time(arr_doubling_time):
     """Monthly growth that doubles revenue in a given time: arr_doubling_time [month] -> [1] = 2^(1
     month / T) - 1."""
     return Q(np.expm1(LN2 * _ratio(_MONTH, arr_doubling_time)), "dimensionless")
 
 
-@formula("arr_end x (1 + arr_growth_per_month)^(arr_horizon / 1 month)")
+@formula("arr_end x (1 + arr_growth_per_month)^(arr_horizon / 1 month)",
+         excel="{arr_end}*(1+{arr_growth_per_month})^{arr_horizon}")
 def arr_projected(arr_end, arr_growth_per_month, arr_horizon):
     """Run-rate revenue projected forward at constant monthly growth (the default shape).
 
@@ -96,7 +101,9 @@ def arr_projected(arr_end, arr_growth_per_month, arr_horizon):
 
 @formula("arr_end x exp(ln(1 + g) x h / ln 2 x (1 - 2^(-arr_horizon / h))), h "
          "= arr_growth_half_life",
-         output="arr_projected", default=False)
+         output="arr_projected", default=False,
+         excel="{arr_end}*EXP(LN(1+{arr_growth_per_month})*{arr_growth_half_life}/LN(2)*"
+               "(1-2^(-{arr_horizon}/{arr_growth_half_life})))")
 def arr_projected_decaying(arr_end, arr_growth_per_month, arr_horizon, arr_growth_half_life):
     """Run-rate revenue projected forward with a growth rate that decays (an alternative shape).
 
