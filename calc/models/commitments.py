@@ -116,6 +116,8 @@ class Spread:
     name: str
     shape: str
     weights: np.ndarray          # (periods,) shares of the amount, each in [0, 1]
+    start: int | None = None     # flat and ramp: the first month (months since year 0)
+    term: int | None = None      # flat and ramp: the term [month]
 
     @property
     def outside(self) -> float:
@@ -195,12 +197,26 @@ def spread(name: str, tl: Timeline, shape: str, where: str, start: int | None = 
     if term is None or term <= 0:
         raise CalcError(f"{_key(where, 'term')}: the term must be a positive whole number of "
                         f"months (e.g. 7 yr or 84 month), got {term!r}")
-    return Spread(name, shape, (flat if shape == "flat" else ramp)(tl, start, term))
+    return Spread(name, shape, (flat if shape == "flat" else ramp)(tl, start, term), start, term)
 
 
 def _key(where: str, key: str) -> str:
     """'aws.schedule', or 'schedule' where there is no path before it."""
     return f"{where}.{key}" if where else key
+
+
+def spread_excel(amount: str, s: Spread) -> str:
+    """The Excel form (calc.models._formula) of ``amount`` [USD] spread by ``s`` in a period:
+    the shapes above over the period's months (``period_start`` x 12) clipped to the term; a
+    schedule's share per period as a number."""
+    if s.shape == "schedule":
+        return "{%s@USD}*{periods:%s}" % (amount, ";".join(repr(float(w)) for w in s.weights))
+    end = f"{s.start + s.term}"
+    a = f"MIN(MAX({{period_start}}*12,{s.start}),{end})"
+    b = f"MIN(MAX({{period_end}}*12,{s.start}),{end})"
+    if s.shape == "flat":
+        return f"{{{amount}@USD}}*({b}-{a})/{s.term}"
+    return f"{{{amount}@USD}}*(({b}-{s.start})^2-({a}-{s.start})^2)/{s.term}^2"
 
 
 def spend(amounts: list[np.ndarray], spreads: list[Spread]) -> np.ndarray:

@@ -37,7 +37,8 @@ FIRST = 3                        # column C: the value, or the first period
 HEAD = 6                         # the header row; quantities start below it
 VALUE_NOTE = "value, not a formula"
 SPREAD = ("commitment_spend", "raises")    # per period from scalar amounts (calc.values)
-_PLACE = re.compile(r"\{(?:(row|first|prev|periods):)?([^{}|]+)(?:\|([^{}]+))?\}")
+_PLACE = re.compile(r"\{(?:(row|first|prev):)?([A-Za-z_]\w*)(?:\|([A-Za-z_]\w*))?(?:@([^{}]+))?\}"
+                    r"|\{periods:([^{}]+)\}")
 _CELL_LIKE = re.compile(r"^([A-Za-z]{1,3}[0-9]+|[RrCc]|[Rr][0-9]*[Cc][0-9]*)$")
 
 
@@ -131,17 +132,19 @@ class _Sheet:
         """An Excel-form template (calc.models._formula) in period ``j`` of ``count``."""
 
         def sub(m):
-            kind, name, init = m.group(1), m.group(2), m.group(3)
+            kind, name, init, target, numbers = m.groups()
+            if numbers is not None:
+                return _num(float(numbers.split(";")[j]))
             if name == "scale" and not kind:
                 return m.group(0)
-            if kind == "periods":
-                return _num(float(name.split(";")[j]))
             if name not in self.lines:
                 raise KeyError(name)
-            glossary = unit_of(name)
+            glossary = target or unit_of(name)
             unit, scale = self.cell_scale(name)
             f = (1.0 / scale) * (_factor(unit, glossary) if glossary else 1.0)
             times = "" if f == 1.0 else f"*{_num(f)}"
+            if kind == "row" and name not in self.per_period:
+                return self.ref(name, 0, glossary)
             if kind == "row":
                 return f"({self.row_range(name)}{times})" if times else self.row_range(name)
             if kind == "first":
