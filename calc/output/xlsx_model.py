@@ -378,8 +378,8 @@ def model_layouts(result) -> list[Layout]:
         formulas += lay.formula_count()
         if formulas > MAX_FORMULAS:
             raise CalcError(f"xlsx: the model sheets need more than {MAX_FORMULAS:,} formula "
-                            "cells, beyond the limit of 1,000,000 formula cells; use a shorter "
-                            "timeline or fewer variants, or --format csv")
+                            f"cells, beyond the limit of {MAX_FORMULAS:,} formula cells; use a "
+                            "shorter timeline or fewer variants, or --format csv")
         out.append(lay)
     return out
 
