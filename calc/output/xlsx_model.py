@@ -17,6 +17,7 @@ them.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pint
 
+from calc.display import shown
 from calc.errors import CalcError
 from calc.glossary import unit_of
 from calc.optional import need
@@ -87,6 +89,7 @@ def _num(x: float) -> str:
     return repr(float(x)).replace("e+", "E").replace("e-", "E-")
 
 
+@functools.lru_cache(maxsize=4096)
 def _factor(a, b) -> float:
     """Magnitude of 1 ``a`` in ``b``."""
     return float(Q(1.0, a).to(b).magnitude)
@@ -96,7 +99,9 @@ class _Sheet:
     """References between the rows of one model sheet, with unit factors."""
 
     def __init__(self, result, per_period: set, lines: dict, timeline: bool):
-        self.result, self.per_period, self.lines, self.timeline = result, per_period, lines, timeline
+        self.result, self.per_period, self.lines = result, per_period, lines
+        self.timeline = timeline
+        self._shown: dict = {}
 
     def cell(self, name: str, j: int, absolute: bool = False) -> str:
         ln = self.lines[name]
@@ -116,8 +121,11 @@ class _Sheet:
         return unit, self.shown(name).factor
 
     def shown(self, name):
-        from calc.display import shown
-        return shown(name, self.result.units[name], None, self.result.display, tables=True)
+        """How tables show ``name`` (calc.display.Shown), once per name."""
+        if name not in self._shown:
+            self._shown[name] = shown(name, self.result.units[name], None, self.result.display,
+                                      tables=True)
+        return self._shown[name]
 
     def ref(self, name: str, j: int, to_unit) -> str:
         """``name`` in period ``j`` as a magnitude in ``to_unit`` (None: its stored unit)."""
@@ -363,9 +371,12 @@ def model_layouts(result) -> list[Layout]:
         raise CalcError(f"xlsx: {variants} variants would need {variants} model sheets, beyond the "
                         f"limit of {MAX_SHEETS} model sheets; export fewer variants, or use "
                         "--format csv")
-    out, formulas = [], 0
+    out, formulas, titles = [], 0, set()
     for c in range(variants):
         lay = layout(result, c)
+        while lay.title.lower() in titles:             # variants alike in their first 31 letters
+            lay.title = f"{lay.title[:27]} {c + 1}"
+        titles.add(lay.title.lower())
         width = FIRST + max(len(result.periods), 1) + 2 + max(
             [len(ln.sweep) for ln in lay.lines] or [0])
         if width > MAX_COLUMNS:
