@@ -7,9 +7,9 @@ anthropic-commitments timeline), which must then equal ``calc run --set NAME=VAL
 
 from __future__ import annotations
 
-import io
 import math
 import re
+import textwrap
 from pathlib import Path
 
 import openpyxl
@@ -25,6 +25,36 @@ from helpers import ROOT, calc_cli
 from office import recalculated
 
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+# Periods without spend between commitments (2026-Q1/Q2, 2027-Q3/Q4); flat, ramp and schedule;
+# no growth (revenue's other branch); the logistic path; `base` never breaks even, `fast` breaks
+# even in 2026-Q3 and stays covered across the periods without spend.
+GAPS = textwrap.dedent("""\
+    name: gaps
+    timeline: {start: 2026, end: 2029, step: quarter}
+    commitments:
+      first: {amount: {value: 8 billion USD, source: assumption, note: t}, start: 2026-07,
+              term: 1 yr}
+      late: {amount: {value: 30 billion USD, source: assumption, note: t},
+             schedule: {2028: 50%, 2029: 50%}}
+      ramped: {amount: {value: 6 billion USD, source: assumption, note: t}, start: 2028-04,
+               term: 2 yr, shape: ramp}
+    inputs:
+      arr_end: {value: 2 billion USD/yr, source: assumption, note: t}
+      arr_as_of: {value: 2026-01, source: assumption, note: t}
+      arr_growth_per_month: {value: 0.05, source: assumption, note: t}
+    outputs: [revenue, commitment_spend, coverage, cumulative_gap, funding_need, break_even]
+    variants:
+      fast:
+        inputs:
+          arr_end: {value: 10 billion USD/yr, source: assumption, note: t}
+      flat-revenue:
+        inputs:
+          arr_growth_per_month: {value: 0, source: assumption, note: t}
+      logistic:
+        models: {arr_at: arr_at_logistic, revenue: revenue_logistic}
+        inputs:
+          arr_ceiling: {value: 30 billion USD/yr, source: assumption, note: t}
+    """)
 EDITS = {"nvidia-1gw": ("pue", lambda x: 1.3),
          "anthropic-commitments": ("arr_end", lambda x: x * 1.25)}
 
@@ -62,7 +92,8 @@ def books(tmp_path_factory):
     """name -> (result, written workbook path, recalculated workbook); edits under 'name+edit'."""
     out = tmp_path_factory.mktemp("model")
     made = {}
-    for path in SCENARIOS:
+    (out / "gaps.yaml").write_text(GAPS)
+    for path in SCENARIOS + [out / "gaps.yaml"]:
         result = calc.load(str(path)).run(samples=0)
         p = out / f"{path.stem}.xlsx"
         p.write_bytes(result_xlsx(result))
@@ -95,7 +126,7 @@ def formula_rows(result, wb_formulas, wb_values):
                 yield lay, name, ws.cell(r, 2).value or "", cells(wv, r)[:n]
 
 
-@pytest.mark.parametrize("stem", [p.stem for p in SCENARIOS])
+@pytest.mark.parametrize("stem", [p.stem for p in SCENARIOS] + ["gaps"])
 def test_every_formula_recalculates_to_calcs_central_value(books, stem):
     result, path, values = books[stem]
     formulas = openpyxl.load_workbook(path)
@@ -129,7 +160,7 @@ def test_a_changed_input_gives_calc_run_with_set(books, stem):
 
 
 def test_inputs_carry_sources_and_outputs_are_formulas_or_say_why(books):
-    for stem in (p.stem for p in SCENARIOS):
+    for stem in [p.stem for p in SCENARIOS] + ["gaps"]:
         result, path, _ = books[stem]
         wb = openpyxl.load_workbook(path)
         for lay in model_layouts(result):
@@ -181,7 +212,7 @@ def test_every_model_has_an_excel_form_or_a_reason():
     allowed = {"interest": {"cash_balance"}}
     for f in FORMULAS.values():
         if f.excel:
-            names = set(re.findall(r"\{(?:row:|first:|prev:)?([A-Za-z_]\w*)", f.excel))
+            names = set(re.findall(r"\{(?:row:|cells:|one:|first:|prev:)?([A-Za-z_]\w*)", f.excel))
             names |= set(re.findall(r"\|([A-Za-z_]\w*)\}", f.excel))
             extra = names - set(f.inputs) - {f.output, "scale"} - allowed.get(f.name, set())
             assert not extra, f"{f.name}: its Excel form names {extra}, not among its inputs"
@@ -218,3 +249,12 @@ def test_a_swept_input_holds_its_first_point_with_the_sweep_beside_it(books):
     got = values["model"].cell(rows_of(ws)["arr_projected"], 3).value
     want = result.value("arr_projected", point={"arr_horizon": "4 month"}).m_as("USD/yr")
     assert got == pytest.approx(want, rel=1e-9)
+
+
+def test_break_even_across_periods_without_spend_and_never(books):
+    result, _, values = books["gaps"]
+    assert result.value("break_even", variant="fast").m == pytest.approx(2026.5)
+    assert math.isnan(result.value("break_even", variant="base").m)
+    got = {t: values[t].cell(rows_of(values[t])["break_even"], 3).value
+           for t in ("model", "model fast")}
+    assert got == {"model": "never", "model fast": pytest.approx(2026.5, abs=1e-12)}

@@ -11,9 +11,12 @@ calc.output.xlsx_model) or why it has none (``no_excel=``). The form is a templa
 inputs' magnitudes in their glossary units, giving the output in its glossary unit; conversion
 factors between units are written in it (``{facility_power} * 1E9 / {power_per_chip}``: GW over
 W/chip). Placeholders: ``{name}`` an input (in the same period on a timeline); ``{row:name}`` the
-row of a per-period input; ``{first:name}`` its first period; ``{prev:name|init}`` its previous
-period (the input ``init``, else 0, in the first); ``{periods:a;b;...}`` a number per period;
-``{scale}`` where the factor to the cell's unit goes (else it multiplies the whole form).
+row of a per-period input; ``{cells:name}`` that row as its cells hold it, in their unit, with
+``{one:name}`` one glossary unit in that unit (for comparisons with text cells); ``{first:name}``
+its first period; ``{prev:name|init}`` its previous period (the input ``init``, else 0, in the
+first); ``{periods:a;b;...}`` a number per period; ``{name@unit}`` an input in ``unit`` (for names
+outside the glossary); ``{scale}`` where the factor to the cell's unit goes (else it multiplies
+the whole form).
 """
 
 from __future__ import annotations

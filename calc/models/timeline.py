@@ -190,7 +190,8 @@ def revenue_logistic(arr_end, arr_growth_per_month, arr_as_of, period_start, per
 
 
 _SPEND = "{row:commitment_spend}"
-_LAST_BAD = (f"SUMPRODUCT(MAX(({_SPEND}<>0)*IFERROR({{row:coverage}}<1,0)"
+# coverage compared as written (text "" where there is no spend compares above every number)
+_LAST_BAD = (f"SUMPRODUCT(MAX(({_SPEND}<>0)*({{cells:coverage}}<{{one:coverage}})"
              f"*COLUMN({_SPEND})))")
 _FIRST_OK = (f"SUMPRODUCT(MIN(((({_SPEND}<>0)*(COLUMN({_SPEND})>{_LAST_BAD}))=0)*1E9"
              f"+COLUMN({_SPEND})))")

@@ -39,7 +39,7 @@ FIRST = 3                        # column C: the value, or the first period
 HEAD = 6                         # the header row; quantities start below it
 VALUE_NOTE = "value, not a formula"
 SPREAD = ("commitment_spend", "raises")    # per period from scalar amounts (calc.values)
-_PLACE = re.compile(r"\{(?:(row|first|prev):)?([A-Za-z_]\w*)(?:\|([A-Za-z_]\w*))?(?:@([^{}]+))?\}"
+_PLACE = re.compile(r"\{(?:(row|cells|one|first|prev):)?([A-Za-z_]\w*)(?:\|([A-Za-z_]\w*))?(?:@([^{}]+))?\}"
                     r"|\{periods:([^{}]+)\}")
 _CELL_LIKE = re.compile(r"^([A-Za-z]{1,3}[0-9]+|[RrCc]|[Rr][0-9]*[Cc][0-9]*)$")
 
@@ -151,6 +151,10 @@ class _Sheet:
             unit, scale = self.cell_scale(name)
             f = (1.0 / scale) * (_factor(unit, glossary) if glossary else 1.0)
             times = "" if f == 1.0 else f"*{_num(f)}"
+            if kind == "one":                             # 1 [glossary unit] in the cells
+                return _num(1.0 / f)
+            if kind == "cells":                           # the row as written, no factor
+                return self.row_range(name)
             if kind == "row" and name not in self.per_period:
                 return self.ref(name, 0, glossary)
             if kind == "row":
