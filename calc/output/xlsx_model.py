@@ -39,7 +39,8 @@ FIRST = 3                        # column C: the value, or the first period
 HEAD = 6                         # the header row; quantities start below it
 VALUE_NOTE = "value, not a formula"
 SPREAD = ("commitment_spend", "raises")    # per period from scalar amounts (calc.values)
-_PLACE = re.compile(r"\{(?:(row|cells|one|first|prev):)?([A-Za-z_]\w*)(?:\|([A-Za-z_]\w*))?(?:@([^{}]+))?\}"
+_PLACE = re.compile(r"\{(?:(row|cells|one|first|prev):)?([A-Za-z_]\w*)"   # {kind:name
+                    r"(?:\|([A-Za-z_]\w*))?(?:@([^{}]+))?\}"              # |init @unit}
                     r"|\{periods:([^{}]+)\}")
 _CELL_LIKE = re.compile(r"^([A-Za-z]{1,3}[0-9]+|[RrCc]|[Rr][0-9]*[Cc][0-9]*)$")
 
