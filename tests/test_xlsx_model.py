@@ -190,6 +190,13 @@ def test_value_cells_and_what_rests_on_them_are_listed_at_the_top(books):
     row = rows_of(ws)["revenue"]
     assert "quadrature" in ws.cell(row, 3).comment.text
     assert isinstance(ws.cell(row, 3).value, float)
+    # a solve's answer: a value, listed, in the input's display unit (%)
+    base = openpyxl.load_workbook(path)["model"]
+    assert "arr_growth_per_month (solved)" in base["A2"].value
+    cell = base.cell(rows_of(base)["arr_growth_per_month (solved)"], 3)
+    solved = [r for r in result.solutions if r["case"] == 0][0]
+    assert cell.value == pytest.approx(100 * solved["value"], rel=1e-12)
+    assert VALUE_NOTE in cell.comment.text and "goal seek" in cell.comment.text
 
 
 def test_formulas_read_like_the_glossary_with_unit_factors_written():

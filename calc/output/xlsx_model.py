@@ -42,6 +42,7 @@ SPREAD = ("commitment_spend", "raises")    # per period from scalar amounts (cal
 _PLACE = re.compile(r"\{(?:(row|cells|one|first|prev):)?([A-Za-z_]\w*)"   # {kind:name
                     r"(?:\|([A-Za-z_]\w*))?(?:@([^{}]+))?\}"              # |init @unit}
                     r"|\{periods:([^{}]+)\}")
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")       # a name Excel accepts
 _CELL_LIKE = re.compile(r"^([A-Za-z]{1,3}[0-9]+|[RrCc]|[Rr][0-9]*[Cc][0-9]*)$")
 
 
@@ -99,18 +100,16 @@ def _factor(a, b) -> float:
 class _Sheet:
     """References between the rows of one model sheet, with unit factors."""
 
-    def __init__(self, result, per_period: set, lines: dict, timeline: bool):
+    def __init__(self, result, per_period: set, lines: dict):
         self.result, self.per_period, self.lines = result, per_period, lines
-        self.timeline = timeline
         self._shown: dict = {}
 
-    def cell(self, name: str, j: int, absolute: bool = False) -> str:
-        ln = self.lines[name]
-        col = FIRST + (j if name in self.per_period else 0)
-        if name not in self.per_period and not _CELL_LIKE.match(name):
-            return name                                    # a sheet-scoped name
-        return (f"${_col(col)}${ln.row}" if absolute or name not in self.per_period
-                else f"{_col(col)}{ln.row}")
+    def cell(self, name: str, j: int) -> str:
+        """``name``'s cell in period ``j``: its sheet-scoped name where it has one value."""
+        row = self.lines[name].row
+        if name in self.per_period:
+            return f"{_col(FIRST + j)}{row}"
+        return f"${_col(FIRST)}${row}" if _CELL_LIKE.match(name) else name
 
     def row_range(self, name: str) -> str:
         ln, count = self.lines[name], len(self.lines[name].values)
@@ -170,7 +169,7 @@ class _Sheet:
 
         return _PLACE.sub(sub, text)
 
-    def expr(self, node, j: int, env: dict):
+    def expr(self, node, j: int):
         """A derive's expression tree as (Excel text, pint unit of its magnitude)."""
         match node:
             case ("literal", value):
@@ -178,13 +177,13 @@ class _Sheet:
             case ("name", name):
                 return self.ref(name, j, None), self.result.units[name]
             case ("unary", op, sub):
-                text, unit = self.expr(sub, j, env)
+                text, unit = self.expr(sub, j)
                 return (f"(-{text})" if op == "-" else text), unit
             case ("arith", first, rest):
-                text, unit = self.expr(first, j, env)
+                text, unit = self.expr(first, j)
                 text, unit = _plain(text, unit) if rest[0][0] in "*/" else (text, unit)
                 for op, sub in rest:
-                    t2, u2 = self.expr(sub, j, env)
+                    t2, u2 = self.expr(sub, j)
                     if op in "+-":
                         f = _factor(u2, unit)
                         text = f"({text}{op}{t2 if f == 1.0 else f'{t2}*{_num(f)}'})"
@@ -196,8 +195,8 @@ class _Sheet:
                         unit = q.units
                 return text, unit
             case ("power", base, exponent):
-                bt, bu = self.expr(base, j, env)
-                et, eu = _plain(*self.expr(exponent, j, env))
+                bt, bu = self.expr(base, j)
+                et, eu = _plain(*self.expr(exponent, j))
                 if eu != ureg.dimensionless:
                     raise KeyError("an exponent with a unit")
                 if Q(1.0, bu).dimensionless:
@@ -207,7 +206,7 @@ class _Sheet:
                     raise KeyError("a quantity with a unit raised to a computed power")
                 return f"({bt}^{et})", (Q(1.0, bu) ** float(exponent[1].magnitude)).units
             case ("call", fn, args):
-                parts = [self.expr(a, j, env) for a in args]
+                parts = [self.expr(a, j) for a in args]
                 if fn in ("min", "max"):
                     u = parts[0][1]
                     texts = [t if _factor(pu, u) == 1.0 else f"{t}*{_num(_factor(pu, u))}"
@@ -298,7 +297,7 @@ def layout(result, c: int) -> Layout:
         [n for name in plan.order for n in plan.steps[name].formula.inputs
          if plan.steps[n].formula is None] + plan.leaves()))
     lines: dict[str, Line] = {}
-    sheet = _Sheet(result, per, lines, timeline)
+    sheet = _Sheet(result, per, lines)
     row = HEAD + 1
     for name in order:
         v = leaves[name]
@@ -309,8 +308,8 @@ def layout(result, c: int) -> Layout:
         whole = result.leaves[c][name].central
         if v.origin == "sweep" or (np.ndim(whole.magnitude) and v.origin not in PER_PERIOD):
             sweep = _magnitudes(whole, unit, scale, None)
-        if name in per and v.origin == "timeline":
-            shown_unit, scale = "decimal year", 1.0
+        if v.origin == "timeline" or name == "arr_as_of":       # a date, as a decimal year
+            shown_unit = "decimal year"
         n = count if name in per else 1
         lines[name] = Line(name, "input", shown_unit, _magnitudes(env[name], unit, scale, n),
                            source=src, comment=comment, sweep=sweep, row=row)
@@ -325,10 +324,21 @@ def layout(result, c: int) -> Layout:
                   how=f.text, row=row)
         lines[name] = ln
         row += 1
-        why = _formulas(sheet, ln, f, n, unit, scale, env)
+        why = _formulas(sheet, ln, f, n, unit, scale)
         if why:
             ln.kind, ln.formulas, ln.comment = "value", None, f"{VALUE_NOTE}: {why}"
             value_cells.append(name)
+    for sol in (r for r in result.solutions if r["case"] == i):
+        name = f"{sol['quantity']} (solved)"
+        conv = shown(sol["quantity"], parse_unit(sol["unit"]), None, result.display, tables=True)
+        lines[name] = Line(name, "value", conv.unit, [None if sol["value"] is None
+                                                      else float(conv(sol["value"]))],
+                           how="solve", row=row,
+                           comment=f"{VALUE_NOTE}: calc solves for this input (goal seek, "
+                           f"{sol.get('evaluations')} evaluations of the model), the value that "
+                           "meets the scenario's solve target; type it into the input to try it")
+        value_cells.append(name)
+        row += 1
     rest = set(value_cells)
     for name in plan.order:
         if name not in rest and any(i in rest for i in plan.steps[name].formula.inputs):
@@ -341,7 +351,7 @@ def layout(result, c: int) -> Layout:
     return Layout(title, variant, result.periods, list(lines.values()), value_cells, resting)
 
 
-def _formulas(sheet: _Sheet, ln: Line, f, count: int, unit, scale: float, env) -> str | None:
+def _formulas(sheet: _Sheet, ln: Line, f, count: int, unit, scale: float) -> str | None:
     """Fill ``ln.formulas``; return why there are none (the cell then holds the value)."""
     if f.excel is None:
         return f.no_excel or f"calc computes {f.name} in Python and gives no spreadsheet form"
@@ -358,7 +368,7 @@ def _formulas(sheet: _Sheet, ln: Line, f, count: int, unit, scale: float, env) -
         else:
             texts, g = [], None
             for j in range(count):
-                text, u = sheet.expr(f.excel.tree, j, env)
+                text, u = sheet.expr(f.excel.tree, j)
                 g = scale * _factor(u, unit)
                 texts.append(text)
     except KeyError as exc:
@@ -451,7 +461,7 @@ def _write(wb, lay: Layout) -> None:
         ws.cell(ln.row, after + 1, ln.source).data_type = "s"
         for k, x in enumerate(ln.sweep):
             ws.cell(ln.row, after + 2 + k, x)
-        if not _CELL_LIKE.match(ln.name):
+        if _NAME.match(ln.name) and not _CELL_LIKE.match(ln.name):
             last = _col(FIRST + len(ln.values) - 1)
             ref = f"{scoped}!${_col(FIRST)}${ln.row}" + (f":${last}${ln.row}"
                                                          if len(ln.values) > 1 else "")
