@@ -265,3 +265,8 @@ def test_break_even_across_periods_without_spend_and_never(books):
     got = {t: values[t].cell(rows_of(values[t])["break_even"], 3).value
            for t in ("model", "model fast")}
     assert got == {"model": "never", "model fast": pytest.approx(2026.5, abs=1e-12)}
+    monkeypatch.setattr(xlsx_model, "MAX_COLUMNS", 16_384)
+    monkeypatch.setattr(xlsx_model, "MAX_ROWS", 10)
+    done = calc_cli("run", "scenarios/nvidia-1gw.yaml", "--samples", "0", "--format", "xlsx",
+                    "--output", str(out))
+    assert done.returncode == 2 and "limit of 10 rows" in done.stderr and not out.exists()

@@ -270,7 +270,9 @@ def _sources_text(result, value) -> tuple[str, str]:
         parts.append(f"origin: {value.origin}")
     if value.note:
         parts.append(f"note: {value.note}")
-    return ", ".join(value.sources) or value.origin, "\n".join(parts) or value.origin
+    given = ("the scenario's timeline" if value.origin == "timeline"
+             else f"not sourced ({value.origin})")
+    return ", ".join(value.sources) or given, "\n".join(parts) or given
 
 
 def _per_period(plan, leaves, timeless, timeline: bool) -> set:
