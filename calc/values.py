@@ -555,7 +555,7 @@ class PeriodAxis:
                           + [c.text for c in caps])
         terms = tuple(self.terms[n] for n in names if n in self.terms)   # lineage, not arithmetic
         priced = tuple(dict.fromkeys(i for c in caps for i in (c.capacity, c.price)))
-        excel = "+".join([spread_excel(n, self.spreads[n]) for n in names]
+        excel = "+".join([spread_excel(n, self.spreads[n], self.terms.get(n)) for n in names]
                          + [c.excel() for c in caps])
         out["commitment_spend"] = Formula(
             name="commitments", output="commitment_spend", inputs=names + terms + priced,

@@ -205,18 +205,19 @@ def _key(where: str, key: str) -> str:
     return f"{where}.{key}" if where else key
 
 
-def spread_excel(amount: str, s: Spread) -> str:
+def spread_excel(amount: str, s: Spread, term: str | None = None) -> str:
     """The Excel form (calc.models._formula) of ``amount`` [USD] spread by ``s`` in a period:
-    the shapes above over the period's months (``period_start`` x 12) clipped to the term; a
-    schedule's share per period as a number."""
+    the shapes above over the period's months (``period_start`` x 12) clipped to the term (the
+    input ``term`` where the term is one); a schedule's share per period as a number."""
     if s.shape == "schedule":
         return "{%s@USD}*{periods:%s}" % (amount, ";".join(repr(float(w)) for w in s.weights))
-    end = f"{s.start + s.term}"
-    a = f"MIN(MAX({{period_start}}*12,{s.start}),{end})"
-    b = f"MIN(MAX({{period_end}}*12,{s.start}),{end})"
+    t = f"{{{term}@month}}" if term else f"{s.term}"
+    s0 = f"({s.start // 12}*12+{s.start % 12})"          # the start: months since year 0
+    a = f"MIN(MAX({{period_start}}*12,{s0}),{s0}+{t})"
+    b = f"MIN(MAX({{period_end}}*12,{s0}),{s0}+{t})"
     if s.shape == "flat":
-        return f"{{{amount}@USD}}*({b}-{a})/{s.term}"
-    return f"{{{amount}@USD}}*(({b}-{s.start})^2-({a}-{s.start})^2)/{s.term}^2"
+        return f"{{{amount}@USD}}*({b}-{a})/{t}"
+    return f"{{{amount}@USD}}*(({b}-{s0})^2-({a}-{s0})^2)/{t}^2"
 
 
 def spend(amounts: list[np.ndarray], spreads: list[Spread]) -> np.ndarray:
