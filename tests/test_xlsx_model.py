@@ -7,6 +7,8 @@ anthropic-commitments timeline), which must then equal ``calc run --set NAME=VAL
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import math
 import re
 import textwrap
@@ -180,16 +182,8 @@ def test_inputs_carry_sources_and_outputs_are_formulas_or_say_why(books):
                             f"{stem} {lay.title} {ln.name}: a constant {v!r} without a reason"
 
 
-def test_value_cells_and_what_rests_on_them_are_listed_at_the_top(books):
+def test_value_cells_and_what_rests_on_them_are_listed_at_the_top(books, monkeypatch):
     result, path, _ = books["anthropic-commitments"]
-    ws = openpyxl.load_workbook(path)["model decaying"]
-    assert "revenue" in ws["A2"].value and VALUE_NOTE in ws["A2"].value
-    rests = ws["A3"].value
-    for name in ("coverage", "cumulative_gap", "funding_need", "break_even"):
-        assert name in rests, rests
-    row = rows_of(ws)["revenue"]
-    assert "quadrature" in ws.cell(row, 3).comment.text
-    assert isinstance(ws.cell(row, 3).value, float)
     # a solve's answer: a value, listed, in the input's display unit (%)
     base = openpyxl.load_workbook(path)["model"]
     assert "arr_growth_per_month (solved)" in base["A2"].value
@@ -197,6 +191,21 @@ def test_value_cells_and_what_rests_on_them_are_listed_at_the_top(books):
     solved = [r for r in result.solutions if r["case"] == 0][0]
     assert cell.value == pytest.approx(100 * solved["value"], rel=1e-12)
     assert VALUE_NOTE in cell.comment.text and "goal seek" in cell.comment.text
+    # a model without an Excel form: its cells hold values, and what rests on them is listed
+    import calc.models._formula as registered
+    f = registered.FORMULAS["revenue_decaying"]
+    monkeypatch.setitem(registered.FORMULAS, "revenue_decaying",
+                        dataclasses.replace(f, excel=None, no_excel="no form (a test)"))
+    result = calc.load(str(ROOT / "scenarios/anthropic-commitments.yaml")).run(samples=0)
+    lay = [lay for lay in model_layouts(result) if lay.title == "model decaying"][0]
+    assert "revenue" in lay.value_cells
+    assert {"coverage", "cumulative_gap", "funding_need", "break_even"} <= set(lay.resting)
+    ws = openpyxl.load_workbook(io.BytesIO(result_xlsx(result)))["model decaying"]
+    assert "revenue" in ws["A2"].value and "break_even" in ws["A3"].value
+    row = rows_of(ws)["revenue"]
+    assert ws.cell(row, 3).comment.text == f"{VALUE_NOTE}: no form (a test)"
+    assert ws.cell(row, 3).value == pytest.approx(
+        result.value("revenue", variant="decaying").m_as("USD")[0], rel=1e-12)
 
 
 def test_formulas_read_like_the_glossary_with_unit_factors_written():
@@ -219,7 +228,8 @@ def test_every_model_has_an_excel_form_or_a_reason():
     allowed = {"interest": {"cash_balance"}}
     for f in FORMULAS.values():
         if f.excel:
-            names = set(re.findall(r"\{(?:row:|cells:|one:|first:|prev:)?([A-Za-z_]\w*)", f.excel))
+            names = set(re.findall(r"\{(?:row:|cells:|one:|first:|prev:)?([A-Za-z_]\w*)[|@}]",
+                                   f.excel))
             names |= set(re.findall(r"\|([A-Za-z_]\w*)\}", f.excel))
             extra = names - set(f.inputs) - {f.output, "scale"} - allowed.get(f.name, set())
             assert not extra, f"{f.name}: its Excel form names {extra}, not among its inputs"
@@ -242,6 +252,11 @@ def test_beyond_the_limits_the_export_is_refused_before_writing(tmp_path, monkey
     done = calc_cli("run", "scenarios/openai-commitments.yaml", "--samples", "0", "--format",
                     "xlsx", "--output", str(out))
     assert done.returncode == 2 and "limit of 4 columns" in done.stderr and not out.exists()
+    monkeypatch.setattr(xlsx_model, "MAX_COLUMNS", 16_384)
+    monkeypatch.setattr(xlsx_model, "MAX_ROWS", 10)
+    done = calc_cli("run", "scenarios/nvidia-1gw.yaml", "--samples", "0", "--format", "xlsx",
+                    "--output", str(out))
+    assert done.returncode == 2 and "limit of 10 rows" in done.stderr and not out.exists()
 
 
 def test_a_swept_input_holds_its_first_point_with_the_sweep_beside_it(books):
@@ -265,8 +280,3 @@ def test_break_even_across_periods_without_spend_and_never(books):
     got = {t: values[t].cell(rows_of(values[t])["break_even"], 3).value
            for t in ("model", "model fast")}
     assert got == {"model": "never", "model fast": pytest.approx(2026.5, abs=1e-12)}
-    monkeypatch.setattr(xlsx_model, "MAX_COLUMNS", 16_384)
-    monkeypatch.setattr(xlsx_model, "MAX_ROWS", 10)
-    done = calc_cli("run", "scenarios/nvidia-1gw.yaml", "--samples", "0", "--format", "xlsx",
-                    "--output", str(out))
-    assert done.returncode == 2 and "limit of 10 rows" in done.stderr and not out.exists()

@@ -14,9 +14,10 @@ W/chip). Placeholders: ``{name}`` an input (in the same period on a timeline); `
 row of a per-period input; ``{cells:name}`` that row as its cells hold it, in their unit, with
 ``{one:name}`` one glossary unit in that unit (for comparisons with text cells); ``{first:name}``
 its first period; ``{prev:name|init}`` its previous period (the input ``init``, else 0, in the
-first); ``{periods:a;b;...}`` a number per period; ``{name@unit}`` an input in ``unit`` (for names
-outside the glossary); ``{scale}`` where the factor to the cell's unit goes (else it multiplies
-the whole form).
+first); ``{periods:a;b;...}`` a number per period; ``{gauss:nodes}``, ``{gauss:weights}``
+the period's quadrature nodes [month] and weights (calc.models.revenue.month_nodes);
+``{name@unit}`` an input in ``unit`` (for names outside the glossary); ``{scale}`` where the
+factor to the cell's unit goes (else it multiplies the whole form).
 """
 
 from __future__ import annotations

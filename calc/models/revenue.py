@@ -190,6 +190,15 @@ def decaying_rate(arr_end, g, m, half_life):
     return arr_end * _grown(np.log1p(g), months)
 
 
+def month_nodes(months: int) -> tuple:
+    """The nodes [months from a period's start] and weights with which ``_quadrature`` sums a
+    period of ``months`` whole months: 8 Gauss-Legendre nodes a month (the spreadsheet form of
+    ``revenue_decaying`` writes them out)."""
+    x, w = (np.array(v) for v in zip(*_gauss_legendre()))
+    k = np.arange(months)[:, None]
+    return (k + (1.0 + x) / 2.0).ravel(), np.tile(w / 2.0, months)
+
+
 def _quadrature(rate, m0, m1):
     """``1/12 x integral of rate(m) dm`` over ``[m0, m1]``: Gauss-Legendre, 8 nodes per month."""
     m0, m1 = np.broadcast_arrays(np.asarray(m0, dtype=float), np.asarray(m1, dtype=float))

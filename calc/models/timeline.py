@@ -158,8 +158,10 @@ def revenue(arr_end, arr_growth_per_month, arr_as_of, period_start, period_end):
 @formula(
     "the decaying-growth run-rate integrated over the period (Gauss-Legendre, 8 nodes a month)",
          output="revenue", default=False,
-         no_excel="the decaying-growth path's integral has no closed form; calc integrates "
-                  "it numerically (Gauss-Legendre quadrature)")
+         # the quadrature written out: {gauss:...} are the period's nodes and weights
+         excel=("SUMPRODUCT({gauss:weights}*{arr_end}*EXP(LN(1+{arr_growth_per_month})"
+                "*{arr_growth_half_life}/LN(2)*(1-2^(-(({period_start}-{arr_as_of})*12"
+                "+{gauss:nodes})/{arr_growth_half_life}))))/12"))
 def revenue_decaying(arr_end, arr_growth_per_month, arr_as_of, period_start, period_end,
                      arr_growth_half_life):
     """Revenue per period on the decaying-growth path. Returns: revenue [USD]."""

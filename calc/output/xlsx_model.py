@@ -29,6 +29,7 @@ from calc.display import shown
 from calc.errors import CalcError
 from calc.glossary import unit_of
 from calc.optional import need
+from calc.models.revenue import month_nodes
 from calc.units import Q, format_unit, parse_unit, ureg
 from calc.values import DATE_OUTPUTS, PER_PERIOD
 
@@ -41,7 +42,7 @@ VALUE_NOTE = "value, not a formula"
 SPREAD = ("commitment_spend", "raises")    # per period from scalar amounts (calc.values)
 _PLACE = re.compile(r"\{(?:(row|cells|one|first|prev):)?([A-Za-z_]\w*)"   # {kind:name
                     r"(?:\|([A-Za-z_]\w*))?(?:@([^{}]+))?\}"              # |init @unit}
-                    r"|\{periods:([^{}]+)\}")
+                    r"|\{periods:([^{}]+)\}|\{gauss:(nodes|weights)\}")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")       # a name Excel accepts
 _CELL_LIKE = re.compile(r"^([A-Za-z]{1,3}[0-9]+|[RrCc]|[Rr][0-9]*[Cc][0-9]*)$")
 
@@ -140,9 +141,13 @@ class _Sheet:
         """An Excel-form template (calc.models._formula) in period ``j`` of ``count``."""
 
         def sub(m):
-            kind, name, init, target, numbers = m.groups()
+            kind, name, init, target, numbers, gauss = m.groups()
             if numbers is not None:
                 return _num(float(numbers.split(";")[j]))
+            if gauss is not None:                         # the quadrature's nodes in period j
+                start, end = (self.lines[n].values[j] for n in ("period_start", "period_end"))
+                nodes = month_nodes(round((end - start) * 12))[gauss == "weights"]
+                return "{" + ",".join(_num(x) for x in nodes) + "}"
             if name == "scale" and not kind:
                 return m.group(0)
             if name not in self.lines:
