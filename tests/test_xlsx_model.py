@@ -12,7 +12,6 @@ import io
 import math
 import re
 import textwrap
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -22,7 +21,6 @@ from calc.models import FORMULAS
 from calc.output.xlsx import result_xlsx
 from calc.output import xlsx_model
 from calc.output.xlsx_model import HEAD, VALUE_NOTE, model_layouts
-from calc.units import Q
 from helpers import ROOT, calc_cli
 from office import recalculated
 

@@ -6,9 +6,10 @@ with its sources' quotes and its note; then every intermediate and output quanti
 dependency order, each a formula (on a timeline, one per period) written from the Excel form
 beside its model (``excel=`` on ``@formula``, calc.models._formula) or, for a ``derive``, from its
 expression tree. A cell holds the magnitude in the unit written beside it; factors between that
-unit and the model's own appear in the formulas. Where a model has no Excel form (a quadrature, a
-capacity integral) the cell holds calc's value, styled apart, with a comment saying "value, not a
-formula" and why; the sheet lists those cells, and the outputs resting on them, at its top.
+unit and the model's own appear in the formulas. Where there is no formula form (a solve's answer,
+a model that declares none) the cell holds calc's value, styled apart, with a comment saying
+"value, not a formula" and why; the sheet lists those cells, and the outputs resting on them, at
+its top.
 
 ``model_layouts(result)`` lays the sheets out without openpyxl and refuses (CalcError) an export
 beyond the limits below, before anything is written; ``write_model_sheets(wb, layouts)`` writes
@@ -30,7 +31,7 @@ from calc.errors import CalcError
 from calc.glossary import unit_of
 from calc.optional import need
 from calc.models.revenue import month_nodes
-from calc.units import Q, format_unit, parse_unit, ureg
+from calc.units import Q, parse_unit, ureg
 from calc.values import DATE_OUTPUTS, PER_PERIOD
 
 MAX_SHEETS = 200                 # model sheets in one workbook
