@@ -259,7 +259,7 @@ def derive_formula(name: str, tree, unit: str | None = None) -> Formula:
         return out
 
     return Formula(name=f"derive.{name}", output=name, inputs=tuple(sorted(tree.names)),
-                   text=tree.text, func=func)
+                   text=tree.text, func=func, excel=tree)
 
 
 def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:

@@ -26,6 +26,7 @@ from calc.errors import CalcError
 from calc.glossary import bound_problem, bounds_of, glossary, unit_of
 from calc.format import money, precise
 from calc.models import Formula
+from calc.models.commitments import spread_excel
 from calc.periods import Timeline
 from calc.registry import Figure, registry
 from calc.suggest import did_you_mean
@@ -554,13 +555,16 @@ class PeriodAxis:
                           + [c.text for c in caps])
         terms = tuple(self.terms[n] for n in names if n in self.terms)   # lineage, not arithmetic
         priced = tuple(dict.fromkeys(i for c in caps for i in (c.capacity, c.price)))
+        excel = "+".join([spread_excel(n, self.spreads[n], self.terms.get(n)) for n in names]
+                         + [c.excel() for c in caps])
         out["commitment_spend"] = Formula(
             name="commitments", output="commitment_spend", inputs=names + terms + priced,
-            text=text, func=commitment_spend)
+            text=text, func=commitment_spend, excel=excel)
         out.update(self.amounts)
         for n, c in self.capacity.items():      # <name>_commitment: the spend inside the timeline
             out[n] = Formula(name=n, output=n, inputs=(c.capacity, c.price),
-                             text=f"the sum over the periods of {c.text}", func=c.total)
+                             text=f"the sum over the periods of {c.text}", func=c.total,
+                             excel=f"SUMPRODUCT({c.excel(row=True)})")
         return out
 
     def raises_formula(self) -> Formula:
@@ -576,8 +580,11 @@ class PeriodAxis:
         at = {n: f"in {self.labels[int(np.argmax(w))]}" if w.sum() == 1 else "per period"
               for n, w in hits.items() if w.any()}          # from_ledger: a value per period
         text = " + ".join(f"{n} {at[n]}" for n in names if n in at) or "0 (no raises)"
+        excel = "+".join(["0*{period_start}"] + [
+            "{%s@USD}*{periods:%s}" % (n, ";".join(repr(float(x)) for x in hits[n]))
+            for n in names if hits[n].any()])
         return Formula(name="financing_raises", output="raises", inputs=("period_start",) + names,
-                       text=text, func=raises)
+                       text=text, func=raises, excel=excel)
 
     def leaf(self, value: Value, stack, unit, z=None, masked: bool = False) -> pint.Quantity:
         """A leaf's array on the axis: a per-period Value as ``(1, 1, P)`` (``(1, 1 + draws, P)``
@@ -688,6 +695,15 @@ class CapacityCommitment:
         """Spend per period [USD] as magnitudes, broadcast over rows and draws."""
         return (np.asarray(price.m_as("USD/GW/yr"), dtype=float)
                 * np.asarray(capacity.m_as("GW"), dtype=float) * self.years)
+
+    def excel(self, row: bool = False) -> str:
+        """The Excel form (calc.models._formula) of the spend in a period, or with ``row`` of the
+        spend in every period (an array, for the total)."""
+        if row:
+            years = ",".join(repr(float(y)) for y in self.years)
+            return f"{{{self.price}@USD/GW/yr}}*{{row:{self.capacity}@GW}}*{{{years}}}"
+        years = ";".join(repr(float(y)) for y in self.years)
+        return f"{{{self.price}@USD/GW/yr}}*{{{self.capacity}@GW}}*{{periods:{years}}}"
 
     def total(self, **kw) -> pint.Quantity:
         """The spend inside the timeline [USD]: one value per case, a period axis of length 1."""

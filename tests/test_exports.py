@@ -53,7 +53,9 @@ def nvidia():
 
 def test_xlsx_has_four_sheets_with_numbers_stored_as_numbers(sourced):
     wb = workbook(result_xlsx(sourced))
-    assert wb.sheetnames == list(SHEETS) == ["summary", "results", "inputs", "sources", "checks"]
+    assert wb.sheetnames[:5] == list(SHEETS) == ["summary", "results", "inputs", "sources",
+                                                 "checks"]
+    assert wb.sheetnames[5:] == ["model"]                      # then a model sheet per variant
     results = {r["quantity"]: r for r in records(wb["results"])}
     assert results["chips"]["value"] == pytest.approx(400_000) and results["chips"]["unit"] == "chip"
     assert results["capex"]["value"] == pytest.approx(3e10) and results["capex"]["unit"] == "USD"
@@ -111,7 +113,8 @@ def test_calc_run_format_xlsx_writes_the_workbook(tmp_path):
                            "--output", str(out)], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     wb = workbook(out.read_bytes())
-    assert wb.sheetnames == ["summary", "results", "inputs", "sources", "checks"]
+    assert wb.sheetnames == ["summary", "results", "inputs", "sources", "checks", "model",
+                             "model per-gpu", "model hgx-b200"]
     chips = [r for r in records(wb["results"]) if r["quantity"] == "chips" and r["variant"] == "base"][0]
     # 1 GW / (120,000 / 36 W/chip x PUE 1.2410, the geometric mean of 1.1 and 1.4) = 241,747 superchips
     assert chips["value"] == pytest.approx(1e9 / (120e3 / 36 * (1.1 * 1.4) ** 0.5), rel=1e-6)

@@ -5,6 +5,19 @@ gives (Hamilton's idea in a few lines). A quantity may have several formulas -- 
 ``facility_power / power_per_chip``, ``power_per_chip`` from ``facility_power / chips`` -- and the
 engine picks the one whose inputs are known. A formula registered with ``default=False`` is an
 alternative shape (e.g. decaying growth) that a scenario must choose by name.
+
+Each formula also states its spreadsheet form (``excel=``, written into the xlsx model sheet by
+calc.output.xlsx_model) or why it has none (``no_excel=``). The form is a template over the
+inputs' magnitudes in their glossary units, giving the output in its glossary unit; conversion
+factors between units are written in it (``{facility_power} * 1E9 / {power_per_chip}``: GW over
+W/chip). Placeholders: ``{name}`` an input (in the same period on a timeline); ``{row:name}`` the
+row of a per-period input; ``{cells:name}`` that row as its cells hold it, in their unit, with
+``{one:name}`` one glossary unit in that unit (for comparisons with text cells); ``{first:name}``
+its first period; ``{prev:name|init}`` its previous period (the input ``init``, else 0, in the
+first); ``{periods:a;b;...}`` a number per period; ``{gauss:nodes}``, ``{gauss:weights}``
+the period's quadrature nodes [month] and weights (calc.models.revenue.month_nodes);
+``{name@unit}`` an input in ``unit`` (for names outside the glossary); ``{scale}`` where the
+factor to the cell's unit goes (else it multiplies the whole form).
 """
 
 from __future__ import annotations
@@ -26,6 +39,8 @@ class Formula:
     text: str                   # the formula as a reader writes it
     func: Callable
     default: bool = True        # False: an alternative shape a scenario must choose
+    excel: object = None        # the spreadsheet form: a template (above) or a calc.expr.Expr
+    no_excel: str | None = None  # why there is no spreadsheet form (the cell holds the value)
 
     def __call__(self, **kwargs):
         return self.func(**kwargs)
@@ -34,8 +49,10 @@ class Formula:
 FORMULAS: dict[str, Formula] = {}
 
 
-def formula(text: str, *, output: str | None = None, default: bool = True):
+def formula(text: str, *, output: str | None = None, default: bool = True,
+            excel: str | None = None, no_excel: str | None = None):
     """Register a model function; its arguments are dimension-checked against the glossary.
+    ``excel``: its spreadsheet form; ``no_excel``: why it has none (see the module docstring).
 
     Strings are accepted for convenience (``chips(facility_power="1 GW", ...)``) and parsed.
     """
@@ -58,7 +75,8 @@ def formula(text: str, *, output: str | None = None, default: bool = True):
         out = output or func.__name__
         if func.__name__ in FORMULAS:
             raise ValueError(f"formula {func.__name__!r} registered twice")
-        FORMULAS[func.__name__] = Formula(func.__name__, out, params, text, func, default)
+        FORMULAS[func.__name__] = Formula(func.__name__, out, params, text, func, default, excel,
+                                          no_excel)
         return checked
 
     return register

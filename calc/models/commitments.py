@@ -16,7 +16,8 @@ from calc.models._formula import formula
 from calc.periods import Timeline, parse_date
 
 
-@formula("commitment / commitment_term")
+@formula("commitment / commitment_term",
+         excel="{commitment}/{commitment_term}")
 def commitment_per_year(commitment, commitment_term):
     """A commitment spread evenly over its term.
 
@@ -30,7 +31,8 @@ def commitment_per_year(commitment, commitment_term):
     return (commitment / commitment_term).to("USD/yr")
 
 
-@formula("commitment_per_year / arr")
+@formula("commitment_per_year / arr",
+         excel="{commitment_per_year}/{arr}")
 def commitment_share_of_arr(commitment_per_year, arr):
     """A yearly commitment as a share of run-rate revenue (above 1: more than all revenue).
 
@@ -43,7 +45,8 @@ def commitment_share_of_arr(commitment_per_year, arr):
     return (commitment_per_year / arr).to("dimensionless")
 
 
-@formula("commitment_per_year / tco_per_year_per_power")
+@formula("commitment_per_year / tco_per_year_per_power",
+         excel="{commitment_per_year}/{tco_per_year_per_power}")
 def commitment_power_at_cost(commitment_per_year, tco_per_year_per_power):
     """Facility power a yearly commitment pays for at the OWNER'S yearly cost of a gigawatt.
 
@@ -58,7 +61,8 @@ def commitment_power_at_cost(commitment_per_year, tco_per_year_per_power):
     return (commitment_per_year / tco_per_year_per_power).to("GW")
 
 
-@formula("commitment_per_year / rental_price_per_power")
+@formula("commitment_per_year / rental_price_per_power",
+         excel="{commitment_per_year}/{rental_price_per_power}")
 def commitment_power_at_rental(commitment_per_year, rental_price_per_power):
     """Facility power a yearly commitment rents at cloud prices (provider's margin included).
 
@@ -72,7 +76,8 @@ def commitment_power_at_rental(commitment_per_year, rental_price_per_power):
     return (commitment_per_year / rental_price_per_power).to("GW")
 
 
-@formula("commitment_power_at_cost")
+@formula("commitment_power_at_cost",
+         excel="{commitment_power_at_cost}")
 def commitment_power_equivalent(commitment_power_at_cost):
     """Deprecated alias of ``commitment_power_at_cost`` [GW] (README, "Migration notes").
 
@@ -111,6 +116,8 @@ class Spread:
     name: str
     shape: str
     weights: np.ndarray          # (periods,) shares of the amount, each in [0, 1]
+    start: int | None = None     # flat and ramp: the first month (months since year 0)
+    term: int | None = None      # flat and ramp: the term [month]
 
     @property
     def outside(self) -> float:
@@ -190,12 +197,27 @@ def spread(name: str, tl: Timeline, shape: str, where: str, start: int | None = 
     if term is None or term <= 0:
         raise CalcError(f"{_key(where, 'term')}: the term must be a positive whole number of "
                         f"months (e.g. 7 yr or 84 month), got {term!r}")
-    return Spread(name, shape, (flat if shape == "flat" else ramp)(tl, start, term))
+    return Spread(name, shape, (flat if shape == "flat" else ramp)(tl, start, term), start, term)
 
 
 def _key(where: str, key: str) -> str:
     """'aws.schedule', or 'schedule' where there is no path before it."""
     return f"{where}.{key}" if where else key
+
+
+def spread_excel(amount: str, s: Spread, term: str | None = None) -> str:
+    """The Excel form (calc.models._formula) of ``amount`` [USD] spread by ``s`` in a period:
+    the shapes above over the period's months (``period_start`` x 12) clipped to the term (the
+    input ``term`` where the term is one); a schedule's share per period as a number."""
+    if s.shape == "schedule":
+        return "{%s@USD}*{periods:%s}" % (amount, ";".join(repr(float(w)) for w in s.weights))
+    t = f"{{{term}@month}}" if term else f"{s.term}"
+    s0 = f"({s.start // 12}*12+{s.start % 12})"          # the start: months since year 0
+    a = f"MIN(MAX({{period_start}}*12,{s0}),{s0}+{t})"
+    b = f"MIN(MAX({{period_end}}*12,{s0}),{s0}+{t})"
+    if s.shape == "flat":
+        return f"{{{amount}@USD}}*({b}-{a})/{t}"
+    return f"{{{amount}@USD}}*(({b}-{s0})^2-({a}-{s0})^2)/{t}^2"
 
 
 def spend(amounts: list[np.ndarray], spreads: list[Spread]) -> np.ndarray:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from calc.models._formula import formula
 
 
-@formula("chips x peak_flops_per_chip")
+@formula("chips x peak_flops_per_chip",
+         excel="{chips}*{peak_flops_per_chip}")
 def peak_compute(chips, peak_flops_per_chip):
     """Peak compute of a fleet.
 
@@ -23,7 +24,8 @@ def peak_compute(chips, peak_flops_per_chip):
     return (chips * peak_flops_per_chip).to("FLOP/s")
 
 
-@formula("peak_compute / chips", output="peak_flops_per_chip")
+@formula("peak_compute / chips", output="peak_flops_per_chip",
+         excel="{peak_compute}/{chips}")
 def peak_flops_per_chip_from_compute(peak_compute, chips):
     """Peak FLOP/s per chip implied by a fleet's peak and its chip count.
 
@@ -33,7 +35,8 @@ def peak_flops_per_chip_from_compute(peak_compute, chips):
     return (peak_compute / chips).to("FLOP/s/chip")
 
 
-@formula("peak_compute x mfu x 1 year")
+@formula("peak_compute x mfu x 1 year",
+         excel="{peak_compute}*{mfu}*31557600")
 def compute_per_year(peak_compute, mfu):
     """Operations a fleet performs in a year at a given utilisation.
 

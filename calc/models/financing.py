@@ -26,7 +26,9 @@ def _m(q, unit: str):
     return np.asarray(Q(q).m_as(unit), dtype=float)
 
 
-@formula("other_costs_per_year x period length + other_cost_share_of_revenue x revenue")
+@formula("other_costs_per_year x period length + other_cost_share_of_revenue x revenue",
+         excel="{other_costs_per_year}*({period_end}-{period_start})+"
+               "{other_cost_share_of_revenue}*{revenue}")
 def other_costs(other_costs_per_year, other_cost_share_of_revenue, revenue, period_start,
                 period_end):
     """Costs other than the commitments in each period; the financing block gives one of the two
@@ -42,7 +44,8 @@ def other_costs(other_costs_per_year, other_cost_share_of_revenue, revenue, peri
     return Q(out, "USD")
 
 
-@formula("compute_share_of_revenue x revenue - commitment_spend - other_costs")
+@formula("compute_share_of_revenue x revenue - commitment_spend - other_costs",
+         excel="{compute_share_of_revenue}*{revenue}-{commitment_spend}-{other_costs}")
 def net_cash_flow(compute_share_of_revenue, revenue, commitment_spend, other_costs):
     """Cash in minus cash out in each period, before raises and interest. Returns: [USD].
 
@@ -83,7 +86,9 @@ def _flow(net_cash_flow, raises):
     return _m(net_cash_flow, "USD") + _m(raises, "USD")
 
 
-@formula("interest_rate x max(0, -cash_balance at the period's start) x period length")
+@formula("interest_rate x max(0, -cash_balance at the period's start) x period length",
+         excel="{interest_rate}*({period_end}-{period_start})*MAX(0,"
+               "-{prev:cash_balance|cash})")
 def interest(cash, net_cash_flow, raises, interest_rate, period_start, period_end):
     """Interest charged in each period on a negative opening balance. Returns: interest [USD]."""
     _, paid = balances(_m(cash, "USD"), _flow(net_cash_flow, raises),
@@ -91,7 +96,9 @@ def interest(cash, net_cash_flow, raises, interest_rate, period_start, period_en
     return Q(paid, "USD")
 
 
-@formula("previous cash_balance (cash before the first period) + net_cash_flow + raises - interest")
+@formula("previous cash_balance (cash before the first period) + net_cash_flow + raises - interest",
+         excel="{prev:cash_balance|cash}+{net_cash_flow}+{raises}-{interest_rate}*("
+               "{period_end}-{period_start})*MAX(0,-{prev:cash_balance|cash})")
 def cash_balance(cash, net_cash_flow, raises, interest_rate, period_start, period_end):
     """The cash balance at each period's end. Returns: cash_balance [USD]."""
     bal, _ = balances(_m(cash, "USD"), _flow(net_cash_flow, raises),
@@ -99,7 +106,8 @@ def cash_balance(cash, net_cash_flow, raises, interest_rate, period_start, perio
     return Q(bal, "USD")
 
 
-@formula("the largest negative cash_balance as a positive amount, 0 if never below 0")
+@formula("the largest negative cash_balance as a positive amount, 0 if never below 0",
+         excel="MAX(0,-MIN({row:cash_balance}))")
 def shortfall(cash_balance):
     """What must still be raised: one value per case. Returns: shortfall [USD].
 
@@ -110,7 +118,10 @@ def shortfall(cash_balance):
     return Q(np.maximum(-low, 0.0), "USD")
 
 
-@formula("the start of the first period whose closing cash_balance is below 0 (null: never)")
+@formula("the start of the first period whose closing cash_balance is below 0 (null: never)",
+         excel='IF(COUNTIF({row:cash_balance},"<0")=0,"never",INDEX({row:period_start},'
+               "1,SUMPRODUCT(MIN(({row:cash_balance}>=0)*1E9+COLUMN("
+               "{row:cash_balance})))-COLUMN({first:period_start})+1))")
 def cash_out(cash_balance, period_start):
     """The date the cash runs out, as a decimal year (NaN for never).
 

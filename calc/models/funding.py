@@ -13,7 +13,8 @@ from calc.units import Q, check_dimension
 _YEAR = Q(1, "yr")
 
 
-@formula("investment / capital_raised")
+@formula("investment / capital_raised",
+         excel="{investment}/{capital_raised}")
 def investor_share_of_capital(investment, capital_raised):
     """One investor's share of a company's capital raised.
 
@@ -26,7 +27,8 @@ def investor_share_of_capital(investment, capital_raised):
     return (investment / capital_raised).to("dimensionless")
 
 
-@formula("valuation_after / valuation_before")
+@formula("valuation_after / valuation_before",
+         excel="{valuation_after}/{valuation_before}")
 def valuation_step_up(valuation_before, valuation_after):
     """How many times a valuation grew in a round.
 
@@ -39,7 +41,8 @@ def valuation_step_up(valuation_before, valuation_after):
     return (valuation_after / valuation_before).to("dimensionless")
 
 
-@formula("valuation / (arr x 1 year)")
+@formula("valuation / (arr x 1 year)",
+         excel="{valuation}/{arr}")
 def valuation_arr_multiple(valuation, arr):
     """Valuation as a multiple of one year of run-rate revenue.
 

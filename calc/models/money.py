@@ -12,7 +12,8 @@ from __future__ import annotations
 from calc.models._formula import formula
 
 
-@formula("chips x chip_capex")
+@formula("chips x chip_capex",
+         excel="{chips}*{chip_capex}")
 def it_capex(chips, chip_capex):
     """IT capex of a fleet.
 
@@ -25,7 +26,8 @@ def it_capex(chips, chip_capex):
     return (chips * chip_capex).to("USD")
 
 
-@formula("facility_power x facility_capex_per_power")
+@formula("facility_power x facility_capex_per_power",
+         excel="{facility_power}*1E9*{facility_capex_per_power}")
 def facility_capex(facility_power, facility_capex_per_power):
     """Facility capex: building, power and cooling.
 
@@ -38,20 +40,23 @@ def facility_capex(facility_power, facility_capex_per_power):
     return (facility_power * facility_capex_per_power).to("USD")
 
 
-@formula("it_capex + facility_capex")
+@formula("it_capex + facility_capex",
+         excel="{it_capex}+{facility_capex}")
 def capex(it_capex, facility_capex):
     """Total capex: it_capex [USD] + facility_capex [USD] -> [USD]."""
     return (it_capex + facility_capex).to("USD")
 
 
-@formula("capex_per_power x facility_power", output="capex")
+@formula("capex_per_power x facility_power", output="capex",
+         excel="{capex_per_power}*{facility_power}")
 def capex_from_capex_per_power(capex_per_power, facility_power):
     """Capex from an all-in price per gigawatt: capex_per_power [USD/GW] x facility_power [GW] ->
     [USD]."""
     return (capex_per_power * facility_power).to("USD")
 
 
-@formula("capex / facility_power")
+@formula("capex / facility_power",
+         excel="{capex}/{facility_power}")
 def capex_per_power(capex, facility_power):
     """All-in capex per gigawatt of facility power.
 
@@ -61,7 +66,8 @@ def capex_per_power(capex, facility_power):
     return (capex / facility_power).to("USD/GW")
 
 
-@formula("facility_power x load_factor x 1 year")
+@formula("facility_power x load_factor x 1 year",
+         excel="{facility_power}*{load_factor}*8.766")
 def energy_per_year(facility_power, load_factor):
     """Energy a site draws in a year.
 
@@ -75,7 +81,8 @@ def energy_per_year(facility_power, load_factor):
     return (facility_power * load_factor).to("TWh/yr")
 
 
-@formula("energy_per_year x electricity_price")
+@formula("energy_per_year x electricity_price",
+         excel="{energy_per_year}*1E6*{electricity_price}")
 def energy_cost_per_year(energy_per_year, electricity_price):
     """Yearly energy bill: energy_per_year [TWh/yr] x electricity_price [USD/MWh] -> [USD/yr].
 
@@ -84,7 +91,8 @@ def energy_cost_per_year(energy_per_year, electricity_price):
     return (energy_per_year * electricity_price).to("USD/yr")
 
 
-@formula("it_capex / it_lifetime + facility_capex / facility_lifetime")
+@formula("it_capex / it_lifetime + facility_capex / facility_lifetime",
+         excel="{it_capex}/{it_lifetime}+{facility_capex}/{facility_lifetime}")
 def depreciation_per_year(it_capex, it_lifetime, facility_capex, facility_lifetime):
     """Straight-line depreciation of IT and facility capex, each over its own lifetime.
 
@@ -99,7 +107,8 @@ def depreciation_per_year(it_capex, it_lifetime, facility_capex, facility_lifeti
     return (it_capex / it_lifetime + facility_capex / facility_lifetime).to("USD/yr")
 
 
-@formula("depreciation_per_year + energy_cost_per_year")
+@formula("depreciation_per_year + energy_cost_per_year",
+         excel="{depreciation_per_year}+{energy_cost_per_year}")
 def cost_per_year(depreciation_per_year, energy_cost_per_year):
     """Straight-line depreciation plus energy: depreciation_per_year [USD/yr] + energy_cost_per_year
     [USD/yr] -> [USD/yr].
@@ -110,14 +119,16 @@ def cost_per_year(depreciation_per_year, energy_cost_per_year):
     return (depreciation_per_year + energy_cost_per_year).to("USD/yr")
 
 
-@formula("cost_per_year / facility_power")
+@formula("cost_per_year / facility_power",
+         excel="{cost_per_year}/{facility_power}")
 def cost_per_year_per_power(cost_per_year, facility_power):
     """Yearly cost of one gigawatt of facility: cost_per_year [USD/yr] / facility_power [GW] ->
     [USD/yr/GW]."""
     return (cost_per_year / facility_power).to("USD/yr/GW")
 
 
-@formula("chips x chip_hour_price x 1 year")
+@formula("chips x chip_hour_price x 1 year",
+         excel="{chips}*{chip_hour_price}*8766")
 def rental_cost_per_year(chips, chip_hour_price):
     """Cost of renting the same chips all year round.
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from calc.models._formula import formula
 
 
-@formula("facility_power / pue")
+@formula("facility_power / pue",
+         excel="{facility_power}/{pue}")
 def it_power(facility_power, pue):
     """IT power of a site.
 
@@ -24,19 +25,22 @@ def it_power(facility_power, pue):
     return (facility_power / pue).to("GW")
 
 
-@formula("it_power x pue", output="facility_power")
+@formula("it_power x pue", output="facility_power",
+         excel="{it_power}*{pue}")
 def facility_power_from_it_power(it_power, pue):
     """Facility power from IT power: it_power [GW] x pue [1] -> [GW]."""
     return (it_power * pue).to("GW")
 
 
-@formula("facility_power / it_power", output="pue")
+@formula("facility_power / it_power", output="pue",
+         excel="{facility_power}/{it_power}")
 def pue_from_powers(facility_power, it_power):
     """PUE implied by facility and IT power: facility_power [GW] / it_power [GW] -> [1]."""
     return (facility_power / it_power).to("dimensionless")
 
 
-@formula("it_power_per_chip x pue")
+@formula("it_power_per_chip x pue",
+         excel="{it_power_per_chip}*{pue}")
 def power_per_chip(it_power_per_chip, pue):
     """Facility power per accelerator.
 
@@ -49,7 +53,8 @@ def power_per_chip(it_power_per_chip, pue):
     return (it_power_per_chip * pue).to("W/chip")
 
 
-@formula("facility_power / chips", output="power_per_chip")
+@formula("facility_power / chips", output="power_per_chip",
+         excel="{facility_power}*1E9/{chips}")
 def power_per_chip_from_chips(facility_power, chips):
     """Facility power per chip implied by a site's power and its chip count.
 
@@ -59,14 +64,16 @@ def power_per_chip_from_chips(facility_power, chips):
     return (facility_power / chips).to("W/chip")
 
 
-@formula("power_per_chip / pue", output="it_power_per_chip")
+@formula("power_per_chip / pue", output="it_power_per_chip",
+         excel="{power_per_chip}/{pue}")
 def it_power_per_chip_from_power_per_chip(power_per_chip, pue):
     """IT power per chip from facility power per chip: power_per_chip [W/chip] / pue [1] ->
     [W/chip]."""
     return (power_per_chip / pue).to("W/chip")
 
 
-@formula("power_per_chip / it_power_per_chip", output="pue")
+@formula("power_per_chip / it_power_per_chip", output="pue",
+         excel="{power_per_chip}/{it_power_per_chip}")
 def pue_from_power_per_chip(power_per_chip, it_power_per_chip):
     """The PUE that makes a quoted power per chip true for a chip's IT power.
 
@@ -76,7 +83,8 @@ def pue_from_power_per_chip(power_per_chip, it_power_per_chip):
     return (power_per_chip / it_power_per_chip).to("dimensionless")
 
 
-@formula("facility_power / power_per_chip")
+@formula("facility_power / power_per_chip",
+         excel="{facility_power}*1E9/{power_per_chip}")
 def chips(facility_power, power_per_chip):
     """Accelerators a site can power.
 
@@ -90,7 +98,8 @@ def chips(facility_power, power_per_chip):
     return (facility_power / power_per_chip).to("chip")
 
 
-@formula("chips x power_per_chip", output="facility_power")
+@formula("chips x power_per_chip", output="facility_power",
+         excel="{chips}*{power_per_chip}/1E9")
 def facility_power_from_chips(chips, power_per_chip):
     """Facility power a fleet needs: chips [chip] x power_per_chip [W/chip] -> [GW]."""
     return (chips * power_per_chip).to("GW")

@@ -29,7 +29,8 @@ def _plain(x):
     return Q(x).m_as("dimensionless")
 
 
-@formula("(arr_end / arr_start)^(1 month / arr_period) - 1")
+@formula("(arr_end / arr_start)^(1 month / arr_period) - 1",
+         excel="({arr_end}/{arr_start})^(1/{arr_period})-1")
 def arr_growth_per_month(arr_start, arr_end, arr_period):
     """Compound monthly growth between two run-rate figures.
 
@@ -45,7 +46,8 @@ def arr_growth_per_month(arr_start, arr_end, arr_period):
     return Q(g, "dimensionless")
 
 
-@formula("annual multiple: (1 + arr_growth_per_month)^12")
+@formula("annual multiple: (1 + arr_growth_per_month)^12",
+         excel="(1+{arr_growth_per_month})^12")
 def arr_growth_per_year(arr_growth_per_month):
     """The annual MULTIPLE a monthly growth rate implies (15.78 means 15.78x in a year, not +1,578
     %).
@@ -60,7 +62,8 @@ def arr_growth_per_year(arr_growth_per_month):
     return Q(np.power(1 + _plain(arr_growth_per_month), 12), "dimensionless")
 
 
-@formula("ln 2 / ln(1 + arr_growth_per_month) months")
+@formula("ln 2 / ln(1 + arr_growth_per_month) months",
+         excel="LN(2)/LN(1+{arr_growth_per_month})")
 def arr_doubling_time(arr_growth_per_month):
     """Time for run-rate revenue to double at a constant monthly rate.
 
@@ -73,14 +76,16 @@ def arr_doubling_time(arr_growth_per_month):
     return (LN2 / np.log1p(_plain(arr_growth_per_month)) * _MONTH).to("month")
 
 
-@formula("2^(1 month / arr_doubling_time) - 1", output="arr_growth_per_month")
+@formula("2^(1 month / arr_doubling_time) - 1", output="arr_growth_per_month",
+         excel="2^(1/{arr_doubling_time})-1")
 def arr_growth_per_month_from_doubling_time(arr_doubling_time):
     """Monthly growth that doubles revenue in a given time: arr_doubling_time [month] -> [1] = 2^(1
     month / T) - 1."""
     return Q(np.expm1(LN2 * _ratio(_MONTH, arr_doubling_time)), "dimensionless")
 
 
-@formula("arr_end x (1 + arr_growth_per_month)^(arr_horizon / 1 month)")
+@formula("arr_end x (1 + arr_growth_per_month)^(arr_horizon / 1 month)",
+         excel="{arr_end}*(1+{arr_growth_per_month})^{arr_horizon}")
 def arr_projected(arr_end, arr_growth_per_month, arr_horizon):
     """Run-rate revenue projected forward at constant monthly growth (the default shape).
 
@@ -96,7 +101,9 @@ def arr_projected(arr_end, arr_growth_per_month, arr_horizon):
 
 @formula("arr_end x exp(ln(1 + g) x h / ln 2 x (1 - 2^(-arr_horizon / h))), h "
          "= arr_growth_half_life",
-         output="arr_projected", default=False)
+         output="arr_projected", default=False,
+         excel="{arr_end}*EXP(LN(1+{arr_growth_per_month})*{arr_growth_half_life}/LN(2)*"
+               "(1-2^(-{arr_horizon}/{arr_growth_half_life})))")
 def arr_projected_decaying(arr_end, arr_growth_per_month, arr_horizon, arr_growth_half_life):
     """Run-rate revenue projected forward with a growth rate that decays (an alternative shape).
 
@@ -181,6 +188,15 @@ def decaying_rate(arr_end, g, m, half_life):
     """Run-rate with decaying growth: ``A exp(L h / ln 2 x (1 - 2^(-m / h)))``."""
     months = -half_life / LN2 * np.expm1(-LN2 * m / half_life)
     return arr_end * _grown(np.log1p(g), months)
+
+
+def month_nodes(months: int) -> tuple:
+    """The nodes [months from a period's start] and weights with which ``_quadrature`` sums a
+    period of ``months`` whole months: 8 Gauss-Legendre nodes a month (the spreadsheet form of
+    ``revenue_decaying`` writes them out)."""
+    x, w = (np.array(v) for v in zip(*_gauss_legendre()))
+    k = np.arange(months)[:, None]
+    return (k + (1.0 + x) / 2.0).ravel(), np.tile(w / 2.0, months)
 
 
 def _quadrature(rate, m0, m1):

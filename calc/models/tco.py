@@ -48,7 +48,11 @@ def capital_recovery_factor(cost_of_capital, lifetime, *, lifetime_name: str = "
 
 
 @formula("it_capex x crf(cost_of_capital, it_lifetime) + facility_capex x "
-         "crf(cost_of_capital, facility_lifetime)")
+         "crf(cost_of_capital, facility_lifetime)",
+         excel="{it_capex}*IF({cost_of_capital}=0,1/{it_lifetime},{cost_of_capital}/(1-("
+               "1+{cost_of_capital})^(-{it_lifetime})))+{facility_capex}*IF("
+               "{cost_of_capital}=0,1/{facility_lifetime},{cost_of_capital}/(1-(1+"
+               "{cost_of_capital})^(-{facility_lifetime})))")
 def capital_charge_per_year(it_capex, it_lifetime, facility_capex, facility_lifetime,
                             cost_of_capital):
     """Yearly capital charge: each capex repaid over its own lifetime, with interest at the cost of
@@ -70,7 +74,8 @@ def capital_charge_per_year(it_capex, it_lifetime, facility_capex, facility_life
     return (it + fac).to("USD/yr")
 
 
-@formula("capex x opex_rate")
+@formula("capex x opex_rate",
+         excel="{capex}*{opex_rate}")
 def opex_per_year(capex, opex_rate):
     """Yearly operating cost other than energy: capex [USD] x opex_rate [1/yr] -> [USD/yr].
 
@@ -79,7 +84,8 @@ def opex_per_year(capex, opex_rate):
     return (capex * opex_rate).to("USD/yr")
 
 
-@formula("capital_charge_per_year + opex_per_year + energy_cost_per_year")
+@formula("capital_charge_per_year + opex_per_year + energy_cost_per_year",
+         excel="{capital_charge_per_year}+{opex_per_year}+{energy_cost_per_year}")
 def tco_per_year(capital_charge_per_year, opex_per_year, energy_cost_per_year):
     """The owner's yearly cost (total cost of ownership): capital, operations and energy.
 
@@ -93,14 +99,16 @@ def tco_per_year(capital_charge_per_year, opex_per_year, energy_cost_per_year):
     return (capital_charge_per_year + opex_per_year + energy_cost_per_year).to("USD/yr")
 
 
-@formula("tco_per_year / facility_power")
+@formula("tco_per_year / facility_power",
+         excel="{tco_per_year}/{facility_power}")
 def tco_per_year_per_power(tco_per_year, facility_power):
     """The owner's yearly cost of one gigawatt of facility: tco_per_year [USD/yr] / facility_power
     [GW] -> [USD/GW/yr]."""
     return (tco_per_year / facility_power).to("USD/GW/yr")
 
 
-@formula("rental_cost_per_year / facility_power")
+@formula("rental_cost_per_year / facility_power",
+         excel="{rental_cost_per_year}/{facility_power}")
 def rental_price_per_power(rental_cost_per_year, facility_power):
     """Rental price per GW-year: renting the site's chips all year [USD/yr] / facility_power [GW] ->
     [USD/GW/yr].

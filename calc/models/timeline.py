@@ -79,7 +79,8 @@ def _ceiling_above_end(arr_end, arr_ceiling, g) -> None:
 
 # -- the run-rate at the end of each period -------------------------------------------------------
 
-@formula("arr_end x (1 + arr_growth_per_month)^m, m = months from arr_as_of to the period's end")
+@formula("arr_end x (1 + arr_growth_per_month)^m, m = months from arr_as_of to the period's end",
+         excel="{arr_end}*(1+{arr_growth_per_month})^(({period_end}-{arr_as_of})*12)")
 def arr_at(arr_end, arr_growth_per_month, arr_as_of, period_end):
     """Run-rate at the END of each period, at constant monthly growth through ``arr_as_of``.
 
@@ -96,7 +97,9 @@ def arr_at(arr_end, arr_growth_per_month, arr_as_of, period_end):
 
 
 @formula("arr_end x exp(ln(1 + g) x h / ln 2 x (1 - 2^(-m / h))), h = arr_growth_half_life, "
-         "m = months from arr_as_of to the period's end", output="arr_at", default=False)
+         "m = months from arr_as_of to the period's end", output="arr_at", default=False,
+         excel="{arr_end}*EXP(LN(1+{arr_growth_per_month})*{arr_growth_half_life}/LN(2)*"
+               "(1-2^(-({period_end}-{arr_as_of})*12/{arr_growth_half_life})))")
 def arr_at_decaying(arr_end, arr_growth_per_month, arr_as_of, period_end, arr_growth_half_life):
     """Run-rate at each period's end when the growth rate halves every ``arr_growth_half_life``.
 
@@ -114,7 +117,10 @@ def arr_at_decaying(arr_end, arr_growth_per_month, arr_as_of, period_end, arr_gr
 
 @formula("arr_ceiling / (1 + c e^(-r m)), c = arr_ceiling / arr_end - 1, r = ln(1 + g) / (1 - "
          "arr_end / arr_ceiling)",
-         output="arr_at", default=False)
+         output="arr_at", default=False,
+         excel="{arr_ceiling}/(1+({arr_ceiling}/{arr_end}-1)*EXP(-(LN(1+"
+               "{arr_growth_per_month})/(1-{arr_end}/{arr_ceiling}))*("
+               "{period_end}-{arr_as_of})*12))")
 def arr_at_logistic(arr_end, arr_growth_per_month, arr_as_of, period_end, arr_ceiling):
     """Run-rate at each period's end on a saturating (logistic) path towards ``arr_ceiling``.
 
@@ -133,7 +139,12 @@ def arr_at_logistic(arr_end, arr_growth_per_month, arr_as_of, period_end, arr_ce
 # -- revenue: the run-rate integrated over each period --------------------------------------------
 
 @formula("arr_end / 12 x ((1 + g)^m1 - (1 + g)^m0) / ln(1 + g), m0, m1 = months from arr_as_of to "
-         "the period's start and end")
+         "the period's start and end",
+         excel="IF({arr_growth_per_month}=0,{arr_end}/12*(({period_end}-{arr_as_of})*"
+               "12-({period_start}-{arr_as_of})*12),{arr_end}/12*((1+"
+               "{arr_growth_per_month})^(({period_end}-{arr_as_of})*12)-(1+"
+               "{arr_growth_per_month})^(({period_start}-{arr_as_of})*12))/LN(1+"
+               "{arr_growth_per_month}))")
 def revenue(arr_end, arr_growth_per_month, arr_as_of, period_start, period_end):
     """Revenue earned in each period: the constant-growth run-rate integrated continuously.
 
@@ -146,7 +157,11 @@ def revenue(arr_end, arr_growth_per_month, arr_as_of, period_start, period_end):
 
 @formula(
     "the decaying-growth run-rate integrated over the period (Gauss-Legendre, 8 nodes a month)",
-         output="revenue", default=False)
+         output="revenue", default=False,
+         # the quadrature written out: {gauss:...} are the period's nodes and weights
+         excel=("SUMPRODUCT({gauss:weights}*{arr_end}*EXP(LN(1+{arr_growth_per_month})"
+                "*{arr_growth_half_life}/LN(2)*(1-2^(-(({period_start}-{arr_as_of})*12"
+                "+{gauss:nodes})/{arr_growth_half_life}))))/12"))
 def revenue_decaying(arr_end, arr_growth_per_month, arr_as_of, period_start, period_end,
                      arr_growth_half_life):
     """Revenue per period on the decaying-growth path. Returns: revenue [USD]."""
@@ -158,7 +173,14 @@ def revenue_decaying(arr_end, arr_growth_per_month, arr_as_of, period_start, per
 
 
 @formula("arr_ceiling / 12 x (ln(e^(r m1) + c) - ln(e^(r m0) + c)) / r (logistic path)",
-         output="revenue", default=False)
+         output="revenue", default=False,
+         excel="{arr_ceiling}/12*(({period_end}-{arr_as_of})*12-("
+               "{period_start}-{arr_as_of})*12+(LN(1+({arr_ceiling}/{arr_end}-1)*EXP(-("
+               "LN(1+{arr_growth_per_month})/(1-{arr_end}/{arr_ceiling}))*("
+               "{period_end}-{arr_as_of})*12))-LN(1+({arr_ceiling}/{arr_end}-1)*EXP(-("
+               "LN(1+{arr_growth_per_month})/(1-{arr_end}/{arr_ceiling}))*("
+               "{period_start}-{arr_as_of})*12)))/(LN(1+{arr_growth_per_month})/("
+               "1-{arr_end}/{arr_ceiling})))")
 def revenue_logistic(arr_end, arr_growth_per_month, arr_as_of, period_start, period_end,
                      arr_ceiling):
     """Revenue per period on the logistic path. Returns: revenue [USD]."""
@@ -169,9 +191,19 @@ def revenue_logistic(arr_end, arr_growth_per_month, arr_as_of, period_start, per
     return Q(out, "USD")
 
 
+_SPEND = "{row:commitment_spend}"
+# coverage compared as written (text "" where there is no spend compares above every number)
+_LAST_BAD = (f"SUMPRODUCT(MAX(({_SPEND}<>0)*({{cells:coverage}}<{{one:coverage}})"
+             f"*COLUMN({_SPEND})))")
+_FIRST_OK = (f"SUMPRODUCT(MIN(((({_SPEND}<>0)*(COLUMN({_SPEND})>{_LAST_BAD}))=0)*1E9"
+             f"+COLUMN({_SPEND})))")
+
+
 # -- against commitments ---------------------------------------------------------------------------
 
-@formula("compute_share_of_revenue x revenue / commitment_spend (null without spend)")
+@formula("compute_share_of_revenue x revenue / commitment_spend (null without spend)",
+         excel='IF({commitment_spend}=0,"",{compute_share_of_revenue}*{revenue}/'
+               "{commitment_spend}{scale})")
 def coverage(compute_share_of_revenue, revenue, commitment_spend):
     """How many times the revenue that can pay for compute covers the period's spend.
 
@@ -188,7 +220,8 @@ def coverage(compute_share_of_revenue, revenue, commitment_spend):
     return Q(out, "dimensionless")
 
 
-@formula("running sum of revenue from the first period")
+@formula("running sum of revenue from the first period",
+         excel="{prev:revenue_cumulative}+{revenue}")
 def revenue_cumulative(revenue):
     """Revenue so far.
 
@@ -198,7 +231,8 @@ def revenue_cumulative(revenue):
     return Q(np.cumsum(_m(revenue, "USD"), axis=-1), "USD")
 
 
-@formula("running sum of commitment_spend from the first period")
+@formula("running sum of commitment_spend from the first period",
+         excel="{prev:commitment_spend_cumulative}+{commitment_spend}")
 def commitment_spend_cumulative(commitment_spend):
     """Commitment spend so far.
 
@@ -208,7 +242,9 @@ def commitment_spend_cumulative(commitment_spend):
     return Q(np.cumsum(_m(commitment_spend, "USD"), axis=-1), "USD")
 
 
-@formula("running sum of (commitment_spend - compute_share_of_revenue x revenue)")
+@formula("running sum of (commitment_spend - compute_share_of_revenue x revenue)",
+         excel="{prev:cumulative_gap}+{commitment_spend}-{compute_share_of_revenue}*"
+               "{revenue}")
 def cumulative_gap(commitment_spend, compute_share_of_revenue, revenue):
     """What spend has outrun the revenue that pays for it, so far.
 
@@ -220,7 +256,8 @@ def cumulative_gap(commitment_spend, compute_share_of_revenue, revenue):
     return Q(np.cumsum(gap, axis=-1), "USD")
 
 
-@formula("the largest cumulative_gap over the timeline, 0 if never positive")
+@formula("the largest cumulative_gap over the timeline, 0 if never positive",
+         excel="MAX(0,MAX({row:cumulative_gap}))")
 def funding_need(cumulative_gap):
     """What must be raised to carry the commitments through the timeline.
 
@@ -231,7 +268,11 @@ def funding_need(cumulative_gap):
 
 
 @formula("start of the first period with spend from which coverage stays at least 1 to "
-         "the end (null: never)")
+         "the end (null: never)",
+         # the last period with spend and coverage below 1, then the first with spend after it
+         excel='IF(COUNTIF({row:commitment_spend},"<>0")=0,{first:period_start},'
+               'IF(' + _FIRST_OK + '>=1E9,"never",INDEX({row:period_start},1,'
+               + _FIRST_OK + '-COLUMN({first:period_start})+1)))')
 def break_even(coverage, commitment_spend, period_start):
     """The break-even date as a decimal year (NaN for never).
 

@@ -22,6 +22,7 @@ from calc.display import default_unit
 from calc.output.xlsx_summary import (cell_of, number_format, page_setup,
                                       period_value, share_format, summary_sheet)
 from calc.engine import STATS
+from calc.output.xlsx_model import model_layouts, write_model_sheets
 from calc.units import format_unit
 
 # then "sensitivity" with --sensitivity
@@ -229,6 +230,7 @@ def result_xlsx(result) -> bytes:
     set or unsourced), then results (the long tidy table), inputs, sources, checks and, with
     --sensitivity, sensitivity."""
     openpyxl = need("openpyxl", "xlsx")
+    models = model_layouts(result)                  # refused beyond the limits, before writing
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     rows = result.rows(tables=True)
@@ -247,6 +249,7 @@ def result_xlsx(result) -> bytes:
     if sens:
         sheet(wb, "sensitivity", list(sens[0]), sens)
     summary_sheet(wb, result, report, rows, {r["#"]: i for i, r in enumerate(sources, start=2)})
+    write_model_sheets(wb, models)                  # after the other sheets
     wb.active = 0
     wb.properties.title = (" — ".join(t for t in (result.scenario, result.title) if t)
                            or "calc result")
