@@ -250,6 +250,8 @@ def result_xlsx(result) -> bytes:
         sheet(wb, "sensitivity", list(sens[0]), sens)
     summary_sheet(wb, result, report, rows, {r["#"]: i for i, r in enumerate(sources, start=2)})
     write_model_sheets(wb, models)                  # after the other sheets
+    for lay in models:
+        page_setup(wb[lay.title])
     wb.active = 0
     wb.properties.title = (" — ".join(t for t in (result.scenario, result.title) if t)
                            or "calc result")
