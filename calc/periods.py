@@ -55,6 +55,15 @@ month_index = dates.month_index          # one home for dates and month arithmet
 month_label = dates.month_text
 
 
+def day_note(span: Span, what: str) -> str | None:
+    """The note for a date given with a day (``what``: 'commitments.azure.start'): it counts from
+    the start of its month, as time on a timeline is counted in whole months; None otherwise."""
+    if span.precision != "day":
+        return None
+    return (f"{what} {span.text} is a day: it counts from the start of its month, "
+            f"{month_label(span.first)} (time on a timeline is counted in whole months)")
+
+
 def parse_date(value, where: str, days: bool = False) -> Span:
     """A timeline date: ``2025``, ``2025-07``, ``2025-Q3`` (and ``2025-08-15`` when ``days``), read
     by ``calc.dates.parse`` (the project's one date parser); the other forms it knows (halves,

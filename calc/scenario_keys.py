@@ -981,6 +981,16 @@ class Reader:
                      sources=tuple(sources), origin="over_time",
                      note=spec.get("note") or f"a series: {', '.join(labels)}")
 
+    @staticmethod
+    def day_start(given, what: str, run) -> tuple[int, str]:
+        """(first month, as written) of a commitment's ``start``; a day counts from the start of
+        its month ('2025-10'), with a note in ``run.notes``."""
+        span = periods.parse_date(given, "start", days=True)
+        note = periods.day_note(span, what)
+        if note:
+            run.notes.append(note)
+        return span.first, periods.month_label(span.first) if note else span.text
+
     def commitments(self, data, inputs: dict):
         """The ``commitments`` mapping as a calc.values.PeriodAxis (None without a
         timeline): each amount becomes the input ``<name>_commitment``."""
@@ -1043,11 +1053,11 @@ class Reader:
                         if k not in spec:
                             raise CalcError(f"{k} is missing; a commitment needs start and term "
                                             "(or a schedule)")
-                    start = periods.parse_date(spec["start"], "start")
+                    start, written = self.day_start(spec["start"], f"{kp}.start", run)
                     term_value, months = self.term(spec["term"])
                     shape = str(spec.get("shape", "flat"))
-                    s = spread.spread(key, self.tl, shape, "", start=start.first, term=months)
-                    label = f"{shape} over {months:g} months from {start.text}"
+                    s = spread.spread(key, self.tl, shape, "", start=start, term=months)
+                    label = f"{shape} over {months:g} months from {written}"
             except CalcError as exc:
                 self.problem(where, str(exc).lstrip(": "))
                 continue
@@ -1072,7 +1082,7 @@ class Reader:
             return
         tl = self.tl
         try:
-            start = (periods.parse_date(spec["start"], "start").first if "start" in spec
+            start = (self.day_start(spec["start"], f"{kp}.start", run)[0] if "start" in spec
                      else int(tl.start))
             end = start + self.term(spec["term"])[1] if "term" in spec else int(tl.ends[-1])
         except CalcError as exc:

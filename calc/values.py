@@ -484,6 +484,7 @@ class PeriodAxis:
     raises: dict | None = None                       # financing: raise input -> (periods,) 0/1
     capacity: dict = field(default_factory=dict)     # amount name -> CapacityCommitment
     amounts: dict = field(default_factory=dict)      # amount name -> Formula (amount: {expr})
+    notes: list = field(default_factory=list)        # what reading the dates changed (a day)
 
     @property
     def count(self) -> int:
