@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from calc.errors import CalcError
+from calc.format import quantity
 from calc.glossary import glossary
 from calc.units import Q, described, dimension_text, format_unit, parse_unit, ureg
 
@@ -130,3 +131,11 @@ def _flop_prefix(text: str, values) -> Shown:
     k = min(len(FLOP_PREFIXES) - 1, max(0, int(math.floor(math.log10(float(mags.max())) / 3))))
     unit = _FLOP.sub(FLOP_PREFIXES[k] + "FLOP", base, count=1)
     return Shown(unit, to_base / 10 ** (3 * k))
+
+
+def range_text(name: str, value, chosen: dict | None = None) -> str:
+    """A ``values.Value``'s range as tables show ``name``: '[3 %, 12 %]', '[$20.0B, $100B]'
+    (``chosen``: the run's display units)."""
+    ends = np.array([value.dist.low, value.dist.high], dtype=float)
+    conv = shown(name, value.central.units, ends, chosen)
+    return f"[{quantity(float(conv(ends[0])), conv.unit)}, {quantity(float(conv(ends[1])), conv.unit)}]"

@@ -64,6 +64,21 @@ def day_note(span: Span, what: str) -> str | None:
             f"{month_label(span.first)} (time on a timeline is counted in whole months)")
 
 
+def date_year(given) -> float | None:
+    """``given`` as a decimal year [yr] when it is written as a date -- 2028, '2028', '2028-06',
+    '2028-Q2', '2028-06-15' -- else None (a quantity such as '2028 yr' is read as one)."""
+    if isinstance(given, bool):
+        return None
+    if isinstance(given, int) or (isinstance(given, float) and given.is_integer()):
+        given = f"{int(given)}"
+    if not isinstance(given, (str, _dt.date)):
+        return None
+    try:
+        return parse_date(given, "date", days=True).decimal_year
+    except CalcError:
+        return None
+
+
 def parse_date(value, where: str, days: bool = False) -> Span:
     """A timeline date: ``2025``, ``2025-07``, ``2025-Q3`` (and ``2025-08-15`` when ``days``), read
     by ``calc.dates.parse`` (the project's one date parser); the other forms it knows (halves,

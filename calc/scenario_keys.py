@@ -250,7 +250,7 @@ BLOCKS: dict[str, dict[str, dict]] = {
 BLOCKS.update(financing_keys.BLOCKS)        # financing, raise, from_ledger (calc.financing_keys)
 
 TIMELINE_KEYS = ("timeline", "commitments", "solve", "financing")   # top-level keys of a timeline
-DATE_INPUTS = ("arr_as_of",)                            # inputs whose value is a date
+DATE_INPUTS = values.DATE_INPUTS                        # inputs whose value is a date
 # Choosing one of these path shapes chooses its partners too: the run-rate and revenue follow one
 # path.
 PAIRED = {
@@ -1396,19 +1396,25 @@ def parse_solve(node: dict, tl, known) -> dict:
     if len(kinds) != 1:
         raise CalcError("give one of equals, at_most or at_least (the target)")
     kind = kinds[0]
-    target = values.to_quantity(node[kind], kind)
+    when = periods.date_year(node[kind]) if tree.text.strip() in values.DATES else None
+    target = values.to_quantity(node[kind], kind) if when is None else Q(when, "yr")
     out_unit = unit_of(tree.text.strip()) if tree.text.strip() in tree.names else None
     if (out_unit is not None and target.dimensionless
             and not Q(1, parse_unit(out_unit)).dimensionless):
         target = Q(float(target.magnitude), out_unit)    # a bare number is in the output's unit
     between = node.get("between")
+    if between is None:
+        raise CalcError(f"between is missing: give the bracket to search, [low, high] in the unit "
+                        f"of {name}, e.g. between: [0, 0.5] (--between 0 0.5 on the command "
+                        "line)")
     if not isinstance(between, (list, tuple)) or len(between) != 2:
         raise CalcError(f"between: the bracket to search is required, [low, high] in the unit of "
                         f"{name}, got {between!r}")
     unit = unit_of(name)
     ends = []
     for given in between:
-        q = values.to_quantity(given, "between")
+        when = periods.date_year(given) if name in values.DATE_INPUTS else None
+        q = values.to_quantity(given, "between") if when is None else Q(when, "yr")
         if unit is not None:
             if q.dimensionless and not Q(1, parse_unit(unit)).dimensionless:
                 q = Q(float(q.magnitude), unit)             # a bare number is in the glossary unit

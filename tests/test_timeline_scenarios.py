@@ -144,7 +144,7 @@ def test_no_solution_is_a_finding_not_an_error(tmp_path):
                    "funding_need", "--at-most", "0 USD", "--between", "0", "0.001")
     assert out.returncode == 0, out.stderr
     assert "arr_growth_per_month [%] (base) = no solution" in out.stdout
-    assert ("finding (base): no value of arr_growth_per_month in [0, 0.001] makes funding_need at most $0.00"
+    assert ("finding (base): no value of arr_growth_per_month in [0 %, 0.1 %] makes funding_need at most $0.00"
             in out.stdout)
 
 
@@ -162,7 +162,7 @@ def test_explain_one_period(tmp_path):
     out = calc_cli("explain", str(_write(tmp_path, HAND)), "revenue", "--at", "2027")
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("revenue (variant base, period 2027)")
-    assert "period_start = 2027-01" in out.stdout and "= $12.0B" in out.stdout
+    assert "period_start = 2027  (timeline)" in out.stdout and "= $12.0B" in out.stdout
 
 
 BAD = [
@@ -195,7 +195,8 @@ def test_bad_timeline_input_is_exit_2_with_file_and_line(tmp_path, old, new, mes
     (["--for", "chips_", "--so-that", "revenue", "--equals", "1 USD", "--between", "0", "1", "--at", "2026"],
      "for: 'chips_' is not an input of this scenario"),
     (["--for", "arr_growth_per_month", "--so-that", "revenue", "--equals", "1 USD", "--at", "2026"],
-     "between: the bracket to search is required"),
+     "solve: between is missing: give the bracket to search, [low, high] in the unit of "
+     "arr_growth_per_month"),
     (["--for", "arr_end", "--so-that", "revenue", "--equals", "1 USD", "--between", "1 GW", "2 GW", "--at", "2026"],
      "between '1 GW'"),
     (["--for", "arr_growth_per_month", "--so-that", "revenue", "--equals", "1 USD", "--between", "-3", "0.5",
