@@ -917,7 +917,8 @@ class Reader:
                 if unknown:
                     raise CalcError(f"unknown name {unknown[0]!r}"
                                     f"{did_you_mean(unknown[0], known)}")
-                target, within = expectation(spec, kind)
+                target, within = expectation(spec, kind,
+                                             date=tree.text.strip() in values.DATES)
                 at = self.check_at(spec)
             except CalcError as exc:
                 self.problem(where, str(exc))
@@ -1325,10 +1326,13 @@ def set_date(name: str, given) -> Value:
     return Value(central=Q(span.decimal_year, "yr"), origin="set on the command line")
 
 
-def expectation(spec, kind):
-    """(target, within) of a check's expectation ``kind`` (near, above, below, between or None)."""
+def expectation(spec, kind, date: bool = False):
+    """(target, within) of a check's expectation ``kind`` (near, above, below, between or None);
+    with ``date`` (``that`` is a date, such as break_even) a target may be written as a date:
+    2028, 2028-06, 2028-Q2."""
     def lit(x):
-        return values.literal("", x, "").central
+        when = periods.date_year(x) if date else None
+        return values.literal("", x, "").central if when is None else Q(when, "yr")
     if kind is None:
         if "within" in spec:
             raise CalcError("'within' goes with 'near'")
@@ -1348,7 +1352,10 @@ def expectation(spec, kind):
         return target, None
     if "within" not in spec:
         raise CalcError("'near' needs 'within', e.g. within: 20%")
-    w = lit(spec["within"])
+    w = values.literal("", spec["within"], "").central
+    if date and w.dimensionless:
+        raise CalcError(f"within: {spec['within']!r} is a share, but near is a date; give a time, "
+                        "e.g. within: 1 yr or within: 6 month")
     if w.dimensionless and not re.search(r"%|percent", str(spec["within"])):
         raw, unit = spec["within"], format_unit(target.units)
         raise CalcError(f"within: {raw!r} has no unit, so it would mean {float(w.magnitude):.0%} "
