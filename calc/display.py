@@ -134,8 +134,12 @@ def _flop_prefix(text: str, values) -> Shown:
 
 
 def range_text(name: str, value, chosen: dict | None = None) -> str:
-    """A ``values.Value``'s range as tables show ``name``: '[3 %, 12 %]', '[$20.0B, $100B]'
-    (``chosen``: the run's display units)."""
+    """A ``values.Value``'s range as tables show ``name``: '[3 %, 12 %]', '[$20.0B, $100B]'; its
+    value where it has no range ('$2.00B/yr') (``chosen``: the run's display units)."""
+    if value.dist is None:
+        x = float(value.central.magnitude)
+        conv = shown(name, value.central.units, np.array([x]), chosen)
+        return quantity(float(conv(x)), conv.unit)
     ends = np.array([value.dist.low, value.dist.high], dtype=float)
     conv = shown(name, value.central.units, ends, chosen)
     return f"[{quantity(float(conv(ends[0])), conv.unit)}, {quantity(float(conv(ends[1])), conv.unit)}]"

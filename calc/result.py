@@ -143,7 +143,8 @@ class Result:
         flat = np.ravel(c)
         if name in DATES and (name in self.timeless or np.all(flat == flat[0])):   # one date
             x = float(flat[0])
-            return Date(x, self.axis.timeline.step if self.axis.timeline else None) \
+            period = name in DATE_OUTPUTS and self.axis.timeline is not None   # '2028-Q2'
+            return Date(x, self.axis.timeline.step if period else None) \
                 if np.isfinite(x) else None
         if name in self.timeless or np.ndim(c) == 0:         # one value for the row
             return Q(float(np.ravel(c)[0]), unit)

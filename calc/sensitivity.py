@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from calc.dates import year_text
 from calc.display import range_text
 from calc.engine import evaluate
 from calc.uncertainty import Z95
+from calc.values import DATES
 from calc.optional import need
 
 
@@ -100,6 +102,6 @@ def _range(name: str, value, chosen: dict) -> str:
     has no range; 'per period' for a series."""
     if np.ndim(value.central.magnitude):
         return "per period"
-    if value.dist is None:
-        return value.describe()
+    if name in DATES:
+        return year_text(float(value.central.m_as("yr")))
     return range_text(name, value, chosen)
