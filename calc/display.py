@@ -142,4 +142,5 @@ def range_text(name: str, value, chosen: dict | None = None) -> str:
         return quantity(float(conv(x)), conv.unit)
     ends = np.array([value.dist.low, value.dist.high], dtype=float)
     conv = shown(name, value.central.units, ends, chosen)
-    return f"[{quantity(float(conv(ends[0])), conv.unit)}, {quantity(float(conv(ends[1])), conv.unit)}]"
+    low, high = (quantity(float(conv(x)), conv.unit) for x in ends)
+    return f"[{low}, {high}]"

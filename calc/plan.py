@@ -25,7 +25,7 @@ import pint
 from calc.errors import CalcError
 from calc.glossary import glossary
 from calc.models import FORMULAS, Formula
-from calc.registry import Registry
+from calc.registry import Registry, registry
 from calc.suggest import closest, did_you_mean
 from calc.units import check_dimension
 from calc.values import Case
@@ -165,8 +165,6 @@ ACCELERATOR = "an accelerator"          # stands for the per-chip names a catalo
 
 def _accelerator_names() -> dict[str, list[str]]:
     """Catalogue entry id -> the per-chip names it gives (chip_capex, it_power_per_chip, ...)."""
-    from calc.registry import registry
-
     return {k: list(a.quantities()) for k, a in registry().accelerators.items()}
 
 
@@ -293,7 +291,7 @@ def _missing_message(name: str, known: dict, formulas: list[Formula],
         need = {i for f in formulas for i in f.inputs} - set(known)
         entries = _accelerator_names()
         best = max(entries, key=lambda k: len(need & set(entries[k])))
-        acc = f" (e.g. accelerator: {best}; 'calc figures' lists the catalogue)"
+        acc = f" (e.g. accelerator: {best}; calc/data/accelerators.yaml lists them)"
     return (f"cannot compute {name!r}: give {_and(leaves)}{acc} -- the fewest inputs that would "
             f"do -- or {name} itself; its formulas: {formulas_text}")
 

@@ -274,8 +274,8 @@ def _add(result, spec, i: int, x: np.ndarray, unit, evaluations: int, solutions:
     row = {"case": i, "variant": case.variant, "point": dict(case.point)}
     if result.periods:
         row["period"] = None
-    row.update(quantity=name, solved=True, unit="date" if name in DATE_INPUTS else format_unit(unit),
-               value=float(x[0]))
+    row.update(quantity=name, solved=True,
+               unit="date" if name in DATE_INPUTS else format_unit(unit), value=float(x[0]))
     draws = x[1:]
     if result.samples > 0:
         ok = draws[np.isfinite(draws)]

@@ -60,8 +60,9 @@ def test_a_missing_input_names_the_fewest_real_inputs(tmp_path):
     assert out.returncode == 2
     assert out.stderr.startswith(
         f"calc: {tmp_path / 's.yaml'}: cannot compute 'commitment_power_at_cost': give "
-        "facility_power and an accelerator (e.g. accelerator: h100-sxm; 'calc figures' lists the "
-        "catalogue) -- the fewest inputs that would do -- or commitment_power_at_cost itself; its "
+        "facility_power and an accelerator (e.g. accelerator: h100-sxm; "
+        "calc/data/accelerators.yaml lists them) -- the fewest inputs that would do -- or "
+        "commitment_power_at_cost itself; its "
         "formulas: commitment_per_year / tco_per_year_per_power (missing tco_per_year_per_power)\n")
     assert "tco_per_year," not in out.stderr and "it_power" not in out.stderr
     # the advice is enough: with those two the output is computed
