@@ -220,15 +220,7 @@ def _missing_leaves(name: str, known: dict, formulas: list[Formula],
     supplied = {n for names in _accelerator_names().values() for n in names} \
         if with_accelerator else set()
     outputs = {f.output for f in formulas}
-    below, stack = set(), [name]            # what ``name`` rests on
-    while stack:
-        n = stack.pop()
-        for f in formulas:
-            if f.output == n:
-                for i in f.inputs:
-                    if i not in below and i not in known:
-                        below.add(i)
-                        stack.append(i)
+    below = _lacking(name, known, formulas) - {name}
     givable = _givable(known, formulas, supplied)
     options = sorted(n for n in below if n not in supplied
                      and (n not in outputs or n in givable))
@@ -248,13 +240,11 @@ def _missing_leaves(name: str, known: dict, formulas: list[Formula],
     return None
 
 
-def _misspelt(name: str, known: dict, formulas: list[Formula],
-              given: set[str]) -> list[tuple[str, str]]:
-    """(given, meant) for each given name that nothing computes with, no glossary entry has, and
-    that is close to a name ``name`` lacks ('facilty_power' for 'facility_power')."""
+def _lacking(name: str, known: dict, formulas: list[Formula]) -> set[str]:
+    """``name`` and every name below it (an input of a formula for it, and so on) not known."""
     lacking: set[str] = {name}
     stack = [name]
-    while stack:                        # every name below ``name`` that is not known
+    while stack:
         n = stack.pop()
         for f in formulas:
             if f.output == n:
@@ -262,6 +252,14 @@ def _misspelt(name: str, known: dict, formulas: list[Formula],
                     if i not in known and i not in lacking:
                         lacking.add(i)
                         stack.append(i)
+    return lacking
+
+
+def _misspelt(name: str, known: dict, formulas: list[Formula],
+              given: set[str]) -> list[tuple[str, str]]:
+    """(given, meant) for each given name that nothing computes with, no glossary entry has, and
+    that is close to a name ``name`` lacks ('facilty_power' for 'facility_power')."""
+    lacking = _lacking(name, known, formulas)
     used = {i for f in formulas for i in f.inputs} | {f.output for f in formulas}
     hints = []
     for g in sorted(given - used - set(glossary())):

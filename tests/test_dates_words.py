@@ -14,22 +14,10 @@ import pytest
 import calc
 from calc.dates import Date, year_text
 
-from helpers import HAND_TIMELINE as HAND, calc_cli
+from helpers import HAND_QUARTERS as QUARTERS, HAND_TIMELINE as HAND, calc_cli
 
-# $4B flat over 12 months from 2026: $1B a quarter. Revenue from $2B/yr at 10 %/month as of 2026-01
-# (tests/test_timeline_scenarios.py): Q1 = 2e9/12 x (1.1^3 - 1)/ln 1.1 = 0.579B; Q2 = 0.770B;
-# Q3 = 0.579 x 1.1^6 = 1.025B >= 1B; Q4 = 1.364B -> break-even 2026-Q3, decimal year 2026.5.
-QUARTERS = textwrap.dedent("""\
-    name: quarters
-    timeline: {start: 2026, end: 2026-Q4, step: quarter}
-    commitments:
-      deal: {amount: {value: 4 billion USD, source: assumption, note: t}, start: 2026, term: 12 month}
-    inputs:
-      arr_end: {value: 2 billion USD/yr, source: assumption, note: t}
-      arr_as_of: {value: 2026-01, source: assumption, note: t}
-      arr_growth_per_month: {value: 0.1, source: assumption, note: t}
-    outputs: [revenue, commitment_spend, coverage, break_even]
-    """)
+# QUARTERS (tests/helpers.py): $1B of spend a quarter against Q1 0.579B, Q2 0.770B, Q3 1.025B,
+# Q4 1.364B of revenue -> break-even 2026-Q3, decimal year 2026.5.
 
 
 def _write(tmp_path, text, name="s.yaml"):
