@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from calc.citations import cite
+from calc.dates import year_text
 from calc.display import range_text, shown
 from calc.engine import evaluate
 from calc.errors import CalcError
 from calc.format import quantity
-from calc.dates import year_text
 from calc.values import DATE_INPUTS
 
 # decimal years shown as dates
@@ -125,7 +123,7 @@ def explain_value(result, name: str, i: int, col: int) -> str:
     """One name's central value in case ``i`` at period ``col``, as explain writes it."""
     c = result.axis.columns(result.central[name])[i]
     x = float(c[0] if c.shape[-1] == 1 else c[col])
-    if name in DATE_INPUTS:                 # a date as given: '2026-01', '2025-08-15'
+    if name in DATE_INPUTS:                 # a date: '2026-04', '2025-08-15'
         return year_text(x)
     if name in DATES:                       # a period's start: '2028', '2028-Q2'; 'never'
         return result.axis.date_text(x)
