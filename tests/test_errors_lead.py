@@ -12,7 +12,7 @@ import numpy as np
 
 import calc
 
-from helpers import calc_cli
+from helpers import HAND_TIMELINE as HAND, calc_cli
 
 TYPO = textwrap.dedent("""\
     name: typo
@@ -133,3 +133,18 @@ def test_a_commitment_start_with_a_day_counts_from_its_month_with_a_note(tmp_pat
     out = calc_cli("run", str(_write(tmp_path, day)))
     assert out.returncode == 0 and "2025-10-14 is a day: it counts from the start of its month" \
         in " ".join(out.stdout.split())
+
+
+def test_a_raise_dated_to_the_day_lands_in_its_period_with_the_same_note():
+    # HAND's timeline (2026-2028, yearly) with $5B raised on 15 March 2027: the 2027 period
+    text = HAND.replace("outputs: [revenue, commitment_spend, coverage, cumulative_gap, funding_need, "
+                        "break_even]", textwrap.dedent("""\
+        financing:
+          cash: {value: 0 USD, source: assumption, note: t}
+          raises:
+            series_x: {amount: {value: 5 billion USD, source: assumption, note: t}, date: 2027-03-15}
+        outputs: [raises, cash_balance]"""))
+    res = calc.load(text).run()
+    assert res.value("raises").to("USD").magnitude.tolist() == [0.0, 5e9, 0.0]
+    assert ("financing.raises.series_x.date 2027-03-15 is a day: it counts from the start of its "
+            "month, 2027-03 (time on a timeline is counted in whole months)") in res.notes
