@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pint
 
+from calc.dates import year_text
 from calc.errors import CalcError
 from calc.format import quantity as fmt_quantity
 from calc.format import share as share_text
@@ -73,10 +74,10 @@ def expectation(check: Check) -> str:
     def q(x):
         return fmt_quantity(float(x.magnitude), format_unit(x.units))
 
-    # a target; a date as its decimal year: 2027, not '2,027 yr'
+    # a target; a date as a date: 2027 or 2030-06, not '2,027 yr'
     def qt(x):
         if check.that.text in DATES and isinstance(x, pint.Quantity) and x.check("[time]"):
-            return f"{x.m_as('yr'):g}"
+            return year_text(x.m_as("yr"))
         return q(x)
     if check.kind == "near":
         within = check.within
@@ -119,8 +120,8 @@ def holds(check: Check, value) -> np.ndarray:
         got = format_unit(value.units) or "a plain number"
         want = (format_unit((check.target[0] if check.kind == "between" else check.target).units)
                 or "a plain number")
-        hint = ("; a date (break_even, arr_as_of) is a decimal year: write e.g. below: 2028 yr, "
-                "between: [2026 yr, 2028 yr] or near: 2027 yr with within: 1 yr"
+        hint = ("; a date (break_even, arr_as_of) needs 'near' with 'within' in time: write "
+                "e.g. near: 2027 with within: 1 yr, or below: 2028-06, between: [2026, 2028-Q2]"
                 ) if got == "yr" and want == "a plain number" else ""
         raise CalcError(f"{check.where}: 'that' is in {got} but the expectation is in "
                         f"{want}{hint}") from None
@@ -169,7 +170,7 @@ def _shown(check: Check, v: float, unit) -> str:
     %')."""
     target = check.target[0] if check.kind == "between" else check.target
     if check.that.text in DATES and Q(1.0, unit).check("[time]"):     # break_even: 2028, or never
-        return f"{Q(v, unit).m_as('yr'):g}" if np.isfinite(v) else "never"
+        return year_text(Q(v, unit).m_as("yr"))
     if isinstance(target, pint.Quantity) and target.units != unit:
         try:
             return fmt_quantity(float(Q(v, unit).to(target.units).magnitude),

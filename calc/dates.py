@@ -14,6 +14,7 @@ counted by ``month_index``), so period arithmetic never needs to know which form
 from __future__ import annotations
 
 import calendar
+import math
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -75,6 +76,60 @@ def month_text(index: int) -> str:
     """A ``month_index`` written as 'YYYY-MM'."""
     year, month = from_month_index(index)
     return f"{year:04d}-{month:02d}"
+
+
+def year_text(x, step: int | None = None) -> str:
+    """A decimal year [yr] written as a date: '2028' (1 January), '2028-Q2' (a quarter's start
+    where ``step`` is 3), '2028-06', '2025-08-15' (inside a month); 'never' for None or NaN.
+    ``step`` (months: 12, 3, 1) is the timeline's: on a monthly one 2028.0 is '2028-01'.
+
+    >>> year_text(2028.0), year_text(2028.25, 3), year_text(2028.25), year_text(float("nan"))
+    ('2028', '2028-Q2', '2028-04', 'never')
+    """
+    if x is None or not math.isfinite(x):
+        return "never"
+    months = float(x) * 12
+    whole = round(months)
+    if abs(months - whole) > 1e-6:                          # inside a month: its day
+        first = math.floor(months)
+        year, month = from_month_index(first)
+        length = calendar.monthrange(year, month)[1]
+        day = min(length, int(round((months - first) * length)) + 1)
+        return f"{year:04d}-{month:02d}-{day:02d}"
+    if whole % 12 == 0 and step != 1 and step != 3:
+        return f"{whole // 12:04d}"
+    if step == 3 and whole % 3 == 0:
+        return f"{whole // 12:04d}-Q{whole % 12 // 3 + 1}"
+    return month_text(whole)
+
+
+class Date(str):
+    """A date calc computed (``Result.value("break_even")``), as tables write it: the text
+    '2030' ('2028-Q2' on a quarterly timeline), with ``decimal_year`` (2030.0, as JSON gives it)
+    and ``first_day`` (``datetime.date(2030, 1, 1)``). ``float(d)`` is the decimal year.
+
+    >>> d = Date(2028.25, 3)
+    >>> d, str(d), d.decimal_year, d.first_day
+    (Date('2028-Q2'), '2028-Q2', 2028.25, datetime.date(2028, 4, 1))
+    """
+
+    decimal_year: float
+
+    def __new__(cls, decimal_year: float, step: int | None = None):
+        out = super().__new__(cls, year_text(decimal_year, step))
+        out.decimal_year = float(decimal_year)
+        return out
+
+    @property
+    def first_day(self) -> date:
+        """The day the date starts: the period's first day, or the day itself."""
+        return parse(str(self)).first
+
+    def __float__(self) -> float:
+        return self.decimal_year
+
+    def __repr__(self) -> str:
+        return f"Date({str(self)!r})"
 
 
 def _one(text: str) -> DateSpan | None:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from calc.errors import CalcError
+from calc.format import quantity
 from calc.glossary import glossary
 from calc.format import quantity
 from calc.units import Q, described, dimension_text, format_unit, parse_unit, ureg
@@ -167,3 +168,16 @@ def show(value, name: str | None = None, unit: str | None = None) -> ShownText:
     texts = [quantity(float(x), conv.unit) for x in flat[:SHOW_MAX]]
     more = f", … ({flat.size:,} values)" if flat.size > SHOW_MAX else ""
     return ShownText(f"[{', '.join(texts)}{more}]")
+
+
+def range_text(name: str, value, chosen: dict | None = None) -> str:
+    """A ``values.Value``'s range as tables show ``name``: '[3 %, 12 %]', '[$20.0B, $100B]'; its
+    value where it has no range ('$2.00B/yr') (``chosen``: the run's display units)."""
+    if value.dist is None:
+        x = float(value.central.magnitude)
+        conv = shown(name, value.central.units, np.array([x]), chosen)
+        return quantity(float(conv(x)), conv.unit)
+    ends = np.array([value.dist.low, value.dist.high], dtype=float)
+    conv = shown(name, value.central.units, ends, chosen)
+    low, high = (quantity(float(conv(x)), conv.unit) for x in ends)
+    return f"[{low}, {high}]"

@@ -112,7 +112,8 @@ def read(reader, data, sc) -> None:
         value = reader.input(name, node[name], node, kp)
         if value is not None and _unit_ok(reader, name, value, node, kp):
             inputs[name] = value
-    hits = _raises(reader, node.get("raises"), node, inputs, sc.timeline.timeline)
+    hits = _raises(reader, node.get("raises"), node, inputs, sc.timeline.timeline,
+                   sc.timeline.notes)
     ledger = _from_ledger(reader, node, data, sc.timeline, sc)
     if ledger is not None:
         inputs["raises_from_ledger"] = ledger
@@ -130,9 +131,9 @@ def _unit_ok(reader, name, value, node, kp) -> bool:
     return False
 
 
-def _raises(reader, node, parent, inputs, tl) -> dict:
+def _raises(reader, node, parent, inputs, tl, notes: list) -> dict:
     """{input name: (periods,) 1 in the period that holds the raise's date} of ``raises``; each
-    amount becomes the input ``<name>_raise``."""
+    amount becomes the input ``<name>_raise``; a date with a day adds its note to ``notes``."""
     hits: dict = {}
     if node is None:
         return hits
@@ -173,6 +174,9 @@ def _raises(reader, node, parent, inputs, tl) -> dict:
             reader.problem(reader.at(spec, "amount", f"{kp}.amount"), str(exc))
             continue
         inputs[name] = dataclasses.replace(value, note=value.note or f"a raise dated {span.text}")
+        note = periods.day_note(span, f"{kp}.date")
+        if note:
+            notes.append(note)
         hits[name] = _in_period(tl, span.first)
     return hits
 

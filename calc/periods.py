@@ -55,6 +55,30 @@ month_index = dates.month_index          # one home for dates and month arithmet
 month_label = dates.month_text
 
 
+def day_note(span: Span, what: str) -> str | None:
+    """The note for a date given with a day (``what``: 'commitments.azure.start'): it counts from
+    the start of its month, as time on a timeline is counted in whole months; None otherwise."""
+    if span.precision != "day":
+        return None
+    return (f"{what} {span.text} is a day: it counts from the start of its month, "
+            f"{month_label(span.first)} (time on a timeline is counted in whole months)")
+
+
+def date_year(given) -> float | None:
+    """``given`` as a decimal year [yr] when it is written as a date -- 2028, '2028', '2028-06',
+    '2028-Q2', '2028-06-15' -- else None (a quantity such as '2028 yr' is read as one)."""
+    if isinstance(given, bool):
+        return None
+    if isinstance(given, int) or (isinstance(given, float) and given.is_integer()):
+        given = f"{int(given)}"
+    if not isinstance(given, (str, _dt.date)):
+        return None
+    try:
+        return parse_date(given, "date", days=True).decimal_year
+    except CalcError:
+        return None
+
+
 def parse_date(value, where: str, days: bool = False) -> Span:
     """A timeline date: ``2025``, ``2025-07``, ``2025-Q3`` (and ``2025-08-15`` when ``days``), read
     by ``calc.dates.parse`` (the project's one date parser); the other forms it knows (halves,

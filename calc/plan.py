@@ -18,13 +18,14 @@ silent choice. A plan is symbolic: lineage (which inputs an output rests on) is 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import combinations
 
 import pint
 
 from calc.errors import CalcError
 from calc.glossary import glossary
 from calc.models import FORMULAS, Formula
-from calc.registry import Registry
+from calc.registry import Registry, registry
 from calc.suggest import closest, did_you_mean
 from calc.units import check_dimension
 from calc.values import Case
@@ -96,8 +97,8 @@ def resolve(wanted: list[str], stages: list[set[str]], formulas: list[Formula]) 
                     changed = True
     missing = [w for w in wanted if w not in known]
     if missing:
-        raise CalcError([_missing_message(m, known, formulas)
-                         + _misspelt(m, known, formulas, stages[0]) for m in missing])
+        raise CalcError(_missing_problems(missing, known, formulas, stages[0],
+                                          with_accelerator=len(stages) > 1 and not stages[1]))
     order: list[str] = []
     needed: dict[str, Step] = {}
 
@@ -136,37 +137,114 @@ def _deps(name: str, known: dict) -> set[str]:
     return out
 
 
-def _missing_leaves(name: str, known: dict, formulas: list[Formula], seen: frozenset = frozenset(),
-                    direct: bool = True) -> list[str] | None:
-    """The fewest names to give so that ``name`` can be computed (None: no way without a cycle)."""
-    if name in known:
-        return []
-    if name in seen:
-        return None
-    ways = []                   # ways through formulas first: on a tie they name the real input
-    for f in formulas:
-        if f.output != name:
-            continue
-        need: list[str] | None = []
-        for i in f.inputs:
-            sub = _missing_leaves(i, known, formulas, seen | {name})
-            if sub is None:
-                need = None
+def _missing_problems(missing: list[str], known: dict, formulas: list[Formula],
+                      given: set[str], with_accelerator: bool) -> list[str]:
+    """One message per misspelt input first (the fix: did you mean ...), then one per missing
+    output the misspelling does not explain."""
+    typos: dict[str, tuple[str, list[str]]] = {}     # given name -> (meant, outputs it blocks)
+    rest = []
+    for m in missing:
+        hits = _misspelt(m, known, formulas, given)
+        for g, best in hits:
+            typos.setdefault(g, (best, []))[1].append(m)
+        if not hits:
+            rest.append(m)
+    out = [f"inputs.{g}: did you mean {best!r}? {g!r} is not a quantity calc knows, and without "
+           f"{best} calc cannot compute {_and(outs)}" for g, (best, outs) in typos.items()]
+    return out + [_missing_message(m, known, formulas, with_accelerator) for m in rest]
+
+
+def _and(names) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    names = list(names)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+ACCELERATOR = "an accelerator"          # stands for the per-chip names a catalogue entry gives
+
+
+def _accelerator_names() -> dict[str, list[str]]:
+    """Catalogue entry id -> the per-chip names it gives (chip_capex, it_power_per_chip, ...)."""
+    return {k: list(a.quantities()) for k, a in registry().accelerators.items()}
+
+
+def _givable(known: dict, formulas: list[Formula], supplied: set[str]) -> set[str]:
+    """Names a user may give in place of a formula's result: those on a cycle of formulas that
+    nothing outside the cycle computes (facility_power, it_power and chips compute one another;
+    one of them must be given). A name with a formula from such names (tco_per_year_per_power)
+    is not: the message names what it is computed from instead."""
+    outputs = {f.output for f in formulas}
+    have = _closure(set(known) | supplied | {i for f in formulas for i in f.inputs
+                                              if i not in outputs}, formulas)
+    blocked = outputs - have
+    edges = {n: {i for f in formulas if f.output == n for i in f.inputs if i in blocked}
+             for n in blocked}
+    out = set()
+    for n in blocked:                   # on a cycle: n reaches itself
+        stack, seen = list(edges[n]), set()
+        while stack:
+            m = stack.pop()
+            if m == n:
+                out.add(n)
                 break
-            need += [m for m in sub if m not in need]
-        if need is not None:
-            ways.append(need)
-    if direct:
-        ways.append([name])
-    return min(ways, key=len) if ways else None
+            if m not in seen:
+                seen.add(m)
+                stack.extend(edges[m])
+    return out
 
 
-def _misspelt(name: str, known: dict, formulas: list[Formula], given: set[str]) -> str:
-    """'; the input 'facilty_power' is not a quantity calc knows (did you mean 'facility_power'?)'
-    when a given name that nothing computes with is close to a name ``name`` is missing."""
+def _closure(have: set[str], formulas: list[Formula]) -> set[str]:
+    """Every name forward chaining reaches from ``have``."""
+    have = set(have)
+    changed = True
+    while changed:
+        changed = False
+        for f in formulas:
+            if f.output not in have and all(i in have for i in f.inputs):
+                have.add(f.output)
+                changed = True
+    return have
+
+
+MAX_SUGGESTED = 4           # the largest set of inputs a message searches for
+
+
+def _missing_leaves(name: str, known: dict, formulas: list[Formula],
+                    with_accelerator: bool = False) -> list[str] | None:
+    """The fewest inputs to give so that ``name`` can be computed (at most ``MAX_SUGGESTED``),
+    each a name or, when ``with_accelerator`` (the case names no catalogue entry),
+    ``ACCELERATOR`` for the per-chip names an entry gives; None when no such set exists.
+
+    Names that formulas compute from other inputs are not offered (``_givable``); among sets of
+    one size, the one whose names more formulas use (facility_power before it_power)."""
+    supplied = {n for names in _accelerator_names().values() for n in names} \
+        if with_accelerator else set()
+    outputs = {f.output for f in formulas}
+    below = _lacking(name, known, formulas) - {name}
+    givable = _givable(known, formulas, supplied)
+    options = sorted(n for n in below if n not in supplied
+                     and (n not in outputs or n in givable))
+    if below & supplied:
+        options.append(ACCELERATOR)
+    uses: dict[str, int] = {}
+    for f in formulas:
+        for i in f.inputs:
+            uses[i] = uses.get(i, 0) + 1
+    base = set(known)
+    for size in range(1, MAX_SUGGESTED + 1):
+        found = [c for c in combinations(options, size)
+                 if name in _closure(base | set(c) | (supplied if ACCELERATOR in c else set()),
+                                     formulas)]
+        if found:
+            return list(max(found, key=lambda c: sum(uses.get(n, 0) for n in c)))
+    return None
+
+
+def _lacking(name: str, known: dict, formulas: list[Formula]) -> set[str]:
+    """``name`` and every name below it (an input of a formula for it, and so on) not known."""
     lacking: set[str] = {name}
     stack = [name]
-    while stack:                        # every name below ``name`` that is not known
+    while stack:
         n = stack.pop()
         for f in formulas:
             if f.output == n:
@@ -174,16 +252,25 @@ def _misspelt(name: str, known: dict, formulas: list[Formula], given: set[str]) 
                     if i not in known and i not in lacking:
                         lacking.add(i)
                         stack.append(i)
+    return lacking
+
+
+def _misspelt(name: str, known: dict, formulas: list[Formula],
+              given: set[str]) -> list[tuple[str, str]]:
+    """(given, meant) for each given name that nothing computes with, no glossary entry has, and
+    that is close to a name ``name`` lacks ('facilty_power' for 'facility_power')."""
+    lacking = _lacking(name, known, formulas)
     used = {i for f in formulas for i in f.inputs} | {f.output for f in formulas}
     hints = []
     for g in sorted(given - used - set(glossary())):
         best = closest(g, sorted(lacking))
         if best:
-            hints.append(f"the input {g!r} is not a quantity calc knows (did you mean {best!r}?)")
-    return "; " + "; ".join(hints) if hints else ""
+            hints.append((g, best))
+    return hints
 
 
-def _missing_message(name: str, known: dict, formulas: list[Formula]) -> str:
+def _missing_message(name: str, known: dict, formulas: list[Formula],
+                     with_accelerator: bool = False) -> str:
     options = [f for f in formulas if f.output == name]
     if not options:
         return (f"cannot compute {name!r}: no formula gives it and no input, catalogue entry or "
@@ -192,11 +279,19 @@ def _missing_message(name: str, known: dict, formulas: list[Formula]) -> str:
     for f in options:
         lacking = [i for i in f.inputs if i not in known]
         ways.append(f"{f.text} (missing {', '.join(lacking)})")
-    leaves = _missing_leaves(name, known, formulas, direct=False)
-    fewest = f" -- the fewest inputs that would do: {', '.join(leaves)}" if leaves else ""
-    return (f"cannot compute {name!r}: give it as an input, or give what one "
-            "of its formulas needs: "
-            + "; ".join(ways) + fewest)
+    formulas_text = "; ".join(ways)
+    leaves = _missing_leaves(name, known, formulas, with_accelerator)
+    if not leaves:
+        return (f"cannot compute {name!r}: give it as an input, or give what one of its formulas "
+                f"needs: {formulas_text}")
+    acc = ""
+    if ACCELERATOR in leaves:
+        need = {i for f in formulas for i in f.inputs} - set(known)
+        entries = _accelerator_names()
+        best = max(entries, key=lambda k: len(need & set(entries[k])))
+        acc = f" (e.g. accelerator: {best}; calc/data/accelerators.yaml lists them)"
+    return (f"cannot compute {name!r}: give {_and(leaves)}{acc} -- the fewest inputs that would "
+            f"do -- or {name} itself; its formulas: {formulas_text}")
 
 
 def signature(case: Case, reg: Registry) -> tuple:

@@ -22,7 +22,8 @@ from calc.errors import CalcError
 from calc.suggest import did_you_mean
 from calc.units import Q, format_unit, parse_unit
 from calc.display import check_unit, shown
-from calc.values import DATE_OUTPUTS, NO_PERIODS, PeriodAxis, Rows, rows_size
+from calc.dates import Date
+from calc.values import DATE_OUTPUTS, DATES, NO_PERIODS, PeriodAxis, Rows, rows_size
 from calc.optional import need
 
 # origins the scenario names itself
@@ -131,10 +132,20 @@ class Result:
 
     def value(self, name: str, variant: str | None = None, point: dict | None = None, at=None):
         """The central value of ``name`` in one row, as a pint quantity; on a timeline ``at``
-        names a period ('2030'), else every period's value comes back as an array."""
+        names a period ('2030'), else every period's value comes back as an array.
+
+        A date (break_even, cash_out, arr_as_of) comes back as a ``calc.dates.Date``, the text
+        tables show ('2030', '2028-Q2') with ``.decimal_year`` and ``.first_day``; None for never.
+        """
         name = self._name(name)
         c = self.central[name][self.case_index(variant, point)]
         unit = self.units[name]
+        flat = np.ravel(c)
+        if name in DATES and (name in self.timeless or np.all(flat == flat[0])):   # one date
+            x = float(flat[0])
+            period = name in DATE_OUTPUTS and self.axis.timeline is not None   # '2028-Q2'
+            return Date(x, self.axis.timeline.step if period else None) \
+                if np.isfinite(x) else None
         if name in self.timeless or np.ndim(c) == 0:         # one value for the row
             return Q(float(np.ravel(c)[0]), unit)
         return Q(c.copy() if at is None else float(c[self.axis.index_of(at, "at")]), unit)
@@ -255,6 +266,8 @@ class Result:
         """A solve row (without its row index) in the solved input's display unit, as its other rows
         are shown (% for a growth)."""
         row = {k: v for k, v in row.items() if k != "case"}
+        if row["unit"] == "date":                   # a date input, solved: a decimal year
+            return row
         conv = shown(row["quantity"], parse_unit(row["unit"]), None, self.display, tables)
         if conv.factor == 1.0 and conv.unit == row["unit"]:
             return row

@@ -158,7 +158,7 @@ class Scenario:
             solve_size(n_cases, samples, axis.count,
                        self.where.get("solve") or f"{self.path}: solve")
         cases = self.cases(set_values)
-        notes = tuple(axis.outside_notes({n: float(v.central.m_as("USD"))
+        notes = tuple(axis.notes + axis.outside_notes({n: float(v.central.m_as("USD"))
                                           for n, v in self.base.values.items()
                                           if n in axis.spreads}))
         try:

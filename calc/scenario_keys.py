@@ -250,7 +250,7 @@ BLOCKS: dict[str, dict[str, dict]] = {
 BLOCKS.update(financing_keys.BLOCKS)        # financing, raise, from_ledger (calc.financing_keys)
 
 TIMELINE_KEYS = ("timeline", "commitments", "solve", "financing")   # top-level keys of a timeline
-DATE_INPUTS = ("arr_as_of",)                            # inputs whose value is a date
+DATE_INPUTS = values.DATE_INPUTS                        # inputs whose value is a date
 # Choosing one of these path shapes chooses its partners too: the run-rate and revenue follow one
 # path.
 PAIRED = {
@@ -919,7 +919,8 @@ class Reader:
                 if unknown:
                     raise CalcError(f"unknown name {unknown[0]!r}"
                                     f"{did_you_mean(unknown[0], known)}")
-                target, within = expectation(spec, kind)
+                target, within = expectation(spec, kind,
+                                             date=tree.text.strip() in values.DATES)
                 at = self.check_at(spec)
             except CalcError as exc:
                 self.problem(where, str(exc))
@@ -991,6 +992,16 @@ class Reader:
                      sources=tuple(sources), origin="over_time",
                      note=spec.get("note") or f"a series: {', '.join(labels)}")
 
+    @staticmethod
+    def day_start(given, what: str, run) -> tuple[int, str]:
+        """(first month, as written) of a commitment's ``start``; a day counts from the start of
+        its month ('2025-10'), with a note in ``run.notes``."""
+        span = periods.parse_date(given, "start", days=True)
+        note = periods.day_note(span, what)
+        if note:
+            run.notes.append(note)
+        return span.first, periods.month_label(span.first) if note else span.text
+
     def commitments(self, data, inputs: dict):
         """The ``commitments`` mapping as a calc.values.PeriodAxis (None without a
         timeline): each amount becomes the input ``<name>_commitment``."""
@@ -1053,11 +1064,11 @@ class Reader:
                         if k not in spec:
                             raise CalcError(f"{k} is missing; a commitment needs start and term "
                                             "(or a schedule)")
-                    start = periods.parse_date(spec["start"], "start")
+                    start, written = self.day_start(spec["start"], f"{kp}.start", run)
                     term_value, months = self.term(spec["term"])
                     shape = str(spec.get("shape", "flat"))
-                    s = spread.spread(key, self.tl, shape, "", start=start.first, term=months)
-                    label = f"{shape} over {months:g} months from {start.text}"
+                    s = spread.spread(key, self.tl, shape, "", start=start, term=months)
+                    label = f"{shape} over {months:g} months from {written}"
             except CalcError as exc:
                 self.problem(where, str(exc).lstrip(": "))
                 continue
@@ -1082,7 +1093,7 @@ class Reader:
             return
         tl = self.tl
         try:
-            start = (periods.parse_date(spec["start"], "start").first if "start" in spec
+            start = (self.day_start(spec["start"], f"{kp}.start", run)[0] if "start" in spec
                      else int(tl.start))
             end = start + self.term(spec["term"])[1] if "term" in spec else int(tl.ends[-1])
         except CalcError as exc:
@@ -1352,10 +1363,13 @@ def set_date(name: str, given) -> Value:
     return Value(central=Q(span.decimal_year, "yr"), origin="set on the command line")
 
 
-def expectation(spec, kind):
-    """(target, within) of a check's expectation ``kind`` (near, above, below, between or None)."""
+def expectation(spec, kind, date: bool = False):
+    """(target, within) of a check's expectation ``kind`` (near, above, below, between or None);
+    with ``date`` (``that`` is a date, such as break_even) a target may be written as a date:
+    2028, 2028-06, 2028-Q2."""
     def lit(x):
-        return values.literal("", x, "").central
+        when = periods.date_year(x) if date else None
+        return values.literal("", x, "").central if when is None else Q(when, "yr")
     if kind is None:
         if "within" in spec:
             raise CalcError("'within' goes with 'near'")
@@ -1375,7 +1389,10 @@ def expectation(spec, kind):
         return target, None
     if "within" not in spec:
         raise CalcError("'near' needs 'within', e.g. within: 20%")
-    w = lit(spec["within"])
+    w = values.literal("", spec["within"], "").central
+    if date and w.dimensionless:
+        raise CalcError(f"within: {spec['within']!r} is a share, but near is a date; give a time, "
+                        "e.g. within: 1 yr or within: 6 month")
     if w.dimensionless and not re.search(r"%|percent", str(spec["within"])):
         raw, unit = spec["within"], format_unit(target.units)
         raise CalcError(f"within: {raw!r} has no unit, so it would mean {float(w.magnitude):.0%} "
@@ -1423,19 +1440,25 @@ def parse_solve(node: dict, tl, known) -> dict:
     if len(kinds) != 1:
         raise CalcError("give one of equals, at_most or at_least (the target)")
     kind = kinds[0]
-    target = values.to_quantity(node[kind], kind)
+    when = periods.date_year(node[kind]) if tree.text.strip() in values.DATES else None
+    target = values.to_quantity(node[kind], kind) if when is None else Q(when, "yr")
     out_unit = unit_of(tree.text.strip()) if tree.text.strip() in tree.names else None
     if (out_unit is not None and target.dimensionless
             and not Q(1, parse_unit(out_unit)).dimensionless):
         target = Q(float(target.magnitude), out_unit)    # a bare number is in the output's unit
     between = node.get("between")
+    if between is None:
+        raise CalcError(f"between is missing: give the bracket to search, [low, high] in the unit "
+                        f"of {name}, e.g. between: [0, 0.5] (--between 0 0.5 on the command "
+                        "line)")
     if not isinstance(between, (list, tuple)) or len(between) != 2:
         raise CalcError(f"between: the bracket to search is required, [low, high] in the unit of "
                         f"{name}, got {between!r}")
     unit = unit_of(name)
     ends = []
     for given in between:
-        q = values.to_quantity(given, "between")
+        when = periods.date_year(given) if name in values.DATE_INPUTS else None
+        q = values.to_quantity(given, "between") if when is None else Q(when, "yr")
         if unit is not None:
             if q.dimensionless and not Q(1, parse_unit(unit)).dimensionless:
                 q = Q(float(q.magnitude), unit)             # a bare number is in the glossary unit

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from calc.dates import year_text
+from calc.display import range_text
 from calc.engine import evaluate
 from calc.uncertainty import Z95
+from calc.values import DATES
 from calc.optional import need
 
 
@@ -84,8 +87,7 @@ def sensitivity(result, at=None):
                                  "point": ", ".join(f"{a}={b}" for a, b in point.items()),
                                  "quantity": label,
                                  "unit": result.unit_text(name), "input": n,
-                                 "input_range": values[n].describe()
-                                 if np.ndim(values[n].central.magnitude) == 0 else "per period",
+                                 "input_range": _range(n, values[n], result.display),
                                  "value": central,
                                  "at_input_p05": lo, "at_input_p95": hi, "swing": abs(hi - lo),
                                  "rank_corr": rho})
@@ -95,3 +97,13 @@ def sensitivity(result, at=None):
                                   ascending=[True, True, True, False],
                                   kind="stable").reset_index(drop=True)
     return frame
+
+
+def _range(name: str, value, chosen: dict) -> str:
+    """The input's range as tables show it ('[3 %, 12 %]', '[$20.0B, $100B]'); its value where it
+    has no range; 'per period' for a series."""
+    if np.ndim(value.central.magnitude):
+        return "per period"
+    if name in DATES:
+        return year_text(float(value.central.m_as("yr")))
+    return range_text(name, value, chosen)

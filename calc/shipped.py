@@ -42,6 +42,11 @@ def find(spec: str | Path) -> Path:
     if "/" not in text and "\\" not in text and name in names():
         return (folder() / f"{name}.yaml").resolve()
     shipped = names()
+    if Path(name).name in shipped:        # scenarios/rainier.yaml typed outside the checkout
+        short = Path(name).name
+        raise CalcError(f"{text}: no such file in {Path.cwd()}; to use the shipped scenario of "
+                        f"that name, give the name alone, e.g. calc run {short} "
+                        f"(calc.load({short!r}) in Python)")
     hint = did_you_mean(Path(name).name, shipped)
     raise CalcError(f"{text}: no such file, and no shipped scenario of that name{hint}; "
                     f"shipped scenarios: {', '.join(shipped) or 'none'}")

@@ -31,6 +31,7 @@ from calc.errors import CalcError
 from calc.format import quantity as fmt_quantity
 from calc.format import share as share_text
 from calc.units import Q, format_unit
+from calc.values import DATE_INPUTS, DATES
 
 KINDS = ("equals", "at_most", "at_least")
 RTOL = 1e-6                      # a solve stops below this share of its starting bracket
@@ -310,6 +311,20 @@ def date_margin(spec: dict, axis, plan):
     return break_even if name == "break_even" else cash_out
 
 
+def _shown(result, name: str, q) -> str:
+    """A target or bracket end as tables show ``name``: a date as a date ('2028-06'), a growth
+    in % ('5 %'), money as '$30.0B'."""
+    if name in DATES:
+        return result.axis.date_text(float(q.to("yr").magnitude))
+    if name in result.units:
+        try:
+            conv = result.shown_unit(name)
+            return fmt_quantity(float(conv(q.to(result.units[name]).magnitude)), conv.unit)
+        except pint.errors.DimensionalityError:
+            pass
+    return fmt_quantity(float(q.magnitude), format_unit(q.units))
+
+
 def _add(result, spec, i: int, x: np.ndarray, unit, evaluations: int, solutions: list,
          findings: list, why: str | None = None) -> None:
     """The solution row of row ``i`` and, where there is no solution, its finding (``why`` replaces
@@ -321,7 +336,8 @@ def _add(result, spec, i: int, x: np.ndarray, unit, evaluations: int, solutions:
     row = {"case": i, "variant": case.variant, "point": dict(case.point)}
     if result.periods:
         row["period"] = None
-    row.update(quantity=name, solved=True, unit=format_unit(unit), value=float(x[0]))
+    row.update(quantity=name, solved=True,
+               unit="date" if name in DATE_INPUTS else format_unit(unit), value=float(x[0]))
     draws = x[1:]
     if result.samples > 0:
         ok = draws[np.isfinite(draws)]
@@ -337,12 +353,10 @@ def _add(result, spec, i: int, x: np.ndarray, unit, evaluations: int, solutions:
     share = row["no_solution_share"]
     if np.isfinite(x[0]) and share == 0:
         return
-    lo, hi = spec["between"]
+    lo, hi = (_shown(result, name, q) for q in spec["between"])
     at = f" at {spec['text']['at']}" if spec["text"]["at"] else ""
-    text = (f"no value of {name} in [{fmt_quantity(float(lo.magnitude), format_unit(lo.units))}, "
-            f"{fmt_quantity(float(hi.to(lo.units).magnitude), format_unit(lo.units))}] makes "
-            f"{spec['so_that'].text} {WORDS[spec['kind']]} "
-            f"{fmt_quantity(float(spec['target'].magnitude), format_unit(spec['target'].units))}"
+    text = (f"no value of {name} in [{lo}, {hi}] makes {spec['so_that'].text} "
+            f"{WORDS[spec['kind']]} {_shown(result, spec['so_that'].text.strip(), spec['target'])}"
             f"{at}")
     detail = text + ("" if np.isfinite(x[0]) else " (at the central values)")
     if why is not None:

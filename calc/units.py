@@ -287,7 +287,13 @@ def format_unit(unit) -> str:
     if u == ureg.dimensionless:
         return ""
     text = f"{u:~}".replace(" ", "")
-    return re.sub(r"(?<![A-Za-z])a(?![A-Za-z])", "yr", text)
+    text = re.sub(r"(?<![A-Za-z])a(?![A-Za-z])", "yr", text)
+    # a scale word leads, as a literal writes it: 'billion USD', 'billion USD/yr'
+    m = re.fullmatch(r"(.*?)\*?\b(thousand|million|billion|trillion)\b\*?(.*)", text)
+    if m and "/" not in m[1] and m[0].count("thousand") + m[0].count("illion") == 1:
+        rest = (m[1] + ("*" if m[1] and m[3] and not m[3].startswith("/") else "") + m[3])
+        return f"{m[2]} {rest}".strip()
+    return text
 
 
 def check_dimension(name: str, quantity: pint.Quantity, expected: str | pint.Unit) -> pint.Quantity:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pint
 
+from calc import dates
 from calc.errors import CalcError
 from calc.glossary import bound_problem, bounds_of, glossary, unit_of
 from calc.format import money, precise
@@ -462,6 +463,8 @@ def checks_size(n_cases: int, n_checks: int, where: str = "") -> None:
 PER_PERIOD = ("timeline", "over_time")       # Value.origin of a leaf that varies by period
 TIMELESS = ("funding_need", "break_even", "shortfall", "cash_out")    # one value per case
 DATE_OUTPUTS = ("break_even", "cash_out")    # outputs that are dates (decimal years; null: never)
+DATE_INPUTS = ("arr_as_of",)                 # inputs whose value is a date
+DATES = DATE_OUTPUTS + DATE_INPUTS           # a target or bracket may be written as a date
 # samples x periods of a row (one chunk: 160 MB an array)
 MAX_ROW_VALUES = 20_000_000
 
@@ -485,6 +488,7 @@ class PeriodAxis:
     raises: dict | None = None                       # financing: raise input -> (periods,) 0/1
     capacity: dict = field(default_factory=dict)     # amount name -> CapacityCommitment
     amounts: dict = field(default_factory=dict)      # name -> Formula: amount, capacity, price
+    notes: list = field(default_factory=list)        # what reading the dates changed (a day)
 
     @property
     def count(self) -> int:
@@ -517,10 +521,9 @@ class PeriodAxis:
         return self.timeline.index_of(at, where)
 
     def date_text(self, x) -> str:
-        """A decimal year [yr] as the label of the period starting then ('2028'); None: 'never'."""
-        if x is None or not math.isfinite(x):
-            return "never"
-        return self.timeline.label(int(round(x * 12)))
+        """A decimal year [yr] as a date, a period's start as its label ('2028', '2028-Q2';
+        '2028-06' inside a yearly period); None or NaN: 'never'."""
+        return dates.year_text(x, None if self.timeline is None else self.timeline.step)
 
     # -- what the engine asks of it ---------------------------------------------------------------
     def period_values(self) -> dict:

@@ -79,3 +79,20 @@ def without_headline(text: str) -> str:
     end = next(i for i, line in enumerate(lines) if line.lstrip("*").startswith("Checks: "))
     start = next(i for i, line in enumerate(lines) if line.lstrip("*").startswith("Headline"))
     return "".join(lines[:start] + lines[end + 2:])          # the count line and the blank after it
+
+
+# A quarterly timeline checked by hand (tests/test_timeline_scenarios.py, tests/test_dates_words.py).
+# $4B flat over 12 months from 2026: $1B a quarter. Revenue from $2B/yr at 10 %/month as of 2026-01:
+# Q1 = 2e9/12 x (1.1^3 - 1)/ln 1.1 = 1.6667e8 x 3.4725 = 0.579B; Q2 = x 1.331 = 0.770B;
+# Q3 = 1.025B >= 1B; Q4 = 1.364B -> coverage stays >= 1 from 2026-Q3, decimal year 2026.5.
+HAND_QUARTERS = textwrap.dedent("""\
+    name: quarters
+    timeline: {start: 2026, end: 2026-Q4, step: quarter}
+    commitments:
+      deal: {amount: {value: 4 billion USD, source: assumption, note: t}, start: 2026, term: 12 month}
+    inputs:
+      arr_end: {value: 2 billion USD/yr, source: assumption, note: t}
+      arr_as_of: {value: 2026-01, source: assumption, note: t}
+      arr_growth_per_month: {value: 0.1, source: assumption, note: t}
+    outputs: [revenue, commitment_spend, coverage, break_even]
+    """)

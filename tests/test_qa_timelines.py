@@ -181,8 +181,9 @@ def test_a_check_on_break_even_reads_as_a_year(tmp_path):
     assert calc.load(never).run().checks[0].detail.startswith("break_even = never; expected near 2027 (within 1 yr)")
     plain = HAND + "checks:\n  - {says: x, source: assumption, note: t, that: break_even, near: 2027, within: 1%}\n"
     out = calc_cli("run", str(_write(tmp_path, plain)))
-    assert out.returncode == 2 and "a date (break_even, arr_as_of) is a decimal year: write e.g. below: 2028 yr" \
-        in out.stderr
+    assert out.returncode == 2 and out.stderr.endswith(
+        "checks[0]: within: '1%' is a share, but near is a date; give a time, e.g. within: 1 yr or "
+        "within: 6 month\n")
 
 
 def test_solve_target_without_the_unit_of_so_that_names_both_units():

@@ -14,7 +14,7 @@ import calc
 from calc import solve
 from calc.errors import CalcError
 
-from helpers import HAND_TIMELINE as HAND, calc_cli, without_headline
+from helpers import HAND_QUARTERS, HAND_TIMELINE as HAND, calc_cli, without_headline
 
 
 
@@ -144,7 +144,7 @@ def test_no_solution_is_a_finding_not_an_error(tmp_path):
                    "funding_need", "--at-most", "0 USD", "--between", "0", "0.001")
     assert out.returncode == 0, out.stderr
     assert "arr_growth_per_month [%] (base) = no solution" in out.stdout
-    assert ("finding (base): no value of arr_growth_per_month in [0, 0.001] makes funding_need at most $0.00"
+    assert ("finding (base): no value of arr_growth_per_month in [0 %, 0.1 %] makes funding_need at most $0.00"
             in out.stdout)
 
 
@@ -162,7 +162,7 @@ def test_explain_one_period(tmp_path):
     out = calc_cli("explain", str(_write(tmp_path, HAND)), "revenue", "--at", "2027")
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("revenue (variant base, period 2027)")
-    assert "period_start = 2027-01" in out.stdout and "= $12.0B" in out.stdout
+    assert "period_start = 2027  (timeline)" in out.stdout and "= $12.0B" in out.stdout
 
 
 BAD = [
@@ -195,7 +195,8 @@ def test_bad_timeline_input_is_exit_2_with_file_and_line(tmp_path, old, new, mes
     (["--for", "chips_", "--so-that", "revenue", "--equals", "1 USD", "--between", "0", "1", "--at", "2026"],
      "for: 'chips_' is not an input of this scenario"),
     (["--for", "arr_growth_per_month", "--so-that", "revenue", "--equals", "1 USD", "--at", "2026"],
-     "between: the bracket to search is required"),
+     "solve: between is missing: give the bracket to search, [low, high] in the unit of "
+     "arr_growth_per_month"),
     (["--for", "arr_end", "--so-that", "revenue", "--equals", "1 USD", "--between", "1 GW", "2 GW", "--at", "2026"],
      "between '1 GW'"),
     (["--for", "arr_growth_per_month", "--so-that", "revenue", "--equals", "1 USD", "--between", "-3", "0.5",
@@ -297,21 +298,8 @@ def test_every_model_works_per_period_and_the_tornado_reads_the_last_period():
 
 
 def test_quarterly_break_even_is_the_decimal_year_of_its_period_start(tmp_path):
-    # $4B flat over 12 months from 2026: $1B a quarter. Revenue from $2B/yr at 10 %/month as of 2026-01:
-    # Q1 = 2e9/12 x (1.1^3 - 1)/ln 1.1 = 1.6667e8 x 3.4725 = 0.579B; Q2 = x 1.331 = 0.770B;
-    # Q3 = 1.025B >= 1B; Q4 = 1.364B -> coverage stays >= 1 from 2026-Q3, decimal year 2026.5
-    text = textwrap.dedent("""\
-        name: quarters
-        timeline: {start: 2026, end: 2026-Q4, step: quarter}
-        commitments:
-          deal: {amount: {value: 4 billion USD, source: assumption, note: t}, start: 2026, term: 12 month}
-        inputs:
-          arr_end: {value: 2 billion USD/yr, source: assumption, note: t}
-          arr_as_of: {value: 2026-01, source: assumption, note: t}
-          arr_growth_per_month: {value: 0.1, source: assumption, note: t}
-        outputs: [revenue, coverage, break_even]
-        """)
-    path = _write(tmp_path, text)
+    # HAND_QUARTERS (tests/helpers.py): Q1 = 2e9/12 x (1.1^3 - 1)/ln 1.1 = 0.579B; Q3 = Q1 x 1.1^6
+    path = _write(tmp_path, HAND_QUARTERS)
     doc = json.loads(calc_cli("run", str(path), "--format", "json").stdout)
     rev = [r["value"] for r in doc["rows"] if r["quantity"] == "revenue"]
     assert rev[0] == pytest.approx(2e9 / 12 * (1.1 ** 3 - 1) / math.log(1.1))

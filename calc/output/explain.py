@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from calc.citations import cite
-from calc.display import shown
+from calc.dates import year_text
+from calc.display import range_text, shown
 from calc.engine import evaluate
 from calc.errors import CalcError
 from calc.format import quantity
+from calc.values import DATE_INPUTS
 
 # decimal years shown as dates
 DATES = ("break_even", "cash_out", "arr_as_of", "period_start", "period_end")
@@ -59,7 +59,7 @@ def explain(result, name: str, i: int, at=None) -> str:
             return
         v = leaves[n]
         what = v.origin + (f", figure {v.figure}" if v.figure else "")
-        spread = f", range {v.describe()}" if v.dist is not None else ""
+        spread = f", range {range_text(n, v, result.display)}" if v.dist is not None else ""
         refs = " ".join(ref(s) for s in v.sources) or ("" if v.origin == "timeline"
                                                        else "(no source)")
         lines.append(f"{head}{n} = {value_text(n)}  ({what}{spread}) {refs}")
@@ -123,10 +123,9 @@ def explain_value(result, name: str, i: int, col: int) -> str:
     """One name's central value in case ``i`` at period ``col``, as explain writes it."""
     c = result.axis.columns(result.central[name])[i]
     x = float(c[0] if c.shape[-1] == 1 else c[col])
-    if name in DATES:
-        if not math.isfinite(x):
-            return "never"
-        whole = int(math.floor(x * 12 + 1e-9))
-        return f"{whole // 12:04d}-{whole % 12 + 1:02d} (decimal year {x:.4f})"
+    if name in DATE_INPUTS:                 # a date: '2026-04', '2025-08-15'
+        return year_text(x)
+    if name in DATES:                       # a period's start: '2028', '2028-Q2'; 'never'
+        return result.axis.date_text(x)
     conv = result.shown_unit(name)          # as tables show it: coverage 215 %, not 2.152
     return quantity(float(conv(x)), conv.unit)

@@ -17,6 +17,7 @@ from calc.citations import Citation, is_unsourced
 from calc.output import compact
 # writers use them from here
 from calc.output.compact import Block, Line, label, point_text  # noqa: F401
+from calc.dates import year_text
 from calc.format import money, number, quantity, share
 from calc.optional import need
 from calc.output.json import dumps
@@ -275,6 +276,15 @@ WHOLE = "whole timeline"
 def period_cell(result, row: dict) -> str:
     """A value cell: the central value (p05–p95); a date as a period label; a solve's no-solution
     share."""
+    if row.get("unit") == "date" and row.get("solved"):         # a date input, solved
+        text = year_text(row["value"]).replace("never", "no solution")
+        if "p05" in row and row["p05"] is not None and math.isfinite(row["p05"]):
+            lo, hi = year_text(row["p05"]), year_text(row["p95"])
+            if (lo, hi) != (text, text):
+                text += f" ({lo}–{hi})"
+        if row.get("no_solution_share") and result.samples:
+            text += f", none in {100 * row['no_solution_share']:.0f} %"
+        return text
     if row.get("unit") == "date":
         text = result.axis.date_text(row["value"])
         if "p05" in row and row.get("never_share", 1.0) < 1.0:
