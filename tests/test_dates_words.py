@@ -14,7 +14,7 @@ import pytest
 import calc
 from calc.dates import Date, year_text
 
-from helpers import HAND_QUARTERS as QUARTERS, HAND_TIMELINE as HAND, calc_cli
+from helpers import HAND_QUARTERS as QUARTERS, HAND_TIMELINE as HAND, calc_cli, without_headline
 
 # QUARTERS (tests/helpers.py): $1B of spend a quarter against Q1 0.579B, Q2 0.770B, Q3 1.025B,
 # Q4 1.364B of revenue -> break-even 2026-Q3, decimal year 2026.5.
@@ -41,8 +41,10 @@ def test_a_quarterly_break_even_prints_as_its_quarter_and_json_keeps_the_decimal
     path = _write(tmp_path, QUARTERS)
     table = calc_cli("run", str(path))
     assert table.returncode == 0, table.stderr
-    line = next(t for t in table.stdout.splitlines() if "break_even" in t)
+    line = next(t for t in without_headline(table.stdout).splitlines() if "break_even" in t)
     assert line.split()[-2:] == ["2026-Q3", "[1]"]
+    head = next(t for t in table.stdout.splitlines() if "break_even" in t)   # the headline's
+    assert head.split()[-1] == "2026-Q3"
     md = calc_cli("run", str(path), "--format", "markdown").stdout
     assert "| break_even [date] |  |  |  |  | 2026-Q3 |" in md
     html = calc_cli("run", str(path), "--format", "html").stdout
