@@ -264,10 +264,10 @@ def goal_seek(result, spec: dict, cases, reg, z_rows, tick=None) -> tuple[list, 
 
 
 def date_margin(spec: dict, axis, plan):
-    """For ``so_that: break_even`` or ``cash_out`` ``at_most`` a date T on a timeline (``plan``
-    computing what the date rests on): a function of the evaluated names giving a margin
-    ``(rows, draws)`` that is <= 0 exactly where the date is at most T, and moves continuously
-    with the inputs (None for any other solve).
+    """For ``so_that: break_even`` or ``cash_out`` ``at_most`` (or ``at_least``) a date T on a
+    timeline (``plan`` computing what the date rests on): a function of the evaluated names giving
+    a margin ``(rows, draws)`` that is <= 0 exactly where the date is at most T (>= 0 where it is
+    at least T), and moves continuously with the inputs (None for any other solve).
 
     A date is a step in the solved input: bisecting it takes 20 passes to 1e-6 of the bracket;
     the margin behind it (coverage, the cash balance) is smooth, so the steps of ``bisect``
@@ -277,14 +277,17 @@ def date_margin(spec: dict, axis, plan):
     lowest such balance [USD] (at 0 exactly it counts as run out)."""
     name = spec["so_that"].text.strip()
     needs = {"break_even": ("coverage", "commitment_spend"), "cash_out": ("cash_balance",)}
-    if (spec["kind"] != "at_most" or name not in needs or axis.implicit or spec["at"] is not None
-            or not all(n in plan.steps for n in needs[name])):
+    if (spec["kind"] not in ("at_most", "at_least") or name not in needs or axis.implicit
+            or spec["at"] is not None or not all(n in plan.steps for n in needs[name])):
         return None                                 # f evaluates so_that (and says what is wrong)
     try:
         t = float(spec["target"].to("yr").magnitude)
     except pint.errors.DimensionalityError:
         return None
-    k = int(np.searchsorted(axis.decimal_years("start"), t, side="right")) - 1   # last start <= T
+    # at_most T: the date falls in a period starting by T (margin <= 0). at_least T: it does not
+    # fall in one starting before T (margin >= 0; "never" is later than any date)
+    side = "right" if spec["kind"] == "at_most" else "left"
+    k = int(np.searchsorted(axis.decimal_years("start"), t, side=side)) - 1   # last such start
 
     def by_year(env, n):
         m = np.asarray(env[n].magnitude, dtype=float)

@@ -86,3 +86,23 @@ def test_cash_out_at_most_a_year_finds_the_balance_edge():
     assert 12e9 - 30e9 * 1e-6 <= row["value"] <= 12e9
     assert row["evaluations"] <= 12
     assert float(res.value("cash_out")) == 2026.0           # at cash 10: -2 at the end of 2026
+
+
+def test_break_even_at_least_a_year_finds_the_same_edge_from_the_other_side():
+    # break_even >= 2027 holds where it is not 2026: arr_end below 15 billion USD/yr (never, later
+    # than any date, counts as at least 2027); the edge is 15e9, approached from below
+    row, = solved(calc.load(TWO.replace("at_most: 2027 yr", "at_least: 2027 yr")).run())
+    assert 15e9 - 99e9 * 1e-6 <= row["value"] <= 15e9
+    assert row["evaluations"] <= 12 < solve.MAX_EVALS
+    # break_even >= 2026 (the first period) holds everywhere: the bracket's end nearer the edge
+    row, = solved(calc.load(TWO.replace("at_most: 2027 yr", "at_least: 2026 yr")).run())
+    assert row["evaluations"] == 2 and row["no_solution_share"] == 0
+
+
+def test_cash_out_at_least_a_year_finds_the_balance_edge():
+    # cash_out >= 2027 holds where the balance stays >= 0 through 2026: cash of 12 billion USD
+    # and more (c - 12 at the end of 2026)
+    res = calc.load(FIN.replace("at_most: 2026 yr", "at_least: 2027 yr")).run()
+    row, = solved(res)
+    assert 12e9 <= row["value"] <= 12e9 + 30e9 * 1e-6
+    assert row["evaluations"] <= 12
