@@ -14,13 +14,15 @@ import dataclasses
 
 import io
 import math
+import textwrap
 
 from calc.optional import need
 from calc.output.layout import point_text
 from calc.output import layout
 from calc.display import default_unit
-from calc.output.xlsx_summary import (cell_of, number_format, page_setup,
-                                      period_value, share_format, summary_sheet)
+from calc.output.xlsx_summary import (FIT_WIDTH, cell_of, number_format, page_setup,
+                                      period_value, share_format, shown_length,
+                                      summary_sheet)
 from calc.engine import STATS
 from calc.output.xlsx_model import model_layouts, write_model_sheets
 from calc.units import format_unit
@@ -67,13 +69,43 @@ def plain_cell(row: dict, col: str):
     return value, (_number_format(value) if isinstance(value, float) else None)
 
 
-MAX_WIDTH = 40          # widest column [characters]; longer text wraps
+MAX_WIDTH = 70          # widest column [characters]; longer text wraps
+MIN_TEXT = 6            # narrowest a wrapped text column gets [characters]
+MIN_NAME = 12           # narrowest a column of names (text without spaces) gets [characters]
+MIN_NUMBER = 8          # narrowest a number column gets, its header wrapped [characters]
+MAX_LINES = 6           # tallest row [lines]; longer text is whole in its cell, cut short printed
+LINE_HEIGHT = 14        # one wrapped line of 11 pt text [pt]
 
 
-def sheet(wb, title: str, columns, rows, cell=plain_cell) -> None:
+def fit_widths(natural: list[int], floors: list[int], weights: list[float],
+               total: int) -> list[int]:
+    """Column widths [characters]: each column as wide as its widest cell (``natural``) where they
+    sum to at most ``total``; else each its floor, and the width left over shared in proportion
+    to ``weights`` (how much text a column holds), none wider than its widest cell."""
+    if sum(natural) <= total:
+        return list(natural)
+    widths = [float(f) for f in floors]
+    growing = [c for c, w in enumerate(weights) if w > 0 and widths[c] < natural[c]]
+    while growing and total - sum(widths) >= 1:
+        spare, weight = total - sum(widths), sum(weights[c] for c in growing)
+        for c in growing:
+            widths[c] = min(natural[c], widths[c] + spare * weights[c] / weight)
+        growing = [c for c in growing if widths[c] < natural[c]]
+    return [int(w) for w in widths]
+
+
+def text_lines(text: str, width: int) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` characters wide."""
+    return sum(max(1, len(textwrap.wrap(part, max(1, width - 1)))) for part in text.split("\n"))
+
+
+def sheet(wb, title: str, columns, rows, cell=plain_cell, max_lines: int = MAX_LINES) -> None:
     """A sheet with a bold, frozen header row, then one row per dict in ``rows``;
     ``cell(row, column)`` gives each cell's value and number format. Headers of number columns sit
-    right, over their numbers; text wider than ``MAX_WIDTH`` wraps."""
+    right, over their numbers. Printed one page wide: columns as wide as their cells where the
+    sheet stays within ``FIT_WIDTH``, else the widest text columns narrowed and wrapped, each row
+    as tall as its wrapped text, at most ``max_lines`` lines (longer text is whole in its cell, cut
+    short on screen and printed)."""
     ILLEGAL_CHARACTERS_RE = need("openpyxl.cell.cell", "xlsx").ILLEGAL_CHARACTERS_RE
     styles = need("openpyxl.styles", "xlsx")
 
@@ -86,34 +118,57 @@ def sheet(wb, title: str, columns, rows, cell=plain_cell) -> None:
             head.number_format = fmt or "General"
             head.data_type = "s" if fmt is None else head.data_type
     ws.freeze_panes = "A2"
-    widths = [len(str(c)) for c in columns]
+    natural = [len(str(c)) for c in columns]
+    shown = [0] * len(columns)                       # widest value of each column [characters]
     numeric = [False] * len(columns)
-    wrap = styles.Alignment(wrap_text=True, vertical="top")
+    texts: dict[tuple[int, int], str] = {}           # (row, column) -> text that may wrap
     for r, row in enumerate(rows, start=2):
-        lines = 1
         for c, col in enumerate(columns, start=1):
             value, fmt = cell(row, col)
             if isinstance(value, str):
                 value = ILLEGAL_CHARACTERS_RE.sub("", value)
             target = ws.cell(row=r, column=c, value=value)
             if isinstance(value, str):
-                # "=..." from a data file stays text, never a formula
-                target.data_type = "s"
-                if len(value) > MAX_WIDTH:
-                    target.alignment = wrap
-                    lines = max(lines, math.ceil(len(value) / (MAX_WIDTH - 2)))
+                target.data_type = "s"          # "=..." from a data file stays text, never a formula
+                texts[r, c] = value
+                width = max(map(len, value.split("\n")))
             elif fmt is not None:
                 target.number_format = fmt
                 numeric[c - 1] = True
-            shown = 10 if fmt is not None else len(str(value)) if value is not None else 0
-            widths[c - 1] = max(widths[c - 1], min(MAX_WIDTH, shown))
-        if lines > 1:                # wrapped text shows whole in every program, printed too
-            ws.row_dimensions[r].height = 15 * lines
+                width = shown_length(value, fmt)
+            else:
+                width = len(str(value)) if value is not None else 0
+            shown[c - 1] = max(shown[c - 1], min(MAX_WIDTH, width))
+            natural[c - 1] = max(natural[c - 1], shown[c - 1])
+    # a number column as wide as its numbers (its header may wrap), a text one as its header, a
+    # column of names (no spaces) at least MIN_NAME characters
+    names = [not any(" " in t for (_, k), t in texts.items() if k == c)
+             for c in range(1, len(columns) + 1)]
+    for least in (MIN_NAME, MIN_TEXT):
+        floors = [max(shown[c], min(n, MIN_NUMBER)) if numeric[c] else
+                  min(n, max(least if names[c] else MIN_TEXT, len(str(columns[c]))))
+                  for c, n in enumerate(natural)]
+        if sum(floors) + len(floors) <= FIT_WIDTH:
+            break
+    weights = [1.0] * len(columns)                   # the text each column holds [characters]
+    for (_, c), text in texts.items():
+        weights[c - 1] += len(text)
+    widths = fit_widths([n + 1 for n in natural], [f + 1 for f in floors], weights, FIT_WIDTH)
+    wrap = styles.Alignment(wrap_text=True, vertical="top")
+    lines: dict[int, int] = {}
+    for (r, c), text in texts.items():
+        if len(text) > widths[c - 1] - 1 or "\n" in text:
+            ws.cell(row=r, column=c).alignment = wrap
+            lines[r] = max(lines.get(r, 1), min(max_lines, text_lines(text, widths[c - 1])))
+    for r, n in lines.items():       # wrapped text shows in every program, printed too
+        ws.row_dimensions[r].height = LINE_HEIGHT * n + 1
     for c, w in enumerate(widths, start=1):
         head = ws.cell(row=1, column=c)
-        if numeric[c - 1]:
-            head.alignment = styles.Alignment(horizontal="right")
-        ws.column_dimensions[head.column_letter].width = max(8, w + 2)
+        if numeric[c - 1]:                 # over its numbers, on two lines where it is wider
+            head.alignment = styles.Alignment(horizontal="right", wrap_text=w < natural[c - 1])
+            if w < natural[c - 1]:
+                ws.row_dimensions[1].height = LINE_HEIGHT * 2 + 1
+        ws.column_dimensions[head.column_letter].width = w
     page_setup(ws)
 
 
@@ -236,7 +291,7 @@ def result_xlsx(result) -> bytes:
     rows = result.rows(tables=True)
     report = layout.build(result, rows)
     columns, tidy = result_rows(result)
-    sheet(wb, "results", columns, tidy, _long_cell(result))
+    sheet(wb, "results", columns, tidy, _long_cell(result), max_lines=2)
     if result.periods:                                    # periods as columns, as in a spreadsheet
         pcols, prows = period_rows(result)
         sheet(wb, "periods", pcols, prows, _period_cell)
