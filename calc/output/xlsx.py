@@ -73,7 +73,7 @@ MAX_WIDTH = 70          # widest column [characters]; longer text wraps
 MIN_TEXT = 6            # narrowest a wrapped text column gets [characters]
 MIN_NAME = 12           # narrowest a column of names (text without spaces) gets [characters]
 MIN_NUMBER = 8          # narrowest a number column gets, its header wrapped [characters]
-MAX_LINES = 6           # tallest row [lines]; longer text is whole in its cell, cut short printed
+MAX_LINES = 5           # tallest row [lines]; longer text is whole in its cell, cut short printed
 LINE_HEIGHT = 14        # one wrapped line of 11 pt text [pt]
 
 
@@ -154,11 +154,13 @@ def sheet(wb, title: str, columns, rows, cell=plain_cell, max_lines: int = MAX_L
     for (_, c), text in texts.items():
         weights[c - 1] += len(text)
     widths = fit_widths([n + 1 for n in natural], [f + 1 for f in floors], weights, FIT_WIDTH)
-    wrap = styles.Alignment(wrap_text=True, vertical="top")
     lines: dict[int, int] = {}
     for (r, c), text in texts.items():
-        if len(text) > widths[c - 1] - 1 or "\n" in text:
-            ws.cell(row=r, column=c).alignment = wrap
+        wraps = len(text) > widths[c - 1] - 1 or "\n" in text
+        if wraps or numeric[c - 1]:     # text among numbers ('never') sits right, as they do
+            ws.cell(row=r, column=c).alignment = styles.Alignment(
+                wrap_text=wraps, vertical="top", horizontal="right" if numeric[c - 1] else None)
+        if wraps:
             lines[r] = max(lines.get(r, 1), min(max_lines, text_lines(text, widths[c - 1])))
     for r, n in lines.items():       # wrapped text shows in every program, printed too
         ws.row_dimensions[r].height = LINE_HEIGHT * n + 1

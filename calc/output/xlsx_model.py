@@ -458,6 +458,8 @@ def _write(wb, lay: Layout) -> None:
             else:
                 cell = ws.cell(ln.row, FIRST + j, "never" if x is None and ln.name in DATE_OUTPUTS
                                else x)
+                if cell.value == "never":           # right, as the dates beside it
+                    cell.alignment = styles.Alignment(horizontal="right")
                 if ln.kind == "input":
                     cell.fill, cell.font = input_fill, input_font
                 else:

@@ -31,15 +31,17 @@ STATS = (("p50", "median"), ("p05", "5th percentile"), ("p95", "95th percentile"
 
 
 def money_format(x: float) -> str:
-    """Dollars as a reader writes them, three digits as the terminal shows them, the stored number
-    unchanged: $2.91B, $31.5B, $519M, $1.05T, $4,137."""
+    """Dollars as a reader writes them, three digits as the terminal shows them (calc.format.money),
+    the stored number unchanged: $2.91B, $31.5B, $519M, $1.05T, $4.14k; below $1,000 in cents as
+    the terminal shows them: $12.50, $0.00."""
     ax = abs(x)
-    for scale, commas, letter in ((1e12, ",,,,", "T"), (1e9, ",,,", "B"), (1e6, ",,", "M")):
+    for scale, commas, letter in ((1e12, ",,,,", "T"), (1e9, ",,,", "B"), (1e6, ",,", "M"),
+                                  (1e3, ",", "k")):
         if ax >= scale:
             decimals = 2 if ax < 10 * scale else 1 if ax < 100 * scale else 0
             digits = "0." + "0" * decimals if decimals else "0"
             return f'"$"#,##{digits}{commas}"{letter}"'
-    return '"$"#,##0'
+    return '"$"#,##0.00'
 
 
 def period_value(label: str):
@@ -422,7 +424,7 @@ def _headline(w: _Writer, result, h: headline.Headline) -> None:
     w.next()
     w.text(1, "quantity", w.bold)
     for c, v in enumerate(h.variants, start=2):
-        w.text(c, v, w.bold)
+        w.text(c, v, w.bold, right=True)
     w.next()
     for it in h.items:
         w.text(1, compact.label(it.quantity, it.unit), w.bold)
@@ -457,8 +459,8 @@ def _headline_cell(w: _Writer, result, col: int, row: dict | None, stat: str, fo
         return
     x = _number(row.get(stat))
     if x is None or not math.isfinite(x):
-        if stat == "value":
-            w.text(col, headline.central_text(result, row), font)
+        if stat == "value":        # 'never' right, as the numbers beside it: not '2030never'
+            w.text(col, headline.central_text(result, row), font, right=True)
         return
     if row["unit"] != "date":
         w.number(col, x, row["unit"], font)
