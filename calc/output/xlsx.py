@@ -71,7 +71,7 @@ def plain_cell(row: dict, col: str):
 
 MAX_WIDTH = 70          # widest column [characters]; longer text wraps
 MIN_TEXT = 6            # narrowest a wrapped text column gets [characters]
-MIN_NAME = 12           # narrowest a column of names (text without spaces) gets [characters]
+MIN_NAME = 12           # widest word a text column keeps unbroken [characters]
 MIN_NUMBER = 8          # narrowest a number column gets, its header wrapped [characters]
 MAX_LINES = 5           # tallest row [lines]; longer text is whole in its cell, cut short printed
 LINE_HEIGHT = 14        # one wrapped line of 11 pt text [pt]
@@ -140,13 +140,14 @@ def sheet(wb, title: str, columns, rows, cell=plain_cell, max_lines: int = MAX_L
                 width = len(str(value)) if value is not None else 0
             shown[c - 1] = max(shown[c - 1], min(MAX_WIDTH, width))
             natural[c - 1] = max(natural[c - 1], shown[c - 1])
-    # a number column as wide as its numbers (its header may wrap), a text one as its header, a
-    # column of names (no spaces) at least MIN_NAME characters
-    names = [not any(" " in t for (_, k), t in texts.items() if k == c)
-             for c in range(1, len(columns) + 1)]
-    for least in (MIN_NAME, MIN_TEXT):
+    # a number column as wide as its numbers (its header may wrap), a text one as its header and
+    # its longest word (a name, not broken within), at most MIN_NAME characters, where that fits
+    words = [0] * len(columns)
+    for (_, c), text in texts.items():
+        words[c - 1] = max(words[c - 1], max(map(len, text.split()), default=0))
+    for least in (MIN_NAME, 0):
         floors = [max(shown[c], min(n, MIN_NUMBER)) if numeric[c] else
-                  min(n, max(least if names[c] else MIN_TEXT, len(str(columns[c]))))
+                  min(n, max(MIN_TEXT, len(str(columns[c])), min(least, words[c])))
                   for c, n in enumerate(natural)]
         if sum(floors) + len(floors) <= FIT_WIDTH:
             break
@@ -162,8 +163,12 @@ def sheet(wb, title: str, columns, rows, cell=plain_cell, max_lines: int = MAX_L
                 wrap_text=wraps, vertical="top", horizontal="right" if numeric[c - 1] else None)
         if wraps:
             lines[r] = max(lines.get(r, 1), min(max_lines, text_lines(text, widths[c - 1])))
+    top = styles.Alignment(vertical="top")
     for r, n in lines.items():       # wrapped text shows in every program, printed too
         ws.row_dimensions[r].height = LINE_HEIGHT * n + 1
+        for c in range(1, len(columns) + 1):      # the row's cells read from its top line
+            if ws.cell(row=r, column=c).alignment.vertical is None:
+                ws.cell(row=r, column=c).alignment = top
     for c, w in enumerate(widths, start=1):
         head = ws.cell(row=1, column=c)
         if numeric[c - 1]:                 # over its numbers, on two lines where it is wider
