@@ -73,7 +73,7 @@ MAX_WIDTH = 70          # widest column [characters]; longer text wraps
 MIN_TEXT = 6            # narrowest a wrapped text column gets [characters]
 MIN_NAME = 12           # widest word a text column keeps unbroken [characters]
 MIN_NUMBER = 8          # narrowest a number column gets, its header wrapped [characters]
-MAX_LINES = 5           # tallest row [lines]; longer text is whole in its cell, cut short printed
+MAX_LINES = 4           # tallest row [lines]; longer text is whole in its cell, cut short printed
 LINE_HEIGHT = 14        # one wrapped line of 11 pt text [pt]
 
 
@@ -304,7 +304,7 @@ def result_xlsx(result) -> bytes:
         sheet(wb, "periods", pcols, prows, _period_cell)
     sheet(wb, "inputs", INPUT_COLUMNS, input_rows(result), _long_cell(result))
     sources = source_rows(result, report.source_ids)
-    sheet(wb, "sources", SOURCE_COLUMNS, sources)
+    sheet(wb, "sources", SOURCE_COLUMNS, sources, max_lines=2 * MAX_LINES)      # quotes: few rows
     sheet(wb, "checks", CHECK_COLUMNS, [c.to_json() for c in result.checks]
           + [f.as_check() for f in result.findings])
     sens = sensitivity_rows(result)
