@@ -26,7 +26,8 @@ openpyxl = pytest.importorskip("openpyxl")
 
 from openpyxl.utils import get_column_letter  # noqa: E402
 
-from calc.output.xlsx import result_xlsx  # noqa: E402
+from calc.output.xlsx import LINE_HEIGHT, MAX_LINES, result_xlsx  # noqa: E402
+from calc.output.xlsx_summary import FIT_WIDTH, money_format  # noqa: E402
 
 # One commitment of $24B over 4 years from January 2025: $500M a month, half of it inside the
 # 2025-2026 timeline. With $10B of cash and no revenue the balance closes at 10 - 0.5 k [$B] after
@@ -278,3 +279,80 @@ def test_page_one_prints_legibly_with_the_formats_applied(printed):
     assert any(t.startswith("capex [USD] | $31.5B | $31.5B | $26.9B") for t in nvidia)
     monthly = [t for p in printed["monthly"] for t in p.lines()]
     assert any(t.startswith("cash_out [date] | 2026-09") for t in monthly)
+
+
+# -- printing every sheet: one page wide, legible, rows a few lines tall ---------------------------
+
+LONG_SHEETS = ("results", "periods", "inputs", "sources", "checks", "sensitivity")
+
+
+def test_long_sheets_fit_one_page_wide_their_columns_shared_by_text(books):
+    for name, wb in books.items():
+        for title in LONG_SHEETS:
+            if title not in wb.sheetnames:
+                continue
+            ws = wb[title]
+            width = sum(ws.column_dimensions[get_column_letter(c)].width
+                        for c in range(1, ws.max_column + 1))
+            if title == "periods" and ws.max_column > 16:      # 24 months: too wide to shrink
+                assert width > FIT_WIDTH and ws.page_setup.scale == 85, f"{name}/{title}"
+                continue
+            assert width <= FIT_WIDTH and ws.sheet_properties.pageSetUpPr.fitToPage, \
+                f"{name}/{title}: {width} characters wide"
+    ws = books["nvidia"]["inputs"]
+    col = {ws.cell(1, c).value: get_column_letter(c) for c in range(1, ws.max_column + 1)}
+    # the notes (hundreds of characters each) get the most width, a name column its name
+    widths = {h: ws.column_dimensions[c].width for h, c in col.items()}
+    assert widths["note"] == max(widths.values()) >= 25
+    assert widths["value"] >= 8 and widths["point"] <= 7          # '$83.3k'; an empty column
+
+
+def test_rows_are_at_most_a_few_lines_tall(books):
+    # before: 255 pt rows (17 lines) on the checks sheet, 285 pt on the inputs sheet
+    for name, wb in books.items():
+        for title, lines in (("results", 2), ("inputs", MAX_LINES), ("checks", MAX_LINES),
+                             ("sources", 2 * MAX_LINES)):
+            ws = wb[title]
+            tallest = max(ws.row_dimensions[r].height or 15 for r in range(2, ws.max_row + 1))
+            assert tallest <= LINE_HEIGHT * lines + 1, f"{name}/{title}: a row {tallest} pt"
+    ws = books["nvidia"]["checks"]
+    note = next(c for c in range(1, ws.max_column + 1) if ws.cell(1, c).value == "note")
+    assert ws.cell(2, note).alignment.wrap_text and len(ws.cell(2, note).value) > 400
+    assert ws.row_dimensions[2].height == LINE_HEIGHT * MAX_LINES + 1          # 57 pt
+
+
+def test_workbooks_print_on_few_pages_every_page_legible(printed):
+    # nvidia-1gw printed on 43 pages before (inputs 16, checks 12, two pages across at 85 %)
+    assert len(printed["nvidia"]) <= 14
+    for name, got in printed.items():
+        for k, page in enumerate(got, start=1):
+            body, _ = Counter(r.size for r in page.runs).most_common(1)[0]
+            assert body >= 8.0, f"{name}: page {k} printed at {body} pt"
+
+
+def test_text_among_numbers_sits_right(books, printed):
+    ws = books["sampled"]["summary"]
+    out = row_of(ws, "cash_out [date]")                     # the headline: never, p05 and p95
+    assert ws.cell(out, 2).value == "never"
+    assert ws.cell(out, 2).alignment.horizontal == "right"
+    assert ws.cell(row_of(ws, "quantity"), 2).alignment.horizontal == "right"    # 'base'
+    ws = books["quarterly"]["periods"]
+    quarter = next(c for row in ws.iter_rows(min_row=2) for c in row if c.value == "2026-Q3")
+    assert quarter.alignment.horizontal == "right"
+    # printed: 'never' ends where the date under it ends, so it starts further right
+    # (left-aligned, it started at the column's left edge and read '2030never')
+    runs = printed["sampled"][0].runs
+    never = next(r for r in runs if r.text == "never")
+    below = max((r for r in runs if re.fullmatch(r"\d{4}-\d\d", r.text) and r.y < never.y),
+                key=lambda r: r.y)
+    assert never.x > below.x + 1
+
+
+def test_zero_dollars_print_as_the_terminal_shows_them(printed):
+    from calc.format import money
+    assert money(0) == "$0.00"
+    lines = printed["sampled"][0].lines()
+    # the central case never runs out: no shortfall, $0.00 (it printed '$0' before)
+    assert "shortfall [USD] | $0.00" in lines and "    5th percentile | $0.00" in lines
+    assert [money_format(x) for x in (0, 12.5, 4137, 519e6)] == \
+        ['"$"#,##0.00', '"$"#,##0.00', '"$"#,##0.00,"k"', '"$"#,##0,,"M"']
