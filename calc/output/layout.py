@@ -200,7 +200,8 @@ def finding_mark(f) -> str:
     return f"✗ {f.kind}" if f.fails else f"– {f.kind}"
 
 
-FINDINGS_HEADING = "Findings (figures outside what the quantity can physically or typically be)"
+FINDINGS_HEADING = ("Findings (figures outside what the quantity can physically or typically be, "
+                    "or undefined)")
 
 
 def check_where(chk) -> str:
