@@ -378,5 +378,5 @@ def solve_output(result, fmt: str = "table") -> str:
         out.append(f"{label(r['quantity'], r['unit'])} ({where}) = {period_cell(result, r)}")
     for c in findings:
         out.append(f"finding ({check_where(c)}): {c.detail}")
-    out += [f"finding: {finding_line(f)}" for f in result.findings]
+    out += [f"{'finding' if f.fails else 'note'}: {finding_line(f)}" for f in result.findings]
     return "\n".join(out) + "\n"
