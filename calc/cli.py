@@ -105,7 +105,7 @@ def _check_run_options(args) -> None:
 
 
 def cmd_run(args) -> int:
-    from calc.output import write
+    from calc.output import writer
     from calc.scenario import load
 
     sets = parse_sets(args.set)
@@ -154,7 +154,8 @@ def cmd_run(args) -> int:
         write_atomic(args.output, result_xlsx(results[0]))
     elif results and args.brief:
         from calc.output import brief_writer
-        text = "\n".join(brief_writer(args.format)(r) for r in results)
+        wide = _file_width(args)
+        text = "\n".join(brief_writer(args.format)(r, *wide) for r in results)
         if args.output:
             write_atomic(args.output, text)
         else:
@@ -168,7 +169,8 @@ def cmd_run(args) -> int:
             if args.format == "table" and args.periods != "all":
                 from calc.output.fold import fold
                 shown = [fold(r) for r in shown]
-            text = "\n".join(write(args.format, r) for r in shown)
+            wide = _file_width(args)
+            text = "\n".join(writer(args.format)(r, *wide) for r in shown)
         if args.output:
             write_atomic(args.output, text)
         else:
@@ -273,6 +275,15 @@ def cmd_list(args) -> int:
         from calc.output.text import figures_text, sources_text
         sys.stdout.write(figures_text(items) if args.command == "figures" else sources_text(items))
     return 0
+
+
+def _file_width(args) -> tuple:
+    """The width argument of ``calc run``'s table writer: (``FILE_WIDTH``,) for a table written
+    to a file with --output, whatever the terminal; () otherwise (the terminal's width)."""
+    if args.format != "table" or not args.output:
+        return ()
+    from calc.output.terminal import FILE_WIDTH
+    return (FILE_WIDTH,)
 
 
 def cmd_deals(args) -> int:

@@ -236,18 +236,20 @@ def sensitivity_lines(result) -> list[str]:
 
 # -- the registry ------------------------------------------------------------------------------
 
-def figures_text(figures) -> str:
-    """Registry figures as a table; under each, the quote and its English gloss, wrapped to fit.
+def figures_text(figures, width: int | None = None) -> str:
+    """Registry figures as a table; under each, the quote and its English gloss, wrapped to
+    ``width`` (default: ``table_width()``).
 
-    The source id is a column when the table fits in ``WIDTH`` columns, else it leads the quote
+    The source id is a column when the table fits in ``width`` columns, else it leads the quote
     line.
     """
+    width = width or table_width()
     reg = registry()
     headers = [["id"], ["value"], ["unit"], ["qualifier"], ["kind"], ["as_of"], ["source"]]
     rows = [[f.id, layout.figure_text(f), f.unit, f.qualifier, f.kind, f.as_of, f.source or "-"]
             for f in figures]
     lines = grid(headers, rows, right={1})
-    source_column = not lines or len(lines[0]) <= WIDTH
+    source_column = not lines or len(lines[0]) <= width
     if not source_column:
         lines = grid(headers[:-1], [r[:-1] for r in rows], right={1})
     out = lines[:2]
@@ -255,33 +257,36 @@ def figures_text(figures) -> str:
         out.append(line)
         cite = "" if source_column or not fig.source else f"[{fig.source}] "
         if fig.quote or cite:
-            out += wrap(cite + (f"\"{fig.quote}\"" if fig.quote else ""), "      ", "    ")
+            out += wrap(cite + (f"\"{fig.quote}\"" if fig.quote else ""), "      ", "    ",
+                        width)
         if fig.gloss and fig.gloss != fig.quote:
-            out += wrap(f"= {fig.gloss}", "      ", "    ")
+            out += wrap(f"= {fig.gloss}", "      ", "    ", width)
         if fig.formula:
-            out += wrap(f"= {fig.formula}", "      ", "    ")
+            out += wrap(f"= {fig.formula}", "      ", "    ", width)
         src = reg.sources.get(fig.source) if fig.source else None
         # who published it and when
         said = [f"{src.publisher}, {src.date}"] if src is not None else []
         said += [f"confidence {fig.confidence}"] if fig.confidence else []
         if said:
-            out += wrap(f"from: {'; '.join(said)}", "      ", "    ")
+            out += wrap(f"from: {'; '.join(said)}", "      ", "    ", width)
         if fig.note:                  # in full: tables elsewhere show its one-line summary
             out += wrap(f"{'why' if fig.kind == 'assumption' else 'note'}: {fig.note}", "      ",
-                        "    ")
+                        "    ", width)
     out.append(f"{number(len(figures))} figures")
     return "\n".join(out) + "\n"
 
 
-def sources_text(sources) -> str:
-    """Registry sources as a table; under each, its title and URL, wrapped to fit."""
+def sources_text(sources, width: int | None = None) -> str:
+    """Registry sources as a table; under each, its title and URL, wrapped to ``width`` (default:
+    ``table_width()``)."""
+    width = width or table_width()
     headers = [["id"], ["date"], ["language"], ["publisher"]]
     rows = [[s.id, s.date, s.language, s.publisher] for s in sources]
     lines = grid(headers, rows, right=set())
     out = lines[:2]
     for src, line in zip(sources, lines[2:]):
         out.append(line)
-        out += wrap(f"\"{src.title}\"", "      ", "    ")
+        out += wrap(f"\"{src.title}\"", "      ", "    ", width)
         if src.url:
             out.append(f"    <{src.url}>")
     out.append(f"{number(len(sources))} sources")
