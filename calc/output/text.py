@@ -71,7 +71,8 @@ def block_lines(block: layout.Block, width: int = WIDTH) -> list[str]:
     every = list(range(len(block.value_headers)))
     if lead and widest(draw(block, every, 0)) <= width:
         lead = 0                                    # it fits with its label columns
-    return ([block.caption] if block.caption else []) + panels(block, width, lead)
+    return (wrap(block.caption, "", width=width) if block.caption else []) \
+        + panels(block, width, lead)
 
 
 def panels(block: layout.Block, width: int, lead: int) -> list[str]:
