@@ -164,3 +164,12 @@ def test_the_headline_follows_the_width(monkeypatch):
     assert wide[0].endswith("year by year (2025-2033)?")
     head = next(ln for ln in wide if ln.startswith("quantity"))
     assert head.split() == ["quantity", "base", "decaying"]
+
+
+def test_markdown_leaves_out_the_empty_point_column_too(monkeypatch, tmp_path):
+    plain = run(monkeypatch, None, "hsbc-openai", "--format", "markdown")
+    assert "| variant | quantity | 2025 |" in plain and "| point |" not in plain
+    path = tmp_path / "swept.yaml"
+    path.write_text(SWEPT, encoding="utf-8")
+    swept = run(monkeypatch, None, str(path), "--format", "markdown")
+    assert "| variant | point | quantity | 2026 |" in swept
