@@ -289,6 +289,7 @@ def _file_width(args) -> tuple:
 def cmd_deals(args) -> int:
     from calc import deal_table
     from calc.output import deals as out
+    from calc.output.terminal import terminal_width
     from calc.registry import registry
 
     if args.format == "xlsx" and not args.output:
@@ -307,7 +308,7 @@ def cmd_deals(args) -> int:
         write_atomic(args.output, out.xlsx_bytes(deals, reg, totals))
         return 0
     text = {"table": lambda: out.text(frame, reg, rates, args.totals,
-                                      None if args.output else out.terminal_width()),
+                                      None if args.output else terminal_width()),
             "markdown": lambda: out.markdown(frame, reg, rates, args.totals),
             "csv": lambda: out.csv(frame), "json": lambda: out.json_text(frame),
             "html": lambda: out.html_text(frame, reg, rates, args.totals)}[args.format]()

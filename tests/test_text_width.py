@@ -19,12 +19,17 @@ YEAR = re.compile(r"\b20\d\d\b")
 SWEPT = HAND_TIMELINE + "sweep:\n  arr_growth_per_month: [0, 0.05]\n"
 
 
+def value_headers(table: list[str]) -> list[str]:
+    """The value column headers of a table's first header line: '2025', 'whole timeline'."""
+    return [h for h in re.split(r"\s{2,}", table[0].strip())
+            if h not in ("quantity", "variant", "point", "sources")]
+
+
 def overlong(out: str, width: int) -> list[str]:
     """The lines of ``out`` wider than ``width`` but those of a table panel holding one value
     column (a label and one cell that cannot fit) and a single word too long for any line (a
     URL, a long name)."""
-    single = {ln for p in panels(out, headline=True) if len(YEAR.findall(p[0])) <= 1 and "every case" not in p[0]
-              for ln in p}
+    single = {ln for p in panels(out, headline=True) if len(value_headers(p)) <= 1 for ln in p}
     return [ln for ln in out.splitlines() if len(ln) > width and ln not in single
             and len(ln.split()) > 1]
 
@@ -44,7 +49,8 @@ def panels(out: str, headline: bool = False) -> list[list[str]]:
     found = []
     for p in (out if headline else without_headline(out)).split("\n\n"):
         lines = p.splitlines()
-        start = next((i for i, ln in enumerate(lines) if ln.split()[:1] in (["quantity"], ["variant"])), None)
+        start = next((i for i, ln in enumerate(lines)
+                      if ln.split()[:1] in (["quantity"], ["variant"])), None)
         if start is not None and any(ln.startswith("─") for ln in lines[start:start + 3]):
             found.append(lines[start:])
     return found

@@ -17,7 +17,6 @@ from calc.format import money, number
 from calc.optional import need
 from calc.output.deal_columns import DEALS, KEEP, TOTALS, WRAP
 from calc.output.json import dumps
-from calc.output.terminal import terminal_width  # noqa: F401 (calc deals reads it here)
 from calc.output.xlsx import sheet
 
 # (column, header, how to show it) for the reading formats
