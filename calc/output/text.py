@@ -63,11 +63,13 @@ def widest(lines: list[str]) -> int:
 def block_lines(block: layout.Block, width: int = WIDTH) -> list[str]:
     """One block of the wide table in ``width`` columns, footnote markers in the last column.
 
-    Label columns empty on every line are left out. When the table is wider than ``width``, the
-    label columns but the last (variant, sweep point) become a heading line above the lines they
-    lead, and the value columns are split into panels, each repeating the labels and headings."""
+    Label columns empty on every line are left out. When the table is wider than ``width``, its
+    variant and sweep point columns become a heading line above the lines they lead, and the value
+    columns are split into panels, each repeating the labels and headings."""
     block = compact.without_empty_columns(block)
-    lead = len(block.key_headers) - 1 if block.key_headers[-1] == ["quantity"] else 0
+    heads = [" ".join(h) for h in block.key_headers]
+    lead = next(i for i, h in enumerate(heads + [""]) if h not in ("variant", "point"))
+    lead = lead if heads[-1] == "quantity" else 0       # not a line per sweep point
     every = list(range(len(block.value_headers)))
     if lead and widest(draw(block, every, 0)) <= width:
         lead = 0                                    # it fits with its label columns
