@@ -11,6 +11,8 @@ import sys
 
 import pytest
 
+import calc
+
 from calc.output import terminal
 
 from helpers import HAND_TIMELINE, ROOT, calc_cli, without_headline
@@ -179,3 +181,16 @@ def test_markdown_leaves_out_the_empty_point_column_too(monkeypatch, tmp_path):
     path.write_text(SWEPT, encoding="utf-8")
     swept = run(monkeypatch, None, str(path), "--format", "markdown")
     assert "| variant | point | quantity | 2026 |" in swept
+
+
+def test_the_long_layout_keeps_its_period_column_under_variant_headings():
+    from calc.output import layout, text
+
+    res = calc.load(str(ROOT / "scenarios" / "hsbc-openai.yaml")).run(samples=0)
+    lines = text.table_lines(layout.build(res, wide=False), 70)
+    assert lines[0].split()[:2] == ["period", "quantity"]
+    assert [ln.rstrip() for ln in lines if ln[:1].isalpha() and ln[:1] != "p"] == [
+        "base", "market-price"] * (lines.count("") + 1)
+    assert lines[3].split() == ["2025", "revenue", "$20.0B", "[1,2,3]"]
+    wide = text.table_lines(layout.build(res, wide=False), 200)
+    assert wide[0].split()[:3] == ["variant", "period", "quantity"]     # it fits: no headings
