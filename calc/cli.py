@@ -105,7 +105,7 @@ def _check_run_options(args) -> None:
 
 
 def cmd_run(args) -> int:
-    from calc.output import write
+    from calc.output import writer
     from calc.scenario import load
 
     sets = parse_sets(args.set)
@@ -154,7 +154,8 @@ def cmd_run(args) -> int:
         write_atomic(args.output, result_xlsx(results[0]))
     elif results and args.brief:
         from calc.output import brief_writer
-        text = "\n".join(brief_writer(args.format)(r) for r in results)
+        wide = _file_width(args)
+        text = "\n".join(brief_writer(args.format)(r, *wide) for r in results)
         if args.output:
             write_atomic(args.output, text)
         else:
@@ -168,7 +169,8 @@ def cmd_run(args) -> int:
             if args.format == "table" and args.periods != "all":
                 from calc.output.fold import fold
                 shown = [fold(r) for r in shown]
-            text = "\n".join(write(args.format, r) for r in shown)
+            wide = _file_width(args)
+            text = "\n".join(writer(args.format)(r, *wide) for r in shown)
         if args.output:
             write_atomic(args.output, text)
         else:
@@ -275,9 +277,19 @@ def cmd_list(args) -> int:
     return 0
 
 
+def _file_width(args) -> tuple:
+    """The width argument of ``calc run``'s table writer: (``FILE_WIDTH``,) for a table written
+    to a file with --output, whatever the terminal; () otherwise (the terminal's width)."""
+    if args.format != "table" or not args.output:
+        return ()
+    from calc.output.terminal import FILE_WIDTH
+    return (FILE_WIDTH,)
+
+
 def cmd_deals(args) -> int:
     from calc import deal_table
     from calc.output import deals as out
+    from calc.output.terminal import terminal_width
     from calc.registry import registry
 
     if args.format == "xlsx" and not args.output:
@@ -296,7 +308,7 @@ def cmd_deals(args) -> int:
         write_atomic(args.output, out.xlsx_bytes(deals, reg, totals))
         return 0
     text = {"table": lambda: out.text(frame, reg, rates, args.totals,
-                                      None if args.output else out.terminal_width()),
+                                      None if args.output else terminal_width()),
             "markdown": lambda: out.markdown(frame, reg, rates, args.totals),
             "csv": lambda: out.csv(frame), "json": lambda: out.json_text(frame),
             "html": lambda: out.html_text(frame, reg, rates, args.totals)}[args.format]()

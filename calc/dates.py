@@ -103,33 +103,52 @@ def year_text(x, step: int | None = None) -> str:
     return month_text(whole)
 
 
-class Date(str):
-    """A date calc computed (``Result.value("break_even")``), as tables write it: the text
-    '2030' ('2028-Q2' on a quarterly timeline), with ``decimal_year`` (2030.0, as JSON gives it)
-    and ``first_day`` (``datetime.date(2030, 1, 1)``). ``float(d)`` is the decimal year.
+class Date(float):
+    """A date calc computed (``Result.value("break_even")``): a number, the decimal year (2028.25,
+    as JSON gives it), so it compares and computes as one (``d <= 2030``, ``d + 0.5``); printed, it
+    reads as tables write it ('2028-Q2' on a quarterly timeline, '2030' on a yearly one) and it
+    equals that text too (``d == '2028-Q2'``). ``first_day`` is the ``datetime.date`` it starts.
 
     >>> d = Date(2028.25, 3)
-    >>> d, str(d), d.decimal_year, d.first_day
-    (Date('2028-Q2'), '2028-Q2', 2028.25, datetime.date(2028, 4, 1))
+    >>> d, str(d), d <= 2030, d == "2028-Q2", d.decimal_year, d.first_day
+    (Date('2028-Q2'), '2028-Q2', True, True, 2028.25, datetime.date(2028, 4, 1))
+    >>> f"{d}, {d:.2f}"
+    '2028-Q2, 2028.25'
     """
 
-    decimal_year: float
+    text: str
 
     def __new__(cls, decimal_year: float, step: int | None = None):
-        out = super().__new__(cls, year_text(decimal_year, step))
-        out.decimal_year = float(decimal_year)
+        out = super().__new__(cls, float(decimal_year))
+        out.text = year_text(decimal_year, step)
         return out
+
+    @property
+    def decimal_year(self) -> float:
+        """The decimal year [yr] (2028.25 for 2028-Q2), a plain float."""
+        return float(self)
 
     @property
     def first_day(self) -> date:
         """The day the date starts: the period's first day, or the day itself."""
-        return parse(str(self)).first
+        return parse(self.text).first
 
-    def __float__(self) -> float:
-        return self.decimal_year
+    def __str__(self) -> str:
+        return self.text
 
     def __repr__(self) -> str:
-        return f"Date({str(self)!r})"
+        return f"Date({self.text!r})"
+
+    def __format__(self, spec: str) -> str:
+        return self.text if not spec else format(float(self), spec)
+
+    def __eq__(self, other) -> bool:
+        return self.text == other if isinstance(other, str) else float(self) == other
+
+    def __ne__(self, other) -> bool:
+        return not self == other
+
+    __hash__ = float.__hash__
 
 
 def _one(text: str) -> DateSpan | None:

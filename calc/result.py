@@ -134,8 +134,9 @@ class Result:
         """The central value of ``name`` in one row, as a pint quantity; on a timeline ``at``
         names a period ('2030'), else every period's value comes back as an array.
 
-        A date (break_even, cash_out, arr_as_of) comes back as a ``calc.dates.Date``, the text
-        tables show ('2030', '2028-Q2') with ``.decimal_year`` and ``.first_day``; None for never.
+        A date (break_even, cash_out, arr_as_of) comes back as a ``calc.dates.Date``: the decimal
+        year as a number (``d <= 2030``) that prints as tables show it ('2030', '2028-Q2'), with
+        ``.first_day``; None for never.
         """
         name = self._name(name)
         c = self.central[name][self.case_index(variant, point)]

@@ -14,7 +14,7 @@ _SAVED = {}
 
 
 def pytest_configure(config):
-    for name in ("XDG_CACHE_HOME", "CALC_NO_CACHE"):
+    for name in ("XDG_CACHE_HOME", "CALC_NO_CACHE", "COLUMNS"):    # COLUMNS: see _no_columns
         _SAVED[name] = os.environ.pop(name, None)
     os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="calc-test-cache-")
 
@@ -31,7 +31,9 @@ def pytest_unconfigure(config):
 @pytest.fixture(autouse=True)
 def _no_columns(monkeypatch):
     """pytest-xdist's workers set COLUMNS=80, and ``calc deals`` fits its table to COLUMNS: tests
-    see the full table unless they set COLUMNS themselves (tests/test_deals_width.py)."""
+    see the full table unless they set COLUMNS themselves (tests/test_deals_width.py); ``calc
+    run``'s table is 120 wide (tests/test_text_width.py). pytest_configure drops it too, for the
+    module-scoped fixtures that run before this one."""
     monkeypatch.delenv("COLUMNS", raising=False)
 
 

@@ -204,3 +204,12 @@ def test_plot_variant_also_chooses_the_fan_and_the_bars():
     fig = plots.plot(nv, "bars", variant=other)
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == \
         [plots._case_label(nv, i) or other for i, c in enumerate(nv.cases) if c.variant == other]
+
+
+def test_every_timeline_quantity_has_an_axis_label_that_names_it():
+    # a label from the glossary's meaning must not be a fragment ("At the period's end" was
+    # cash_balance's): the financing and timeline quantities read as their names do
+    from calc.output.plots import human_label
+    assert human_label("cash_balance", "USD") == "Cash balance [USD]"
+    assert human_label("arr_as_of") == "Run-rate as of"
+    assert human_label("shortfall") == "Shortfall"

@@ -62,8 +62,11 @@ def test_a_quarterly_break_even_prints_as_its_quarter_and_json_keeps_the_decimal
 def test_value_of_a_date_reads_as_a_date():
     res = calc.load(QUARTERS).run()
     when = res.value("break_even")
-    assert isinstance(when, Date) and isinstance(when, str)
-    assert when == "2026-Q3" and repr(when) == "Date('2026-Q3')"
+    assert isinstance(when, Date) and isinstance(when, float)
+    assert when == "2026-Q3" and repr(when) == "Date('2026-Q3')" and str(when) == "2026-Q3"
+    # a number too: it compares, computes and formats as the decimal year
+    assert when == 2026.5 and 2026 < when <= 2027 and when + 0.25 == 2026.75
+    assert f"{when}|{when:.1f}" == "2026-Q3|2026.5" and round(when) == 2026
     assert when.decimal_year == 2026.5 and float(when) == 2026.5
     assert when.first_day == datetime.date(2026, 7, 1)
     assert res.value("arr_as_of") == "2026"            # 2026-01 is 1 January 2026

@@ -277,3 +277,10 @@ def test_a_timeline_without_whole_timeline_outputs_says_what_would_fill_the_head
     out = run(str(path), "--brief")
     assert out == ("hand\n\nHeadline: none (no output has one value for the whole timeline, "
                    "e.g. funding_need, break_even)\nChecks: none; 0 findings\n")
+
+
+def test_undefined_values_are_counted_as_notes_not_findings():
+    # anthropic-commitments: coverage is undefined (null) in 2025, a year without spend, in each of
+    # its three variants: three notes, none of them a finding that fails --strict
+    out = calc_cli("run", "anthropic-commitments", "--samples", "0", "--brief").stdout
+    assert out.splitlines()[-1] == "Checks: 1 holds, 3 do not; 0 findings, 3 notes"

@@ -46,3 +46,12 @@ def test_solve_no_solution_share_keeps_its_decimal():
     assert period_cell(res, row) == "no solution, none in 99.7 %"
     row["no_solution_share"] = 1.0
     assert period_cell(res, row) == "no solution, none in 100 %"
+
+
+def test_a_range_with_a_negative_end_reads_with_to_not_a_dash_beside_a_minus():
+    from calc.output.layout import cell_text, span
+    assert span("$1.00B", "$2.00B") == "$1.00B–$2.00B"
+    assert span("-$17.3B", "-$14.4B") == "-$17.3B to -$14.4B"
+    assert span("-$1.00B", "$2.00B") == "-$1.00B to $2.00B"
+    row = {"unit": "USD", "value": -16.1e9, "p05": -17.3e9, "p50": -16.1e9, "p95": -14.4e9}
+    assert cell_text(row) == "-$16.1B (-$17.3B to -$14.4B)"

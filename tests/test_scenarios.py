@@ -26,6 +26,7 @@ import pytest
 import calc
 from calc.registry import registry
 from calc.yamlio import load as load_yaml
+from helpers import calc_cli
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 SHIPPED = ["nvidia-1gw", "rainier", "google-tpu-1gw", "anthropic-arr", "commitments", "funding"]
@@ -478,3 +479,10 @@ def test_funding_checks():
     assert first.value == pytest.approx(0.3125, rel=1e-12)     # 1.25 / 4
     share = next(c for c in r.checks if c.says.startswith("Amazon holds"))
     assert share.expected == "above 25 %"
+
+
+def test_anthropic_arr_shows_the_growth_to_target_as_a_monthly_rate():
+    # 0.0994854 a month, shown as the growth inputs are: 9.95 %
+    out = calc_cli("run", "anthropic-arr", "--samples", "0").stdout
+    assert any(ln.startswith("growth_to_2026_target [%]") and ln.split()[2] == "9.95"
+               for ln in out.splitlines())

@@ -48,6 +48,25 @@ def label(name: str, unit: str) -> str:
     return f"{name} [{unit}]" if unit else name
 
 
+def group_label(block: Block, keys: list[str]) -> str:
+    """'base', 'base · pue=1.2', 'pue=1.2': the label cells a group row stands for."""
+    heads = [" ".join(h) for h in block.key_headers]
+    return " · ".join(k if h in ("variant", "point") else f"{h}={k}"
+                      for h, k in zip(heads, keys) if k)
+
+
+def without_empty_columns(block: Block) -> Block:
+    """``block`` without the label and value columns that are empty on every line (``point``
+    without a sweep, ``whole timeline`` when no row has one value per case)."""
+    keys = [j for j in range(len(block.key_headers)) if any(ln.keys[j] for ln in block.lines)]
+    keys = keys or [len(block.key_headers) - 1]
+    vals = [j for j in range(len(block.value_headers)) if any(ln.cells[j] for ln in block.lines)]
+    return Block(block.caption, [block.key_headers[j] for j in keys],
+                 [block.value_headers[j] for j in vals],
+                 [Line([ln.keys[j] for j in keys], [ln.cells[j] for j in vals], ln.notes)
+                  for ln in block.lines])
+
+
 def blocks(result, rows: list[dict], cell, notes, key=None) -> list[Block]:
     """The blocks of ``result``'s ``rows`` (``Result.rows(tables=True)``).
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import io
-import shutil
 import textwrap
 
 import pandas as pd
@@ -100,13 +99,6 @@ def _footer(totals: bool, rates: dict) -> list[str]:
     return ["implied chips: power / (catalogue IT power per chip x default PUE); implied GW: "
             "amount / capex per GW (hardware, capacity) or per-year amount / rental price per "
             f"GW-year (cloud contracts). Rates: {'; '.join(parts)}."]
-
-
-def terminal_width() -> int | None:
-    """The terminal's width [characters]: ``COLUMNS`` when set, else the terminal stdout is on;
-    None (no limit) when stdout is a file or a pipe and ``COLUMNS`` is not set."""
-    cols = shutil.get_terminal_size(fallback=(0, 0)).columns
-    return cols if cols > 0 else None
 
 
 def fit(heads: list[str], rows: list[list[str]], width: int | None,

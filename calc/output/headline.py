@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 
 from calc.output import compact, layout
+from calc.findings import FAILING
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,8 @@ class Headline:
     items: tuple                  # Item
     holds: int                    # distinct check results that hold
     fails: int                    # distinct check results that do not
-    findings: int
+    findings: int                 # findings that fail --strict (impossible, unusual, ...)
+    notes: int                    # the others: undefined values, notes
     timeline: bool
     point: str                    # the sweep point shown ('pue=1.2'), '' without a sweep
     points: int                   # sweep points the tables hold (1 without a sweep)
@@ -64,7 +66,9 @@ def headline(result, rows: list[dict] | None = None) -> Headline:
                     for n, by in items.items()),
         holds=sum(1 for c, _ in groups if c.passed),
         fails=sum(1 for c, _ in groups if not c.passed),
-        findings=len(result.findings), timeline=bool(result.periods),
+        findings=sum(1 for f in result.findings if f.kind in FAILING),
+        notes=sum(1 for f in result.findings if f.kind not in FAILING),
+        timeline=bool(result.periods),
         point=compact.point_text(first[0].point) if first else "",
         points=len(points) if any(c.point for c in cases) else 1,
         sampled=result.samples > 0)
@@ -103,10 +107,13 @@ def caption(h: Headline, brief: bool = False, spread: bool = True) -> str:
 
 
 def counts_text(h: Headline) -> str:
-    """'Checks: 3 hold, 2 do not; 1 finding' ('Checks: none; ...' when the scenario has none)."""
+    """'Checks: 3 hold, 2 do not; 1 finding' ('Checks: none; ...' when the scenario has none);
+    undefined values and notes, which are not findings that fail --strict, counted apart
+    ('0 findings, 3 notes')."""
     checks = (f"{h.holds} {'holds' if h.holds == 1 else 'hold'}, {h.fails} do not"
               if h.holds or h.fails else "none")
-    return f"Checks: {checks}; {h.findings} finding{'' if h.findings == 1 else 's'}"
+    notes = f", {h.notes} note{'' if h.notes == 1 else 's'}" if h.notes else ""
+    return f"Checks: {checks}; {h.findings} finding{'' if h.findings == 1 else 's'}{notes}"
 
 
 def empty_text(h: Headline) -> str:

@@ -14,6 +14,7 @@ from html import escape
 from calc.citations import source_citation
 from calc.optional import available
 from calc.output import headline, layout
+from calc.output.compact import group_label, without_empty_columns
 from calc.registry import registry
 from calc.output.plots import default_plots_png
 
@@ -104,25 +105,6 @@ def block_html(block: layout.Block, prefix: str) -> str:
     caption = f"<caption>{escape(block.caption)}</caption>" if block.caption else ""
     return (f'<div class="calc-scroll"><table>{caption}<thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table></div>")
-
-
-def group_label(block: layout.Block, keys: list[str]) -> str:
-    """'base', 'base · pue=1.2', 'pue=1.2': the label cells a group row stands for."""
-    heads = [" ".join(h) for h in block.key_headers]
-    return " · ".join(k if h in ("variant", "point") else f"{h}={k}"
-                      for h, k in zip(heads, keys) if k)
-
-
-def without_empty_columns(block: layout.Block) -> layout.Block:
-    """``block`` without the label and value columns that are empty on every line (``point``
-    without a sweep, ``whole timeline`` when no row has one value per case)."""
-    keys = [j for j in range(len(block.key_headers)) if any(ln.keys[j] for ln in block.lines)]
-    keys = keys or [len(block.key_headers) - 1]
-    vals = [j for j in range(len(block.value_headers)) if any(ln.cells[j] for ln in block.lines)]
-    return layout.Block(block.caption, [block.key_headers[j] for j in keys],
-                        [block.value_headers[j] for j in vals],
-                        [layout.Line([ln.keys[j] for j in keys], [ln.cells[j] for j in vals],
-                                     ln.notes) for ln in block.lines])
 
 
 def whole_timeline(block: layout.Block) -> list[layout.Block]:

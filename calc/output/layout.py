@@ -31,15 +31,22 @@ def value_text(x: float | None, unit: str) -> str:
     return money(x) if unit == "USD" or unit.startswith("USD/") else number(x, digits=3)
 
 
+def span(low: str, high: str) -> str:
+    """A range of two cell texts: '$1.00B–$2.00B'; 'to' where an end is negative, which a dash
+    beside a minus sign hides: '-$17.3B to -$14.4B'."""
+    return f"{low} to {high}" if low.startswith("-") or high.startswith("-") else f"{low}–{high}"
+
+
 def cell_text(row: dict, sep: str = "–") -> str:
     """'400,000'; sampled, '400,000 (356,190–453,756)', with the median first where it reads
     differently from the central value: '1.21 (p50 1.22; 1.07–1.36)'."""
     unit = row["unit"]
     text = value_text(row["value"], unit)
     if "p05" in row:
-        spread = f"{value_text(row['p05'], unit)}{sep}{value_text(row['p95'], unit)}"
+        low, high = value_text(row["p05"], unit), value_text(row["p95"], unit)
+        spread = span(low, high) if sep == "–" else f"{low}{sep}{high}"
         p50 = value_text(row.get("p50"), unit)
-        if spread == f"{text}{sep}{text}" and p50 in (text, "-"):      # a value that does not vary
+        if low == high == text and p50 in (text, "-"):                 # a value that does not vary
             return text
         text += f" (p50 {p50}; {spread})" if "p50" in row and p50 != text else f" ({spread})"
     return text
@@ -200,7 +207,8 @@ def finding_mark(f) -> str:
     return f"✗ {f.kind}" if f.fails else f"– {f.kind}"
 
 
-FINDINGS_HEADING = "Findings (figures outside what the quantity can physically or typically be)"
+FINDINGS_HEADING = ("Findings (figures outside what the quantity can physically or typically be, "
+                    "or undefined)")
 
 
 def check_where(chk) -> str:
@@ -283,7 +291,7 @@ def period_cell(result, row: dict) -> str:
             if (lo, hi) != (text, text):
                 text += f" ({lo}–{hi})"
         if row.get("no_solution_share") and result.samples:
-            text += f", none in {100 * row['no_solution_share']:.0f} %"
+            text += f", none in {share(row['no_solution_share'])}"
         return text
     if row.get("unit") == "date":
         text = result.axis.date_text(row["value"])
@@ -303,7 +311,7 @@ def period_cell(result, row: dict) -> str:
     if "p05" in row and row["p05"] is not None and math.isfinite(row["p05"]):
         low, high = value_text(row["p05"], row["unit"]), value_text(row["p95"], row["unit"])
         if not low == high == text:                 # a value that does not vary shows no range
-            text += f" ({low}–{high})"
+            text += f" ({span(low, high)})"
     if row.get("solved") and row.get("no_solution_share") and result.samples:
         text += f", none in {share(row['no_solution_share'])}"
     return text
@@ -377,5 +385,5 @@ def solve_output(result, fmt: str = "table") -> str:
         out.append(f"{label(r['quantity'], r['unit'])} ({where}) = {period_cell(result, r)}")
     for c in findings:
         out.append(f"finding ({check_where(c)}): {c.detail}")
-    out += [f"finding: {finding_line(f)}" for f in result.findings]
+    out += [f"{'finding' if f.fails else 'note'}: {finding_line(f)}" for f in result.findings]
     return "\n".join(out) + "\n"

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from calc.output import headline, layout
+from calc.output import compact, headline, layout
 
 
 def line(text: str) -> str:
@@ -31,7 +31,9 @@ def refs(notes: list[int]) -> str:
 
 
 def block_lines(block: layout.Block) -> list[str]:
-    """One block of the wide table as a GitHub table; its caption, if any, in italics above it."""
+    """One block of the wide table as a GitHub table; its caption, if any, in italics above it.
+    Columns empty on every line are not drawn (``point`` without a sweep)."""
+    block = compact.without_empty_columns(block)
     headers = ["<br>".join(cell(h) for h in hs) for hs in block.key_headers + block.value_headers]
     align = [":---"] * len(block.key_headers) + ["---:"] * len(block.value_headers)
     cited = any(ln.notes for ln in block.lines)

@@ -12,17 +12,23 @@
       ...)
 
 Table lines are padded to one width (the last column too), so they stay aligned when pasted.
+Tables and wrapped text fit the terminal (``calc.output.terminal``: ``COLUMNS``, else the
+terminal's width, else 120 for a file or a pipe). Label columns empty on every line are not drawn;
+when a table is wider than that, its variant and sweep point become a heading line above their
+rows instead of columns repeated on each, and its value columns split into panels.
 """
 
 from __future__ import annotations
 
 import textwrap
 
-from calc.output import headline, layout
+from calc.output import compact, headline, layout
+from calc.output.terminal import FILE_WIDTH, table_width
 from calc.format import number
 from calc.registry import registry
 
-WIDTH = 120
+WIDTH = FILE_WIDTH                  # the width [characters] of a table written to a file
+INDENT = "  "                       # a line under a group heading
 GAP = "  "
 HOLDS, FAILS = "✓ holds", "✗ DOES NOT HOLD"
 
@@ -49,75 +55,109 @@ def notes_text(notes: list[int]) -> str:
     return f"[{','.join(map(str, notes))}]" if notes else ""
 
 
-def block_lines(block: layout.Block) -> list[str]:
-    """One block of the wide table, footnote markers in the last column; past ``WIDTH`` columns the
-    value columns are split into panels, each repeating the labels."""
-    keys = block.key_headers
-    cited = any(line.notes for line in block.lines)
-    n_keys = len(keys)
+def widest(lines: list[str]) -> int:
+    """The longest of ``lines`` [characters]; 0 for none."""
+    return max(map(len, lines), default=0)
 
-    def draw(cols: list[int], panel: bool = False) -> list[str]:
-        headers = keys + [block.value_headers[c] for c in cols] + ([["sources"]] if cited else [])
-        # a panel leaves out lines empty in it (funding_need in 2026)
-        lines = ([ln for ln in block.lines if not panel or any(ln.cells[c] for c in cols)]
-                 or block.lines)
-        rows = [ln.keys + [ln.cells[c] for c in cols] + ([notes_text(ln.notes)] if cited else [])
-                for ln in lines]
-        return grid(headers, rows, set(range(n_keys, n_keys + len(cols))))
 
+def block_lines(block: layout.Block, width: int = WIDTH) -> list[str]:
+    """One block of the wide table in ``width`` columns, footnote markers in the last column.
+
+    Label columns empty on every line are left out. When the table is wider than ``width``, its
+    variant and sweep point columns become a heading line above the lines they lead, and the value
+    columns are split into panels, each repeating the labels and headings."""
+    block = compact.without_empty_columns(block)
+    heads = [" ".join(h) for h in block.key_headers]
+    lead = next(i for i, h in enumerate(heads + [""]) if h not in ("variant", "point"))
+    lead = lead if heads[-1] == "quantity" else 0       # not a line per sweep point
+    every = list(range(len(block.value_headers)))
+    if lead and widest(draw(block, every, 0)) <= width:
+        lead = 0                                    # it fits with its label columns
+    return (wrap(block.caption, "", width=width) if block.caption else []) \
+        + panels(block, width, lead)
+
+
+def panels(block: layout.Block, width: int, lead: int) -> list[str]:
+    """``block``'s lines, its first ``lead`` label columns drawn as group headings, its value
+    columns split into panels no wider than ``width`` (a panel holds one column at least)."""
     cols = list(range(len(block.value_headers)))
-    out = draw(cols)
-    if len(out[0]) > WIDTH and len(cols) > 1:          # split into panels that fit
-        out, panel = [], []
-        for c in cols:
-            if panel and len(draw(panel + [c])[0]) > WIDTH:
-                out += draw(panel, True) + [""]
-                panel = []
-            panel.append(c)
-        out += draw(panel, True)
-    return ([block.caption] if block.caption else []) + out
+    out = draw(block, cols, lead)
+    if widest(out) <= width or len(cols) < 2:
+        return out
+    out, panel = [], []
+    for c in cols:
+        if panel and widest(draw(block, panel + [c], lead, True)) > width:
+            out += draw(block, panel, lead, True) + [""]
+            panel = []
+        panel.append(c)
+    return out + draw(block, panel, lead, True)
 
 
-def table_lines(report: layout.Report) -> list[str]:
-    """Every block of the wide table, a blank line between blocks."""
+def draw(block: layout.Block, cols: list[int], lead: int, panel: bool = False) -> list[str]:
+    """The value columns ``cols`` of ``block`` as aligned lines; the first ``lead`` label cells
+    as a heading line ('base · pue=1.2') above the lines they lead, which are indented."""
+    cited = any(line.notes for line in block.lines)
+    keys = block.key_headers[lead:]
+    headers = keys + [block.value_headers[c] for c in cols] + ([["sources"]] if cited else [])
+    # a panel leaves out lines empty in it (funding_need in 2026)
+    lines = ([ln for ln in block.lines if not panel or any(ln.cells[c] for c in cols)]
+             or block.lines)
+    indent = INDENT if lead else ""
+    rows = [[indent + ln.keys[lead]] + ln.keys[lead + 1:] + [ln.cells[c] for c in cols]
+            + ([notes_text(ln.notes)] if cited else []) for ln in lines]
+    n_keys = len(keys)
+    out = grid(headers, rows, set(range(n_keys, n_keys + len(cols))))
+    if not lead:
+        return out
+    body, group = out[:len(out) - len(rows)], None
+    for ln, row in zip(lines, out[len(out) - len(rows):]):
+        if ln.keys[:lead] != group:
+            group = ln.keys[:lead]
+            body.append(compact.group_label(block, group).ljust(len(row)))
+        body.append(row)
+    return body
+
+
+def table_lines(report: layout.Report, width: int = WIDTH) -> list[str]:
+    """Every block of the wide table in ``width`` columns, a blank line between blocks."""
     out: list[str] = []
     for block in report.blocks:
-        out += ([""] if out else []) + block_lines(block)
+        out += ([""] if out else []) + block_lines(block, width)
     return out
 
 
-def wrap(text: str, indent: str, first: str = "") -> list[str]:
-    """``text`` wrapped to ``WIDTH``: the first line after ``first``, the rest after ``indent``."""
-    return textwrap.wrap(text, WIDTH, initial_indent=first or indent, subsequent_indent=indent,
+def wrap(text: str, indent: str, first: str = "", width: int = WIDTH) -> list[str]:
+    """``text`` wrapped to ``width``: the first line after ``first``, the rest after ``indent``."""
+    return textwrap.wrap(text, width, initial_indent=first or indent, subsequent_indent=indent,
                          break_long_words=False, break_on_hyphens=False) or [first.rstrip()]
 
 
-def checks_lines(result, report: layout.Report) -> list[str]:
+def checks_lines(result, report: layout.Report, width: int = WIDTH) -> list[str]:
     """'Checks' and one line per distinct check result, failing ones marked ✗ DOES NOT HOLD."""
     if not report.checks:
         return []
     out = ["", "Checks"]
-    width = max(len(HOLDS), len(FAILS))
+    size = max(len(HOLDS), len(FAILS))
     for line in report.checks:
         chk = line.check
-        mark = (HOLDS if chk.passed else FAILS).ljust(width)
+        mark = (HOLDS if chk.passed else FAILS).ljust(size)
         ref = f" [{line.ref}]" if line.ref else ""
         text = f"\"{chk.says}\"{ref} ({line.where}): {chk.detail}"
-        out += wrap(text, " " * (width + 4), f"  {mark}  ")
+        out += wrap(text, " " * (size + 4), f"  {mark}  ", width)
     return out
 
 
-def given_lines(report: layout.Report) -> list[str]:
+def given_lines(report: layout.Report, width: int = WIDTH) -> list[str]:
     """Values set on the command line, and values given without a source, each under a heading."""
     out: list[str] = []
     for heading, items in ((layout.OVERRIDES_HEADING, report.overrides),
                            (layout.UNSOURCED_HEADING, report.unsourced)):
         if items:
-            out += ["", heading] + wrap(", ".join(items), "    ", "    ")
+            out += ["", heading] + wrap(", ".join(items), "    ", "    ", width)
     return out
 
 
-def findings_lines(result) -> list[str]:
+def findings_lines(result, width: int = WIDTH) -> list[str]:
     """'Findings' and one line per finding: ✗ where it fails --strict (impossible, unusual), –
     where it does not (undefined, note)."""
     if not result.findings:
@@ -125,55 +165,64 @@ def findings_lines(result) -> list[str]:
     out = ["", layout.FINDINGS_HEADING]
     for f in result.findings:
         mark = "✗" if f.fails else "–"
-        out += wrap(layout.finding_line(f), "      ", f"  {mark}  ")
+        out += wrap(layout.finding_line(f), "      ", f"  {mark}  ", width)
     return out
 
 
-def sources_lines(result, table: layout.Report) -> list[str]:
+def sources_lines(result, table: layout.Report, width: int = WIDTH) -> list[str]:
     """'Sources' as numbered footnotes, then the inputs that fell back to defaults."""
     out = []
     if table.source_ids:
         out += ["", "Sources"]
         for k, note in enumerate(layout.source_notes(result, table.source_ids), 1):
             text = note.text() + (f" <{note.url}>" if note.url else "")
-            out += wrap(text, "      ", f"  [{k}] ")
+            out += wrap(text, "      ", f"  [{k}] ", width)
     if table.defaults:
         out += [""] + wrap("Defaults used (not given by the scenario): "
-                           + ", ".join(table.defaults), "    ")
+                           + ", ".join(table.defaults), "    ", width=width)
     return out
 
 
-def result_text(result) -> str:
-    """The terminal rendering of a Result: title, the wide table, what was set or unsourced, checks,
-    findings, sensitivity, sources."""
+def result_text(result, width: int | None = None) -> str:
+    """The terminal rendering of a Result in ``width`` columns (default: ``table_width()``):
+    title, headline, the wide table, what was set or unsourced, checks, findings, sensitivity,
+    sources."""
+    width = width or table_width()
     report = layout.build(result)
-    if len(table_lines(report)[0]) > WIDTH:
-        # periods too wide for a terminal: a period column
-        report = layout.build(result, wide=False)
-    head = [layout.run_line(result)]
+    wide = table_lines(report, width)
+    if widest(wide) > width:
+        # periods too wide for the terminal: a period column, if that is narrower
+        long = layout.build(result, wide=False)
+        if widest(table_lines(long, width)) < widest(wide):
+            report = long
+    head = wrap(layout.run_line(result), "", width=width)
     if result.samples:
-        head += wrap(layout.sampling_line(result), "")
+        head += wrap(layout.sampling_line(result), "", width=width)
     notes = [""] + [ln for n in getattr(result, "notes", [])
-                    for ln in wrap("Note: " + n, "      ")] \
+                    for ln in wrap("Note: " + n, "      ", width=width)] \
         if getattr(result, "notes", None) else []
-    lines = head + [""] + headline_lines(result) + [""] + table_lines(report) + notes + \
-        given_lines(report) + checks_lines(result, report) + findings_lines(result) + \
-        sensitivity_lines(result) + sources_lines(result, report)
+    lines = head + [""] + headline_lines(result, width=width) + [""] \
+        + table_lines(report, width) + notes + given_lines(report, width) \
+        + checks_lines(result, report, width) + findings_lines(result, width) \
+        + sensitivity_lines(result) + sources_lines(result, report, width)
     return "\n".join(lines) + "\n"
 
 
-def headline_lines(result, brief: bool = False) -> list[str]:
-    """The headline (``calc.output.headline``): the whole-timeline rows (or every output) per
-    variant, then the checks and findings counted."""
+def headline_lines(result, brief: bool = False, width: int = WIDTH) -> list[str]:
+    """The headline (``calc.output.headline``) in ``width`` columns: the whole-timeline rows (or
+    every output) per variant, then the checks and findings counted."""
     h = headline.headline(result)
-    table = block_lines(headline.block(result, h, brief)) if h.items else \
+    table = block_lines(headline.block(result, h, brief), width) if h.items else \
         [headline.empty_text(h)]
     return table + [headline.counts_text(h)]
 
 
-def brief_text(result) -> str:
-    """``calc run --brief``: the title and the headline alone, central values, no sources."""
-    return "\n".join([layout.run_line(result), ""] + headline_lines(result, brief=True)) + "\n"
+def brief_text(result, width: int | None = None) -> str:
+    """``calc run --brief``: the title and the headline alone, central values, no sources, in
+    ``width`` columns (default: ``table_width()``)."""
+    width = width or table_width()
+    return "\n".join(wrap(layout.run_line(result), "", width=width) + [""]
+                     + headline_lines(result, brief=True, width=width)) + "\n"
 
 
 def sensitivity_lines(result) -> list[str]:
@@ -190,18 +239,20 @@ def sensitivity_lines(result) -> list[str]:
 
 # -- the registry ------------------------------------------------------------------------------
 
-def figures_text(figures) -> str:
-    """Registry figures as a table; under each, the quote and its English gloss, wrapped to fit.
+def figures_text(figures, width: int | None = None) -> str:
+    """Registry figures as a table; under each, the quote and its English gloss, wrapped to
+    ``width`` (default: ``table_width()``).
 
-    The source id is a column when the table fits in ``WIDTH`` columns, else it leads the quote
+    The source id is a column when the table fits in ``width`` columns, else it leads the quote
     line.
     """
+    width = width or table_width()
     reg = registry()
     headers = [["id"], ["value"], ["unit"], ["qualifier"], ["kind"], ["as_of"], ["source"]]
     rows = [[f.id, layout.figure_text(f), f.unit, f.qualifier, f.kind, f.as_of, f.source or "-"]
             for f in figures]
     lines = grid(headers, rows, right={1})
-    source_column = not lines or len(lines[0]) <= WIDTH
+    source_column = not lines or len(lines[0]) <= width
     if not source_column:
         lines = grid(headers[:-1], [r[:-1] for r in rows], right={1})
     out = lines[:2]
@@ -209,33 +260,36 @@ def figures_text(figures) -> str:
         out.append(line)
         cite = "" if source_column or not fig.source else f"[{fig.source}] "
         if fig.quote or cite:
-            out += wrap(cite + (f"\"{fig.quote}\"" if fig.quote else ""), "      ", "    ")
+            out += wrap(cite + (f"\"{fig.quote}\"" if fig.quote else ""), "      ", "    ",
+                        width)
         if fig.gloss and fig.gloss != fig.quote:
-            out += wrap(f"= {fig.gloss}", "      ", "    ")
+            out += wrap(f"= {fig.gloss}", "      ", "    ", width)
         if fig.formula:
-            out += wrap(f"= {fig.formula}", "      ", "    ")
+            out += wrap(f"= {fig.formula}", "      ", "    ", width)
         src = reg.sources.get(fig.source) if fig.source else None
         # who published it and when
         said = [f"{src.publisher}, {src.date}"] if src is not None else []
         said += [f"confidence {fig.confidence}"] if fig.confidence else []
         if said:
-            out += wrap(f"from: {'; '.join(said)}", "      ", "    ")
+            out += wrap(f"from: {'; '.join(said)}", "      ", "    ", width)
         if fig.note:                  # in full: tables elsewhere show its one-line summary
             out += wrap(f"{'why' if fig.kind == 'assumption' else 'note'}: {fig.note}", "      ",
-                        "    ")
+                        "    ", width)
     out.append(f"{number(len(figures))} figures")
     return "\n".join(out) + "\n"
 
 
-def sources_text(sources) -> str:
-    """Registry sources as a table; under each, its title and URL, wrapped to fit."""
+def sources_text(sources, width: int | None = None) -> str:
+    """Registry sources as a table; under each, its title and URL, wrapped to ``width`` (default:
+    ``table_width()``)."""
+    width = width or table_width()
     headers = [["id"], ["date"], ["language"], ["publisher"]]
     rows = [[s.id, s.date, s.language, s.publisher] for s in sources]
     lines = grid(headers, rows, right=set())
     out = lines[:2]
     for src, line in zip(sources, lines[2:]):
         out.append(line)
-        out += wrap(f"\"{src.title}\"", "      ", "    ")
+        out += wrap(f"\"{src.title}\"", "      ", "    ", width)
         if src.url:
             out.append(f"    <{src.url}>")
     out.append(f"{number(len(sources))} sources")

@@ -446,7 +446,7 @@ def _headline(w: _Writer, result, h: headline.Headline) -> None:
                     cell.number_format, cell.font = "0.0%", w.grey
             w.next()
     for name, n in (("checks that hold", h.holds), ("checks that do not hold", h.fails),
-                    ("findings", h.findings)):
+                    ("findings", h.findings), ("notes (undefined values)", h.notes)):
         w.text(1, name, w.bold)
         w.ws.cell(row=w.row, column=2, value=n).number_format = "0"
         w.next()
