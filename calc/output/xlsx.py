@@ -129,7 +129,7 @@ def sheet(wb, title: str, columns, rows, cell=plain_cell, max_lines: int = MAX_L
                 value = ILLEGAL_CHARACTERS_RE.sub("", value)
             target = ws.cell(row=r, column=c, value=value)
             if isinstance(value, str):
-                target.data_type = "s"          # "=..." from a data file stays text, never a formula
+                target.data_type = "s"          # "=..." from a data file: text, never a formula
                 texts[r, c] = value
                 width = max(map(len, value.split("\n")))
             elif fmt is not None:
@@ -298,6 +298,7 @@ def result_xlsx(result) -> bytes:
     rows = result.rows(tables=True)
     report = layout.build(result, rows)
     columns, tidy = result_rows(result)
+    # a row per value (and period): its lists of inputs and sources cut short at 2 lines printed
     sheet(wb, "results", columns, tidy, _long_cell(result), max_lines=2)
     if result.periods:                                    # periods as columns, as in a spreadsheet
         pcols, prows = period_rows(result)

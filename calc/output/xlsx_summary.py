@@ -25,7 +25,7 @@ BODY_SIZE = 11
 MAX_LABEL = 40          # widest label column [characters]
 MIN_TEXT = 40           # narrowest span a paragraph wraps over [characters]
 MAX_TEXT = 110          # widest span, so a paragraph ends on page 1 of a wide sheet [characters]
-FIT_WIDTH = 135         # widest sheet printed one page wide (LibreOffice: at 77 %, 8.5 pt) [characters]
+FIT_WIDTH = 135         # widest sheet printed one page wide, at 77 % (8.5 pt) [characters]
 WIDE_SCALE = 85         # print scale of a wider sheet [%]
 STATS = (("p50", "median"), ("p05", "5th percentile"), ("p95", "95th percentile"))
 
@@ -283,8 +283,9 @@ def summary_sheet(wb, result, report: layout.Report, rows: list[dict],
 
 def page_setup(ws) -> None:
     """Printed landscape with narrow margins: one page wide where the columns fit legibly (at most
-    ``FIT_WIDTH`` characters: scaled to at least 77 %), else at ``WIDE_SCALE`` % over several pages, column A on each, left
-    to right then down."""
+    ``FIT_WIDTH`` characters; LibreOffice then scales to at least 77 %: 11 pt text prints at 8.5
+    pt), else at ``WIDE_SCALE`` % over several pages, column A on each, left to right then
+    down."""
     ws.page_setup.orientation = "landscape"
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.5
