@@ -359,8 +359,9 @@ def tornado_chart(result, quantity: str, variant: str | None = None, point: dict
     axis.set_yticks(list(y), [f"{n}\n{r}" for n, r in zip(rows["input"], rows["input_range"])],
                     fontsize=8)
     axis.axvline(central, color="black", linewidth=1)
+    never = never_year(result) if unit == "date" else float("nan")
     if unit == "date":
-        _date_ticks(axis, np.concatenate([[central], lo, hi]), never_year(result))
+        _date_ticks(axis, np.concatenate([[central], lo, hi]), never)
     else:
         axis.xaxis.set_major_formatter(_tick_formatter(unit))
     axis.set_xlabel(human_label(quantity, unit))
@@ -369,16 +370,15 @@ def tornado_chart(result, quantity: str, variant: str | None = None, point: dict
     if len(rows):
         axis.legend(fontsize=8, loc="lower right")
     else:
-        never = unit == "date" and is_never(central, never_year(result))
         axis.text(0.5, 0.5, f"no uncertain input at its 5th or 95th percentile brings "
-                  f"{human_label(quantity).lower()} within the timeline" if never else
+                  f"{human_label(quantity).lower()} within the timeline"
+                  if is_never(central, never) else
                   f"no uncertain input moves {human_label(quantity).lower()}",
                   transform=axis.transAxes, ha="center", bbox={"color": "white"})
     named = mine["quantity"].iloc[0] if len(mine) else quantity
     period = named[len(quantity) + 2:-1]      # 'coverage (2033)' -> '2033'; '' for break_even
     where = ", ".join(t for t in (case.variant, point_text(case.point), period) if t)
-    text = ("never" if unit == "date" and is_never(central, never_year(result))
-            else _value_text(central, unit))
+    text = "never" if is_never(central, never) else _value_text(central, unit)
     title = f"What moves {human_label(quantity).lower()} ({where}); central {text}"
     _finish(fig, title + _scenario_suffix(result), result_sources(result, [quantity], [row]),
             ax is None, axis)
@@ -403,7 +403,7 @@ def _date_ticks(axis, xs: np.ndarray, never: float) -> None:
     axis.set_xlim(low - pad, high + pad)
     axis.set_xticks(ticks)
     axis.xaxis.set_major_formatter(FixedFormatter(
-        ["never" if math.isfinite(never) and t >= never - 1e-9 else date_text(t) for t in ticks]))
+        ["never" if is_never(t, never) else date_text(t) for t in ticks]))
 
 
 # -- bars ------------------------------------------------------------------------------------------
