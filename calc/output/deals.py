@@ -17,6 +17,7 @@ from calc.deal_table import records
 from calc.format import money, number
 from calc.optional import need
 from calc.output.deal_columns import DEALS, KEEP, TOTALS, WRAP
+from calc.output.html import CSS, PAGE_CSS
 from calc.output.json import dumps
 from calc.output.xlsx import sheet
 
@@ -199,8 +200,6 @@ def html_text(frame: pd.DataFrame, reg, rates: dict, totals: bool = False) -> st
     """A self-contained page styled like the run reports (``calc.output.html``): the table in a
     box that scrolls sideways on its own (the deal column stays in view), numbers right-aligned,
     the notes and sources below."""
-    from calc.output.html import CSS, PAGE_CSS
-
     heads, rows = _cells(frame, totals)
     nums = {h for _, h, fmt in (_TOTAL_VIEW if totals else _DEAL_VIEW) if fmt is not str}
     e = html.escape
