@@ -95,11 +95,11 @@ def _check_run_options(args) -> None:
     if args.brief:
         from calc.output import brief_writer
         brief_writer(args.format)                      # refuses json, csv, html, xlsx
+    if args.output and len(args.files) > 1:
+        raise CalcError("--output takes one scenario file; run the files one at a time")
     if args.format in ("csv", "xlsx") and len(args.files) > 1:
         raise CalcError(f"--format {args.format} takes one scenario file; "
                         "run the files one at a time")
-    if args.output and len(args.files) > 1:
-        raise CalcError("--output takes one scenario file; run the files one at a time")
     from calc.values import MAX_SAMPLES, MAX_SEED
     if args.samples is not None and not 0 <= args.samples <= MAX_SAMPLES:
         raise CalcError(f"--samples {args.samples}: "

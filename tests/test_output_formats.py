@@ -175,7 +175,8 @@ def test_deals_html_is_styled_like_the_run_reports():
     page = stdout_of("deals", "--format", "html")
     from calc.output.deals import DEALS_CSS
     from calc.output.html import CSS, PAGE_CSS
-    assert page.startswith("<!DOCTYPE html>") and f"<style>{PAGE_CSS}{CSS}{DEALS_CSS}</style>" in page
+    assert page.startswith("<!DOCTYPE html>")
+    assert f"<style>{PAGE_CSS}{CSS}{DEALS_CSS}</style>" in page
     assert '<main class="calc-result">' in page
     assert '<div class="calc-scroll"><table class="calc-deals">' in page
     assert '<th>counted?</th>' in page and '<th class="num">amount</th>' in page
@@ -223,7 +224,8 @@ def test_flows_markdown_has_every_edge_and_round_trip(tmp_path):
     trip_rows = [line for line in trips_part.splitlines() if line.startswith("| ")]
     assert edge_rows[0] == "| payer | payee | kind | usd_firm | usd_up_to | usd_low | usd_high " \
         "| deals |"
-    assert len(edge_rows) == 1 + len(data["edges"]) and len(trip_rows) == 1 + len(data["round_trips"])
+    assert len(edge_rows) == 1 + len(data["edges"])
+    assert len(trip_rows) == 1 + len(data["round_trips"])
     first = data["edges"][0]
     assert edge_rows[1].startswith(f"| {first['payer']} | {first['payee']} | {first['kind']} | ")
     assert calc_cli("deals", "--flows", "--as-of", "2025-11-30", "--output", "f.md",
@@ -243,3 +245,10 @@ def test_help_says_the_extension_chooses():
         text = " ".join(stdout_of(command, "--help").split())
         assert "Without --format, --output's extension chooses:" in text, command
         assert "its extension chooses the format unless --format is given" in text, command
+
+
+def test_two_files_into_an_inferred_csv_name_the_output_not_a_format(tmp_path):
+    proc = calc_cli("run", "nvidia-1gw", "rainier", "--output", "r.csv", cwd=tmp_path)
+    assert (proc.returncode, proc.stderr) == (
+        2, "calc: --output takes one scenario file; run the files one at a time\n")
+    assert list(tmp_path.iterdir()) == []

@@ -27,8 +27,7 @@ NAME_MAX = 200          # characters of an output file's name (the temporary nam
 SUFFIX_FORMATS = {".xlsx": "xlsx", ".html": "html", ".htm": "html", ".json": "json", ".csv": "csv",
                   ".md": "markdown", ".txt": "table"}
 TEXT_SUFFIX = ".txt"    # any text format may go into a .txt file; only an inferred one is a table
-FORMAT_SUFFIX = {"xlsx": ".xlsx", "html": ".html", "json": ".json", "csv": ".csv",
-                 "markdown": ".md", "table": ".txt"}
+FORMAT_SUFFIX = {f: s for s, f in reversed(SUFFIX_FORMATS.items())}   # html: .html, not .htm
 
 
 class Terminated(BaseException):
