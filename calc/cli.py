@@ -19,10 +19,10 @@ from calc import cache_dir
 from calc.errors import CalcError
 from calc.optional import need
 from calc.output.files import (  # noqa: F401 -- re-exported
-    Terminated, check_target, terminate_cleanly, write_atomic)
+    Terminated, check_target, output_format, terminate_cleanly, unknown_suffix, write_atomic)
 
 from calc.cli_parser import (  # noqa: F401 -- the parser, importable from here
-    FORMATS, LIST_FORMATS, build_parser)
+    FLOW_FORMATS, FORMATS, LIST_FORMATS, build_parser)
 
 
 def parse_sets(items: list[str]) -> dict:
@@ -70,6 +70,24 @@ def _progress(force: bool = False):
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 
 
+def resolve_format(args, allowed: tuple[str, ...], what: str) -> None:
+    """Set ``args.format``: ``--format``, else the one ``--output``'s extension names, else table
+    (``calc.output.files.output_format``); a contradiction is refused before anything runs. A
+    note on stderr says when an extension that names no format (``r.out``) gets the text table."""
+    output = getattr(args, "output", None)
+    given = args.format
+    try:
+        args.format = output_format(given, output, allowed, what)
+    except CalcError:
+        if output:                  # a target calc must never write says so first
+            check_target(output, "--output", getattr(args, "files", None) or [])
+        raise
+    odd = unknown_suffix(output) if given is None else None
+    if odd:
+        print(f"calc: note: --output {output}: {odd} names no format; writing the text table "
+              f"(--format {'|'.join(allowed)} chooses one)", file=sys.stderr)
+
+
 def _check_run_options(args) -> None:
     """Refuse bad options before anything is loaded or run."""
     if args.format == "xlsx" and not args.output:
@@ -77,11 +95,11 @@ def _check_run_options(args) -> None:
     if args.brief:
         from calc.output import brief_writer
         brief_writer(args.format)                      # refuses json, csv, html, xlsx
+    if args.output and len(args.files) > 1:
+        raise CalcError("--output takes one scenario file; run the files one at a time")
     if args.format in ("csv", "xlsx") and len(args.files) > 1:
         raise CalcError(f"--format {args.format} takes one scenario file; "
                         "run the files one at a time")
-    if args.output and len(args.files) > 1:
-        raise CalcError("--output takes one scenario file; run the files one at a time")
     from calc.values import MAX_SAMPLES, MAX_SEED
     if args.samples is not None and not 0 <= args.samples <= MAX_SAMPLES:
         raise CalcError(f"--samples {args.samples}: "
@@ -110,6 +128,7 @@ def cmd_run(args) -> int:
 
     sets = parse_sets(args.set)
     displays = parse_displays(args.display)
+    resolve_format(args, FORMATS, "calc run")
     _check_run_options(args)
     problems: list[str] = []
     scenarios = []
@@ -259,21 +278,33 @@ def cmd_solve(args) -> int:
 def cmd_list(args) -> int:
     from calc.registry import registry
 
+    resolve_format(args, LIST_FORMATS, f"calc {args.command}")
+    if args.output:
+        check_target(args.output, "--output")
     reg = registry()
     items = list(reg.figures.values()) if args.command == "figures" else list(reg.sources.values())
     if args.format == "json":
         from calc.output.json import figures_json, sources_json
-        sys.stdout.write(figures_json(items) if args.command == "figures" else sources_json(items))
+        text = figures_json(items) if args.command == "figures" else sources_json(items)
     elif args.format == "csv":
         pd = need("pandas")
 
         from calc.output.json import figure_records
         records = (figure_records(items, reg) if args.command == "figures"
                    else [i.to_json() for i in items])
-        sys.stdout.write(pd.DataFrame(records).to_csv(index=False))
+        text = pd.DataFrame(records).to_csv(index=False)
     else:
         from calc.output.text import figures_text, sources_text
-        sys.stdout.write(figures_text(items) if args.command == "figures" else sources_text(items))
+        text = figures_text(items) if args.command == "figures" else sources_text(items)
+    return _emit(args, text)
+
+
+def _emit(args, text: str | bytes) -> int:
+    """Write ``text`` to ``--output`` (atomically) or stdout; exit status 0."""
+    if args.output:
+        write_atomic(args.output, text)
+    else:
+        sys.stdout.write(text)
     return 0
 
 
@@ -292,7 +323,9 @@ def cmd_deals(args) -> int:
     from calc.output.terminal import terminal_width
     from calc.registry import registry
 
-    if args.format == "xlsx" and not args.output:
+    resolve_format(args, FLOW_FORMATS if args.flows else FORMATS,
+                   "calc deals --flows" if args.flows else "calc deals")
+    if args.format == "xlsx" and not args.output and not args.flows:
         raise CalcError("--format xlsx writes a binary file: give --output PATH.xlsx")
     if args.output:
         check_target(args.output, "--output")
@@ -305,18 +338,14 @@ def cmd_deals(args) -> int:
     if args.format == "xlsx":
         totals = deal_table.deal_totals(buyer=args.buyer, reg=reg, as_of=_as_of(args))
         deals = deal_table.deals(buyer=args.buyer, reg=reg, as_of=_as_of(args))
-        write_atomic(args.output, out.xlsx_bytes(deals, reg, totals))
+        write_atomic(args.output, out.xlsx_bytes(deals, reg, totals, active=args.totals))
         return 0
     text = {"table": lambda: out.text(frame, reg, rates, args.totals,
                                       None if args.output else terminal_width()),
             "markdown": lambda: out.markdown(frame, reg, rates, args.totals),
             "csv": lambda: out.csv(frame), "json": lambda: out.json_text(frame),
             "html": lambda: out.html_text(frame, reg, rates, args.totals)}[args.format]()
-    if args.output:
-        write_atomic(args.output, text)
-    else:
-        sys.stdout.write(text)
-    return 0
+    return _emit(args, text)
 
 
 def _as_of(args):
@@ -326,7 +355,8 @@ def _as_of(args):
 
 
 def _deal_flows(args, reg) -> int:
-    """``calc deals --flows [--plot PATH]``: edges and round trips as table, JSON or CSV."""
+    """``calc deals --flows [--plot PATH]``: edges and round trips as table, Markdown, JSON or
+    CSV."""
     from calc import ledger_flows as deal_flows
     from calc.output.json import dumps
 
@@ -335,15 +365,15 @@ def _deal_flows(args, reg) -> int:
                         "(calc deals --flows --plot PATH)")
     if args.totals or args.buyer:
         raise CalcError("--flows shows every company's money; drop --totals and --buyer")
-    if args.format not in ("table", "json", "csv"):
-        raise CalcError(f"--flows prints table, json or csv, not {args.format}")
+    if args.format not in FLOW_FORMATS:
+        raise CalcError(f"--flows prints table, markdown, json or csv, not {args.format}")
     if args.plot:
         if Path(args.plot).suffix.lower() not in PLOT_SUFFIXES:
             raise CalcError(f"--plot {args.plot}: expected a file name ending in "
                             f"{', '.join(PLOT_SUFFIXES)}")
         check_target(args.plot, "--plot")
     data = deal_flows.flows(reg, _as_of(args))
-    text = {"table": deal_flows.text, "csv": deal_flows.csv_text,
+    text = {"table": deal_flows.text, "markdown": deal_flows.markdown, "csv": deal_flows.csv_text,
             "json": lambda d: dumps(d)}[args.format](data)
     if args.plot:
         from calc.output.plots import close, flows_chart
@@ -355,11 +385,7 @@ def _deal_flows(args, reg) -> int:
             finally:
                 close(fig)
         write_atomic(args.plot, draw, "--plot")
-    if args.output:
-        write_atomic(args.output, text)
-    else:
-        sys.stdout.write(text)
-    return 0
+    return _emit(args, text)
 
 
 def cmd_schema(args) -> int:

@@ -17,6 +17,7 @@ from calc.suggest import did_you_mean
 PLOT_KINDS = ("fan", "tornado", "hist", "bars", "timeline")     # calc.output.plots.KINDS
 FORMATS = ("table", "markdown", "csv", "json", "html", "xlsx")
 LIST_FORMATS = ("table", "json", "csv")
+FLOW_FORMATS = ("table", "markdown", "json", "csv")
 
 
 FILE_HELP = ("a scenario: a YAML file (see docs/scenario-files.md), or the name of a shipped "
@@ -24,7 +25,11 @@ FILE_HELP = ("a scenario: a YAML file (see docs/scenario-files.md), or the name 
 FORMAT_HELP = ("table: aligned text for the terminal (default); markdown: tables for a README or "
                "an issue; csv: one row per variant, point and quantity; json: one document (see "
                "README); html: a page with the tables, checks and sources; xlsx: a spreadsheet "
-               "(needs --output)")
+               "(needs --output). Without --format, --output's extension chooses: .xlsx, "
+               ".html/.htm, .json, .csv, .md (markdown), .txt (table); any other gets the table")
+OUTPUT_HELP = ("write to PATH (atomically) instead of stdout; its extension chooses the format "
+               "unless --format is given, and --format must agree with it (a .txt file takes "
+               "any text format)")
 PERIODS = ("years", "all")
 PROGRESS_HELP = ("show a progress bar with the time left on stderr even when it is not a "
                  "terminal (on a terminal it shows by itself for runs over about 2 s)")
@@ -87,8 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
                                         "calc run rainier --format xlsx --output rainier.xlsx"))
     r.add_argument("files", nargs="+", metavar="FILE",
                    help=FILE_HELP + "; give several to run each")
-    r.add_argument("--format", choices=FORMATS, default="table", help=FORMAT_HELP)
-    r.add_argument("--output", metavar="PATH", help="write to PATH (atomically) instead of stdout")
+    r.add_argument("--format", choices=FORMATS, help=FORMAT_HELP)
+    r.add_argument("--output", metavar="PATH", help=OUTPUT_HELP)
     r.add_argument("--samples", type=int, metavar="N",
                    help="Monte Carlo samples over ranges (0: central values only; "
                         "default: the file's)")
@@ -205,10 +210,12 @@ def build_parser() -> argparse.ArgumentParser:
              "title, date, language and, where the publisher's own page is known, its URL.")):
         s = sub.add_parser(name, help=f"list {what}", description=detail,
                            epilog=_examples(f"calc {name}", f"calc {name} --format json",
-                                            f"calc {name} --format csv > {name}.csv"))
-        s.add_argument("--format", choices=LIST_FORMATS, default="table",
+                                            f"calc {name} --output {name}.csv"))
+        s.add_argument("--format", choices=LIST_FORMATS,
                        help="table: readable text (default); json: a list of objects (see README); "
-                            "csv: one row each")
+                            "csv: one row each. Without --format, --output's extension chooses: "
+                            ".json, .csv, .txt (table); any other gets the table")
+        s.add_argument("--output", metavar="PATH", help=OUTPUT_HELP)
         s.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
     d = sub.add_parser("deals",
@@ -227,7 +234,8 @@ def build_parser() -> argparse.ArgumentParser:
                                         "calc deals --totals",
                                         "calc deals --totals --as-of 2025-11-30",
                                         "calc deals --flows --plot flows.png",
-                                        "calc deals --format json > deals.json"))
+                                        "calc deals --format json > deals.json",
+                                        "calc deals --totals --output totals.xlsx"))
     d.add_argument("--buyer", metavar="NAME", help="only this buyer's deals, e.g. --buyer OpenAI")
     d.add_argument("--totals", action="store_true", help="per-buyer totals, each deal counted once")
     d.add_argument("--as-of", metavar="DATE", dest="as_of",
@@ -236,10 +244,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="money between companies (payer -> payee per kind) and round trips")
     d.add_argument("--plot", metavar="PATH",
                    help="with --flows: draw them to PATH (.png, .svg, .pdf)")
-    d.add_argument("--format", choices=FORMATS, default="table",
+    d.add_argument("--format", choices=FORMATS,
                    help=FORMAT_HELP.replace("one row per variant, point and quantity",
-                                            "one row per deal"))
-    d.add_argument("--output", metavar="PATH", help="write to PATH (atomically) instead of stdout")
+                                            "one row per deal")
+                   + "; --flows writes table, markdown, json or csv")
+    d.add_argument("--output", metavar="PATH", help=OUTPUT_HELP)
     d.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
     sc = sub.add_parser("schema", help="print a JSON Schema of scenario files, for editors",

@@ -116,6 +116,20 @@ def text(data: dict) -> str:
     return "\n".join(out) + "\n"
 
 
+def markdown(data: dict) -> str:
+    """The edges, then the round trips, as two Markdown tables (money as $38.0B)."""
+
+    def table(rows, keys):
+        cell = lambda r, k: _cell(r[k], money).replace("|", "\\|")  # noqa: E731
+        return ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys),
+                *("| " + " | ".join(cell(r, k) for k in keys) + " |" for r in rows)]
+
+    out = ["Edges (money from payer to payee, per kind):", "", *table(data["edges"], EDGE_KEYS),
+           "", "Round trips (A invests in B, B pays A):", "",
+           *table(data["round_trips"], TRIP_KEYS)]
+    return "\n".join(out) + "\n"
+
+
 def csv_text(data: dict) -> str:
     """Two CSV tables, edges then round trips, separated by a blank line; deals joined by ';'."""
     pd = need("pandas")

@@ -281,7 +281,7 @@ def test_calc_deals_markdown_and_html_list_sources():
     md = calc_cli("deals", "--buyer", "xAI", "--format", "markdown").stdout
     assert md.startswith("| deal | buyer |") and "[teslarati-colossus] Teslarati" in md
     html = calc_cli("deals", "--buyer", "xAI", "--format", "html").stdout
-    assert "<table>" in html and "lokmattimes-xai-20b" in html
+    assert '<table class="calc-deals">' in html and "lokmattimes-xai-20b" in html
     assert "no: same deal as xai_humain_2025_11" in html
 
 

@@ -55,14 +55,15 @@ def commitments():
     return calc.load("anthropic-commitments").run(samples=200, seed=1)
 
 
-def measure(page: str, width: int, tmp_path) -> dict:
-    """The PROBE's measurements of ``page`` in headless Chromium with a window ``width`` px wide."""
+def measure(page: str, width: int, tmp_path, probe: str = PROBE) -> dict:
+    """The ``probe``'s measurements of ``page`` in headless Chromium with a window ``width`` px
+    wide (the probe is a script that ends the body and sets ``data-m`` on it)."""
     browser = shutil.which("chromium")
     if browser is None:
         pytest.skip("Debian's chromium is not installed (apt-get install chromium; .ci/run does)")
     path = tmp_path / f"page-{width}.html"
     body = page if "</body>" in page else f"<!DOCTYPE html><html><body>{page}</body></html>"
-    path.write_text(body.replace("</body>", PROBE), encoding="utf-8")
+    path.write_text(body.replace("</body>", probe), encoding="utf-8")
     out = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu",
                           "--disable-background-networking", "--disable-component-update",
                           "--disable-sync", "--no-first-run",

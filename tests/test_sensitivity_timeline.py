@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 import calc
@@ -53,12 +52,14 @@ def test_tornado_in_a_chosen_period_and_for_whole_timeline_quantities():
     assert need["arr_end"][["at_input_p05", "at_input_p95", "swing"]].tolist() == \
         pytest.approx([18e9, 0.0, 18e9])
     assert order == ["cloud_commitment", "arr_end"]                 # 21 > 18: the other order
-    # break_even as a decimal year: central coverage 8 / 10 < 1, never (NaN); arr_end 16 covers
-    # 16 / 10 from 2026 on; amount 20 -> 8 / 6.667 = 1.2 from 2026 on
+    # break_even as a decimal year: central coverage 8 / 10 < 1, never, ranked as the timeline's
+    # end 2029.0 (the end of 2028); arr_end 16 covers 16 / 10 from 2026 on; amount 20 -> 8 / 6.667
+    # = 1.2 from 2026 on; both swings 2029 - 2026 = 3 years
     be, _ = _rows(frame, "break_even")
-    assert np.isnan(be["arr_end"]["value"]) and be["arr_end"]["at_input_p95"] == 2026.0
+    assert be["arr_end"]["value"] == 2029.0 and be["arr_end"]["at_input_p95"] == 2026.0
     assert be["cloud_commitment"]["at_input_p05"] == 2026.0
-    assert np.isnan(be["cloud_commitment"]["at_input_p95"])
+    assert be["cloud_commitment"]["at_input_p95"] == 2029.0
+    assert be["arr_end"]["swing"] == be["cloud_commitment"]["swing"] == 3.0
 
 
 def test_tornado_defaults_to_the_last_period():

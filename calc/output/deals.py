@@ -16,6 +16,7 @@ from calc.deal_table import records
 from calc.format import money, number
 from calc.optional import need
 from calc.output.deal_columns import DEALS, KEEP, TOTALS, WRAP
+from calc.output.html import CSS, PAGE_CSS
 from calc.output.json import dumps
 from calc.output.xlsx import sheet
 
@@ -178,22 +179,53 @@ def json_text(frame: pd.DataFrame) -> str:
     return dumps(records(frame))
 
 
+# text columns of the HTML table that wrap, and their width [characters]; the others stay on one
+# line
+HTML_WRAP = {**WRAP, "deal": 20, "source": 22, "accelerator": 16}
+DEALS_CSS = """
+.calc-result table.calc-deals th, .calc-result table.calc-deals td { white-space: nowrap; }
+.calc-result table.calc-deals div { white-space: normal; }
+"""
+
+
 def html_text(frame: pd.DataFrame, reg, rates: dict, totals: bool = False) -> str:
+    """A self-contained page styled like the run reports (``calc.output.html``): the table in a
+    box that scrolls sideways on its own (the deal column stays in view), numbers right-aligned,
+    the notes and sources below."""
     heads, rows = _cells(frame, totals)
+    nums = {h for _, h, fmt in (_TOTAL_VIEW if totals else _DEAL_VIEW) if fmt is not str}
     e = html.escape
-    body = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in r) + "</tr>\n" for r in rows)
-    notes = "".join(f"<p>{e(t)}</p>" for t in _footer(totals, rates))
-    srcs = "" if totals else "<h2>Sources</h2><ol>" + "".join(
+    num = lambda h: ' class="num"' if h in nums else ""  # noqa: E731
+    head = "".join(f"<th{num(h)}>{e(h)}</th>" for h in heads)
+
+    def cell(h: str, c: str) -> str:      # long text wraps at HTML_WRAP[h] characters
+        if h not in HTML_WRAP:
+            return e(c)
+        shown = "_<wbr>".join(e(c).split("_")) if h == "deal" else e(c)   # an id breaks after _
+        return f'<div style="width: {HTML_WRAP[h]}ch">{shown}</div>'
+
+    def row(cells: list[str]) -> str:
+        return (f'<tr><th scope="row">{cell(heads[0], cells[0])}</th>'
+                + "".join(f"<td{num(h)}>{cell(h, c)}</td>" for h, c in zip(heads[1:], cells[1:]))
+                + "</tr>\n")
+
+    notes = "".join(f'<p class="calc-meta">{e(t)}</p>' for t in _footer(totals, rates))
+    srcs = "" if totals else '<h2>Sources</h2><ol class="calc-sources">' + "".join(
         f"<li>{e(s)}</li>" for s in _source_lines(frame, reg)) + "</ol>"
     title = "Deals ledger: totals per buyer" if totals else "Deals ledger"
-    return ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" + title
-            + "</title></head><body>"
-            f"<h1>{title}</h1><table><thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in heads)
-            + f"</tr></thead><tbody>\n{body}</tbody></table>{notes}{srcs}</body></html>\n")
+    return ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{title}</title>\n<style>{PAGE_CSS}{CSS}{DEALS_CSS}</style>\n</head>\n<body>\n"
+            f'<main class="calc-result">\n<h1>{title}</h1>\n'
+            '<div class="calc-scroll"><table class="calc-deals">'
+            f"<thead><tr>{head}</tr></thead><tbody>\n"
+            + "".join(row(r) for r in rows)
+            + f"</tbody></table></div>\n{notes}\n{srcs}\n</main>\n</body>\n</html>\n")
 
 
-def xlsx_bytes(frame: pd.DataFrame, reg, totals_frame: pd.DataFrame) -> bytes:
-    """A workbook: 'deals' (every column, full numbers), 'totals' and 'sources'. Text is never a
+def xlsx_bytes(frame: pd.DataFrame, reg, totals_frame: pd.DataFrame,
+               active: bool = False) -> bytes:
+    """A workbook: 'deals' (every column, full numbers), 'totals' and 'sources', opening on
+    'totals' when ``active`` (``calc deals --totals``), else on 'deals'. Text is never a
     formula."""
     wb = need("openpyxl", "xlsx").Workbook()
     wb.remove(wb.active)
@@ -201,6 +233,10 @@ def xlsx_bytes(frame: pd.DataFrame, reg, totals_frame: pd.DataFrame) -> bytes:
     for name, df in (("deals", frame), ("totals", totals_frame),
                      ("sources", pd.DataFrame(sources))):
         sheet(wb, name, list(df.columns), df.to_dict("records"))
+    opens = "totals" if active else "deals"
+    wb.active = wb.sheetnames.index(opens)
+    for ws in wb.worksheets:                    # one tab selected, else Excel groups two
+        ws.sheet_view.tabSelected = ws.title == opens
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -23,6 +23,12 @@ DATA_DIR = Path(__file__).parents[1] / "data"
 PACKAGE = Path(__file__).parents[1]            # calc's own files: never an output
 NAME_MAX = 200          # characters of an output file's name (the temporary name adds about 20)
 
+# the format an --output name's extension asks for (without --format)
+SUFFIX_FORMATS = {".xlsx": "xlsx", ".html": "html", ".htm": "html", ".json": "json", ".csv": "csv",
+                  ".md": "markdown", ".txt": "table"}
+TEXT_SUFFIX = ".txt"    # any text format may go into a .txt file; only an inferred one is a table
+FORMAT_SUFFIX = {f: s for s, f in reversed(SUFFIX_FORMATS.items())}   # html: .html, not .htm
+
 
 class Terminated(BaseException):
     """Raised in the main thread when SIGTERM arrives, so ``finally`` blocks and clean-ups run."""
@@ -105,6 +111,42 @@ def _check_target(path: str, where: str, inputs: Iterable[str | Path]) -> Path:
     if not os.access(folder, os.W_OK | os.X_OK):
         raise CalcError(f"{where}: cannot write in folder {folder} (permission denied)")
     return target
+
+
+def output_format(given: str | None, output: str | None, allowed: tuple[str, ...],
+                  what: str = "calc") -> str:
+    """The format to write: ``given`` (``--format``), else the one ``output``'s extension names
+    (``SUFFIX_FORMATS``), else ``table``.
+
+    A CalcError (before anything is written) when ``--format`` contradicts a known extension
+    (``--format xlsx`` with ``r.json``; a ``.txt`` file takes every text format) or when the
+    extension asks for a format ``what`` does not write (not in ``allowed``).
+    """
+    suffix = Path(output).suffix.lower() if output else ""
+    named = SUFFIX_FORMATS.get(suffix)
+    if given is None:
+        fmt = named or "table"
+        if fmt not in allowed:
+            names = [f"{Path(output).with_suffix(FORMAT_SUFFIX[f])}" for f in allowed]
+            raise CalcError(f"--output {output}: {what} writes {_either(allowed)}, not {fmt}; "
+                            f"name it {_either(names)}")
+        return fmt
+    if named is not None and named != given and not (suffix == TEXT_SUFFIX and given != "xlsx"):
+        raise CalcError(f"--format {given} but --output {output}: give "
+                        f"{Path(output).with_suffix(FORMAT_SUFFIX[given])} or --format {named}")
+    return given
+
+
+def _either(words) -> str:
+    """'a, b or c'."""
+    words = list(words)
+    return ", ".join(words[:-1]) + f" or {words[-1]}" if len(words) > 1 else words[0]
+
+
+def unknown_suffix(output: str | None) -> str | None:
+    """The extension of ``output`` when it names no format (``.out``, ``.xls``), else None."""
+    suffix = Path(output).suffix.lower() if output else ""
+    return suffix if suffix and suffix not in SUFFIX_FORMATS else None
 
 
 def _suffix(option: str) -> str:

@@ -18,10 +18,12 @@ from calc.output import compact
 # writers use them from here
 from calc.output.compact import Block, Line, label, point_text  # noqa: F401
 from calc.dates import year_text
-from calc.format import money, number, quantity, share
+from calc.format import money, number, share
 from calc.optional import need
 from calc.output.json import dumps
+from calc.sensitivity import is_never, never_year
 from calc.units import format_unit
+from calc.values import DATE_OUTPUTS
 
 
 def value_text(x: float | None, unit: str) -> str:
@@ -240,34 +242,38 @@ SENSITIVITY_HEADERS = ["case", "quantity", "input", "input 90 % range", "at inpu
 
 
 def sensitivity_records(result, top: int = 5) -> list[dict]:
-    """The tornado rows worth showing: each variant's first sweep point, each quantity's ``top``
-    inputs by swing (inputs that do not move it are left out)."""
+    """The tornado rows worth showing: for every case (each variant at each sweep point), each
+    quantity's ``top`` inputs by swing (inputs that do not move it are left out)."""
     frame = result.sensitivity_table
     if frame is None or frame.empty:
         return []
-    firsts = {(result.cases[i].variant, point_text(result.cases[i].point))
-              for i in result.first_rows()}
-    first = np.array([(v, p) in firsts for v, p in zip(frame["variant"], frame["point"])],
-                     dtype=bool)
-    keep = frame[first & (frame["swing"] > 0).to_numpy()]
+    keep = frame[(frame["swing"] > 0).to_numpy()]
     keep = keep.groupby(["variant", "point", "quantity"], sort=False, group_keys=False).head(top)
     return keep.to_dict("records")
 
 
 def sensitivity_cells(rec: dict, result=None) -> list[str]:
-    """One tornado row as display cells, in the unit the table shows the output in (``result``)."""
+    """One tornado row as display cells, as the result table shows the output (``result``): the
+    unit in the header, the cells bare ('63.9' under '[%]', '$893B'); a date as its period label,
+    the timeline's end as 'never' and its swing in years ('5 yr'; '≥ 2 yr' to or from never)."""
     unit, conv = rec["unit"], (lambda x: x)
     name = rec["quantity"].split(" (")[0]          # a timeline names its period: 'coverage (2033)'
-    if result is not None and name in result.central:
-        conv = result.shown_unit(name)
-        unit = conv.unit
+    lo, hi, swing = rec["at_input_p05"], rec["at_input_p95"], rec["swing"]
+    if name in DATE_OUTPUTS and result is not None:
+        never = never_year(result)
+        ends = [("never" if is_never(x, never) else result.axis.date_text(x)) for x in (lo, hi)]
+        bound = "≥ " if "never" in ends else ""
+        cells = ends + [f"{bound}{number(swing, digits=3)} yr"]
+        unit = "date"
+    else:
+        if result is not None and name in result.central:
+            conv = result.shown_unit(name)
+            unit = conv.unit
+        cells = [value_text(conv(x), unit) for x in (lo, hi, swing)]
     rho = rec["rank_corr"]
     return [" ".join(t for t in (rec["variant"], rec["point"]) if t),
-            f"{rec['quantity']} [{unit}]" if unit
-            else rec["quantity"], rec["input"], rec["input_range"],
-            quantity(conv(rec["at_input_p05"]), unit),
-            quantity(conv(rec["at_input_p95"]), unit), quantity(conv(rec["swing"]), unit),
-            "-" if rho != rho else f"{rho:+.2f}"]
+            f"{rec['quantity']} [{unit}]" if unit else rec["quantity"], rec["input"],
+            rec["input_range"]] + cells + ["-" if rho != rho else f"{rho:+.2f}"]
 
 
 # -- periods as columns ----------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from calc.glossary import glossary
 from calc.optional import need
 from calc.output.layout import label, point_text
 from calc.registry import registry
+from calc.sensitivity import is_never, never_year
 from calc.suggest import did_you_mean
 from calc.units import Q
 from calc.values import DATE_OUTPUTS
@@ -337,12 +338,16 @@ def tornado_chart(result, quantity: str, variant: str | None = None, point: dict
     table = result.sensitivity_table
     if table is None:
         table = result.sensitivity()
-    rows = table[(table["quantity"] == quantity) & (table["variant"] == case.variant)
-                 & (table["point"] == point_text(case.point)) & (table["swing"] > 0)]
-    rows = rows.sort_values("swing", ascending=True, kind="stable")
+    named = table["quantity"]                  # a per-period output names its period
+    mine = table[((named == quantity) | named.str.startswith(quantity + " ("))
+                 & (table["variant"] == case.variant) & (table["point"] == point_text(case.point))]
+    rows = mine[mine["swing"] > 0].sort_values("swing", ascending=True, kind="stable")
     fig, (axis,) = _axes(ax)
     conv, unit = shown(result, quantity)
-    central = float(conv(per_case(result, quantity, result.central[quantity])[row]))
+    if len(mine):                              # as ranked: a date that never comes is the end
+        central = float(conv(mine["value"].iloc[0]))
+    else:
+        central = float(conv(per_case(result, quantity, result.central[quantity])[row]))
     y = range(len(rows))
     lo, hi = conv(rows["at_input_p05"].to_numpy()), conv(rows["at_input_p95"].to_numpy())
     height = 0.6
@@ -354,21 +359,51 @@ def tornado_chart(result, quantity: str, variant: str | None = None, point: dict
     axis.set_yticks(list(y), [f"{n}\n{r}" for n, r in zip(rows["input"], rows["input_range"])],
                     fontsize=8)
     axis.axvline(central, color="black", linewidth=1)
-    axis.xaxis.set_major_formatter(_tick_formatter(unit))
+    never = never_year(result) if unit == "date" else float("nan")
+    if unit == "date":
+        _date_ticks(axis, np.concatenate([[central], lo, hi]), never)
+    else:
+        axis.xaxis.set_major_formatter(_tick_formatter(unit))
     axis.set_xlabel(human_label(quantity, unit))
     axis.set_ylabel("input [its 90 % range]")
     axis.grid(True, axis="x", alpha=0.3)
     if len(rows):
         axis.legend(fontsize=8, loc="lower right")
     else:
-        axis.text(0.5, 0.5, f"no uncertain input moves {human_label(quantity).lower()}",
-                  transform=axis.transAxes, ha="center")
-    where = ", ".join(t for t in (case.variant, point_text(case.point)) if t)
-    title = (f"What moves {human_label(quantity).lower()} ({where}); "
-             f"central {_value_text(central, unit)}")
+        axis.text(0.5, 0.5, f"no uncertain input at its 5th or 95th percentile brings "
+                  f"{human_label(quantity).lower()} within the timeline"
+                  if is_never(central, never) else
+                  f"no uncertain input moves {human_label(quantity).lower()}",
+                  transform=axis.transAxes, ha="center", bbox={"color": "white"})
+    named = mine["quantity"].iloc[0] if len(mine) else quantity
+    period = named[len(quantity) + 2:-1]      # 'coverage (2033)' -> '2033'; '' for break_even
+    where = ", ".join(t for t in (case.variant, point_text(case.point), period) if t)
+    text = "never" if is_never(central, never) else _value_text(central, unit)
+    title = f"What moves {human_label(quantity).lower()} ({where}); central {text}"
     _finish(fig, title + _scenario_suffix(result), result_sources(result, [quantity], [row]),
             ax is None, axis)
     return fig
+
+
+def _date_ticks(axis, xs: np.ndarray, never: float) -> None:
+    """A date axis over ``xs`` [yr]: whole years as ticks, 'never' at ``never`` (the timeline's end,
+    where the tornado ranks a date that never comes) and no tick past it."""
+    FixedFormatter = need("matplotlib.ticker", "plots").FixedFormatter
+    xs = np.asarray(xs, dtype=float)
+    xs = xs[np.isfinite(xs)]
+    low, high = (float(xs.min()), float(xs.max())) if xs.size else (never, never)
+    low = min(low, high - 2)                   # a few years before a lone date
+    pad = max(0.5, 0.08 * (high - low))
+    step = max(1, int(math.ceil((high - low) / 8)))
+    ticks = [float(t) for t in range(int(math.ceil(low - pad)), int(math.floor(high + pad)) + 1,
+                                     step)]
+    if math.isfinite(never):
+        ticks = [t for t in ticks if t < never - 0.5 * step] + ([never] if high + pad >= never
+                                                               else [])
+    axis.set_xlim(low - pad, high + pad)
+    axis.set_xticks(ticks)
+    axis.xaxis.set_major_formatter(FixedFormatter(
+        ["never" if is_never(t, never) else date_text(t) for t in ticks]))
 
 
 # -- bars ------------------------------------------------------------------------------------------
