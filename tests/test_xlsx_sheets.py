@@ -356,3 +356,15 @@ def test_zero_dollars_print_as_the_terminal_shows_them(printed):
     assert "shortfall [USD] | $0.00" in lines and "    5th percentile | $0.00" in lines
     assert [money_format(x) for x in (0, 12.5, 4137, 519e6)] == \
         ['"$"#,##0.00', '"$"#,##0.00', '"$"#,##0.00,"k"', '"$"#,##0,,"M"']
+
+
+def test_each_sheet_prints_its_cells_not_text_running_past_them(books):
+    # a model sheet's explanations ran on past its last column: a page of them alone (hsbc-openai's
+    # model sheets printed on 3 pages, now 2)
+    for name, wb in books.items():
+        for ws in wb.worksheets:
+            last = f"${get_column_letter(ws.max_column)}${ws.max_row}"
+            assert ws.print_area.endswith(f"!$A$1:{last}"), f"{name}/{ws.title}"
+    ws = books["nvidia"]["model"]
+    names = [ws.cell(r, 1).value for r in range(7, ws.max_row + 1) if ws.cell(r, 1).value]
+    assert ws.column_dimensions["A"].width == min(30, max(map(len, names)) + 2)

@@ -476,7 +476,12 @@ def _write(wb, lay: Layout) -> None:
             ref = f"{scoped}!${_col(FIRST)}${ln.row}" + (f":${last}${ln.row}"
                                                          if len(ln.values) > 1 else "")
             ws.defined_names[ln.name] = DefinedName(ln.name, attr_text=ref)
-    ws.column_dimensions["A"].width = 30
-    ws.column_dimensions["B"].width = 14
+    # as wide as the names and units (so fewer pages across when printed); a number in General
+    # format shows 11 characters (213000000000 or 2.13E+11)
+    names, units = [len(ln.name) for ln in lay.lines], [len(ln.unit or "") for ln in lay.lines]
+    ws.column_dimensions["A"].width = min(30, max(names + [8]) + 2)
+    ws.column_dimensions["B"].width = min(14, max(units + [4]) + 2)
     for j in range(count):
-        ws.column_dimensions[_col(FIRST + j)].width = 16
+        ws.column_dimensions[_col(FIRST + j)].width = 13
+    ws.column_dimensions[_col(FIRST + count)].width = 40        # model: cut short where the
+    ws.column_dimensions[_col(FIRST + count + 1)].width = 24    # source beside it has text

@@ -290,6 +290,8 @@ def page_setup(ws) -> None:
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.5
     get_column_letter = need("openpyxl.utils", "xlsx").get_column_letter
+    # the cells, not text running on past the last column (a page of it alone)
+    ws.print_area = f"A1:{get_column_letter(ws.max_column)}{ws.max_row}"
     width = sum(ws.column_dimensions[get_column_letter(c)].width or 9
                 for c in range(1, ws.max_column + 1))
     if width <= FIT_WIDTH:
