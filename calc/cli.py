@@ -221,7 +221,14 @@ def cmd_explain(args) -> int:
 
     sc = load(Path(args.file))
     res = sc.run(sets=parse_sets(args.set))
-    print(res.explain(args.quantity, variant=args.variant, at=args.at))
+    point = {}
+    for item in args.point:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise CalcError(f"--point {item[:200]!r}: expected NAME=VALUE, e.g. "
+                            "--point 'arr_horizon=10 month'")
+        point[name.strip()] = " ".join(value.split())
+    print(res.explain(args.quantity, variant=args.variant, point=point or None, at=args.at))
     return 0
 
 

@@ -182,6 +182,8 @@ class Scenario:
                 notes += (f"commitment{'s' * many} {', '.join(unused_commitments)} "
                           f"{'are' if many else 'is'} not used by any output: add "
                           "commitment_spend to outputs",)
+            if result.solutions and not solve_request and "solve" in self.where:
+                result = replace(result, solve_text=f"{result.solve_text}; {self.where['solve']}")
             return replace(result, findings=result.findings + twice,
                            notes=notes).with_display(
                 self.display, where=f"{self.path}: display.")
