@@ -45,6 +45,8 @@ from calc.values import MAX_CASES, MAX_SAMPLES, MAX_SEED, Axis, Value, spec_valu
 
 PATTERNS = {"slug": r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", "name": r"^[a-z][a-z0-9_]*$"}
 SLUG, NAME = re.compile(PATTERNS["slug"]), re.compile(PATTERNS["name"])
+STAND_IN_TIMELINE = {"start": 1900, "end": 2199, "step": "year"}    # any date is in it
+WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")       # a name as an expression or a key writes it
 
 TYPES = {
     "slug": "lowercase letters and digits joined by '-' or '_', e.g. 'nvidia-1gw'",
@@ -341,8 +343,44 @@ class Reader:
         sc.commitment_inputs = self.commitment_inputs
         sc.where = {**{k: self.at(data, k, k) for k in data if isinstance(k, str)}, **self.where}
         if self.problems:
+            self.unused_inputs(data)
             raise CalcError(self.problems)
         return sc
+
+    def unused_inputs(self, data) -> None:
+        """With other problems in the file, also say now which inputs no run could use (a name not
+        in the glossary that nothing in the file mentions): the run would refuse them next."""
+        blocks = [(data.get("inputs"), "inputs")]
+        variants = data.get("variants")
+        if isinstance(variants, dict):
+            blocks += [(v.get("inputs"), f"variants.{k}.inputs") for k, v in variants.items()
+                       if isinstance(v, dict)]
+        blocks = [(b, kp) for b, kp in blocks if isinstance(b, dict)]
+        own = {id(b) for b, _ in blocks}
+        said: set[str] = set()
+
+        def walk(node) -> None:
+            if isinstance(node, dict):
+                for k, v in node.items():
+                    if id(node) not in own:
+                        said.update(WORD.findall(str(k)))
+                    walk(v)
+            elif isinstance(node, list):
+                for x in node:
+                    walk(x)
+            elif isinstance(node, str):
+                said.update(WORD.findall(node))
+
+        walk(data)
+        known = glossary()
+        for block, kp in blocks:
+            for name in block:
+                if (isinstance(name, str) and NAME.match(name) and name not in known
+                        and name not in said):
+                    said.add(name)                  # once, though several variants give it
+                    self.problem(self.input_where.get(name, self.at(block, name, f"{kp}.{name}")),
+                                 f"not used by any output, derive or check"
+                                 f"{did_you_mean(name, sorted(known))}; remove it or use it")
 
     # -- top-level keys: one reader each, listed in READERS ----------------------------------
     def read_name(self, data, sc) -> None:
@@ -381,6 +419,15 @@ class Reader:
         sc.formulas = self.formulas
 
     def read_commitments(self, data, sc) -> None:
+        if self.tl is None and self.tl_refused and data.get("commitments") is not None:
+            # the refused timeline is said once; its commitments are still read, against a wide
+            # stand-in, so that their own problems are said in the same run
+            self.tl = periods.Timeline.parse(STAND_IN_TIMELINE, "timeline")
+            try:
+                self.commitments(data, dict(sc.base.values))
+            finally:
+                self.tl = None
+            return
         sc.timeline = self.commitments(data, sc.base.values)
         sc.base.values.update(sc.axis.period_values())      # period_start, period_end (a timeline)
 
@@ -1041,9 +1088,11 @@ class Reader:
                 self.capacity_commitment(key, spec, kp, where, inputs, run)
                 continue
             try:
-                value = self.amount(spec, kp, where, inputs, run, name)
-                if value is None:
-                    continue
+                try:                            # read on when the amount fails: one run, all said
+                    value = self.amount(spec, kp, where, inputs, run, name)
+                except CalcError as exc:
+                    self.problem(where, str(exc).lstrip(": "))
+                    value = None
                 if "schedule" in spec:
                     extra = [k for k in ("start", "term", "shape") if k in spec]
                     if extra:
@@ -1073,6 +1122,8 @@ class Reader:
                     label = f"{shape} over {months:g} months from {written}"
             except CalcError as exc:
                 self.problem(where, str(exc).lstrip(": "))
+                continue
+            if value is None:                   # the amount's problem is said
                 continue
             if name not in run.amounts:
                 inputs[name] = value
