@@ -175,3 +175,57 @@ def test_python_overrides_are_named_as_sets_not_as_command_line_options(tmp_path
         2, "calc: --set pue_: not used by any output, derive or check (did you mean 'pue'?); "
            "remove it or use it\n")
     assert np.isclose(sc.run(sets={"pue": 2.5}).value("chips").m_as("chip"), 200_000)
+
+
+# -- 4. one run says every problem the reading order allows --------------------------------------
+MISTAKES = """\
+name: five
+timeline: {start: 2025-13, end: 2030, step: year}
+commitments:
+  aws: {amount: {figure: aws_openai_contract_valu}, start: 2025-11, term: 7}
+  oracle: {amount: {value: 300 billion USD, source: assumption, note: x}, start: 2027-13, term: 5 yr}
+  azure: {amount: {value: 250 billion USD, source: assumption, note: x}, schedule: {2026: 40, 2027: 60}}
+inputs:
+  arr_end: {value: 20 billion USD/yr, source: assumption, note: x}
+  arr_as_of: {value: 2025-12, source: assumption, note: x}
+  arr_grwth_per_month: {value: 0.05, source: assumption, note: x}
+sampels: 100
+outputs: [revenue, commitment_spend, funding_need]
+"""
+NOT_A_DATE = "is not a date; write '2025' (a year), '2025-07' (a month) or '2025-Q3' (a quarter)"
+
+
+def test_a_file_with_many_mistakes_is_reported_in_one_run(tmp_path):
+    _write(tmp_path, MISTAKES)
+    out = calc_cli("run", "s.yaml", cwd=tmp_path)
+    assert (out.returncode, out.stdout) == (2, "")
+    lines = out.stderr.splitlines()
+    assert lines[0].startswith("calc: s.yaml:11: sampels: unknown key (did you mean 'samples'?); "
+                               "allowed: ")
+    assert lines[1:] == [
+        f"calc: s.yaml:2: timeline.start: '2025-13' {NOT_A_DATE}",
+        "calc: s.yaml:4: commitments.aws: unknown figure id 'aws_openai_contract_valu' (did you "
+        "mean 'aws_openai_contract_value'?); `calc figures` lists them",
+        "calc: s.yaml:4: commitments.aws: term: 7 is not a time; write e.g. 7 yr or 84 month",
+        f"calc: s.yaml:5: commitments.oracle: start: '2027-13' {NOT_A_DATE} or '2025-08-15' "
+        "(a day)",
+        "calc: s.yaml:6: commitments.azure.schedule.2026: 40 is read as 4000 %; write 40 % (a share "
+        "is a percentage, 40 %, or a fraction, 0.4)",
+        "calc: s.yaml:6: commitments.azure.schedule.2027: 60 is read as 6000 %; write 60 % (a share "
+        "is a percentage, 60 %, or a fraction, 0.6)",
+        "calc: s.yaml:10: inputs.arr_grwth_per_month: not used by any output, derive or check (did "
+        "you mean 'arr_growth_per_month'?); remove it or use it"]
+
+
+def test_an_input_a_derive_names_is_not_called_unused_beside_other_problems(tmp_path):
+    text = BASE + ("  my_factor: {value: 2, source: assumption, note: t}\n"
+                   "  my_typo: {value: 3, source: assumption, note: t}\n"
+                   "derive: {twice: {expr: 'my_factor * chips'}}\n"
+                   "sampels: 10\n")
+    assert text.index("  my_factor") > text.index("outputs: [chips]")   # BASE ends in outputs
+    text = text.replace("outputs: [chips]\n", "") + "outputs: [chips]\n"
+    out = calc_cli("run", "s.yaml", cwd=_write(tmp_path, text).parent)
+    assert out.returncode == 2
+    assert out.stderr.splitlines()[1:] == [
+        "calc: s.yaml:7: inputs.my_typo: not used by any output, derive or check; remove it or "
+        "use it"], out.stderr
