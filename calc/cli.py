@@ -28,9 +28,10 @@ from calc.cli_parser import (  # noqa: F401 -- the parser, importable from here
 def parse_sets(items: list[str]) -> dict:
     """``--set NAME=VALUE`` options as {name: value}, each VALUE read as a file reads it unquoted
     (``yamlio.plain``: ``1.3`` is a number, ``1_2`` is text and then refused as a quantity)."""
+    from calc.scenario import CommandLineSets
     from calc.yamlio import plain
 
-    out = {}
+    out = CommandLineSets()
     for item in items:
         name, sep, value = item.partition("=")
         if not sep or not name.strip() or not value.strip():
@@ -241,7 +242,14 @@ def cmd_explain(args) -> int:
 
     sc = load(Path(args.file))
     res = sc.run(sets=parse_sets(args.set))
-    print(res.explain(args.quantity, variant=args.variant, at=args.at))
+    point = {}
+    for item in args.point:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise CalcError(f"--point {item[:200]!r}: expected NAME=VALUE, e.g. "
+                            "--point 'arr_horizon=10 month'")
+        point[name.strip()] = " ".join(value.split())
+    print(res.explain(args.quantity, variant=args.variant, point=point or None, at=args.at))
     return 0
 
 
@@ -258,10 +266,8 @@ def cmd_solve(args) -> int:
             "between": list(args.between) if args.between else None, "at": args.at}
     known = (set(glossary()) | set(sc.base.values) | set(sc.derive)
              | set(sc.formulas))
-    try:
-        spec = parse_solve(node, sc.axis.timeline, known)
-    except CalcError as exc:
-        raise CalcError([f"{sc.path}: solve: {p}" for p in exc.problems]) from None
+    # the flags were wrong, not the file: each message names its flag (--between)
+    spec = parse_solve(node, sc.axis.timeline, known, flags=True)
     bar = _progress(args.progress)
     try:
         res = sc.run(samples=args.samples, seed=args.seed, sets=parse_sets(args.set),

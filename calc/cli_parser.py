@@ -155,6 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--variant", help="which variant (default: base)")
     e.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help=SET_HELP)
     e.add_argument("--at", metavar="PERIOD", help="on a timeline: the period to explain, e.g. 2027")
+    e.add_argument("--point", action="append", default=[], metavar="NAME=VALUE",
+                   help="with a sweep: the point to explain, e.g. --point 'arr_horizon=10 month' "
+                        "(default: the first); repeat it for each swept name")
     e.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
     g = sub.add_parser("solve",

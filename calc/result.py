@@ -84,6 +84,7 @@ class Result:
                                         # (funding_need, ...)
     notes: tuple = ()             # notes under the table (commitment spend outside the timeline)
     solutions: tuple = ()         # solve rows (calc.solve), with their row index under "case"
+    solve_text: str = ""          # the solve as explain names it: its request and where it is
 
     @property
     def periods(self) -> tuple:
@@ -111,9 +112,17 @@ class Result:
         if variant is not None and variant not in variants:
             raise CalcError(f"no variant {variant!r}{did_you_mean(variant, variants)}; "
                             f"variants: {', '.join(variants)}")
-        points = "; ".join(", ".join(f"{k}={v}" for k, v in c.point.items())
-                           for c in self.cases if c.variant == (variant or variants[0]))
-        raise CalcError(f"no point {point!r} in variant {variant or variants[0]!r}; "
+        text = lambda p: ", ".join(f"{k}={v}" for k, v in p.items())      # noqa: E731
+        swept = list(dict.fromkeys(k for c in self.cases for k in c.point))
+        for k in point or {}:
+            if k not in swept:
+                raise CalcError(f"point {text(point)}: {k} is not swept"
+                                f"{did_you_mean(k, swept)}; "
+                                + (f"swept: {', '.join(swept)}" if swept else "this result has "
+                                   "no sweep"))
+        points = "; ".join(text(c.point) for c in self.cases
+                           if c.variant == (variant or variants[0]))
+        raise CalcError(f"no point {text(point or {})} in variant {variant or variants[0]!r}; "
                         f"points: {points}")
 
     def __getitem__(self, name: str):

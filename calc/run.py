@@ -17,7 +17,7 @@ from calc.errors import CalcError
 from calc.plan import derive_formula, find_cycle, plans_for
 from calc.registry import Registry, registry
 from calc.result import Result, freeze, lineage_of
-from calc.solve import MAX_EVALS, goal_seek
+from calc.solve import MAX_EVALS, describe, goal_seek
 from calc.values import NO_PERIODS, Case, PeriodAxis, Rows
 
 
@@ -96,7 +96,8 @@ def run(cases: list[Case], outputs: list[str], *, derive: dict | None = None, ch
         except CalcError as exc:
             raise CalcError([p if p.startswith("solve") else f"solve: {p}"
                              for p in exc.problems]) from None
-        result = replace(result, solutions=tuple(solutions), checks=result.checks + tuple(more))
+        result = replace(result, solutions=tuple(solutions), checks=result.checks + tuple(more),
+                         solve_text=describe(result, solve))
     return result.with_sensitivity() if sensitivity else result
 
 

@@ -53,6 +53,8 @@ class Scenario:
     inline_sources: dict = field(default_factory=dict)
     # input name -> "file:line: key.path" of its first mention
     input_where: dict = field(default_factory=dict)
+    # input name -> the key of the commitment it belongs to (c_commitment -> c)
+    commitment_inputs: dict = field(default_factory=dict)
     # name -> display unit (display:, a derive's unit:)
     display: dict = field(default_factory=dict)
     # key path (sweep, derive.x, ...) -> "file:line: key.path"
@@ -141,11 +143,11 @@ class Scenario:
         if sets is not None and not isinstance(sets, dict):
             raise CalcError("sets: expected a mapping name -> value, e.g. {'pue': 1.3}, got "
                             f"{type(sets).__name__}")
-        set_values = {}
+        set_values = CommandLineSets() if isinstance(sets, CommandLineSets) else {}
         for name, text in (sets or {}).items():
             if not isinstance(name, str):
                 raise CalcError(f"sets: names are strings such as 'pue', got {name!r}"[:200])
-            set_values[name] = _set_value(str(name), text)
+            set_values[name] = _set_value(str(name), text, set_label(name, sets))
         # Count the cases before building them: a refused run must not build a million first.
         n_cases = (1 + len(self.variants)) * math.prod(len(v) for v in self.sweep.values())
         values.run_size(n_cases, samples, self.where.get("sweep") or self.where.get("variants")
@@ -161,6 +163,7 @@ class Scenario:
         notes = tuple(axis.notes + axis.outside_notes({n: float(v.central.m_as("USD"))
                                           for n, v in self.base.values.items()
                                           if n in axis.spreads}))
+        unused_commitments: list[str] = []       # declared spend no output uses: a note
         try:
             result = run(cases, self.outputs, derive={**self.formulas, **self.derive},
                        checks=self.checks,
@@ -169,24 +172,37 @@ class Scenario:
                        title=self.title, samples=samples, seed=seed, correlations=self.correlations,
                        reg=_registry_with(self.inline_sources), sensitivity=sensitivity,
                        progress=progress,
-                       check_plans=lambda plans: (self._check_unused(plans, set_values),
+                       check_plans=lambda plans: (unused_commitments.extend(
+                                                      self._check_unused(plans, set_values)),
                                                   for_output and self.output_size(set_values)),
                        axis=self.axis, solve=solve_request or self.solve, notes=notes)
             twice = tuple(financing_keys.double_count_findings(result, cases))
-            return replace(result, findings=result.findings + twice).with_display(
+            if unused_commitments:
+                many = len(unused_commitments) > 1
+                notes += (f"commitment{'s' * many} {', '.join(unused_commitments)} "
+                          f"{'are' if many else 'is'} not used by any output: add "
+                          "commitment_spend to outputs",)
+            if result.solutions and not solve_request and "solve" in self.where:
+                result = replace(result, solve_text=f"{result.solve_text}; {self.where['solve']}")
+            return replace(result, findings=result.findings + twice,
+                           notes=notes).with_display(
                 self.display, where=f"{self.path}: display.")
         # every message says where: the file, or the --set that caused it
         except CalcError as exc:
-            raise CalcError([p if p.startswith((self.path, "--set ")) else self.locate(p)
+            raise CalcError([p if p.startswith((self.path, "--set ", "sets={")) else self.locate(p)
                              for p in exc.problems]) from None
 
-    def _check_unused(self, plans: dict, sets: dict) -> None:
+    def _check_unused(self, plans: dict, sets: dict) -> list[str]:
         """Refuse inputs, sweep names and --set names no plan uses, before anything is evaluated:
-        a typo in a huge sweep never waits for it."""
+        a typo in a huge sweep never waits for it. Commitments are declared spend, not typos:
+        returns the keys of those no output uses, for a note."""
         used = set().union(*(set(p.leaves()) for p in set(plans.values())))
         unused = [n for n in self.base.values if n not in used
                   and self.base.values[n].origin not in ("timeline",
                                                           financing_keys.DEFAULT_ORIGIN)]
+        idle = list(dict.fromkeys(self.commitment_inputs[n] for n in unused
+                                  if n in self.commitment_inputs))
+        unused = [n for n in unused if n not in self.commitment_inputs]
         for _, _, vals in self.variants.values():
             unused += [n for n in vals if n not in used and n not in unused]
         # --set pue_=1.3 is a typo too
@@ -198,10 +214,11 @@ class Scenario:
             where = {**{n: f"{self.path}: inputs.{n}" for n in unused}, **self.input_where,
                      **{n: self.where[f"sweep.{n}"] for n in self.sweep
                         if f"sweep.{n}" in self.where and n not in self.input_where},
-                     **{n: f"--set {n}" for n in sets if n not in self.input_where}}
+                     **{n: set_label(n, sets) for n in sets if n not in self.input_where}}
             raise CalcError([f"{where[n]}: not used by any output, derive or check"
                              f"{did_you_mean(n, [k for k in known if k != n])}; remove it or use it"
                              for n in unused])
+        return idle
 
 
 def _registry_with(inline: dict) -> Registry:
@@ -222,11 +239,22 @@ def load(spec: str | Path | dict) -> Scenario:
     return Reader(where, Scenario).read(data)
 
 
-def _set_value(name: str, text):
-    """A ``--set NAME=VALUE`` as a Value; a date input (``arr_as_of=2025-08``) is read as a date."""
+class CommandLineSets(dict):
+    """``run(sets=...)`` from ``--set NAME=VALUE`` options: messages name the option."""
+
+
+def set_label(name: str, sets) -> str:
+    """Where an override came from, as messages say it: ``--set pue`` on the command line,
+    ``sets={'pue': ...}`` from Python."""
+    return f"--set {name}" if isinstance(sets, CommandLineSets) else f"sets={{{name!r}: ...}}"
+
+
+def _set_value(name: str, text, where: str):
+    """An override (``where``: its label) as a Value; a date input (``arr_as_of=2025-08``) is read
+    as a date."""
     if name in DATE_INPUTS:
-        return set_date(name, text)
-    return values.value(name, text, where=f"--set {name}", origin="set on the command line")
+        return set_date(name, text, where)
+    return values.value(name, text, where=where, origin="set on the command line")
 
 
 def grid_columns(axes: tuple) -> list:

@@ -30,7 +30,7 @@ from calc import dates, expr, uncertainty, values
 from calc.checks import Check
 from calc.display import check_unit
 from calc.errors import CalcError
-from calc.glossary import glossary, unit_of
+from calc.glossary import bounds_of, glossary, typical_of, unit_of
 from calc.ledger_count import as_of_day
 from calc.models import FORMULAS
 from calc.plan import derive_formula, find_cycle
@@ -45,6 +45,8 @@ from calc.values import MAX_CASES, MAX_SAMPLES, MAX_SEED, Axis, Value, spec_valu
 
 PATTERNS = {"slug": r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", "name": r"^[a-z][a-z0-9_]*$"}
 SLUG, NAME = re.compile(PATTERNS["slug"]), re.compile(PATTERNS["name"])
+STAND_IN_TIMELINE = {"start": 1900, "end": 2199, "step": "year"}    # any date is in it
+WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")       # a name as an expression or a key writes it
 
 TYPES = {
     "slug": "lowercase letters and digits joined by '-' or '_', e.g. 'nvidia-1gw'",
@@ -302,6 +304,7 @@ class Reader:
         self.reg = registry()
         self.inline: dict[str, Source] = {}
         self.input_where: dict[str, str] = {}
+        self.commitment_inputs: dict[str, str] = {}     # input name -> its commitment's key
         self.where: dict[str, str] = {}
 
     def at(self, node, key, keypath: str) -> str:
@@ -337,10 +340,47 @@ class Reader:
             read(self, data, sc)
         sc.inline_sources = self.inline
         sc.input_where = self.input_where
+        sc.commitment_inputs = self.commitment_inputs
         sc.where = {**{k: self.at(data, k, k) for k in data if isinstance(k, str)}, **self.where}
         if self.problems:
+            self.unused_inputs(data)
             raise CalcError(self.problems)
         return sc
+
+    def unused_inputs(self, data) -> None:
+        """With other problems in the file, also say now which inputs no run could use (a name not
+        in the glossary that nothing in the file mentions): the run would refuse them next."""
+        blocks = [(data.get("inputs"), "inputs")]
+        variants = data.get("variants")
+        if isinstance(variants, dict):
+            blocks += [(v.get("inputs"), f"variants.{k}.inputs") for k, v in variants.items()
+                       if isinstance(v, dict)]
+        blocks = [(b, kp) for b, kp in blocks if isinstance(b, dict)]
+        own = {id(b) for b, _ in blocks}
+        said: set[str] = set()
+
+        def walk(node) -> None:
+            if isinstance(node, dict):
+                for k, v in node.items():
+                    if id(node) not in own:
+                        said.update(WORD.findall(str(k)))
+                    walk(v)
+            elif isinstance(node, list):
+                for x in node:
+                    walk(x)
+            elif isinstance(node, str):
+                said.update(WORD.findall(node))
+
+        walk(data)
+        known = glossary()
+        for block, kp in blocks:
+            for name in block:
+                if (isinstance(name, str) and NAME.match(name) and name not in known
+                        and name not in said):
+                    said.add(name)                  # once, though several variants give it
+                    self.problem(self.input_where.get(name, self.at(block, name, f"{kp}.{name}")),
+                                 f"not used by any output, derive or check"
+                                 f"{did_you_mean(name, sorted(known))}; remove it or use it")
 
     # -- top-level keys: one reader each, listed in READERS ----------------------------------
     def read_name(self, data, sc) -> None:
@@ -379,6 +419,15 @@ class Reader:
         sc.formulas = self.formulas
 
     def read_commitments(self, data, sc) -> None:
+        if self.tl is None and self.tl_refused and data.get("commitments") is not None:
+            # the refused timeline is said once; its commitments are still read, against a wide
+            # stand-in, so that their own problems are said in the same run
+            self.tl = periods.Timeline.parse(STAND_IN_TIMELINE, "timeline")
+            try:
+                self.commitments(data, dict(sc.base.values))
+            finally:
+                self.tl = None
+            return
         sc.timeline = self.commitments(data, sc.base.values)
         sc.base.values.update(sc.axis.period_values())      # period_start, period_end (a timeline)
 
@@ -1039,9 +1088,11 @@ class Reader:
                 self.capacity_commitment(key, spec, kp, where, inputs, run)
                 continue
             try:
-                value = self.amount(spec, kp, where, inputs, run, name)
-                if value is None:
-                    continue
+                try:                            # read on when the amount fails: one run, all said
+                    value = self.amount(spec, kp, where, inputs, run, name)
+                except CalcError as exc:
+                    self.problem(where, str(exc).lstrip(": "))
+                    value = None
                 if "schedule" in spec:
                     extra = [k for k in ("start", "term", "shape") if k in spec]
                     if extra:
@@ -1072,14 +1123,24 @@ class Reader:
             except CalcError as exc:
                 self.problem(where, str(exc).lstrip(": "))
                 continue
+            if value is None:                   # the amount's problem is said
+                continue
             if name not in run.amounts:
                 inputs[name] = value
+            self.owned(key, where, name)
             run.spreads[name] = s
             run.spread_text[name] = label
             if term_value is not None and term_value.figure:   # the term's source joins the lineage
                 inputs[f"{name}_term"] = term_value
                 run.terms[name] = f"{name}_term"
+                self.owned(key, where, f"{name}_term")
         return run
+
+    def owned(self, key: str, where: str, *names: str) -> None:
+        """Note that the inputs ``names`` belong to ``commitments.<key>`` (at ``where``)."""
+        for n in names:
+            self.commitment_inputs[n] = key
+            self.input_where.setdefault(n, where)
 
     def capacity_commitment(self, key, spec, kp, where, inputs, run) -> None:
         """A commitment stated as ``capacity`` (GW) x ``price`` (USD/GW/yr) over ``[start, start
@@ -1149,6 +1210,7 @@ class Reader:
         if price is not None:
             inputs[price_name] = price
         run.amounts.update(formulas)            # a formula's value per period x the years inside
+        self.owned(key, where, cap_name, *[n for n in (price_name,) if n == f"{key}_price"])
         name = f"{key}_commitment"
         span = f"[{start // 12}-{start % 12 + 1:02d}, {end // 12}-{end % 12 + 1:02d})"
         run.capacity[name] = values.CapacityCommitment(
@@ -1355,10 +1417,11 @@ def date_value(name, spec, sources) -> Value:
                  note=spec.get("note"))
 
 
-def set_date(name: str, given) -> Value:
-    """A ``--set NAME=VALUE`` of a date input (``arr_as_of=2025-08``) as a decimal year [yr]."""
+def set_date(name: str, given, where: str) -> Value:
+    """An override (``where``: its label, ``--set arr_as_of``) of a date input
+    (``arr_as_of=2025-08``) as a decimal year [yr]."""
     number = isinstance(given, (int, float)) and not isinstance(given, bool)
-    span = periods.parse_date(f"{given:g}" if number else str(given)[:200], f"--set {name}",
+    span = periods.parse_date(f"{given:g}" if number else str(given)[:200], where,
                               days=True)
     return Value(central=Q(span.decimal_year, "yr"), origin="set on the command line")
 
@@ -1420,59 +1483,90 @@ def share(given, where) -> float:
     return float(q.to("dimensionless").magnitude)
 
 
-def parse_solve(node: dict, tl, known) -> dict:
-    """A solve request from the scenario key or the command line (``tl``: the timeline or None);
-    CalcError on anything wrong."""
+# the command line's flag for each key of solve
+SOLVE_FLAGS = {"for": "--for", "so_that": "--so-that", "equals": "--equals",
+               "at_most": "--at-most", "at_least": "--at-least", "between": "--between",
+               "at": "--at"}
+
+
+def parse_solve(node: dict, tl, known, flags: bool = False) -> dict:
+    """A solve request from the scenario key or, with ``flags``, the command line (messages then
+    name the flag, ``--between``); ``tl``: the timeline or None. CalcError on anything wrong."""
+    k = (lambda key: SOLVE_FLAGS[key]) if flags else (lambda key: key)
     name = node.get("for")
     if not isinstance(name, str) or not name:
-        raise CalcError("'for' names the input to solve for, e.g. for: arr_growth_per_month")
+        raise CalcError(f"{k('for')} names the input to solve for, e.g. "
+                        f"{k('for')}{' ' if flags else ': '}arr_growth_per_month")
     if name not in known:
-        raise CalcError(f"for: {name!r} is not an input of this scenario"
+        raise CalcError(f"{k('for')} {name!r} is not an input of this scenario"
                         f"{did_you_mean(name, known)}")
     if not node.get("so_that"):
-        raise CalcError("'so_that' is missing: the output (or expression) to reach, e.g. "
-                        "so_that: cumulative_gap")
+        raise CalcError(f"{k('so_that')} is missing: the output (or expression) to reach, e.g. "
+                        f"{k('so_that')}{' ' if flags else ': '}cumulative_gap")
     tree = expr.parse(str(node["so_that"]), names=known)
     unknown = unknown_names(tree, known)
     if unknown:
-        raise CalcError(f"so_that: unknown name {unknown[0]!r}{did_you_mean(unknown[0], known)}")
-    kinds = [k for k in ("equals", "at_most", "at_least") if node.get(k) is not None]
+        raise CalcError(f"{k('so_that')}: unknown name {unknown[0]!r}"
+                        f"{did_you_mean(unknown[0], known)}")
+    kinds = [kk for kk in ("equals", "at_most", "at_least") if node.get(kk) is not None]
     if len(kinds) != 1:
-        raise CalcError("give one of equals, at_most or at_least (the target)")
+        raise CalcError(f"give one of {k('equals')}, {k('at_most')} or {k('at_least')} "
+                        "(the target)")
     kind = kinds[0]
     when = periods.date_year(node[kind]) if tree.text.strip() in values.DATES else None
-    target = values.to_quantity(node[kind], kind) if when is None else Q(when, "yr")
+    target = values.to_quantity(node[kind], k(kind)) if when is None else Q(when, "yr")
     out_unit = unit_of(tree.text.strip()) if tree.text.strip() in tree.names else None
     if (out_unit is not None and target.dimensionless
             and not Q(1, parse_unit(out_unit)).dimensionless):
         target = Q(float(target.magnitude), out_unit)    # a bare number is in the output's unit
     between = node.get("between")
     if between is None:
-        raise CalcError(f"between is missing: give the bracket to search, [low, high] in the unit "
-                        f"of {name}, e.g. between: [0, 0.5] (--between 0 0.5 on the command "
-                        "line)")
+        lo, hi = bracket_example(name)
+        arg = (lambda t: f"'{t}'" if " " in t else t)                   # noqa: E731
+        raise CalcError(f"{k('between')} is missing: give the bracket to search, [low, high] in "
+                        f"the unit of {name}, e.g. "
+                        + (f"--between {arg(lo)} {arg(hi)}" if flags else
+                           f"between: [{lo}, {hi}] (--between {arg(lo)} {arg(hi)} on the "
+                           "command line)"))
     if not isinstance(between, (list, tuple)) or len(between) != 2:
-        raise CalcError(f"between: the bracket to search is required, [low, high] in the unit of "
-                        f"{name}, got {between!r}")
+        raise CalcError(f"{k('between')}: the bracket to search is required, [low, high] in the "
+                        f"unit of {name}, got {between!r}")
     unit = unit_of(name)
     ends = []
     for given in between:
         when = periods.date_year(given) if name in values.DATE_INPUTS else None
-        q = values.to_quantity(given, "between") if when is None else Q(when, "yr")
+        q = values.to_quantity(given, k("between")) if when is None else Q(when, "yr")
         if unit is not None:
             if q.dimensionless and not Q(1, parse_unit(unit)).dimensionless:
                 q = Q(float(q.magnitude), unit)             # a bare number is in the glossary unit
-            q = values.checked(name, q, f"between {given!r}")
+            q = values.checked(name, q, f"{k('between')} {given!r}")
             q = q.to(unit)
         ends.append(q)
     lo, hi = ends
     if float(lo.magnitude) >= float(hi.to(lo.units).magnitude):
-        raise CalcError(f"between: low must be below high, got {between!r}")
+        raise CalcError(f"{k('between')}: low must be below high, got {between!r}")
     at = None
     if node.get("at") is not None:
         if tl is None:
-            raise CalcError("'at' names a period of a timeline; this scenario has no timeline")
-        at = tl.index_of(node["at"], "at")
+            raise CalcError(f"{k('at')} names a period of a timeline; this scenario has no "
+                            "timeline")
+        at = tl.index_of(node["at"], k("at"))
     return {"for": name, "so_that": tree, "kind": kind, "target": target, "between": (lo, hi),
             "at": at, "text": {"between": [str(b) for b in between], "target": str(node[kind]),
                                "at": None if node.get("at") is None else str(node["at"])}}
+
+
+def bracket_example(name: str) -> tuple[str, str]:
+    """A bracket to suggest for solving ``name``: where it usually lies (glossary ``typical``),
+    else inside its bounds (pue: [1, 2], not [0, 0.5]), as texts in its glossary unit."""
+    if name in values.DATE_INPUTS:
+        return "2025-01", "2030-12"
+    typical, bounds = typical_of(name), bounds_of(name)
+    if typical is not None:
+        lo, hi = typical.low, typical.high
+    else:
+        lo = bounds.low if math.isfinite(bounds.low) else 0.0
+        hi = bounds.high if math.isfinite(bounds.high) else (2 * lo if lo > 0 else lo + 1)
+    unit = unit_of(name)
+    unit = "" if unit in (None, "dimensionless", "") else f" {unit}"
+    return f"{lo:g}{unit}", f"{hi:g}{unit}"

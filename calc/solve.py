@@ -314,6 +314,17 @@ def date_margin(spec: dict, axis, plan):
     return break_even if name == "break_even" else cash_out
 
 
+def describe(result, spec: dict) -> str:
+    """The solve request in words: 'cumulative_gap equals $0.00 at 2030, arr_growth_per_month
+    searched in [0 %, 30 %]'."""
+    lo, hi = (_shown(result, spec["for"], q) for q in spec["between"])
+    at = f" at {spec['text']['at']}" if spec["text"]["at"] else ""
+    what = spec["so_that"].text.strip()
+    verb = {"equals": "equals", "at_most": "stays at most", "at_least": "stays at least"}
+    return (f"{what} {verb[spec['kind']]} {_shown(result, what, spec['target'])}{at}, "
+            f"{spec['for']} searched in [{lo}, {hi}]")
+
+
 def _shown(result, name: str, q) -> str:
     """A target or bracket end as tables show ``name``: a date as a date ('2028-06'), a growth
     in % ('5 %'), money as '$30.0B'."""

@@ -739,7 +739,7 @@ def test_a_check_at_year_zero_is_refused_at_its_line(tmp_path, monkeypatch, caps
 @pytest.mark.parametrize("args, message", [
     (("explain", "s.yaml", "revenue", "--at", "0000"), f"calc: --at: '0000' {NOT_A_DATE}\n"),
     (("solve", "s.yaml", "--for", "arr_end", "--so-that", "cumulative_gap", "--equals", "0", "--between", "1e9",
-      "1e12", "--at", "0000"), f"calc: s.yaml: solve: at: '0000' {NOT_A_DATE}\n"),
+      "1e12", "--at", "0000"), f"calc: --at: '0000' {NOT_A_DATE}\n"),
 ])
 def test_at_year_zero_on_the_command_line_is_refused(tmp_path, monkeypatch, capsys, args, message):
     (tmp_path / "s.yaml").write_text(HAND_TIMELINE)

@@ -193,14 +193,14 @@ def test_bad_timeline_input_is_exit_2_with_file_and_line(tmp_path, old, new, mes
 
 @pytest.mark.parametrize("args, message", [
     (["--for", "chips_", "--so-that", "revenue", "--equals", "1 USD", "--between", "0", "1", "--at", "2026"],
-     "for: 'chips_' is not an input of this scenario"),
+     "--for 'chips_' is not an input of this scenario"),
     (["--for", "arr_growth_per_month", "--so-that", "revenue", "--equals", "1 USD", "--at", "2026"],
-     "solve: between is missing: give the bracket to search, [low, high] in the unit of "
+     "calc: --between is missing: give the bracket to search, [low, high] in the unit of "
      "arr_growth_per_month"),
     (["--for", "arr_end", "--so-that", "revenue", "--equals", "1 USD", "--between", "1 GW", "2 GW", "--at", "2026"],
-     "between '1 GW'"),
+     "calc: --between '1 GW'"),
     (["--for", "arr_growth_per_month", "--so-that", "revenue", "--equals", "1 USD", "--between", "-3", "0.5",
-      "--at", "2026"], "between '-3'"),
+      "--at", "2026"], "calc: --between '-3'"),
     (["--for", "arr_growth_per_month", "--so-that", "revenue", "--equals", "1 USD", "--between", "0", "0.5",
       "--at", "2031"], "the timeline runs 2026 .. 2028"),
 ])

@@ -132,7 +132,7 @@ def test_bad_calls_to_load_and_run_are_calc_errors(tmp_path):
                             ({"samples": 10**8}, "samples: expected a whole number"),
                             ({"seed": "x"}, "seed: expected a whole number from 0"),
                             ({"sets": ["pue"]}, "sets: expected a mapping name -> value"),
-                            ({"sets": {"pue": 0.5}}, "--set pue: pue = 0.5 is out of bounds: pue is at least 1")]:
+                            ({"sets": {"pue": 0.5}}, "sets={'pue': ...}: pue = 0.5 is out of bounds: pue is at least 1")]:
         with pytest.raises(CalcError) as info:
             sc.run(**kwargs)
         assert message in str(info.value)

@@ -25,12 +25,16 @@ def explain(result, name: str, i: int, at=None) -> str:
     leaves = result.leaf_values(i)
     case = result.cases[i]
     footnotes: list[str] = []
-    col, env = explain_column(result, name, at, i), {}
+    env = {}
     if any(n not in result.central for n in plan.order):
         # the run keeps outputs and inputs; the intermediates of this one row are evaluated again
         c, k = result.cases.locate(i)
         env = evaluate(plan, [result.case_list[c]], result.registry, None, 0, rows=slice(k, k + 1),
                        axis=result.axis)
+    flat = at is None and result.periods and name not in result.timeless and all(
+        same_every_period(result, n, i, env) for n in [*plan.depends(name), name])
+    col = 0 if flat else explain_column(result, name, at, i)
+    solved = next((r for r in result.solutions if r["case"] == i and r["quantity"] == name), None)
 
     def value_text(n: str) -> str:
         # in the unit tables show it in: 25.8 %, 3.8 ZFLOP/s, never GW/W
@@ -58,15 +62,23 @@ def explain(result, name: str, i: int, at=None) -> str:
                 walk(m, child, k == len(ins) - 1, False)
             return
         v = leaves[n]
+        if top and solved is not None:          # the solve replaced the input: say so, and how
+            lines.append(f"{n} = {solved_text(result, solved)}  (solved: "
+                         f"{result.solve_text or 'calc solve'})")
+            head, n_text = "└─ the input it replaces: ", value_text(n)
+        else:
+            n_text = f"{n} = {value_text(n)}"
         what = v.origin + (f", figure {v.figure}" if v.figure else "")
         spread = f", range {range_text(n, v, result.display)}" if v.dist is not None else ""
         refs = " ".join(ref(s) for s in v.sources) or ("" if v.origin == "timeline"
                                                        else "(no source)")
-        lines.append(f"{head}{n} = {value_text(n)}  ({what}{spread}) {refs}")
+        lines.append(f"{head}{n_text}  ({what}{spread}) {refs}")
 
     walk(name, "", True, True)
-    where = f"variant {case.variant}" + (f", point {case.point}" if case.point else "")
-    if result.periods and name not in result.timeless:
+    where = f"variant {case.variant}" + (f", point {point_text(case.point)}" if case.point else "")
+    if flat:
+        where += ", the same in every period"
+    elif result.periods and name not in result.timeless:
         where += f", period {result.periods[col]}"
     elif result.periods:                   # one value for the timeline: the period of its inputs
         why = "--at" if at is not None else telling_column(result, name, i)[1]
@@ -76,6 +88,37 @@ def explain(result, name: str, i: int, at=None) -> str:
     for k, sid in enumerate(footnotes, 1):
         out.append(f"  [{k}] {cite(result.registry, sid, used, full=True).line()}")
     return "\n".join(out)
+
+
+def point_text(point: dict) -> str:
+    """A sweep point as the command line names it: 'arr_horizon=4 month, pue=1.2'."""
+    return ", ".join(f"{k}={v}" for k, v in point.items())
+
+
+def same_every_period(result, name: str, i: int, env: dict) -> bool:
+    """Does ``name`` have one value in every period of row ``i`` (arr_end on a timeline)?"""
+    if name in result.central:
+        c = result.axis.columns(result.central[name])[i]
+    elif name in env:                       # one row evaluated again: (1[, draws[, periods]])
+        a = np.asarray(env[name].magnitude, dtype=float)
+        c = a.reshape(a.shape + (1,) * (3 - a.ndim))[0, 0]
+    else:
+        return False
+    c = np.asarray(c, dtype=float).ravel()
+    return bool(c.size <= 1 or np.all((c == c[0]) | (np.isnan(c) & np.isnan(c[0]))))
+
+
+def solved_text(result, row: dict) -> str:
+    """A solve row's value as explain writes it (its unit as tables show it), with the 5th-95th
+    percentile when sampled."""
+    row = result._solution_shown(row, True)
+    if row["unit"] == "date":
+        return year_text(row["value"])
+    text = quantity(row["value"], row["unit"])
+    if row.get("p05") is not None and row["p05"] != row["p95"]:
+        text += f" (5th-95th percentile {quantity(row['p05'], row['unit'])} to " \
+                f"{quantity(row['p95'], row['unit'])})"
+    return text
 
 
 def explain_column(result, name: str, at, i: int | None = None) -> int:
