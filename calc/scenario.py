@@ -159,6 +159,7 @@ class Scenario:
         if solve_request or self.solve:
             solve_size(n_cases, samples, axis.count,
                        self.where.get("solve") or f"{self.path}: solve")
+        self._check_terms(set_values)
         cases = self.cases(set_values)
         notes = tuple(axis.notes + axis.outside_notes({n: float(v.central.m_as("USD"))
                                           for n, v in self.base.values.items()
@@ -191,6 +192,21 @@ class Scenario:
         except CalcError as exc:
             raise CalcError([p if p.startswith((self.path, "--set ", "sets={")) else self.locate(p)
                              for p in exc.problems]) from None
+
+    def _check_terms(self, sets: dict) -> None:
+        """Refuse a --set or a variant that gives a commitment's term (``<key>_commitment_term``):
+        the term spreads the amount over whole months when the file is read, so a new value there
+        would change no number (it is edited in the file, or in the xlsx model sheet)."""
+        terms = {t: a for a, t in getattr(self.timeline, "terms", {}).items()}
+        moved = [(set_label(n, sets), n) for n in sets if n in terms]
+        moved += [(f"{self.path}: variants.{v}.inputs.{n}", n)
+                  for v, (_, _, vals) in self.variants.items() for n in vals if n in terms]
+        if moved:
+            raise CalcError([f"{where}: {n} is the term of commitments."
+                             f"{self.commitment_inputs.get(n, terms[n])}, read with the file to "
+                             "spread its amount over whole months; an override cannot move it -- "
+                             f"edit term: in commitments.{self.commitment_inputs.get(n, terms[n])}"
+                             for where, n in moved])
 
     def _check_unused(self, plans: dict, sets: dict) -> list[str]:
         """Refuse inputs, sweep names and --set names no plan uses, before anything is evaluated:

@@ -14,7 +14,7 @@ import pytest
 import calc
 from calc.errors import CalcError
 from calc.format import quantity
-from helpers import BASE, HAND_TIMELINE, calc_cli
+from helpers import BASE, HAND_TIMELINE, ROOT, calc_cli
 
 ALL_OUTPUTS = "outputs: [revenue, commitment_spend, coverage, cumulative_gap, funding_need, break_even]"
 SOLVE = ("solve: {for: arr_growth_per_month, so_that: cumulative_gap, equals: 0 USD, "
@@ -229,3 +229,24 @@ def test_an_input_a_derive_names_is_not_called_unused_beside_other_problems(tmp_
     assert out.stderr.splitlines()[1:] == [
         "calc: s.yaml:7: inputs.my_typo: not used by any output, derive or check; remove it or "
         "use it"], out.stderr
+
+
+def test_a_commitments_term_cannot_be_overridden_where_it_would_change_nothing(tmp_path):
+    # the term spreads the amount when the file is read: a --set or a variant giving another one
+    # used to be accepted and change no number (2027's spend stayed 139.2 billion)
+    done = calc_cli("run", "openai-commitments", "--samples", "0",
+                    "--set", "oracle_commitment_term=2 yr")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == ("calc: --set oracle_commitment_term: oracle_commitment_term is the term "
+                           "of commitments.oracle, read with the file to spread its amount over "
+                           "whole months; an override cannot move it -- edit term: in "
+                           "commitments.oracle\n")
+    text = (ROOT / "scenarios" / "openai-commitments.yaml").read_text(encoding="utf-8")
+    text = text.replace("variants:\n", "variants:\n  short:\n    inputs:\n"
+                        "      oracle_commitment_term: {value: 2 yr, source: assumption, note: t}\n",
+                        1)
+    (tmp_path / "s.yaml").write_text(text, encoding="utf-8")
+    done = calc_cli("run", str(tmp_path / "s.yaml"), "--samples", "0")
+    assert done.returncode == 2
+    assert "s.yaml: variants.short.inputs.oracle_commitment_term: oracle_commitment_term is the " \
+           "term of commitments.oracle" in done.stderr
