@@ -155,6 +155,8 @@ def show(value, name: str | None = None, unit: str | None = None) -> ShownText:
     glossary); ``unit``: the unit to show it in. The answer is a ``str`` that prints without
     quotes (``calc.show(q)`` at a prompt reads ``$71.0B``).
     """
+    if isinstance(value, float) and hasattr(value, "first_day"):     # a calc.dates.Date
+        return ShownText(str(value))
     q = Q(value)
     if unit is not None:
         target = parse_unit(check_unit(name or "value", unit, "calc.show(unit=...)", q.units))

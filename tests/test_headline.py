@@ -148,12 +148,12 @@ def test_brief_prints_the_headline_alone_central_values(tmp_path):
                    "──────────────────────────\n"
                    "funding_need [USD]  $18.0B\n"
                    "break_even [date]    never\n"
-                   "Checks: 1 holds, 1 do not; 0 findings\n")
+                   "Checks: 1 holds, 1 does not; 0 findings\n")
     md = run(str(path), "--brief", "--format", "markdown")
     assert md == ("### hand\n\n*Headline: the whole timeline*\n\n"
                   "| quantity | base |\n|:---|---:|\n"
                   "| funding_need [USD] | \\$18.0B |\n| break_even [date] | never |\n\n"
-                  "**Checks: 1 holds, 1 do not; 0 findings**\n")
+                  "**Checks: 1 holds, 1 does not; 0 findings**\n")
 
 
 def test_brief_on_a_sampled_run_has_no_ranges_and_no_sources(openai):

@@ -55,3 +55,14 @@ def test_a_range_with_a_negative_end_reads_with_to_not_a_dash_beside_a_minus():
     assert span("-$1.00B", "$2.00B") == "-$1.00B to $2.00B"
     row = {"unit": "USD", "value": -16.1e9, "p05": -17.3e9, "p50": -16.1e9, "p95": -14.4e9}
     assert cell_text(row) == "-$16.1B (-$17.3B to -$14.4B)"
+
+
+def test_no_solution_with_a_range_says_the_range_is_where_one_exists():
+    res = calc.load("anthropic-commitments").run(samples=20, seed=1)      # a sampled run
+    row = {"unit": "%", "value": float("nan"), "p05": 2.8, "p95": 139.0, "p50": float("nan"),
+           "solved": True, "no_solution_share": 0.96}
+    assert period_cell(res, row) == "no solution (where one exists: 2.8–139), none in 96 %"
+    # a date whose sampled range is one period reads it once
+    date = {"unit": "date", "value": float("nan"), "p05": 2028.0, "p95": 2028.0, "p50": 2028.0,
+            "never_share": 0.9}
+    assert period_cell(res, date) == "never (2028), never in 90 %"

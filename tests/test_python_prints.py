@@ -156,3 +156,10 @@ def test_notebooks_extra_runs_jupyter_nbconvert_execute(tmp_path):
     assert first["text/plain"] == "$71.0B" and first["text/html"] == "<span>$71.0B</span>"
     assert "text/latex" not in first
     assert second["text/plain"] == "2,200 MW"
+
+
+def test_show_prints_a_date_as_the_tables_do():
+    # break_even of the hand timeline in tests/helpers.py (HAND_QUARTERS): 2026-Q3, decimal 2026.5
+    from helpers import HAND_QUARTERS
+    when = calc.load(HAND_QUARTERS).run().value("break_even")
+    assert str(calc.show(when)) == "2026-Q3"            # not '2,026.5'

@@ -110,7 +110,8 @@ def counts_text(h: Headline) -> str:
     """'Checks: 3 hold, 2 do not; 1 finding' ('Checks: none; ...' when the scenario has none);
     undefined values and notes, which are not findings that fail --strict, counted apart
     ('0 findings, 3 notes')."""
-    checks = (f"{h.holds} {'holds' if h.holds == 1 else 'hold'}, {h.fails} do not"
+    checks = (f"{h.holds} {'holds' if h.holds == 1 else 'hold'}, {h.fails} "
+              f"{'does' if h.fails == 1 else 'do'} not"
               if h.holds or h.fails else "none")
     notes = f", {h.notes} note{'' if h.notes == 1 else 's'}" if h.notes else ""
     return f"Checks: {checks}; {h.findings} finding{'' if h.findings == 1 else 's'}{notes}"

@@ -304,7 +304,7 @@ def period_cell(result, row: dict) -> str:
         if "p05" in row and row.get("never_share", 1.0) < 1.0:
             lo, hi = result.axis.date_text(row["p05"]), result.axis.date_text(row["p95"])
             if (lo, hi) != (text, text):          # '2026', not '2026 (2026–2026)'
-                text += f" ({lo}–{hi})"
+                text += f" ({lo})" if lo == hi else f" ({lo}–{hi})"
         # not 'never, never in 100 %'
         if row.get("never_share") and not (text == "never" and row["never_share"] >= 1.0):
             text += f", never in {share(row['never_share'])}"
@@ -316,7 +316,9 @@ def period_cell(result, row: dict) -> str:
         text = value_text(value, row["unit"])
     if "p05" in row and row["p05"] is not None and math.isfinite(row["p05"]):
         low, high = value_text(row["p05"], row["unit"]), value_text(row["p95"], row["unit"])
-        if not low == high == text:                 # a value that does not vary shows no range
+        if text == "no solution":                   # the range is of the samples that have one
+            text += f" (where one exists: {span(low, high)})"
+        elif not low == high == text:               # a value that does not vary shows no range
             text += f" ({span(low, high)})"
     if row.get("solved") and row.get("no_solution_share") and result.samples:
         text += f", none in {share(row['no_solution_share'])}"

@@ -356,8 +356,9 @@ def tornado_chart(result, quantity: str, variant: str | None = None, point: dict
     axis.barh(list(y), hi - central, left=central, height=height, color=COLORS[1],
               label="input at its 95th percentile")
     axis.set_ylim(-0.5 - (1 - height), len(rows) - 0.5 + (1 - height))
-    axis.set_yticks(list(y), [f"{n}\n{r}" for n, r in zip(rows["input"], rows["input_range"])],
-                    fontsize=8)
+    # '\$': two money values in one label ('[$12.0B/GW/yr, $20.0B/GW/yr]') would read as maths
+    axis.set_yticks(list(y), [f"{n}\n{r}".replace("$", r"\$")
+                              for n, r in zip(rows["input"], rows["input_range"])], fontsize=8)
     axis.axvline(central, color="black", linewidth=1)
     never = never_year(result) if unit == "date" else float("nan")
     if unit == "date":
@@ -379,7 +380,8 @@ def tornado_chart(result, quantity: str, variant: str | None = None, point: dict
     period = named[len(quantity) + 2:-1]      # 'coverage (2033)' -> '2033'; '' for break_even
     where = ", ".join(t for t in (case.variant, point_text(case.point), period) if t)
     text = "never" if is_never(central, never) else _value_text(central, unit)
-    title = f"What moves {human_label(quantity).lower()} ({where}); central {text}"
+    title = f"What moves {human_label(quantity).lower()} ({where}); central {text}".replace(
+        "$", r"\$")
     _finish(fig, title + _scenario_suffix(result), result_sources(result, [quantity], [row]),
             ax is None, axis)
     return fig
