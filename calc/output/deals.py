@@ -18,7 +18,8 @@ from calc.optional import need
 from calc.output.deal_columns import DEALS, KEEP, TOTALS, WRAP
 from calc.output.html import CSS, PAGE_CSS
 from calc.output.json import dumps
-from calc.output.xlsx import sheet
+from calc.output.xlsx import plain_cell, sheet
+from calc.output.xlsx_summary import money_format
 
 # (column, header, how to show it) for the reading formats
 _DEAL_VIEW = (("id", "deal", str), ("buyer", "buyer", str), ("provider", "provider", str),
@@ -222,6 +223,19 @@ def html_text(frame: pd.DataFrame, reg, rates: dict, totals: bool = False) -> st
             + f"</tbody></table></div>\n{notes}\n{srcs}\n</main>\n</body>\n</html>\n")
 
 
+# the columns in dollars [USD, USD/yr, USD/GW]: shown as money ($38.0B) in the workbook
+_MONEY = ({c for c, _, show in _DEAL_VIEW + _TOTAL_VIEW if show is money}
+          | {"amount_low", "amount_high"})
+
+
+def _xlsx_cell(row: dict, col: str):
+    """A deals workbook cell: a full number, money in the summary's dollar format ($38.0B)."""
+    value, fmt = plain_cell(row, col)
+    if col in _MONEY and isinstance(value, float):
+        return value, money_format(value)
+    return value, fmt
+
+
 def xlsx_bytes(frame: pd.DataFrame, reg, totals_frame: pd.DataFrame,
                active: bool = False) -> bytes:
     """A workbook: 'deals' (every column, full numbers), 'totals' and 'sources', opening on
@@ -232,7 +246,7 @@ def xlsx_bytes(frame: pd.DataFrame, reg, totals_frame: pd.DataFrame,
     sources = [reg.source(s).to_json() for s in dict.fromkeys(frame["source"])]
     for name, df in (("deals", frame), ("totals", totals_frame),
                      ("sources", pd.DataFrame(sources))):
-        sheet(wb, name, list(df.columns), df.to_dict("records"))
+        sheet(wb, name, list(df.columns), df.to_dict("records"), _xlsx_cell)
     opens = "totals" if active else "deals"
     wb.active = wb.sheetnames.index(opens)
     for ws in wb.worksheets:                    # one tab selected, else Excel groups two

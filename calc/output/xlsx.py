@@ -20,10 +20,12 @@ from calc.optional import need
 from calc.output.layout import point_text
 from calc.output import layout
 from calc.display import default_unit
-from calc.output.xlsx_summary import (FIT_WIDTH, cell_of, number_format, page_setup,
-                                      period_value, share_format, shown_length,
+from calc.output.xlsx_summary import (FIT_WIDTH, cell_of, money_format, number_format,
+                                      page_setup, period_value, share_format, shown_length,
                                       summary_sheet)
 from calc.engine import STATS
+from calc.sensitivity import is_never, never_year
+from calc.values import DATE_OUTPUTS
 from calc.output.xlsx_model import model_layouts, write_model_sheets
 from calc.units import format_unit
 
@@ -287,6 +289,33 @@ def sensitivity_rows(result) -> list[dict]:
     return [r for r in result.sensitivity_table.to_dict("records") if r["swing"] > 0]
 
 
+def _sensitivity_cell(result):
+    """The sensitivity sheet's cell function: money as the summary shows it ($31.5B), a date output
+    as the year (or month) the summary shows, 'never' where it is the timeline's end that stands
+    for a date that never comes; the rank correlation to two decimals."""
+    never = never_year(result)
+    timeline = result.axis.timeline
+    step = timeline.step if timeline is not None else None
+
+    def cell(row: dict, col: str):
+        value = _cell_value(row.get(col))
+        if not isinstance(value, float):
+            return value, None
+        unit = row.get("unit") or ""
+        if col == "rank_corr":
+            return value, "0.00"
+        if col not in ("value", "at_input_p05", "at_input_p95", "swing"):
+            return value, _number_format(value)
+        if str(row.get("quantity")).split(" (")[0] in DATE_OUTPUTS:
+            if col == "swing":                                  # years between two dates
+                return value, _number_format(value)
+            return ("never", None) if is_never(value, never) else cell_of(value, "date", step)
+        if unit == "USD" or unit.startswith("USD/"):
+            return value, money_format(value)
+        return value, _number_format(value)
+    return cell
+
+
 def result_xlsx(result) -> bytes:
     """The result as an .xlsx workbook that opens on its summary (the wide table, checks, what was
     set or unsourced), then results (the long tidy table), inputs, sources, checks and, with
@@ -310,7 +339,7 @@ def result_xlsx(result) -> bytes:
           + [f.as_check() for f in result.findings])
     sens = sensitivity_rows(result)
     if sens:
-        sheet(wb, "sensitivity", list(sens[0]), sens)
+        sheet(wb, "sensitivity", list(sens[0]), sens, _sensitivity_cell(result))
     summary_sheet(wb, result, report, rows, {r["#"]: i for i, r in enumerate(sources, start=2)})
     write_model_sheets(wb, models)                  # after the other sheets
     for lay in models:

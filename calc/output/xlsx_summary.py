@@ -456,8 +456,9 @@ def _headline(w: _Writer, result, h: headline.Headline) -> None:
 
 
 def _headline_cell(w: _Writer, result, col: int, row: dict | None, stat: str, font=None) -> None:
-    """One headline number: a date (decimal year) as a spreadsheet date formatted 'yyyy' on a
-    yearly timeline, else 'yyyy-mm'; 'never' or 'no solution' as text where there is no value."""
+    """One headline number, as the table below shows it (``cell_of``): a date (decimal year) as
+    the year 2030 on a yearly timeline, the month 2030-06 on a monthly one; 'never' or 'no
+    solution' as text where there is no value."""
     if row is None:
         return
     x = _number(row.get(stat))
@@ -465,12 +466,4 @@ def _headline_cell(w: _Writer, result, col: int, row: dict | None, stat: str, fo
         if stat == "value":        # 'never' right, as the numbers beside it: not '2030never'
             w.text(col, headline.central_text(result, row), font, right=True)
         return
-    if row["unit"] != "date":
-        w.number(col, x, row["unit"], font)
-        return
-    months = int(round(x * 12))
-    cell = w.ws.cell(row=w.row, column=col, value=datetime.date(months // 12, months % 12 + 1, 1))
-    step = getattr(result.axis.timeline, "step", 12)
-    cell.number_format = "yyyy" if step == 12 else "yyyy-mm"
-    if font is not None:
-        cell.font = font
+    w.number(col, x, row["unit"], font)
