@@ -52,6 +52,13 @@ def lineage_of(plan, leaves: dict, name: str) -> dict:
     return {"inputs": tuple(inputs), "sources": tuple(sources), "defaults": tuple(fallback)}
 
 
+def _label(row: dict) -> str:
+    """A wide table's row label as the terminal prints it: 'chips [chip]',
+    'arr_growth_per_month (solved) [%]'."""
+    name = row["quantity"] + (" (solved)" if row.get("solved") else "")
+    return f"{name} [{row['unit']}]" if row["unit"] else name
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class Result:
     """Everything one run computed, indexed by row (variant x sweep point)."""
@@ -346,9 +353,7 @@ class Result:
         if self.periods:                # periods as columns; variant, point and quantity label rows
             frame = pd.DataFrame([{"variant": r["variant"],
                                    "point": ", ".join(f"{k}={v}" for k, v in r["point"].items()),
-                                   "quantity": (f"{r['quantity']} [{r['unit']}]" if r["unit"]
-                                                else r["quantity"])
-                                   + (" (solved)" if r.get("solved") else ""),
+                                   "quantity": _label(r),
                                    "period": r.get("period") or "whole timeline",
                                    "x": value(r)} for r in rows])
             wide = frame.pivot_table(index=["variant", "point", "quantity"], columns="period",
@@ -361,8 +366,7 @@ class Result:
                         for c in cases], names=["variant", "point"])
                    if sweep else pd.Index([c.variant for c in cases], name="variant"))
         n = len(self.shown)
-        labels = [f"{r['quantity']} [{r['unit']}]" if r["unit"] else r["quantity"]
-                  for r in rows[:n]]
+        labels = [_label(r) for r in rows[:n]]
         data = [[value(rows[i * n + q]) for i in range(len(cases))] for q in range(n)]
         return pd.DataFrame(data, index=pd.Index(labels, name="quantity"), columns=columns)
 

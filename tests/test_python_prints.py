@@ -107,6 +107,14 @@ def test_wide_formatted_timeline_shows_money_dates_and_blanks(commitments):
         money(commitments.table(wide=True, stat="p95").loc[("base", "", "revenue [USD]"), "2030"])
 
 
+def test_wide_tables_label_a_solved_row_as_the_terminal_does(commitments):
+    label = "arr_growth_per_month (solved) [%]"
+    assert label in str(commitments)                                     # the terminal's label
+    for wide in (commitments.table(wide=True, formatted=True), commitments.table(wide=True)):
+        assert ("base", "", label) in wide.index
+        assert not any("[%] (solved)" in q for _, _, q in wide.index)
+
+
 def test_wide_formatted_cells_read_as_calc_show(commitments):
     res = calc.load("nvidia-1gw").run(samples=0)
     wide = res.table(wide=True, formatted=True)
