@@ -11,6 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ASSUMPTION = "assumption"
+UNKNOWN = "unknown"          # a registry source's title or date nobody knows
+
+
+def shown_title(title: str | None) -> str | None:
+    """A source's title as printed, in quotes ('"OpenAI and NVIDIA ..."'); None where the registry
+    gives none or says "unknown", so a line reads 'TechBuzz, 2025-11', not 'TechBuzz, "unknown"'."""
+    return None if not title or title == UNKNOWN else f"\"{title}\""
 
 
 def is_unsourced(v) -> bool:
@@ -52,7 +59,7 @@ class Citation:
             return "assumption (the analyst's own)" + (f": {notes}" if notes else "")
         if self.publisher is None:
             return self.id
-        parts = ", ".join(p for p in (self.publisher, f"\"{self.title}\"", self.date) if p)
+        parts = ", ".join(p for p in (self.publisher, shown_title(self.title), self.date) if p)
         said = self.said()
         return parts + (f" {dash} {said}" if said else "")
 
@@ -60,7 +67,8 @@ class Citation:
         """The explain form: 'id: publisher, "title", date -- "quote" (gloss) <url>'."""
         if self.is_assumption or self.publisher is None:
             return self.text()
-        text = f"{self.id}: {self.publisher}, \"{self.title}\", {self.date}"
+        text = f"{self.id}: " + ", ".join(
+            p for p in (self.publisher, shown_title(self.title), self.date) if p)
         for quote, gloss in self.quotes:
             text += f" -- \"{quote}\"" + (f" ({gloss})" if gloss else "")
         return text + (f" <{self.url}>" if self.url else "")

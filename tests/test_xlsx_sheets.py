@@ -26,7 +26,8 @@ openpyxl = pytest.importorskip("openpyxl")
 
 from openpyxl.utils import get_column_letter  # noqa: E402
 
-from calc.output.xlsx import LINE_HEIGHT, MAX_LINES, result_xlsx  # noqa: E402
+from calc.output.xlsx import (LINE_HEIGHT, MAX_LINES, result_xlsx,  # noqa: E402
+                              sensitivity_rows)
 from calc.output.xlsx_summary import FIT_WIDTH, money_format  # noqa: E402
 
 # One commitment of $24B over 4 years from January 2025: $500M a month, half of it inside the
@@ -368,3 +369,69 @@ def test_each_sheet_prints_its_cells_not_text_running_past_them(books):
     ws = books["nvidia"]["model"]
     names = [ws.cell(r, 1).value for r in range(7, ws.max_row + 1) if ws.cell(r, 1).value]
     assert ws.column_dimensions["A"].width == min(30, max(map(len, names)) + 2)
+
+
+# -- the headline, sensitivity and deals sheets write numbers as the table does ------------------
+
+def test_headline_dates_are_the_tables_kind(books):
+    # a year as the number 2026 shown '0' (not a date shown 'yyyy'), a month as a date 'yyyy-mm',
+    # the same cell as the table's under the headline
+    for name, label, col in (("timeline", "break_even [date]", 8),
+                             ("monthly", "cash_out [date]", 26)):
+        ws = books[name]["summary"]
+        top = ws.cell(row_of(ws, label), 2)                               # the headline's
+        table = ws.cell(row_of(ws, label, row_of(ws, "findings")), col)   # the table's
+        assert (top.value, top.number_format) == (table.value, table.number_format)
+    ws = books["timeline"]["summary"]
+    assert ws.cell(row_of(ws, "break_even [date]"), 2).value == 2026
+
+
+@pytest.fixture(scope="module")
+def sensitivity_book():
+    res = calc.load("openai-commitments").run(samples=0, sensitivity=True)
+    return res, openpyxl.load_workbook(io.BytesIO(result_xlsx(res)))["sensitivity"]
+
+
+def test_sensitivity_sheet_writes_money_dates_and_never_as_the_summary(sensitivity_book):
+    res, ws = sensitivity_book
+    heads = [c.value for c in ws[1]]
+    col = {h: heads.index(h) + 1 for h in heads}
+    table = sensitivity_rows(res)                     # the sheet's rows, in order
+    assert len(table) == ws.max_row - 1
+    money = next(r for r, row in enumerate(table, start=2) if row["unit"] == "USD")
+    for c in ("value", "at_input_p05", "at_input_p95", "swing"):
+        cell = ws.cell(money, col[c])
+        assert cell.value == pytest.approx(table[money - 2][c]) and cell.value != 0
+        assert cell.number_format == money_format(cell.value)
+        assert cell.number_format.startswith('"$"')
+    # break-even: a year 2032 shown '0' (not '2,032'); the timeline's end (2034.0 for 2025-2033)
+    # that stands for a date that never comes is the text "never", right-aligned among the years
+    cells = [(row[c], ws.cell(r, col[c])) for r, row in enumerate(table, start=2)
+             if row["quantity"] == "break_even" for c in ("value", "at_input_p05", "at_input_p95")]
+    never = [cell for x, cell in cells if x >= 2034]
+    years = [(x, cell) for x, cell in cells if x < 2034]
+    assert never and all(c.value == "never" and c.alignment.horizontal == "right" for c in never)
+    assert years and all((c.value, c.number_format) == (int(x), "0") for x, c in years)
+    assert {c.value for _, c in years} >= {2032}
+
+
+def test_deals_workbook_shows_money_in_dollars():
+    from calc import deal_table
+    from calc.output.deals import xlsx_bytes
+    from calc.registry import registry
+
+    reg = registry()
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(deal_table.deals(reg=reg), reg,
+                                                        deal_table.deal_totals(reg=reg))))
+    for sheet_name, cols in (("deals", ("amount", "usd_per_year")),
+                             ("totals", ("payments_firm", "investment_received_firm"))):
+        ws = book[sheet_name]
+        heads = [c.value for c in ws[1]]
+        for name in cols:
+            cells = [ws.cell(r, heads.index(name) + 1) for r in range(2, ws.max_row + 1)]
+            numbers = [c for c in cells if isinstance(c.value, (int, float))]
+            assert numbers and all(c.number_format == money_format(c.value) for c in numbers)
+    ws = book["deals"]                                        # gigawatts are not dollars
+    power = [c.value for c in ws[1]].index("power") + 1
+    assert not any(ws.cell(r, power).number_format.startswith('"$"')
+                   for r in range(2, ws.max_row + 1))

@@ -12,6 +12,7 @@ import textwrap
 
 import pandas as pd
 
+from calc.citations import shown_title
 from calc.deal_table import records
 from calc.format import money, number
 from calc.optional import need
@@ -85,7 +86,8 @@ def _source_lines(frame: pd.DataFrame, reg) -> list[str]:
     for sid in dict.fromkeys(frame["source"]):
         s = reg.source(sid)
         url = f" {s.url}" if s.url else ""
-        lines.append(f"[{sid}] {s.publisher}, \"{s.title}\", {s.date}.{url}")
+        said = ", ".join(p for p in (s.publisher, shown_title(s.title), s.date) if p)
+        lines.append(f"[{sid}] {said}.{url}")
     return lines
 
 

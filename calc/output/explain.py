@@ -68,7 +68,9 @@ def explain(result, name: str, i: int, at=None) -> str:
             head, n_text = "└─ the input it replaces: ", value_text(n)
         else:
             n_text = f"{n} = {value_text(n)}"
-        what = v.origin + (f", figure {v.figure}" if v.figure else "")
+        # a registry figure named once: '(figure pue_ai_campus)', '(input, figure pue_ai_campus)'
+        origin = "" if v.origin == "figure" and v.figure else v.origin
+        what = ", ".join(t for t in (origin, f"figure {v.figure}" if v.figure else "") if t)
         spread = f", range {range_text(n, v, result.display)}" if v.dist is not None else ""
         refs = " ".join(ref(s) for s in v.sources) or ("" if v.origin == "timeline"
                                                        else "(no source)")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from calc.citations import source_citation
+from calc.citations import shown_title, source_citation
 from calc.optional import available
 from calc.output import headline, layout
 from calc.output.compact import group_label, without_empty_columns
@@ -221,10 +221,13 @@ def source_html(note: layout.Citation, show_url: bool = False) -> str:
     if note.is_assumption or not note.known:
         return escape(note.text())
     url = layout.safe_url(note.url)
-    title = f"“{escape(note.title)}”"
+    # the title links to the publication; where it is unknown (left out), the publisher does
+    parts = [escape(note.publisher), f"“{escape(note.title)}”" if shown_title(note.title) else "",
+             escape(note.date or "")]
     if url:
-        title = f'<a href="{escape(url)}">{title}</a>'
-    parts = ", ".join(p for p in (escape(note.publisher), title, escape(note.date or "")) if p)
+        j = 1 if parts[1] else 0
+        parts[j] = f'<a href="{escape(url)}">{parts[j]}</a>'
+    parts = ", ".join(p for p in parts if p)
     said = "; ".join(f"“{escape(q)}”" + (f" ({escape(g)})" if g else "")
                      for q, g in note.quotes)
     shown = f' <a href="{escape(url)}">{escape(url)}</a>' if url and show_url else ""

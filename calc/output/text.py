@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import textwrap
 
+from calc.citations import shown_title
 from calc.output import compact, headline, layout
 from calc.output.terminal import FILE_WIDTH, table_width
 from calc.format import number
@@ -289,7 +290,8 @@ def sources_text(sources, width: int | None = None) -> str:
     out = lines[:2]
     for src, line in zip(sources, lines[2:]):
         out.append(line)
-        out += wrap(f"\"{src.title}\"", "      ", "    ", width)
+        if shown_title(src.title):                      # none where it is "unknown"
+            out += wrap(shown_title(src.title), "      ", "    ", width)
         if src.url:
             out.append(f"    <{src.url}>")
     out.append(f"{number(len(sources))} sources")
