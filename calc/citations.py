@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ASSUMPTION = "assumption"
-UNKNOWN = "unknown"          # a registry source's title or date nobody knows
+UNKNOWN = "unknown"          # what the registry gives for a title nobody knows
 
 
 def shown_title(title: str | None) -> str | None:
