@@ -244,7 +244,7 @@ def goal_seek(result, spec: dict, cases, reg, z_rows, tick=None) -> tuple[list, 
             if mag.shape[-1] > 1:
                 if spec["at"] is None:
                     at = (f"--at (e.g. --at {result.periods[-1]})" if flags
-                          else "at: (e.g. at: 2030)")
+                          else f"at: (e.g. at: {result.periods[-1]})")
                     raise CalcError(f"{'--so-that ' if flags else 'solve: '}{so_that} has a "
                                     f"value per period; say which with {at}")
                 mag = mag[..., spec["at"]]
