@@ -1491,7 +1491,6 @@ def share(given, where) -> float:
     return float(q.to("dimensionless").magnitude)
 
 
-# the command line's flag for each key of solve
 def parse_solve(node: dict, tl, known, flags: bool = False) -> dict:
     """A solve request from the scenario key or, with ``flags``, the command line (messages then
     name the flag, ``--between``); ``tl``: the timeline or None. CalcError on anything wrong."""
@@ -1555,8 +1554,9 @@ def parse_solve(node: dict, tl, known, flags: bool = False) -> dict:
                             "timeline")
         at = tl.index_of(node["at"], k("at"))
     return {"for": name, "so_that": tree, "kind": kind, "target": target, "between": (lo, hi),
-            "at": at, "flags": flags, "text": {"between": [str(b) for b in between], "target": str(node[kind]),
-                               "at": None if node.get("at") is None else str(node["at"])}}
+            "at": at, "flags": flags,            # from the command line: messages name flags
+            "text": {"between": [str(b) for b in between], "target": str(node[kind]),
+                     "at": None if node.get("at") is None else str(node["at"])}}
 
 
 def bracket_example(name: str) -> tuple[str, str]:

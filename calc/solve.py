@@ -251,9 +251,10 @@ def goal_seek(result, spec: dict, cases, reg, z_rows, tick=None) -> tuple[list, 
             else:
                 whole = [n for n in spec["so_that"].names if n in result.timeless]
                 if whole and spec["at"] is not None:
-                    raise CalcError(f"{k('at')} {spec['text']['at']}: {', '.join(whole)} has one "
-                                    "value for the whole timeline, not one per period; drop "
-                                    f"{k('at').removeprefix('solve: ')}")
+                    at = f"--at {spec['text']['at']}" if flags else "solve: at"
+                    raise CalcError(f"{at}: {', '.join(whole)} has one value for the whole "
+                                    "timeline, not one per period; drop "
+                                    f"{'--at' if flags else 'at:'}")
                 mag = mag[..., 0]
             return np.broadcast_to(mag, (n_rows, 1 + samples))
 
