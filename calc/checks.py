@@ -130,16 +130,20 @@ def holds(check: Check, value) -> np.ndarray:
 def run_checks(checks: list[Check], result) -> list[CheckResult]:
     """Evaluate every check in every case of ``result`` (central values; sample share when kept)."""
     out = []
-    if not checks:
-        return out
+    problems: list[str] = []          # every check's problem, in one run
     for check in checks:
-        env, draws = period_views(result, check)
-        value = _evaluate(check, env)
-        ok = np.broadcast_to(holds(check, value), (len(result.cases),))
-        prob = None
-        if draws and all(n in draws for n in check.that.names):
-            sampled = holds(check, _evaluate(check, draws))
-            prob = np.mean(np.broadcast_to(sampled, (len(result.cases), result.samples)), axis=1)
+        try:
+            env, draws = period_views(result, check)
+            value = _evaluate(check, env)
+            ok = np.broadcast_to(holds(check, value), (len(result.cases),))
+            prob = None
+            if draws and all(n in draws for n in check.that.names):
+                sampled = holds(check, _evaluate(check, draws))
+                prob = np.mean(np.broadcast_to(sampled, (len(result.cases), result.samples)),
+                               axis=1)
+        except CalcError as exc:
+            problems += exc.problems
+            continue
         for i, case in enumerate(result.cases):
             if check.variant is not None and case.variant != check.variant:
                 continue
@@ -162,6 +166,8 @@ def run_checks(checks: list[Check], result) -> list[CheckResult]:
                                    value=v, unit=unit, expected=exp, detail=detail,
                                    probability=None if prob is None else float(prob[i]),
                                    note=check.note, summary=check.summary))
+    if problems:
+        raise CalcError(problems)
     return out
 
 

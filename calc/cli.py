@@ -149,6 +149,9 @@ def cmd_run(args) -> int:
     for sc in scenarios:
         bar = _progress(args.progress)
         try:
+            if args.at is not None:                     # before the run: a period of this file
+                sc.axis.index_of(args.at, "--at" if len(args.files) == 1
+                                 else f"--at (for {sc.path})")
             res = sc.run(samples=args.samples, seed=args.seed, sets=sets, progress=bar,
                          sensitivity=args.sensitivity and args.at is None,
                          for_output=True).with_display(displays)
@@ -248,7 +251,11 @@ def cmd_explain(args) -> int:
         if not sep or not name.strip() or not value.strip():
             raise CalcError(f"--point {item[:200]!r}: expected NAME=VALUE, e.g. "
                             "--point 'arr_horizon=10 month'")
-        point[name.strip()] = " ".join(value.split())
+        name, value = name.strip(), " ".join(value.split())
+        if name in point:
+            raise CalcError(f"--point {name}: given twice ({name}={point[name]} and "
+                            f"{name}={value}); give each swept name once")
+        point[name] = value
     print(res.explain(args.quantity, variant=args.variant, point=point or None, at=args.at))
     return 0
 

@@ -190,8 +190,8 @@ class Timeline:
             first, last = self.labels[0], self.labels[-1]
             inside = 0 <= i < self.count
             hint = (f"it spans more than one {self.step_name}; name one period, e.g. "
-                    f"{self.label(self.start + i * self.step)}"
-                    if inside else f"the timeline runs {first} .. {last}")
+                    f"{self.label(self.start + i * self.step)} (the timeline runs {first} .. "
+                    f"{last})" if inside else f"the timeline runs {first} .. {last}")
             raise CalcError(f"{where}: {span.text} is not a period of the timeline; {hint}")
         return int(i)
 

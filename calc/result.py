@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 import numpy as np
+import pint
 
 from calc.citations import ASSUMPTION
 from calc.engine import STATS
@@ -23,11 +24,28 @@ from calc.suggest import did_you_mean
 from calc.units import Q, format_unit, parse_unit
 from calc.display import check_unit, shown
 from calc.dates import Date
-from calc.values import DATE_OUTPUTS, DATES, NO_PERIODS, PeriodAxis, Rows, rows_size
+from calc.glossary import unit_of
+from calc.values import (DATE_OUTPUTS, DATES, NO_PERIODS, PeriodAxis, Rows, rows_size,
+                         to_quantity)
 from calc.optional import need
 
 # origins the scenario names itself
 GIVEN = ("input", "sweep", "set on the command line", "figure", "timeline", "over_time")
+
+
+def _same_point(name: str, label, given) -> bool:
+    """Whether the sweep point ``label`` of ``name`` (as written) is ``given``: the same text, or
+    the same quantity ('10 month', '10' in name's glossary unit, as --set reads a bare number)."""
+    if label is None or str(label) == str(given):
+        return label is not None
+    try:
+        a, b = to_quantity(str(label)), to_quantity(str(given))
+        unit = unit_of(name)
+        if unit is not None and b.dimensionless and not Q(1, parse_unit(unit)).dimensionless:
+            b = Q(float(b.magnitude), unit)
+        return bool(np.isclose(float(a.magnitude), float(b.to(a.units).magnitude), rtol=1e-12))
+    except (CalcError, pint.errors.PintError):      # not a quantity (a date), another dimension
+        return False
 
 
 def freeze(obj):
@@ -112,7 +130,8 @@ class Result:
         for i, c in enumerate(self.cases):
             if variant is not None and c.variant != variant:
                 continue
-            if point is not None and any(str(c.point.get(k)) != str(v) for k, v in point.items()):
+            if point is not None and not all(_same_point(k, c.point.get(k), v)
+                                             for k, v in point.items()):
                 continue
             return i
         variants = list(dict.fromkeys(c.variant for c in self.case_list))

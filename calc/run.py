@@ -94,7 +94,7 @@ def run(cases: list[Case], outputs: list[str], *, derive: dict | None = None, ch
                                         None if progress is None else tick)
         # 'solve: ...', so a scenario's message gives the line of solve
         except CalcError as exc:
-            raise CalcError([p if p.startswith("solve") else f"solve: {p}"
+            raise CalcError([p if p.startswith(("solve", "--")) else f"solve: {p}"
                              for p in exc.problems]) from None
         result = replace(result, solutions=tuple(solutions), checks=result.checks + tuple(more),
                          solve_text=describe(result, solve))

@@ -190,7 +190,7 @@ class Scenario:
                 self.display, where=f"{self.path}: display.")
         # every message says where: the file, or the --set that caused it
         except CalcError as exc:
-            raise CalcError([p if p.startswith((self.path, "--set ", "sets={")) else self.locate(p)
+            raise CalcError([p if p.startswith((self.path, "--", "sets={")) else self.locate(p)
                              for p in exc.problems]) from None
 
     def _check_terms(self, sets: dict) -> None:

@@ -36,6 +36,7 @@ from calc.models import FORMULAS
 from calc.plan import derive_formula, find_cycle
 from calc.registry import registry
 from calc.registry.data import SUMMARY_MAX, Source
+from calc.solve import SOLVE_FLAGS
 from calc.suggest import did_you_mean
 from calc import financing_keys, periods
 from calc.models import commitments as spread
@@ -1111,12 +1112,19 @@ class Reader:
                                                     for k, v in shares.items())
                     term_value = None
                 else:
-                    for k in ("start", "term"):
-                        if k not in spec:
-                            raise CalcError(f"{k} is missing; a commitment needs start and term "
-                                            "(or a schedule)")
-                    start, written = self.day_start(spec["start"], f"{kp}.start", run)
-                    term_value, months = self.term(spec["term"])
+                    read = {}                   # start and term: each one's problem is said
+                    for k, parse in (("start", lambda g: self.day_start(g, f"{kp}.start", run)),
+                                     ("term", self.term)):
+                        try:
+                            if k not in spec:
+                                raise CalcError(f"{k} is missing; a commitment needs start and "
+                                                "term (or a schedule)")
+                            read[k] = parse(spec[k])
+                        except CalcError as exc:
+                            self.problem(where, str(exc).lstrip(": "))
+                    if len(read) < 2:
+                        continue
+                    (start, written), (term_value, months) = read["start"], read["term"]
                     shape = str(spec.get("shape", "flat"))
                     s = spread.spread(key, self.tl, shape, "", start=start, term=months)
                     label = f"{shape} over {months:g} months from {written}"
@@ -1483,12 +1491,6 @@ def share(given, where) -> float:
     return float(q.to("dimensionless").magnitude)
 
 
-# the command line's flag for each key of solve
-SOLVE_FLAGS = {"for": "--for", "so_that": "--so-that", "equals": "--equals",
-               "at_most": "--at-most", "at_least": "--at-least", "between": "--between",
-               "at": "--at"}
-
-
 def parse_solve(node: dict, tl, known, flags: bool = False) -> dict:
     """A solve request from the scenario key or, with ``flags``, the command line (messages then
     name the flag, ``--between``); ``tl``: the timeline or None. CalcError on anything wrong."""
@@ -1552,8 +1554,9 @@ def parse_solve(node: dict, tl, known, flags: bool = False) -> dict:
                             "timeline")
         at = tl.index_of(node["at"], k("at"))
     return {"for": name, "so_that": tree, "kind": kind, "target": target, "between": (lo, hi),
-            "at": at, "text": {"between": [str(b) for b in between], "target": str(node[kind]),
-                               "at": None if node.get("at") is None else str(node["at"])}}
+            "at": at, "flags": flags,            # from the command line: messages name flags
+            "text": {"between": [str(b) for b in between], "target": str(node[kind]),
+                     "at": None if node.get("at") is None else str(node["at"])}}
 
 
 def bracket_example(name: str) -> tuple[str, str]:

@@ -34,6 +34,9 @@ from calc.units import Q, format_unit
 from calc.values import DATE_INPUTS, DATES
 
 KINDS = ("equals", "at_most", "at_least")
+SOLVE_FLAGS = {"for": "--for", "so_that": "--so-that", "equals": "--equals",    # key -> its flag
+               "at_most": "--at-most", "at_least": "--at-least", "between": "--between",
+               "at": "--at"}
 RTOL = 1e-6                      # a solve stops below this share of its starting bracket
 N0 = 2                           # passes allowed beyond bisection's worst case
 MAX_EVALS = 2 + 20 + N0          # the bracket ends, bisection's passes to RTOL (2^-20), N0
@@ -186,6 +189,9 @@ def goal_seek(result, spec: dict, cases, reg, z_rows, tick=None) -> tuple[list, 
     after each group with the rows of the passes it did not need (MAX_EVALS passes in all).
     """
     tick = tick or (lambda rows: None)
+    flags = spec.get("flags", False)       # from the command line: messages name the flag
+    k = (lambda key: SOLVE_FLAGS[key] if flags else f"solve: {key}")      # noqa: E731
+    so_that = spec["so_that"].text.strip()
     solutions: list = []
     findings: list = []
     name, axis = spec["for"], result.axis
@@ -200,8 +206,8 @@ def goal_seek(result, spec: dict, cases, reg, z_rows, tick=None) -> tuple[list, 
         if name not in plan.steps or plan.steps[name].formula is not None:
             how = ("it is computed by a formula" if name in plan.steps
                    else "nothing in this scenario uses it")
-            raise CalcError(f"solve: for: {name!r} is not an input of this scenario ({how}); "
-                            f"inputs: {', '.join(sorted(plan.leaves()))}")
+            raise CalcError(f"{k('for')}{' ' if flags else ': '}{name!r} is not an input of this "
+                            f"scenario ({how}); inputs: {', '.join(sorted(plan.leaves()))}")
         lo, hi = spec["between"]
         unit = result.units.get(name, lo.units)
         n_rows = sum(c.size for c in group)
@@ -228,27 +234,27 @@ def goal_seek(result, spec: dict, cases, reg, z_rows, tick=None) -> tuple[list, 
                 return np.broadcast_to(margin(env), (n_rows, 1 + samples))
             y = spec["so_that"].evaluate(env)
             if not isinstance(y, pint.Quantity):
-                raise CalcError(f"solve: so_that {spec['so_that'].text!r} is a "
-                                "comparison; give a quantity")
+                raise CalcError(f"{k('so_that')} {so_that!r} is a comparison; give a quantity")
             try:
                 mag = np.asarray(y.to(spec["target"].units).magnitude, dtype=float)
             except pint.errors.DimensionalityError:
-                raise CalcError(f"solve: so_that is in {format_unit(y.units) or 'a plain number'} "
-                                "but the target is in "
-                                f"{format_unit(spec['target'].units) or 'a plain number'}; give "
-                                "the target in the unit of so_that (e.g. 200000 chip)") from None
+                raise CalcError(_unit_mismatch(spec, y, flags)) from None
             # periods last
             mag = mag if mag.ndim >= 3 else mag.reshape(mag.shape + (1,) * (3 - mag.ndim))
             if mag.shape[-1] > 1:
                 if spec["at"] is None:
-                    raise CalcError(f"solve: {spec['so_that'].text} has a value per period; "
-                                    "say which with at: (e.g. at: 2030)")
+                    at = (f"--at (e.g. --at {result.periods[-1]})" if flags
+                          else f"at: (e.g. at: {result.periods[-1]})")
+                    raise CalcError(f"{'--so-that ' if flags else 'solve: '}{so_that} has a "
+                                    f"value per period; say which with {at}")
                 mag = mag[..., spec["at"]]
             else:
                 whole = [n for n in spec["so_that"].names if n in result.timeless]
                 if whole and spec["at"] is not None:
-                    raise CalcError(f"solve: at: {', '.join(whole)} has one value for the whole "
-                                    "timeline, not one per period; drop at:")
+                    at = f"--at {spec['text']['at']}" if flags else "solve: at"
+                    raise CalcError(f"{at}: {', '.join(whole)} has one value for the whole "
+                                    "timeline, not one per period; drop "
+                                    f"{'--at' if flags else 'at:'}")
                 mag = mag[..., 0]
             return np.broadcast_to(mag, (n_rows, 1 + samples))
 
@@ -261,6 +267,27 @@ def goal_seek(result, spec: dict, cases, reg, z_rows, tick=None) -> tuple[list, 
         for k, i in enumerate(rows):
             _add(result, spec, int(i), sol.x[k], unit, sol.evaluations, solutions, findings)
     return solutions, findings
+
+
+def _unit_mismatch(spec: dict, y, flags: bool) -> str:
+    """The message for a target not in the unit of so_that ``y`` (its values): names the flag
+    (``--equals``) or key and gives an example target in so_that's unit, its central value."""
+    key = spec["kind"]
+    unit = format_unit(y.units)
+    mag = np.asarray(y.magnitude, dtype=float).ravel()
+    mag = mag[np.isfinite(mag)]
+    example = f"{float(mag[0]) if mag.size else 1.0:.3g}{' ' + unit if unit else ''}"
+    given = spec["text"]["target"]
+    if flags:
+        flag = SOLVE_FLAGS[key]
+        ex, what = (f"'{t}'" if " " in t else t for t in (example, spec["so_that"].text.strip()))
+        return (f"{flag} {given}: --so-that {what} is in "
+                f"{unit or 'a plain number'} but {flag} is in "
+                f"{format_unit(spec['target'].units) or 'a plain number'}; give {flag} in the "
+                f"unit of --so-that, e.g. {flag} {ex}")
+    return (f"solve: so_that is in {unit or 'a plain number'} but the target is in "
+            f"{format_unit(spec['target'].units) or 'a plain number'}; give the target in the "
+            f"unit of so_that (e.g. {key}: {example})")
 
 
 def date_margin(spec: dict, axis, plan):

@@ -14,7 +14,7 @@ import pytest
 import calc
 from calc.errors import CalcError
 from calc.format import quantity
-from helpers import BASE, HAND_TIMELINE, ROOT, calc_cli
+from helpers import BASE, HAND_QUARTERS, HAND_TIMELINE, ROOT, calc_cli
 
 ALL_OUTPUTS = "outputs: [revenue, commitment_spend, coverage, cumulative_gap, funding_need, break_even]"
 SOLVE = ("solve: {for: arr_growth_per_month, so_that: cumulative_gap, equals: 0 USD, "
@@ -250,3 +250,113 @@ def test_a_commitments_term_cannot_be_overridden_where_it_would_change_nothing(t
     assert done.returncode == 2
     assert "s.yaml: variants.short.inputs.oracle_commitment_term: oracle_commitment_term is the " \
            "term of commitments.oracle" in done.stderr
+
+
+# -- 4. third QA round: flags named as flags, --point as --set reads it, one round of errors ------
+SOLVE_GAP = ("solve", "s.yaml", "--for", "arr_growth_per_month", "--so-that", "cumulative_gap")
+
+
+@pytest.mark.parametrize("args, message", [
+    (SOLVE_GAP + ("--equals", "0", "--between", "0", "0.3"),
+     "calc: --so-that cumulative_gap has a value per period; say which with --at (e.g. --at "
+     "2028)\n"),
+    (SOLVE_GAP + ("--equals", "5 GW", "--between", "0", "0.3", "--at", "2028"),
+     "calc: --equals 5 GW: --so-that cumulative_gap is in USD but --equals is in GW; give "
+     "--equals in the unit of --so-that, e.g. --equals '0 USD'\n"),
+    (("solve", "s.yaml", "--for", "pue", "--so-that", "cumulative_gap", "--equals", "0",
+      "--between", "1", "2", "--at", "2028"),
+     "calc: --for 'pue' is not an input of this scenario (nothing in this scenario uses it); "
+     "inputs: arr_as_of, arr_end, arr_growth_per_month, base_deal_commitment, "
+     "compute_share_of_revenue, later_commitment, period_end, period_start\n"),
+    (("solve", "s.yaml", "--for", "arr_growth_per_month", "--so-that", "funding_need",
+      "--equals", "0", "--between", "0", "0.3", "--at", "2028"),
+     "calc: --at 2028: funding_need has one value for the whole timeline, not one per period; "
+     "drop --at\n"),
+])
+def test_solve_flag_errors_name_the_flag_not_the_files_solve_line(tmp_path, args, message):
+    _write(tmp_path, HAND_TIMELINE + SOLVE)          # the file's own solve: is not the problem
+    out = calc_cli(*args, cwd=tmp_path)
+    assert (out.returncode, out.stdout, out.stderr) == (2, "", message)
+
+
+def test_the_files_solve_still_names_its_line_and_keys(tmp_path):
+    _write(tmp_path, HAND_TIMELINE + SOLVE.replace(", at: 2028", ""))
+    out = calc_cli("run", "s.yaml", cwd=tmp_path)
+    assert (out.returncode, out.stderr) == (
+        2, "calc: s.yaml:11: solve: cumulative_gap has a value per period; say which with at: "
+           "(e.g. at: 2028)\n")
+
+
+UNCERTAIN_QUARTERS = HAND_QUARTERS.replace("arr_growth_per_month: {value: 0.1,",
+                                           "arr_growth_per_month: {range: [0.05, 0.15],")
+
+
+@pytest.mark.parametrize("at, message", [
+    ("2026", "calc: --at: 2026 is not a period of the timeline; it spans more than one quarter; "
+             "name one period, e.g. 2026-Q1 (the timeline runs 2026-Q1 .. 2026-Q4)\n"),
+    ("2027", "calc: --at: 2027 is not a period of the timeline; the timeline runs 2026-Q1 .. "
+             "2026-Q4\n"),
+])
+def test_run_sensitivity_at_names_the_flag_and_the_periods(tmp_path, at, message):
+    assert UNCERTAIN_QUARTERS != HAND_QUARTERS
+    _write(tmp_path, UNCERTAIN_QUARTERS)
+    out = calc_cli("run", "s.yaml", "--sensitivity", "--at", at, cwd=tmp_path)
+    assert (out.returncode, out.stdout, out.stderr) == (2, "", message)
+    ok = calc_cli("run", "s.yaml", "--sensitivity", "--at", "2026-Q2", cwd=tmp_path)
+    assert ok.returncode == 0, ok.stderr
+    assert "revenue (2026-Q2) [USD]" in ok.stdout
+
+
+@pytest.mark.parametrize("point", ["arr_horizon=10", "arr_horizon=10 month",
+                                   "arr_horizon=0.8333333333333333 yr"])
+def test_point_reads_a_bare_number_in_the_glossary_unit(point):
+    out = calc_cli("explain", "anthropic-arr", "arr_projected", "--point", point)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[0] == "arr_projected (variant base, point arr_horizon=10 month)"
+
+
+def test_point_given_twice_is_refused_and_a_bare_number_off_the_grid_lists_the_points():
+    out = calc_cli("explain", "anthropic-arr", "arr_projected", "--point", "arr_horizon=10",
+                   "--point", "arr_horizon=4 month")
+    assert (out.returncode, out.stdout, out.stderr) == (
+        2, "", "calc: --point arr_horizon: given twice (arr_horizon=10 and arr_horizon=4 month); "
+               "give each swept name once\n")
+    out = calc_cli("explain", "anthropic-arr", "arr_projected", "--point", "arr_horizon=11")
+    assert (out.returncode, out.stderr) == (
+        2, "calc: no point arr_horizon=11 in variant 'base'; points: arr_horizon=4 month; "
+           "arr_horizon=10 month; arr_horizon=16 month\n")
+
+
+def test_a_bad_commitment_start_does_not_hide_its_term(tmp_path):
+    deal = "start: 2026, term: 12 month"
+    assert deal in HAND_QUARTERS
+    path = _write(tmp_path, HAND_QUARTERS.replace(deal, "start: 2026-14, term: 3.5 month"))
+    out = calc_cli("run", str(path))
+    assert (out.returncode, out.stdout, out.stderr) == (2, "", (
+        f"calc: {path}:4: commitments.deal: start: '2026-14' is not a date; write '2025' (a year), "
+        "'2025-07' (a month) or '2025-Q3' (a quarter) or '2025-08-15' (a day)\n"
+        f"calc: {path}:4: commitments.deal: term: '3.5 month' is 3.5 months; a term must be a "
+        "whole number of months\n"))
+    path = _write(tmp_path, HAND_QUARTERS.replace(deal, "term: 3.5 month"))
+    out = calc_cli("run", str(path))
+    assert out.returncode == 2 and out.stderr.splitlines() == [
+        f"calc: {path}:4: commitments.deal: start is missing; a commitment needs start and term "
+        "(or a schedule)",
+        f"calc: {path}:4: commitments.deal: term: '3.5 month' is 3.5 months; a term must be a "
+        "whole number of months"]
+
+
+def test_every_checks_problem_is_said_in_one_run(tmp_path):
+    path = _write(tmp_path, HAND_QUARTERS + (
+        "checks:\n"
+        "  - {says: a, source: assumption, note: t, that: revenue, near: 1 billion USD, "
+        "within: 10%}\n"
+        "  - {says: b, source: assumption, note: t, that: coverage, near: 1, within: 10%}\n"
+        "  - {says: c, source: assumption, note: t, that: revenue, near: 1 billion USD, "
+        "within: 50%, at: 2026-Q3}\n"))
+    out = calc_cli("run", str(path))
+    assert out.returncode == 2 and out.stderr.splitlines() == [
+        f"calc: {path}:11: checks[0]: revenue has a value per period; say which with at: (e.g. "
+        "at: 2026-Q4)",
+        f"calc: {path}:12: checks[1]: coverage has a value per period; say which with at: (e.g. "
+        "at: 2026-Q4)"]

@@ -196,7 +196,9 @@ def test_solve_target_without_the_unit_of_so_that_names_both_units():
     out = calc_cli("solve", "nvidia-1gw", "--for", "pue", "--so-that", "chips / 1000", "--equals", "200",
                    "--between", "1", "2")
     assert out.returncode == 2
-    assert "solve: so_that is in chip but the target is in a plain number" in out.stderr
+    assert out.stderr == ("calc: --equals 200: --so-that 'chips / 1000' is in chip but --equals is "
+                          "in a plain number; give --equals in the unit of --so-that, e.g. "
+                          "--equals '300 chip'\n")
     # with the unit: 1 GW / (200,000 x 3,333 W/chip) = 1.5 (the GB200 superchip, 120 kW / 36)
     out = calc_cli("solve", "nvidia-1gw", "--for", "pue", "--so-that", "chips / 1000", "--equals", "200 chip",
                    "--between", "1", "2", "--samples", "0")
