@@ -102,7 +102,8 @@ def test_a_column_too_wide_for_the_terminal_stands_alone_in_its_panel(monkeypatc
     # only such panels (and words longer than a line) pass the width
     out = run(monkeypatch, 40, "hsbc-openai", "--samples", "500")
     over = [p for p in panels(out) if max(len(ln) for ln in p) > 40]
-    assert len(over) == 7 and all(len(YEAR.findall(p[0])) == 1 for p in over[:6])
+    assert len(over) == 8 and all(len(YEAR.findall(p[0])) == 1 for p in over[:6])
+    assert over[-1][0].split() == ["quantity", "sources"]     # once, not beside each period
     assert overlong(out, 40) == []
 
 
@@ -196,3 +197,35 @@ def test_the_long_layout_keeps_its_period_column_under_variant_headings():
     assert lines[3].split() == ["2025", "revenue", "$20.0B", "[1,2,3]"]
     wide = text.table_lines(layout.build(res, wide=False), 200)
     assert wide[0].split()[:3] == ["variant", "period", "quantity"]     # it fits: no headings
+
+
+@pytest.mark.parametrize("command", ["figures", "sources"])
+def test_figures_and_sources_follow_the_width(monkeypatch, command):
+    # at 80 columns `calc figures` was 118 wide and `calc sources` 136: the columns past the
+    # width go to a line under each row, 'name: value'
+    monkeypatch.setenv("COLUMNS", "80")
+    out = calc_cli(command).stdout
+    assert overlong(out, 80) == []
+    head = out.splitlines()[0].split()
+    assert head == (["id", "value"] if command == "figures" else ["id", "date", "language"])
+    below = "    unit: USD; qualifier: " if command == "figures" else "    publisher: "
+    assert any(ln.startswith(below) for ln in out.splitlines())
+    monkeypatch.setenv("COLUMNS", "400")
+    wide = calc_cli(command).stdout.splitlines()[0].split()
+    assert wide[-1] == ("source" if command == "figures" else "publisher")
+
+
+@pytest.mark.parametrize("scenario, fitted", [("openai-commitments", "whole timeline"),
+                                              ("nvidia-1gw", "base")])
+def test_a_one_column_panel_too_wide_leaves_its_sources_to_a_panel_of_their_own(
+        monkeypatch, scenario, fitted):
+    # at 80 columns openai-commitments' 'whole timeline' panel was 86 wide, nvidia-1gw's 84
+    out = run(monkeypatch, 80, scenario)
+    assert max(len(ln) for ln in out.splitlines() if len(ln.split()) > 1) <= 80
+    tables = panels(out)
+    at = next(k for k, p in enumerate(tables) if value_headers(p) == [fitted])
+    assert "sources" not in tables[at][0].split()
+    # once, after the block's last panel
+    cited = [p for p in tables[at:] if p[0].split() == ["quantity", "sources"]]
+    assert cited and cited[0][-1].split()[-1].startswith("[")
+    assert len(cited) == 1
