@@ -15,7 +15,9 @@ Table lines are padded to one width (the last column too), so they stay aligned 
 Tables and wrapped text fit the terminal (``calc.output.terminal``: ``COLUMNS``, else the
 terminal's width, else 120 for a file or a pipe). Label columns empty on every line are not drawn;
 when a table is wider than that, its variant and sweep point become a heading line above their
-rows instead of columns repeated on each, and its value columns split into panels.
+rows instead of columns repeated on each, and its value columns split into panels; a panel of one
+column still too wide leaves its sources to a panel of their own, then puts each cell under its
+label.
 """
 
 from __future__ import annotations
@@ -101,17 +103,43 @@ def panels(block: layout.Block, width: int, lead: int) -> list[str]:
     """``block``'s lines, its first ``lead`` label columns drawn as group headings, its value
     columns split into panels no wider than ``width`` (a panel holds one column at least). When
     a panel of one column is still too wide, the sources leave every panel for one of their own,
-    last."""
+    last; then each cell of a panel still too wide goes under its label (``stacked``)."""
     cols = list(range(len(block.value_headers)))
     out = draw(block, cols, lead)
     if widest(out) <= width:
         return out
-    cut = len(cols) > 1
+    cut, notes = len(cols) > 1, True
     found = [draw(block, g, lead, cut) for g in groups(block, cols, width, lead, True)]
-    if max(map(widest, found)) <= width or not any(ln.notes for ln in block.lines):
-        return [ln for k, p in enumerate(found) for ln in ([""] if k else []) + p]
-    found = [draw(block, g, lead, cut, False) for g in groups(block, cols, width, lead, False)]
-    return [ln for p in found for ln in p + [""]] + draw(block, [], lead, True)
+    if max(map(widest, found)) > width and any(ln.notes for ln in block.lines):
+        notes = False
+    runs = groups(block, cols, width, lead, notes)
+    found = [draw(block, g, lead, cut, notes) for g in runs]
+    found = [stacked(block, g[0], lead) if widest(p) > width and len(g) == 1 else p
+             for g, p in zip(runs, found)]
+    if not notes:
+        found.append(draw(block, [], lead, True))
+    return [ln for k, p in enumerate(found) for ln in ([""] if k else []) + p]
+
+
+def stacked(block: layout.Block, col: int, lead: int) -> list[str]:
+    """Value column ``col`` of ``block`` with each cell right-aligned on a line of its own under
+    its label: for a terminal narrower than a label and a cell side by side."""
+    lines = [ln for ln in block.lines if ln.cells[col]] or block.lines
+    indent = INDENT if lead else ""
+    labels = grid(block.key_headers[lead:],
+                  [[indent + ln.keys[lead]] + ln.keys[lead + 1:] for ln in lines], set())
+    n_head = len(labels) - len(lines) - 1
+    head = block.value_headers[col]
+    size = max(widest(labels), widest(head + [ln.cells[col] for ln in lines]))
+    out = [h.ljust(size) for h in labels[:n_head]] + [h.rjust(size) for h in head] \
+        + ["─" * size]
+    group = None
+    for ln, label in zip(lines, labels[n_head + 1:]):
+        if lead and ln.keys[:lead] != group:
+            group = ln.keys[:lead]
+            out.append(compact.group_label(block, group).ljust(size))
+        out += [label.rstrip().ljust(size), ln.cells[col].rjust(size)]
+    return out
 
 
 def groups(block: layout.Block, cols: list[int], width: int, lead: int,
