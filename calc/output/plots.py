@@ -601,9 +601,9 @@ def timeline_chart(result, variant: str | None = None, point: dict | None = None
     Without ``quantity``: commitment spend against the revenue that pays for compute
     (compute_share_of_revenue x revenue) and total revenue, with break-even marked where the
     spend line and the compute-share line meet for good; with one variant, p05-p95 bands (when
-    sampled) and the shortfall shaded; a line identical in several variants is drawn once, labelled
-    with each ('base, decaying: commitment spend'). With ``quantity`` (a per-period one, e.g. coverage): its
-    central line per variant with its p05-p95 band.
+    sampled) and the shortfall shaded; a line identical in several variants is drawn once,
+    labelled with each ('base, decaying: commitment spend'). With ``quantity`` (a per-period one,
+    e.g. coverage): its central line per variant with its p05-p95 band.
     """
     if not result.periods:
         raise ValueError("timeline_chart needs a result with a timeline")

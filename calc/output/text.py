@@ -109,11 +109,12 @@ def panels(block: layout.Block, width: int, lead: int) -> list[str]:
     if widest(out) <= width:
         return out
     cut, notes = len(cols) > 1, True
-    found = [draw(block, g, lead, cut) for g in groups(block, cols, width, lead, True)]
+    runs = groups(block, cols, width, lead, True)
+    found = [draw(block, g, lead, cut) for g in runs]
     if max(map(widest, found)) > width and any(ln.notes for ln in block.lines):
         notes = False
-    runs = groups(block, cols, width, lead, notes)
-    found = [draw(block, g, lead, cut, notes) for g in runs]
+        runs = groups(block, cols, width, lead, False)
+        found = [draw(block, g, lead, cut, False) for g in runs]
     found = [stacked(block, g[0], lead) if widest(p) > width and len(g) == 1 else p
              for g, p in zip(runs, found)]
     if not notes:
