@@ -29,7 +29,7 @@ import numpy as np
 from calc import dates
 from calc.citations import figure_citations, source_citation
 from calc.errors import CalcError
-from calc.format import _SCALES as MONEY_SCALES, money, number
+from calc.format import MONEY_SCALES, money, number
 from calc.glossary import glossary
 from calc.optional import need
 from calc.output.layout import label, point_text
