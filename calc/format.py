@@ -22,7 +22,7 @@ def number(x: float, digits: int = 4) -> str:
     return text
 
 
-_SCALES = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"))
+MONEY_SCALES = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"))   # [USD], suffix
 
 
 MONEY_MAX = 999.5e12        # beyond $999T: scientific notation, never a 300-digit cell
@@ -37,7 +37,7 @@ def money(x: float, digits: int = 3) -> str:
         return f"{sign}${a:.{digits - 1}e}"
     # rounded first: 99.96B is $100B, 999.96M is $1.00B
     r = float(f"{a:.{digits}g}")
-    for scale, suffix in _SCALES:
+    for scale, suffix in MONEY_SCALES:
         if r >= scale:
             v = r / scale
             return f"{sign}${v:.{max(0, digits - 1 - int(math.log10(v)))}f}{suffix}"

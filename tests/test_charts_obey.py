@@ -89,14 +89,45 @@ def test_bars_of_funding_need_per_variant_and_hist_of_break_even(ant):
     draws = ant.draws["break_even"][2, :, 0]
     never = int(np.isnan(draws).sum())
     assert fig.axes[0].get_ylabel() == "samples (of 200" + (f"; {never} never)" if never else ")")
-    assert fig.axes[0].xaxis.get_major_formatter()(2027.0, 0) == "2027"     # a date, not '2,027'
+    # ticks on the yearly timeline's periods ('2027', not '2,027' nor '2032-03')
+    ticks = fig.axes[0].get_xticks()
+    starts, name = plots.period_axis(ant)
+    assert set(ticks) <= set(starts) and len(ticks) >= 2
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == [name(t) for t in ticks]
+    assert all(t.get_text() in ant.periods for t in fig.axes[0].get_xticklabels())
+
+
+def test_break_even_per_case_is_a_point_not_a_bar_from_the_axis_start(ant):
+    fig = plots.plot(ant, "bars", "break_even")
+    axis = fig.axes[0]
+    assert len(axis.patches) == 0             # was a bar from 2025, a length that means nothing
+    points = [ln for ln in axis.get_lines() if ln.get_marker() == "o"]
+    central = ant.central["break_even"][:, 0]
+    assert [float(p.get_xdata()[0]) for p in points] == \
+        pytest.approx([c for c in central if np.isfinite(c)])
+    labels = [t.get_text() for t in axis.get_xticklabels()]
+    assert labels and all(t in ant.periods for t in labels)
+
+
+def test_money_ticks_share_one_scale_per_axis():
+    res = calc.load("hsbc-openai").run(samples=0)
+    fig = plots.plot(res, "timeline", quantity="cash_balance")
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    # was '$0.00' beside '$50.0B'
+    assert "$0" in labels and "$0.00" not in labels
+    assert all(t == "$0" or t.endswith("B") for t in labels)
+    assert plots.money_tick(5e10, [0, 5e10, 1e11]) == "$50B"
+    assert plots.money_tick(2.5e9, [0, 2.5e9, 5e9]) == "$2.5B"
+    assert plots.money_tick(1e8, [1e8, 1e10, 1e12]) == "$100M"    # a log axis: its own scale
 
 
 def test_default_timeline_overlays_every_variant_each_labelled(ant):
     fig = plots.plot(ant)
     labels = fig.axes[0].get_legend_handles_labels()[1]
-    for v in ("base", "decaying", "share-for-compute"):
-        assert f"{v}: commitment spend" in labels
+    # the three variants' identical spend is one line, labelled with each (was hidden under
+    # the last one drawn)
+    assert [t for t in labels if t.endswith("commitment spend")] == [
+        "base, decaying, share-for-compute: commitment spend"]
     assert "share-for-compute: revenue that pays for compute" in labels
     assert "share-for-compute: total revenue" in labels
     assert "base: revenue (all of it pays for compute)" in labels          # share 1: one line

@@ -57,3 +57,15 @@ def test_deals_to_a_file_keeps_every_column(monkeypatch, tmp_path):
                             "status", "counted?", "per year", "per GW", "implied chips",
                             "implied GW", "basis", "source"]
     assert "Left out" not in text
+
+
+def test_at_60_columns_a_long_deal_id_wraps_after_an_underscore(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "60")
+    out = calc_cli("deals", "--as-of", "2025-11-30").stdout
+    lines = out.splitlines()
+    assert widest(out) <= 60
+    # the id column was 38 wide at 60 columns, leaving room for buyer and amount only
+    assert header(out) == ["deal", "buyer", "provider", "amount"]
+    assert len(lines[1].split()[0]) == 24
+    at = lines.index(next(ln for ln in lines if ln.startswith("openai_nvidia_systems_ ")))
+    assert lines[at + 1].split() == ["2025_09"]

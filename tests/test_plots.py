@@ -214,7 +214,8 @@ def test_timeline_chart_puts_each_period_at_its_start_with_its_label():
     axis = fig.axes[0]
     assert [t.get_text() for t in axis.get_xticklabels()] == list(res.periods)
     spend = next(line for line in axis.get_lines()
-                 if line.get_label() == "base: commitment spend")
+                 if line.get_label().endswith(": commitment spend"))
+    assert spend.get_label() == "base, decaying, share-for-compute: commitment spend"  # same
     assert list(spend.get_xdata()) == list(starts)
     assert list(spend.get_ydata()) == list(res.central["commitment_spend"][0])
     be = float(res.central["break_even"][0][0])

@@ -97,13 +97,29 @@ def test_at_80_columns_no_line_is_wider_than_80(monkeypatch):
     assert max(len(ln) for ln in checks.splitlines()) > 70
 
 
-def test_a_column_too_wide_for_the_terminal_stands_alone_in_its_panel(monkeypatch):
-    # at 40 columns a label plus one sampled cell does not fit: each panel holds one period, and
-    # only such panels (and words longer than a line) pass the width
+def test_a_cell_too_wide_beside_its_label_goes_under_it(monkeypatch):
+    # at 40 columns a label plus one sampled cell does not fit: each panel holds one period, each
+    # cell right-aligned on the line under its label; only the sources panel (a label and the
+    # sources, one column) passes the width
     out = run(monkeypatch, 40, "hsbc-openai", "--samples", "500")
     over = [p for p in panels(out) if max(len(ln) for ln in p) > 40]
-    assert len(over) == 7 and all(len(YEAR.findall(p[0])) == 1 for p in over[:6])
+    assert [p[0].split() for p in over] == [["quantity", "sources"]]
+    periods = [p for p in panels(out) if YEAR.fullmatch(p[1].strip())]
+    assert [p[1].strip() for p in periods] == [str(y) for y in range(2025, 2031)]
+    first = periods[0]
+    at = next(k for k, ln in enumerate(first) if ln.split() == ["commitment_spend", "[USD]"])
+    assert first[at + 1].strip().startswith("$17.2B (") and len(first[at + 1]) <= 40
+    assert len({len(ln) for ln in first}) == 1               # padded to one width
     assert overlong(out, 40) == []
+
+
+def test_the_headline_at_60_columns_fits(monkeypatch):
+    # it was 66 wide: a label of 33 characters beside a cell of 31
+    out = run(monkeypatch, 60, "openai-commitments")
+    head = out[out.index("Headline"):out.index("Checks:")].splitlines()
+    assert max(map(len, head)) <= 60
+    at = head.index(next(ln for ln in head if ln.startswith("break_even [date]")))
+    assert head[at + 1].strip() == "2032 (2029–2033), never in 16 %"
 
 
 def test_point_is_drawn_only_with_a_sweep(monkeypatch, tmp_path):
@@ -196,3 +212,35 @@ def test_the_long_layout_keeps_its_period_column_under_variant_headings():
     assert lines[3].split() == ["2025", "revenue", "$20.0B", "[1,2,3]"]
     wide = text.table_lines(layout.build(res, wide=False), 200)
     assert wide[0].split()[:3] == ["variant", "period", "quantity"]     # it fits: no headings
+
+
+@pytest.mark.parametrize("command", ["figures", "sources"])
+def test_figures_and_sources_follow_the_width(monkeypatch, command):
+    # at 80 columns `calc figures` was 118 wide and `calc sources` 136: the columns past the
+    # width go to a line under each row, 'name: value'
+    monkeypatch.setenv("COLUMNS", "80")
+    out = calc_cli(command).stdout
+    assert overlong(out, 80) == []
+    head = out.splitlines()[0].split()
+    assert head == (["id", "value"] if command == "figures" else ["id", "date", "language"])
+    below = "    unit: USD; qualifier: " if command == "figures" else "    publisher: "
+    assert any(ln.startswith(below) for ln in out.splitlines())
+    monkeypatch.setenv("COLUMNS", "400")
+    wide = calc_cli(command).stdout.splitlines()[0].split()
+    assert wide[-1] == ("source" if command == "figures" else "publisher")
+
+
+@pytest.mark.parametrize("scenario, fitted", [("openai-commitments", "whole timeline"),
+                                              ("nvidia-1gw", "base")])
+def test_a_one_column_panel_too_wide_leaves_its_sources_to_a_panel_of_their_own(
+        monkeypatch, scenario, fitted):
+    # at 80 columns openai-commitments' 'whole timeline' panel was 86 wide, nvidia-1gw's 84
+    out = run(monkeypatch, 80, scenario)
+    assert max(len(ln) for ln in out.splitlines() if len(ln.split()) > 1) <= 80
+    tables = panels(out)
+    at = next(k for k, p in enumerate(tables) if value_headers(p) == [fitted])
+    assert "sources" not in tables[at][0].split()
+    # once, after the block's last panel
+    cited = [p for p in tables[at:] if p[0].split() == ["quantity", "sources"]]
+    assert cited and cited[0][-1].split()[-1].startswith("[")
+    assert len(cited) == 1

@@ -2,7 +2,7 @@
 
 Headers as the table prints them, most important first: past the terminal's width the last ones
 are left out (``calc deals --help`` lists them). ``WRAP`` gives the text columns that wrap, and
-the width [characters] they wrap at.
+the width [characters] they wrap at (a deal id after an underscore).
 """
 
 DEALS = ("deal", "buyer", "amount", "provider", "kind", "announced", "GW", "counted?", "qualifier",
@@ -11,5 +11,5 @@ DEALS = ("deal", "buyer", "amount", "provider", "kind", "announced", "GW", "coun
 TOTALS = ("buyer", "deals counted", "payments firm", "payments up to", "GW firm", "GW up to",
           "vague low", "vague high", "builders' capex", "investment received", "investment up to",
           "guarantees", "reports")
-WRAP = {"provider": 20, "counted?": 24, "payer": 12, "payee": 12}
+WRAP = {"deal": 24, "provider": 20, "counted?": 24, "payer": 12, "payee": 12}
 KEEP = 3                    # the first columns shown however narrow the terminal

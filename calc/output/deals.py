@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 import textwrap
 
 import pandas as pd
@@ -105,11 +106,28 @@ def _footer(totals: bool, rates: dict) -> list[str]:
             f"GW-year (cloud contracts). Rates: {'; '.join(parts)}."]
 
 
+MIN_WRAP = 12               # the narrowest a wrapping column is drawn [characters]
+
+
+def _wrap(cell: str, width: int) -> list[str]:
+    """``cell`` in lines of ``width``: at spaces, and after the underscores of an id
+    ('openai_microsoft_' / '2023_01')."""
+    if " " in cell or "_" not in cell or len(cell) <= width:
+        return textwrap.wrap(cell, width) or [""]
+    out = [""]
+    for part in re.findall(r"[^_]*_|[^_]+$", cell):
+        if out[-1] and len(out[-1]) + len(part) > width:
+            out.append("")
+        out[-1] += part
+    return [ln for chunk in out for ln in textwrap.wrap(chunk, width)]
+
+
 def fit(heads: list[str], rows: list[list[str]], width: int | None,
         order: tuple[str, ...]) -> tuple[list[int], list[int]]:
     """The columns shown (indices, in table order) and their widths, so that a line of the table
     fits ``width``: long text wraps (``deal_columns.WRAP``), then the columns last in ``order``
-    are left out (never the first ``deal_columns.KEEP``)."""
+    are left out (never the first ``deal_columns.KEEP``); the first left out that wraps shows
+    instead in the room left, when that is ``MIN_WRAP`` characters or more."""
     natural = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(heads)]
     every = list(range(len(heads)))
     if width is None or sum(natural) + 2 * (len(heads) - 1) <= width:
@@ -119,6 +137,10 @@ def fit(heads: list[str], rows: list[list[str]], width: int | None,
     shown, used = [], -2
     for k, i in enumerate(ranked):
         if k >= KEEP and used + 2 + capped[i] > width:
+            room = width - used - 2         # a wrapping column narrows to the room left
+            if heads[i] in WRAP and room >= max(len(heads[i]), MIN_WRAP):
+                shown.append(i)
+                capped[i], used = room, width
             break
         shown.append(i)
         used += 2 + capped[i]
@@ -138,7 +160,7 @@ def text(frame: pd.DataFrame, reg, rates: dict, totals: bool = False,
     cols, widths = fit(heads, rows, width, TOTALS if totals else DEALS)
 
     def lines(cells: list[str]) -> list[str]:
-        parts = [textwrap.wrap(cells[i], widths[i]) or [""] for i in cols]
+        parts = [_wrap(cells[i], widths[i]) for i in cols]
         return ["  ".join((p[k] if k < len(p) else "").ljust(widths[i])
                           for p, i in zip(parts, cols)).rstrip()
                 for k in range(max(len(p) for p in parts))]

@@ -29,7 +29,7 @@ import numpy as np
 from calc import dates
 from calc.citations import figure_citations, source_citation
 from calc.errors import CalcError
-from calc.format import money, number
+from calc.format import MONEY_SCALES, money, number
 from calc.glossary import glossary
 from calc.optional import need
 from calc.output.layout import label, point_text
@@ -102,10 +102,53 @@ def _tick_formatter(unit: str):
     FuncFormatter = need("matplotlib.ticker", "plots").FuncFormatter
 
     if unit == "USD" or unit.startswith("USD/"):
-        return FuncFormatter(lambda x, _pos: money(x))
+        return _money_formatter()
     if unit == "date":
         return FuncFormatter(lambda x, _pos: date_text(x))
     return FuncFormatter(lambda x, _pos: number(x, digits=3))
+
+
+def _money_formatter():
+    """Money ticks in one scale per axis, that of the largest tick: $0, $50B, $100B (not $0.00
+    beside $50.0B)."""
+    Formatter = need("matplotlib.ticker", "plots").Formatter
+
+    class Money(Formatter):
+        def __call__(self, x, pos=None):
+            locs = getattr(self, "locs", None)       # every tick, set before they are drawn
+            return money_tick(x, list(locs) if locs is not None and len(locs) else [x])
+
+    return Money()
+
+
+def money_tick(x: float, ticks) -> str:
+    """``x`` [USD] in the scale of the largest of ``ticks`` (its own where they span a factor 1000
+    or more), as few decimals as it needs: money_tick(0, [0, 5e10]) -> '$0',
+    money_tick(2.5e9, [0, 5e9]) -> '$2.5B'."""
+    if not math.isfinite(x):
+        return money(x)
+    sizes = [abs(t) for t in ticks if math.isfinite(t) and t]
+    if sizes and max(sizes) >= 1000 * min(sizes):
+        sizes = [abs(x)]                # a log axis ($100M to $1T): each tick in its own scale
+    top = max(sizes, default=abs(x))
+    scale, suffix = next(((v, s) for v, s in MONEY_SCALES if top >= v), (1.0, ""))
+    v = round(abs(x) / scale, 2)
+    return ("-" if x < 0 and v else "") + f"${v:,.2f}".rstrip("0").rstrip(".") \
+        + (suffix if v else "")
+
+
+def _period_ticks(axis, result) -> None:
+    """A date axis ticked at the timeline's period starts in view, labelled as the periods are
+    ('2032', '2032-Q2'; never a month on a yearly timeline), eight at most."""
+    FixedFormatter = need("matplotlib.ticker", "plots").FixedFormatter
+    starts, name = period_axis(result)
+    low, high = axis.get_xlim()
+    ticks = [float(t) for t in starts if low <= t <= high]
+    if not ticks:
+        return
+    ticks = ticks[::max(1, math.ceil(len(ticks) / 8))]
+    axis.set_xticks(ticks)
+    axis.xaxis.set_major_formatter(FixedFormatter([name(t) for t in ticks]))
 
 
 def date_text(x: float) -> str:
@@ -413,7 +456,8 @@ def _date_ticks(axis, xs: np.ndarray, never: float) -> None:
 def bar_chart(result, quantity: str | None = None, ax=None, variant: str | None = None):
     """``quantity`` (default: the first output) per case (of ``variant`` only, when given), with
     5-95 % whiskers when sampled. On a timeline, a quantity with one value per case (funding_need,
-    break_even); a date's bar starts at the timeline's start, 'never' has none.
+    break_even); a date is a point (a bar from an axis start would mean nothing), 'never' has
+    none.
 
     Each value is written just past the end of its whisker (or bar), never across it, and the axis
     is widened to hold it.
@@ -436,9 +480,14 @@ def bar_chart(result, quantity: str | None = None, ax=None, variant: str | None 
     base = float(period_axis(result)[0][0]) if unit == "date" else 0.0
     if unit == "date":
         ends = np.where(np.isfinite(ends), ends, base)         # 'never' is written at the start
-    axis.barh(range(n), values - base, left=base, xerr=err, height=0.5,
-              color=[COLORS[i % len(COLORS)] for i in range(n)], capsize=4,
-              error_kw={"elinewidth": 1.2})
+    if unit == "date":
+        for k in range(n):                  # one call per case: each its colour
+            axis.errorbar([values[k]], [k], xerr=None if err is None else err[:, k:k + 1],
+                          fmt="o", ms=7, color=COLORS[k % len(COLORS)], capsize=4, elinewidth=1.2)
+    else:
+        axis.barh(range(n), values - base, left=base, xerr=err, height=0.5,
+                  color=[COLORS[i % len(COLORS)] for i in range(n)], capsize=4,
+                  error_kw={"elinewidth": 1.2})
     axis.set_yticks(range(n), labels, fontsize=9)
     axis.set_ylim(n - 0.4, -0.6)                       # first case on top, room above and below
     axis.xaxis.set_major_formatter(_tick_formatter(unit))
@@ -450,6 +499,8 @@ def bar_chart(result, quantity: str | None = None, ax=None, variant: str | None 
     low = base if unit == "date" else min(0.0, float(np.nanmin(values)))
     high = float(np.nanmax(ends)) if n else 1.0
     axis.set_xlim(low, high + 0.22 * (high - low or 1.0))   # room for the value past the whisker
+    if unit == "date" and result.periods:
+        _period_ticks(axis, result)
     whisk = " (whiskers: 5–95 %)" if stats is not None else ""
     _finish(fig, f"{human_label(quantity)}{whisk}{_scenario_suffix(result)}",
             result_sources(result, [quantity]), ax is None, axis)
@@ -487,6 +538,8 @@ def hist_chart(result, quantity: str | None = None, variant: str | None = None,
         axis.axvline(x, color="black", linestyle=style, linewidth=1,
                      label=f"{name}: {_value_text(x, unit)}")
     axis.xaxis.set_major_formatter(_tick_formatter(unit))
+    if unit == "date" and result.periods:
+        _period_ticks(axis, result)
     axis.set_xlabel(human_label(quantity, unit))
     missing = every.size - draws.size
     axis.set_ylabel(f"samples (of {every.size:,}" + (f"; {missing:,} never)" if missing else ")"))
@@ -548,8 +601,9 @@ def timeline_chart(result, variant: str | None = None, point: dict | None = None
     Without ``quantity``: commitment spend against the revenue that pays for compute
     (compute_share_of_revenue x revenue) and total revenue, with break-even marked where the
     spend line and the compute-share line meet for good; with one variant, p05-p95 bands (when
-    sampled) and the shortfall shaded. With ``quantity`` (a per-period one, e.g. coverage): its
-    central line per variant with its p05-p95 band.
+    sampled) and the shortfall shaded; a line identical in several variants is drawn once,
+    labelled with each ('base, decaying: commitment spend'). With ``quantity`` (a per-period one,
+    e.g. coverage): its central line per variant with its p05-p95 band.
     """
     if not result.periods:
         raise ValueError("timeline_chart needs a result with a timeline")
@@ -563,8 +617,17 @@ def timeline_chart(result, variant: str | None = None, point: dict | None = None
     def tag(i: int, what: str) -> str:
         return f"{result.cases[i].variant}: {what}" if several else what
 
+    drawn: dict = {}                # (what, values) -> (line, its variants): each drawn once
+
     def line(i, y, band, color, what, **style):
-        axis.plot(x, y, color=color, label=tag(i, what), **style)
+        key = (what, np.asarray(y, dtype=float).tobytes())
+        if several and (band is None or not one and quantity is None) and key in drawn:
+            shown_line, names = drawn[key]          # identical to a variant's line drawn already
+            names.append(result.cases[i].variant)
+            shown_line.set_label(f"{', '.join(names)}: {what}")
+            return
+        (drawn_line,) = axis.plot(x, y, color=color, label=tag(i, what), **style)
+        drawn[key] = (drawn_line, [result.cases[i].variant])
         values.append(np.ravel(y))
         if band is not None and (one or quantity is not None):
             axis.fill_between(x, band[0], band[1], color=color, alpha=0.15, lw=0,

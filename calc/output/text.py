@@ -15,7 +15,9 @@ Table lines are padded to one width (the last column too), so they stay aligned 
 Tables and wrapped text fit the terminal (``calc.output.terminal``: ``COLUMNS``, else the
 terminal's width, else 120 for a file or a pipe). Label columns empty on every line are not drawn;
 when a table is wider than that, its variant and sweep point become a heading line above their
-rows instead of columns repeated on each, and its value columns split into panels.
+rows instead of columns repeated on each, and its value columns split into panels; a panel of one
+column still too wide leaves its sources to a panel of their own, then puts each cell under its
+label.
 """
 
 from __future__ import annotations
@@ -51,6 +53,26 @@ def grid(headers: list[list[str]], rows: list[list[str]], right: set[int]) -> li
     return [draw(r) for r in head_rows] + ["─" * total] + [draw(r) for r in rows]
 
 
+def fitted(headers: list[list[str]], rows: list[list[str]], right: set[int],
+           width: int) -> tuple[list[str], int]:
+    """(lines, n): the ``grid`` of the first ``n`` columns, the most that fit ``width`` (one at
+    least)."""
+    for n in range(len(headers), 0, -1):
+        lines = grid(headers[:n], [r[:n] for r in rows], {i for i in right if i < n})
+        if n == 1 or widest(lines) <= width:
+            return lines, n
+    return [], 0
+
+
+def left_out(headers: list[list[str]], cells: list[str], width: int) -> list[str]:
+    """The cells of the columns a table left out, as a wrapped line under its row
+    ('unit: USD; kind: quoted'); none when none."""
+    if not cells:
+        return []
+    text = "; ".join(f"{' '.join(h)}: {c}" for h, c in zip(headers, cells))
+    return wrap(text, "      ", "    ", width)
+
+
 def notes_text(notes: list[int]) -> str:
     """'[1,2]' for footnotes 1 and 2; '' for none."""
     return f"[{','.join(map(str, notes))}]" if notes else ""
@@ -80,24 +102,66 @@ def block_lines(block: layout.Block, width: int = WIDTH) -> list[str]:
 
 def panels(block: layout.Block, width: int, lead: int) -> list[str]:
     """``block``'s lines, its first ``lead`` label columns drawn as group headings, its value
-    columns split into panels no wider than ``width`` (a panel holds one column at least)."""
+    columns split into panels no wider than ``width`` (a panel holds one column at least). When
+    a panel of one column is still too wide, the sources leave every panel for one of their own,
+    last; then each cell of a panel still too wide goes under its label (``stacked``)."""
     cols = list(range(len(block.value_headers)))
     out = draw(block, cols, lead)
-    if widest(out) <= width or len(cols) < 2:
+    if widest(out) <= width:
         return out
+    cut, notes = len(cols) > 1, True
+    runs = groups(block, cols, width, lead, True)
+    found = [draw(block, g, lead, cut) for g in runs]
+    if max(map(widest, found)) > width and any(ln.notes for ln in block.lines):
+        notes = False
+        runs = groups(block, cols, width, lead, False)
+        found = [draw(block, g, lead, cut, False) for g in runs]
+    found = [stacked(block, g[0], lead) if widest(p) > width and len(g) == 1 else p
+             for g, p in zip(runs, found)]
+    if not notes:
+        found.append(draw(block, [], lead, True))
+    return [ln for k, p in enumerate(found) for ln in ([""] if k else []) + p]
+
+
+def stacked(block: layout.Block, col: int, lead: int) -> list[str]:
+    """Value column ``col`` of ``block`` with each cell right-aligned on a line of its own under
+    its label: for a terminal narrower than a label and a cell side by side."""
+    lines = [ln for ln in block.lines if ln.cells[col]] or block.lines
+    indent = INDENT if lead else ""
+    labels = grid(block.key_headers[lead:],
+                  [[indent + ln.keys[lead]] + ln.keys[lead + 1:] for ln in lines], set())
+    n_head = len(labels) - len(lines) - 1
+    head = block.value_headers[col]
+    size = max(widest(labels), widest(head + [ln.cells[col] for ln in lines]))
+    out = [h.ljust(size) for h in labels[:n_head]] + [h.rjust(size) for h in head] \
+        + ["─" * size]
+    group = None
+    for ln, label in zip(lines, labels[n_head + 1:]):
+        if lead and ln.keys[:lead] != group:
+            group = ln.keys[:lead]
+            out.append(compact.group_label(block, group).ljust(size))
+        out += [label.rstrip().ljust(size), ln.cells[col].rjust(size)]
+    return out
+
+
+def groups(block: layout.Block, cols: list[int], width: int, lead: int,
+           notes: bool) -> list[list[int]]:
+    """``cols`` in runs that ``draw`` no wider than ``width`` (one column at least)."""
     out, panel = [], []
     for c in cols:
-        if panel and widest(draw(block, panel + [c], lead, True)) > width:
-            out += draw(block, panel, lead, True) + [""]
+        if panel and widest(draw(block, panel + [c], lead, True, notes)) > width:
+            out.append(panel)
             panel = []
         panel.append(c)
-    return out + draw(block, panel, lead, True)
+    return out + [panel]
 
 
-def draw(block: layout.Block, cols: list[int], lead: int, panel: bool = False) -> list[str]:
-    """The value columns ``cols`` of ``block`` as aligned lines; the first ``lead`` label cells
-    as a heading line ('base · pue=1.2') above the lines they lead, which are indented."""
-    cited = any(line.notes for line in block.lines)
+def draw(block: layout.Block, cols: list[int], lead: int, panel: bool = False,
+         notes: bool = True) -> list[str]:
+    """The value columns ``cols`` of ``block`` as aligned lines, and a sources column (with
+    ``notes``, when a line cites one); the first ``lead`` label cells as a heading line
+    ('base · pue=1.2') above the lines they lead, which are indented."""
+    cited = notes and any(line.notes for line in block.lines)
     keys = block.key_headers[lead:]
     headers = keys + [block.value_headers[c] for c in cols] + ([["sources"]] if cited else [])
     # a panel leaves out lines empty in it (funding_need in 2026)
@@ -244,21 +308,20 @@ def figures_text(figures, width: int | None = None) -> str:
     """Registry figures as a table; under each, the quote and its English gloss, wrapped to
     ``width`` (default: ``table_width()``).
 
-    The source id is a column when the table fits in ``width`` columns, else it leads the quote
-    line.
+    Columns that do not fit ``width`` are left out from the last: the source id then leads the
+    quote line, the others make a line of their own under the row ('unit: USD; kind: quoted').
     """
     width = width or table_width()
     reg = registry()
     headers = [["id"], ["value"], ["unit"], ["qualifier"], ["kind"], ["as_of"], ["source"]]
     rows = [[f.id, layout.figure_text(f), f.unit, f.qualifier, f.kind, f.as_of, f.source or "-"]
             for f in figures]
-    lines = grid(headers, rows, right={1})
-    source_column = not lines or len(lines[0]) <= width
-    if not source_column:
-        lines = grid(headers[:-1], [r[:-1] for r in rows], right={1})
+    lines, n = fitted(headers, rows, {1}, width)
+    source_column = n == len(headers)
     out = lines[:2]
-    for fig, line in zip(figures, lines[2:]):
+    for fig, row, line in zip(figures, rows, lines[2:]):
         out.append(line)
+        out += left_out(headers[n:-1], row[n:-1], width)
         cite = "" if source_column or not fig.source else f"[{fig.source}] "
         if fig.quote or cite:
             out += wrap(cite + (f"\"{fig.quote}\"" if fig.quote else ""), "      ", "    ",
@@ -281,15 +344,16 @@ def figures_text(figures, width: int | None = None) -> str:
 
 
 def sources_text(sources, width: int | None = None) -> str:
-    """Registry sources as a table; under each, its title and URL, wrapped to ``width`` (default:
-    ``table_width()``)."""
+    """Registry sources as a table; under each, the columns that do not fit ``width`` (default:
+    ``table_width()``), its title and URL, wrapped to it."""
     width = width or table_width()
     headers = [["id"], ["date"], ["language"], ["publisher"]]
     rows = [[s.id, s.date, s.language, s.publisher] for s in sources]
-    lines = grid(headers, rows, right=set())
+    lines, n = fitted(headers, rows, set(), width)
     out = lines[:2]
-    for src, line in zip(sources, lines[2:]):
+    for src, row, line in zip(sources, rows, lines[2:]):
         out.append(line)
+        out += left_out(headers[n:], row[n:], width)
         if shown_title(src.title):                      # none where it is "unknown"
             out += wrap(shown_title(src.title), "      ", "    ", width)
         if src.url:
