@@ -114,9 +114,12 @@ def _money_formatter():
     Formatter = need("matplotlib.ticker", "plots").Formatter
 
     class Money(Formatter):
-        def __call__(self, x, pos=None):
-            locs = getattr(self, "locs", None)       # every tick, set before they are drawn
-            return money_tick(x, list(locs) if locs is not None and len(locs) else [x])
+        def format_ticks(self, values):             # every tick of the axis at once
+            values = list(values)
+            return [money_tick(x, values) for x in values]
+
+        def __call__(self, x, pos=None):            # one value alone (a cursor readout)
+            return money_tick(x, [x])
 
     return Money()
 
