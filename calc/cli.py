@@ -407,6 +407,8 @@ def cmd_schema(args) -> int:
     text = schema_json()
     if args.output:
         check_target(args.output, "--output", [])
+        if Path(args.output).suffix.lower() in (".xlsx", ".html", ".htm", ".csv", ".md"):
+            output_format(None, args.output, ("json",), "calc schema")  # names the fix
         write_atomic(args.output, text)
     else:
         sys.stdout.write(text)

@@ -252,3 +252,14 @@ def test_two_files_into_an_inferred_csv_name_the_output_not_a_format(tmp_path):
     assert (proc.returncode, proc.stderr) == (
         2, "calc: --output takes one scenario file; run the files one at a time\n")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_schema_to_a_file_named_for_another_format_is_refused(tmp_path):
+    done = calc_cli("schema", "--output", str(tmp_path / "s.xlsx"))
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (f"calc: --output {tmp_path / 's.xlsx'}: calc schema writes json, not "
+                           f"xlsx; name it {tmp_path / 's.json'}\n")
+    assert list(tmp_path.iterdir()) == []
+    done = calc_cli("schema", "--output", str(tmp_path / "schema"))    # no extension: JSON
+    assert done.returncode == 0
+    assert json.loads((tmp_path / "schema").read_text())["title"]
