@@ -1,15 +1,17 @@
 """Financing models: cash, raises, other costs and interest against the commitments, per period.
 
 Arrays carry periods on the LAST axis (as in calc.models.timeline). The cash balance is a
-recursion (interest is charged on a negative OPENING balance), so ``cash_balance`` steps along the
-period axis: one numpy step per period, every case and sample vectorised in each step; without
-interest it is a running sum. ``raises`` (the raises dated in each period) comes from the
-scenario's ``financing`` block (calc.values.PeriodAxis), like ``commitment_spend``.
+recursion (interest is charged on a negative OPENING balance), so ``interest`` steps along the
+period axis (``balances``): one numpy step per period, every case and sample vectorised in each
+step; ``cash_balance`` is then a running sum with that interest charged. ``raises`` (the raises
+dated in each period) comes from the scenario's ``financing`` block (calc.values.PeriodAxis), like
+``commitment_spend``.
 
->>> b = cash_balance(cash="10 billion USD", net_cash_flow=Q(np.full(4, -6e9), "USD"),
-...                  raises=Q(np.zeros(4), "USD"), interest_rate="0.1 / yr",
-...                  period_start=Q(np.arange(2025.0, 2029.0), "yr"),
-...                  period_end=Q(np.arange(2026.0, 2030.0), "yr"))
+>>> args = dict(cash="10 billion USD", net_cash_flow=Q(np.full(4, -6e9), "USD"),
+...             raises=Q(np.zeros(4), "USD"))
+>>> i = interest(**args, interest_rate="0.1 / yr", period_start=Q(np.arange(2025.0, 2029.0), "yr"),
+...              period_end=Q(np.arange(2026.0, 2030.0), "yr"))
+>>> b = cash_balance(**args, interest=i)
 >>> [round(x / 1e9, 6) for x in b.m_as("USD").tolist()]   # 10-6; 4-6; -2-6-0.2; -8.2-6-0.82
 [4.0, -2.0, -8.2, -15.02]
 """
@@ -97,13 +99,17 @@ def interest(cash, net_cash_flow, raises, interest_rate, period_start, period_en
 
 
 @formula("previous cash_balance (cash before the first period) + net_cash_flow + raises - interest",
-         excel="{prev:cash_balance|cash}+{net_cash_flow}+{raises}-{interest_rate}*("
-               "{period_end}-{period_start})*MAX(0,-{prev:cash_balance|cash})")
-def cash_balance(cash, net_cash_flow, raises, interest_rate, period_start, period_end):
-    """The cash balance at each period's end. Returns: cash_balance [USD]."""
-    bal, _ = balances(_m(cash, "USD"), _flow(net_cash_flow, raises),
-                      _rate_years(interest_rate, period_start, period_end))
-    return Q(bal, "USD")
+         excel="{prev:cash_balance|cash}+{net_cash_flow}+{raises}-{interest}")
+def cash_balance(cash, net_cash_flow, raises, interest):
+    """The cash balance at each period's end: a running sum over the periods, ``interest`` (which
+    the recursion in ``balances`` gave) already charged. Returns: cash_balance [USD].
+
+    >>> cash_balance(cash="10 USD", net_cash_flow=Q(np.array([-6.0, -6.0, -6.0]), "USD"),
+    ...              raises="0 USD", interest=Q(np.array([0.0, 0.0, 0.2]), "USD")).m.tolist()
+    [4.0, -2.0, -8.2]
+    """
+    flow = np.broadcast_arrays(_flow(net_cash_flow, raises), _m(interest, "USD"))
+    return Q(_m(cash, "USD") + np.cumsum(flow[0] - flow[1], axis=-1), "USD")
 
 
 @formula("the largest negative cash_balance as a positive amount, 0 if never below 0",
