@@ -22,9 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from calc.errors import CalcError
+from calc.dates import Date
 from calc.format import quantity
 from calc.glossary import glossary
-from calc.format import quantity
 from calc.units import Q, described, dimension_text, format_unit, parse_unit, ureg
 
 # 1 to 1e24; beyond, Y with big numbers
@@ -155,7 +155,7 @@ def show(value, name: str | None = None, unit: str | None = None) -> ShownText:
     glossary); ``unit``: the unit to show it in. The answer is a ``str`` that prints without
     quotes (``calc.show(q)`` at a prompt reads ``$71.0B``).
     """
-    if isinstance(value, float) and hasattr(value, "first_day"):     # a calc.dates.Date
+    if isinstance(value, Date):                     # as the tables write it: '2030', '2028-Q2'
         return ShownText(str(value))
     q = Q(value)
     if unit is not None:
