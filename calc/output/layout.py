@@ -39,14 +39,14 @@ def span(low: str, high: str) -> str:
     return f"{low} to {high}" if low.startswith("-") or high.startswith("-") else f"{low}–{high}"
 
 
-def cell_text(row: dict, sep: str = "–") -> str:
+def cell_text(row: dict) -> str:
     """'400,000'; sampled, '400,000 (356,190–453,756)', with the median first where it reads
     differently from the central value: '1.21 (p50 1.22; 1.07–1.36)'."""
     unit = row["unit"]
     text = value_text(row["value"], unit)
     if "p05" in row:
         low, high = value_text(row["p05"], unit), value_text(row["p95"], unit)
-        spread = span(low, high) if sep == "–" else f"{low}{sep}{high}"
+        spread = span(low, high)
         p50 = value_text(row.get("p50"), unit)
         if low == high == text and p50 in (text, "-"):                 # a value that does not vary
             return text
