@@ -107,6 +107,19 @@ def test_calc_check_refuses_a_payer_off_the_list_with_exit_2(tmp_path, monkeypat
             "the ledger's company list") in proc.stderr
 
 
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_calc_check_exits_2_on_each_bad_row_with_its_location(tmp_path, monkeypatch, case):
+    edits, did, key, message = BAD[case]
+    data, lines = _data(tmp_path, edits)
+    load = Registry.load.__func__
+    monkeypatch.setattr(Registry, "load", classmethod(lambda cls, data_dir=data: load(cls, data)))
+    proc = calc_cli("check", str(tmp_path / "none.yaml"))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    at = rf"deals.yaml:{lines[0]} \({did}\)\.{key}" if key else rf"\({did}\)"
+    assert re.search(rf"{at} \| {message}", proc.stderr), proc.stderr
+    assert proc.stdout == ""                                     # nothing half-printed
+
+
 # -- as of a date ---------------------------------------------------------------------------------
 def _columns(buyer, at):
     totals = ledger_count.Counting(registry().ledger, ledger_count.as_of_day(at)).totals()
