@@ -202,9 +202,9 @@ def test_openai_and_meta_totals_by_hand():
     # AMD's "tens of billions": 20-100 B, never its midpoint 44.7 B as firm
     assert (openai["payments_vague_low"], openai["payments_vague_high"]) == (20 * B, 100 * B)
     # AMD 6 + Broadcom 10 + Stargate (Oct 2025) 8 + UAE 1 + Norway 0.23 + AWS 2 + TCS 0.1
-    # = 27.33 GW;
+    # + NVIDIA's Vera Rubin 3 + 2 (February 2026) = 32.33 GW;
     # not NVIDIA's 10 (stalled), not Oracle's 4.5, Michigan's 1 or SB Energy's 1.2 (inside Stargate)
-    assert openai["power_firm"] == pytest.approx(27.33)
+    assert openai["power_firm"] == pytest.approx(32.33)
     assert openai["power_up_to"] == 0                                # Cerebras' 0.75 superseded
     assert openai["builders_capex"] == pytest.approx(450 * B)       # Stargate, more than 450 B
     # received: Microsoft 10 + NVIDIA 30 + SoftBank 30 + Amazon 15 = 85 B; up to: Amazon 35 +
@@ -334,6 +334,19 @@ def test_an_unpriced_purchase_is_paid_back_at_its_capex_value():
     t = _trip(deal_flows.flows(as_of="2025-11-30"), "NVIDIA", "OpenAI")
     assert (t["paid_back"], t["paid_back_basis"]) == (pytest.approx(290 * B), "capex")
     assert t["round_trip_share"] == pytest.approx(100 / 290)
+
+
+def test_nvidias_2026_stake_and_its_5_gw_replace_the_letter_of_intent():
+    # 30 Nov 2026: the letter of intent stalled (30 Jan); NVIDIA's 30 B of equity (27 Feb) against
+    # the 3 + 2 GW of Vera Rubin tied to it, no price, at Epoch AI's 29 B per GW = 145 B: 30 / 145
+    t = _trip(deal_flows.flows(as_of="2026-11-30"), "NVIDIA", "OpenAI")
+    assert (t["invested_firm"], t["invested_up_to"]) == (30 * B, 0)
+    assert (t["paid_back"], t["paid_back_basis"]) == (pytest.approx(145 * B), "capex")
+    assert t["round_trip_share"] == pytest.approx(30 / 145)
+    assert "openai_nvidia_systems_2026_02" in _columns("OpenAI", "2026-11-30")["power_firm"]
+    # between the stall and the round (February 2026) no NVIDIA power counts for OpenAI
+    feb = _columns("OpenAI", "2026-02-26")["power_firm"]
+    assert not [i for i in feb if i.startswith("openai_nvidia")]
 
 
 def test_edges_leave_out_builders_capex_and_guarantees():

@@ -102,8 +102,9 @@ def expect_03(nb, text):
 
 def expect_05(nb, text):
     # OpenAI's power each deal once, as of today: AMD 6 + Broadcom 10 + Stargate 8 + UAE 1
-    # + Norway 0.23 + AWS 2 + TCS 0.1 = 27.33 GW (NVIDIA's letter of intent stalled in January 2026)
-    assert "27.3" in text and "110 reports of" in text and "deals from 11 buyers" in text
+    # + Norway 0.23 + AWS 2 + TCS 0.1 + NVIDIA's Vera Rubin 5 = 32.33 GW (the letter of intent's
+    # 10 GW stalled in January 2026)
+    assert "32.3" in text and "111 reports of" in text and "deals from 11 buyers" in text
     assert "does not hold" in text and "teslarati" in text.lower()   # the scenario's checks; the footnotes
     assert len(_outputs(nb, "image/png")) >= 2       # by buyer, by year
 
@@ -134,8 +135,10 @@ def expect_06(nb, text):
     # (the expansion): min(15 + 35, 138) / 138 = 36.2 %
     assert ("Amazon -> OpenAI, 2026-Q4: invested 15.0 firm + 35.0 up to, paid back 138.0 (firm): "
             "round-trip share 36.2 %") in text
-    # the letter of intent stalled on 30 January 2026: no NVIDIA -> OpenAI round trip by 2026-Q4
-    assert "NVIDIA -> OpenAI in 2026-Q4: False" in text
+    # the letter of intent stalled on 30 January 2026; NVIDIA's 30 B of equity (February 2026)
+    # against the 3 + 2 GW of Vera Rubin tied to it, at 29 B per GW = 145 B: 30 / 145 = 20.7 %
+    assert ("NVIDIA -> OpenAI, 2026-Q4: invested 30.0 firm + 0.0 up to, paid back 145.0 (capex): "
+            "round-trip share 20.7 %") in text
     assert len(_outputs(nb, "image/png")) >= 3       # kinds over time, round-trip shares, the flows
 
 
