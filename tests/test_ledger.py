@@ -159,7 +159,12 @@ def test_talks_never_count_and_capex_is_in_no_total():
         cols = _columns("Meta", at)
         assert not any("meta_oracle_2025_09" in ids for ids in cols.values())     # talks
         assert not any(i.startswith("meta_capex") for ids in cols.values() for i in ids)
-    assert not any(ids for ids in _columns("Google", "2026-11-30").values())     # capex only
+    openai = _columns("OpenAI", "2026-11-30")
+    assert not any("openai_sb_energy_ohio_2026_06" in ids for ids in openai.values())  # talks
+    # Google: its 2026 capex plan counts nowhere; its one purchase is SpaceX's GPUs (June 2026)
+    google = {c: ids for c, ids in _columns("Google", "2026-11-30").items() if ids}
+    assert google == {"payments_firm": ["google_spacex_2026_06"]}
+    assert not any(ids for ids in _columns("Google", "2026-05-31").values())     # capex only
 
 
 def test_before_the_named_report_the_earliest_report_of_a_deal_counts():
@@ -226,6 +231,26 @@ def test_openai_and_meta_totals_by_hand():
     assert "all" not in t.index                                              # no all-buyers row
 
 
+def test_anthropic_google_and_reflection_totals_by_hand():
+    t = calc.deal_totals(as_of="2026-11-30").set_index("buyer")
+    anthropic = t.loc["Anthropic"]
+    # Azure 30 + Fluidstack 50 + AWS (April 2026) 100 + Google Cloud (May 2026) 200
+    # + Akamai (May 2026) 1.8 = 381.8 B
+    assert anthropic["payments_firm"] == pytest.approx(381.8 * B)
+    # Google TPUs 1 + Google Cloud (May 2026) 5 + Colossus 1 0.3 + the letters of intent
+    # (June 2026) 1 = 7.3 GW; up to: NVIDIA 1 + AWS Trainium 5 = 6 GW
+    assert anthropic["power_firm"] == pytest.approx(7.3)
+    assert anthropic["power_up_to"] == pytest.approx(6)
+    before = calc.deal_totals(as_of="2026-06-10").set_index("buyer").loc["Anthropic"]
+    assert before["power_firm"] == pytest.approx(6.3)          # before the letters of intent
+    # Google's one purchase: SpaceX's GPUs, "nearly $30 billion" (0.92 B a month, 2026-10 to 2029-06)
+    assert t.loc["Google", "payments_firm"] == pytest.approx(30 * B)
+    # Reflection AI: 0.15 B a month for 42 months (July 2026-2029) = up to 6.3 B; nothing firm
+    reflection = t.loc["Reflection AI"]
+    assert reflection["payments_up_to"] == pytest.approx(6.3 * B)
+    assert reflection["payments_firm"] == 0
+
+
 def test_guarantees_count_only_in_their_column():
     cols = _columns("Fluidstack", "2026-11-30")
     # Google's backstops for Fluidstack: TeraWulf 3.2 (superseding 1.8) + Cipher 1.4 + Abernathy 1.3
@@ -234,7 +259,8 @@ def test_guarantees_count_only_in_their_column():
                                           "google_terawulf_backstop_2025_08"]
     fluidstack = calc.deal_totals("Fluidstack", as_of="2026-11-30")
     assert fluidstack["guarantees"][0] == pytest.approx(5.9 * B)
-    assert not any(ids for c, ids in _columns("Google", "2026-11-30").items())   # nothing received
+    google = _columns("Google", "2026-11-30")
+    assert not google["guarantees"] and not google["investment_received_firm"]  # it gives them
 
 
 # -- ledger_as_of in scenarios --------------------------------------------------------------------
