@@ -237,12 +237,15 @@ def test_anthropic_google_and_reflection_totals_by_hand():
     # Azure 30 + Fluidstack 50 + AWS (April 2026) 100 + Google Cloud (May 2026) 200
     # + Akamai (May 2026) 1.8 = 381.8 B
     assert anthropic["payments_firm"] == pytest.approx(381.8 * B)
-    # Google TPUs 1 + Google Cloud (May 2026) 5 + Colossus 1 0.3 + the letters of intent
-    # (June 2026) 1 = 7.3 GW; up to: NVIDIA 1 + AWS Trainium 5 = 6 GW
-    assert anthropic["power_firm"] == pytest.approx(7.3)
+    # Google TPUs 1 + Nexus' Texas campus (March 2026) 0.5 + Google Cloud (May 2026) 5
+    # + Colossus 1 0.3 + the letters of intent (June 2026) 1 = 7.8 GW;
+    # up to: NVIDIA 1 + AWS Trainium 5 = 6 GW
+    assert anthropic["power_firm"] == pytest.approx(7.8)
     assert anthropic["power_up_to"] == pytest.approx(6)
+    # built for Anthropic by others: Nexus' Texas project, more than 5 B (Google's loans)
+    assert anthropic["builders_capex"] == pytest.approx(5 * B)
     before = calc.deal_totals(as_of="2026-06-10").set_index("buyer").loc["Anthropic"]
-    assert before["power_firm"] == pytest.approx(6.3)          # before the letters of intent
+    assert before["power_firm"] == pytest.approx(6.8)          # before the letters of intent
     # Google's one purchase: SpaceX's GPUs, "nearly $30 billion" (0.92 B a month, 2026-10 to 2029-06)
     assert t.loc["Google", "payments_firm"] == pytest.approx(30 * B)
     # Reflection AI: 0.15 B a month for 42 months (July 2026-2029) = up to 6.3 B; nothing firm
