@@ -206,10 +206,13 @@ def test_openai_and_meta_totals_by_hand():
     assert openai["payments_up_to"] == pytest.approx(18.4 * B)     # CoreWeave March 11.9 + Sept 6.5
     # AMD's "tens of billions": 20-100 B, never its midpoint 44.7 B as firm
     assert (openai["payments_vague_low"], openai["payments_vague_high"]) == (20 * B, 100 * B)
-    # AMD 6 + Broadcom 10 + Stargate (Oct 2025) 8 + UAE 1 + Norway 0.23 + AWS 2 + TCS 0.1
-    # + NVIDIA's Vera Rubin 3 + 2 (February 2026) = 32.33 GW;
-    # not NVIDIA's 10 (stalled), not Oracle's 4.5, Michigan's 1 or SB Energy's 1.2 (inside Stargate)
-    assert openai["power_firm"] == pytest.approx(32.33)
+    # AMD 6 + Broadcom 10 + Stargate (Oct 2025) 8 + UAE 1 + AWS 2 + TCS 0.1
+    # + NVIDIA's Vera Rubin 3 + 2 (February 2026) = 32.1 GW; not NVIDIA's 10 (stalled), not
+    # Stargate Norway's 0.23 (OpenAI withdrew on 15 April 2026), not Oracle's 4.5, Michigan's 1 or
+    # SB Energy's 1.2 (inside Stargate), not Ohio's 10 (talks)
+    assert openai["power_firm"] == pytest.approx(32.1)
+    before = calc.deal_totals("OpenAI", as_of="2026-04-14")["power_firm"][0]
+    assert before == pytest.approx(32.33)                           # Norway's 0.23 still in
     assert openai["power_up_to"] == 0                                # Cerebras' 0.75 superseded
     assert openai["builders_capex"] == pytest.approx(450 * B)       # Stargate, more than 450 B
     # received: Microsoft 10 + NVIDIA 30 + SoftBank 30 + Amazon 15 = 85 B; up to: Amazon 35 +
