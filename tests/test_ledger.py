@@ -249,7 +249,8 @@ def test_anthropic_google_and_reflection_totals_by_hand():
     assert anthropic["builders_capex"] == pytest.approx(5 * B)
     before = calc.deal_totals(as_of="2026-06-10").set_index("buyer").loc["Anthropic"]
     assert before["power_firm"] == pytest.approx(6.8)          # before the letters of intent
-    # Google's one purchase: SpaceX's GPUs, "nearly $30 billion" (0.92 B a month, 2026-10 to 2029-06)
+    # Google's one purchase: SpaceX's GPUs, "nearly $30 billion" (0.92 B a month, 2026-10 to
+    # 2029-06)
     assert t.loc["Google", "payments_firm"] == pytest.approx(30 * B)
     # Reflection AI: 0.15 B a month for 42 months (July 2026-2029) = up to 6.3 B; nothing firm
     reflection = t.loc["Reflection AI"]
