@@ -3,6 +3,7 @@ inside functions; calc's own modules are imported at the top; no module takes an
 names; no import circle."""
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -190,6 +191,27 @@ def test_the_engine_knows_nothing_above_it():
     graph = import_graph()
     for module in ("calc.engine", "calc.plan", "calc.values", "calc.registry"):
         assert not (graph[module] & above), module
+
+
+# Only the code that builds the period axis asks whether a scenario has a timeline: the axis
+# (values.PeriodAxis, with the Timeline of calc.periods), the scenario reader that reads the
+# timeline and financing blocks into it, and Scenario.axis. Everything else reads the axis.
+AXIS_BUILDERS = {"values.py", "periods.py", "scenario_keys.py", "financing_keys.py", "scenario.py"}
+TIMELINE_BRANCH = re.compile(r"\btimeline\)? is (not )?None|\b(get|has)attr\([^)]*[\"']timeline")
+
+
+def test_no_module_but_the_axis_asks_whether_there_is_a_timeline():
+    """Issue 21 counted 22 ``timeline is None`` branches and 10 ``getattr(..., "timeline", ...)``
+    outside calc/timeline/; a writer reads ``result.axis`` (``step``, ``labels``) instead."""
+    asks = [f"calc/{p.relative_to(PKG).as_posix()}:{n}: {line.strip()}"
+            for p in sorted(PKG.rglob("*.py")) if p.relative_to(PKG).as_posix() not in AXIS_BUILDERS
+            for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+            if TIMELINE_BRANCH.search(line)]
+    assert asks == []
+    # the pattern finds the branches it is meant to find
+    assert TIMELINE_BRANCH.search("if result.timeline is None:")
+    assert TIMELINE_BRANCH.search('tl = getattr(result, "timeline", None)')
+    assert TIMELINE_BRANCH.search("step = self.axis.timeline.step") is None
 
 
 def test_lines_within_100_characters():

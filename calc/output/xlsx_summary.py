@@ -27,7 +27,8 @@ MIN_TEXT = 40           # narrowest span a paragraph wraps over [characters]
 MAX_TEXT = 110          # widest span, so a paragraph ends on page 1 of a wide sheet [characters]
 FIT_WIDTH = 135         # widest sheet printed one page wide, at 77 % (8.5 pt) [characters]
 WIDE_SCALE = 85         # print scale of a wider sheet [%]
-STATS = (("p50", "median"), ("p05", "5th percentile"), ("p95", "95th percentile"))
+# the rows under a quantity that varies: (a statistic of engine.STATS, its label)
+QUANTILE_ROWS = (("p50", "median"), ("p05", "5th percentile"), ("p95", "95th percentile"))
 
 
 def money_format(x: float) -> str:
@@ -226,8 +227,7 @@ def summary_sheet(wb, result, report: layout.Report, rows: list[dict],
     """Draw the summary sheet (first in ``wb``) of ``result``; ``source_rows`` maps footnote ->
     row."""
     ws = wb.create_sheet("summary", 0)
-    timeline = result.axis.timeline
-    w = _Writer(ws, source_rows, timeline.step if timeline is not None else None)
+    w = _Writer(ws, source_rows, result.axis.step)
     Font = need("openpyxl.styles", "xlsx").Font
     w.paragraph(1, layout.run_line(result), Font(bold=True, size=TITLE_SIZE), TITLE_SIZE)
     w.next()
@@ -403,7 +403,7 @@ def _stats(w: _Writer, label_col: int, cells: list) -> None:
     rows = [r for r in cells if isinstance(r, dict)]
     if not any("p05" in r and r["p05"] != r["p95"] for r in rows):
         return
-    for stat, name in STATS:
+    for stat, name in QUANTILE_ROWS:
         w.text(label_col, f"    {name}", w.grey)
         for c, row in enumerate(cells, start=label_col + 1):
             if isinstance(row, dict):
