@@ -1,16 +1,16 @@
 """The summary sheet a workbook opens on: the wide table as numbers, then every other fact of the
 run.
 
-Each block of the wide layout (``calc.output.compact``; a timeline's periods as columns, each
-case's quantities under its own heading row) is drawn with its headers: a row per quantity labelled
-with its unit ('chips [chip]'), a column per case or period. Cells hold numbers with a number
-format (money as $31.5B, a share as its fraction shown 21.5%, a date as the year 2030 or the month
-2030-06), so the sheet computes; a sampled run adds the median and the 5th and 95th percentiles,
-each in its own row under the quantity. A row's footnote numbers sit in one cell of the sheet's
-one sources column, a link to the first one's row on the ``sources`` sheet. Then: values set on
-the command line, values given without a source, each distinct check result, findings, defaults
-used, as paragraphs wrapped over the table's width (the title never widens a column). Printed,
-the sheet is landscape and one page wide where that stays legible (``page_setup``)."""
+Each block of the wide layout (``calc.output.layout.sheet_blocks``; a timeline's periods as columns,
+each case's quantities under its own heading row) is drawn with its headers: a row per quantity
+labelled with its unit ('chips [chip]'), a column per case or period. Cells hold numbers with a
+number format (money as $31.5B, a share as its fraction shown 21.5%, a date as the year 2030 or the
+month 2030-06), so the sheet computes; a sampled run adds the median and the 5th and 95th
+percentiles, each in its own row under the quantity. A row's footnote numbers sit in one cell of the
+sheet's one sources column, a link to the first one's row on the ``sources`` sheet. Then: values set
+on the command line, values given without a source, each distinct check result, findings, defaults
+used, as paragraphs wrapped over the table's width (the title never widens a column). Printed, the
+sheet is landscape and one page wide where that stays legible (``page_setup``)."""
 
 from __future__ import annotations
 
@@ -237,8 +237,7 @@ def summary_sheet(wb, result, report: layout.Report, rows: list[dict],
         w.next()
     w.next()
     _headline(w, result, headline.headline(result, rows))
-    laid = (period_blocks(result, rows, report) if result.periods
-            else layout.sheet_blocks(result, rows, report))
+    laid = layout.sheet_blocks(result, rows, report)
     notes_col = max(len(b.key_headers) + len(b.value_headers) + 1 for b in laid)
     for block in laid:
         w.next()
@@ -301,35 +300,6 @@ def page_setup(ws) -> None:
         ws.page_setup.scale = WIDE_SCALE
         ws.print_title_cols = "A:A"
         ws.page_setup.pageOrder = "overThenDown"
-
-
-def period_blocks(result, rows: list[dict], report: layout.Report) -> list[compact.Block]:
-    """A timeline's table with periods as columns, as ``layout.period_table`` lays it out, each
-    cell the row itself (numbers, not text); each case's quantities under its own heading row
-    ('base', 'base, pue=1.2': a line without cells) where there are several."""
-    order = report.source_ids
-    labels = list(result.periods)
-    whole = any(r.get("period") is None for r in rows)
-    headed = len(result.cases) > 1
-    groups: dict = {}
-    for r in rows:
-        name = r["quantity"] + (" (solved)" if r.get("solved") else "")
-        case = ", ".join(t for t in (r["variant"], layout.point_text(r["point"])) if t)
-        groups.setdefault(case, {}).setdefault(name, []).append(r)
-    lines = []
-    for case, quantities in groups.items():
-        if headed:
-            lines.append(compact.Line([case], []))
-        for name, rs in quantities.items():
-            cells: list = [None] * (len(labels) + whole)
-            for r in rs:
-                j = labels.index(r["period"]) if r.get("period") is not None else len(labels)
-                cells[j] = r
-            sids = {s for r in rs for s in r["sources"] if s in order}
-            lines.append(compact.Line([layout.label(name, rs[0]["unit"])], cells,
-                                      sorted(order.index(s) + 1 for s in sids)))
-    headers = [[p] for p in labels] + ([[layout.WHOLE]] if whole else [])
-    return [compact.Block("", [["quantity"]], headers, lines)]
 
 
 def _header(w: _Writer, col: int, text: str) -> None:
