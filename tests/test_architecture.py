@@ -130,6 +130,45 @@ def test_no_module_imports_another_modules_private_names():
     assert private == []
 
 
+def module_aliases(tree: ast.AST) -> dict[str, str]:
+    """Local name -> the calc module it is bound to (``import calc.x as m``, ``from calc import
+    x``, ``from calc.output import xlsx``)."""
+    out = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out |= {a.asname: a.name for a in node.names if a.asname and a.name.startswith("calc.")}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("calc"):
+            for a in node.names:
+                full = f"{node.module}.{a.name}"
+                where = PKG.parent / full.replace(".", "/")
+                if where.with_suffix(".py").exists() or where.is_dir():
+                    out[a.asname or a.name] = full
+    return out
+
+
+def private_attributes(source: str, name: str) -> list[str]:
+    """Every ``module._name`` the module ``name`` (its ``source``) reads from another calc module
+    bound to a local name."""
+    tree = ast.parse(source)
+    aliases = module_aliases(tree)
+    return [f"{name}:{node.lineno} reads {aliases[node.value.id]}.{node.attr}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+            and node.value.id in aliases and node.attr.startswith("_")
+            and not node.attr.startswith("__") and aliases[node.value.id] != name]
+
+
+def test_no_module_reads_another_modules_private_names():
+    assert [hit for p in MODULES
+            for hit in private_attributes(p.read_text(encoding="utf-8"), name_of(p))] == []
+    # what it catches (output/deals.py took xlsx._openpyxl and xlsx._sheet before issue 21)
+    sample = ("from calc.output import xlsx\nimport calc.units as u\n"
+              "book = xlsx._openpyxl()\nx = u._SCALES\ny = xlsx.result_xlsx\n")
+    assert sorted(private_attributes(sample, "calc.output.deals")) == [
+        "calc.output.deals:3 reads calc.output.xlsx._openpyxl",
+        "calc.output.deals:4 reads calc.units._SCALES"]
+
+
 def test_models_touch_no_registry_or_io():
     for path in (PKG / "models").glob("*.py"):
         text = path.read_text(encoding="utf-8")
