@@ -147,7 +147,7 @@ def period_blocks(result, rows: list[dict], report: Report) -> list[Block]:
                 cells[j] = r
             sids = {s for r in rs for s in r["sources"] if s in order}
             lines.append(Line([label(name, rs[0]["unit"])], cells,
-                                      sorted(order.index(s) + 1 for s in sids)))
+                              sorted(order.index(s) + 1 for s in sids)))
     headers = [[p] for p in labels] + ([[WHOLE]] if whole else [])
     return [Block("", [["quantity"]], headers, lines)]
 
