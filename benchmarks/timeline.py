@@ -140,7 +140,7 @@ def date_solve(sc, samples: int) -> None:
                         "between": [0, 0.3]}, sc.axis.timeline, set(sc.base.values) | {"break_even"})
     rows = {}
     margin = solve.date_margin
-    for how, fn in (("margin", margin), ("step", lambda spec, axis: None)):
+    for how, fn in (("margin", margin), ("step", lambda *_: None)):
         solve.date_margin = fn
         t0 = time.perf_counter()
         rows[how] = [r for r in sc.run(solve_request=spec).rows() if r.get("solved")][0]

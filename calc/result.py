@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pint
@@ -28,6 +29,15 @@ from calc.glossary import unit_of
 from calc.values import (DATE_OUTPUTS, DATES, NO_PERIODS, PeriodAxis, Rows, rows_size,
                          to_quantity)
 from calc.optional import need
+
+if TYPE_CHECKING:               # names for the fields' types only
+    import pandas as pd
+
+    from calc.checks import CheckResult
+    from calc.citations import Citation
+    from calc.findings import Finding
+    from calc.plan import Plan
+    from calc.values import Case, Value
 
 # origins the scenario names itself
 GIVEN = ("input", "sweep", "set on the command line", "figure", "timeline", "over_time")
@@ -85,34 +95,36 @@ class Result:
     title: str
     samples: int
     seed: int | None
-    case_list: tuple              # values.Case: one per variant (a sweep's rows inside)
+    case_list: tuple[Case, ...]   # one per variant (a sweep's rows inside)
     cases: Rows                   # variant x sweep point, built on demand
-    outputs: tuple                # requested outputs, then derive names, then what checks name
-    shown: tuple                  # what tables show
-    plans: MappingProxyType       # case (variant) index -> plan.Plan
+    outputs: tuple[str, ...]      # requested outputs, then derive names, then what checks name
+    shown: tuple[str, ...]        # what tables show
+    plans: MappingProxyType[int, Plan]      # case (variant) index -> its plan
     registry: Registry
-    units: MappingProxyType       # name -> pint unit
-    central: MappingProxyType     # name -> central values over rows [, periods]
-    stats: MappingProxyType       # output -> {p05, p50, p95, mean} over rows [, periods]
-    draws: MappingProxyType       # name -> (rows, samples[, periods]), small runs only
-    leaves: tuple                 # per case: name -> values.Value given
-                                  # (a swept input as its array)
-    lineages: MappingProxyType    # (case, name) -> {"inputs", "sources", "defaults"}
-    citations: MappingProxyType   # source id -> citations.Citation, in first-use order
-    checks: tuple = ()            # checks.CheckResult
-    findings: tuple = ()          # findings.Finding
-    sensitivity_table: object = None
-    # name -> unit the run chose
-    display: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    units: MappingProxyType[str, pint.Unit]        # name -> its unit
+    central: MappingProxyType[str, np.ndarray]     # name -> central values over rows [, periods]
+    # output -> {p05, p50, p95, mean} over rows [, periods]
+    stats: MappingProxyType[str, dict[str, np.ndarray]]
+    draws: MappingProxyType[str, np.ndarray]  # name -> (rows, samples[, periods]), small runs
+    # per case: name -> the Value given (a swept input as its array)
+    leaves: tuple[dict[str, Value], ...]
+    # (case, name) -> {"inputs", "sources", "defaults"}
+    lineages: MappingProxyType[tuple[int, str], dict[str, tuple]]
+    citations: MappingProxyType[str, Citation]   # source id -> citation, in first-use order
+    checks: tuple[CheckResult, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    sensitivity_table: pd.DataFrame | None = None   # calc.sensitivity's table, when asked for
+    # name -> the unit the run chose to show it in
+    display: MappingProxyType[str, str] = field(default_factory=lambda: MappingProxyType({}))
     axis: PeriodAxis = NO_PERIODS  # the period axis: a timeline's periods, or one without labels
-    timeless: frozenset = frozenset()   # on a timeline: names with one value per row
-                                        # (funding_need, ...)
-    notes: tuple = ()             # notes under the table (commitment spend outside the timeline)
-    solutions: tuple = ()         # solve rows (calc.solve), with their row index under "case"
+    # on a timeline: names with one value per row (funding_need, ...)
+    timeless: frozenset[str] = frozenset()
+    notes: tuple[str, ...] = ()   # notes under the table (commitment spend outside the timeline)
+    solutions: tuple[dict, ...] = ()   # solve rows (calc.solve), with their row index under "case"
     solve_text: str = ""          # the solve as explain names it: its request and where it is
 
     @property
-    def periods(self) -> tuple:
+    def periods(self) -> tuple[str, ...]:
         """The period labels ('2026', '2026-Q1', '2026-01'); () without a timeline."""
         return self.axis.labels
 
@@ -179,9 +191,9 @@ class Result:
         flat = np.ravel(c)
         if name in DATES and (name in self.timeless or np.all(flat == flat[0])):   # one date
             x = float(flat[0])
-            period = name in DATE_OUTPUTS and self.axis.timeline is not None   # '2028-Q2'
-            return Date(x, self.axis.timeline.step if period else None) \
-                if np.isfinite(x) else None
+            # a date output prints as its period ('2028-Q2'), an input date (arr_as_of) as a day
+            step = self.axis.step if name in DATE_OUTPUTS else None
+            return Date(x, step) if np.isfinite(x) else None
         if name in self.timeless or np.ndim(c) == 0:         # one value for the row
             return Q(float(np.ravel(c)[0]), unit)
         return Q(c.copy() if at is None else float(c[self.axis.index_of(at, "at")]), unit)
@@ -402,7 +414,7 @@ class Result:
                 at=None) -> str:
         """The derivation of ``name`` as an indented tree: formula, values with units, sources (on a
         timeline, in the period ``at``, e.g. '2027')."""
-        # the writers sit above the result: imported on use
+        # a peer writer, imported when used: at the top it would load with every run (tens of ms)
         from calc.output.explain import explain
 
         return explain(self, self._name(name), self.case_index(variant, point), at)
@@ -423,13 +435,13 @@ class Result:
         return replace(self, sensitivity_table=tornado(self, at))
 
     def _repr_html_(self) -> str:
-        # the writers sit above the result: imported on use
+        # a peer writer, imported when used: at the top it would load with every run (tens of ms)
         from calc.output.html import result_html
 
         return result_html(self)
 
     def __repr__(self) -> str:
-        # the writers sit above the result: imported on use
+        # a peer writer, imported when used: at the top it would load with every run (tens of ms)
         from calc.output.text import result_text
 
         return result_text(self)

@@ -197,7 +197,7 @@ class Scenario:
         """Refuse a --set or a variant that gives a commitment's term (``<key>_commitment_term``):
         the term spreads the amount over whole months when the file is read, so a new value there
         would change no number (it is edited in the file, or in the xlsx model sheet)."""
-        terms = {t: a for a, t in getattr(self.timeline, "terms", {}).items()}
+        terms = {t: a for a, t in self.axis.terms.items()}
         moved = [(set_label(n, sets), n) for n in sets if n in terms]
         moved += [(f"{self.path}: variants.{v}.inputs.{n}", n)
                   for v, (_, _, vals) in self.variants.items() for n in vals if n in terms]

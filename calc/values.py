@@ -501,6 +501,12 @@ class PeriodAxis:
         return () if self.timeline is None else self.timeline.labels
 
     @property
+    def step(self) -> int | None:
+        """Months per period (12, 3 or 1); None without a timeline (dates print as decimal years
+        there, not as periods)."""
+        return None if self.timeline is None else self.timeline.step
+
+    @property
     def implicit(self) -> bool:
         """True when arrays carry no period dimension (no timeline: one period, left implicit)."""
         return self.timeline is None

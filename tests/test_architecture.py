@@ -3,6 +3,7 @@ inside functions; calc's own modules are imported at the top; no module takes an
 names; no import circle."""
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -129,6 +130,45 @@ def test_no_module_imports_another_modules_private_names():
     assert private == []
 
 
+def module_aliases(tree: ast.AST) -> dict[str, str]:
+    """Local name -> the calc module it is bound to (``import calc.x as m``, ``from calc import
+    x``, ``from calc.output import xlsx``)."""
+    out = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out |= {a.asname: a.name for a in node.names if a.asname and a.name.startswith("calc.")}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("calc"):
+            for a in node.names:
+                full = f"{node.module}.{a.name}"
+                where = PKG.parent / full.replace(".", "/")
+                if where.with_suffix(".py").exists() or where.is_dir():
+                    out[a.asname or a.name] = full
+    return out
+
+
+def private_attributes(source: str, name: str) -> list[str]:
+    """Every ``module._name`` the module ``name`` (its ``source``) reads from another calc module
+    bound to a local name."""
+    tree = ast.parse(source)
+    aliases = module_aliases(tree)
+    return [f"{name}:{node.lineno} reads {aliases[node.value.id]}.{node.attr}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+            and node.value.id in aliases and node.attr.startswith("_")
+            and not node.attr.startswith("__") and aliases[node.value.id] != name]
+
+
+def test_no_module_reads_another_modules_private_names():
+    assert [hit for p in MODULES
+            for hit in private_attributes(p.read_text(encoding="utf-8"), name_of(p))] == []
+    # what it catches (output/deals.py took xlsx._openpyxl and xlsx._sheet before issue 21)
+    sample = ("from calc.output import xlsx\nimport calc.units as u\n"
+              "book = xlsx._openpyxl()\nx = u._SCALES\ny = xlsx.result_xlsx\n")
+    assert sorted(private_attributes(sample, "calc.output.deals")) == [
+        "calc.output.deals:3 reads calc.output.xlsx._openpyxl",
+        "calc.output.deals:4 reads calc.units._SCALES"]
+
+
 def test_models_touch_no_registry_or_io():
     for path in (PKG / "models").glob("*.py"):
         text = path.read_text(encoding="utf-8")
@@ -190,6 +230,27 @@ def test_the_engine_knows_nothing_above_it():
     graph = import_graph()
     for module in ("calc.engine", "calc.plan", "calc.values", "calc.registry"):
         assert not (graph[module] & above), module
+
+
+# Only the code that builds the period axis asks whether a scenario has a timeline: the axis
+# (values.PeriodAxis, with the Timeline of calc.periods), the scenario reader that reads the
+# timeline and financing blocks into it, and Scenario.axis. Everything else reads the axis.
+AXIS_BUILDERS = {"values.py", "periods.py", "scenario_keys.py", "financing_keys.py", "scenario.py"}
+TIMELINE_BRANCH = re.compile(r"\btimeline\)? is (not )?None|\b(get|has)attr\([^)]*[\"']timeline")
+
+
+def test_no_module_but_the_axis_asks_whether_there_is_a_timeline():
+    """Issue 21 counted 22 ``timeline is None`` branches and 10 ``getattr(..., "timeline", ...)``
+    outside calc/timeline/; a writer reads ``result.axis`` (``step``, ``labels``) instead."""
+    asks = [f"calc/{p.relative_to(PKG).as_posix()}:{n}: {line.strip()}"
+            for p in sorted(PKG.rglob("*.py")) if p.relative_to(PKG).as_posix() not in AXIS_BUILDERS
+            for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+            if TIMELINE_BRANCH.search(line)]
+    assert asks == []
+    # the pattern finds the branches it is meant to find
+    assert TIMELINE_BRANCH.search("if result.timeline is None:")
+    assert TIMELINE_BRANCH.search('tl = getattr(result, "timeline", None)')
+    assert TIMELINE_BRANCH.search("step = self.axis.timeline.step") is None
 
 
 def test_lines_within_100_characters():

@@ -42,6 +42,15 @@ def test_a_one_period_timeline_still_shows_its_label():
     assert res["revenue"].m_as("USD").tolist() == pytest.approx([12e9])   # per period: an array
 
 
+def test_the_axis_gives_its_months_per_period_for_dates():
+    assert NO_PERIODS.step is None
+    for step, months in (("year", 12), ("quarter", 3), ("month", 1)):
+        axis = PeriodAxis(Timeline.parse({"start": 2026, "end": 2027, "step": step}))
+        assert axis.step == months
+    axis = PeriodAxis(Timeline.parse({"start": 2026, "end": 2027, "step": "quarter"}))
+    assert axis.date_text(2026.25) == "2026-Q2"
+
+
 def test_the_axis_without_a_timeline_refuses_a_period():
     with pytest.raises(CalcError, match="at: 2030 names a period, but the scenario has no timeline"):
         NO_PERIODS.index_of("2030", "at")

@@ -77,8 +77,7 @@ def year_groups(timeline) -> tuple[np.ndarray, tuple[str, ...]]:
 
 def foldable(result) -> bool:
     """True for a timeline of quarters or months spanning more than one period per year."""
-    tl = result.axis.timeline
-    return tl is not None and tl.step < 12 and not isinstance(result.axis, FoldedAxis)
+    return result.axis.step in (1, 3) and not isinstance(result.axis, FoldedAxis)
 
 
 def fold(result: Result) -> Result:

@@ -113,13 +113,43 @@ def build(result, rows: list[dict] | None = None, wide: bool | None = None) -> R
 
 
 def sheet_blocks(result, rows: list[dict], report: Report) -> list[Block]:
-    """The blocks a spreadsheet summary shows: the report's own (periods as columns), or the same
-    blocks with each row's values and its sources' numbers in ``report``'s order."""
+    """The blocks a spreadsheet summary shows, each cell the row itself (numbers, not text) and
+    its sources' numbers in ``report``'s order: the report's blocks, or on a timeline the periods
+    as columns (``period_blocks``)."""
     if result.periods:
-        return report.blocks
+        return period_blocks(result, rows, report)
     order = report.source_ids
     return compact.blocks(result, rows, lambda r: r,
                           lambda sids: sorted({order.index(s) + 1 for s in sids}), key=cell_text)
+
+
+def period_blocks(result, rows: list[dict], report: Report) -> list[Block]:
+    """A timeline's table with periods as columns, as ``period_table`` lays it out, each
+    cell the row itself (numbers, not text); each case's quantities under its own heading row
+    ('base', 'base, pue=1.2': a line without cells) where there are several."""
+    order = report.source_ids
+    labels = list(result.periods)
+    whole = any(r.get("period") is None for r in rows)
+    headed = len(result.cases) > 1
+    groups: dict = {}
+    for r in rows:
+        name = r["quantity"] + (" (solved)" if r.get("solved") else "")
+        case = ", ".join(t for t in (r["variant"], point_text(r["point"])) if t)
+        groups.setdefault(case, {}).setdefault(name, []).append(r)
+    lines = []
+    for case, quantities in groups.items():
+        if headed:
+            lines.append(Line([case], []))
+        for name, rs in quantities.items():
+            cells: list = [None] * (len(labels) + whole)
+            for r in rs:
+                j = labels.index(r["period"]) if r.get("period") is not None else len(labels)
+                cells[j] = r
+            sids = {s for r in rs for s in r["sources"] if s in order}
+            lines.append(Line([label(name, rs[0]["unit"])], cells,
+                              sorted(order.index(s) + 1 for s in sids)))
+    headers = [[p] for p in labels] + ([[WHOLE]] if whole else [])
+    return [Block("", [["quantity"]], headers, lines)]
 
 
 def numbering(order: list[str]):

@@ -219,7 +219,7 @@ def period_rows(result) -> tuple[list, list[dict]]:
     as a number: 2030), one-value quantities and solve rows in a 'whole timeline' column; the long
     'results' sheet keeps the quantiles."""
     whole = "whole timeline"
-    step = result.axis.timeline.step
+    step = result.axis.step
     cols = ["variant", "point", "quantity", "unit"] + list(result.periods) + [whole]
     out: dict = {}
     for r in result.rows(tables=True):
@@ -294,8 +294,7 @@ def _sensitivity_cell(result):
     as the year (or month) the summary shows, 'never' where it is the timeline's end that stands
     for a date that never comes; the rank correlation to two decimals."""
     never = never_year(result)
-    timeline = result.axis.timeline
-    step = timeline.step if timeline is not None else None
+    step = result.axis.step
 
     def cell(row: dict, col: str):
         value = _cell_value(row.get(col))

@@ -1,16 +1,16 @@
 """The summary sheet a workbook opens on: the wide table as numbers, then every other fact of the
 run.
 
-Each block of the wide layout (``calc.output.compact``; a timeline's periods as columns, each
-case's quantities under its own heading row) is drawn with its headers: a row per quantity labelled
-with its unit ('chips [chip]'), a column per case or period. Cells hold numbers with a number
-format (money as $31.5B, a share as its fraction shown 21.5%, a date as the year 2030 or the month
-2030-06), so the sheet computes; a sampled run adds the median and the 5th and 95th percentiles,
-each in its own row under the quantity. A row's footnote numbers sit in one cell of the sheet's
-one sources column, a link to the first one's row on the ``sources`` sheet. Then: values set on
-the command line, values given without a source, each distinct check result, findings, defaults
-used, as paragraphs wrapped over the table's width (the title never widens a column). Printed,
-the sheet is landscape and one page wide where that stays legible (``page_setup``)."""
+Each block of the wide layout (``calc.output.layout.sheet_blocks``; a timeline's periods as columns,
+each case's quantities under its own heading row) is drawn with its headers: a row per quantity
+labelled with its unit ('chips [chip]'), a column per case or period. Cells hold numbers with a
+number format (money as $31.5B, a share as its fraction shown 21.5%, a date as the year 2030 or the
+month 2030-06), so the sheet computes; a sampled run adds the median and the 5th and 95th
+percentiles, each in its own row under the quantity. A row's footnote numbers sit in one cell of the
+sheet's one sources column, a link to the first one's row on the ``sources`` sheet. Then: values set
+on the command line, values given without a source, each distinct check result, findings, defaults
+used, as paragraphs wrapped over the table's width (the title never widens a column). Printed, the
+sheet is landscape and one page wide where that stays legible (``page_setup``)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ MIN_TEXT = 40           # narrowest span a paragraph wraps over [characters]
 MAX_TEXT = 110          # widest span, so a paragraph ends on page 1 of a wide sheet [characters]
 FIT_WIDTH = 135         # widest sheet printed one page wide, at 77 % (8.5 pt) [characters]
 WIDE_SCALE = 85         # print scale of a wider sheet [%]
-STATS = (("p50", "median"), ("p05", "5th percentile"), ("p95", "95th percentile"))
+# the rows under a quantity that varies: (a statistic of engine.STATS, its label)
+QUANTILE_ROWS = (("p50", "median"), ("p05", "5th percentile"), ("p95", "95th percentile"))
 
 
 def money_format(x: float) -> str:
@@ -226,8 +227,7 @@ def summary_sheet(wb, result, report: layout.Report, rows: list[dict],
     """Draw the summary sheet (first in ``wb``) of ``result``; ``source_rows`` maps footnote ->
     row."""
     ws = wb.create_sheet("summary", 0)
-    timeline = result.axis.timeline
-    w = _Writer(ws, source_rows, timeline.step if timeline is not None else None)
+    w = _Writer(ws, source_rows, result.axis.step)
     Font = need("openpyxl.styles", "xlsx").Font
     w.paragraph(1, layout.run_line(result), Font(bold=True, size=TITLE_SIZE), TITLE_SIZE)
     w.next()
@@ -237,8 +237,7 @@ def summary_sheet(wb, result, report: layout.Report, rows: list[dict],
         w.next()
     w.next()
     _headline(w, result, headline.headline(result, rows))
-    laid = (period_blocks(result, rows, report) if result.periods
-            else layout.sheet_blocks(result, rows, report))
+    laid = layout.sheet_blocks(result, rows, report)
     notes_col = max(len(b.key_headers) + len(b.value_headers) + 1 for b in laid)
     for block in laid:
         w.next()
@@ -301,35 +300,6 @@ def page_setup(ws) -> None:
         ws.page_setup.scale = WIDE_SCALE
         ws.print_title_cols = "A:A"
         ws.page_setup.pageOrder = "overThenDown"
-
-
-def period_blocks(result, rows: list[dict], report: layout.Report) -> list[compact.Block]:
-    """A timeline's table with periods as columns, as ``layout.period_table`` lays it out, each
-    cell the row itself (numbers, not text); each case's quantities under its own heading row
-    ('base', 'base, pue=1.2': a line without cells) where there are several."""
-    order = report.source_ids
-    labels = list(result.periods)
-    whole = any(r.get("period") is None for r in rows)
-    headed = len(result.cases) > 1
-    groups: dict = {}
-    for r in rows:
-        name = r["quantity"] + (" (solved)" if r.get("solved") else "")
-        case = ", ".join(t for t in (r["variant"], layout.point_text(r["point"])) if t)
-        groups.setdefault(case, {}).setdefault(name, []).append(r)
-    lines = []
-    for case, quantities in groups.items():
-        if headed:
-            lines.append(compact.Line([case], []))
-        for name, rs in quantities.items():
-            cells: list = [None] * (len(labels) + whole)
-            for r in rs:
-                j = labels.index(r["period"]) if r.get("period") is not None else len(labels)
-                cells[j] = r
-            sids = {s for r in rs for s in r["sources"] if s in order}
-            lines.append(compact.Line([layout.label(name, rs[0]["unit"])], cells,
-                                      sorted(order.index(s) + 1 for s in sids)))
-    headers = [[p] for p in labels] + ([[layout.WHOLE]] if whole else [])
-    return [compact.Block("", [["quantity"]], headers, lines)]
 
 
 def _header(w: _Writer, col: int, text: str) -> None:
@@ -403,7 +373,7 @@ def _stats(w: _Writer, label_col: int, cells: list) -> None:
     rows = [r for r in cells if isinstance(r, dict)]
     if not any("p05" in r and r["p05"] != r["p95"] for r in rows):
         return
-    for stat, name in STATS:
+    for stat, name in QUANTILE_ROWS:
         w.text(label_col, f"    {name}", w.grey)
         for c, row in enumerate(cells, start=label_col + 1):
             if isinstance(row, dict):
