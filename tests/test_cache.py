@@ -6,6 +6,7 @@ import errno
 import json
 import os
 import pickle
+import shutil
 import subprocess
 import sys
 
@@ -353,3 +354,34 @@ def test_a_fifo_at_every_name_hangs_nothing(tmp_path, written):
         os.mkfifo(base / "calc" / name)
     rows, err = _run(base, debug=True)                          # _run's timeout: 60 s
     assert rows == clean_rows and "is not a regular file" in err
+
+
+@AS_ROOT
+def test_a_parent_folder_of_another_user_means_no_cache(cache_home):
+    # its owner could rename the user's cache folder and put one of their own in its place between
+    # calc's check and pint's reading of it
+    cache_home.parent.mkdir(mode=0o755)
+    os.chown(cache_home.parent, OTHER_UID, OTHER_UID)
+    assert cache_dir.folder() is None
+    assert cache_dir.why_off == (f"{cache_home.parent} is owned by uid {OTHER_UID}, neither this "
+                                 f"user (uid {os.getuid()}) nor root")
+    assert not cache_home.exists()                          # nothing created in that folder
+
+
+def test_a_truncated_file_of_pints_is_written_afresh_not_an_internal_error(tmp_path, written):
+    # a full disk or a killed run can leave pint's copy cut short; pint never rewrites it: its
+    # copy of units.txt stopped every later run ('internal error: UnpicklingError'), the others
+    # slowed every run by turning pint's cache off
+    names, clean_rows = written
+    clean = tmp_path / "clean"
+    _run(clean)
+    pickles = [n for n in names if n.startswith("pint/") and n.endswith(".pickle")]
+    assert len(pickles) >= 4                                # pint's files and calc's units.txt
+    for name in pickles:
+        base = tmp_path / name.replace("/", "-")
+        shutil.copytree(clean, base)
+        whole = (base / "calc" / name).read_bytes()
+        (base / "calc" / name).write_bytes(whole[: len(whole) // 2])
+        rows, err = _run(base, debug=True)
+        assert (rows, err) == (clean_rows, "")
+        pickle.loads((base / "calc" / name).read_bytes())   # whole again: raises if still cut
