@@ -52,7 +52,7 @@ def _make_registry() -> pint.UnitRegistry:
 
 
 def _registry(folder: Path | None) -> pint.UnitRegistry:
-    """pint's default registry and ``units.txt``, pint keeping its copies in ``folder`` (or none)."""
+    """pint's default registry and ``units.txt``; pint keeps its copies in ``folder`` (or none)."""
     reg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, cache_folder=folder)
     reg.load_definitions(str(UNITS_FILE))
     return reg
