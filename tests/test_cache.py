@@ -385,3 +385,18 @@ def test_a_truncated_file_of_pints_is_written_afresh_not_an_internal_error(tmp_p
         rows, err = _run(base, debug=True)
         assert (rows, err) == (clean_rows, "")
         pickle.loads((base / "calc" / name).read_bytes())   # whole again: raises if still cut
+
+
+@pytest.mark.parametrize("where", ["calc", "calc/pint"])
+@pytest.mark.parametrize("plant", ["link", "fifo"])
+def test_a_link_or_fifo_in_place_of_the_folder_means_no_cache_and_nothing_written(
+        cache_home, tmp_path, where, plant):
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    path = cache_home.parent / where
+    path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+    path.symlink_to(victim) if plant == "link" else os.mkfifo(path)
+    assert cache_dir.folder() is None
+    assert cache_dir.why_off == f"{path} is not a folder (a link or a file)"
+    assert cache.cached("t", FILES, lambda: {"a": 1}, dict) == {"a": 1}
+    assert list(victim.iterdir()) == []
