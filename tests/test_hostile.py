@@ -999,3 +999,17 @@ def test_a_refused_timeline_is_reported_once_not_again_at_every_check_and_solve(
     err = refused(tmp_path, monkeypatch, capsys, text.replace("{start: 2025, end: 2033, step: year}",
                                                              '{start: "0000", end: 2033, step: year}'))
     assert err == f"calc: s.yaml:18: timeline.start: '0000' {NOT_A_DATE}\n"
+
+
+def test_yaml_text_far_over_the_bound_is_refused_without_a_copy():
+    import tracemalloc
+
+    text = "name: t\n#" + "x" * 10_000_000 + "\n"                  # 10x the bound
+    tracemalloc.start()
+    try:
+        with pytest.raises(CalcError, match=r"^<string>: the YAML text is more than 1,000,000 bytes"):
+            calc.load(text)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000             # its UTF-8 encoding, a second 10 MB, was made to count it
