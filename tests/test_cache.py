@@ -328,6 +328,7 @@ def test_payloads_in_a_folder_of_another_user_run_nothing(tmp_path, written, sha
     rows, err = _run(base, debug=True)
     assert rows == clean_rows and not marker.exists() and victim.read_text() == "untouched"
     assert f"calc: no cache this run: {base / 'calc'} is owned by uid {OTHER_UID}" in err
+    assert _run(base) == (clean_rows, "")                      # without --debug: not a word
 
 
 @AS_ROOT
