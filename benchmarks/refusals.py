@@ -216,21 +216,13 @@ def library_setup(code: str) -> str:
     """What ``code`` needs before the clock starts: calc, and the 100 MB text where it is used."""
     return "import calc\n" + (BIG if "BIG" in code else "")
 
+
 # Accepted runs (issue 19, size): every run calc accepts must stay under 2 GiB. The README's memory
 # benchmark (100 x 100 sweep x 10,000 samples) and the largest output calc writes (50,000 rows:
 # 12,500 cases x 4 quantities), through the command line. Slow (10-60 s each): --accepted.
-MEMORY = """\
-name: memory
-accelerator: gb200-superchip
-inputs:
-  facility_power: {value: 1 GW, source: assumption, note: benchmark}
-outputs: [chips, capex, compute_per_year, cost_per_year]
-samples: 10000
-seed: 1
-sweep:
-  facility_power: {from: 0.5 GW, to: 5 GW, steps: STEPS}
-  electricity_price: {from: 40 USD/MWh, to: 120 USD/MWh, steps: 100}
-"""
+MEMORY = SIX_AXES[:SIX_AXES.index("samples:")] + (        # benchmarks/run.py's memory scenario
+    "samples: 10000\nseed: 1\nsweep:\n  facility_power: {from: 0.5 GW, to: 5 GW, steps: STEPS}\n"
+    "  electricity_price: {from: 40 USD/MWh, to: 120 USD/MWh, steps: 100}\n")
 ACCEPTED: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
     f"100 x 100 sweep x 10,000 samples, {fmt}": ({"m.yaml": MEMORY.replace("STEPS", "100")},
                                                  ["run", "m.yaml", "--format", fmt, "--output", f"o.{fmt}"])
