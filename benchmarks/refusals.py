@@ -183,12 +183,17 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
     "six sweep axes x one check (10^6 check results)": (
         {"s.yaml": SIX_AXES + "checks:\n  - {says: x, source: assumption, note: n, that: chips, above: 1 chip}\n"},
         ["run", "s.yaml"]),
-    "run --sensitivity --at 0000": ({"s.yaml": HAND}, ["run", "s.yaml", "--sensitivity", "--at", "0000"]),
-    "solve --at 0000": ({"s.yaml": HAND}, ["solve", "s.yaml", "--for", "arr_end", "--so-that", "cumulative_gap",
-                                          "--equals", "0", "--between", "1e9", "1e12", "--at", "0000"]),
-    "--plot calc/x.png": ({"s.yaml": BASE}, ["run", "s.yaml", "--plot", str(ROOT / "calc" / "x.png")]),
-    "--output a link to calc/units.txt": ({"s.yaml": BASE}, ["run", "s.yaml", "--output", "link.txt"]),
+    "run --sensitivity --at 0000": ({"s.yaml": HAND},
+                                    ["run", "s.yaml", "--sensitivity", "--at", "0000"]),
+    "solve --at 0000": ({"s.yaml": HAND},
+                        ["solve", "s.yaml", "--for", "arr_end", "--so-that", "cumulative_gap",
+                         "--equals", "0", "--between", "1e9", "1e12", "--at", "0000"]),
+    "--plot calc/x.png": ({"s.yaml": BASE},
+                          ["run", "s.yaml", "--plot", str(ROOT / "calc" / "x.png")]),
+    "--output a link to calc/units.txt": ({"s.yaml": BASE},
+                                          ["run", "s.yaml", "--output", "link.txt"]),
     "file argument '{a: 1}' (YAML text, no such file)": ({}, ["run", "{a: 1}"]),
+    "file argument of 300 characters": ({}, ["run", "a" * 300]),
 }
 
 # Python calls (issue 19): each must raise a CalcError; run with calc, BASE and HAND at hand. The
@@ -204,12 +209,13 @@ LIBRARY: dict[str, str] = {
     "res.value('revenue', at='0000')": "calc.load(HAND).run().value('revenue', at='0000')",
     "calc.Q(b'1 GW')": "calc.Q(b'1 GW')",
     "calc.load() of a 100 MB YAML string": "calc.load(BIG)",
+    "calc.load() of a 5,000-character name": "calc.load('a' * 5000)",
     "a quantity of another pint registry": (
         "import pint; o = pint.UnitRegistry(); o.define('GW = 1 W'); "
         "calc.evaluate(['chips'], {'facility_power': o.Quantity(1, 'GW'), 'pue': 1.25, "
         "'it_power_per_chip': '2 kW/chip'})"),
 }
-BIG = "BIG = 'name: t\\n#' + 'x' * 100_000_000 + '\\n'\n"
+BIG = "BIG = 'name: t\\n' * 12_500_000\n"     # 100 MB of YAML text, built without a second copy
 
 
 def library_setup(code: str) -> str:
@@ -223,14 +229,12 @@ def library_setup(code: str) -> str:
 MEMORY = SIX_AXES[:SIX_AXES.index("samples:")] + (        # benchmarks/run.py's memory scenario
     "samples: 10000\nseed: 1\nsweep:\n  facility_power: {from: 0.5 GW, to: 5 GW, steps: STEPS}\n"
     "  electricity_price: {from: 40 USD/MWh, to: 120 USD/MWh, steps: 100}\n")
+SIZES = {"100 x 100 sweep x 10,000 samples": ("100", ("table", "csv", "json", "xlsx")),
+         "50,000 rows (125 x 100 sweep x 10,000 samples)": ("125", ("json", "xlsx"))}
 ACCEPTED: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
-    f"100 x 100 sweep x 10,000 samples, {fmt}": ({"m.yaml": MEMORY.replace("STEPS", "100")},
-                                                 ["run", "m.yaml", "--format", fmt, "--output", f"o.{fmt}"])
-    for fmt in ("table", "csv", "json", "xlsx")
-} | {
-    f"50,000 rows (125 x 100 sweep x 10,000 samples), {fmt}": (
-        {"m.yaml": MEMORY.replace("STEPS", "125")}, ["run", "m.yaml", "--format", fmt, "--output", f"o.{fmt}"])
-    for fmt in ("json", "xlsx")
+    f"{label}, {fmt}": ({"m.yaml": MEMORY.replace("STEPS", steps)},
+                        ["run", "m.yaml", "--format", fmt, "--output", f"o.{fmt}"])
+    for label, (steps, formats) in SIZES.items() for fmt in formats
 }
 
 
@@ -241,7 +245,8 @@ def write_files(folder: str, files: dict[str, str | bytes]) -> None:
         path.write_bytes(content if isinstance(content, bytes) else content.encode())
 
 
-def in_fresh_process(files: dict[str, str | bytes], args: list[str], code: str | None = None) -> dict:
+def in_fresh_process(files: dict[str, str | bytes], args: list[str],
+                     code: str | None = None) -> dict:
     """Wall and CPU seconds, peak RSS, exit status and first line of stderr of ``calc ARGS`` (or of
     the Python ``code``: exit 2 with 'calc: ' and the message on a CalcError).
 
@@ -334,7 +339,8 @@ def main(argv=None) -> int:
               "  status  message")
     everything = {"(a valid run, for comparison)": ({"s.yaml": BASE}, ["run", "s.yaml"]), **CASES}
     rows = [(name, in_fresh_process(files, args)) for name, (files, args) in everything.items()]
-    library = [(f"python: {name}", in_fresh_process({}, [], code)) for name, code in LIBRARY.items()]
+    library = [(f"python: {name}", in_fresh_process({}, [], code))
+               for name, code in LIBRARY.items()]
     accepted = [(name, in_fresh_process(files, cmd)) for name, (files, cmd) in ACCEPTED.items()
                 if args.accepted]
     import calc.cli  # noqa: F401 -- imported once, so the in-process column is the refusal alone

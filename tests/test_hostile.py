@@ -839,6 +839,18 @@ def test_a_300_character_output_name_is_refused(tmp_path, monkeypatch, capsys):
                    "most 200 -- choose a shorter one\n")
 
 
+@pytest.mark.parametrize("command", [("run",), ("check",), ("explain", "chips")])
+def test_a_file_argument_longer_than_the_system_allows_is_refused(tmp_path, monkeypatch, capsys,
+                                                                  command):
+    name = "a" * 300                                   # was exit 3: 'OSError: File name too long'
+    status, out, err = run(tmp_path, monkeypatch, capsys, command[0], name, *command[1:])
+    assert status == 2
+    assert err.endswith(f"calc: {'a' * 200}... (300 characters): the file name is too long for "
+                        "this system; give the path of a YAML file or a shipped scenario's name\n")
+    with pytest.raises(CalcError, match=r"^a{200}\.\.\. \(5,000 characters\): the file name is"):
+        calc.load("a" * 5000)
+
+
 @pytest.mark.parametrize("name", ["{brace}.yaml", "new\nline.yaml", "{a: 1}"])
 def test_a_command_line_file_is_a_path_never_yaml_text(tmp_path, monkeypatch, capsys, name):
     if name != "{a: 1}":
@@ -1007,7 +1019,7 @@ def test_yaml_text_far_over_the_bound_is_refused_without_a_copy():
     text = "name: t\n#" + "x" * 10_000_000 + "\n"                  # 10x the bound
     tracemalloc.start()
     try:
-        with pytest.raises(CalcError, match=r"^<string>: the YAML text is more than 1,000,000 bytes"):
+        with pytest.raises(CalcError, match=r"^<string>: the YAML text is more than 1,000,000"):
             calc.load(text)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
