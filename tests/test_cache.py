@@ -358,15 +358,33 @@ def test_a_fifo_at_every_name_hangs_nothing(tmp_path, written):
 
 
 @AS_ROOT
-def test_a_parent_folder_of_another_user_means_no_cache(cache_home):
-    # its owner could rename the user's cache folder and put one of their own in its place between
+@pytest.mark.parametrize("depth", [0, 1, 2], ids=["parent", "grandparent", "higher"])
+def test_a_folder_of_another_user_on_the_path_means_no_cache(cache_home, tmp_path, monkeypatch,
+                                                            depth):
+    # its owner could rename the user's folders below it and put their own in their place between
     # calc's check and pint's reading of it
-    cache_home.parent.mkdir(mode=0o755)
-    os.chown(cache_home.parent, OTHER_UID, OTHER_UID)
+    theirs = tmp_path / "theirs"
+    base = theirs.joinpath(*["mine"] * depth)               # the user's own folders below theirs
+    base.mkdir(mode=0o755, parents=True)
+    os.chown(theirs, OTHER_UID, OTHER_UID)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(base))
     assert cache_dir.folder() is None
-    assert cache_dir.why_off == (f"{cache_home.parent} is owned by uid {OTHER_UID}, neither this "
+    assert cache_dir.why_off == (f"{theirs} is owned by uid {OTHER_UID}, neither this "
                                  f"user (uid {os.getuid()}) nor root")
-    assert not cache_home.exists()                          # nothing created in that folder
+    assert not (base / "calc").exists()                     # nothing created in that folder
+
+
+@AS_ROOT
+def test_a_link_on_the_path_is_resolved_once(cache_home, tmp_path, monkeypatch):
+    # another user's link to the user's own folder: used as resolved, so re-pointing the link
+    # later changes nothing
+    mine, theirs = tmp_path / "mine", tmp_path / "theirs"
+    mine.mkdir(mode=0o700)
+    theirs.mkdir(mode=0o755)
+    os.chown(theirs, OTHER_UID, OTHER_UID)
+    (theirs / "link").symlink_to(mine)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(theirs / "link"))
+    assert cache_dir.folder() == mine / "calc" and cache_dir.pint_folder() == mine / "calc" / "pint"
 
 
 def test_a_truncated_file_of_pints_is_written_afresh_not_an_internal_error(tmp_path, written):
