@@ -215,8 +215,6 @@ LIBRARY: dict[str, str] = {
         "'it_power_per_chip': '2 kW/chip'})"),
 }
 BIG = "BIG = 'name: t\\n' * 12_500_000\n"     # 100 MB of YAML text, built without a second copy
-
-
 # another unit registry whose GW is a watt
 OTHER = "import pint\nOTHER = pint.UnitRegistry()\nOTHER.define('GW = 1 W')\n"
 

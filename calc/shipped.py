@@ -40,7 +40,7 @@ def find(spec: str | Path) -> Path:
     try:
         if path.exists():
             return path
-    except OSError as exc:                  # a name longer than the system allows, a folder
+    except OSError as exc:      # a name too long for the system, a folder calc may not enter
         shown = f"{text[:200]}... ({len(text):,} characters)" if len(text) > 200 else text
         if exc.errno == errno.ENAMETOOLONG:     # it was exit 3
             raise CalcError(f"{shown}: the file name is too long for this system; give the "
