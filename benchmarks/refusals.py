@@ -194,6 +194,12 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
                                           ["run", "s.yaml", "--output", "link.txt"]),
     "file argument '{a: 1}' (YAML text, no such file)": ({}, ["run", "{a: 1}"]),
     "file argument of 300 characters": ({}, ["run", "a" * 300]),
+    "1,200 months x 16,000 samples x 8 derives (3.5 GB before)": (
+        {"s.yaml": hand("{start: 2026, end: 2028, step: year}",
+                        "{start: 2026, end: 2125, step: month}")
+         + "derive:\n" + "".join(f'  d{i}: {{expr: "revenue * {i + 1}", unit: USD}}\n'
+                                 for i in range(8))},
+        ["run", "s.yaml", "--samples", "16000"]),
 }
 
 # Python calls (issue 19): each must raise a CalcError; run with calc, BASE and HAND at hand. The

@@ -1025,3 +1025,20 @@ def test_yaml_text_far_over_the_bound_is_refused_without_a_copy():
     finally:
         tracemalloc.stop()
     assert peak < 1_000_000             # its UTF-8 encoding, a second 10 MB, was made to count it
+
+
+def test_a_timeline_whose_rows_would_hold_too_many_values_at_once_is_refused(tmp_path, monkeypatch,
+                                                                             capsys):
+    # 1,200 months x 16,000 samples x 14 computed names (6 outputs' and 8 derives') peaked at
+    # 3.5 GB, accepted; 7,000 samples (just under the bound) peak at 1.6 GB
+    derive = "".join(f'  d{i}: {{expr: "revenue * {i + 1}", unit: USD}}\n' for i in range(8))
+    text = hand("{start: 2026, end: 2028, step: year}", "{start: 2026, end: 2125, step: month}")
+    text += "derive:\n" + derive
+    err = refused(tmp_path, monkeypatch, capsys, text, "--samples", "16000")
+    assert err == ("calc: s.yaml:2: timeline: 1,200 periods x 16,000 samples x 14 computed "
+                   "quantities = 268,816,800 values held at once is more than calc holds "
+                   "(120,000,000, about 1 GB); use at most 7,141 samples, a longer step, a shorter "
+                   "timeline or fewer derives\n")
+    status, out, err = run(tmp_path, monkeypatch, capsys, "run", "s.yaml", "--samples", "100",
+                           "--format", "csv")
+    assert (status, err) == (0, "") and out.count(",d7,") == 1_200
