@@ -82,6 +82,11 @@ def with_input(value: str) -> str:
     return BASE.replace("value: 1.25,", f"value: {value},")
 
 
+# a century of months with 8 derives and a sampled growth: 11 names computed per row
+MONTHS = hand("{start: 2026, end: 2028, step: year}", "{start: 2026, end: 2125, step: month}")
+MONTHS = MONTHS.replace("value: 0, source", "range: [0, 0.02], source") + "derive:\n" + "".join(
+    f'  d{i}: {{expr: "revenue * {i + 1}", unit: USD}}\n' for i in range(8))
+
 # name -> (files, arguments after 'calc'); 's.yaml' is the scenario unless the arguments say otherwise
 CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
     "nesting, 200 [": ({"s.yaml": nested("[", "]", 200)}, ["run", "s.yaml"]),
@@ -195,11 +200,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
     "file argument '{a: 1}' (YAML text, no such file)": ({}, ["run", "{a: 1}"]),
     "file argument of 300 characters": ({}, ["run", "a" * 300]),
     "1,200 months x 16,000 samples x 8 derives (3.5 GB before)": (
-        {"s.yaml": hand("{start: 2026, end: 2028, step: year}",
-                        "{start: 2026, end: 2125, step: month}")
-         + "derive:\n" + "".join(f'  d{i}: {{expr: "revenue * {i + 1}", unit: USD}}\n'
-                                 for i in range(8))},
-        ["run", "s.yaml", "--samples", "16000"]),
+        {"s.yaml": MONTHS}, ["run", "s.yaml", "--samples", "16000"]),
 }
 
 # Python calls (issue 19): each must raise a CalcError; run with calc, BASE and HAND at hand. The
@@ -244,7 +245,9 @@ ACCEPTED: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
     f"{label}, {fmt}": ({"m.yaml": MEMORY.replace("STEPS", steps)},
                         ["run", "m.yaml", "--format", fmt, "--output", f"o.{fmt}"])
     for label, (steps, formats) in SIZES.items() for fmt in formats
-}
+} | {"1,200 months x 9,000 samples x 8 derives (just under the bound), json": (
+    {"s.yaml": MONTHS}, ["run", "s.yaml", "--samples", "9000", "--format", "json", "--output",
+                         "o.json"])}
 
 
 def write_files(folder: str, files: dict[str, str | bytes]) -> None:

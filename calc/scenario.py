@@ -155,8 +155,7 @@ class Scenario:
         values.checks_size(n_cases, len(self.checks), self.where.get("checks")
                            or f"{self.path}: checks")
         axis = self.axis
-        where = self.where.get("timeline") or f"{self.path}: timeline"
-        axis.size(n_cases, samples, where)
+        axis.size(n_cases, samples, self.where.get("timeline") or f"{self.path}: timeline")
         if solve_request or self.solve:
             solve_size(n_cases, samples, axis.count,
                        self.where.get("solve") or f"{self.path}: solve")
@@ -176,8 +175,7 @@ class Scenario:
                        progress=progress,
                        check_plans=lambda plans: (unused_commitments.extend(
                                                       self._check_unused(plans, set_values)),
-                                                  for_output and self.output_size(set_values),
-                                                  axis.plan_size(plans, samples, where)),
+                                                  for_output and self.output_size(set_values)),
                        axis=self.axis, solve=solve_request or self.solve, notes=notes)
             twice = tuple(financing_keys.double_count_findings(result, cases))
             if unused_commitments:

@@ -676,8 +676,8 @@ class PeriodAxis:
 
     def plan_size(self, plans: dict, samples: int, where: str) -> None:
         """Refuse, before evaluating, a run whose rows would hold more than ``MAX_PLAN_VALUES``
-        values at once: periods x samples for every name a plan computes (``where``:
-        "file:line: timeline")."""
+        values at once: periods x samples for every name a plan computes (``samples``: 0 where
+        no input is uncertain; ``where``: "timeline", located by the scenario)."""
         if self.timeline is None or not plans:
             return
         names = max(len(p.order) for p in plans.values())
