@@ -2,6 +2,7 @@
 200 MB).
 
     .venv/bin/python benchmarks/refusals.py            # every case, worst case last
+    .venv/bin/python benchmarks/refusals.py --accepted # and the largest accepted runs' memory
 
 Each case is the real command (``python -m calc.cli ...``) in a fresh process, in a folder of its
 own, so the time and the peak memory (the process's maximum resident set, from ``wait4``) include
@@ -80,6 +81,11 @@ def nested(open_: str, close: str, depth: int) -> str:
 def with_input(value: str) -> str:
     return BASE.replace("value: 1.25,", f"value: {value},")
 
+
+# a century of months with 8 derives and a sampled growth: 11 names computed per row
+MONTHS = hand("{start: 2026, end: 2028, step: year}", "{start: 2026, end: 2125, step: month}")
+MONTHS = MONTHS.replace("value: 0, source", "range: [0, 0.02], source") + "derive:\n" + "".join(
+    f'  d{i}: {{expr: "revenue * {i + 1}", unit: USD}}\n' for i in range(8))
 
 # name -> (files, arguments after 'calc'); 's.yaml' is the scenario unless the arguments say otherwise
 CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
@@ -182,7 +188,66 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
     "six sweep axes x one check (10^6 check results)": (
         {"s.yaml": SIX_AXES + "checks:\n  - {says: x, source: assumption, note: n, that: chips, above: 1 chip}\n"},
         ["run", "s.yaml"]),
+    "run --sensitivity --at 0000": ({"s.yaml": HAND},
+                                    ["run", "s.yaml", "--sensitivity", "--at", "0000"]),
+    "solve --at 0000": ({"s.yaml": HAND},
+                        ["solve", "s.yaml", "--for", "arr_end", "--so-that", "cumulative_gap",
+                         "--equals", "0", "--between", "1e9", "1e12", "--at", "0000"]),
+    "--plot calc/x.png": ({"s.yaml": BASE},
+                          ["run", "s.yaml", "--plot", str(ROOT / "calc" / "x.png")]),
+    "--output a link to calc/units.txt": ({"s.yaml": BASE},
+                                          ["run", "s.yaml", "--output", "link.txt"]),
+    "file argument '{a: 1}' (YAML text, no such file)": ({}, ["run", "{a: 1}"]),
+    "file argument of 300 characters": ({}, ["run", "a" * 300]),
+    "1,200 months x 16,000 samples x 8 derives (3.5 GB before)": (
+        {"s.yaml": MONTHS}, ["run", "s.yaml", "--samples", "16000"]),
 }
+
+# Python calls (issue 19): each must raise a CalcError; run with calc, BASE and HAND at hand. The
+# 100 MB YAML text is built before the clock starts; its own 100 MB are in its process's peak RSS.
+LIBRARY: dict[str, str] = {
+    "sc.run(sets={1: 2})": "calc.load(BASE).run(sets={1: 2})",
+    "calc.evaluate with calc.Q(10**400, 'GW')": (
+        "calc.evaluate(['chips'], {'facility_power': calc.Q(10**400, 'GW'), 'pue': 1.25, "
+        "'it_power_per_chip': '2 kW/chip'})"),
+    "calc.deals(buyer=5)": "calc.deals(buyer=5)",
+    "calc.deal_totals(buyer=['OpenAI'])": "calc.deal_totals(buyer=['OpenAI'])",
+    "res.with_display(['chips'])": "calc.load(BASE).run().with_display(['chips'])",
+    "res.value('revenue', at='0000')": "calc.load(HAND).run().value('revenue', at='0000')",
+    "calc.Q(b'1 GW')": "calc.Q(b'1 GW')",
+    "calc.load() of a 100 MB YAML string": "calc.load(BIG)",
+    "calc.load() of a 5,000-character name": "calc.load('a' * 5000)",
+    "a quantity of another pint registry": (
+        "calc.evaluate(['chips'], {'facility_power': OTHER.Quantity(1, 'GW'), 'pue': 1.25, "
+        "'it_power_per_chip': '2 kW/chip'})"),
+}
+BIG = "BIG = 'name: t\\n' * 12_500_000\n"     # 100 MB of YAML text, built without a second copy
+# another unit registry whose GW is a watt
+OTHER = "import pint\nOTHER = pint.UnitRegistry()\nOTHER.define('GW = 1 W')\n"
+
+
+def library_setup(code: str) -> str:
+    """What ``code`` needs before the clock starts: calc, the 100 MB text and the other unit
+    registry where they are used."""
+    return ("import calc\n" + (BIG if "BIG" in code else "")
+            + (OTHER if "OTHER" in code else ""))
+
+
+# Accepted runs (issue 19, size): every run calc accepts must stay under 2 GiB. The README's memory
+# benchmark (100 x 100 sweep x 10,000 samples) and the largest output calc writes (50,000 rows:
+# 12,500 cases x 4 quantities), through the command line. Slow (10-60 s each): --accepted.
+MEMORY = SIX_AXES[:SIX_AXES.index("samples:")] + (        # benchmarks/run.py's memory scenario
+    "samples: 10000\nseed: 1\nsweep:\n  facility_power: {from: 0.5 GW, to: 5 GW, steps: STEPS}\n"
+    "  electricity_price: {from: 40 USD/MWh, to: 120 USD/MWh, steps: 100}\n")
+SIZES = {"100 x 100 sweep x 10,000 samples": ("100", ("table", "csv", "json", "xlsx")),
+         "50,000 rows (125 x 100 sweep x 10,000 samples)": ("125", ("json", "xlsx"))}
+ACCEPTED: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
+    f"{label}, {fmt}": ({"m.yaml": MEMORY.replace("STEPS", steps)},
+                        ["run", "m.yaml", "--format", fmt, "--output", f"o.{fmt}"])
+    for label, (steps, formats) in SIZES.items() for fmt in formats
+} | {"1,200 months x 9,000 samples x 8 derives (just under the bound), json": (
+    {"s.yaml": MONTHS}, ["run", "s.yaml", "--samples", "9000", "--format", "json", "--output",
+                         "o.json"])}
 
 
 def write_files(folder: str, files: dict[str, str | bytes]) -> None:
@@ -192,22 +257,58 @@ def write_files(folder: str, files: dict[str, str | bytes]) -> None:
         path.write_bytes(content if isinstance(content, bytes) else content.encode())
 
 
-def in_fresh_process(files: dict[str, str | bytes], args: list[str]) -> dict:
-    """Wall and CPU seconds, peak RSS, exit status and first line of stderr of ``calc ARGS``.
+def in_fresh_process(files: dict[str, str | bytes], args: list[str],
+                     code: str | None = None) -> dict:
+    """Wall and CPU seconds, peak RSS, exit status and first line of stderr of ``calc ARGS`` (or of
+    the Python ``code``: exit 2 with 'calc: ' and the message on a CalcError).
 
     Run before this process imports calc: a child's peak RSS starts from its parent's at fork.
     """
     with tempfile.TemporaryDirectory() as tmp:
         write_files(tmp, files)
+        if "link.txt" in args:
+            os.symlink(ROOT / "calc" / "units.txt", Path(tmp) / "link.txt")
         env = {**os.environ, "PYTHONPATH": str(ROOT), "CI": "1"}
+        command = ["-m", "calc.cli", *args] if code is None else ["-c", _library_script(code)]
         start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "calc.cli", *args], cwd=tmp, env=env,
+        proc = subprocess.Popen([sys.executable, *command], cwd=tmp, env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         err = proc.stderr.read().decode(errors="replace")
         _, status, usage = os.wait4(proc.pid, 0)
         return {"wall": time.perf_counter() - start, "cpu": usage.ru_utime + usage.ru_stime,
                 "rss": usage.ru_maxrss / 1024, "status": os.waitstatus_to_exitcode(status),
                 "message": (err.splitlines() or [""])[0]}
+
+
+def _library_script(code: str) -> str:
+    return (f"import sys\nBASE = {BASE!r}\nHAND = {HAND!r}\n{library_setup(code)}"
+            "from calc.errors import CalcError\ntry:\n"
+            f"    {code}\nexcept CalcError as exc:\n"
+            "    print('calc: ' + str(exc)[:300], file=sys.stderr)\n    sys.exit(2)\n")
+
+
+def library_in_process(code: str) -> tuple[float, float]:
+    """(seconds, peak MB allocated) of the call ``code`` alone, calc imported, its text built."""
+    import tracemalloc
+
+    import calc
+    from calc.errors import CalcError
+
+    scope = {"calc": calc, "BASE": BASE, "HAND": HAND}
+    exec(library_setup(code), scope)                # noqa: S102 -- the benchmark's own code
+    times = []
+    for traced in (False, True):                    # timed untraced, then traced for memory
+        if traced:
+            tracemalloc.start()
+        start = time.perf_counter()
+        try:
+            exec(code, scope)                       # noqa: S102
+        except CalcError:
+            pass
+        times.append(time.perf_counter() - start)
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    return times[0], peak
 
 
 def in_process(files: dict[str, str | bytes], args: list[str]) -> tuple[float, float]:
@@ -222,6 +323,8 @@ def in_process(files: dict[str, str | bytes], args: list[str]) -> tuple[float, f
     here = os.getcwd()
     folder = tempfile.mkdtemp()
     write_files(folder, files)
+    if "link.txt" in args:
+        os.symlink(ROOT / "calc" / "units.txt", Path(folder) / "link.txt")
     os.chdir(folder)
     try:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
@@ -237,27 +340,45 @@ def in_process(files: dict[str, str | bytes], args: list[str]) -> tuple[float, f
     return seconds, peak
 
 
-def main() -> int:
+def main(argv=None) -> int:
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--accepted", action="store_true",
+                    help="also the peak memory of the largest accepted runs (slow: minutes)")
+    args = ap.parse_args(argv)
     header = (f"{'case':<58} {'process: wall':>13} {'cpu':>6} {'peak RSS':>9} | {'refusal':>8} {'allocated':>9}"
               "  status  message")
     everything = {"(a valid run, for comparison)": ({"s.yaml": BASE}, ["run", "s.yaml"]), **CASES}
     rows = [(name, in_fresh_process(files, args)) for name, (files, args) in everything.items()]
+    library = [(f"python: {name}", in_fresh_process({}, [], code))
+               for name, code in LIBRARY.items()]
+    accepted = [(name, in_fresh_process(files, cmd)) for name, (files, cmd) in ACCEPTED.items()
+                if args.accepted]
     import calc.cli  # noqa: F401 -- imported once, so the in-process column is the refusal alone
 
     print(header)
-    for (name, r), (files, args) in zip(rows, everything.values()):
-        r["inproc"], r["alloc"] = in_process(files, args)
+    for (name, r), (files, cmd) in zip(rows, everything.values()):
+        r["inproc"], r["alloc"] = in_process(files, cmd)
+    for (name, r), code in zip(library, LIBRARY.values()):
+        r["inproc"], r["alloc"] = library_in_process(code)
+    for name, r in rows + library:
         refused = r["status"] == 2 and r["message"].startswith("calc: ")
         flag = "" if refused or name.startswith("(") else "  <-- NOT REFUSED PROPERLY"
         print(f"{name:<58} {r['wall']:12.2f}s {r['cpu']:5.2f}s {r['rss']:7.0f}MB | {r['inproc']:7.3f}s "
               f"{r['alloc']:7.1f}MB  {r['status']:>6}  {r['message'][:70]}{flag}")
-    cases = rows[1:]
+    cases = rows[1:] + library
     for key, what, unit in (("wall", "process wall time", "s"), ("cpu", "process CPU time", "s"),
                             ("rss", "process peak RSS", "MB"), ("inproc", "refusal alone (in-process)", "s"),
                             ("alloc", "memory allocated by the refusal", "MB")):
         name, r = max(cases, key=lambda c: c[1][key])
         print(f"worst {what}: {r[key]:.3f} {unit} ({name})")
+    for name, r in accepted:
+        flag = "" if r["status"] == 0 and r["rss"] < 2048 else "  <-- NOT ACCEPTED UNDER 2 GiB"
+        print(f"accepted: {name:<56} {r['wall']:7.1f}s wall {r['rss']:7.0f}MB peak RSS  status "
+              f"{r['status']}{flag}")
     bad = [n for n, r in cases if r["status"] != 2 or not r["message"].startswith("calc: ")]
+    bad += [n for n, r in accepted if r["status"] != 0 or r["rss"] >= 2048]
     return 1 if bad else 0
 
 

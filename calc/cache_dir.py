@@ -4,8 +4,10 @@ and written so that no other user can plant anything in them.
 The folder is ``$XDG_CACHE_HOME/calc`` (else ``$HOME/.cache/calc``). calc creates it 0700 and uses
 it only when
 
-- the folder it sits in is not writable by others (nor by a group other than the user's own private
-  group), or has the sticky bit (``/tmp``);
+- every folder on its path, from ``/`` down, is owned by the user or root, and not writable by
+  others (nor by a group other than the user's own private group) or has the sticky bit
+  (``/tmp``): no one else can rename it and put another in its place (the path is resolved once,
+  so a link on it is not followed again);
 - the folder itself is a real folder (not a link), owned by the user, not writable by group or
   others (calc sets 0700 on a folder of its own that is more open);
 - every entry in it, and in its ``pint`` subfolder, is a regular file (or that subfolder) owned by
@@ -59,8 +61,10 @@ def _checked() -> tuple[Path | None, str | None]:
     if base is None:
         return None, "neither XDG_CACHE_HOME nor HOME names an absolute folder"
     base.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if _open_to_others(os.stat(base)):
-        return None, f"{base} is writable by others and has no sticky bit"
+    base = Path(os.path.realpath(base))         # used as resolved: no link is followed again
+    problem = _replaceable(base)
+    if problem:
+        return None, problem
     path = base / "calc"
     for folder_path in (path, path / PINT):
         problem = _own_folder(folder_path)
@@ -73,6 +77,20 @@ def _checked() -> tuple[Path | None, str | None]:
             if problem:
                 return None, problem
     return path, None
+
+
+def _replaceable(base: Path) -> str | None:
+    """Why another user could replace what lies under ``base`` while calc reads it (a folder on
+    its path, from ``/`` down, owned by someone other than the user or root, or open to others),
+    or None."""
+    for folder_path in [*reversed(base.parents), base]:
+        info = os.stat(folder_path)
+        if info.st_uid not in (os.getuid(), 0):
+            return (f"{folder_path} is owned by uid {info.st_uid}, neither this user (uid "
+                    f"{os.getuid()}) nor root")
+        if _open_to_others(info):
+            return f"{folder_path} is writable by others and has no sticky bit"
+    return None
 
 
 def _open_to_others(info: os.stat_result) -> bool:
@@ -175,11 +193,22 @@ def write(name: str, data: bytes) -> bool:
 def names(prefix: str) -> list[str]:
     """The names of the kept files that start with ``prefix``."""
     base = folder()
-    if base is None:
-        return []
+    return [] if base is None else [n for n in names_in(base) if n.startswith(prefix)]
+
+
+def clear_pint() -> None:
+    """Remove pint's kept files (one it cannot read, truncated by a full disk or a killed run, would
+    otherwise slow every later run: pint never rewrites it)."""
+    base = pint_folder()
+    if base is not None:
+        for name in names_in(base):
+            remove(f"{PINT}/{name}")
+
+
+def names_in(path: Path) -> list[str]:
+    """The regular files in ``path`` (links not followed)."""
     try:
-        return [e.name for e in os.scandir(base) if e.name.startswith(prefix) and e.is_file(
-            follow_symlinks=False)]
+        return [e.name for e in os.scandir(path) if e.is_file(follow_symlinks=False)]
     except OSError:
         return []
 

@@ -285,7 +285,8 @@ def cmd_solve(args) -> int:
     from calc.output.layout import solve_output
     sys.stdout.write(solve_output(res, args.format))
     unsolved = [c for c in res.checks if c.says == f"solve {spec['for']}" and not c.passed]
-    return 1 if args.strict and unsolved else 0
+    # as calc run: a finding --strict fails on (a bracket far beyond the typical range) exits 1
+    return 1 if args.strict and (unsolved or res.failing()) else 0
 
 
 def cmd_list(args) -> int:

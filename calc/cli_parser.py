@@ -198,8 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--seed", type=int, metavar="S", help="random seed (same seed, same numbers)")
     g.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help=SET_HELP)
     g.add_argument("--strict", action="store_true",
-                   help="exit 1 when there is no solution (a finding), "
-                   "e.g. when the output does not depend on the input")
+                   help="exit 1 when there is no solution (e.g. the output does not depend "
+                   "on the input) or a finding is impossible, unusual or precision (e.g. a "
+                   "bracket far beyond the input's typical range)")
     g.add_argument("--progress", action="store_true", help=PROGRESS_HELP)
     g.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 

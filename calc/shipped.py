@@ -9,6 +9,7 @@ kernel starts, while a file of that name in the working directory still comes fi
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 from calc import yamlio
@@ -35,9 +36,16 @@ def find(spec: str | Path) -> Path:
     """The file ``spec`` names: an existing path, else a shipped scenario's name
     (``nvidia-1gw``)."""
     path = Path(spec)
-    if path.exists():
-        return path
     text = str(spec)
+    try:
+        if path.exists():
+            return path
+    except OSError as exc:      # a name too long for the system, a folder calc may not enter
+        shown = f"{text[:200]}... ({len(text):,} characters)" if len(text) > 200 else text
+        if exc.errno == errno.ENAMETOOLONG:     # it was exit 3
+            raise CalcError(f"{shown}: the file name is too long for this system; give the "
+                            "path of a YAML file or a shipped scenario's name") from None
+        raise CalcError(f"{shown}: cannot read: {exc.strerror}") from None
     name = text.removesuffix(".yaml").removesuffix(".yml")
     if "/" not in text and "\\" not in text and name in names():
         return (folder() / f"{name}.yaml").resolve()

@@ -29,18 +29,32 @@ def _make_registry() -> pint.UnitRegistry:
     # (calc.cache_dir), or is off where that folder fails its checks or CALC_NO_CACHE is set. pint
     # writes its files with the process's umask: while it does, the umask is 077, so they are the
     # user's alone (with a umask of 002 they would be group-writable, and the folder's check would
-    # then turn the cache off on every later run).
+    # then turn the cache off on every later run). A kept file pint cannot read (truncated by a
+    # full disk or a killed run) is removed and written afresh: pint would fail on it in every
+    # later run (on units.txt's copy, calc stopped with an internal error).
     folder = cache_dir.pint_folder()
     umask = os.umask(0o077)
     try:
         try:
-            reg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, cache_folder=folder)
-        except Exception:  # an unwritable cache folder must never stop calc  # noqa: BLE001
-            reg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
-        reg.load_definitions(str(UNITS_FILE))
+            reg = _registry(folder)
+        except Exception:  # a damaged copy must never stop calc  # noqa: BLE001
+            if folder is None:
+                raise
+            cache_dir.clear_pint()
+            try:
+                reg = _registry(folder)
+            except Exception:  # nor an unwritable folder  # noqa: BLE001
+                reg = _registry(None)
     finally:
         os.umask(umask)
     reg.formatter.default_format = "~"
+    return reg
+
+
+def _registry(folder: Path | None) -> pint.UnitRegistry:
+    """pint's default registry and ``units.txt``; pint keeps its copies in ``folder`` (or none)."""
+    reg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, cache_folder=folder)
+    reg.load_definitions(str(UNITS_FILE))
     return reg
 
 

@@ -467,6 +467,10 @@ DATE_INPUTS = ("arr_as_of",)                 # inputs whose value is a date
 DATES = DATE_OUTPUTS + DATE_INPUTS           # a target or bracket may be written as a date
 # samples x periods of a row (one chunk: 160 MB an array)
 MAX_ROW_VALUES = 20_000_000
+# values one row holds at once over every name its plan computes (a row is never split): 960 MB
+# of arrays. 1,200 months x 16,000 samples x 14 computed names (8 derives) peaked at 3.5 GB;
+# 7,000 samples, just under this bound, at 1.6 GB.
+MAX_PLAN_VALUES = 120_000_000
 
 
 @dataclass(frozen=True)
@@ -675,6 +679,22 @@ class PeriodAxis:
             raise CalcError(f"{where}: {n_cases:,} cases x {per_row:,} values per case = "
                             f"{n_cases * per_row:,} values per quantity is more than calc "
                             f"evaluates ({MAX_VALUES:,}); use fewer samples or sweep points")
+
+    def plan_size(self, plans: dict, samples: int, where: str) -> None:
+        """Refuse, before evaluating, a run whose rows would hold more than ``MAX_PLAN_VALUES``
+        values at once: periods x samples for every name a plan computes (``samples``: 0 where
+        no input is uncertain; ``where``: "timeline", located by the scenario)."""
+        if self.timeline is None or not plans:
+            return
+        names = max(len(p.order) for p in plans.values())
+        held = names * self.draws_per_row(samples)
+        if held > MAX_PLAN_VALUES:
+            most = MAX_PLAN_VALUES // (names * self.count) - 1
+            raise CalcError(f"{where}: {self.count:,} periods x {samples:,} samples x {names} "
+                            f"computed quantities = {held:,} values held at once is more than "
+                            f"calc holds ({MAX_PLAN_VALUES:,}, about 1 GB); use at most "
+                            f"{max(most, 0):,} samples, a longer step, a shorter timeline or "
+                            "fewer derives")
 
     def outside_notes(self, central_amounts: dict) -> list[str]:
         """A note per commitment with spend before the first or after the last period."""

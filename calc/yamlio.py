@@ -264,7 +264,9 @@ def loads(text: str, where: str = "<string>"):
     PyYAML is imported here, on first use: a run that reads no YAML (the registry kept by
     calc.cache, a scenario given as a dict) needs none.
     """
-    if len(text) > MAX_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+    # every character is at least a byte: a text that long is refused without encoding a copy
+    if len(text) > MAX_BYTES // 4 and (len(text) > MAX_BYTES
+                                       or len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES):
         raise CalcError(f"{where}: the YAML text is more than {MAX_BYTES:,} bytes; calc reads "
                         f"scenarios up to {MAX_BYTES:,} bytes")
     if "\0" in text:                    # PyYAML names no line for it

@@ -6,6 +6,7 @@ import errno
 import json
 import os
 import pickle
+import shutil
 import subprocess
 import sys
 
@@ -327,6 +328,7 @@ def test_payloads_in_a_folder_of_another_user_run_nothing(tmp_path, written, sha
     rows, err = _run(base, debug=True)
     assert rows == clean_rows and not marker.exists() and victim.read_text() == "untouched"
     assert f"calc: no cache this run: {base / 'calc'} is owned by uid {OTHER_UID}" in err
+    assert _run(base) == (clean_rows, "")                      # without --debug: not a word
 
 
 @AS_ROOT
@@ -353,3 +355,67 @@ def test_a_fifo_at_every_name_hangs_nothing(tmp_path, written):
         os.mkfifo(base / "calc" / name)
     rows, err = _run(base, debug=True)                          # _run's timeout: 60 s
     assert rows == clean_rows and "is not a regular file" in err
+
+
+@AS_ROOT
+@pytest.mark.parametrize("depth", [0, 1, 2], ids=["parent", "grandparent", "higher"])
+def test_a_folder_of_another_user_on_the_path_means_no_cache(cache_home, tmp_path, monkeypatch,
+                                                            depth):
+    # its owner could rename the user's folders below it and put their own in their place between
+    # calc's check and pint's reading of it
+    theirs = tmp_path / "theirs"
+    base = theirs.joinpath(*["mine"] * depth)               # the user's own folders below theirs
+    base.mkdir(mode=0o755, parents=True)
+    os.chown(theirs, OTHER_UID, OTHER_UID)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(base))
+    assert cache_dir.folder() is None
+    assert cache_dir.why_off == (f"{theirs} is owned by uid {OTHER_UID}, neither this "
+                                 f"user (uid {os.getuid()}) nor root")
+    assert not (base / "calc").exists()                     # nothing created in that folder
+
+
+@AS_ROOT
+def test_a_link_on_the_path_is_resolved_once(cache_home, tmp_path, monkeypatch):
+    # another user's link to the user's own folder: used as resolved, so re-pointing the link
+    # later changes nothing
+    mine, theirs = tmp_path / "mine", tmp_path / "theirs"
+    mine.mkdir(mode=0o700)
+    theirs.mkdir(mode=0o755)
+    os.chown(theirs, OTHER_UID, OTHER_UID)
+    (theirs / "link").symlink_to(mine)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(theirs / "link"))
+    assert cache_dir.folder() == mine / "calc" and cache_dir.pint_folder() == mine / "calc" / "pint"
+
+
+def test_a_truncated_file_of_pints_is_written_afresh_not_an_internal_error(tmp_path, written):
+    # a full disk or a killed run can leave pint's copy cut short; pint never rewrites it: its
+    # copy of units.txt stopped every later run ('internal error: UnpicklingError'), the others
+    # slowed every run by turning pint's cache off
+    names, clean_rows = written
+    clean = tmp_path / "clean"
+    _run(clean)
+    pickles = [n for n in names if n.startswith("pint/") and n.endswith(".pickle")]
+    assert len(pickles) >= 4                                # pint's files and calc's units.txt
+    for name in pickles:
+        base = tmp_path / name.replace("/", "-")
+        shutil.copytree(clean, base)
+        whole = (base / "calc" / name).read_bytes()
+        (base / "calc" / name).write_bytes(whole[: len(whole) // 2])
+        rows, err = _run(base, debug=True)
+        assert (rows, err) == (clean_rows, "")
+        pickle.loads((base / "calc" / name).read_bytes())   # whole again: raises if still cut
+
+
+@pytest.mark.parametrize("where", ["calc", "calc/pint"])
+@pytest.mark.parametrize("plant", ["link", "fifo"])
+def test_a_link_or_fifo_in_place_of_the_folder_means_no_cache_and_nothing_written(
+        cache_home, tmp_path, where, plant):
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    path = cache_home.parent / where
+    path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+    path.symlink_to(victim) if plant == "link" else os.mkfifo(path)
+    assert cache_dir.folder() is None
+    assert cache_dir.why_off == f"{path} is not a folder (a link or a file)"
+    assert cache.cached("t", FILES, lambda: {"a": 1}, dict) == {"a": 1}
+    assert list(victim.iterdir()) == []

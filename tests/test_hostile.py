@@ -839,6 +839,18 @@ def test_a_300_character_output_name_is_refused(tmp_path, monkeypatch, capsys):
                    "most 200 -- choose a shorter one\n")
 
 
+@pytest.mark.parametrize("command", [("run",), ("check",), ("explain", "chips")])
+def test_a_file_argument_longer_than_the_system_allows_is_refused(tmp_path, monkeypatch, capsys,
+                                                                  command):
+    name = "a" * 300                                   # was exit 3: 'OSError: File name too long'
+    status, out, err = run(tmp_path, monkeypatch, capsys, command[0], name, *command[1:])
+    assert status == 2
+    assert err.endswith(f"calc: {'a' * 200}... (300 characters): the file name is too long for "
+                        "this system; give the path of a YAML file or a shipped scenario's name\n")
+    with pytest.raises(CalcError, match=r"^a{200}\.\.\. \(5,000 characters\): the file name is"):
+        calc.load("a" * 5000)
+
+
 @pytest.mark.parametrize("name", ["{brace}.yaml", "new\nline.yaml", "{a: 1}"])
 def test_a_command_line_file_is_a_path_never_yaml_text(tmp_path, monkeypatch, capsys, name):
     if name != "{a: 1}":
@@ -999,3 +1011,36 @@ def test_a_refused_timeline_is_reported_once_not_again_at_every_check_and_solve(
     err = refused(tmp_path, monkeypatch, capsys, text.replace("{start: 2025, end: 2033, step: year}",
                                                              '{start: "0000", end: 2033, step: year}'))
     assert err == f"calc: s.yaml:18: timeline.start: '0000' {NOT_A_DATE}\n"
+
+
+def test_yaml_text_far_over_the_bound_is_refused_without_a_copy():
+    import tracemalloc
+
+    text = "name: t\n#" + "x" * 10_000_000 + "\n"                  # 10x the bound
+    tracemalloc.start()
+    try:
+        with pytest.raises(CalcError, match=r"^<string>: the YAML text is more than 1,000,000"):
+            calc.load(text)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000             # its UTF-8 encoding, a second 10 MB, was made to count it
+
+
+def test_a_timeline_whose_rows_would_hold_too_many_values_at_once_is_refused(tmp_path, monkeypatch,
+                                                                             capsys):
+    # 1,200 months x 16,000 samples x 14 computed names (6 outputs' and 8 derives') peaked at
+    # 3.5 GB, accepted; 7,000 samples (just under the bound) peak at 1.6 GB. (Without an
+    # uncertain input a row holds one value per period, whatever the samples: not refused.)
+    derive = "".join(f'  d{i}: {{expr: "revenue * {i + 1}", unit: USD}}\n' for i in range(8))
+    text = hand("{start: 2026, end: 2028, step: year}", "{start: 2026, end: 2125, step: month}")
+    text = text.replace("growth_per_month: {value: 0,", "growth_per_month: {range: [0, 0.02],")
+    text += "derive:\n" + derive
+    err = refused(tmp_path, monkeypatch, capsys, text, "--samples", "16000")
+    assert err == ("calc: s.yaml:2: timeline: 1,200 periods x 16,000 samples x 14 computed "
+                   "quantities = 268,816,800 values held at once is more than calc holds "
+                   "(120,000,000, about 1 GB); use at most 7,141 samples, a longer step, a shorter "
+                   "timeline or fewer derives\n")
+    status, out, err = run(tmp_path, monkeypatch, capsys, "run", "s.yaml", "--samples", "100",
+                           "--format", "csv")
+    assert (status, err) == (0, "") and out.count(",d7,") == 1_200

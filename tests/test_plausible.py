@@ -234,6 +234,10 @@ def test_calc_solve_prints_the_bracket_finding(tmp_path):
             "`50 %`") in proc.stdout
     doc = json.loads(calc_cli(*args, "--format", "json", cwd=tmp_path).stdout)
     assert [f["kind"] for f in doc["findings"]] == ["unusual"]
+    assert calc_cli(*args, "--strict", cwd=tmp_path).returncode == 1      # exit 0 before
+    near = args[:-2] + ("0", "0.5")                                      # [0, 0.5]: no finding
+    proc = calc_cli(*near, "--strict", cwd=tmp_path)
+    assert proc.returncode == 0 and "finding" not in proc.stdout
 
 
 # -- --strict and every format ---------------------------------------------------------------------
