@@ -53,7 +53,7 @@ def run(cases: list[Case], outputs: list[str], *, derive: dict | None = None, ch
     plans = plans_for(cases, wanted, extra, {n for n in referenced if n in reg.figures}, reg)
     if check_plans is not None:
         check_plans(plans)
-    if axis.timeline is not None:   # a row holds samples only where an input is uncertain
+    if not axis.implicit:   # rows with a period axis; they hold samples only where uncertain
         axis.plan_size(plans, samples if engine.uncertain_leaves(plans, cases, reg) else 0,
                        "timeline")
     # progress counts rows evaluated over the whole run: the run's rows, then a solve's passes
