@@ -36,6 +36,22 @@ PROGRESS_HELP = ("show a progress bar with the time left on stderr even when it 
 SET_HELP = "override an input, e.g. --set pue=1.3 or --set 'facility_power=2 GW' (repeatable)"
 
 
+def _path(text: str) -> str:
+    """A file to write (--output, --plot): an empty one would print to stdout, so it is refused."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty path; give a file name such as out.csv, or "
+                                         "leave the option out to print to the terminal")
+    return text
+
+
+def _file(text: str) -> str:
+    """A scenario argument: an empty one would name the current folder."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty file name; give the path of a YAML file or a "
+                                         "shipped scenario's name such as nvidia-1gw")
+    return text
+
+
 def _examples(*lines: str) -> str:
     return "examples:\n" + "\n".join(f"  {line}" for line in lines)
 
@@ -90,10 +106,10 @@ def build_parser() -> argparse.ArgumentParser:
                                         "calc run nvidia-1gw --samples 2000 --plot chips.svg "
                                         "--plot-kind hist",
                                         "calc run rainier --format xlsx --output rainier.xlsx"))
-    r.add_argument("files", nargs="+", metavar="FILE",
+    r.add_argument("files", nargs="+", type=_file, metavar="FILE",
                    help=FILE_HELP + "; give several to run each")
     r.add_argument("--format", choices=FORMATS, help=FORMAT_HELP)
-    r.add_argument("--output", metavar="PATH", help=OUTPUT_HELP)
+    r.add_argument("--output", type=_path, metavar="PATH", help=OUTPUT_HELP)
     r.add_argument("--samples", type=int, metavar="N",
                    help="Monte Carlo samples over ranges (0: central values only; "
                         "default: the file's)")
@@ -116,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--at", metavar="PERIOD",
                    help="with --sensitivity on a timeline: rank each per-period output in this "
                         "period, e.g. 2030 (default: the last period)")
-    r.add_argument("--plot", metavar="PATH.png",
+    r.add_argument("--plot", type=_path, metavar="PATH.png",
                    help="save a chart (.png, .svg or .pdf): on a timeline, spend against the "
                    "revenue that pays for compute per period; else a fan over the sweep, "
                    "a tornado with --sensitivity, a histogram of a sampled run, else bars per case")
@@ -148,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
                                         "calc explain nvidia-1gw chips --variant per-gpu",
                                         "calc explain my-scenario.yaml capex "
                                         "--set 'facility_power=2 GW'"))
-    e.add_argument("file", metavar="FILE", help=FILE_HELP)
+    e.add_argument("file", type=_file, metavar="FILE", help=FILE_HELP)
     e.add_argument("quantity", metavar="QUANTITY",
                    help="a quantity the scenario computes: an output, a derive name or "
                         "anything they use")
@@ -172,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
                                         "calc solve anthropic-commitments "
                                         "--for arr_growth_per_month --so-that cumulative_gap "
                                         "--equals 0 --between 0 0.5 --at 2027"))
-    g.add_argument("file", metavar="FILE", help=FILE_HELP)
+    g.add_argument("file", type=_file, metavar="FILE", help=FILE_HELP)
     g.add_argument("--for", dest="for_", metavar="NAME", required=True,
                    help="the input to solve for")
     g.add_argument("--so-that", dest="so_that", metavar="EXPR", required=True,
@@ -219,7 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="table: readable text (default); json: a list of objects (see README); "
                             "csv: one row each. Without --format, --output's extension chooses: "
                             ".json, .csv, .txt (table); any other gets the table")
-        s.add_argument("--output", metavar="PATH", help=OUTPUT_HELP)
+        s.add_argument("--output", type=_path, metavar="PATH", help=OUTPUT_HELP)
         s.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
     d = sub.add_parser("deals",
@@ -246,13 +262,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the ledger as it stood on DATE (e.g. 2025-11-30); default today")
     d.add_argument("--flows", action="store_true",
                    help="money between companies (payer -> payee per kind) and round trips")
-    d.add_argument("--plot", metavar="PATH",
+    d.add_argument("--plot", type=_path, metavar="PATH",
                    help="with --flows: draw them to PATH (.png, .svg, .pdf)")
     d.add_argument("--format", choices=FORMATS,
                    help=FORMAT_HELP.replace("one row per variant, point and quantity",
                                             "one row per deal")
                    + "; --flows writes table, markdown, json or csv")
-    d.add_argument("--output", metavar="PATH", help=OUTPUT_HELP)
+    d.add_argument("--output", type=_path, metavar="PATH", help=OUTPUT_HELP)
     d.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
     sc = sub.add_parser("schema", help="print a JSON Schema of scenario files, for editors",
@@ -264,7 +280,8 @@ def build_parser() -> argparse.ArgumentParser:
                         epilog=_examples("calc schema > scenario.schema.json",
                                          "# then, as the first line of a scenario file:",
                                          "# yaml-language-server: $schema=scenario.schema.json"))
-    sc.add_argument("--output", metavar="PATH", help="write to PATH (atomically) instead of stdout")
+    sc.add_argument("--output", type=_path, metavar="PATH",
+                    help="write to PATH (atomically) instead of stdout")
     sc.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
     c = sub.add_parser("check",
@@ -274,7 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "Without FILE: scenarios/*.yaml in the working folder, else the shipped "
                        "scenarios.",
                        epilog=_examples("calc check", "calc check my-scenario.yaml --strict"))
-    c.add_argument("files", nargs="*", metavar="FILE", help=FILE_HELP)
+    c.add_argument("files", nargs="*", type=_file, metavar="FILE", help=FILE_HELP)
     c.add_argument("--strict", action="store_true",
                    help="exit 1 when a check does not hold or a finding is impossible, unusual "
                         "or precision")

@@ -35,6 +35,9 @@ def names() -> list[str]:
 def find(spec: str | Path) -> Path:
     """The file ``spec`` names: an existing path, else a shipped scenario's name
     (``nvidia-1gw``)."""
+    if isinstance(spec, str) and not spec.strip():     # Path("") would name the current folder
+        raise CalcError(f"{spec!r}: an empty file name; give the path of a YAML file or a "
+                        "shipped scenario's name such as 'nvidia-1gw'")
     path = Path(spec)
     text = str(spec)
     try:

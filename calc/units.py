@@ -210,9 +210,13 @@ def Q(value, unit=None) -> pint.Quantity:
         if not isinstance(unit, str):
             raise CalcError(f"cannot read the unit {unit!r}: expected a string such as 'GW'"[:300])
         unit = parse_unit(unit)
-    if isinstance(value, pint.Quantity):
-        value = ours(value)
-        return value if unit is None else value.to(unit)
+    if isinstance(value, pint.Quantity) or (isinstance(value, str) and unit is not None):
+        given = ours(value) if isinstance(value, pint.Quantity) else parse_quantity(value)
+        if unit is None:
+            return given
+        # Q("1 GW", "W") reads the text, then converts (not a quantity of the text in watts)
+        where = f"calc.Q({str(value)[:100]!r}, {format_unit(unit) or '1'!r})"
+        return check_dimension(where, given, unit).to(unit)
     if isinstance(value, (bytes, bytearray, memoryview, complex, dict, set)) or value is None:
         raise CalcError(f"cannot read {value!r} as a quantity: expected a number or a string "
                         f"such as {EXAMPLES}"[:300])

@@ -1044,3 +1044,31 @@ def test_a_timeline_whose_rows_would_hold_too_many_values_at_once_is_refused(tmp
     status, out, err = run(tmp_path, monkeypatch, capsys, "run", "s.yaml", "--samples", "100",
                            "--format", "csv")
     assert (status, err) == (0, "") and out.count(",d7,") == 1_200
+
+
+# -- empty names and text quantities with a unit (found in the issue-19 audit) -----------------
+@pytest.mark.parametrize("args, says", [
+    (("run", ""), "argument FILE: an empty file name"),
+    (("check", "", "nvidia-1gw"), "argument FILE: an empty file name"),
+    (("run", "nvidia-1gw", "--output", ""), "argument --output: an empty path"),
+    (("deals", "--plot", " "), "argument --plot: an empty path"),
+])
+def test_an_empty_file_or_output_name_is_refused(tmp_path, monkeypatch, capsys, args, says):
+    """``calc run ""`` said '.: is a folder'; ``--output ""`` printed to stdout, exit 0."""
+    status, out, err = run(tmp_path, monkeypatch, capsys, *args)
+    assert (status, out) == (2, "")
+    assert says in err
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(CalcError, match="an empty file name"):
+        calc.load("")
+
+
+def test_q_of_text_and_a_unit_reads_the_text_then_converts():
+    """``calc.Q("1 GW", "W")`` was a quantity of '1 GW' watts; now 1e9 W, and a wrong
+    dimension is a CalcError naming both."""
+    assert calc.Q("1 GW", "W").to("W").magnitude == 1e9
+    assert calc.Q("2.2 GW", "MW").units == calc.Q(1, "MW").units
+    assert calc.Q("2.2 GW", "MW").magnitude == pytest.approx(2200)
+    with pytest.raises(CalcError, match=r"calc.Q\('1 GW', 'USD'\): expected money \[USD\], "
+                                        r"got power \[GW\]"):
+        calc.Q("1 GW", "USD")
