@@ -19,6 +19,29 @@ def pytest_configure(config):
     os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="calc-test-cache-")
 
 
+# Modules whose module-scoped fixtures start LibreOffice (a batch of workbooks recalculated or
+# printed in one call, seconds each): their tests go to one pytest-xdist worker together, so each
+# fixture runs once, not once per worker (make test ran test_xlsx_model's twice: 2 x 8-15 s).
+# pytest-xdist's own --dist loadgroup does this by a mark, but with pytest 9.2 the mark no longer
+# reaches the scheduler (pytest-dev/pytest-xdist#1386).
+ONE_WORKER = ("tests/test_xlsx_model.py", "tests/test_xlsx_sheets.py")
+
+
+@pytest.hookimpl(optionalhook=True)          # a pytest-xdist hook: unknown without it
+def pytest_xdist_make_scheduler(config, log):
+    """``-n N`` (dist "load"): tests spread one by one, but ONE_WORKER's modules each as a whole."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class OneWorkerModules(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module in ONE_WORKER else nodeid
+
+    return OneWorkerModules(config, log)
+
+
 def pytest_unconfigure(config):
     shutil.rmtree(os.environ["XDG_CACHE_HOME"], ignore_errors=True)
     for name, value in _SAVED.items():
