@@ -3,7 +3,9 @@
 The rules (README, "The deals ledger"), applied at a day ``at``:
 
 - a row is on the ledger once announced; dates at coarser precision compare by the start of
-  their span (``2026-H2`` is 1 July 2026);
+  their span (``2026-H2`` is 1 July 2026), except that a ``same_deal_as`` report is never on it
+  before the report it names when that one is dated inside its span (36Kr's "2025-11" report of
+  NVIDIA's 18 November 2025 deal is on the ledger from 18 November);
 - ``talks`` never counts; a ``stalled`` or ``cancelled`` row counts until its ``ended``;
 - a row ``superseded_by`` a later report counts until that report's announced date;
 - ``same_deal_as``: the report the others name counts; before its announcement, the earliest
@@ -66,6 +68,19 @@ def day(text) -> date:
     """The first day of a ledger date ('unknown' is never reached)."""
     span = dates.parse(text)
     return date.max if span is None else span.first
+
+
+def on_ledger_from(d: Deal, root: Deal) -> date:
+    """The first day row ``d`` is on the ledger: its announced date's first day, or, for a
+    ``same_deal_as`` report dated coarser than the report it names (``root``), that report's day
+    when it falls inside ``d``'s span (a report of a deal does not precede the deal)."""
+    span = dates.parse(d.announced)
+    if span is None:
+        return date.max
+    named = dates.parse(root.announced) if root is not d else None
+    if named is not None and span.first < named.first <= span.last:
+        return named.first
+    return span.first
 
 
 def as_of_day(value=None, where: str = "as_of") -> date:
@@ -135,9 +150,10 @@ class Counting:
         self.groups: dict[str, list[Deal]] = {}
         for d in ledger.deals:
             self.groups.setdefault(self.root(d).id, []).append(d)
+        self.since = {d.id: on_ledger_from(d, self.root(d)) for d in ledger.deals}
 
     def present(self, d: Deal) -> bool:
-        return day(d.announced) <= self.at
+        return self.since[d.id] <= self.at
 
     def root(self, d: Deal) -> Deal:
         """The report a same_deal_as chain ends at (the one the others name)."""
@@ -152,7 +168,7 @@ class Counting:
         if self.present(root):
             return root
         members = [m for m in self.groups.get(root.id, [root]) if self.present(m)]
-        return min(members, key=lambda m: (day(m.announced), self.order[m.id]), default=None)
+        return min(members, key=lambda m: (self.since[m.id], self.order[m.id]), default=None)
 
     def stands(self, d: Deal) -> bool:
         """On the ledger at the day and in force by its status and supersession."""
