@@ -17,9 +17,11 @@ The rules (README, "The deals ledger"), applied at a day ``at``:
 Columns per buyer, amounts [USD], power [GW]: ``payments_firm`` (purchases the buyer pays, firm
 qualifiers), ``payments_up_to`` (up_to, less_than), ``payments_vague_low`` and
 ``payments_vague_high`` (a range's two ends), ``power_firm`` and ``power_up_to`` (purchase rows,
-whoever pays), ``builders_capex`` (purchases others pay to build for the buyer, firm),
-``investment_received_firm`` and ``investment_received_up_to``, ``guarantees`` (backstops for the
-buyer, firm). ``capex`` rows (a company's own plan) are in no column.
+whoever pays, own builds included), ``builders_capex`` and ``builders_capex_up_to`` (purchases
+others pay to build for the buyer, firm and 'up to'), ``investment_received_firm`` and
+``investment_received_up_to``, ``guarantees`` (backstops for the buyer, firm). ``capex`` rows (a
+company's own plan) and the amount of a buyer's own build (payer the buyer, payee null) are in no
+column: a company's own spending is no deal total.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ from calc.ledger import PURCHASES, CONFIDENCE_ORDER, Deal, Ledger, slug
 from calc.units import Q
 
 COLUMNS = ("payments_firm", "payments_up_to", "payments_vague_low", "payments_vague_high",
-           "power_firm", "power_up_to", "builders_capex", "investment_received_firm",
+           "power_firm", "power_up_to", "builders_capex", "builders_capex_up_to",
+           "investment_received_firm",
            "investment_received_up_to", "guarantees")
 FIRM = ("exact", "approx", "at_least", "more_than")
 UP_TO = ("up_to", "less_than")
@@ -49,6 +52,8 @@ _WHAT = {"payments_firm": "payments the buyer signed, firm amounts",
          "power_firm": "power of purchase rows (firm)",
          "power_up_to": "power of purchase rows, 'up to' (ceilings)",
          "builders_capex": "capacity others pay to build for the buyer (firm amounts)",
+         "builders_capex_up_to": "capacity others pay to build for the buyer, 'up to' amounts "
+                                 "(ceilings)",
          "investment_received_firm": "investment received, firm amounts",
          "investment_received_up_to": "investment received, 'up to' amounts (ceilings)",
          "guarantees": "backstops others give for the buyer (firm amounts)"}
@@ -114,7 +119,9 @@ def parts_of(d: Deal) -> list[Part]:
     amount = d.amount is not None
     usd = lambda q: float(q.to("USD").magnitude)  # noqa: E731
     if d.kind in PURCHASES:
-        if amount and d.payer == d.buyer:
+        if amount and d.payer == d.buyer and d.payee is None:
+            pass                     # the buyer's own build: own spending, in no column
+        elif amount and d.payer == d.buyer:
             if d.qualifier in FIRM:
                 out.append(Part(d, "payments_firm", usd(d.amount), f"deal_{d.id}_amount"))
             elif d.qualifier in UP_TO:
@@ -123,8 +130,9 @@ def parts_of(d: Deal) -> list[Part]:
                 low, high = d.amount_range
                 out += [Part(d, "payments_vague_low", usd(low), f"deal_{d.id}_amount_low"),
                         Part(d, "payments_vague_high", usd(high), f"deal_{d.id}_amount_high")]
-        elif amount and d.qualifier in FIRM:
-            out.append(Part(d, "builders_capex", usd(d.amount), f"deal_{d.id}_amount"))
+        elif amount and d.qualifier in FIRM + UP_TO:
+            col = "builders_capex" if d.qualifier in FIRM else "builders_capex_up_to"
+            out.append(Part(d, col, usd(d.amount), f"deal_{d.id}_amount"))
         if d.power is not None and d.power_range is None:
             col = ("power_firm" if d.power_qualifier in FIRM
                    else "power_up_to" if d.power_qualifier in UP_TO else None)

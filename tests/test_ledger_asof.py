@@ -39,3 +39,22 @@ def test_36kr_at_least_1_gw_waits_for_nvidia_announcement():
     counting = ledger_count.Counting(ledger, date(2025, 11, 17))
     assert counting.since[row.id] == date(2025, 11, 18)
     assert not counting.present(row)
+
+
+# -- item 19: builders' "up to" has a column; a buyer's own build is in no total -----------------
+def test_stargate_up_to_500_billion_is_builders_capex_up_to():
+    mid_2025 = _totals("OpenAI", "2025-06-30")
+    assert mid_2025["builders_capex"] == 0.0
+    assert mid_2025["builders_capex_up_to"] == 500 * B          # Stargate, January 2025
+    # superseded by the September plan (more than 400 billion, firm)
+    oct_2025 = _totals("OpenAI", "2025-09-30")
+    assert (oct_2025["builders_capex"], oct_2025["builders_capex_up_to"]) == (400 * B, 0.0)
+
+
+def test_amazons_own_indiana_build_is_not_its_payment():
+    amazon = _totals("Amazon", "2026-11-30")
+    # 5.5 billion of payments; the 11 billion Rainier campus (payee null) is Amazon's own spending
+    assert amazon["payments_firm"] == 5.5 * B
+    assert "amazon_rainier_indiana_2025_11" not in registry().figure(
+        "deals_amazon_payments_firm").formula
+    assert amazon["power_firm"] == 2.5                          # its campus's 2.2 GW still counts

@@ -9,7 +9,8 @@ DEALS = ("deal", "buyer", "amount", "provider", "kind", "announced", "GW", "coun
          "source", "term yr", "per year", "status", "chips", "accelerator", "implied GW",
          "per GW", "implied chips", "payer", "payee", "basis")
 TOTALS = ("buyer", "deals counted", "payments firm", "payments up to", "GW firm", "GW up to",
-          "vague low", "vague high", "builders' capex", "investment received", "investment up to",
+          "vague low", "vague high", "builders' capex", "builders' capex up to",
+          "investment received", "investment up to",
           "guarantees", "reports")
 WRAP = {"deal": 24, "provider": 20, "counted?": 24, "payer": 12, "payee": 12}
 KEEP = 3                    # the first columns shown however narrow the terminal

@@ -41,6 +41,7 @@ _TOTAL_VIEW = (("buyer", "buyer", str), ("deals", "deals counted", number),
                ("payments_vague_high", "vague high", money),
                ("power_firm", "GW firm", number), ("power_up_to", "GW up to", number),
                ("builders_capex", "builders' capex", money),
+               ("builders_capex_up_to", "builders' capex up to", money),
                ("investment_received_firm", "investment received", money),
                ("investment_received_up_to", "investment up to", money),
                ("guarantees", "guarantees", money))
