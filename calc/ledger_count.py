@@ -239,41 +239,53 @@ def total_values(ledger: Ledger, at: date) -> dict:
 
 
 def add_total_figures(ledger: Ledger, figures: dict, quantities: dict, make_figure) -> None:
-    """Each buyer's non-zero columns as of today as derived figures ``deals_<buyer>_<column>``, and
-    today's names (``deals_<buyer>_usd``, ...) as aliases of them."""
+    """Every buyer's columns as of today as derived figures ``deals_<buyer>_<column>`` (a column
+    no row counts in is 0, so that a scenario can name it with any ``ledger_as_of``), and today's
+    names (``deals_<buyer>_usd``, ...) as aliases of them."""
     at = date.today()
     columns = Counting(ledger, at).totals()
-    for buyer, cols in columns.items():
+    for buyer in dict.fromkeys(d.buyer for d in ledger.deals):   # a buyer with no row yet: zeros
+        cols = columns.get(buyer) or {c: [] for c in COLUMNS}
         for col, parts in cols.items():
-            if not parts:
-                continue
             fid = f"deals_{slug(buyer)}_{col}"
-            quantity = ("facility_power" if family(col) == "power"
-                        else "investment" if family(col) == "investment" else "commitment")
-            quals = {p.deal.power_qualifier if family(col) == "power" else p.deal.qualifier
-                     for p in parts}
-            figures[fid] = make_figure(
-                id=fid, value=Q(sum(p.value for p in parts), unit(col)), low=None, high=None,
-                qualifier="up_to" if col.endswith("up_to") else ("exact" if quals == {"exact"}
-                                                                 else "approx"),
-                kind="derived", as_of=max((p.deal.announced for p in parts), key=day),
-                formula=" + ".join(p.figure for p in parts),
-                gloss=f"{buyer}: {_WHAT[col]}, each deal counted once ({len(parts)} rows)",
-                quantity=quantity if quantity in quantities else None,
-                confidence=max((p.deal.confidence for p in parts), key=CONFIDENCE_ORDER.index),
-                note=f"Rows {', '.join(p.deal.id for p in parts)}, counted as the ledger stands on "
-                     f"the day it is loaded (README, 'The deals ledger': statuses, supersession, "
-                     f"same_deal_as and covered_by column by column).", where="")
+            figures[fid] = _total_figure(fid, buyer, col, parts, at, quantities, make_figure)
         for alias, col in ALIASES.items():
             target = f"deals_{slug(buyer)}_{col}"
-            if target in figures:
-                t = figures[target]
-                figures[f"deals_{slug(buyer)}_{alias}"] = make_figure(
-                    id=f"deals_{slug(buyer)}_{alias}", value=t.value, low=None, high=None,
-                    qualifier=t.qualifier, kind="derived", as_of=t.as_of, formula=target,
-                    gloss=t.gloss, quantity=t.quantity, confidence=t.confidence,
-                    note=f"Today's name for {target} (README, 'Migrating figure names').",
-                    where="")
+            t = figures[target]
+            figures[f"deals_{slug(buyer)}_{alias}"] = make_figure(
+                id=f"deals_{slug(buyer)}_{alias}", value=t.value, low=None, high=None,
+                qualifier=t.qualifier, kind="derived", as_of=t.as_of, formula=target,
+                gloss=t.gloss, quantity=t.quantity, confidence=t.confidence,
+                note=f"Today's name for {target} (README, 'Migrating figure names').", where="")
+
+
+def _total_figure(fid: str, buyer: str, col: str, parts: list, at: date, quantities: dict,
+                  make_figure):
+    """The figure of one buyer's column: the sum of its rows' figures, or 0 when none counts."""
+    quantity = ("facility_power" if family(col) == "power"
+                else "investment" if family(col) == "investment" else "commitment")
+    rules = ("(README, 'The deals ledger': statuses, supersession, same_deal_as and covered_by "
+             "column by column).")
+    common = dict(id=fid, low=None, high=None, kind="derived",
+                  quantity=quantity if quantity in quantities else None, where="")
+    if not parts:
+        return make_figure(
+            value=Q(0.0, unit(col)), qualifier="exact", as_of=at.isoformat(), formula="0",
+            gloss=f"{buyer}: {_WHAT[col]}: none", confidence=None,
+            note=f"No row of {buyer} counts in this column on the day the ledger is loaded "
+                 f"{rules} A scenario's ledger_as_of reads it at another date.", **common)
+    quals = {p.deal.power_qualifier if family(col) == "power" else p.deal.qualifier
+             for p in parts}
+    return make_figure(
+        value=Q(sum(p.value for p in parts), unit(col)),
+        qualifier="up_to" if col.endswith("up_to") else ("exact" if quals == {"exact"}
+                                                         else "approx"),
+        as_of=max((p.deal.announced for p in parts), key=day),
+        formula=" + ".join(p.figure for p in parts),
+        gloss=f"{buyer}: {_WHAT[col]}, each deal counted once ({len(parts)} rows)",
+        confidence=max((p.deal.confidence for p in parts), key=CONFIDENCE_ORDER.index),
+        note=f"Rows {', '.join(p.deal.id for p in parts)}, counted as the ledger stands on the day "
+             f"it is loaded {rules}", **common)
 
 
 def investments_received(ledger: Ledger, buyer: str, at: date) -> list[Part]:

@@ -58,3 +58,32 @@ def test_amazons_own_indiana_build_is_not_its_payment():
     assert "amazon_rainier_indiana_2025_11" not in registry().figure(
         "deals_amazon_payments_firm").formula
     assert amazon["power_firm"] == 2.5                          # its campus's 2.2 GW still counts
+
+
+# -- item 4: every buyer's every column has a name, zero where no row counts today ---------------
+AS_OF_SCENARIO = """name: as-of
+outputs: [gw_up_to]
+ledger_as_of: 2026-04-14
+derive:
+  gw_up_to: {expr: "deals_openai_power_up_to", unit: GW}
+  gw_up_to_alias: {expr: "deals_openai_gw_up_to", unit: GW}
+  oracle_paid: {expr: "deals_oracle_payments_firm", unit: USD}
+  nebius_backed: {expr: "deals_nebius_guarantees", unit: USD}
+"""
+
+
+def test_a_column_zero_today_can_be_named_at_another_date():
+    res = calc.load(AS_OF_SCENARIO).run()
+    value = lambda name, unit: float(res.value(name).to(unit).magnitude)  # noqa: E731
+    as_of = _totals("OpenAI", "2026-04-14")["power_up_to"]
+    assert as_of > 0
+    assert value("gw_up_to", "GW") == as_of
+    assert value("gw_up_to_alias", "GW") == as_of
+    assert value("oracle_paid", "USD") == 0.0
+    assert value("nebius_backed", "USD") == 0.0
+
+
+def test_a_zero_column_is_a_figure_that_says_so():
+    figure = registry().figure("deals_nebius_guarantees")
+    assert float(figure.value.to("USD").magnitude) == 0.0
+    assert "No row of Nebius counts in this column" in figure.note
