@@ -57,9 +57,8 @@ def _num(q, unit: str) -> float:
     return np.nan if q is None else float(q.to(unit).magnitude)
 
 
-def _base(reg, ledger: Ledger, at) -> pd.DataFrame:
-    rows = []
-    counting = ledger_count.Counting(ledger, at)
+def _base(reg, counting) -> pd.DataFrame:
+    rows, ledger = [], counting.ledger
     for d in ledger.deals:
         if not counting.present(d):
             continue
@@ -131,11 +130,9 @@ def deals(buyer: str | None = None, reg=None, as_of=None) -> pd.DataFrame:
     _check_buyer(buyer)
     reg = reg or registry()
     ledger = ledger_of(reg)
-    at = ledger_count.as_of_day(as_of)
-    df = _base(reg, ledger, at)
-    if df.empty:
-        raise CalcError(f"as of {at.isoformat()} the ledger has no deals; its first was announced "
-                        f"{min((d.announced for d in ledger.deals), key=ledger_count.day)}")
+    counting = ledger_count.Counting(ledger, ledger_count.as_of_day(as_of))
+    ledger_count.check_any(counting)
+    df = _base(reg, counting)
     r = rates(reg)
     pue = r.get("pue", (None, np.nan))[1]
     capex_id, capex = r.get("capex_per_power", (None, np.nan))
@@ -163,9 +160,7 @@ def deals(buyer: str | None = None, reg=None, as_of=None) -> pd.DataFrame:
     if buyer is not None:
         df = df[df["buyer"].str.lower() == buyer.lower()]
         if df.empty:
-            buyers = sorted({d.buyer for d in ledger.deals})
-            raise CalcError(f"no deals for buyer {_short(buyer)}; the ledger's buyers "
-                            f"are {', '.join(buyers)}")
+            raise ledger_count.no_buyer(counting, buyer, _short(buyer))
     return df.reset_index(drop=True)
 
 
@@ -173,21 +168,24 @@ def deal_totals(buyer: str | None = None, reg=None, as_of=None) -> pd.DataFrame:
     """Per-buyer totals as of ``as_of`` (today when None), each deal counted once, in columns that
     never add unlike things (``calc.ledger_count``): ``buyer``, ``deals`` (rows counting in some
     column), ``reports`` (rows on the ledger), then ``TOTAL_PARTS`` [USD; power columns in GW].
-    There is no all-buyers row: one company's purchase is another's sale. Each number is also the
-    figure ``deals_<buyer>_<column>`` (with ``ledger_as_of`` in a scenario for another date).
+    There is no all-buyers row: one company's purchase is another's sale. A buyer none of whose
+    rows counts in a column (Oracle: chips without a price and its own capex plan) has a row only
+    when ``buyer`` names it. Each number is also the figure ``deals_<buyer>_<column>`` (with
+    ``ledger_as_of`` in a scenario for another date).
     """
     _check_buyer(buyer)
     reg = reg or registry()
     ledger = ledger_of(reg)
     counting = ledger_count.Counting(ledger, ledger_count.as_of_day(as_of))
+    ledger_count.check_any(counting)
     totals = counting.totals()
     buyers = sorted(totals, key=str.lower)
     if buyer is not None:
-        match = [b for b in buyers if b.lower() == buyer.lower()]
-        if not match:
-            raise CalcError(f"no deals for buyer {_short(buyer)} as of {counting.at.isoformat()}; "
-                            f"the ledger's buyers are {', '.join(buyers)}")
-        buyers = match
+        buyers = [b for b in buyers if b.lower() == buyer.lower()]
+        if not buyers:
+            raise ledger_count.no_buyer(counting, buyer, _short(buyer))
+    else:                                    # a row of zeros only when asked for by name
+        buyers = [b for b in buyers if any(totals[b][c] for c in TOTAL_PARTS)]
     rows = []
     for b in buyers:
         mine = [d for d in ledger.deals if d.buyer == b and counting.present(d)]

@@ -198,6 +198,7 @@ def _from_ledger(reader, node, data, axis, sc) -> Value | None:
     reader.keys(spec, "from_ledger", "financing.from_ledger.")
     buyer, ledger = spec["buyer"], reader.reg.ledger
     buyers = list(dict.fromkeys(d.buyer for d in ledger.deals))
+    buyer = next((b for b in buyers if b.lower() == buyer.lower()), buyer)   # as --buyer: any case
     if buyer not in buyers:
         reader.problem(reader.at(spec, "buyer", "financing.from_ledger.buyer"),
                        f"the deals ledger has no buyer {buyer!r}{did_you_mean(buyer, buyers)}; "

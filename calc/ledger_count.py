@@ -223,6 +223,28 @@ class Counting:
         return out
 
 
+def check_any(counting: "Counting") -> None:
+    """Refuse a day before the ledger's first row: every view of the ledger says so alike."""
+    if not any(counting.present(d) for d in counting.ledger.deals):
+        first = min(counting.ledger.deals, key=lambda d: counting.since[d.id])
+        raise CalcError(f"as of {counting.at.isoformat()} the ledger has no deals; its first was "
+                        f"announced {first.announced}: give a later date")
+
+
+def no_buyer(counting: "Counting", buyer: str, shown: str) -> CalcError:
+    """The error for a buyer with no row on the ledger at the day: not on it at all, or not yet."""
+    on_day = sorted({d.buyer for d in counting.ledger.deals if counting.present(d)}, key=str.lower)
+    mine = [d for d in counting.ledger.deals if d.buyer.lower() == buyer.lower()]
+    if not mine:
+        everyone = sorted({d.buyer for d in counting.ledger.deals}, key=str.lower)
+        return CalcError(f"no deals for buyer {shown}; the ledger's buyers are "
+                         f"{', '.join(everyone)}")
+    first = min(mine, key=lambda d: counting.since[d.id])
+    return CalcError(f"no deals for buyer {mine[0].buyer!r} as of {counting.at.isoformat()}: its "
+                     f"first was announced {first.announced}; the buyers as of then are "
+                     f"{', '.join(on_day)}")
+
+
 def total_values(ledger: Ledger, at: date) -> dict:
     """{figure id: (value as a Quantity, [Part, ...])} for every buyer and column at the day, the
     aliases included; zero where nothing counts."""

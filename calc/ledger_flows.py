@@ -48,6 +48,7 @@ def flows(reg=None, as_of=None) -> dict:
     """``{"edges": [...], "round_trips": [...]}`` as of ``as_of`` (today when None)."""
     reg = reg or registry()
     counting = ledger_count.Counting(ledger_of(reg), ledger_count.as_of_day(as_of))
+    ledger_count.check_any(counting)
     edges: dict[tuple, dict] = {}
     for d, money in _money_rows(counting):
         e = edges.setdefault((d.payer, d.payee, d.kind), {

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 import calc
 from calc import ledger_count
 from calc.registry import registry
@@ -87,3 +89,42 @@ def test_a_zero_column_is_a_figure_that_says_so():
     figure = registry().figure("deals_nebius_guarantees")
     assert float(figure.value.to("USD").magnitude) == 0.0
     assert "No row of Nebius counts in this column" in figure.note
+
+
+# -- item 23: financing.from_ledger.buyer reads any case, as --buyer does ------------------------
+def test_from_ledger_buyer_is_not_case_sensitive():
+    from test_financing import LEDGER, run, series
+
+    assert series(run(LEDGER.replace("buyer: OpenAI", "buyer: openai")), "raises") == [75.0, 0.0]
+
+
+# -- item 12: a buyer with no deal yet, and a day before the ledger's first row ------------------
+def test_a_buyer_not_yet_on_the_ledger_is_told_so():
+    from helpers import calc_cli
+
+    for args in ((), ("--totals",)):
+        res = calc_cli("deals", *args, "--buyer", "Google", "--as-of", "2024-06-30")
+        assert res.returncode == 2
+        assert "no deals for buyer 'Google' as of 2024-06-30: its first was announced" in res.stderr
+        assert "Google" not in res.stderr.split("the buyers as of then are")[1]
+
+
+def test_every_view_refuses_a_day_before_the_first_deal():
+    from helpers import calc_cli
+
+    for args in ((), ("--totals",), ("--flows",)):
+        res = calc_cli("deals", *args, "--as-of", "1900-01-01")
+        assert res.returncode == 2, args
+        assert "as of 1900-01-01 the ledger has no deals; its first was announced" in res.stderr
+    for view in (calc.deals, calc.deal_totals, calc.deal_flows):
+        with pytest.raises(calc.CalcError, match="as of 1900-01-01 the ledger has no deals"):
+            view(as_of="1900-01-01")
+
+
+# -- item 23: a buyer none of whose rows counts is no row of dashes ------------------------------
+def test_totals_leave_out_a_buyer_with_nothing_counted_unless_named():
+    everyone = calc.deal_totals(as_of="2026-11-30")
+    assert "Oracle" not in set(everyone["buyer"])
+    assert (everyone["deals"] > 0).all()
+    oracle = calc.deal_totals("oracle", as_of="2026-11-30").iloc[0]
+    assert (oracle["buyer"], oracle["deals"], oracle["reports"]) == ("Oracle", 0, 2)
