@@ -20,7 +20,8 @@ Derived columns, evaluated over whole columns at once:
 - ``counted``: the row counts in at least one total at the as-of date (``calc.ledger_count``).
 
 ``as_of`` (a date form such as ``"2025-11-30"``, or a ``datetime.date``; today when None) shows the
-ledger as it stood then: rows announced by that day, counted by the rules of that day.
+ledger as it stood then: rows announced by that day, counted by the rules of that day, with the
+status, ``ended`` and ``superseded_by`` of that day (no later event shows).
 """
 
 from __future__ import annotations
@@ -65,13 +66,13 @@ def _base(reg, counting) -> pd.DataFrame:
         acc = reg.accelerators.get(d.accelerator) if d.accelerator else None
         rows.append({
             "id": d.id, "buyer": d.buyer, "provider": d.provider, "payer": d.payer,
-            "payee": d.payee, "announced": d.announced, "kind": d.kind, "ended": d.ended,
-            "superseded_by": d.superseded_by,
+            "payee": d.payee, "announced": d.announced, "kind": d.kind,
+            **_as_it_stood(counting, d),
             "amount": _num(d.amount, "USD"), "qualifier": d.qualifier, "power": _num(d.power, "GW"),
             "chips": _num(d.chips, "chip"), "accelerator": d.accelerator,
             "chip_counts": acc.counts if acc else None, "term": _num(d.term, "yr"),
             "start": d.start,
-            "status": d.status, "same_deal_as": d.same_deal_as, "covered_by": d.covered_by,
+            "same_deal_as": d.same_deal_as, "covered_by": d.covered_by,
             "source": d.source, "quote": d.quote, "gloss": d.gloss,
             "amount_low": _num(d.amount_range[0], "USD") if d.amount_range else np.nan,
             "amount_high": _num(d.amount_range[1], "USD") if d.amount_range else np.nan,
@@ -80,6 +81,18 @@ def _base(reg, counting) -> pd.DataFrame:
             "_it_power": _per_chip(reg, acc), "_run_rate": _run_rate(reg, ledger, d.buyer),
         })
     return pd.DataFrame(rows)
+
+
+def _as_it_stood(counting, d) -> dict:
+    """status, ended and superseded_by as they stood at the day: a row that stalled or was
+    cancelled later shows its earlier status (``status_before``, else announced) and no end; a
+    report superseded later shows no successor."""
+    later = counting.by_id.get(d.superseded_by) if d.superseded_by else None
+    out = {"status": d.status, "ended": d.ended,
+           "superseded_by": d.superseded_by if later is None or counting.present(later) else None}
+    if d.ended is not None and ledger_count.day(d.ended) > counting.at:
+        out.update(status=d.status_before or "announced", ended=None)
+    return out
 
 
 def _per_chip(reg, acc) -> float:

@@ -23,9 +23,10 @@ PURCHASES = ("cloud-contract", "hardware", "capacity")
 KINDS = (*PURCHASES, "investment", "guarantee", "capex")
 STATUSES = ("announced", "loi", "definitive", "reported", "talks", "stalled", "cancelled")
 ENDS = ("stalled", "cancelled")            # statuses that carry 'ended'
+LIVE = ("announced", "loi", "definitive", "reported")    # what status_before may say
 KEYS = {"id", "buyer", "provider", "payer", "payee", "announced", "kind", "amount", "amount_low",
         "amount_high", "qualifier", "power", "power_qualifier", "chips", "accelerator", "term",
-        "start", "status", "ended", "superseded_by", "same_deal_as", "covered_by", "source",
+        "start", "status", "status_before", "ended", "superseded_by", "same_deal_as", "covered_by", "source",
         "quote", "gloss", "confidence", "note",
         "summary"}                                # summary: one line standing for a long note
 REQUIRED = ("id", "buyer", "provider", "payer", "announced", "kind", "status", "source", "quote",
@@ -62,6 +63,7 @@ class Deal:
     term: pint.Quantity | None = None
     start: str | None = None
     ended: str | None = None
+    status_before: str | None = None           # the status until 'ended' (announced when None)
     superseded_by: str | None = None
     same_deal_as: str | None = None
     covered_by: str | None = None
@@ -220,7 +222,8 @@ def _deal(loader, item, sources, accelerators, qualifiers, companies) -> Deal | 
                 power=power, power_range=power_range,
                 power_qualifier=item.get("power_qualifier", "exact") if power is not None else None,
                 chips=chips, chips_range=chips_range, accelerator=acc, term=term,
-                start=text("start"), ended=text("ended"), superseded_by=text("superseded_by"),
+                start=text("start"), ended=text("ended"), status_before=text("status_before"),
+                superseded_by=text("superseded_by"),
                 same_deal_as=text("same_deal_as"), covered_by=text("covered_by"),
                 gloss=item.get("gloss"), note=item.get("note"), where=at(None))
 
@@ -254,6 +257,11 @@ def _check_status(loader, item, at) -> None:
         loader.problem(at("ended"), f"'ended' goes with status stalled or cancelled, not "
                                     f"{status!r}; a report replaced by a later one says "
                                     "superseded_by")
+    before = item.get("status_before")
+    if before is not None and (ended is None or before not in LIVE):
+        loader.problem(at("status_before"), f"status_before {before!r}: the status a stalled or "
+                                            f"cancelled row had until 'ended', one of "
+                                            f"{', '.join(LIVE)}")
     if ended is not None and item.get("announced") is not None \
             and dates.is_date(ended) and dates.is_date(item["announced"]):
         a, e = dates.parse(str(item["announced"])), dates.parse(str(ended))

@@ -54,6 +54,9 @@ BAD = {
                        r"talks, stalled, cancelled"),
     "stalled without ended": ([(NEBIUS, SIGNED, "  status: stalled\n")], NEBIUS, "status",
                               r"a stalled deal needs 'ended'"),
+    "status_before without ended": ([(NEBIUS, SIGNED, SIGNED + "  status_before: loi\n")], NEBIUS,
+                                    "status_before", r"status_before 'loi': the status a stalled "
+                                                     r"or cancelled row had until 'ended'"),
     "superseded_by naming no row": (
         [(NEBIUS, SIGNED, SIGNED + "  superseded_by: meta_nebius_2099\n")], NEBIUS, "superseded_by",
         r"superseded_by 'meta_nebius_2099' names no row of deals.yaml"),

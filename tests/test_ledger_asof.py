@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
 import calc
@@ -128,3 +129,26 @@ def test_totals_leave_out_a_buyer_with_nothing_counted_unless_named():
     assert (everyone["deals"] > 0).all()
     oracle = calc.deal_totals("oracle", as_of="2026-11-30").iloc[0]
     assert (oracle["buyer"], oracle["deals"], oracle["reports"]) == ("Oracle", 0, 2)
+
+
+# -- item 10: a dated view shows the rows as they stood, no later event --------------------------
+def test_a_dated_view_shows_no_later_stall_or_cancellation():
+    rows = calc.deals("OpenAI", as_of="2025-11-30").set_index("id")
+    nvidia = rows.loc["openai_nvidia_2025_09"]
+    assert nvidia["status"] == "loi"
+    assert pd.isna(nvidia["ended"]) and pd.isna(nvidia["superseded_by"])   # 2026 events
+    norway = rows.loc["openai_stargate_norway_2025_07"]
+    assert norway["status"] == "announced" and pd.isna(norway["ended"])
+    today = calc.deals("OpenAI", as_of="2026-11-30").set_index("id")
+    assert (today.loc["openai_nvidia_2025_09", "status"],
+            today.loc["openai_nvidia_2025_09", "ended"]) == ("stalled", "2026-01-30")
+
+
+def test_counted_column_gives_the_reason_of_that_day():
+    from helpers import calc_cli
+
+    res = calc_cli("deals", "--buyer", "OpenAI", "--as-of", "2025-11-30", "--format", "markdown")
+    [line] = [ln for ln in res.stdout.splitlines() if "openai_nvidia_2025_09_bloomberg" in ln]
+    assert "no: same deal as openai_nvidia_2025_09" in line
+    assert "2026-01-30" not in line and "stalled" not in line
+
