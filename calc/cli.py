@@ -332,7 +332,7 @@ def _file_width(args) -> tuple:
 
 
 def cmd_deals(args) -> int:
-    from calc import deal_table
+    from calc import deal_table, ledger_count
     from calc.output import deals as out
     from calc.output.terminal import terminal_width
     from calc.registry import registry
@@ -344,6 +344,9 @@ def cmd_deals(args) -> int:
     if args.output:
         check_target(args.output, "--output")
     reg = registry()
+    note = ledger_count.as_of_note(args.as_of)
+    if note:
+        print(f"calc: note: {note}", file=sys.stderr)
     if args.flows or args.plot:
         return _deal_flows(args, reg)
     frame = (deal_table.deal_totals if args.totals else deal_table.deals)(buyer=args.buyer, reg=reg,

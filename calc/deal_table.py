@@ -18,6 +18,7 @@ Derived columns, evaluated over whole columns at once:
 - ``share_of_run_rate = usd_per_year / the buyer's latest run-rate revenue`` (figure in
   ``deals.yaml: run_rates``); null for investments and for buyers without a run-rate figure.
 - ``counted``: the row counts in at least one total at the as-of date (``calc.ledger_count``).
+- ``as_of``: the day the ledger is read at (YYYY-MM-DD; a coarser ``as_of`` is its first day).
 
 ``as_of`` (a date form such as ``"2025-11-30"``, or a ``datetime.date``; today when None) shows the
 ledger as it stood then: rows announced by that day, counted by the rules of that day, with the
@@ -42,7 +43,7 @@ CONTRACT = ("id", "buyer", "provider", "payer", "payee", "announced", "kind", "a
             "covered_by", "source", "quote", "gloss", "usd_per_year", "usd_per_gw",
             "implied_chips", "implied_power", "implied_power_basis")
 EXTRA = ("power_qualifier", "confidence", "counted", "implied_power_figure", "share_of_run_rate",
-         "note")
+         "note", "as_of")
 TOTAL_PARTS = ledger_count.COLUMNS
 
 
@@ -77,7 +78,7 @@ def _base(reg, counting) -> pd.DataFrame:
             "amount_low": _num(d.amount_range[0], "USD") if d.amount_range else np.nan,
             "amount_high": _num(d.amount_range[1], "USD") if d.amount_range else np.nan,
             "power_qualifier": d.power_qualifier, "confidence": d.confidence,
-            "counted": bool(counting.parts(d)), "note": d.note,
+            "counted": bool(counting.parts(d)), "note": d.note, "as_of": counting.at.isoformat(),
             "_it_power": _per_chip(reg, acc), "_run_rate": _run_rate(reg, ledger, d.buyer),
         })
     return pd.DataFrame(rows)
@@ -180,7 +181,8 @@ def deals(buyer: str | None = None, reg=None, as_of=None) -> pd.DataFrame:
 def deal_totals(buyer: str | None = None, reg=None, as_of=None) -> pd.DataFrame:
     """Per-buyer totals as of ``as_of`` (today when None), each deal counted once, in columns that
     never add unlike things (``calc.ledger_count``): ``buyer``, ``deals`` (rows counting in some
-    column), ``reports`` (rows on the ledger), then ``TOTAL_PARTS`` [USD; power columns in GW].
+    column), ``reports`` (rows on the ledger), then ``TOTAL_PARTS`` [USD; power columns in GW],
+    then ``as_of`` (the day read, YYYY-MM-DD).
     There is no all-buyers row: one company's purchase is another's sale. A buyer none of whose
     rows counts in a column (Oracle: chips without a price and its own capex plan) has a row only
     when ``buyer`` names it. Each number is also the figure ``deals_<buyer>_<column>`` (with
@@ -206,8 +208,8 @@ def deal_totals(buyer: str | None = None, reg=None, as_of=None) -> pd.DataFrame:
                "reports": len(mine)}
         for col in TOTAL_PARTS:
             row[col] = float(sum(p.value for p in totals[b][col]))
-        rows.append(row)
-    return pd.DataFrame(rows, columns=["buyer", "deals", "reports", *TOTAL_PARTS])
+        rows.append({**row, "as_of": counting.at.isoformat()})
+    return pd.DataFrame(rows, columns=["buyer", "deals", "reports", *TOTAL_PARTS, "as_of"])
 
 
 def records(frame: pd.DataFrame) -> list[dict]:

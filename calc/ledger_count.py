@@ -103,6 +103,23 @@ def as_of_day(value=None, where: str = "as_of") -> date:
     return span.first
 
 
+_SPAN_WORDS = {"month": "month", "quarter": "quarter", "half": "half-year", "year": "year",
+               "span": "span"}
+
+
+def as_of_note(value, where: str = "--as-of") -> str | None:
+    """The day a date coarser than a day is read as, in words ('--as-of 2025-12 is read as
+    2025-12-01, ...'); None for a day, a ``datetime.date`` or None."""
+    if value is None or isinstance(value, date):
+        return None
+    span = dates.parse(str(value), where)
+    if span is None or span.precision == "day":
+        return None
+    return (f"{where} {value} is read as {span.first.isoformat()}, the first day of its "
+            f"{_SPAN_WORDS.get(span.precision, span.precision)}; give a day (e.g. "
+            f"{span.last.isoformat()}) for another")
+
+
 @dataclass(frozen=True)
 class Part:
     """One row's contribution to one column [USD or GW], and the registry figure it comes from."""

@@ -45,7 +45,8 @@ def _money_rows(counting):
 
 
 def flows(reg=None, as_of=None) -> dict:
-    """``{"edges": [...], "round_trips": [...]}`` as of ``as_of`` (today when None)."""
+    """``{"as_of": "YYYY-MM-DD", "edges": [...], "round_trips": [...]}`` as of ``as_of`` (today
+    when None; a coarser date is its first day)."""
     reg = reg or registry()
     counting = ledger_count.Counting(ledger_of(reg), ledger_count.as_of_day(as_of))
     ledger_count.check_any(counting)
@@ -65,7 +66,8 @@ def flows(reg=None, as_of=None) -> dict:
                 e["usd_low"] += float(d.amount_range[0].to("USD").magnitude)
                 e["usd_high"] += float(d.amount_range[1].to("USD").magnitude)
     out_edges = sorted(edges.values(), key=lambda e: (e["payer"], e["payee"], e["kind"]))
-    return {"edges": out_edges, "round_trips": _round_trips(counting, out_edges, rates(reg))}
+    return {"as_of": counting.at.isoformat(), "edges": out_edges,
+            "round_trips": _round_trips(counting, out_edges, rates(reg))}
 
 
 def _round_trips(counting, edges: list, rate: dict) -> list:
@@ -112,7 +114,8 @@ def text(data: dict) -> str:
         line = lambda cs: "  ".join(c.ljust(w) for c, w in zip(cs, widths)).rstrip()  # noqa: E731
         return [line(keys), line(["-" * w for w in widths]), *(line(c) for c in cells)]
 
-    out = ["Edges (money from payer to payee, per kind):", *table(data["edges"], EDGE_KEYS), "",
+    out = [*_dated(data), "Edges (money from payer to payee, per kind):",
+           *table(data["edges"], EDGE_KEYS), "",
            "Round trips (A invests in B, B pays A):", *table(data["round_trips"], TRIP_KEYS)]
     return "\n".join(out) + "\n"
 
@@ -125,19 +128,27 @@ def markdown(data: dict) -> str:
         return ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys),
                 *("| " + " | ".join(cell(r, k) for k in keys) + " |" for r in rows)]
 
-    out = ["Edges (money from payer to payee, per kind):", "", *table(data["edges"], EDGE_KEYS),
+    out = [*_dated(data), "Edges (money from payer to payee, per kind):", "",
+           *table(data["edges"], EDGE_KEYS),
            "", "Round trips (A invests in B, B pays A):", "",
            *table(data["round_trips"], TRIP_KEYS)]
     return "\n".join(out) + "\n"
 
 
 def csv_text(data: dict) -> str:
-    """Two CSV tables, edges then round trips, separated by a blank line; deals joined by ';'."""
+    """Two CSV tables, edges then round trips, separated by a blank line; deals joined by ';';
+    each row ends with the day read (``as_of``)."""
     pd = need("pandas")
-    edges = pd.DataFrame([{**e, "deals": ";".join(e["deals"])} for e in data["edges"]],
-                         columns=list(EDGE_KEYS))
-    trips = pd.DataFrame(data["round_trips"], columns=list(TRIP_KEYS))
+    day = {"as_of": data["as_of"]} if data.get("as_of") else {}
+    edges = pd.DataFrame([{**e, "deals": ";".join(e["deals"]), **day} for e in data["edges"]],
+                         columns=[*EDGE_KEYS, *day])
+    trips = pd.DataFrame([{**t, **day} for t in data["round_trips"]], columns=[*TRIP_KEYS, *day])
     return edges.to_csv(index=False) + "\n" + trips.to_csv(index=False)
+
+
+def _dated(data: dict) -> list[str]:
+    """The first lines of a printed view: the day the ledger is read at."""
+    return [f"The deals ledger as of {data['as_of']}.", ""] if data.get("as_of") else []
 
 
 def _cell(v, money) -> str:

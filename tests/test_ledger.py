@@ -399,7 +399,7 @@ def test_calc_deals_flows_in_json_csv_and_a_plot(tmp_path):
     proc = calc_cli("deals", "--flows", "--format", "json", "--as-of", "2026-11-30")
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
-    assert set(data) == {"edges", "round_trips"}
+    assert set(data) == {"as_of", "edges", "round_trips"}
     assert set(data["edges"][0]) == set(deal_flows.EDGE_KEYS)
     assert set(data["round_trips"][0]) == set(deal_flows.TRIP_KEYS)
     csv = calc_cli("deals", "--flows", "--format", "csv").stdout

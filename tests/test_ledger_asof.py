@@ -152,3 +152,51 @@ def test_counted_column_gives_the_reason_of_that_day():
     assert "no: same deal as openai_nvidia_2025_09" in line
     assert "2026-01-30" not in line and "stalled" not in line
 
+
+
+# -- item 9: a coarse --as-of says which day it means; every written output records the day -------
+def test_a_coarse_as_of_says_which_day_it_reads():
+    from helpers import calc_cli
+
+    res = calc_cli("deals", "--totals", "--as-of", "2025-12", "--format", "csv")
+    assert res.returncode == 0
+    assert ("--as-of 2025-12 is read as 2025-12-01, the first day of its month; give a day "
+            "(e.g. 2025-12-31) for another") in res.stderr
+    for coarse, first in (("2025", "2025-01-01"), ("2025-H2", "2025-07-01"),
+                          ("2025-Q4", "2025-10-01")):
+        assert f"is read as {first}, the first day of its" in ledger_count.as_of_note(coarse)
+    assert ledger_count.as_of_note("2025-12-31") is None
+
+
+def test_every_written_format_records_the_as_of_day(tmp_path):
+    import json
+
+    from helpers import calc_cli
+
+    for fmt in ("csv", "json", "md", "html", "txt"):
+        for args in (("--totals",), (), ("--flows",))[:2 if fmt == "html" else 3]:
+            name = f"t{len(args)}{args[0][2:] if args else ''}.{fmt}"
+            res = calc_cli("deals", *args, "--as-of", "2025-11-30", "--output", name, cwd=tmp_path)
+            assert res.returncode == 0, res.stderr
+            text = (tmp_path / name).read_text(encoding="utf-8")
+            assert "2025-11-30" in text, (fmt, args)
+    rows = json.loads((tmp_path / "t1totals.json").read_text(encoding="utf-8"))
+    assert {r["as_of"] for r in rows} == {"2025-11-30"}
+    assert json.loads((tmp_path / "t1flows.json").read_text(encoding="utf-8"))["as_of"] == \
+        "2025-11-30"
+    assert "The deals ledger as of 2025-11-30." in (tmp_path / "t1totals.md").read_text("utf-8")
+
+
+def test_xlsx_records_the_as_of_day(tmp_path):
+    import openpyxl
+
+    from helpers import calc_cli
+
+    res = calc_cli("deals", "--totals", "--as-of", "2025-11-30", "--output", "d.xlsx",
+                   cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    book = openpyxl.load_workbook(tmp_path / "d.xlsx")
+    for name in ("deals", "totals"):
+        sheet = book[name]
+        heads = [c.value for c in sheet[1]]
+        assert sheet.cell(2, heads.index("as_of") + 1).value == "2025-11-30", name

@@ -93,16 +93,18 @@ def _source_lines(frame: pd.DataFrame, reg) -> list[str]:
     return lines
 
 
-def _footer(totals: bool, rates: dict) -> list[str]:
+def _footer(frame: pd.DataFrame, totals: bool, rates: dict) -> list[str]:
+    day = frame["as_of"].iloc[0] if "as_of" in frame and len(frame) else None
+    dated = [f"The deals ledger as of {day}."] if day else []
     if totals:
-        return ["Each deal counted once, in columns that never add unlike things: payments the "
+        return dated + ["Each deal counted once, in columns that never add unlike things: payments the "
                 "buyer signed (firm, up to, vague low-high), power of purchases, builders' capex "
                 "(others build for the buyer), investment received, guarantees. No total across "
                 "buyers: one company's purchase is another's sale. Every total is a registry "
                 "figure (deals_<buyer>_<column>, e.g. deals_openai_payments_firm) that scenarios "
                 "can name."]
     parts = [f"{name} = {fid}" for name, (fid, _) in rates.items()]
-    return ["implied chips: power / (catalogue IT power per chip x default PUE); implied GW: "
+    return dated + ["implied chips: power / (catalogue IT power per chip x default PUE); implied GW: "
             "amount / capex per GW (hardware, capacity) or per-year amount / rental price per "
             f"GW-year (cloud contracts). Rates: {'; '.join(parts)}."]
 
@@ -170,7 +172,7 @@ def text(frame: pd.DataFrame, reg, rates: dict, totals: bool = False,
     for r in rows:
         out += lines(r)
     left = [h for i, h in enumerate(heads) if i not in cols]
-    prose = _footer(totals, rates)
+    prose = _footer(frame, totals, rates)
     if left:
         full = sum(max([len(h)] + [len(r[i]) for r in rows]) + 2 for i, h in enumerate(heads))
         prose = [f"Left out to fit {width} columns: {', '.join(left)} (COLUMNS={full - 2} or "
@@ -191,7 +193,7 @@ def markdown(frame: pd.DataFrame, reg, rates: dict, totals: bool = False) -> str
     esc = lambda t: t.replace("|", "\\|")  # noqa: E731
     out = ["| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
     out += ["| " + " | ".join(esc(c) for c in r) + " |" for r in rows]
-    out += ["", *_footer(totals, rates)]
+    out += ["", *_footer(frame, totals, rates)]
     if not totals:
         out += ["", "Sources:", "", *(f"- {esc(s)}" for s in _source_lines(frame, reg))]
     return "\n".join(out) + "\n"
@@ -235,7 +237,7 @@ def html_text(frame: pd.DataFrame, reg, rates: dict, totals: bool = False) -> st
                 + "".join(f"<td{num(h)}>{cell(h, c)}</td>" for h, c in zip(heads[1:], cells[1:]))
                 + "</tr>\n")
 
-    notes = "".join(f'<p class="calc-meta">{e(t)}</p>' for t in _footer(totals, rates))
+    notes = "".join(f'<p class="calc-meta">{e(t)}</p>' for t in _footer(frame, totals, rates))
     srcs = "" if totals else '<h2>Sources</h2><ol class="calc-sources">' + "".join(
         f"<li>{e(s)}</li>" for s in _source_lines(frame, reg)) + "</ol>"
     title = "Deals ledger: totals per buyer" if totals else "Deals ledger"
