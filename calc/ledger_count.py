@@ -240,6 +240,35 @@ class Counting:
         return out
 
 
+DEAL_PARTS = ("amount_low", "amount_high", "amount", "power")
+
+
+def deal_of_figure(ledger: Ledger, name: str) -> Deal | None:
+    """The row a ``deal_<id>_<part>`` figure name comes from, or None."""
+    for part in DEAL_PARTS:
+        if name.startswith("deal_") and name.endswith(f"_{part}"):
+            did = name[len("deal_"):-len(part) - 1]
+            found = next((d for d in ledger.deals if d.id == did), None)
+            if found is not None:
+                return found
+    return None
+
+
+def not_in_force(counting: "Counting", d: Deal) -> str | None:
+    """Why row ``d`` was not in force at the day for a reason of dates (not yet announced, ended,
+    superseded), in words; None when it was (a talks row and a second report of a deal are
+    reports in force: their numbers stand)."""
+    at = counting.at.isoformat()
+    if not counting.present(d):
+        return f"announced {d.announced}, after {at}"
+    if d.ended is not None and day(d.ended) <= counting.at:
+        return f"{d.status} {d.ended}"
+    later = counting.by_id.get(d.superseded_by) if d.superseded_by else None
+    if later is not None and counting.present(later):
+        return f"superseded by {later.id} ({later.announced})"
+    return None
+
+
 def check_any(counting: "Counting") -> None:
     """Refuse a day before the ledger's first row: every view of the ledger says so alike."""
     if not any(counting.present(d) for d in counting.ledger.deals):

@@ -109,7 +109,9 @@ class Scenario:
                 registry().ledger, self.from_ledger, at, self.timeline)
         names = {n for tree, _ in self.derive.values() for n in tree.names}
         names |= {n for c in self.checks for n in c.that.names}
-        totals = ledger_count.total_values(registry().ledger, at)
+        ledger = registry().ledger
+        out.update(self._deal_values(ledger, names, at))
+        totals = ledger_count.total_values(ledger, at)
         for name in sorted(n for n in names if n in totals):
             q, parts = totals[name]
             rows = ", ".join(p.deal.id for p in parts) or "none"
@@ -117,6 +119,24 @@ class Scenario:
                               origin="figure", figure=name,
                               note=f"the deals ledger as of {at.isoformat()} (ledger_as_of): "
                                    f"rows {rows}")
+        return out
+
+    @staticmethod
+    def _deal_values(ledger, names: set, at) -> dict:
+        """The deal_<id>_<part> figures named whose row was not in force at ``at`` (not yet
+        announced, ended, superseded): 0, with a note saying why, so that one column of a run
+        reads one date (README, "The deals ledger")."""
+        counting, out = ledger_count.Counting(ledger, at), {}
+        for name in sorted(n for n in names if n.startswith("deal_")):
+            d = ledger_count.deal_of_figure(ledger, name)
+            why = ledger_count.not_in_force(counting, d) if d is not None else None
+            if why is None:
+                continue
+            unit = "GW" if name.endswith("_power") else "USD"
+            out[name] = Value(central=Q(0.0, unit), sources=(d.source,), origin="figure",
+                              figure=name, note=f"0: row {d.id} was not in force on the deals "
+                                                f"ledger as of {at.isoformat()} (ledger_as_of): "
+                                                f"{why}")
         return out
 
     def output_size(self, sets: dict | None = None, where: str | None = None) -> None:

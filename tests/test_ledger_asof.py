@@ -200,3 +200,20 @@ def test_xlsx_records_the_as_of_day(tmp_path):
         sheet = book[name]
         heads = [c.value for c in sheet[1]]
         assert sheet.cell(2, heads.index("as_of") + 1).value == "2025-11-30", name
+
+
+# -- item 5: deal_* figures follow ledger_as_of, so one column reads one date --------------------
+def test_deal_figures_follow_each_variants_ledger_as_of():
+    from helpers import ROOT
+
+    res = calc.load(ROOT / "scenarios" / "deals.yaml").run(samples=0)
+    usd = lambda name, v: float(res.value(name, variant=v).to("USD").magnitude)  # noqa: E731
+    # Amazon: nothing on 22 Oct 2025, 38 B (3 Nov 2025), then + 100 B (Feb 2026)
+    assert [usd("openai_amazon_payments", v) for v in ("oct-2025", "base", "nov-2026")] == \
+        [0.0, 38 * B, 138 * B]
+    # NVIDIA's 10 GW stalled on 30 Jan 2026: only Broadcom's 10 GW at 29 B per GW in Nov 2026
+    assert usd("openai_unpriced_gw_at_capex", "base") == 580 * B
+    assert usd("openai_unpriced_gw_at_capex", "nov-2026") == 290 * B
+    note = res.leaf_values(res.case_index("oct-2025"))["deal_openai_aws_2026_02_amount"].note
+    assert "not in force on the deals ledger as of 2025-10-22" in note
+    assert "announced 2026-02" in note
