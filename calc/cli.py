@@ -344,17 +344,21 @@ def cmd_deals(args) -> int:
     if args.output:
         check_target(args.output, "--output")
     reg = registry()
+    day = _as_of(args)                       # refuses a bad date before anything is said
     note = ledger_count.as_of_note(args.as_of)
     if note:
         print(f"calc: note: {note}", file=sys.stderr)
     if args.flows or args.plot:
         return _deal_flows(args, reg)
     frame = (deal_table.deal_totals if args.totals else deal_table.deals)(buyer=args.buyer, reg=reg,
-                                                                            as_of=_as_of(args))
+                                                                            as_of=day)
+    if args.totals:                          # every written total records its day
+        frame = frame.assign(as_of=day.isoformat())
     rates = deal_table.rates(reg)
     if args.format == "xlsx":
-        totals = deal_table.deal_totals(buyer=args.buyer, reg=reg, as_of=_as_of(args))
-        deals = deal_table.deals(buyer=args.buyer, reg=reg, as_of=_as_of(args))
+        totals = deal_table.deal_totals(buyer=args.buyer, reg=reg, as_of=day).assign(
+            as_of=day.isoformat())
+        deals = deal_table.deals(buyer=args.buyer, reg=reg, as_of=day)
         write_atomic(args.output, out.xlsx_bytes(deals, reg, totals, active=args.totals))
         return 0
     text = {"table": lambda: out.text(frame, reg, rates, args.totals,

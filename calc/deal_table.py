@@ -181,8 +181,9 @@ def deals(buyer: str | None = None, reg=None, as_of=None) -> pd.DataFrame:
 def deal_totals(buyer: str | None = None, reg=None, as_of=None) -> pd.DataFrame:
     """Per-buyer totals as of ``as_of`` (today when None), each deal counted once, in columns that
     never add unlike things (``calc.ledger_count``): ``buyer``, ``deals`` (rows counting in some
-    column), ``reports`` (rows on the ledger), then ``TOTAL_PARTS`` [USD; power columns in GW],
-    then ``as_of`` (the day read, YYYY-MM-DD).
+    column), ``reports`` (rows on the ledger), then ``TOTAL_PARTS`` [USD; power columns in GW];
+    ``.attrs["as_of"]`` is the day read (YYYY-MM-DD; ``calc deals --totals`` writes it as a last
+    column).
     There is no all-buyers row: one company's purchase is another's sale. A buyer none of whose
     rows counts in a column (Oracle: chips without a price and its own capex plan) has a row only
     when ``buyer`` names it. Each number is also the figure ``deals_<buyer>_<column>`` (with
@@ -208,8 +209,10 @@ def deal_totals(buyer: str | None = None, reg=None, as_of=None) -> pd.DataFrame:
                "reports": len(mine)}
         for col in TOTAL_PARTS:
             row[col] = float(sum(p.value for p in totals[b][col]))
-        rows.append({**row, "as_of": counting.at.isoformat()})
-    return pd.DataFrame(rows, columns=["buyer", "deals", "reports", *TOTAL_PARTS, "as_of"])
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=["buyer", "deals", "reports", *TOTAL_PARTS])
+    out.attrs["as_of"] = counting.at.isoformat()
+    return out
 
 
 def records(frame: pd.DataFrame) -> list[dict]:

@@ -7,12 +7,15 @@ already counts money. Amounts [USD]: ``usd_firm`` (firm qualifiers), ``usd_up_to
 less_than), ``usd_low`` and ``usd_high`` (a range's ends).
 
 A round trip is where A invests in B and B pays A:
-``round_trip_share = min(invested_firm + invested_up_to, paid_back) / paid_back`` [1], what the
-investor put in or offered against what comes back. ``paid_back`` [USD] counts B's firm payments
-to A; a purchase with no price is valued as its ``implied_power_basis`` says: power x capex per
-GW for hardware and capacity (``capex``), power x rental price per GW-year x term for cloud
-contracts (``rental``, only with a term). ``paid_back_basis`` names what was used ("firm",
-"capex", "rental", joined by "+"). A range is no firm price and has no power-based value here.
+``round_trip_share = min(invested_firm + invested_up_to, paid_back + paid_back_up_to) /
+(paid_back + paid_back_up_to)`` [1], what the investor put in or offered against what comes back
+or may come back: "up to" counts on both sides. ``paid_back`` [USD] counts B's firm payments to A,
+``paid_back_up_to`` [USD] its "up to" ones; a purchase with no price is valued as its
+``implied_power_basis`` says: power x capex per GW for hardware and capacity (``capex``), power x
+rental price per GW-year x term for cloud contracts (``rental``, only with a term), in
+``paid_back`` for firm power and in ``paid_back_up_to`` for "up to" power. ``paid_back_basis``
+names what was used ("firm", "up to", "capex", "rental", "capex up to", "rental up to", joined by
+"+"). A range is no firm price and has no power-based value here.
 """
 
 from __future__ import annotations
@@ -28,8 +31,8 @@ from calc.optional import need
 from calc.registry import registry
 
 EDGE_KEYS = ("payer", "payee", "kind", "usd_firm", "usd_up_to", "usd_low", "usd_high", "deals")
-TRIP_KEYS = ("investor", "buyer", "invested_firm", "invested_up_to", "paid_back", "paid_back_basis",
-             "round_trip_share")
+TRIP_KEYS = ("investor", "buyer", "invested_firm", "invested_up_to", "paid_back", "paid_back_up_to",
+             "paid_back_basis", "round_trip_share")
 
 
 def _money_rows(counting):
@@ -81,27 +84,32 @@ def _round_trips(counting, edges: list, rate: dict) -> list:
                 and e["kind"] in PURCHASES]
         if not back:
             continue
-        paid, basis = 0.0, []
+        paid, basis = {"firm": 0.0, "up to": 0.0}, []
         for e in back:
-            if e["usd_firm"]:
-                paid += e["usd_firm"]
-                basis.append("firm")
+            for how, usd in (("firm", e["usd_firm"]), ("up to", e["usd_up_to"])):
+                if usd:
+                    paid[how] += usd
+                    basis.append(how)
             for did in e["deals"]:
                 d = by_id[did]
-                if d.amount is not None or d.power is None or d.power_qualifier not in FIRM:
+                how = ("firm" if d.power_qualifier in FIRM else
+                       "up to" if d.power_qualifier in UP_TO else None)
+                if d.amount is not None or d.power is None or how is None:
                     continue
-                gw = float(d.power.to("GW").magnitude)
+                gw, tag = float(d.power.to("GW").magnitude), "" if how == "firm" else " up to"
                 if d.kind in ("hardware", "capacity") and np.isfinite(capex):
-                    paid += gw * capex
-                    basis.append("capex")
+                    paid[how] += gw * capex
+                    basis.append("capex" + tag)
                 elif d.kind == "cloud-contract" and d.term is not None and np.isfinite(rental):
-                    paid += gw * rental * float(d.term.to("yr").magnitude)
-                    basis.append("rental")
-        offered = inv["usd_firm"] + inv["usd_up_to"]
+                    paid[how] += gw * rental * float(d.term.to("yr").magnitude)
+                    basis.append("rental" + tag)
+        offered, back_all = inv["usd_firm"] + inv["usd_up_to"], paid["firm"] + paid["up to"]
         trips.append({"investor": investor, "buyer": buyer, "invested_firm": inv["usd_firm"],
-                      "invested_up_to": inv["usd_up_to"], "paid_back": paid,
+                      "invested_up_to": inv["usd_up_to"], "paid_back": paid["firm"],
+                      "paid_back_up_to": paid["up to"],
                       "paid_back_basis": "+".join(dict.fromkeys(basis)) or None,
-                      "round_trip_share": min(offered, paid) / paid if paid > 0 else None})
+                      "round_trip_share": (min(offered, back_all) / back_all if back_all > 0
+                                           else None)})
     return sorted(trips, key=lambda t: (t["investor"], t["buyer"]))
 
 

@@ -408,7 +408,7 @@ def test_calc_deals_flows_in_json_csv_and_a_plot(tmp_path):
     assert trips.startswith("investor,buyer,invested_firm,invested_up_to,paid_back")
     table = calc_cli("deals", "--flows").stdout
     assert "Round trips" in table
-    assert re.search(r"Microsoft\s+OpenAI\s+\$10\.0B\s+-\s+\$250B\s+firm\s+4\.0%", table)
+    assert re.search(r"Microsoft\s+OpenAI\s+\$10\.0B\s+-\s+\$250B\s+-\s+firm\s+4\.0%", table)
     proc = calc_cli("deals", "--flows", "--plot", "flows.png", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "flows.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -217,3 +217,17 @@ def test_deal_figures_follow_each_variants_ledger_as_of():
     note = res.leaf_values(res.case_index("oct-2025"))["deal_openai_aws_2026_02_amount"].note
     assert "not in force on the deals ledger as of 2025-10-22" in note
     assert "announced 2026-02" in note
+
+
+# -- item 18: "up to" counts on both sides of a round trip ---------------------------------------
+def test_nvidias_up_to_gigawatt_with_anthropic_is_paid_back_up_to():
+    data = calc.deal_flows(as_of="2026-11-30")
+    [trip] = [t for t in data["round_trips"] if (t["investor"], t["buyer"]) == ("NVIDIA",
+                                                                                "Anthropic")]
+    capex = registry().figure("epoch_capex_per_gw_facility").value.to("USD/GW").magnitude
+    # NVIDIA invests up to 10 B; Anthropic buys up to 1 GW of NVIDIA capacity (no price): 1 GW
+    # at capex per GW, as a ceiling
+    assert (trip["invested_up_to"], trip["paid_back"]) == (10 * B, 0.0)
+    assert trip["paid_back_up_to"] == pytest.approx(capex)
+    assert trip["paid_back_basis"] == "capex up to"
+    assert trip["round_trip_share"] == pytest.approx(10 * B / capex)
