@@ -26,8 +26,8 @@ ENDS = ("stalled", "cancelled")            # statuses that carry 'ended'
 LIVE = ("announced", "loi", "definitive", "reported")    # what status_before may say
 KEYS = {"id", "buyer", "provider", "payer", "payee", "announced", "kind", "amount", "amount_low",
         "amount_high", "qualifier", "power", "power_qualifier", "chips", "accelerator", "term",
-        "start", "status", "status_before", "ended", "superseded_by", "same_deal_as", "covered_by", "source",
-        "quote", "gloss", "confidence", "note",
+        "start", "status", "status_before", "ended", "superseded_by", "same_deal_as", "covered_by",
+        "source", "quote", "gloss", "confidence", "note",
         "summary"}                                # summary: one line standing for a long note
 REQUIRED = ("id", "buyer", "provider", "payer", "announced", "kind", "status", "source", "quote",
             "confidence")

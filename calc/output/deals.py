@@ -94,17 +94,22 @@ def _source_lines(frame: pd.DataFrame, reg) -> list[str]:
 
 
 def _footer(frame: pd.DataFrame, totals: bool, rates: dict) -> list[str]:
+    """The notes under a table: the day the ledger is read at (the frame's ``as_of``), then what
+    the columns mean."""
     day = frame["as_of"].iloc[0] if "as_of" in frame and len(frame) else None
-    dated = [f"The deals ledger as of {day}."] if day else []
+    return ([f"The deals ledger as of {day}."] if day else []) + _notes(totals, rates)
+
+
+def _notes(totals: bool, rates: dict) -> list[str]:
     if totals:
-        return dated + ["Each deal counted once, in columns that never add unlike things: payments the "
+        return ["Each deal counted once, in columns that never add unlike things: payments the "
                 "buyer signed (firm, up to, vague low-high), power of purchases, builders' capex "
                 "(others build for the buyer), investment received, guarantees. No total across "
                 "buyers: one company's purchase is another's sale. Every total is a registry "
                 "figure (deals_<buyer>_<column>, e.g. deals_openai_payments_firm) that scenarios "
                 "can name."]
     parts = [f"{name} = {fid}" for name, (fid, _) in rates.items()]
-    return dated + ["implied chips: power / (catalogue IT power per chip x default PUE); implied GW: "
+    return ["implied chips: power / (catalogue IT power per chip x default PUE); implied GW: "
             "amount / capex per GW (hardware, capacity) or per-year amount / rental price per "
             f"GW-year (cloud contracts). Rates: {'; '.join(parts)}."]
 
