@@ -7,6 +7,11 @@ Units of the numeric columns: ``amount`` [USD], ``power`` [GW], ``term`` [yr], `
 Derived columns, evaluated over whole columns at once:
 
 - ``usd_per_year = amount / term``; ``usd_per_gw = amount / power``.
+- A vague amount (``qualifier: range``) has no central number here: ``amount`` is null and
+  ``amount_low``, ``amount_high`` carry it; its ``usd_per_year``, ``usd_per_gw`` and
+  ``implied_power`` are null too, and their ends are ``<column>_low`` and ``<column>_high``
+  (null on other rows), so no derived number comes from a midpoint. ``share_of_run_rate`` is
+  null for a range.
 - ``implied_chips = power / (it_power_per_chip x pue)``: chips of the named accelerator that the
   deal's power (read as facility power) holds, at the catalogue's IT power per chip and the
   registry's default PUE (central value). ``chip_counts`` says what one chip is (gpu, superchip,
@@ -40,8 +45,11 @@ CONTRACT = ("id", "buyer", "provider", "payer", "payee", "announced", "kind", "a
             "chip_counts", "term", "start", "status", "ended", "superseded_by", "same_deal_as",
             "covered_by", "source", "quote", "gloss", "usd_per_year", "usd_per_gw",
             "implied_chips", "implied_power", "implied_power_basis")
+# the two ends of the derived columns of a vague amount (qualifier: range), null on other rows
+DERIVED = ("usd_per_year", "usd_per_gw", "implied_power")
+ENDS = tuple(f"{c}_{end}" for c in DERIVED for end in ("low", "high"))
 EXTRA = ("power_qualifier", "confidence", "counted", "implied_power_figure", "share_of_run_rate",
-         "note")
+         "note", *ENDS)
 TOTAL_PARTS = ledger_count.COLUMNS
 
 
@@ -140,15 +148,26 @@ def deals(buyer: str | None = None, reg=None, as_of=None) -> pd.DataFrame:
     pue = r.get("pue", (None, np.nan))[1]
     capex_id, capex = r.get("capex_per_power", (None, np.nan))
     rental_id, rental = r.get("rental_price_per_power", (None, np.nan))
-    df["usd_per_year"] = df["amount"] / df["term"]
-    df["usd_per_gw"] = df["amount"] / df["power"]
-    df["implied_chips"] = df["power"] * 1e9 / (df.pop("_it_power") * pue)
     is_cloud = (df["kind"] == "cloud-contract").to_numpy()
     is_capex = df["kind"].isin(["hardware", "capacity"]).to_numpy()
-    df["implied_power"] = np.where(is_capex, df["amount"] / capex,
-                                   np.where(is_cloud, df["usd_per_year"] / rental, np.nan))
-    # the basis is named only where a number was computed
-    known = df["implied_power"].notna().to_numpy()
+
+    def derived(amount: pd.Series) -> dict:
+        """usd_per_year [USD/yr], usd_per_gw [USD/GW], implied_power [GW] of ``amount`` [USD]."""
+        per_year = amount / df["term"]
+        return {"usd_per_year": per_year, "usd_per_gw": amount / df["power"],
+                "implied_power": np.where(is_capex, amount / capex,
+                                          np.where(is_cloud, per_year / rental, np.nan))}
+
+    # a range's central value (its geometric mean) is no published number: only its ends show
+    df.loc[df["qualifier"] == "range", "amount"] = np.nan
+    for end in ("low", "high"):
+        for col, v in derived(df[f"amount_{end}"]).items():
+            df[f"{col}_{end}"] = v
+    for col, v in derived(df["amount"]).items():
+        df[col] = v
+    df["implied_chips"] = df["power"] * 1e9 / (df.pop("_it_power") * pue)
+    # the basis is named only where a number (or a range's two ends) was computed
+    known = (df["implied_power"].notna() | df["implied_power_low"].notna()).to_numpy()
     df["implied_power_basis"] = pd.Series(np.where(known & is_capex, "capex",
                                                    np.where(known & is_cloud, "rental", "")),
                                           dtype=object).replace("", None)
