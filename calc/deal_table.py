@@ -133,9 +133,29 @@ def _short(text: str) -> str:
     return repr(text) if len(text) <= 200 else f"{text[:200]!r}... ({len(text):,} characters)"
 
 
-def deals(buyer: str | None = None, reg=None, as_of=None) -> pd.DataFrame:
+def by_name(call: str, extra: tuple) -> None:
+    """Refuse arguments given by position after the first: ``call`` takes the rest by name."""
+    if extra:
+        shown = ", ".join(_short(str(a)) if isinstance(a, str) else type(a).__name__
+                          for a in extra)
+        raise CalcError(f"{call}: one positional argument, then names: got {len(extra)} more "
+                        f"({shown}); give them as as_of=... or reg=...")
+
+
+def _date_hint(buyer: str) -> str:
+    """A hint where the buyer given reads as a date: the date goes in ``as_of=``."""
+    try:
+        ledger_count.as_of_day(buyer)
+    except CalcError:
+        return ""
+    return (f"; {_short(buyer)} reads as a date: the first argument is the buyer, give the date "
+            f"as as_of={_short(buyer)}")
+
+
+def deals(buyer: str | None = None, *extra, as_of=None, reg=None) -> pd.DataFrame:
     """Every deal of the ledger (or one buyer's) as of ``as_of``, with its derived columns; numbers
-    in the units above."""
+    in the units above. The buyer is the only positional argument, as in ``deal_totals``."""
+    by_name("calc.deals(buyer=None, *, as_of=None, reg=None)", extra)
     _check_buyer(buyer)
     reg = reg or registry()
     ledger = ledger_of(reg)
@@ -184,17 +204,19 @@ def deals(buyer: str | None = None, reg=None, as_of=None) -> pd.DataFrame:
         if df.empty:
             buyers = sorted({d.buyer for d in ledger.deals})
             raise CalcError(f"no deals for buyer {_short(buyer)}; the ledger's buyers "
-                            f"are {', '.join(buyers)}")
+                            f"are {', '.join(buyers)}{_date_hint(buyer)}")
     return df.reset_index(drop=True)
 
 
-def deal_totals(buyer: str | None = None, reg=None, as_of=None) -> pd.DataFrame:
+def deal_totals(buyer: str | None = None, *extra, as_of=None, reg=None) -> pd.DataFrame:
     """Per-buyer totals as of ``as_of`` (today when None), each deal counted once, in columns that
     never add unlike things (``calc.ledger_count``): ``buyer``, ``deals`` (rows counting in some
     column), ``reports`` (rows on the ledger), then ``TOTAL_PARTS`` [USD; power columns in GW].
     There is no all-buyers row: one company's purchase is another's sale. Each number is also the
     figure ``deals_<buyer>_<column>`` (with ``ledger_as_of`` in a scenario for another date).
+    The buyer is the only positional argument, as in ``deals``.
     """
+    by_name("calc.deal_totals(buyer=None, *, as_of=None, reg=None)", extra)
     _check_buyer(buyer)
     reg = reg or registry()
     ledger = ledger_of(reg)
@@ -205,7 +227,7 @@ def deal_totals(buyer: str | None = None, reg=None, as_of=None) -> pd.DataFrame:
         match = [b for b in buyers if b.lower() == buyer.lower()]
         if not match:
             raise CalcError(f"no deals for buyer {_short(buyer)} as of {counting.at.isoformat()}; "
-                            f"the ledger's buyers are {', '.join(buyers)}")
+                            f"the ledger's buyers are {', '.join(buyers)}{_date_hint(buyer)}")
         buyers = match
     rows = []
     for b in buyers:
