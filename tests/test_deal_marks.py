@@ -32,7 +32,8 @@ def test_a_range_has_no_central_amount_and_its_derived_columns_are_ranges(amd):
     assert amd["implied_power_basis"] == "capex"
     # a firm row has no ends: its derived columns are the numbers
     oracle = calc.deals().set_index("id").loc["openai_oracle_2025_09"]
-    assert math.isnan(oracle["usd_per_gw_low"]) and oracle["usd_per_gw"] == pytest.approx(300e9 / 4.5)
+    assert math.isnan(oracle["usd_per_gw_low"])
+    assert oracle["usd_per_gw"] == pytest.approx(300e9 / 4.5)
 
 
 def test_json_carries_the_ends_not_the_midpoint():

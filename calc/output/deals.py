@@ -84,9 +84,8 @@ def ratio_mark(num: str, den: str) -> str:
     return ("<" if strict else "≤") if num in "≤<" else (">" if strict else "≥")
 
 
-# the columns drawn from the amount, the power or both: their mark, and the ends of a range
-_BY_AMOUNT = {"amount": "amount", "usd_per_year": "usd_per_year", "usd_per_gw": "usd_per_gw",
-              "implied_power": "implied_power"}
+# the amount and the columns drawn from it: a range shows their two ends (<column>_low, _high)
+_BY_AMOUNT = ("amount", "usd_per_year", "usd_per_gw", "implied_power")
 
 
 def _marked(rec: dict, col: str, fmt) -> str | None:
@@ -99,8 +98,7 @@ def _marked(rec: dict, col: str, fmt) -> str | None:
         return None
     v = rec.get(col)
     if col in _BY_AMOUNT and rec.get("qualifier") == "range":
-        low, high = (rec.get(f"{col}_{end}" if col != "amount" else f"amount_{end}")
-                     for end in ("low", "high"))
+        low, high = rec.get(f"{col}_low"), rec.get(f"{col}_high")
         if _missing(low) or _missing(high):
             return "-"
         both = span(fmt(low), fmt(high))

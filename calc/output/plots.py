@@ -875,9 +875,9 @@ def figure_words(fid: str) -> str:
 def flows_chart(data: dict, reg=None, title: str = "Who pays whom in the deals ledger"):
     """Money between companies (``data`` from ``calc.deal_flows()``) as a matplotlib Figure: one
     arrow per edge from payer to payee (companies on a circle, those of the most money spread
-    apart, names set outward from the circle), labelled with its amount at the middle of its arc; labels
-    that would overlap step apart (``declutter``). The kinds in a legend, the round trips under
-    the drawing, the sources in the footnote."""
+    apart, names set outward from the circle), labelled with its amount at the middle of its
+    arc; labels that would overlap step apart (``declutter``). The kinds in a legend, the round
+    trips under the drawing, the sources in the footnote."""
     Line2D = need("matplotlib.lines", "plots").Line2D
     money_of = {}
     for e in data["edges"]:
@@ -954,7 +954,7 @@ def _company_label(ax, name: str, x: float, y: float):
     va = "bottom" if y > 0.5 else "top" if y < -0.5 else "center"
     return ax.annotate(textwrap.fill(name, 16), xy=(x * 1.05, y * 1.05), xytext=(0, 0),
                        textcoords="offset points", ha=ha, va=va, fontsize=8, weight="bold",
-                       multialignment=ha if ha != "center" else "center")
+                       multialignment=ha)
 
 
 # -- a sensible default ----------------------------------------------------------------------------
