@@ -393,7 +393,7 @@ def _deal_flows(args, reg) -> int:
             raise CalcError(f"--plot {args.plot}: expected a file name ending in "
                             f"{', '.join(PLOT_SUFFIXES)}")
         check_target(args.plot, "--plot")
-    data = deal_flows.flows(reg, _as_of(args))
+    data = deal_flows.flows(_as_of(args), reg=reg)
     text = {"table": deal_flows.text, "markdown": deal_flows.markdown, "csv": deal_flows.csv_text,
             "json": lambda d: dumps(d)}[args.format](data)
     if args.plot:

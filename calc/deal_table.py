@@ -7,6 +7,11 @@ Units of the numeric columns: ``amount`` [USD], ``power`` [GW], ``term`` [yr], `
 Derived columns, evaluated over whole columns at once:
 
 - ``usd_per_year = amount / term``; ``usd_per_gw = amount / power``.
+- A vague amount (``qualifier: range``) has no central number here: ``amount`` is null and
+  ``amount_low``, ``amount_high`` carry it; its ``usd_per_year``, ``usd_per_gw`` and
+  ``implied_power`` are null too, and their ends are ``<column>_low`` and ``<column>_high``
+  (null on other rows), so no derived number comes from a midpoint. ``share_of_run_rate`` is
+  null for a range.
 - ``implied_chips = power / (it_power_per_chip x pue)``: chips of the named accelerator that the
   deal's power (read as facility power) holds, at the catalogue's IT power per chip and the
   registry's default PUE (central value). ``chip_counts`` says what one chip is (gpu, superchip,
@@ -42,8 +47,11 @@ CONTRACT = ("id", "buyer", "provider", "payer", "payee", "announced", "kind", "a
             "chip_counts", "term", "start", "status", "ended", "superseded_by", "same_deal_as",
             "covered_by", "source", "quote", "gloss", "usd_per_year", "usd_per_gw",
             "implied_chips", "implied_power", "implied_power_basis")
+# the two ends of the derived columns of a vague amount (qualifier: range), null on other rows
+DERIVED = ("usd_per_year", "usd_per_gw", "implied_power")
+ENDS = tuple(f"{c}_{end}" for c in DERIVED for end in ("low", "high"))
 EXTRA = ("power_qualifier", "confidence", "counted", "implied_power_figure", "share_of_run_rate",
-         "note", "as_of")
+         "note", *ENDS, "as_of")
 TOTAL_PARTS = ledger_count.COLUMNS
 
 
@@ -138,9 +146,34 @@ def _short(text: str) -> str:
     return repr(text) if len(text) <= 200 else f"{text[:200]!r}... ({len(text):,} characters)"
 
 
-def deals(buyer: str | None = None, reg=None, as_of=None) -> pd.DataFrame:
+def by_name(call: str, extra: tuple) -> None:
+    """Refuse arguments given by position after the first: ``call`` takes the rest by name."""
+    if extra:
+        shown = ", ".join(_short(str(a)) if isinstance(a, str) else type(a).__name__
+                          for a in extra)
+        raise CalcError(f"{call}: one positional argument, then names: got {len(extra)} more "
+                        f"({shown}); give them as as_of=... or reg=...")
+
+
+def _no_buyer(counting, buyer: str) -> CalcError:
+    """No row for ``buyer`` on the ledger at the day (ledger_count.no_buyer), with the date hint."""
+    return CalcError(f"{ledger_count.no_buyer(counting, buyer, _short(buyer))}{_date_hint(buyer)}")
+
+
+def _date_hint(buyer: str) -> str:
+    """A hint where the buyer given reads as a date: the date goes in ``as_of=``."""
+    try:
+        ledger_count.as_of_day(buyer)
+    except CalcError:
+        return ""
+    return (f"; {_short(buyer)} reads as a date: the first argument is the buyer, give the date "
+            f"as as_of={_short(buyer)}")
+
+
+def deals(buyer: str | None = None, *extra, as_of=None, reg=None) -> pd.DataFrame:
     """Every deal of the ledger (or one buyer's) as of ``as_of``, with its derived columns; numbers
-    in the units above."""
+    in the units above. The buyer is the only positional argument, as in ``deal_totals``."""
+    by_name("calc.deals(buyer=None, *, as_of=None, reg=None)", extra)
     _check_buyer(buyer)
     reg = reg or registry()
     ledger = ledger_of(reg)
@@ -151,15 +184,26 @@ def deals(buyer: str | None = None, reg=None, as_of=None) -> pd.DataFrame:
     pue = r.get("pue", (None, np.nan))[1]
     capex_id, capex = r.get("capex_per_power", (None, np.nan))
     rental_id, rental = r.get("rental_price_per_power", (None, np.nan))
-    df["usd_per_year"] = df["amount"] / df["term"]
-    df["usd_per_gw"] = df["amount"] / df["power"]
-    df["implied_chips"] = df["power"] * 1e9 / (df.pop("_it_power") * pue)
     is_cloud = (df["kind"] == "cloud-contract").to_numpy()
     is_capex = df["kind"].isin(["hardware", "capacity"]).to_numpy()
-    df["implied_power"] = np.where(is_capex, df["amount"] / capex,
-                                   np.where(is_cloud, df["usd_per_year"] / rental, np.nan))
-    # the basis is named only where a number was computed
-    known = df["implied_power"].notna().to_numpy()
+
+    def derived(amount: pd.Series) -> dict:
+        """usd_per_year [USD/yr], usd_per_gw [USD/GW], implied_power [GW] of ``amount`` [USD]."""
+        per_year = amount / df["term"]
+        return {"usd_per_year": per_year, "usd_per_gw": amount / df["power"],
+                "implied_power": np.where(is_capex, amount / capex,
+                                          np.where(is_cloud, per_year / rental, np.nan))}
+
+    # a range's central value (its geometric mean) is no published number: only its ends show
+    df.loc[df["qualifier"] == "range", "amount"] = np.nan
+    for end in ("low", "high"):
+        for col, v in derived(df[f"amount_{end}"]).items():
+            df[f"{col}_{end}"] = v
+    for col, v in derived(df["amount"]).items():
+        df[col] = v
+    df["implied_chips"] = df["power"] * 1e9 / (df.pop("_it_power") * pue)
+    # the basis is named only where a number (or a range's two ends) was computed
+    known = (df["implied_power"].notna() | df["implied_power_low"].notna()).to_numpy()
     df["implied_power_basis"] = pd.Series(np.where(known & is_capex, "capex",
                                                    np.where(known & is_cloud, "rental", "")),
                                           dtype=object).replace("", None)
@@ -174,11 +218,11 @@ def deals(buyer: str | None = None, reg=None, as_of=None) -> pd.DataFrame:
     if buyer is not None:
         df = df[df["buyer"].str.lower() == buyer.lower()]
         if df.empty:
-            raise ledger_count.no_buyer(counting, buyer, _short(buyer))
+            raise _no_buyer(counting, buyer)
     return df.reset_index(drop=True)
 
 
-def deal_totals(buyer: str | None = None, reg=None, as_of=None) -> pd.DataFrame:
+def deal_totals(buyer: str | None = None, *extra, as_of=None, reg=None) -> pd.DataFrame:
     """Per-buyer totals as of ``as_of`` (today when None), each deal counted once, in columns that
     never add unlike things (``calc.ledger_count``): ``buyer``, ``deals`` (rows counting in some
     column), ``reports`` (rows on the ledger), then ``TOTAL_PARTS`` [USD; power columns in GW];
@@ -187,8 +231,10 @@ def deal_totals(buyer: str | None = None, reg=None, as_of=None) -> pd.DataFrame:
     There is no all-buyers row: one company's purchase is another's sale. A buyer none of whose
     rows counts in a column (Oracle: chips without a price and its own capex plan) has a row only
     when ``buyer`` names it. Each number is also the figure ``deals_<buyer>_<column>`` (with
-    ``ledger_as_of`` in a scenario for another date).
+    ``ledger_as_of`` in a scenario for another date). The buyer is the only positional argument,
+    as in ``deals``.
     """
+    by_name("calc.deal_totals(buyer=None, *, as_of=None, reg=None)", extra)
     _check_buyer(buyer)
     reg = reg or registry()
     ledger = ledger_of(reg)
@@ -199,7 +245,7 @@ def deal_totals(buyer: str | None = None, reg=None, as_of=None) -> pd.DataFrame:
     if buyer is not None:
         buyers = [b for b in buyers if b.lower() == buyer.lower()]
         if not buyers:
-            raise ledger_count.no_buyer(counting, buyer, _short(buyer))
+            raise _no_buyer(counting, buyer)
     else:                                    # a row of zeros only when asked for by name
         buyers = [b for b in buyers if any(totals[b][c] for c in TOTAL_PARTS)]
     rows = []

@@ -20,6 +20,7 @@ from calc.optional import need
 from calc.output.deal_columns import DEALS, KEEP, TOTALS, WRAP
 from calc.output.html import CSS, PAGE_CSS
 from calc.output.json import dumps
+from calc.output.layout import span
 from calc.output.xlsx import plain_cell, sheet
 from calc.output.xlsx_summary import money_format
 
@@ -57,12 +58,57 @@ def _link(row) -> str:
     if isinstance(row.get("superseded_by"), str):
         return f"no: superseded by {row['superseded_by']}"
     if row.get("status") in ("talks", "stalled", "cancelled"):
-        return f"no: {row['status']}" + (f" {row['ended']}" if row.get("ended") else "")
+        ended = row.get("ended")
+        return f"no: {row['status']}" + ("" if _missing(ended) or not ended else f" {ended}")
     if isinstance(same, str):
         return f"no: same deal as {same}"
     if isinstance(cover, str):
         return f"no: covered by {cover}"
     return "no: own capex" if row.get("kind") == "capex" else "no"
+
+
+# a qualifier as a mark before the number, so that no bound or estimate reads as firm when the
+# qualifier column is left out to fit the terminal: '≤$500B' is "up to 500 billion"
+MARKS = {"up_to": "≤", "less_than": "<", "at_least": "≥", "more_than": ">", "approx": "~"}
+_FLIP = {"≤": "≥", "<": ">", "≥": "≤", ">": "<"}
+
+
+def ratio_mark(num: str, den: str) -> str:
+    """The mark of a ratio from those of its parts: '≤' over an exact or at-least divisor stays an
+    upper bound ('≤' / '≥' is '≤'); '~' where either is about or the two pull apart."""
+    flipped = _FLIP.get(den, "~") if den else ""
+    if not (num and flipped):
+        return num or flipped
+    if "~" in (num, flipped) or (num in "≤<") != (flipped in "≤<"):
+        return "~"
+    strict = num in "<>" or flipped in "<>"
+    return ("<" if strict else "≤") if num in "≤<" else (">" if strict else "≥")
+
+
+# the amount and the columns drawn from it: a range shows their two ends (<column>_low, _high)
+_BY_AMOUNT = ("amount", "usd_per_year", "usd_per_gw", "implied_power")
+
+
+def _marked(rec: dict, col: str, fmt) -> str | None:
+    """A number of the deals table with its qualifier's mark ('≤$500B', '~$300B'), a range as its
+    two ends ('$20.0B–$100B'); None for a column that carries no amount or power."""
+    amount, power = MARKS.get(rec.get("qualifier"), ""), MARKS.get(rec.get("power_qualifier"), "")
+    mark = {"amount": amount, "usd_per_year": amount, "implied_power": amount, "power": power,
+            "implied_chips": power, "usd_per_gw": ratio_mark(amount, power)}.get(col)
+    if mark is None:
+        return None
+    v = rec.get(col)
+    if col in _BY_AMOUNT and rec.get("qualifier") == "range":
+        low, high = rec.get(f"{col}_low"), rec.get(f"{col}_high")
+        if _missing(low) or _missing(high):
+            return "-"
+        both = span(fmt(low), fmt(high))
+        return f"{mark}({both})" if mark else both
+    return "-" if _missing(v) else mark + fmt(v)
+
+
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and v != v)
 
 
 def _cells(frame: pd.DataFrame, totals: bool) -> tuple[list[str], list[list[str]]]:
@@ -73,7 +119,10 @@ def _cells(frame: pd.DataFrame, totals: bool) -> tuple[list[str], list[list[str]
         out = []
         for col, _, fmt in view:
             v = rec.get(col)
-            if v is None or (isinstance(v, float) and v != v) or (totals and v == 0):
+            shown = None if totals else _marked(rec, col, fmt)
+            if shown is not None:
+                out.append(shown)
+            elif _missing(v) or (totals and v == 0):
                 out.append("-")
             else:
                 out.append(fmt(v) if fmt is not str else str(v))
@@ -109,7 +158,10 @@ def _notes(totals: bool, rates: dict) -> list[str]:
                 "figure (deals_<buyer>_<column>, e.g. deals_openai_payments_firm) that scenarios "
                 "can name."]
     parts = [f"{name} = {fid}" for name, (fid, _) in rates.items()]
-    return ["implied chips: power / (catalogue IT power per chip x default PUE); implied GW: "
+    return ["Marks: ≤ up to, < less than, ≥ at least, > more than, ~ about (or a ratio of two "
+            "bounds that pull apart). A vague amount (qualifier range) shows as its two ends, and "
+            "so do its per year, per GW and implied GW: no midpoint is shown or totalled.",
+            "implied chips: power / (catalogue IT power per chip x default PUE); implied GW: "
             "amount / capex per GW (hardware, capacity) or per-year amount / rental price per "
             f"GW-year (cloud contracts). Rates: {'; '.join(parts)}."]
 
@@ -118,12 +170,12 @@ MIN_WRAP = 12               # the narrowest a wrapping column is drawn [characte
 
 
 def _wrap(cell: str, width: int) -> list[str]:
-    """``cell`` in lines of ``width``: at spaces, and after the underscores of an id
-    ('openai_microsoft_' / '2023_01')."""
-    if " " in cell or "_" not in cell or len(cell) <= width:
+    """``cell`` in lines of ``width``: at spaces, after the underscores of an id
+    ('openai_microsoft_' / '2023_01') and after the dash of a range ('$20.0B–' / '$100B')."""
+    if " " in cell or not ("_" in cell or "–" in cell) or len(cell) <= width:
         return textwrap.wrap(cell, width) or [""]
     out = [""]
-    for part in re.findall(r"[^_]*_|[^_]+$", cell):
+    for part in re.findall(r"[^_–]*[_–]|[^_–]+$", cell):
         if out[-1] and len(out[-1]) + len(part) > width:
             out.append("")
         out[-1] += part
@@ -213,8 +265,9 @@ def json_text(frame: pd.DataFrame) -> str:
 
 
 # text columns of the HTML table that wrap, and their width [characters]; the others stay on one
-# line
-HTML_WRAP = {**WRAP, "deal": 20, "source": 22, "accelerator": 16}
+# line (the page scrolls sideways: amounts and kinds need not wrap as in a terminal)
+HTML_WRAP = {**{h: w for h, w in WRAP.items() if h not in ("amount", "kind")}, "deal": 20,
+             "source": 22, "accelerator": 16}
 DEALS_CSS = """
 .calc-result table.calc-deals th, .calc-result table.calc-deals td { white-space: nowrap; }
 .calc-result table.calc-deals div { white-space: normal; }
@@ -257,7 +310,8 @@ def html_text(frame: pd.DataFrame, reg, rates: dict, totals: bool = False) -> st
 
 # the columns in dollars [USD, USD/yr, USD/GW]: shown as money ($38.0B) in the workbook
 _MONEY = ({c for c, _, show in _DEAL_VIEW + _TOTAL_VIEW if show is money}
-          | {"amount_low", "amount_high"})
+          | {"amount_low", "amount_high"}
+          | {f"{c}_{end}" for c in ("usd_per_year", "usd_per_gw") for end in ("low", "high")})
 
 
 def _xlsx_cell(row: dict, col: str):

@@ -874,8 +874,9 @@ def figure_words(fid: str) -> str:
 
 def flows_chart(data: dict, reg=None, title: str = "Who pays whom in the deals ledger"):
     """Money between companies (``data`` from ``calc.deal_flows()``) as a matplotlib Figure: one
-    arrow per edge from payer to payee (companies on a circle, payers of the most money first),
-    labelled with its amount a third of the way from the payer; the kinds in a legend, the round
+    arrow per edge from payer to payee (companies on a circle, those of the most money spread
+    apart, names set outward from the circle), labelled with its amount at the middle of its
+    arc; labels that would overlap step apart (``declutter``). The kinds in a legend, the round
     trips under the drawing, the sources in the footnote."""
     Line2D = need("matplotlib.lines", "plots").Line2D
     money_of = {}
@@ -883,26 +884,37 @@ def flows_chart(data: dict, reg=None, title: str = "Who pays whom in the deals l
         for n in (e["payer"], e["payee"]):
             money_of[n] = money_of.get(n, 0.0) + e["usd_firm"] + e["usd_up_to"] + e["usd_high"]
     names = sorted(money_of, key=lambda n: (-money_of[n], n))
-    angle = np.linspace(np.pi / 2, np.pi / 2 - 2 * np.pi, len(names), endpoint=False)
-    pos = {n: (np.cos(a), np.sin(a)) for n, a in zip(names, angle)}
+    # the companies of the most money stand apart (each next one about 137 degrees on), so
+    # their many edges spread across the circle rather than crowd one arc of it
+    n = len(names)
+    step = next((k for k in sorted(range(1, max(n, 2)), key=lambda k: abs(k - 0.382 * n))
+                 if math.gcd(k, n) == 1), 1)
+    angle = np.pi / 2 - 2 * np.pi * (np.arange(n) * step % max(n, 1)) / max(n, 1)
+    pos = {name: (np.cos(a), np.sin(a)) for name, a in zip(names, angle)}
     fig, (ax,) = _axes(None)
     fig.set_size_inches(11, 9)
     colors = {"investment": "#2a9d8f", "cloud-contract": "#1f5fa8", "hardware": "#d1495b",
               "capacity": "#e9a23b"}
+    labels = [_company_label(ax, n, x, y) for n, (x, y) in pos.items()]
+    seen: dict[tuple, int] = {}
+    amounts = []
     for e in data["edges"]:
         (x0, y0), (x1, y1) = pos[e["payer"]], pos[e["payee"]]
         color = colors.get(e["kind"], "#5b6770")
+        k = seen[(e["payer"], e["payee"])] = seen.get((e["payer"], e["payee"]), -1) + 1
+        rad = 0.12 + 0.1 * k              # a second edge between the same two bends further
         ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
                     arrowprops={"arrowstyle": "->", "color": color, "lw": 0.9,
-                                "connectionstyle": "arc3,rad=0.12", "shrinkA": 12, "shrinkB": 12})
-        amount = e["usd_firm"] or e["usd_up_to"] or e["usd_high"]
+                                "connectionstyle": f"arc3,rad={rad}", "shrinkA": 12,
+                                "shrinkB": 12})
+        amount = flow_amount(e)
         if amount:
-            word = "" if e["usd_firm"] else (" up to" if e["usd_up_to"] else " (range top)")
-            ax.text(x0 + (x1 - x0) / 3, y0 + (y1 - y0) / 3, money(amount) + word, fontsize=6,
-                    color=color, ha="center", va="center",
-                    bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7})
-    for n, (x, y) in pos.items():
-        ax.text(x * 1.1, y * 1.1, n, ha="center", va="center", fontsize=8, weight="bold")
+            # the middle of the arc: half way to arc3's control point from the chord's middle
+            mx, my = (x0 + x1) / 2 + rad / 2 * (y1 - y0), (y0 + y1) / 2 - rad / 2 * (x1 - x0)
+            amounts.append(ax.annotate(      # \$: two dollar signs are no mathtext
+                amount.replace("$", r"\$"), xy=(mx, my), xytext=(0, 0), textcoords="offset points",
+                fontsize=6, color=color, ha="center", va="center",
+                bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8}))
     ax.set_xlim(-1.35, 1.35)
     ax.set_ylim(-1.25, 1.25)
     ax.set_aspect("equal")
@@ -912,14 +924,37 @@ def flows_chart(data: dict, reg=None, title: str = "Who pays whom in the deals l
     trips = [f"{t['investor']} -> {t['buyer']} -> {t['investor']}: "
              + ("n/a" if t["round_trip_share"] is None else f"{t['round_trip_share']:.0%}")
              for t in data["round_trips"]]
-    note = "Round trips (invested or offered / paid back): " + ("; ".join(trips) or "none")
+    note = ("Amounts: firm + ≤ up to + the ends of vague words (low–high). Round trips "
+            "(invested or offered / paid back): " + ("; ".join(trips) or "none"))
     ax.text(-1.35, -1.25, textwrap.fill(note, 150), fontsize=7, va="top")
     reg = reg or registry()
     by_id = {d.id: d for d in reg.ledger.deals}
     sids = dict.fromkeys(by_id[i].source for e in data["edges"] for i in e["deals"])
-    cites = [f"{reg.source(s).publisher} ({reg.source(s).date})" for s in sids]
-    _finish(fig, title, cites, own=True)
+    # 'Reuters (2025-11-03)'; the source id where the publisher is unknown, no 'unknown' date
+    _finish(fig, title, [source_citation(reg, s).short() for s in sids], own=True)
+    declutter(fig, ax, labels + amounts, gap=4.0)      # the gap clears the labels' white boxes
     return fig
+
+
+def flow_amount(edge: dict) -> str:
+    """An edge's money as its label: '$9.00B + ≤$24.0B' (firm, up to), '$20.0B–$100B' (the ends of
+    vague words); '' where it carries none (a purchase with no price)."""
+    parts = [money(edge["usd_firm"])] if edge["usd_firm"] else []
+    parts += [f"≤{money(edge['usd_up_to'])}"] if edge["usd_up_to"] else []
+    if edge["usd_high"]:
+        parts.append(f"{money(edge['usd_low'])}–{money(edge['usd_high'])}")
+    return " + ".join(parts)
+
+
+def _company_label(ax, name: str, x: float, y: float):
+    """A company's name just outside its point (x, y) on the unit circle, set outward: to the
+    right on the right half, to the left on the left, centred at the top and bottom; a long
+    name on two lines."""
+    ha = "left" if x > 0.05 else "right" if x < -0.05 else "center"
+    va = "bottom" if y > 0.5 else "top" if y < -0.5 else "center"
+    return ax.annotate(textwrap.fill(name, 16), xy=(x * 1.05, y * 1.05), xytext=(0, 0),
+                       textcoords="offset points", ha=ha, va=va, fontsize=8, weight="bold",
+                       multialignment=ha)
 
 
 # -- a sensible default ----------------------------------------------------------------------------
