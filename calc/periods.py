@@ -87,7 +87,7 @@ def parse_date(value, where: str, days: bool = False) -> Span:
     ``where`` starts the message of a CalcError for anything else.
     """
     if isinstance(value, _dt.date):
-        value = value.isoformat()
+        value = dates.text_of(value)            # a datetime: its date
     text = str(value).strip()
     forms = DATE_FORMS + (" or '2025-08-15' (a day)" if days else "")
     try:
