@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import numpy as np
 import pytest
 
 import calc
@@ -38,3 +39,52 @@ def test_a_datetime_at_names_its_day_which_is_no_period():
     assert str(info.value) == ("at: '2027-01-01' is a day; here write '2025' (a year), '2025-07' "
                                "(a month) or '2025-Q3' (a quarter)")
     assert res.value("revenue", at=2027) == res.value("revenue", at="2027")
+
+
+# -- 2: calc.Q refuses what is no amount, as its text form does -----------------------------------
+@pytest.mark.parametrize("value, shown", [(True, "True"), (False, "False")])
+def test_true_and_false_are_not_quantities(value, shown):
+    with pytest.raises(CalcError) as info:              # was pint's TypeError: Invalid magnitude
+        calc.Q(value, "GW")
+    assert str(info.value).startswith(f"cannot read {shown} as a quantity: True and False are not "
+                                      "numbers; expected a number or a string such as '2.2 GW'")
+
+
+@pytest.mark.parametrize("value, shown", [
+    (float("nan"), "nan"), (float("inf"), "inf"), (float("-inf"), "-inf"),
+    (np.array([1.0, np.nan]), "an array holding nan"),
+])
+def test_nan_and_infinity_are_refused_as_numbers_as_they_are_as_text(value, shown):
+    with pytest.raises(CalcError) as info:              # was accepted: Q(nan, 'GW') = nan GW
+        calc.Q(value, "GW")
+    assert str(info.value) == f"cannot read {shown} as a quantity: not a finite number"
+    with pytest.raises(CalcError, match="not a finite number"):
+        calc.Q("nan GW")
+
+
+def test_a_finite_number_or_array_still_reads():
+    assert calc.Q(2.5, "GW").to("MW").magnitude == pytest.approx(2500)
+    assert calc.Q(np.array([1.0, 2.0]), "GW").magnitude.tolist() == [1.0, 2.0]
+
+
+# -- 20: unit messages in calc's words -------------------------------------------------------------
+@pytest.mark.parametrize("text, why", [
+    # 'G W' was G x W, the gravitational constant times watts: 'mass^1.5 x length^1.5 per time^4'
+    ("1 G W", "a space between two units multiplies them ('G' x 'W'); did you mean 'GW'?"),
+    ("2 G W/chip", "a space between two units multiplies them ('G' x 'W'); did you mean 'GW/chip'?"),
+    # pint's 'Unit expression cannot have a scaling factor' leaked
+    ("10*GW", "unknown unit '*GW'; expected forms like '2.2 GW', '$1.25B', '1.25 billion USD', "
+              "'200k chip', '80 USD/MWh', '25 %', '7 month'"),
+    ("2030-13", "it is written as a date, and a date is not a quantity here; expected a number "
+                "and a unit, like '2.2 GW', '$1.25B', '1.25 billion USD', '200k chip', "
+                "'80 USD/MWh', '25 %', '7 month'"),
+])
+def test_unit_messages_say_what_is_wrong(text, why):
+    with pytest.raises(CalcError) as info:
+        calc.Q(text)
+    assert str(info.value) == f"cannot read {text!r} as a quantity: {why}"
+
+
+def test_a_space_that_changes_nothing_is_still_read():
+    assert calc.Q("2 W h").to("J").magnitude == pytest.approx(7200)       # W h = Wh = 3600 J
+    assert calc.Q("1 billion USD").to("USD").magnitude == pytest.approx(1e9)
