@@ -192,7 +192,7 @@ def text_of(value) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _why_not(text: str) -> str | None:
+def why_not_real(text: str) -> str | None:
     """Why a text written in one of the forms names no real day (year 0, month 13, 30 February);
     None when it is not in a form, or names a real day."""
     m = _ONE_RE.fullmatch(text)
@@ -229,7 +229,7 @@ def parse(text, what: str = "date") -> DateSpan | None:
         if span is not None:
             return span
     shown = raw if len(raw) <= 60 else f"{raw[:60]}..."
-    why = [w for w in map(_why_not, raw.split("/", 1)) if w]
+    why = [w for w in map(why_not_real, raw.split("/", 1)) if w]
     if why:                                 # in a form, but no real day: say which part
         raise CalcError(f"{what} {shown!r} is not a real date: {why[0]}")
     raise CalcError(f"{what} {shown!r} is not a date form calc reads: {FORMS}")

@@ -11,6 +11,7 @@ import pytest
 
 import calc
 from calc.errors import CalcError
+from helpers import HAND_TIMELINE, calc_cli
 
 
 # -- 1: every as_of / at given as a datetime, a date or a string goes through one date reader ------
@@ -88,3 +89,37 @@ def test_unit_messages_say_what_is_wrong(text, why):
 def test_a_space_that_changes_nothing_is_still_read():
     assert calc.Q("2 W h").to("J").magnitude == pytest.approx(7200)       # W h = Wh = 3600 J
     assert calc.Q("1 billion USD").to("USD").magnitude == pytest.approx(1e9)
+
+
+# -- 7: a date target that names no year is refused, not read as year 0 or year 2 -----------------
+SOLVE = ("solve", "openai-commitments", "--for", "arr_growth_per_month", "--so-that", "break_even",
+         "--between", "0", "0.3", "--samples", "0")
+FORMS = ("write '2025' (a year), '2025-07' (a month) or '2025-Q3' (a quarter) or '2025-08-15' "
+         "(a day)")
+
+
+@pytest.mark.parametrize("target, message", [
+    # was exit 0: 'no value ... makes break_even at most 0000'
+    ("0000", "'0000' is not a real date: there is no year 0 (1 BC is followed by 1 AD)"),
+    ("0", f"'0' is not a year; a date is expected here: {FORMS}"),
+    ("2", f"'2' is not a year; a date is expected here: {FORMS}"),
+    # was "unknown unit '-13'"
+    ("2030-13", "'2030-13' is not a real date: there is no month 13; months run 01 to 12"),
+])
+def test_a_solve_date_target_that_names_no_year_is_refused(target, message):
+    out = calc_cli(*SOLVE, "--at-most", target)
+    assert (out.returncode, out.stdout, out.stderr) == (2, "", f"calc: --at-most: {message}\n")
+
+
+def test_a_solve_date_target_as_a_year_still_solves():
+    out = calc_cli(*SOLVE, "--at-most", "2028")
+    assert out.returncode == 0 and "arr_growth_per_month [%] (base) = 6.94" in out.stdout
+
+
+def test_a_check_below_year_zero_is_refused_at_its_line(tmp_path):
+    text = HAND_TIMELINE + ("checks:\n  - {says: x, source: assumption, note: n, that: break_even, "
+                            "below: 0}\n")
+    (tmp_path / "s.yaml").write_text(text)
+    out = calc_cli("run", "s.yaml", cwd=tmp_path)
+    assert out.returncode == 2
+    assert out.stderr == f"calc: s.yaml:12: checks[0]: below: 0 is not a year; a date is expected here: {FORMS}\n"
