@@ -123,3 +123,18 @@ def test_a_check_below_year_zero_is_refused_at_its_line(tmp_path):
     out = calc_cli("run", "s.yaml", cwd=tmp_path)
     assert out.returncode == 2
     assert out.stderr == f"calc: s.yaml:12: checks[0]: below: 0 is not a year; a date is expected here: {FORMS}\n"
+
+
+# -- 8: calc deals --flows refuses a chart and a table written to one file -----------------------
+def test_deals_flows_refuses_the_plot_as_its_own_output(tmp_path):
+    out = calc_cli("deals", "--flows", "--plot", "s.png", "--output", "./s.png", cwd=tmp_path)
+    assert (out.returncode, out.stderr) == (
+        2, "calc: --plot s.png: is also the --output file; give two different names\n")
+    assert list(tmp_path.iterdir()) == []               # was exit 0, s.png left holding text
+
+
+def test_deals_flows_writes_the_chart_and_the_table_to_two_files(tmp_path):
+    out = calc_cli("deals", "--flows", "--plot", "f.png", "--output", "f.csv", cwd=tmp_path)
+    assert out.returncode == 0
+    assert (tmp_path / "f.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (tmp_path / "f.csv").read_text().splitlines()[0].startswith("payer,payee,kind,usd_firm")
