@@ -138,3 +138,36 @@ def test_deals_flows_writes_the_chart_and_the_table_to_two_files(tmp_path):
     assert out.returncode == 0
     assert (tmp_path / "f.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (tmp_path / "f.csv").read_text().splitlines()[0].startswith("payer,payee,kind,usd_firm")
+
+
+# -- 14: a raise outside the timeline is named in a note, and the docs say what happens to it -----
+FINANCED = HAND_TIMELINE.replace("outputs: [revenue, commitment_spend, coverage, cumulative_gap, "
+                                 "funding_need, break_even]\n", "") + """\
+financing:
+  cash: {value: 10 billion USD, source: assumption, note: t}
+  raises:
+    early: {amount: {value: 5 billion USD, source: assumption, note: t}, date: 2020-03}
+    late: {amount: {value: 7 billion USD, source: assumption, note: t}, date: 2030-03}
+    inside: {amount: {value: 1 billion USD, source: assumption, note: t}, date: 2027-03}
+outputs: [raises, cash_balance]
+"""
+
+
+def test_raises_outside_the_timeline_are_noted_and_not_added():
+    res = calc.load(FINANCED).run(samples=0)
+    assert [n for n in res.notes if n.startswith("financing.raises.")] == [
+        "financing.raises.early.date 2020-03 is before the timeline starts (2026): the raise is not "
+        "added, as cash is what is on hand at the start; if cash leaves it out, add it to cash",
+        "financing.raises.late.date 2030-03 is after the timeline ends (2028): the raise is left out"]
+    # 36 + 18 billion of commitments, 12 of revenue a year; only the 2027 raise (1) lands:
+    # 2026: 10 + 12 - 12 = 10; 2027: 10 + 12 - 12 - 4.5 + 1 = 6.5; 2028: 6.5 + 12 - 12 - 13.5 = -7
+    balances = res.value("cash_balance").to("billion USD").magnitude.tolist()
+    assert balances == pytest.approx([10.0, 6.5, -7.0])
+    assert res.value("raises").to("billion USD").magnitude.tolist() == pytest.approx([0, 1, 0])
+
+
+def test_the_readme_says_a_raise_before_the_start_is_not_added():
+    from helpers import ROOT
+    text = " ".join((ROOT / "README.md").read_text().split())
+    assert ("A raise (or ledger row) dated before the timeline's start is **not** added: `cash` is "
+            "what is on hand at the start") in text
