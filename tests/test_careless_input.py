@@ -171,3 +171,23 @@ def test_the_readme_says_a_raise_before_the_start_is_not_added():
     text = " ".join((ROOT / "README.md").read_text().split())
     assert ("A raise (or ledger row) dated before the timeline's start is **not** added: `cash` is "
             "what is on hand at the start") in text
+
+
+# -- 15: the hint names the unit the quantity needs, and following it works -----------------------
+@pytest.mark.parametrize("given, hint", [
+    ("5", "written as 5; for 5 %/yr write `5 %/yr`"),              # was 'for 5 % write `5 %`'
+    ("5 %", "interest_rate is a rate per year: write `5 %/yr`"),   # what that hint led to
+    ("0.05", "interest_rate is a rate per year: write `5 %/yr`"),
+])
+def test_a_rate_per_year_given_without_its_time_says_how_to_write_it(given, hint):
+    out = calc_cli("run", "hsbc-openai", "--samples", "0", "--set", f"interest_rate={given}")
+    assert (out.returncode, out.stdout) == (2, "")
+    assert out.stderr == ("calc: --set interest_rate: interest_rate: expected per time [1/yr], got a "
+                          f"plain number{' [%]' if '%' in given else ''}; {hint}\n")
+
+
+def test_the_hinted_form_runs():
+    out = calc_cli("run", "hsbc-openai", "--samples", "0", "--set", "interest_rate=5 %/yr")
+    assert out.returncode == 0 and out.stderr == ""
+    assert "set on the command line" in calc_cli("explain", "hsbc-openai", "interest_rate",
+                                                 "--set", "interest_rate=5 %/yr").stdout
