@@ -191,3 +191,35 @@ def test_the_hinted_form_runs():
     assert out.returncode == 0 and out.stderr == ""
     assert "set on the command line" in calc_cli("explain", "hsbc-openai", "interest_rate",
                                                  "--set", "interest_rate=5 %/yr").stdout
+
+
+# -- 16: --set ledger_as_of re-dates the deals ledger for one run -------------------------------
+def _gw_row(stdout: str) -> list[str]:
+    return next(line.split()[2:] for line in stdout.splitlines()
+                if line.startswith("ledger_openai_gw [GW]"))
+
+
+def test_set_ledger_as_of_redates_every_column():
+    # the file's dates: base 30 Nov 2025, oct-2025 22 Oct 2025, nov-2026 30 Nov 2026; the ledger
+    # grew and shrank between them (README: 35.2, 34.2 and 32.1 GW)
+    base, october, later = _gw_row(calc_cli("run", "deals", "--samples", "0").stdout)
+    assert len({base, october, later}) == 3
+    out = calc_cli("run", "deals", "--samples", "0", "--set", "ledger_as_of=2025-10-22")
+    assert out.returncode == 0 and _gw_row(out.stdout) == [october] * 3
+    # before OpenAI's first power deal (Stargate, 21 January 2025): was "unknown unit '-01-01'"
+    out = calc_cli("run", "deals", "--samples", "0", "--set", "ledger_as_of=2025-01-01")
+    assert out.returncode == 0 and _gw_row(out.stdout) == ["0", "0", "0"]
+
+
+def test_set_ledger_as_of_from_python_and_its_refusals():
+    res = calc.load("deals").run(samples=0, sets={"ledger_as_of": date(2025, 10, 22)})
+    plain = calc.load("deals").run(samples=0)
+    assert (res.value("ledger_openai_gw", variant="nov-2026")
+            == plain.value("ledger_openai_gw", variant="oct-2025"))
+    out = calc_cli("run", "deals", "--set", "ledger_as_of=2025-02-30")
+    assert (out.returncode, out.stderr) == (2, "calc: --set ledger_as_of '2025-02-30' is not a real "
+                                               "date: February 2025 has 28 days; e.g. 2025-11-30\n")
+    out = calc_cli("run", "nvidia-1gw", "--set", "ledger_as_of=2025-01-01")
+    assert (out.returncode, out.stderr) == (2, "calc: --set ledger_as_of: this scenario reads no "
+                                               "deals_* figure and no financing.from_ledger, so the "
+                                               "ledger's date changes nothing; drop it\n")
