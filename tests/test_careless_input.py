@@ -223,3 +223,19 @@ def test_set_ledger_as_of_from_python_and_its_refusals():
     assert (out.returncode, out.stderr) == (2, "calc: --set ledger_as_of: this scenario reads no "
                                                "deals_* figure and no financing.from_ledger, so the "
                                                "ledger's date changes nothing; drop it\n")
+
+
+# -- 20: a did-you-mean points to the row meant, not a similar-looking one -----------------------
+def test_a_column_the_row_lacks_suggests_the_same_row():
+    # was 'deal_openai_nvidia_2025_09_amount', the 100 billion USD investment row
+    with pytest.raises(CalcError) as info:
+        calc.figure("deal_openai_nvidia_systems_2025_09_amount")
+    assert "(did you mean 'deal_openai_nvidia_systems_2025_09_power'?)" in str(info.value)
+
+
+def test_the_closest_choice_is_kept_when_no_choice_shares_the_stem():
+    from calc.suggest import closest
+    assert closest("facility_pwer", ["facility_power", "pue"]) == "facility_power"
+    assert closest("deal_x_2025_amount", ["deal_x_2025_power", "deal_x_2024_amount"]) == \
+        "deal_x_2025_power"
+    assert closest("zzz_qqq", ["facility_power"]) is None
