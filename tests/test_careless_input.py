@@ -239,3 +239,28 @@ def test_the_closest_choice_is_kept_when_no_choice_shares_the_stem():
     assert closest("deal_x_2025_amount", ["deal_x_2025_power", "deal_x_2024_amount"]) == \
         "deal_x_2025_power"
     assert closest("zzz_qqq", ["facility_power"]) is None
+
+
+# -- 23: a 20,000-character name gives a chart with a title of three lines, and no warning -------
+def test_a_huge_scenario_name_is_cut_in_chart_titles(tmp_path):
+    import warnings
+    (tmp_path / "s.yaml").write_text(HAND_TIMELINE.replace("name: hand", "name: " + "x" * 20000))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = calc_cli("run", "s.yaml", "--plot", "c.png", "--output", "r.html", cwd=tmp_path)
+    # was: UserWarning 'constrained_layout not applied because axes sizes collapsed to zero'
+    assert out.returncode == 0 and out.stderr == ""
+    assert [str(w.message) for w in caught if issubclass(w.category, UserWarning)] == []
+    assert (tmp_path / "c.png").read_bytes()[:4] == b"\x89PNG"
+    assert "<img" in (tmp_path / "r.html").read_text()          # the page's chart
+
+
+def test_fit_text_keeps_at_most_three_lines():
+    import matplotlib
+    matplotlib.use("Agg")
+    from calc.output.plots import TITLE_LINES, _pyplot, fit_text
+    fig = _pyplot().figure(figsize=(9, 5))
+    title = fit_text(fig, fig.suptitle("word " * 4000))
+    lines = title.get_text().split("\n")
+    assert TITLE_LINES == 3 and len(lines) == 3 and lines[-1].endswith("…")
+    _pyplot().close(fig)
