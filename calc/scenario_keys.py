@@ -556,10 +556,14 @@ class Reader:
                  | axis_names(sc))
         out = []
         for i, name in enumerate(outs):
+            line = outs.line_of(i) if hasattr(outs, "line_of") else 0
             if not isinstance(name, str) or name not in known:
-                line = outs.line_of(i) if hasattr(outs, "line_of") else 0
                 self.problem(f"{self.path}:{line}: outputs[{i}]",
                              f"unknown quantity {name!r}{did_you_mean(name, known)}")
+            elif name in out:                   # [chips, chips]: one of them is a slip
+                self.problem(f"{self.path}:{line}: outputs[{i}]",
+                             f"{name!r} is listed twice (also outputs[{outs.index(name)}]); "
+                             "give each output once")
             else:
                 out.append(name)
         return out

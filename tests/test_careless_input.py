@@ -264,3 +264,14 @@ def test_fit_text_keeps_at_most_three_lines():
     lines = title.get_text().split("\n")
     assert TITLE_LINES == 3 and len(lines) == 3 and lines[-1].endswith("…")
     _pyplot().close(fig)
+
+
+# -- 23: an output listed twice is refused at its line --------------------------------------------
+def test_an_output_listed_twice_is_refused_at_its_line(tmp_path):
+    (tmp_path / "s.yaml").write_text(HAND_TIMELINE.replace("outputs: [revenue, commitment_spend,",
+                                                           "outputs: [revenue, revenue, commitment_spend,"))
+    out = calc_cli("run", "s.yaml", cwd=tmp_path)
+    # was accepted silently, the row shown once
+    assert (out.returncode, out.stdout, out.stderr) == (
+        2, "", "calc: s.yaml:10: outputs[1]: 'revenue' is listed twice (also outputs[0]); give "
+               "each output once\n")
