@@ -275,3 +275,11 @@ def test_an_output_listed_twice_is_refused_at_its_line(tmp_path):
     assert (out.returncode, out.stdout, out.stderr) == (
         2, "", "calc: s.yaml:10: outputs[1]: 'revenue' is listed twice (also outputs[0]); give "
                "each output once\n")
+
+
+def test_deals_as_of_a_day_that_does_not_exist_says_why():
+    out = calc_cli("deals", "--as-of", "2025-02-30")
+    # was "not a date form calc reads: 'YYYY-MM-DD', ..." though it is in that form
+    assert (out.returncode, out.stdout, out.stderr) == (
+        2, "", "calc: --as-of '2025-02-30' is not a real date: February 2025 has 28 days; "
+               "e.g. 2025-11-30\n")
