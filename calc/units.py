@@ -147,7 +147,7 @@ def _check_spaces(unit: str, text: str, parsed: pint.Unit) -> None:
             other = ureg.parse_units(joined)
         except Exception:  # noqa: BLE001 -- no unit without the space: nothing was meant
             continue
-        if (ureg.get_root_units(other) != ureg.get_root_units(parsed)):
+        if ureg.get_root_units(other) != ureg.get_root_units(parsed):
             left = re.search(r"\w+$", unit[:gap.start()])[0]
             right = re.match(r"\w+", unit[gap.end():])[0]
             raise _fail(text, f"a space between two units multiplies them ({left!r} x "

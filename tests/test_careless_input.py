@@ -72,7 +72,8 @@ def test_a_finite_number_or_array_still_reads():
 @pytest.mark.parametrize("text, why", [
     # 'G W' was G x W, the gravitational constant times watts: 'mass^1.5 x length^1.5 per time^4'
     ("1 G W", "a space between two units multiplies them ('G' x 'W'); did you mean 'GW'?"),
-    ("2 G W/chip", "a space between two units multiplies them ('G' x 'W'); did you mean 'GW/chip'?"),
+    ("2 G W/chip",
+     "a space between two units multiplies them ('G' x 'W'); did you mean 'GW/chip'?"),
     # pint's 'Unit expression cannot have a scaling factor' leaked
     ("10*GW", "unknown unit '*GW'; expected forms like '2.2 GW', '$1.25B', '1.25 billion USD', "
               "'200k chip', '80 USD/MWh', '25 %', '7 month'"),
@@ -122,7 +123,8 @@ def test_a_check_below_year_zero_is_refused_at_its_line(tmp_path):
     (tmp_path / "s.yaml").write_text(text)
     out = calc_cli("run", "s.yaml", cwd=tmp_path)
     assert out.returncode == 2
-    assert out.stderr == f"calc: s.yaml:12: checks[0]: below: 0 is not a year; a date is expected here: {FORMS}\n"
+    assert out.stderr == ("calc: s.yaml:12: checks[0]: below: 0 is not a year; a date is "
+                          f"expected here: {FORMS}\n")
 
 
 # -- 8: calc deals --flows refuses a chart and a table written to one file -----------------------
@@ -156,9 +158,10 @@ outputs: [raises, cash_balance]
 def test_raises_outside_the_timeline_are_noted_and_not_added():
     res = calc.load(FINANCED).run(samples=0)
     assert [n for n in res.notes if n.startswith("financing.raises.")] == [
-        "financing.raises.early.date 2020-03 is before the timeline starts (2026): the raise is not "
-        "added, as cash is what is on hand at the start; if cash leaves it out, add it to cash",
-        "financing.raises.late.date 2030-03 is after the timeline ends (2028): the raise is left out"]
+        "financing.raises.early.date 2020-03 is before the timeline starts (2026): the raise is "
+        "not added, as cash is what is on hand at the start; if cash leaves it out, add it to cash",
+        "financing.raises.late.date 2030-03 is after the timeline ends (2028): the raise is left "
+        "out"]
     # 36 + 18 billion of commitments, 12 of revenue a year; only the 2027 raise (1) lands:
     # 2026: 10 + 12 - 12 = 10; 2027: 10 + 12 - 12 - 4.5 + 1 = 6.5; 2028: 6.5 + 12 - 12 - 13.5 = -7
     balances = res.value("cash_balance").to("billion USD").magnitude.tolist()
@@ -182,8 +185,8 @@ def test_the_readme_says_a_raise_before_the_start_is_not_added():
 def test_a_rate_per_year_given_without_its_time_says_how_to_write_it(given, hint):
     out = calc_cli("run", "hsbc-openai", "--samples", "0", "--set", f"interest_rate={given}")
     assert (out.returncode, out.stdout) == (2, "")
-    assert out.stderr == ("calc: --set interest_rate: interest_rate: expected per time [1/yr], got a "
-                          f"plain number{' [%]' if '%' in given else ''}; {hint}\n")
+    assert out.stderr == ("calc: --set interest_rate: interest_rate: expected per time [1/yr], "
+                          f"got a plain number{' [%]' if '%' in given else ''}; {hint}\n")
 
 
 def test_the_hinted_form_runs():
@@ -217,12 +220,13 @@ def test_set_ledger_as_of_from_python_and_its_refusals():
     assert (res.value("ledger_openai_gw", variant="nov-2026")
             == plain.value("ledger_openai_gw", variant="oct-2025"))
     out = calc_cli("run", "deals", "--set", "ledger_as_of=2025-02-30")
-    assert (out.returncode, out.stderr) == (2, "calc: --set ledger_as_of '2025-02-30' is not a real "
-                                               "date: February 2025 has 28 days; e.g. 2025-11-30\n")
+    assert (out.returncode, out.stderr) == (
+        2, "calc: --set ledger_as_of '2025-02-30' is not a real date: February 2025 has 28 days; "
+           "e.g. 2025-11-30\n")
     out = calc_cli("run", "nvidia-1gw", "--set", "ledger_as_of=2025-01-01")
-    assert (out.returncode, out.stderr) == (2, "calc: --set ledger_as_of: this scenario reads no "
-                                               "deals_* figure and no financing.from_ledger, so the "
-                                               "ledger's date changes nothing; drop it\n")
+    assert (out.returncode, out.stderr) == (
+        2, "calc: --set ledger_as_of: this scenario reads no deals_* figure and no "
+           "financing.from_ledger, so the ledger's date changes nothing; drop it\n")
 
 
 # -- 20: a did-you-mean points to the row meant, not a similar-looking one -----------------------
@@ -268,8 +272,8 @@ def test_fit_text_keeps_at_most_three_lines():
 
 # -- 23: an output listed twice is refused at its line --------------------------------------------
 def test_an_output_listed_twice_is_refused_at_its_line(tmp_path):
-    (tmp_path / "s.yaml").write_text(HAND_TIMELINE.replace("outputs: [revenue, commitment_spend,",
-                                                           "outputs: [revenue, revenue, commitment_spend,"))
+    twice = HAND_TIMELINE.replace("outputs: [revenue, ", "outputs: [revenue, revenue, ")
+    (tmp_path / "s.yaml").write_text(twice)
     out = calc_cli("run", "s.yaml", cwd=tmp_path)
     # was accepted silently, the row shown once
     assert (out.returncode, out.stdout, out.stderr) == (

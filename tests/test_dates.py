@@ -32,7 +32,7 @@ def test_one_message_for_every_bad_date(text):
 
 
 @pytest.mark.parametrize("text, why", [
-    ("2025-02-30", "February 2025 has 28 days"),        # in the form 'YYYY-MM-DD': say what is wrong
+    ("2025-02-30", "February 2025 has 28 days"),   # in the form YYYY-MM-DD: say what is wrong
     ("2024-02-30", "February 2024 has 29 days"),
     ("2025-04-31", "April 2025 has 30 days"),
     ("2025-13", "there is no month 13; months run 01 to 12"),
