@@ -209,7 +209,13 @@ class Scenario:
             raise CalcError(f"{where}: this scenario reads no deals_* figure and no "
                             "financing.from_ledger, so the ledger's date changes nothing; "
                             "drop it")
-        return replace(self, ledger_as_of={v: at for v in ("base", *self.variants)})
+        timeline = self.timeline
+        if self.from_ledger is not None:        # its notes on rows outside the timeline: re-dated
+            notes = [n for n in timeline.notes if not n.startswith("financing.from_ledger:")]
+            financing_keys.ledger_raises(registry().ledger, self.from_ledger, at, timeline, notes)
+            timeline = replace(timeline, notes=notes)
+        return replace(self, ledger_as_of={v: at for v in ("base", *self.variants)},
+                       timeline=timeline)
 
     def _check_terms(self, sets: dict) -> None:
         """Refuse a --set or a variant that gives a commitment's term (``<key>_commitment_term``):

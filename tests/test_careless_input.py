@@ -287,3 +287,18 @@ def test_deals_as_of_a_day_that_does_not_exist_says_why():
     assert (out.returncode, out.stdout, out.stderr) == (
         2, "", "calc: --as-of '2025-02-30' is not a real date: February 2025 has 28 days; "
                "e.g. 2025-11-30\n")
+
+
+def test_ledger_rows_before_the_timeline_are_noted_at_the_date_the_ledger_is_read():
+    text = FINANCED.replace("  raises:\n", "  from_ledger: {buyer: Anthropic}\n  raises:\n")
+    text = text.replace("timeline: {start: 2026, end: 2028, step: year}",
+                        "timeline: {start: 2025, end: 2026, step: year}\nledger_as_of: 2026-11-30")
+    sc = calc.load(text)
+    ledger = [n for n in sc.run(samples=0).notes if n.startswith("financing.from_ledger:")]
+    # Amazon's 4 billion USD of November 2024 landed before the 2025 start: in cash, not added
+    assert len(ledger) == 1 and "anthropic_amazon_2024_11 (2024-11)" in ledger[0]
+    assert ledger[0].endswith("are before the timeline starts (2025): they are not added, as cash "
+                              "is what is on hand at the start; if cash leaves them out, add them "
+                              "to cash")
+    early = sc.run(samples=0, sets={"ledger_as_of": "2020-01-01"})     # before any of its deals
+    assert [n for n in early.notes if n.startswith("financing.from_ledger:")] == []
