@@ -20,7 +20,7 @@ from calc import jupyter
 __version__ = "0.1.0"
 
 _LAZY = {
-    "Q": ("calc.units", "Q"),
+    "Q": ("calc.units", "quantity"),
     "ureg": ("calc.units", "ureg"),
     "CalcError": ("calc.errors", "CalcError"),
     "evaluate": ("calc.api", "evaluate"),

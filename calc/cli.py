@@ -337,6 +337,8 @@ def cmd_deals(args) -> int:
     from calc.output.terminal import terminal_width
     from calc.registry import registry
 
+    if args.plot and args.output and os.path.realpath(args.plot) == os.path.realpath(args.output):
+        raise CalcError(f"--plot {args.plot}: is also the --output file; give two different names")
     resolve_format(args, FLOW_FORMATS if args.flows else FORMATS,
                    "calc deals --flows" if args.flows else "calc deals")
     if args.format == "xlsx" and not args.output and not args.flows:

@@ -17,7 +17,7 @@ import calendar
 import math
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from calc.errors import CalcError
 
@@ -182,12 +182,41 @@ def _span(text: str, year: str, month: str | None, day: str | None, half: str | 
     return DateSpan(text, date(y, 1, 1), date(y, 12, 31), "year")
 
 
+def text_of(value) -> str:
+    """The text of a date given as text, a year (2025), a ``datetime.date`` or a
+    ``datetime.datetime`` (its date: the time of day is dropped), as ``parse`` reads it."""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else str(value).strip()
+
+
+def why_not_real(text: str) -> str | None:
+    """Why a text written in one of the forms names no real day (year 0, month 13, 30 February);
+    None when it is not in a form, or names a real day."""
+    m = _ONE_RE.fullmatch(text)
+    if not m:
+        return None
+    year, month, day = (int(g) if g else None for g in m.groups()[:3])
+    if year == 0:
+        return "there is no year 0 (1 BC is followed by 1 AD)"
+    if month is not None and not 1 <= month <= 12:
+        return f"there is no month {month}; months run 01 to 12"
+    if day is not None:
+        length = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= length:
+            return f"{calendar.month_name[month]} {year} has {length} days"
+    return None
+
+
 def parse(text, what: str = "date") -> DateSpan | None:
     """The span a date covers; None for 'unknown'. Anything else is a CalcError naming the forms.
 
+    ``text`` may be a ``datetime.date`` or ``datetime.datetime`` (its date), or a year number.
     ``what`` names the field in the message (``as_of``, ``date``, ``start``).
     """
-    raw = str(text).strip() if text is not None else ""
+    raw = text_of(text)
     if raw == "unknown":
         return None
     if "/" in raw:
@@ -199,7 +228,10 @@ def parse(text, what: str = "date") -> DateSpan | None:
         span = _one(raw)
         if span is not None:
             return span
-    shown = text if len(str(text)) <= 60 else f"{str(text)[:60]}..."
+    shown = raw if len(raw) <= 60 else f"{raw[:60]}..."
+    why = [w for w in map(why_not_real, raw.split("/", 1)) if w]
+    if why:                                 # in a form, but no real day: say which part
+        raise CalcError(f"{what} {shown!r} is not a real date: {why[0]}")
     raise CalcError(f"{what} {shown!r} is not a date form calc reads: {FORMS}")
 
 

@@ -178,7 +178,18 @@ def _raises(reader, node, parent, inputs, tl, notes: list) -> dict:
         if note:
             notes.append(note)
         hits[name] = _in_period(tl, span.first)
+        if not hits[name].any():
+            notes.append(_outside_note(f"{kp}.date {span.text}", span.first, tl))
     return hits
+
+
+def _outside_note(what: str, month: int, tl) -> str:
+    """The note for a raise dated outside the timeline (``what``: its key and date): before the
+    start it is not added (``cash`` is what is on hand at the start), after the end left out."""
+    if month < tl.starts[0]:
+        return (f"{what} is before the timeline starts ({tl.labels[0]}): the raise is not added, "
+                "as cash is what is on hand at the start; if cash leaves it out, add it to cash")
+    return f"{what} is after the timeline ends ({tl.labels[-1]}): the raise is left out"
 
 
 def _in_period(tl, month: int) -> np.ndarray:
@@ -209,20 +220,32 @@ def _from_ledger(reader, node, data, axis, sc) -> Value | None:
     except CalcError:
         return None                                 # read_ledger_as_of says what is wrong
     sc.from_ledger = buyer                          # a variant's own ledger_as_of reads it again
-    return ledger_raises(ledger, buyer, at, axis)
+    return ledger_raises(ledger, buyer, at, axis, axis.notes)
 
 
-def ledger_raises(ledger, buyer: str, at, axis) -> Value:
+def ledger_raises(ledger, buyer: str, at, axis, notes: list | None = None) -> Value:
     """``raises_from_ledger``: ``buyer``'s firm investment rows of ``ledger`` as of the day ``at``
-    (a ``datetime.date``), per period of ``axis`` (a timeline's PeriodAxis) [USD]."""
+    (a ``datetime.date``), per period of ``axis`` (a timeline's PeriodAxis) [USD]; the rows
+    dated outside the timeline are named in a note added to ``notes``."""
     tl, out, used, sources = axis.timeline, np.zeros(axis.count), [], []
+    before, after = [], []
     for part in investments_received(ledger, buyer, at):
         month = dates.parse(received_on(part)).first_month
         hit = _in_period(tl, month)
+        row = f"{part.deal.id} ({received_on(part)})"
         if hit.any():
             out += part.value * hit
-            used.append(f"{part.deal.id} ({received_on(part)})")
+            used.append(row)
             sources.append(part.deal.source)
+        else:
+            (before if month < tl.starts[0] else after).append(row)
+    if notes is not None and before:
+        notes.append(f"financing.from_ledger: {buyer}'s rows {', '.join(before)} are before the "
+                     f"timeline starts ({tl.labels[0]}): they are not added, as cash is what is "
+                     "on hand at the start; if cash leaves them out, add them to cash")
+    if notes is not None and after:
+        notes.append(f"financing.from_ledger: {buyer}'s rows {', '.join(after)} are after the "
+                     f"timeline ends ({tl.labels[-1]}): they are left out")
     return Value(central=Q(out, "USD"), sources=tuple(dict.fromkeys(sources)), origin="timeline",
                  note=f"{buyer}'s firm investment rows of the deals ledger as of {at}, inside the "
                       f"timeline: {', '.join(used) or 'none'}")

@@ -89,13 +89,12 @@ def on_ledger_from(d: Deal, root: Deal) -> date:
 
 
 def as_of_day(value=None, where: str = "as_of") -> date:
-    """The day ``value`` names (a date form, or a ``datetime.date``); today for None."""
+    """The day ``value`` names (a date form, a ``datetime.date``, a ``datetime.datetime``: its
+    date); today for None."""
     if value is None:
         return date.today()
-    if isinstance(value, date):
-        return value
     try:
-        span = dates.parse(str(value), where)
+        span = dates.parse(value, where)            # the one date reader (calc.dates)
     except CalcError as exc:
         raise CalcError(f"{exc}; e.g. 2025-11-30") from None
     if span is None:

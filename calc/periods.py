@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as _dt
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,19 +65,33 @@ def day_note(span: Span, what: str) -> str | None:
             f"{month_label(span.first)} (time on a timeline is counted in whole months)")
 
 
-def date_year(given) -> float | None:
-    """``given`` as a decimal year [yr] when it is written as a date -- 2028, '2028', '2028-06',
-    '2028-Q2', '2028-06-15' -- else None (a quantity such as '2028 yr' is read as one)."""
+def date_year(given, where: str = "date") -> float | None:
+    """``given``, where a date is expected, as a decimal year [yr] when it is written as a date --
+    2028, '2028', '2028-06', '2028-Q2', '2028-06-15', 2028.5 -- else None (a quantity such as
+    '2028 yr' is read as one). A bare number that is no four-digit year (0, 2, '0000') and a
+    date naming no real day ('2030-13') are a CalcError starting with ``where``."""
     if isinstance(given, bool):
         return None
-    if isinstance(given, int) or (isinstance(given, float) and given.is_integer()):
+    shown = given
+    if isinstance(given, str):
+        text = given.strip()
+        if re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", text):   # a number written as text: '2', '0000'
+            given = float(text) if "." in text or len(text) != 4 else text
+        elif not re.match(r"[0-9]{1,4}-", text):
+            return None                        # not written as a date: a quantity, '2028 yr'
+    if isinstance(given, (int, float)):
+        if not 1000 <= given < 10000:          # year 0 does not exist; year 2 is no target
+            raise CalcError(f"{where}: {shown!r} is not a year; a date is expected here: "
+                            f"write {DATE_FORMS} or '2025-08-15' (a day)")
+        if isinstance(given, float) and not given.is_integer():
+            return float(given)                # a decimal year: 2028.5 is 1 July 2028
         given = f"{int(given)}"
     if not isinstance(given, (str, _dt.date)):
         return None
-    try:
-        return parse_date(given, "date", days=True).decimal_year
-    except CalcError:
-        return None
+    why = dates.why_not_real(given.strip()) if isinstance(given, str) else None
+    if why:                                    # '0000', '2030-13': say why
+        raise CalcError(f"{where}: {given!r} is not a real date: {why}")
+    return parse_date(given, where, days=True).decimal_year
 
 
 def parse_date(value, where: str, days: bool = False) -> Span:
@@ -87,7 +102,7 @@ def parse_date(value, where: str, days: bool = False) -> Span:
     ``where`` starts the message of a CalcError for anything else.
     """
     if isinstance(value, _dt.date):
-        value = value.isoformat()
+        value = dates.text_of(value)            # a datetime: its date
     text = str(value).strip()
     forms = DATE_FORMS + (" or '2025-08-15' (a day)" if days else "")
     try:

@@ -157,6 +157,10 @@ class Scenario:
         ``solve``; ``for_output``: every row will be written (the command line), so a run of more
         than ``values.MAX_ROWS`` rows is refused before it is evaluated.
         """
+        if isinstance(sets, dict) and LEDGER_AS_OF in sets:     # a date, not an input: re-date
+            rest = type(sets)((n, v) for n, v in sets.items() if n != LEDGER_AS_OF)
+            return self.redated(sets[LEDGER_AS_OF], set_label(LEDGER_AS_OF, sets)).run(
+                samples, seed, rest, progress, sensitivity, solve_request, for_output)
         samples = values.samples_count(self.samples if samples is None else samples,
                                        f"{self.path}: samples")
         seed = values.seed_number(self.seed if seed is None else seed, f"{self.path}: seed")
@@ -212,6 +216,26 @@ class Scenario:
         except CalcError as exc:
             raise CalcError([p if p.startswith((self.path, "--", "sets={")) else self.locate(p)
                              for p in exc.problems]) from None
+
+    def redated(self, given, where: str) -> Scenario:
+        """This scenario with every ``deals_*`` figure and ``financing.from_ledger`` read on the day
+        ``given`` (``--set ledger_as_of=2025-01-01``: the base and every variant); a scenario that
+        reads no ledger figure is a CalcError starting with ``where``."""
+        at = ledger_count.as_of_day(given, where)
+        totals = ledger_count.total_values(registry().ledger, at)
+        names = {n for tree, _ in self.derive.values() for n in tree.names}
+        names |= {n for c in self.checks for n in c.that.names}
+        if self.from_ledger is None and not names & set(totals):
+            raise CalcError(f"{where}: this scenario reads no deals_* figure and no "
+                            "financing.from_ledger, so the ledger's date changes nothing; "
+                            "drop it")
+        timeline = self.timeline
+        if self.from_ledger is not None:        # its notes on rows outside the timeline: re-dated
+            notes = [n for n in timeline.notes if not n.startswith("financing.from_ledger:")]
+            financing_keys.ledger_raises(registry().ledger, self.from_ledger, at, timeline, notes)
+            timeline = replace(timeline, notes=notes)
+        return replace(self, ledger_as_of={v: at for v in ("base", *self.variants)},
+                       timeline=timeline)
 
     def _check_terms(self, sets: dict) -> None:
         """Refuse a --set or a variant that gives a commitment's term (``<key>_commitment_term``):
@@ -273,6 +297,9 @@ def load(spec: str | Path | dict) -> Scenario:
     """
     data, where = shipped.read(spec)
     return Reader(where, Scenario).read(data)
+
+
+LEDGER_AS_OF = "ledger_as_of"          # --set ledger_as_of=DATE re-dates the deals ledger
 
 
 class CommandLineSets(dict):

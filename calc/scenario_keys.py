@@ -556,10 +556,14 @@ class Reader:
                  | axis_names(sc))
         out = []
         for i, name in enumerate(outs):
+            line = outs.line_of(i) if hasattr(outs, "line_of") else 0
             if not isinstance(name, str) or name not in known:
-                line = outs.line_of(i) if hasattr(outs, "line_of") else 0
                 self.problem(f"{self.path}:{line}: outputs[{i}]",
                              f"unknown quantity {name!r}{did_you_mean(name, known)}")
+            elif name in out:                   # [chips, chips]: one of them is a slip
+                self.problem(f"{self.path}:{line}: outputs[{i}]",
+                             f"{name!r} is listed twice (also outputs[{outs.index(name)}]); "
+                             "give each output once")
             else:
                 out.append(name)
         return out
@@ -1439,7 +1443,7 @@ def expectation(spec, kind, date: bool = False):
     with ``date`` (``that`` is a date, such as break_even) a target may be written as a date:
     2028, 2028-06, 2028-Q2."""
     def lit(x):
-        when = periods.date_year(x) if date else None
+        when = periods.date_year(x, kind) if date else None
         return values.literal("", x, "").central if when is None else Q(when, "yr")
     if kind is None:
         if "within" in spec:
@@ -1515,7 +1519,7 @@ def parse_solve(node: dict, tl, known, flags: bool = False) -> dict:
         raise CalcError(f"give one of {k('equals')}, {k('at_most')} or {k('at_least')} "
                         "(the target)")
     kind = kinds[0]
-    when = periods.date_year(node[kind]) if tree.text.strip() in values.DATES else None
+    when = periods.date_year(node[kind], k(kind)) if tree.text.strip() in values.DATES else None
     target = values.to_quantity(node[kind], k(kind)) if when is None else Q(when, "yr")
     out_unit = unit_of(tree.text.strip()) if tree.text.strip() in tree.names else None
     if (out_unit is not None and target.dimensionless
@@ -1536,7 +1540,7 @@ def parse_solve(node: dict, tl, known, flags: bool = False) -> dict:
     unit = unit_of(name)
     ends = []
     for given in between:
-        when = periods.date_year(given) if name in values.DATE_INPUTS else None
+        when = periods.date_year(given, k("between")) if name in values.DATE_INPUTS else None
         q = values.to_quantity(given, k("between")) if when is None else Q(when, "yr")
         if unit is not None:
             if q.dimensionless and not Q(1, parse_unit(unit)).dimensionless:

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 
 def closest(word, choices) -> str | None:
-    """The choice closest to ``word`` (difflib ratio >= 0.6), or None."""
+    """The choice closest to ``word`` (difflib ratio >= 0.6), or None. A choice with the same
+    stem (all but the last ``_`` word) comes first: for ``deal_x_2025_09_amount`` where row
+    ``deal_x_2025_09`` has only ``_power``, that is the row meant, not a similar-looking one."""
     import difflib      # on first use: only a misspelling needs it
 
-    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
-    return close[0] if close else None
+    word, choices = str(word), [str(c) for c in choices]
+    stem = word.rpartition("_")[0]
+    same = [c for c in choices if stem and c.rpartition("_")[0] == stem and c != word]
+    for pool in (same, choices):
+        close = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
+        if close:
+            return close[0]
+    return None
 
 
 # Names calc no longer has: a prefix, and what to read instead.

@@ -16,6 +16,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pint
 
 from calc import cache_dir
@@ -117,10 +118,13 @@ def parse_unit(unit: str, *, text: str | None = None) -> pint.Unit:
     _check_powers(unit, text)
     try:
         parsed = ureg.parse_units(unit or "dimensionless")
-    # pint's parser raises many types (KeyError, TokenError, ...): all are bad input
-    except Exception as exc:  # noqa: BLE001
-        raise _fail(text,
-                    f"unknown unit {unit!r} ({exc}); expected forms like {EXAMPLES}") from None
+    except pint.UndefinedUnitError as exc:          # calc's words, not pint's
+        names = " ".join(map(repr, exc.unit_names)) or repr(unit)
+        raise _fail(text, f"unknown unit {names}; expected forms like {EXAMPLES}") from None
+    # pint's parser raises many types (ValueError, TokenError, ...): all are bad input
+    except Exception:  # noqa: BLE001
+        raise _fail(text, f"unknown unit {unit!r}; expected forms like {EXAMPLES}") from None
+    _check_spaces(unit, text, parsed)
     if any(abs(power) > MAX_EXPONENT for _, power in parsed._units.items()):
         raise _fail(text, f"a unit power beyond {MAX_EXPONENT} ({parsed}); no "
                           "quantity calc uses needs one")
@@ -130,6 +134,24 @@ def parse_unit(unit: str, *, text: str | None = None) -> pint.Unit:
         raise _fail(text, f"the unit {unit!r} is too large to convert (its size overflows a "
                           "float); no quantity calc uses needs one") from None
     return parsed
+
+
+def _check_spaces(unit: str, text: str, parsed: pint.Unit) -> None:
+    """Refuse a space that multiplies where a prefix was meant: pint reads 'G W' as G x W (the
+    gravitational constant times watts) and 'k W' as Boltzmann's constant times watts. A space
+    whose removal gives another unit (GW) is refused with that unit; 'W h' (= Wh) and 'billion
+    USD' pass."""
+    for gap in re.finditer(r"(?<=[A-Za-z])\s+(?=[A-Za-z])", unit):
+        joined = unit[:gap.start()] + unit[gap.end():]
+        try:
+            other = ureg.parse_units(joined)
+        except Exception:  # noqa: BLE001 -- no unit without the space: nothing was meant
+            continue
+        if ureg.get_root_units(other) != ureg.get_root_units(parsed):
+            left = re.search(r"\w+$", unit[:gap.start()])[0]
+            right = re.match(r"\w+", unit[gap.end():])[0]
+            raise _fail(text, f"a space between two units multiplies them ({left!r} x "
+                              f"{right!r}); did you mean {joined!r}?")
 
 
 def _check_powers(unit: str, text: str) -> None:
@@ -177,6 +199,9 @@ def parse_quantity(text: str) -> pint.Quantity:
     if text.strip().lower() in ("yes", "no", "on", "off", "y", "n", "true", "false"):
         raise _fail(text, "a yes/no word is not a quantity (calc reads YAML 1.2, where yes, no, "
                           f"on and off are text); expected a number and a unit, like {EXAMPLES}")
+    if re.fullmatch(r"\s*[0-9]{4}-(?:[0-9]{1,2}(?:-[0-9]{1,2})?|[QH][0-9])\s*", text):
+        raise _fail(text, "it is written as a date, and a date is not a quantity here; expected "
+                          f"a number and a unit, like {EXAMPLES}")
     m = _QUANTITY_RE.match(text)
     if not m:
         if re.search(r"(?i)\b(nan|inf|infinity)\b", text):
@@ -228,6 +253,23 @@ def Q(value, unit=None) -> pint.Quantity:
         raise CalcError(f"cannot read {value!r} as a quantity: expected a number or a "
                         f"string such as {EXAMPLES}")
     return Quantity(value, ureg.dimensionless)
+
+
+def quantity(value, unit=None) -> pint.Quantity:
+    """``calc.Q``: ``Q`` for a value a person gives. True/False are not numbers, and NaN or
+    infinity is no amount (``calc.Q("nan GW")`` is refused too): each is a CalcError, as is
+    an array holding one."""
+    if isinstance(value, (bool, np.bool_)) or (isinstance(value, np.ndarray)
+                                               and value.dtype == bool):
+        raise CalcError(f"cannot read {value!r} as a quantity: True and False are not numbers; "
+                        f"expected a number or a string such as {EXAMPLES}"[:300])
+    q = Q(value, unit)
+    mag = np.asarray(q.magnitude)
+    if mag.dtype.kind in "fc" and not np.all(np.isfinite(mag)):
+        shown = (repr(value) if mag.ndim == 0
+                 else f"an array holding {float(mag[~np.isfinite(mag)][0])}")
+        raise CalcError(f"cannot read {shown[:100]} as a quantity: not a finite number")
+    return q
 
 
 def ours(q: pint.Quantity) -> pint.Quantity:

@@ -65,14 +65,28 @@ def _written(*given) -> tuple:
 
 def percent_hint(name: str, *written) -> str:
     """'; written as 5; for 5 % write `5 %`' where a plain number of 1 or more (``written``: plain
-    numbers or None) was given for a quantity shown in % (a growth rate, a share); else ''."""
+    numbers or None) was given for a quantity shown in % (a growth rate, a share); else ''. The
+    unit written is the one the quantity shows: `5 %/yr` for a rate per year (interest_rate)."""
     entry = glossary().get(name)
-    if entry is None or not str(entry.get("display") or "").startswith("%"):
+    display = str(entry.get("display") or "") if entry is not None else ""
+    if not display.startswith("%"):
         return ""
     big = [x for x in written if x is not None and x >= 1]
     if not big:
         return ""
-    return f"; written as {big[0]:g}; for {big[0]:g} % write `{big[0]:g} %`"
+    return f"; written as {big[0]:g}; for {big[0]:g} {display} write `{big[0]:g} {display}`"
+
+
+def rate_hint(name: str, q) -> str:
+    """'; interest_rate is a rate per year: write `5 %/yr`' where a percentage (``q``, a
+    dimensionless quantity) was given for a quantity shown in % per a time; else ''."""
+    entry = glossary().get(name)
+    display = str(entry.get("display") or "") if entry is not None else ""
+    if not display.startswith("%/") or not q.dimensionless:
+        return ""
+    amount = precise(float(q.to("percent").magnitude))
+    per = {"yr": "year", "month": "month"}.get(display[2:], display[2:])
+    return f"; {name} is a rate per {per}: write `{amount} {display}`"
 
 
 def _hinted(name: str, given, where: str) -> pint.Quantity:
@@ -82,7 +96,7 @@ def _hinted(name: str, given, where: str) -> pint.Quantity:
     try:
         return checked(name, q, where)
     except CalcError as exc:
-        hint = percent_hint(name, plain_number(given))
+        hint = percent_hint(name, plain_number(given)) or rate_hint(name, q)
         if not hint:
             raise
         raise CalcError(str(exc) + hint) from None

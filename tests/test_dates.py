@@ -1,6 +1,6 @@
 """calc.dates: every date form the project accepts, one message, month arithmetic."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -23,12 +23,35 @@ def test_every_form_is_a_span_of_days(text, first, last, precision):
     assert (span.first, span.last, span.precision) == (first, last, precision)
 
 
-@pytest.mark.parametrize("text", ["2025-13", "2025-02-30", "25", "2025-Q5", "2025-H3", "2025/2023", "July 2025", ""])
+@pytest.mark.parametrize("text", ["25", "2025-Q5", "2025-H3", "2025/2023", "July 2025", ""])
 def test_one_message_for_every_bad_date(text):
     with pytest.raises(CalcError) as info:
         dates.parse(text, "as_of")
     assert str(info.value) == (f"as_of {text!r} is not a date form calc reads: 'YYYY-MM-DD', 'YYYY-MM', 'YYYY', "
                                "'YYYY-H1', 'YYYY-Q3', 'A/B' or 'unknown'")
+
+
+@pytest.mark.parametrize("text, why", [
+    ("2025-02-30", "February 2025 has 28 days"),   # in the form YYYY-MM-DD: say what is wrong
+    ("2024-02-30", "February 2024 has 29 days"),
+    ("2025-04-31", "April 2025 has 30 days"),
+    ("2025-13", "there is no month 13; months run 01 to 12"),
+    ("2025-00-10", "there is no month 0; months run 01 to 12"),
+    ("0000", "there is no year 0 (1 BC is followed by 1 AD)"),
+    ("0000-Q1", "there is no year 0 (1 BC is followed by 1 AD)"),
+    ("2025-01/2025-02-30", "February 2025 has 28 days"),
+])
+def test_a_date_in_a_form_that_names_no_real_day_says_why(text, why):
+    with pytest.raises(CalcError) as info:
+        dates.parse(text, "as_of")
+    assert str(info.value) == f"as_of {text!r} is not a real date: {why}"
+
+
+def test_a_datetime_is_read_as_its_date_and_a_date_as_itself():
+    assert dates.parse(datetime(2025, 11, 30, 23, 59)).first == date(2025, 11, 30)
+    assert dates.parse(date(2024, 2, 29)).precision == "day"
+    assert dates.text_of(datetime(2025, 11, 30, 12)) == "2025-11-30"
+    assert dates.parse(2025).last == date(2025, 12, 31)                 # a year number
 
 
 def test_unknown_is_no_date():

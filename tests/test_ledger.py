@@ -192,7 +192,7 @@ def test_coarse_dates_compare_by_the_start_of_their_span():
 
 
 def test_an_as_of_date_in_a_wrong_form_is_refused():
-    with pytest.raises(CalcError, match=r"as_of '2025-13-01' is not a date form calc reads"):
+    with pytest.raises(CalcError, match=r"as_of '2025-13-01' is not a real date: there is no month 13"):
         calc.deals(as_of="2025-13-01")
     proc = calc_cli("deals", "--totals", "--as-of", "30.11.2025")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
@@ -321,7 +321,8 @@ def test_bad_ledger_as_of_and_check_variant_are_located(tmp_path):
     with pytest.raises(CalcError) as err:
         calc.load(path)
     text = str(err.value)
-    assert re.search(r"bad.yaml:3: ledger_as_of: ledger_as_of '2025-11-31' is not a date form",
+    assert re.search(r"bad.yaml:3: ledger_as_of: ledger_as_of '2025-11-31' is not a real date: "
+                     r"November 2025 has 30 days",
                      text)
     assert re.search(r"bad.yaml:\d+: checks\[0\]: variant 'erly' is not a variant of this scenario "
                      r"\(base, early\) \(did you mean 'early'\?\)", text)

@@ -291,8 +291,8 @@ def test_one_broken_file_names_its_path_and_line(tmp_path):
     with pytest.raises(CalcError) as info:
         Registry.load(data)
     lines = [p for p in info.value.problems if "sources.yaml" in p]
-    assert lines[0].endswith("sources.yaml:4 (a).date | date '2025-13' is not a date form calc reads: "
-                             "'YYYY-MM-DD', 'YYYY-MM', 'YYYY', 'YYYY-H1', 'YYYY-Q3', 'A/B' or 'unknown'")
+    assert lines[0].endswith("sources.yaml:4 (a).date | date '2025-13' is not a real date: there is no "
+                             "month 13; months run 01 to 12")
     # every figure citing a source that is now gone is reported too, each with its own line
     assert sum("unknown source id" in p for p in info.value.problems) > 100
 

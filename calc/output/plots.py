@@ -186,9 +186,14 @@ def _finish(fig, title: str, sources: list[str], own: bool, ax=None) -> None:
                   color="#555555")
 
 
+TITLE_LINES = 3         # a longer title is cut with '…': it would squeeze the axes to nothing
+
+
 def fit_text(fig, text, margin: float = 6.0):
     """Wrap ``text`` (a title) into lines that end inside the figure, ``margin`` pixels from its
-    right edge: a long title was clipped at the edge (the fan chart's, in docs/fan-chart.png)."""
+    right edge: a long title was clipped at the edge (the fan chart's, in docs/fan-chart.png).
+    At most ``TITLE_LINES`` lines: a 20,000-character scenario name left the axes no room
+    (matplotlib's 'constrained_layout not applied' warning, and an empty chart)."""
     raw = " ".join(text.get_text().split())
     text.set_text(raw)
     renderer = fig.canvas.get_renderer()
@@ -199,7 +204,8 @@ def fit_text(fig, text, margin: float = 6.0):
             break
         longest = max(len(line) for line in text.get_text().split("\n"))
         chars = int(longest * (room - box.x0) / box.width) - 1
-        text.set_text(textwrap.fill(raw, width=max(20, chars)))
+        text.set_text(textwrap.fill(raw, width=max(20, chars), max_lines=TITLE_LINES,
+                                    placeholder=" …"))
     return text
 
 
