@@ -117,7 +117,9 @@ def parse_date(value, where: str, days: bool = False) -> Span:
                 length = calendar.monthrange(int(y), int(m))[1]
                 raise CalcError(f"{where}: {value!r} is not a day of that month "
                                 f"(it has {length} days)")
-        raise CalcError(f"{where}: {value!r} is not a date; write {forms}")
+        why = dates.why_not_real(text)         # '0000', '2025-13': say why
+        raise CalcError(f"{where}: {value!r} is not a date" + (f": {why}" if why else "")
+                        + f"; write {forms}")
     if span.precision == "day" and not days:
         raise CalcError(f"{where}: {value!r} is a day; here write {DATE_FORMS}")
     months = (span.last_month - span.first_month) + 1

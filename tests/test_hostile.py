@@ -709,7 +709,10 @@ def test_a_range_whose_draws_overflow_is_refused_naming_the_draw_and_no_warning_
 # -- issue 19, part 2: the hostile inputs that still got through -------------------------------------
 from helpers import HAND_TIMELINE  # noqa: E402
 
-NOT_A_DATE = "is not a date; write '2025' (a year), '2025-07' (a month) or '2025-Q3' (a quarter)"
+FORMS = "write '2025' (a year), '2025-07' (a month) or '2025-Q3' (a quarter)"
+NOT_A_DATE = f"is not a date; {FORMS}"
+# a text in a date's form naming no real year says why (calc.dates.why_not_real)
+NO_YEAR_0 = f"is not a date: there is no year 0 (1 BC is followed by 1 AD); {FORMS}"
 
 
 def hand(old: str, new: str) -> str:
@@ -717,29 +720,31 @@ def hand(old: str, new: str) -> str:
     return HAND_TIMELINE.replace(old, new)
 
 
-@pytest.mark.parametrize("old, new, line, key", [
-    ("start: 2026, end", 'start: "0000", end', 2, "timeline.start: '0000' "),
-    ("start: 2026, end", 'start: "0000-Q1", end', 2, "timeline.start: '0000-Q1' "),
-    ("start: 2026, end", 'start: "２０２６", end', 2, "timeline.start: '２０２６' "),      # fullwidth digits
+@pytest.mark.parametrize("old, new, line, key, says", [
+    ("start: 2026, end", 'start: "0000", end', 2, "timeline.start: '0000' ", NO_YEAR_0),
+    ("start: 2026, end", 'start: "0000-Q1", end', 2, "timeline.start: '0000-Q1' ", NO_YEAR_0),
+    ("start: 2026, end", 'start: "２０２６", end', 2, "timeline.start: '２０２６' ",       # fullwidth
+     NOT_A_DATE),
     ("start: 2026, term: 3 yr}", 'schedule: {"0000": 50 %, 2027: 50 %}}', 4,
-     "commitments.base_deal.schedule.0000: '0000' "),
+     "commitments.base_deal.schedule.0000: '0000' ", NO_YEAR_0),
 ])
-def test_year_zero_and_non_ascii_digits_are_not_dates(tmp_path, monkeypatch, capsys, old, new, line, key):
+def test_year_zero_and_non_ascii_digits_are_not_dates(tmp_path, monkeypatch, capsys, old, new, line, key,
+                                                      says):
     err = refused(tmp_path, monkeypatch, capsys, hand(old, new))            # was exit 3: 'year 0 is out of range'
-    assert err.startswith(f"calc: s.yaml:{line}: {key}") and err.endswith(f"{NOT_A_DATE}\n")
+    assert err.startswith(f"calc: s.yaml:{line}: {key}") and err.endswith(f"{says}\n")
 
 
 def test_a_check_at_year_zero_is_refused_at_its_line(tmp_path, monkeypatch, capsys):
     text = HAND_TIMELINE + ('checks:\n  - {says: x, source: assumption, note: n, that: revenue, at: "0000", '
                             'near: 12 billion USD, within: 10%}\n')
     err = refused(tmp_path, monkeypatch, capsys, text)
-    assert err == f"calc: s.yaml:12: checks[0]: at: '0000' {NOT_A_DATE}\n"
+    assert err == f"calc: s.yaml:12: checks[0]: at: '0000' {NO_YEAR_0}\n"
 
 
 @pytest.mark.parametrize("args, message", [
-    (("explain", "s.yaml", "revenue", "--at", "0000"), f"calc: --at: '0000' {NOT_A_DATE}\n"),
+    (("explain", "s.yaml", "revenue", "--at", "0000"), f"calc: --at: '0000' {NO_YEAR_0}\n"),
     (("solve", "s.yaml", "--for", "arr_end", "--so-that", "cumulative_gap", "--equals", "0", "--between", "1e9",
-      "1e12", "--at", "0000"), f"calc: --at: '0000' {NOT_A_DATE}\n"),
+      "1e12", "--at", "0000"), f"calc: --at: '0000' {NO_YEAR_0}\n"),
 ])
 def test_at_year_zero_on_the_command_line_is_refused(tmp_path, monkeypatch, capsys, args, message):
     (tmp_path / "s.yaml").write_text(HAND_TIMELINE)
@@ -753,7 +758,7 @@ def test_calc_check_reports_a_bad_file_and_goes_on_to_the_next(tmp_path, monkeyp
     status, out, err = run(tmp_path, monkeypatch, capsys, "check", "a.yaml", "bad.yaml", "c.yaml")
     assert status == 2
     assert "a.yaml: ok, no checks" in out and "c.yaml: ok, no checks" in out
-    assert err == f"calc: bad.yaml:2: timeline.start: '0000' {NOT_A_DATE}\n"
+    assert err == f"calc: bad.yaml:2: timeline.start: '0000' {NO_YEAR_0}\n"
 
 
 def _data_copy(tmp_path: Path, edit) -> Path:
@@ -1009,7 +1014,7 @@ def test_a_refused_timeline_is_reported_once_not_again_at_every_check_and_solve(
     text = (ROOT / "scenarios" / "openai-commitments.yaml").read_text(encoding="utf-8")
     err = refused(tmp_path, monkeypatch, capsys, text.replace("{start: 2025, end: 2033, step: year}",
                                                              '{start: "0000", end: 2033, step: year}'))
-    assert err == f"calc: s.yaml:18: timeline.start: '0000' {NOT_A_DATE}\n"
+    assert err == f"calc: s.yaml:18: timeline.start: '0000' {NO_YEAR_0}\n"
 
 
 def test_yaml_text_far_over_the_bound_is_refused_without_a_copy():

@@ -192,7 +192,9 @@ inputs:
 sampels: 100
 outputs: [revenue, commitment_spend, funding_need]
 """
-NOT_A_DATE = "is not a date; write '2025' (a year), '2025-07' (a month) or '2025-Q3' (a quarter)"
+FORMS = "write '2025' (a year), '2025-07' (a month) or '2025-Q3' (a quarter)"
+# a month 13 says why (calc.dates.why_not_real)
+NOT_A_DATE = "is not a date: there is no month 13; months run 01 to 12; " + FORMS
 
 
 def test_a_file_with_many_mistakes_is_reported_in_one_run(tmp_path):
@@ -333,7 +335,8 @@ def test_a_bad_commitment_start_does_not_hide_its_term(tmp_path):
     path = _write(tmp_path, HAND_QUARTERS.replace(deal, "start: 2026-14, term: 3.5 month"))
     out = calc_cli("run", str(path))
     assert (out.returncode, out.stdout, out.stderr) == (2, "", (
-        f"calc: {path}:4: commitments.deal: start: '2026-14' is not a date; write '2025' (a year), "
+        f"calc: {path}:4: commitments.deal: start: '2026-14' is not a date: there is no month 14; "
+        "months run 01 to 12; write '2025' (a year), "
         "'2025-07' (a month) or '2025-Q3' (a quarter) or '2025-08-15' (a day)\n"
         f"calc: {path}:4: commitments.deal: term: '3.5 month' is 3.5 months; a term must be a "
         "whole number of months\n"))
