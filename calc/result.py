@@ -122,6 +122,8 @@ class Result:
     notes: tuple[str, ...] = ()   # notes under the table (commitment spend outside the timeline)
     solutions: tuple[dict, ...] = ()   # solve rows (calc.solve), with their row index under "case"
     solve_text: str = ""          # the solve as explain names it: its request and where it is
+    # dates set on the command line that are no input: (("ledger_as_of", "2025-06-01"), ...)
+    date_sets: tuple[tuple[str, str], ...] = ()
 
     @property
     def periods(self) -> tuple[str, ...]:

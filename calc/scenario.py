@@ -63,6 +63,8 @@ class Scenario:
     solve: dict | None = None                          # calc.scenario_keys.parse_solve's request
     ledger_as_of: dict = field(default_factory=dict)   # "base" or variant -> datetime.date
     from_ledger: str | None = None                     # financing.from_ledger's buyer
+    # --set ledger_as_of: (the day as written back, the notes it adds)
+    ledger_set: tuple = ()
 
     def locate(self, problem: str) -> str:
         """``problem`` ("derive.x: ...") prefixed with the file and line of the key it names."""
@@ -92,14 +94,39 @@ class Scenario:
         variants = [("base", self.base.accelerator, self.base.models, {})]
         variants += [(n, acc, models, vals) for n, (acc, models, vals) in self.variants.items()]
         return [Case(variant=vname, values={**self.base.values, **overrides,
-                                            **self._ledger_values(vname), **swept, **sets},
+                                            **self._ledger_values(vname, overrides), **swept,
+                                            **sets},
                      accelerator=acc if acc is not None else self.base.accelerator,
                      models=pair_models({**self.base.models, **models}), axes=axes)
                 for vname, acc, models, overrides in variants]
 
-    def _ledger_values(self, variant: str) -> dict:
-        """The deals_* totals this scenario names, as the ledger stood on its ledger_as_of date (the
-        variant's, else the scenario's); {} without one (the registry's figures are today's)."""
+    def ledger_names(self, overrides: dict | None = None) -> set:
+        """Every name this scenario reads that may be a ledger figure: derives, checks, input
+        formulas, commitment formulas, and the figures its inputs (``overrides``: a variant's
+        too) take, commitment amounts, capacities and raises included."""
+        names = {n for tree, _ in self.derive.values() for n in tree.names}
+        names |= {n for c in self.checks for n in c.that.names}
+        names |= {n for tree, _ in self.formulas.values() for n in tree.names}
+        names |= {n for f in self.axis.amounts.values() for n in f.inputs}
+        given = {**self.base.values, **(overrides or {})}
+        return names | {v.figure for v in given.values() if getattr(v, "figure", None)}
+
+    def reads_ledger(self, at) -> bool:
+        """Whether a name this scenario reads (any variant) is a ledger figure at day ``at``."""
+        ledger = registry().ledger
+        totals = ledger_count.total_values(ledger, at)
+        names = self.ledger_names().union(*(self.ledger_names(v[2])
+                                            for v in self.variants.values()))
+        return self.from_ledger is not None or any(
+            n in totals or (n.startswith("deal_")
+                            and ledger_count.deal_of_figure(ledger, n) is not None)
+            for n in names)
+
+    def _ledger_values(self, variant: str, overrides: dict | None = None) -> dict:
+        """The deals_* totals and deal_* rows this scenario names, as the ledger stood on its
+        ledger_as_of date (the variant's, else the scenario's), under the names read (an input
+        taking such a figure: under the input's name); {} without a date (the registry's figures
+        are today's)."""
         at = self.ledger_as_of.get(variant, self.ledger_as_of.get("base"))
         if at is None:
             return {}
@@ -107,18 +134,23 @@ class Scenario:
         if self.from_ledger is not None and variant in self.ledger_as_of:    # its own date
             out["raises_from_ledger"] = financing_keys.ledger_raises(
                 registry().ledger, self.from_ledger, at, self.timeline)
-        names = {n for tree, _ in self.derive.values() for n in tree.names}
-        names |= {n for c in self.checks for n in c.that.names}
+        names = self.ledger_names(overrides)
         ledger = registry().ledger
-        out.update(self._deal_values(ledger, names, at))
+        dated = self._deal_values(ledger, names, at)
         totals = ledger_count.total_values(ledger, at)
         for name in sorted(n for n in names if n in totals):
             q, parts = totals[name]
             rows = ", ".join(p.deal.id for p in parts) or "none"
-            out[name] = Value(central=q, sources=tuple(dict.fromkeys(p.deal.source for p in parts)),
-                              origin="figure", figure=name,
-                              note=f"the deals ledger as of {at.isoformat()} (ledger_as_of): "
-                                   f"rows {rows}")
+            dated[name] = Value(central=q,
+                                sources=tuple(dict.fromkeys(p.deal.source for p in parts)),
+                                origin="figure", figure=name,
+                                note=f"the deals ledger as of {at.isoformat()} (ledger_as_of): "
+                                     f"rows {rows}")
+        out.update(dated)
+        given = {**self.base.values, **(overrides or {})}
+        for name, v in given.items():       # an input, amount, capacity or raise taking one
+            if getattr(v, "figure", None) in dated and name not in dated:
+                out[name] = dated[v.figure]
         return out
 
     @staticmethod
@@ -209,8 +241,10 @@ class Scenario:
                           "commitment_spend to outputs",)
             if result.solutions and not solve_request and "solve" in self.where:
                 result = replace(result, solve_text=f"{result.solve_text}; {self.where['solve']}")
+            notes += tuple(self.ledger_notes())
+            dated = ((LEDGER_AS_OF, self.ledger_set[0]),) if self.ledger_set else ()
             return replace(result, findings=result.findings + twice,
-                           notes=notes).with_display(
+                           notes=notes, date_sets=dated).with_display(
                 self.display, where=f"{self.path}: display.")
         # every message says where: the file, or the --set that caused it
         except CalcError as exc:
@@ -218,24 +252,36 @@ class Scenario:
                              for p in exc.problems]) from None
 
     def redated(self, given, where: str) -> Scenario:
-        """This scenario with every ``deals_*`` figure and ``financing.from_ledger`` read on the day
-        ``given`` (``--set ledger_as_of=2025-01-01``: the base and every variant); a scenario that
-        reads no ledger figure is a CalcError starting with ``where``."""
+        """This scenario with every deals_*/deal_* figure it reads and ``financing.from_ledger``
+        read on the day ``given`` (``--set ledger_as_of=2025-01-01``: the base and every variant,
+        their own dates replaced). A day before the ledger's first deal is a CalcError starting
+        with ``where``; a coarse date and a scenario reading no ledger figure add a note."""
         at = ledger_count.as_of_day(given, where)
-        totals = ledger_count.total_values(registry().ledger, at)
-        names = {n for tree, _ in self.derive.values() for n in tree.names}
-        names |= {n for c in self.checks for n in c.that.names}
-        if self.from_ledger is None and not names & set(totals):
-            raise CalcError(f"{where}: this scenario reads no deals_* figure and no "
-                            "financing.from_ledger, so the ledger's date changes nothing; "
-                            "drop it")
+        ledger_first_day(at, where)
+        notes = [f"{where}={given}: every column reads the deals ledger as of {at.isoformat()}"
+                 + (" (the variants' own ledger_as_of replaced)"
+                    if set(self.ledger_as_of) - {"base"} else "")]
+        coarse = ledger_count.as_of_note(str(given), where)
+        if coarse:
+            notes.append(coarse.replace(f"{where} {given}", f"{where}={given}", 1))
         timeline = self.timeline
         if self.from_ledger is not None:        # its notes on rows outside the timeline: re-dated
-            notes = [n for n in timeline.notes if not n.startswith("financing.from_ledger:")]
-            financing_keys.ledger_raises(registry().ledger, self.from_ledger, at, timeline, notes)
-            timeline = replace(timeline, notes=notes)
+            tl_notes = [n for n in timeline.notes if not n.startswith("financing.from_ledger:")]
+            financing_keys.ledger_raises(registry().ledger, self.from_ledger, at, timeline,
+                                         tl_notes)
+            timeline = replace(timeline, notes=tl_notes)
         return replace(self, ledger_as_of={v: at for v in ("base", *self.variants)},
-                       timeline=timeline)
+                       timeline=timeline, ledger_set=(at.isoformat(), tuple(notes)))
+
+    def ledger_notes(self) -> list[str]:
+        """The notes on this scenario's ledger dates: the --set one's, and a date that changes
+        nothing (no name read is a ledger figure)."""
+        notes = list(self.ledger_set[1]) if self.ledger_set else []
+        dates = sorted(set(self.ledger_as_of.values()))
+        if dates and not self.reads_ledger(dates[0]):
+            notes.append("ledger_as_of: this scenario reads no deals_*/deal_* figure and no "
+                         "financing.from_ledger, so the ledger's date changes no number")
+        return notes
 
     def _check_terms(self, sets: dict) -> None:
         """Refuse a --set or a variant that gives a commitment's term (``<key>_commitment_term``):
@@ -300,6 +346,15 @@ def load(spec: str | Path | dict) -> Scenario:
 
 
 LEDGER_AS_OF = "ledger_as_of"          # --set ledger_as_of=DATE re-dates the deals ledger
+
+
+def ledger_first_day(at, where: str) -> None:
+    """Refuse a ledger date before the deals ledger's first deal, as ``calc deals --as-of``
+    does (the message starts with ``where``)."""
+    try:
+        ledger_count.check_any(ledger_count.Counting(registry().ledger, at))
+    except CalcError as exc:
+        raise CalcError(f"{where}: {exc}") from None
 
 
 class CommandLineSets(dict):

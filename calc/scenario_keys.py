@@ -31,7 +31,7 @@ from calc.checks import Check
 from calc.display import check_unit
 from calc.errors import CalcError
 from calc.glossary import bounds_of, glossary, typical_of, unit_of
-from calc.ledger_count import as_of_day
+from calc.ledger_count import Counting, as_of_day, check_any
 from calc.models import FORMULAS
 from calc.plan import derive_formula, find_cycle
 from calc.registry import registry
@@ -487,7 +487,10 @@ class Reader:
 
         def one(node, kp):
             try:
-                return as_of_day(node["ledger_as_of"], "ledger_as_of")
+                at = as_of_day(node["ledger_as_of"], "ledger_as_of")
+                if self.reg.ledger is not None:     # as calc deals --as-of refuses it
+                    check_any(Counting(self.reg.ledger, at))
+                return at
             except CalcError as exc:
                 self.problem(self.at(node, "ledger_as_of", kp), str(exc))
                 return None

@@ -64,6 +64,9 @@ def facts(result) -> dict:
                                    "unit": format_unit(v.central.units),
                                    "low": v.dist.low if v.dist is not None else None,
                                    "high": v.dist.high if v.dist is not None else None}
+        if key == "overrides":          # a date that is no input: --set ledger_as_of
+            for name, day in getattr(result, "date_sets", ()):
+                items[name] = {"name": name, "value": day, "unit": "", "low": None, "high": None}
         if items:
             out[key] = list(items.values())
     return out

@@ -195,6 +195,8 @@ def given(result, origin: str) -> list[str]:
         for name, v in leaves.items():
             if v.origin == origin and f"{name} = {describe(v)}" not in out:
                 out.append(f"{name} = {describe(v)}")
+    if origin == "set on the command line":      # a date that is no input: --set ledger_as_of
+        out += [f"{name} = {day}" for name, day in getattr(result, "date_sets", ())]
     return out
 
 
