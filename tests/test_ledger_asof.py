@@ -211,9 +211,10 @@ def test_deal_figures_follow_each_variants_ledger_as_of():
     # Amazon: nothing on 22 Oct 2025, 38 B (3 Nov 2025), then + 100 B (Feb 2026)
     assert [usd("openai_amazon_payments", v) for v in ("oct-2025", "base", "nov-2026")] == \
         [0.0, 38 * B, 138 * B]
-    # NVIDIA's 10 GW stalled on 30 Jan 2026: only Broadcom's 10 GW at 29 B per GW in Nov 2026
+    # NVIDIA's 10 GW stalled on 30 Jan 2026; its 5 GW of Feb 2026 + Broadcom's 10 GW at 29 B per
+    # GW in Nov 2026: 15 x 29 = 435 B
     assert usd("openai_unpriced_gw_at_capex", "base") == 580 * B
-    assert usd("openai_unpriced_gw_at_capex", "nov-2026") == 290 * B
+    assert usd("openai_unpriced_gw_at_capex", "nov-2026") == pytest.approx(435 * B)
     note = res.leaf_values(res.case_index("oct-2025"))["deal_openai_aws_2026_02_amount"].note
     assert "not in force on the deals ledger as of 2025-10-22" in note
     assert "announced 2026-02" in note
