@@ -240,6 +240,8 @@ class Counting:
 
 
 DEAL_PARTS = ("amount_low", "amount_high", "amount", "power")
+# in the note of a ledger figure a scenario reads at its ledger_as_of (explain shows such notes)
+LEDGER_DATED = "(ledger_as_of)"
 
 
 def deal_of_figure(ledger: Ledger, name: str) -> Deal | None:

@@ -144,8 +144,8 @@ class Scenario:
             dated[name] = Value(central=q,
                                 sources=tuple(dict.fromkeys(p.deal.source for p in parts)),
                                 origin="figure", figure=name,
-                                note=f"the deals ledger as of {at.isoformat()} (ledger_as_of): "
-                                     f"rows {rows}")
+                                note=f"the deals ledger as of {at.isoformat()} "
+                                     f"{ledger_count.LEDGER_DATED}: rows {rows}")
         out.update(dated)
         given = {**self.base.values, **(overrides or {})}
         for name, v in given.items():       # an input, amount, capacity or raise taking one
@@ -167,8 +167,8 @@ class Scenario:
             unit = "GW" if name.endswith("_power") else "USD"
             out[name] = Value(central=Q(0.0, unit), sources=(d.source,), origin="figure",
                               figure=name, note=f"0: row {d.id} was not in force on the deals "
-                                                f"ledger as of {at.isoformat()} (ledger_as_of): "
-                                                f"{why}")
+                                                f"ledger as of {at.isoformat()} "
+                                                f"{ledger_count.LEDGER_DATED}: {why}")
         return out
 
     def output_size(self, sets: dict | None = None, where: str | None = None) -> None:
@@ -241,7 +241,7 @@ class Scenario:
                           "commitment_spend to outputs",)
             if result.solutions and not solve_request and "solve" in self.where:
                 result = replace(result, solve_text=f"{result.solve_text}; {self.where['solve']}")
-            notes += tuple(self.ledger_notes())
+            notes += tuple(self.ledger_notes() + zeroed_notes(result))
             dated = ((LEDGER_AS_OF, self.ledger_set[0]),) if self.ledger_set else ()
             return replace(result, findings=result.findings + twice,
                            notes=notes, date_sets=dated).with_display(
@@ -258,12 +258,14 @@ class Scenario:
         with ``where``; a coarse date and a scenario reading no ledger figure add a note."""
         at = ledger_count.as_of_day(given, where)
         ledger_first_day(at, where)
-        notes = [f"{where}={given}: every column reads the deals ledger as of {at.isoformat()}"
+        said = (f"{where}={given}" if where.startswith("--set")
+                else f"sets={{{LEDGER_AS_OF!r}: {given!r}}}")
+        notes = [f"{said}: every column reads the deals ledger as of {at.isoformat()}"
                  + (" (the variants' own ledger_as_of replaced)"
                     if set(self.ledger_as_of) - {"base"} else "")]
         coarse = ledger_count.as_of_note(str(given), where)
         if coarse:
-            notes.append(coarse.replace(f"{where} {given}", f"{where}={given}", 1))
+            notes.append(coarse.replace(f"{where} {given}", said, 1))
         timeline = self.timeline
         if self.from_ledger is not None:        # its notes on rows outside the timeline: re-dated
             tl_notes = [n for n in timeline.notes if not n.startswith("financing.from_ledger:")]
@@ -346,6 +348,18 @@ def load(spec: str | Path | dict) -> Scenario:
 
 
 LEDGER_AS_OF = "ledger_as_of"          # --set ledger_as_of=DATE re-dates the deals ledger
+
+
+def zeroed_notes(result) -> list[str]:
+    """'deal_x_power is 0 in nov-2026: row x was not in force ...' for each deal_* figure a run
+    read as 0 at its ledger date (README, "The deals ledger"), once per variant."""
+    where: dict = {}                        # (name, why) -> the variants, in order
+    for case, leaves in zip(result.case_list, result.leaves):
+        for name, v in sorted(leaves.items()):
+            if v.note and v.note.startswith("0: row ") and ledger_count.LEDGER_DATED in v.note:
+                where.setdefault((name, v.note.removeprefix("0: ")), []).append(case.variant)
+    return [f"{name} is 0 in {', '.join(dict.fromkeys(vs))}: {why}"
+            for (name, why), vs in where.items()]
 
 
 def ledger_first_day(at, where: str) -> None:

@@ -223,10 +223,10 @@ def test_set_ledger_as_of_from_python_and_its_refusals():
     assert (out.returncode, out.stderr) == (
         2, "calc: --set ledger_as_of '2025-02-30' is not a real date: February 2025 has 28 days; "
            "e.g. 2025-11-30\n")
-    out = calc_cli("run", "nvidia-1gw", "--set", "ledger_as_of=2025-01-01")
-    assert (out.returncode, out.stderr) == (
-        2, "calc: --set ledger_as_of: this scenario reads no deals_* figure and no "
-           "financing.from_ledger, so the ledger's date changes nothing; drop it\n")
+    # a scenario reading no ledger figure: accepted with a note, as ledger_as_of in the file is
+    out = calc_cli("run", "nvidia-1gw", "--samples", "0", "--set", "ledger_as_of=2025-01-01")
+    assert out.returncode == 0, out.stderr
+    assert "reads no deals_*/deal_* figure" in " ".join(out.stdout.split())
 
 
 # -- 20: a did-you-mean points to the row meant, not a similar-looking one -----------------------
@@ -300,5 +300,6 @@ def test_ledger_rows_before_the_timeline_are_noted_at_the_date_the_ledger_is_rea
     assert ledger[0].endswith("are before the timeline starts (2025): they are not added, as cash "
                               "is what is on hand at the start; if cash leaves them out, add them "
                               "to cash")
-    early = sc.run(samples=0, sets={"ledger_as_of": "2020-01-01"})     # before any of its deals
+    # after the ledger's first deal (2023-01), before any of Anthropic's (2023-09)
+    early = sc.run(samples=0, sets={"ledger_as_of": "2023-06-30"})
     assert [n for n in early.notes if n.startswith("financing.from_ledger:")] == []

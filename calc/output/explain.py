@@ -10,6 +10,7 @@ from calc.display import range_text, shown
 from calc.engine import evaluate
 from calc.errors import CalcError
 from calc.format import quantity
+from calc.ledger_count import LEDGER_DATED
 from calc.values import DATE_INPUTS
 
 # decimal years shown as dates
@@ -75,6 +76,8 @@ def explain(result, name: str, i: int, at=None) -> str:
         refs = " ".join(ref(s) for s in v.sources) or ("" if v.origin == "timeline"
                                                        else "(no source)")
         lines.append(f"{head}{n_text}  ({what}{spread}) {refs}")
+        if v.note and LEDGER_DATED in v.note:  # a ledger figure read at the scenario's date
+            lines.append(f"{child}   {v.note}")
 
     walk(name, "", True, True)
     where = f"variant {case.variant}" + (f", point {point_text(case.point)}" if case.point else "")
