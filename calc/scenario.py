@@ -352,7 +352,8 @@ LEDGER_AS_OF = "ledger_as_of"          # --set ledger_as_of=DATE re-dates the de
 
 def zeroed_notes(result) -> list[str]:
     """'deal_x_power is 0 in nov-2026: row x was not in force ...' for each deal_* figure a run
-    read as 0 at its ledger date (README, "The deals ledger"), once per variant."""
+    read as 0 at its ledger date (README, "The deals ledger"): one note per figure and reason,
+    naming the variants it holds in."""
     where: dict = {}                        # (name, why) -> the variants, in order
     for case, leaves in zip(result.case_list, result.leaves):
         for name, v in sorted(leaves.items()):
