@@ -90,15 +90,19 @@ _BY_AMOUNT = ("amount", "usd_per_year", "usd_per_gw", "implied_power")
 
 
 def _marked(rec: dict, col: str, fmt) -> str | None:
-    """A number of the deals table with its qualifier's mark ('≤$500B', '~$300B'), a range as its
-    two ends ('$20.0B–$100B'); None for a column that carries no amount or power."""
+    """A number of the deals table with its qualifier's mark ('≤$500B', '~$300B', '≤1,000,000'
+    chips), a range as its two ends ('$20.0B–$100B', '100,000–1,000,000'); None for a column that
+    carries no amount, power or chips."""
     amount, power = MARKS.get(rec.get("qualifier"), ""), MARKS.get(rec.get("power_qualifier"), "")
     mark = {"amount": amount, "usd_per_year": amount, "implied_power": amount, "power": power,
-            "implied_chips": power, "usd_per_gw": ratio_mark(amount, power)}.get(col)
+            "implied_chips": power, "usd_per_gw": ratio_mark(amount, power),
+            "chips": MARKS.get(rec.get("chips_qualifier"), "")}.get(col)
     if mark is None:
         return None
     v = rec.get(col)
-    if col in _BY_AMOUNT and rec.get("qualifier") == "range":
+    ranged = (rec.get("qualifier") == "range" if col in _BY_AMOUNT
+              else col == "chips" and rec.get("chips_qualifier") == "range")
+    if ranged:
         low, high = rec.get(f"{col}_low"), rec.get(f"{col}_high")
         if _missing(low) or _missing(high):
             return "-"
@@ -160,7 +164,8 @@ def _notes(totals: bool, rates: dict) -> list[str]:
     parts = [f"{name} = {fid}" for name, (fid, _) in rates.items()]
     return ["Marks: ≤ up to, < less than, ≥ at least, > more than, ~ about (or a ratio of two "
             "bounds that pull apart). A vague amount (qualifier range) shows as its two ends, and "
-            "so do its per year, per GW and implied GW: no midpoint is shown or totalled.",
+            "so do its per year, per GW and implied GW, and a vague chip count: no midpoint is "
+            "shown or totalled.",
             "implied chips: power / (catalogue IT power per chip x default PUE); implied GW: "
             "amount / capex per GW (hardware, capacity) or per-year amount / rental price per "
             f"GW-year (cloud contracts). Rates: {'; '.join(parts)}."]
