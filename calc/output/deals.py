@@ -13,7 +13,7 @@ import textwrap
 
 import pandas as pd
 
-from calc.citations import shown_title
+from calc.citations import described
 from calc.deal_table import records
 from calc.format import money, number
 from calc.optional import need
@@ -141,7 +141,7 @@ def _source_lines(frame: pd.DataFrame, reg) -> list[str]:
     for sid in dict.fromkeys(frame["source"]):
         s = reg.source(sid)
         url = f" {s.url}" if s.url else ""
-        said = ", ".join(p for p in (s.publisher, shown_title(s.title), s.date) if p)
+        said = described(s.publisher, s.title, s.date)
         lines.append(f"[{sid}] {said}.{url}")
     return lines
 

@@ -878,12 +878,16 @@ def figure_words(fid: str) -> str:
 
 # -- the deals ledger: who pays whom ---------------------------------------------------------------
 
-def flows_chart(data: dict, reg=None, title: str = "Who pays whom in the deals ledger"):
+def flows_chart(data: dict, reg=None, title: str | None = None):
     """Money between companies (``data`` from ``calc.deal_flows()``) as a matplotlib Figure: one
     arrow per edge from payer to payee (companies on a circle, those of the most money spread
     apart, names set outward from the circle), labelled with its amount at the middle of its
     arc; labels that would overlap step apart (``declutter``). The kinds in a legend, the round
-    trips under the drawing, the sources in the footnote."""
+    trips under the drawing, the sources in the footnote. The default title names the day the
+    ledger is read at ('Who pays whom in the deals ledger, as of 2025-11-30')."""
+    if title is None:
+        title = "Who pays whom in the deals ledger" + (
+            f", as of {data['as_of']}" if data.get("as_of") else "")
     Line2D = need("matplotlib.lines", "plots").Line2D
     money_of = {}
     for e in data["edges"]:
