@@ -31,3 +31,31 @@ def test_a_misspelt_buyer_gets_a_did_you_mean(args):
     r = calc_cli("deals", *args)
     assert r.returncode == 2
     assert "(did you mean 'Google'?)" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_vague_payments_back_make_the_round_trip_a_range():
+    # 31 Dec 2025: Google offered up to 2 B; Anthropic pays Google "tens of billions" (20-100 B)
+    import calc
+
+    [t] = [t for t in calc.deal_flows("2025-12-31")["round_trips"]
+           if (t["investor"], t["buyer"]) == ("Google", "Anthropic")]
+    assert (t["paid_back_vague_low"], t["paid_back_vague_high"]) == (20e9, 100e9)
+    assert t["round_trip_share"] is None
+    assert t["round_trip_share_low"] == pytest.approx(2 / 100)      # 2.0 %
+    assert t["round_trip_share_high"] == pytest.approx(2 / 20)      # 10.0 %
+    out = calc_cli("deals", "--flows", "--as-of", "2025-12-31").stdout
+    trips = out.split("Round trips")[1]
+    line = next(ln for ln in trips.splitlines() if ln.startswith("Google "))
+    assert "$20.0B–$100B" in line and line.rstrip().endswith("2.0%–10.0%")
+    assert "Vague payments back" in out
+    md = calc_cli("deals", "--flows", "--as-of", "2025-12-31", "--format", "markdown").stdout
+    assert "| $20.0B–$100B | vague | 2.0%–10.0% |" in md
+
+
+@pytest.mark.parametrize("columns", ["100", "60", "50"])
+def test_the_flows_fit_columns(monkeypatch, columns):
+    monkeypatch.setenv("COLUMNS", columns)
+    out = calc_cli("deals", "--flows").stdout
+    assert max(len(ln) for ln in out.splitlines()) <= int(columns)
+    assert "anthropic_amazon_investment_2026_04" in out          # whole ids where they fit
+    assert "Round trips" in out and "14.0%–19.1%" in out
