@@ -30,7 +30,8 @@ Derived columns, evaluated over whole columns at once:
 
 ``as_of`` (a date form such as ``"2025-11-30"``, or a ``datetime.date``; today when None) shows the
 ledger as it stood then: rows announced by that day, counted by the rules of that day, with the
-status, ``ended`` and ``superseded_by`` of that day (no later event shows).
+status, ``ended`` and ``superseded_by`` of that day (no later event shows, and a ``note`` that
+tells of one is left out, saying so).
 """
 
 from __future__ import annotations
@@ -93,7 +94,8 @@ def _base(reg, counting) -> pd.DataFrame:
             "amount_low": _num(d.amount_range[0], "USD") if d.amount_range else np.nan,
             "amount_high": _num(d.amount_range[1], "USD") if d.amount_range else np.nan,
             "power_qualifier": d.power_qualifier, "confidence": d.confidence,
-            "counted": bool(counting.parts(d)), "note": d.note, "as_of": counting.at.isoformat(),
+            "counted": bool(counting.parts(d)), "note": _note_then(counting, d),
+            "as_of": counting.at.isoformat(),
             "_it_power": _per_chip(reg, acc), "_run_rate": _run_rate(reg, ledger, d.buyer),
         })
     return pd.DataFrame(rows)
@@ -109,6 +111,17 @@ def _as_it_stood(counting, d) -> dict:
     if d.ended is not None and ledger_count.day(d.ended) > counting.at:
         out.update(status=d.status_before or "announced", ended=None)
     return out
+
+
+def _note_then(counting, d) -> str | None:
+    """The row's note, unless it tells what happened after the day (a stall, a cancellation or a
+    superseding report still to come): then a line saying it is left out."""
+    later = counting.by_id.get(d.superseded_by) if d.superseded_by else None
+    if d.note and ((d.ended is not None and ledger_count.day(d.ended) > counting.at)
+                   or (later is not None and not counting.present(later))):
+        return (f"(note left out as of {counting.at.isoformat()}: it tells what happened later; "
+                "the view without as_of gives it)")
+    return d.note
 
 
 def _per_chip(reg, acc) -> float:

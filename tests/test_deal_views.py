@@ -3,6 +3,8 @@ no publisher says so (never 'unknown, 2023-09'), a misspelt buyer gets a did-you
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from helpers import calc_cli
@@ -59,3 +61,23 @@ def test_the_flows_fit_columns(monkeypatch, columns):
     assert max(len(ln) for ln in out.splitlines()) <= int(columns)
     assert "anthropic_amazon_investment_2026_04" in out          # whole ids where they fit
     assert "Round trips" in out and "14.0%–19.1%" in out
+
+
+def test_a_dated_view_tells_no_later_event_in_its_notes():
+    import json
+
+    rows = {r["id"]: r for r in json.loads(calc_cli(
+        "deals", "--buyer", "OpenAI", "--as-of", "2025-11-30", "--format", "json").stdout)}
+    note = rows["openai_nvidia_systems_2025_09"]["note"]
+    assert "January 2026" not in note and "stalled" not in note
+    assert note.startswith("(note left out as of 2025-11-30: it tells what happened later")
+    today = {r["id"]: r for r in json.loads(calc_cli("deals", "--format", "json").stdout)}
+    assert "February 2026" in today["openai_nvidia_systems_2025_09"]["note"]   # today: in full
+
+
+def test_counted_says_why_an_own_build_or_a_chip_count_is_in_no_total():
+    out = calc_cli("deals", "--format", "markdown").stdout
+    line = lambda i: next(ln for ln in out.splitlines() if ln.startswith(f"| {i} |"))  # noqa
+    assert "| no: the buyer's own build |" in line("amazon_rainier_indiana_2025_11")
+    assert "| no: chips only, no amount or GW |" in line("xai_colossus_1m_2024_12")
+    assert "| no |" not in out                                          # never a bare no

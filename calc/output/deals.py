@@ -64,7 +64,14 @@ def _link(row) -> str:
         return f"no: same deal as {same}"
     if isinstance(cover, str):
         return f"no: covered by {cover}"
-    return "no: own capex" if row.get("kind") == "capex" else "no"
+    if row.get("kind") == "capex":
+        return "no: own capex"
+    if row.get("payer") == row.get("buyer") and _missing(row.get("payee")):
+        return "no: the buyer's own build"         # Amazon's 11 B Rainier campus: not a deal
+    if _missing(row.get("amount")) and _missing(row.get("amount_low")) and _missing(
+            row.get("power")):
+        return "no: chips only, no amount or GW"   # a chip count adds to no total
+    return "no"
 
 
 # a qualifier as a mark before the number, so that no bound or estimate reads as firm when the
