@@ -98,8 +98,8 @@ _BY_AMOUNT = ("amount", "usd_per_year", "usd_per_gw", "implied_power")
 
 def _marked(rec: dict, col: str, fmt) -> str | None:
     """A number of the deals table with its qualifier's mark ('≤$500B', '~$300B', '≤1,000,000'
-    chips), a range as its two ends ('$20.0B–$100B', '100,000–1,000,000'); None for a column that
-    carries no amount, power or chips."""
+    chips), a range as its two ends ('$20.0B–$100B', '100,000–1,000,000'); None for a column
+    that carries no amount, power or chips."""
     amount, power = MARKS.get(rec.get("qualifier"), ""), MARKS.get(rec.get("power_qualifier"), "")
     mark = {"amount": amount, "usd_per_year": amount, "implied_power": amount, "power": power,
             "implied_chips": power, "usd_per_gw": ratio_mark(amount, power),
