@@ -20,6 +20,21 @@ def shown_title(title: str | None) -> str | None:
     return None if not title or title == UNKNOWN else f"\"{title}\""
 
 
+NO_PUBLISHER = "publisher not recorded"
+
+
+def _known(v: str | None) -> str | None:
+    return None if not v or v == UNKNOWN else v
+
+
+def described(publisher: str | None, title: str | None, date: str | None) -> str:
+    """What is known of a source, for a line: 'Reuters, "title", 2025-11-03'; a publisher the
+    registry gives as "unknown" reads 'publisher not recorded, 2023-09', an unknown title or date
+    is left out (never 'unknown, 2023-09')."""
+    return ", ".join(p for p in (_known(publisher) or NO_PUBLISHER, shown_title(title),
+                                 _known(date)) if p)
+
+
 def is_unsourced(v) -> bool:
     """A value (``calc.values.Value``) given as an input with no source at all (``calc.evaluate``):
     no source, no figure."""
@@ -59,7 +74,7 @@ class Citation:
             return "assumption (the analyst's own)" + (f": {notes}" if notes else "")
         if self.publisher is None:
             return self.id
-        parts = ", ".join(p for p in (self.publisher, shown_title(self.title), self.date) if p)
+        parts = described(self.publisher, self.title, self.date)
         said = self.said()
         return parts + (f" {dash} {said}" if said else "")
 
@@ -67,19 +82,21 @@ class Citation:
         """The explain form: 'id: publisher, "title", date -- "quote" (gloss) <url>'."""
         if self.is_assumption or self.publisher is None:
             return self.text()
-        text = f"{self.id}: " + ", ".join(
-            p for p in (self.publisher, shown_title(self.title), self.date) if p)
+        text = f"{self.id}: " + described(self.publisher, self.title, self.date)
         for quote, gloss in self.quotes:
             text += f" -- \"{quote}\"" + (f" ({gloss})" if gloss else "")
         return text + (f" <{self.url}>" if self.url else "")
 
     def short(self) -> str:
-        """A chart footnote's form: '36Kr (2025-11)', "the analyst's assumptions"; the id when the
-        publisher is unknown."""
+        """A chart footnote's form: '36Kr (2025-11)', "the analyst's assumptions"; where the
+        publisher is unknown, the id with a word: 'de-2023-09-amazon-up-to-4b (publisher not
+        recorded, 2023-09)'."""
         if self.is_assumption:
             return "the analyst's assumptions"
-        who = self.id if not self.publisher or self.publisher == "unknown" else self.publisher
-        return f"{who} ({self.date})" if self.date and self.date != "unknown" else str(who)
+        date = _known(self.date)
+        if _known(self.publisher) is None:
+            return f"{self.id} ({NO_PUBLISHER}" + (f", {date})" if date else ")")
+        return f"{self.publisher} ({date})" if date else str(self.publisher)
 
     def to_json(self) -> dict:
         """The ``sources`` entry of ``calc run --format json``."""

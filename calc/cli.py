@@ -396,8 +396,11 @@ def _deal_flows(args, reg) -> int:
                             f"{', '.join(PLOT_SUFFIXES)}")
         check_target(args.plot, "--plot")
     data = deal_flows.flows(_as_of(args), reg=reg)
-    text = {"table": deal_flows.text, "markdown": deal_flows.markdown, "csv": deal_flows.csv_text,
-            "json": lambda d: dumps(d)}[args.format](data)
+    from calc.output.terminal import terminal_width
+
+    width = None if args.output else terminal_width()
+    text = {"table": lambda d: deal_flows.text(d, width), "markdown": deal_flows.markdown,
+            "csv": deal_flows.csv_text, "json": lambda d: dumps(d)}[args.format](data)
     if args.plot:
         from calc.output.plots import close, flows_chart
 

@@ -12,6 +12,9 @@ Derived columns, evaluated over whole columns at once:
   ``implied_power`` are null too, and their ends are ``<column>_low`` and ``<column>_high``
   (null on other rows), so no derived number comes from a midpoint. ``share_of_run_rate`` is
   null for a range.
+- A chip count stored as a range (``[100k, 1M]``, "hundreds of thousands") has no central number
+  either: ``chips`` is null and ``chips_low``, ``chips_high`` carry its ends;
+  ``chips_qualifier`` says how the count reads (exact, up_to, approx..., range).
 - ``implied_chips = power / (it_power_per_chip x pue)``: chips of the named accelerator that the
   deal's power (read as facility power) holds, at the catalogue's IT power per chip and the
   registry's default PUE (central value). ``chip_counts`` says what one chip is (gpu, superchip,
@@ -27,7 +30,8 @@ Derived columns, evaluated over whole columns at once:
 
 ``as_of`` (a date form such as ``"2025-11-30"``, or a ``datetime.date``; today when None) shows the
 ledger as it stood then: rows announced by that day, counted by the rules of that day, with the
-status, ``ended`` and ``superseded_by`` of that day (no later event shows).
+status, ``ended`` and ``superseded_by`` of that day (no later event shows, and a ``note`` that
+tells of one is left out, saying so).
 """
 
 from __future__ import annotations
@@ -46,7 +50,8 @@ CONTRACT = ("id", "buyer", "provider", "payer", "payee", "announced", "kind", "a
             "amount_low", "amount_high", "qualifier", "power", "chips", "accelerator",
             "chip_counts", "term", "start", "status", "ended", "superseded_by", "same_deal_as",
             "covered_by", "source", "quote", "gloss", "usd_per_year", "usd_per_gw",
-            "implied_chips", "implied_power", "implied_power_basis")
+            "implied_chips", "implied_power", "implied_power_basis", "chips_low", "chips_high",
+            "chips_qualifier")
 # the two ends of the derived columns of a vague amount (qualifier: range), null on other rows
 DERIVED = ("usd_per_year", "usd_per_gw", "implied_power")
 ENDS = tuple(f"{c}_{end}" for c in DERIVED for end in ("low", "high"))
@@ -78,7 +83,10 @@ def _base(reg, counting) -> pd.DataFrame:
             "payee": d.payee, "announced": d.announced, "kind": d.kind,
             **_as_it_stood(counting, d),
             "amount": _num(d.amount, "USD"), "qualifier": d.qualifier, "power": _num(d.power, "GW"),
-            "chips": _num(d.chips, "chip"), "accelerator": d.accelerator,
+            "chips": np.nan if d.chips_range else _num(d.chips, "chip"),
+            "chips_low": _num(d.chips_range[0], "chip") if d.chips_range else np.nan,
+            "chips_high": _num(d.chips_range[1], "chip") if d.chips_range else np.nan,
+            "chips_qualifier": d.chips_qualifier, "accelerator": d.accelerator,
             "chip_counts": acc.counts if acc else None, "term": _num(d.term, "yr"),
             "start": d.start,
             "same_deal_as": d.same_deal_as, "covered_by": d.covered_by,
@@ -86,7 +94,8 @@ def _base(reg, counting) -> pd.DataFrame:
             "amount_low": _num(d.amount_range[0], "USD") if d.amount_range else np.nan,
             "amount_high": _num(d.amount_range[1], "USD") if d.amount_range else np.nan,
             "power_qualifier": d.power_qualifier, "confidence": d.confidence,
-            "counted": bool(counting.parts(d)), "note": d.note, "as_of": counting.at.isoformat(),
+            "counted": bool(counting.parts(d)), "note": _note_then(counting, d),
+            "as_of": counting.at.isoformat(),
             "_it_power": _per_chip(reg, acc), "_run_rate": _run_rate(reg, ledger, d.buyer),
         })
     return pd.DataFrame(rows)
@@ -102,6 +111,17 @@ def _as_it_stood(counting, d) -> dict:
     if d.ended is not None and ledger_count.day(d.ended) > counting.at:
         out.update(status=d.status_before or "announced", ended=None)
     return out
+
+
+def _note_then(counting, d) -> str | None:
+    """The row's note, unless it tells what happened after the day (a stall, a cancellation or a
+    superseding report still to come): then a line saying it is left out."""
+    later = counting.by_id.get(d.superseded_by) if d.superseded_by else None
+    if d.note and ((d.ended is not None and ledger_count.day(d.ended) > counting.at)
+                   or (later is not None and not counting.present(later))):
+        return (f"(note left out as of {counting.at.isoformat()}: it tells what happened later; "
+                "the view without as_of gives it)")
+    return d.note
 
 
 def _per_chip(reg, acc) -> float:

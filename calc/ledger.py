@@ -25,7 +25,8 @@ STATUSES = ("announced", "loi", "definitive", "reported", "talks", "stalled", "c
 ENDS = ("stalled", "cancelled")            # statuses that carry 'ended'
 LIVE = ("announced", "loi", "definitive", "reported")    # what status_before may say
 KEYS = {"id", "buyer", "provider", "payer", "payee", "announced", "kind", "amount", "amount_low",
-        "amount_high", "qualifier", "power", "power_qualifier", "chips", "accelerator", "term",
+        "amount_high", "qualifier", "power", "power_qualifier", "chips", "chips_qualifier",
+        "accelerator", "term",
         "start", "status", "status_before", "ended", "superseded_by", "same_deal_as", "covered_by",
         "source", "quote", "gloss", "confidence", "note",
         "summary"}                                # summary: one line standing for a long note
@@ -59,6 +60,7 @@ class Deal:
     power_qualifier: str | None = None
     chips: pint.Quantity | None = None
     chips_range: tuple | None = None
+    chips_qualifier: str | None = None         # exact, up_to, approx...; range for [low, high]
     accelerator: str | None = None
     term: pint.Quantity | None = None
     start: str | None = None
@@ -200,8 +202,9 @@ def _deal(loader, item, sources, accelerators, qualifiers, companies) -> Deal | 
     power, power_range = _amount(loader, item, at, "power", "GW",
                                  item.get("power_qualifier", "exact"), "power_qualifier",
                                  qualifiers)
-    chips, chips_range = _amount(loader, item, at, "chips", "chip",
-                                 "range" if isinstance(item.get("chips"), list) else "exact", None,
+    chips_q = item.get("chips_qualifier",
+                       "range" if isinstance(item.get("chips"), list) else "exact")
+    chips, chips_range = _amount(loader, item, at, "chips", "chip", chips_q, "chips_qualifier",
                                  qualifiers)
     term, _ = _amount(loader, item, at, "term", "yr", "exact", None, qualifiers)
     if amount is None and power is None and chips is None:
@@ -221,7 +224,8 @@ def _deal(loader, item, sources, accelerators, qualifiers, companies) -> Deal | 
                 qualifier=item.get("qualifier") if amount is not None else None,
                 power=power, power_range=power_range,
                 power_qualifier=item.get("power_qualifier", "exact") if power is not None else None,
-                chips=chips, chips_range=chips_range, accelerator=acc, term=term,
+                chips=chips, chips_range=chips_range,
+                chips_qualifier=chips_q if chips is not None else None, accelerator=acc, term=term,
                 start=text("start"), ended=text("ended"), status_before=text("status_before"),
                 superseded_by=text("superseded_by"),
                 same_deal_as=text("same_deal_as"), covered_by=text("covered_by"),

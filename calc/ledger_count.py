@@ -31,6 +31,7 @@ from datetime import date
 
 from calc import dates
 from calc.errors import CalcError
+from calc.suggest import did_you_mean
 from calc.ledger import PURCHASES, CONFIDENCE_ORDER, Deal, Ledger, slug
 from calc.units import Q
 
@@ -284,7 +285,8 @@ def no_buyer(counting: "Counting", buyer: str, shown: str) -> CalcError:
     mine = [d for d in counting.ledger.deals if d.buyer.lower() == buyer.lower()]
     if not mine:
         everyone = sorted({d.buyer for d in counting.ledger.deals}, key=str.lower)
-        return CalcError(f"no deals for buyer {shown}; the ledger's buyers are "
+        hint = did_you_mean(buyer, everyone) if len(buyer) <= 200 else ""
+        return CalcError(f"no deals for buyer {shown}{hint}; the ledger's buyers are "
                          f"{', '.join(everyone)}")
     first = min(mine, key=lambda d: counting.since[d.id])
     return CalcError(f"no deals for buyer {mine[0].buyer!r} as of {counting.at.isoformat()}: its "

@@ -15,10 +15,17 @@ or may come back: "up to" counts on both sides. ``paid_back`` [USD] counts B's f
 rental price per GW-year x term for cloud contracts (``rental``, only with a term), in
 ``paid_back`` for firm power and in ``paid_back_up_to`` for "up to" power. ``paid_back_basis``
 names what was used ("firm", "up to", "capex", "rental", "capex up to", "rental up to", joined by
-"+"). A range is no firm price and has no power-based value here.
+"+"). A range is no firm price and has no power-based value here: vague payments back ("tens
+of billions") are their two ends, ``paid_back_vague_low`` and ``paid_back_vague_high`` [USD],
+and a round trip with any is a range too: ``round_trip_share`` is null and
+``round_trip_share_low`` [1] (everything back at the high end) and ``round_trip_share_high`` (at
+the low end) carry it; both ends are null on the other rows, as no midpoint is a number.
 """
 
 from __future__ import annotations
+
+import re
+import textwrap
 
 import numpy as np
 
@@ -33,7 +40,8 @@ from calc.registry import registry
 
 EDGE_KEYS = ("payer", "payee", "kind", "usd_firm", "usd_up_to", "usd_low", "usd_high", "deals")
 TRIP_KEYS = ("investor", "buyer", "invested_firm", "invested_up_to", "paid_back", "paid_back_up_to",
-             "paid_back_basis", "round_trip_share")
+             "paid_back_vague_low", "paid_back_vague_high", "paid_back_basis", "round_trip_share",
+             "round_trip_share_low", "round_trip_share_high")
 
 
 def _money_rows(counting):
@@ -90,9 +98,10 @@ def _round_trips(counting, edges: list, rate: dict) -> list:
                 and e["kind"] in PURCHASES]
         if not back:
             continue
-        paid, basis = {"firm": 0.0, "up to": 0.0}, []
+        paid, basis = {"firm": 0.0, "up to": 0.0, "vague low": 0.0, "vague high": 0.0}, []
         for e in back:
-            for how, usd in (("firm", e["usd_firm"]), ("up to", e["usd_up_to"])):
+            for how, usd in (("firm", e["usd_firm"]), ("up to", e["usd_up_to"]),
+                             ("vague low", e["usd_low"]), ("vague high", e["usd_high"])):
                 if usd:
                     paid[how] += usd
                     basis.append(how)
@@ -110,28 +119,102 @@ def _round_trips(counting, edges: list, rate: dict) -> list:
                     paid[how] += gw * rental * float(d.term.to("yr").magnitude)
                     basis.append("rental" + tag)
         offered, back_all = inv["usd_firm"] + inv["usd_up_to"], paid["firm"] + paid["up to"]
+        vague = paid["vague high"] > 0
+        share = lambda back: min(offered, back) / back if back > 0 else None  # noqa: E731
         trips.append({"investor": investor, "buyer": buyer, "invested_firm": inv["usd_firm"],
                       "invested_up_to": inv["usd_up_to"], "paid_back": paid["firm"],
                       "paid_back_up_to": paid["up to"],
-                      "paid_back_basis": "+".join(dict.fromkeys(basis)) or None,
-                      "round_trip_share": (min(offered, back_all) / back_all if back_all > 0
-                                           else None)})
+                      "paid_back_vague_low": paid["vague low"] if vague else None,
+                      "paid_back_vague_high": paid["vague high"] if vague else None,
+                      "paid_back_basis": "+".join(dict.fromkeys(
+                          "vague" if b.startswith("vague") else b for b in basis)) or None,
+                      "round_trip_share": None if vague else share(back_all),
+                      "round_trip_share_low": share(back_all + paid["vague high"]) if vague
+                      else None,
+                      "round_trip_share_high": share(back_all + paid["vague low"]) if vague
+                      else None})
     return sorted(trips, key=lambda t: (t["investor"], t["buyer"]))
 
 
-def text(data: dict) -> str:
-    """The edges, then the round trips, as aligned text (money as $38.0B)."""
+# the round trips as the reading formats show them: a range's two ends in one cell
+SHOWN_TRIP_KEYS = ("investor", "buyer", "invested_firm", "invested_up_to", "paid_back",
+                   "paid_back_up_to", "paid_back_vague", "paid_back_basis", "round_trip_share")
+VAGUE_NOTE = ("Vague payments back (\"tens of billions\") count as their two ends: the share is "
+              "then a range, low with everything back at the high end; no midpoint is used.")
+
+
+def _shown_trips(trips: list) -> list:
+    """Round trips for the reading formats: ``paid_back_vague`` '$20.0B–$100B' and a share range
+    '2.0%–10.0%' where payments back are vague."""
+    out = []
+    for t in trips:
+        row = {k: t.get(k) for k in SHOWN_TRIP_KEYS}
+        if t.get("paid_back_vague_high"):
+            row["paid_back_vague"] = (f"{money(t['paid_back_vague_low'])}–"
+                                      f"{money(t['paid_back_vague_high'])}")
+            low, high = t["round_trip_share_low"], t["round_trip_share_high"]
+            row["round_trip_share"] = (f"{low:.1%}–{high:.1%}" if high is not None else None)
+        out.append(row)
+    return out
+
+
+def text(data: dict, width: int | None = None) -> str:
+    """The edges, then the round trips, as aligned text (money as $38.0B), fitted to ``width``
+    characters [COLUMNS] when given: the last column (the deals of an edge) wraps; where even
+    then a table is too wide, it goes one record a block, 'key: value' a line."""
 
     def table(rows, keys):
         cells = [[_cell(r[k], money) for k in keys] for r in rows]
         widths = [max([len(k)] + [len(c[i]) for c in cells]) for i, k in enumerate(keys)]
+        if width is not None and sum(widths) + 2 * (len(widths) - 1) > width:
+            room = width - sum(widths[:-1]) - 2 * (len(widths) - 1)   # for the last column
+            longest = max([len(w) for c in cells for w in c[-1].split(" ")] + [len(keys[-1])])
+            if room < longest:                # the last column wraps between whole words
+                return _blocks(keys, cells, width)
+            widths[-1] = room
         line = lambda cs: "  ".join(c.ljust(w) for c, w in zip(cs, widths)).rstrip()  # noqa: E731
-        return [line(keys), line(["-" * w for w in widths]), *(line(c) for c in cells)]
+        out = [line(keys), line(["-" * w for w in widths])]
+        for c in cells:                          # the last column (deals) wraps in its width
+            last = _wrap_ids(c[-1], widths[-1])
+            out += [line([*c[:-1], last[0]]),
+                    *(line(["" for _ in c[:-1]] + [more]) for more in last[1:])]
+        return out
 
-    out = [*_dated(data), "Edges (money from payer to payee, per kind):",
+    trips = data["round_trips"]
+    head = lambda t: textwrap.wrap(t, width) if width else [t]  # noqa: E731
+    out = [*_dated(data), *head("Edges (money from payer to payee, per kind):"),
            *table(data["edges"], EDGE_KEYS), "",
-           "Round trips (A invests in B, B pays A):", *table(data["round_trips"], TRIP_KEYS)]
+           *head("Round trips (A invests in B, B pays A):"),
+           *table(_shown_trips(trips), SHOWN_TRIP_KEYS)]
+    if any(t.get("paid_back_vague_high") for t in trips):
+        out += ["", *(textwrap.wrap(VAGUE_NOTE, width) if width else [VAGUE_NOTE])]
     return "\n".join(out) + "\n"
+
+
+def _wrap_ids(cell: str, width: int) -> list[str]:
+    """A list of deal ids ('a_b, c_d') in lines of ``width``: whole ids where they fit, a longer
+    id broken after an underscore."""
+    out = [""]
+    for word in (w + " " for w in cell.split(" ")):
+        pieces = [word] if len(word.rstrip()) <= width else re.findall(r"[^_]*_|[^_]+$", word)
+        for p in pieces:
+            if out[-1] and len(out[-1]) + len(p.rstrip()) > width:
+                out.append("")
+            out[-1] += p
+    return [ln.rstrip() for ln in out if ln.strip()] or [""]
+
+
+def _blocks(keys, cells: list, width: int) -> list[str]:
+    """Rows as blocks of 'key: value' lines, each at most ``width`` characters (long values wrap
+    under their key), a blank line between blocks."""
+    pad = max(len(k) for k in keys) + 2
+    out = []
+    for row in cells:
+        for k, c in zip(keys, row):
+            lines = textwrap.wrap(c, max(width - pad, 10)) or [""]
+            out += [f"{k + ':':<{pad}}{lines[0]}".rstrip(), *(" " * pad + ln for ln in lines[1:])]
+        out.append("")
+    return out[:-1]
 
 
 def markdown(data: dict) -> str:
@@ -145,7 +228,9 @@ def markdown(data: dict) -> str:
     out = [*_dated(data), "Edges (money from payer to payee, per kind):", "",
            *table(data["edges"], EDGE_KEYS),
            "", "Round trips (A invests in B, B pays A):", "",
-           *table(data["round_trips"], TRIP_KEYS)]
+           *table(_shown_trips(data["round_trips"]), SHOWN_TRIP_KEYS)]
+    if any(t.get("paid_back_vague_high") for t in data["round_trips"]):
+        out += ["", VAGUE_NOTE]
     return "\n".join(out) + "\n"
 
 

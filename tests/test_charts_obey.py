@@ -210,6 +210,13 @@ def test_notebook_05_figures_have_no_clipped_or_overlapping_text(tmp_path):
     nb.cells.append(nbformat.v4.new_code_cell(
         inspect.getsource(text_boxes) + "\nimport json, matplotlib.pyplot as plt\n"
         "print(json.dumps([layout_problems(plt.figure(n)) for n in plt.get_fignums()]))"))
+    nb.cells.append(nbformat.v4.new_code_cell(   # the first figure's bars: bottoms, top / axes
+        "from matplotlib.patches import Rectangle\n"
+        "bars = [(p.get_y(), p.get_y() + p.get_height(), ax.get_ylim()[1])\n"
+        "        for ax in plt.figure(plt.get_fignums()[0]).axes for p in ax.patches\n"
+        "        if isinstance(p, Rectangle) and p.get_height() > 0]\n"
+        "print(json.dumps([float(max(b for b, _, _ in bars)),\n"
+        "                  float(max(t / top for _, t, top in bars))]))"))
     spec = tmp_path / "kernels" / "calc-charts"
     spec.mkdir(parents=True)
     (spec / "kernel.json").write_text(json.dumps({
@@ -222,8 +229,12 @@ def test_notebook_05_figures_have_no_clipped_or_overlapping_text(tmp_path):
                                 resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
     finally:
         del os.environ["JUPYTER_PATH"]
-    problems = json.loads(nb.cells[-1].outputs[-1]["text"])
+    problems = json.loads(nb.cells[-2].outputs[-1]["text"])
     assert len(problems) == 2 and problems == [[], []]      # by buyer, by year announced
+    # firm and "up to" side by side, never stacked: every bar starts at 0, and the tallest
+    # (OpenAI) stays under the top of its axes (it touched it before)
+    bottom, reach = json.loads(nb.cells[-1].outputs[-1]["text"])
+    assert bottom == 0 and reach <= 1 / 1.1 + 1e-9
 
 
 def test_plot_variant_also_chooses_the_fan_and_the_bars():

@@ -89,3 +89,26 @@ def test_talks_without_an_end_date_say_so_plainly(monkeypatch):
     ("", "", "")])
 def test_the_mark_of_a_ratio(num, den, mark):
     assert ratio_mark(num, den) == mark
+
+
+def test_a_vague_chip_count_shows_its_ends_and_a_bound_its_mark(monkeypatch):
+    # AWS's "hundreds of thousands" is stored as [100k, 1M]: its midpoint 316,228 is no number
+    df = calc.deals().set_index("id")
+    aws = df.loc["openai_aws_2025_11_particle"]
+    assert math.isnan(aws["chips"]) and (aws["chips_low"], aws["chips_high"]) == (1e5, 1e6)
+    assert aws["chips_qualifier"] == "range"
+    rows = {r["id"]: r for r in json.loads(calc_cli("deals", "--format", "json").stdout)}
+    lam = rows["microsoft_lambda_2025_11"]
+    assert lam["chips"] is None and (lam["chips_low"], lam["chips_high"]) == (2e4, 1e5)
+    tpu = rows["anthropic_google_tpu_2025_10"]                     # "up to one million TPUs"
+    assert (tpu["chips"], tpu["chips_qualifier"]) == (1e6, "up_to")
+    csv_out = calc_cli("deals", "--format", "csv").stdout
+    assert "316227" not in csv_out and "44721" not in csv_out
+    monkeypatch.setenv("COLUMNS", "400")
+    out = calc_cli("deals").stdout
+    assert "316,228" not in out and "44,721" not in out
+    line = lambda i: next(ln for ln in out.splitlines() if ln.startswith(i + " "))  # noqa: E731
+    assert "100,000–1,000,000" in line("openai_aws_2025_11_particle")
+    assert "20,000–100,000" in line("microsoft_lambda_2025_11")
+    assert "≤1,000,000" in line("anthropic_google_tpu_2025_10")
+    assert "~200,000" in line("microsoft_nscale_2025_10_bloomberg")       # "roughly 200,000"

@@ -42,8 +42,9 @@ def test_an_edge_shows_all_its_money_and_the_footnote_no_unknown():
         assert "$4.00B + ≤$18.4B" in shown
         assert "$20.0B–$100B" in shown                  # OpenAI -> AMD, "tens of billions"
         foot = " ".join(t.get_text() for t in fig.texts if t.get_text().startswith("Sources"))
-        # a source with no publisher is named by its id; an unknown date is left out
-        assert "de-2023-09-amazon-up-to-4b (2023-09)" in " ".join(foot.split())
+        # a source with no publisher is named by its id, saying so; an unknown date is left out
+        assert ("de-2023-09-amazon-up-to-4b (publisher not recorded, 2023-09)"
+                in " ".join(foot.split()))
         assert "unknown" not in foot.replace("\n", " ").replace("up-to", "")
     finally:
         close(fig)

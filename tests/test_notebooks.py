@@ -140,19 +140,26 @@ def expect_06(nb, text):
     # 30 Nov 2025: NVIDIA's letter of intent, up to 100 B (openai_nvidia_2025_09, investment)
     # against its 10 GW of systems with no price (openai_nvidia_systems_2025_09, hardware) valued at Epoch's
     # 29 B per GW (capex): min(0 + 100, 290) / 290 = 34.5 %
-    assert ("NVIDIA -> OpenAI, 2025-Q4: invested 0.0 firm + 100.0 up to, paid back 290.0 (capex): "
+    assert ("NVIDIA -> OpenAI, 2025-Q4: invested 0.0 firm + 100.0 up to, paid back 290.0 firm + 0.0 up to (capex): "
             "round-trip share 34.5 %") in text
     # Microsoft's 10 B in OpenAI against the 250 B Azure contract (October 2025): 10 / 250 = 4.0 %
-    assert ("Microsoft -> OpenAI, 2025-Q4: invested 10.0 firm + 0.0 up to, paid back 250.0 (firm): "
+    assert ("Microsoft -> OpenAI, 2025-Q4: invested 10.0 firm + 0.0 up to, paid back 250.0 firm + 0.0 up to (firm): "
             "round-trip share 4.0 %") in text
     # February 2026: Amazon's 15 B upfront + 35 B contingent against AWS 38 (November 2025) + 100
     # (the expansion): min(15 + 35, 138) / 138 = 36.2 %
-    assert ("Amazon -> OpenAI, 2026-Q4: invested 15.0 firm + 35.0 up to, paid back 138.0 (firm): "
+    assert ("Amazon -> OpenAI, 2026-Q4: invested 15.0 firm + 35.0 up to, paid back 138.0 firm + 0.0 up to (firm): "
             "round-trip share 36.2 %") in text
     # the letter of intent stalled on 30 January 2026; NVIDIA's 30 B of equity (February 2026)
     # against the 3 + 2 GW of Vera Rubin tied to it, at 29 B per GW = 145 B: 30 / 145 = 20.7 %
-    assert ("NVIDIA -> OpenAI, 2026-Q4: invested 30.0 firm + 0.0 up to, paid back 145.0 (capex): "
+    assert ("NVIDIA -> OpenAI, 2026-Q4: invested 30.0 firm + 0.0 up to, paid back 145.0 firm + 0.0 up to (capex): "
             "round-trip share 20.7 %") in text
+    # Google -> Anthropic: up to 2 B (2023) against the TPU deal's "tens of billions" (20-100 B,
+    # October 2025): 2 / 100 to 2 / 20; today 42 B against 200 firm + 20-100 vague: 42/300 to 42/220
+    assert ("Google -> Anthropic, 2025-Q4: invested 0.0 firm + 2.0 up to, paid back 0.0 firm + "
+            "0.0 up to + 20.0-100.0 vague (vague): round-trip share 2.0-10.0 %") in text
+    assert ("Google -> Anthropic, 2026-Q4: invested 10.0 firm + 32.0 up to, paid back 200.0 firm + "
+            "0.0 up to + 20.0-100.0 vague (firm+vague): round-trip share 14.0-19.1 %") in text
+    assert "paid_back_up_to (bn)" in text and "paid_back_vague_high (bn)" in text   # all in bn
     assert len(_outputs(nb, "image/png")) >= 3       # kinds over time, round-trip shares, the flows
 
 

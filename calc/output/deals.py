@@ -13,7 +13,7 @@ import textwrap
 
 import pandas as pd
 
-from calc.citations import shown_title
+from calc.citations import described
 from calc.deal_table import records
 from calc.format import money, number
 from calc.optional import need
@@ -64,7 +64,14 @@ def _link(row) -> str:
         return f"no: same deal as {same}"
     if isinstance(cover, str):
         return f"no: covered by {cover}"
-    return "no: own capex" if row.get("kind") == "capex" else "no"
+    if row.get("kind") == "capex":
+        return "no: own capex"
+    if row.get("payer") == row.get("buyer") and _missing(row.get("payee")):
+        return "no: the buyer's own build"         # Amazon's 11 B Rainier campus: not a deal
+    if _missing(row.get("amount")) and _missing(row.get("amount_low")) and _missing(
+            row.get("power")):
+        return "no: chips only, no amount or GW"   # a chip count adds to no total
+    return "no"
 
 
 # a qualifier as a mark before the number, so that no bound or estimate reads as firm when the
@@ -90,15 +97,19 @@ _BY_AMOUNT = ("amount", "usd_per_year", "usd_per_gw", "implied_power")
 
 
 def _marked(rec: dict, col: str, fmt) -> str | None:
-    """A number of the deals table with its qualifier's mark ('≤$500B', '~$300B'), a range as its
-    two ends ('$20.0B–$100B'); None for a column that carries no amount or power."""
+    """A number of the deals table with its qualifier's mark ('≤$500B', '~$300B', '≤1,000,000'
+    chips), a range as its two ends ('$20.0B–$100B', '100,000–1,000,000'); None for a column
+    that carries no amount, power or chips."""
     amount, power = MARKS.get(rec.get("qualifier"), ""), MARKS.get(rec.get("power_qualifier"), "")
     mark = {"amount": amount, "usd_per_year": amount, "implied_power": amount, "power": power,
-            "implied_chips": power, "usd_per_gw": ratio_mark(amount, power)}.get(col)
+            "implied_chips": power, "usd_per_gw": ratio_mark(amount, power),
+            "chips": MARKS.get(rec.get("chips_qualifier"), "")}.get(col)
     if mark is None:
         return None
     v = rec.get(col)
-    if col in _BY_AMOUNT and rec.get("qualifier") == "range":
+    ranged = (rec.get("qualifier") == "range" if col in _BY_AMOUNT
+              else col == "chips" and rec.get("chips_qualifier") == "range")
+    if ranged:
         low, high = rec.get(f"{col}_low"), rec.get(f"{col}_high")
         if _missing(low) or _missing(high):
             return "-"
@@ -137,7 +148,7 @@ def _source_lines(frame: pd.DataFrame, reg) -> list[str]:
     for sid in dict.fromkeys(frame["source"]):
         s = reg.source(sid)
         url = f" {s.url}" if s.url else ""
-        said = ", ".join(p for p in (s.publisher, shown_title(s.title), s.date) if p)
+        said = described(s.publisher, s.title, s.date)
         lines.append(f"[{sid}] {said}.{url}")
     return lines
 
@@ -160,7 +171,8 @@ def _notes(totals: bool, rates: dict) -> list[str]:
     parts = [f"{name} = {fid}" for name, (fid, _) in rates.items()]
     return ["Marks: ≤ up to, < less than, ≥ at least, > more than, ~ about (or a ratio of two "
             "bounds that pull apart). A vague amount (qualifier range) shows as its two ends, and "
-            "so do its per year, per GW and implied GW: no midpoint is shown or totalled.",
+            "so do its per year, per GW and implied GW, and a vague chip count: no midpoint is "
+            "shown or totalled.",
             "implied chips: power / (catalogue IT power per chip x default PUE); implied GW: "
             "amount / capex per GW (hardware, capacity) or per-year amount / rental price per "
             f"GW-year (cloud contracts). Rates: {'; '.join(parts)}."]

@@ -878,12 +878,16 @@ def figure_words(fid: str) -> str:
 
 # -- the deals ledger: who pays whom ---------------------------------------------------------------
 
-def flows_chart(data: dict, reg=None, title: str = "Who pays whom in the deals ledger"):
+def flows_chart(data: dict, reg=None, title: str | None = None):
     """Money between companies (``data`` from ``calc.deal_flows()``) as a matplotlib Figure: one
     arrow per edge from payer to payee (companies on a circle, those of the most money spread
     apart, names set outward from the circle), labelled with its amount at the middle of its
     arc; labels that would overlap step apart (``declutter``). The kinds in a legend, the round
-    trips under the drawing, the sources in the footnote."""
+    trips under the drawing, the sources in the footnote. The default title names the day the
+    ledger is read at ('Who pays whom in the deals ledger, as of 2025-11-30')."""
+    if title is None:
+        title = "Who pays whom in the deals ledger" + (
+            f", as of {data['as_of']}" if data.get("as_of") else "")
     Line2D = need("matplotlib.lines", "plots").Line2D
     money_of = {}
     for e in data["edges"]:
@@ -927,11 +931,11 @@ def flows_chart(data: dict, reg=None, title: str = "Who pays whom in the deals l
     ax.set_axis_off()
     ax.legend([Line2D([0], [0], color=c) for c in colors.values()], list(colors),
               loc="upper left", fontsize=7, frameon=False)
-    trips = [f"{t['investor']} -> {t['buyer']} -> {t['investor']}: "
-             + ("n/a" if t["round_trip_share"] is None else f"{t['round_trip_share']:.0%}")
+    trips = [f"{t['investor']} -> {t['buyer']} -> {t['investor']}: {_trip_share(t)}"
              for t in data["round_trips"]]
     note = ("Amounts: firm + ≤ up to + the ends of vague words (low–high). Round trips "
-            "(invested or offered / paid back): " + ("; ".join(trips) or "none"))
+            "(invested or offered / paid back; vague payments back as their two ends): "
+            + ("; ".join(trips) or "none"))
     ax.text(-1.35, -1.25, textwrap.fill(note, 150), fontsize=7, va="top")
     reg = reg or registry()
     by_id = {d.id: d for d in reg.ledger.deals}
@@ -940,6 +944,15 @@ def flows_chart(data: dict, reg=None, title: str = "Who pays whom in the deals l
     _finish(fig, title, [source_citation(reg, s).short() for s in sids], own=True)
     declutter(fig, ax, labels + amounts, gap=4.0)      # the gap clears the labels' white boxes
     return fig
+
+
+def _trip_share(trip: dict) -> str:
+    """A round trip's share as the chart prints it: '21%', a range '2%–10%' where payments back
+    are vague, 'n/a' where nothing is paid back."""
+    if trip.get("round_trip_share") is not None:
+        return f"{trip['round_trip_share']:.0%}"
+    low, high = trip.get("round_trip_share_low"), trip.get("round_trip_share_high")
+    return f"{low:.0%}–{high:.0%}" if low is not None and high is not None else "n/a"
 
 
 def flow_amount(edge: dict) -> str:
