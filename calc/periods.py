@@ -26,6 +26,16 @@ import numpy as np
 from calc import dates
 from calc.errors import CalcError
 
+# The names a timeline gives each period [yr]: read by formulas, never an input.
+PERIOD_NAMES = ("period_start", "period_end")
+
+
+def not_an_input(name: str) -> str:
+    """Why ``name`` (one of PERIOD_NAMES) cannot be given, --set or solved for."""
+    edge = "start" if name == "period_start" else "end"
+    return (f"{name} is the {edge} of each period, which the timeline supplies; it is not an "
+            f"input, so it cannot be given, set or solved for -- move timeline.{edge} instead")
+
 STEPS = {"year": 12, "quarter": 3, "month": 1}
 MAX_PERIODS = 1200                     # a century of months
 DATE_FORMS = "'2025' (a year), '2025-07' (a month) or '2025-Q3' (a quarter)"

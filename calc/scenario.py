@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from calc import financing_keys, ledger_count, shipped, values
+from calc import financing_keys, ledger_count, periods, shipped, values
 from calc.errors import CalcError
 from calc.glossary import glossary
 from calc.registry import Registry, registry
@@ -315,6 +315,8 @@ def set_label(name: str, sets) -> str:
 def _set_value(name: str, text, where: str):
     """An override (``where``: its label) as a Value; a date input (``arr_as_of=2025-08``) is read
     as a date."""
+    if name in periods.PERIOD_NAMES:
+        raise CalcError(f"{where}: {periods.not_an_input(name)}")
     if name in DATE_INPUTS:
         return set_date(name, text, where)
     return values.value(name, text, where=where, origin="set on the command line")

@@ -760,6 +760,9 @@ class Reader:
                 self.problem(self.at(node, name, kp),
                              "input names are snake_case words such as 'facility_power'")
                 continue
+            if name in periods.PERIOD_NAMES:
+                self.problem(self.at(node, name, kp), periods.not_an_input(name))
+                continue
             self.input_where.setdefault(name, self.at(node, name, kp))
             value = self.input(name, spec, node, kp)
             if value is not None and name == "revenue" and value.origin == "over_time" and \

@@ -1,0 +1,105 @@
+"""QA report 2, items 2, 5, 13, 15 and 16 (parts): library and command-line input hardening.
+
+Each reproducer of the report is a test; every refusal is a CalcError (exit status 2 on the
+command line) whose message is asserted.
+"""
+
+from __future__ import annotations
+
+import decimal
+from pathlib import Path
+
+import pytest
+
+import calc
+from calc import cli
+from calc.errors import CalcError
+
+
+def run(tmp_path: Path, monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
+    """``calc ARGS`` in-process, in ``tmp_path``: (exit status, stdout, stderr)."""
+    monkeypatch.chdir(tmp_path)
+    status = cli.main(list(args))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return status, out, err
+
+
+# --- item 2: the timeline's per-period names are not inputs -----------------------------------
+
+def test_set_period_start_is_refused(tmp_path, monkeypatch, capsys):
+    status, out, err = run(tmp_path, monkeypatch, capsys, "run", "openai-commitments",
+                           "--samples", "0", "--set", "period_start=2020 yr")
+    assert status == 2 and out == ""
+    assert "--set period_start: period_start is the start of each period, which the timeline " \
+           "supplies; it is not an input" in err
+    assert "move timeline.start" in err
+
+
+def test_input_period_end_in_a_file_is_refused():
+    text = ("name: p\ntitle: p\naccelerator: b200\n"
+            "timeline: {start: 2025, end: 2027, step: year}\n"
+            "inputs:\n  period_end: {value: 2020 yr, source: x}\noutputs: [chips]\n")
+    with pytest.raises(CalcError) as exc:
+        calc.load(text)
+    assert "inputs.period_end: period_end is the end of each period" in str(exc.value)
+    assert "move timeline.end" in str(exc.value)
+
+
+def test_solve_for_period_start_is_refused(tmp_path, monkeypatch, capsys):
+    status, _, err = run(tmp_path, monkeypatch, capsys, "solve", "openai-commitments",
+                         "--samples", "0", "--for", "period_start", "--so-that", "funding_need",
+                         "--at-most", "0", "--between", "2025", "2030")
+    assert status == 2
+    assert "--for period_start is the start of each period" in err
+
+
+# --- item 5: the library's calls raise CalcError, never Python's own errors -------------------
+
+@pytest.mark.parametrize("value, said", [
+    (10 ** 400, "an integer of 401 digits as a quantity: a number beyond the float range"),
+    (-10 ** 400, "an integer of 401 digits as a quantity: a number beyond the float range"),
+    (decimal.Decimal("NaN"), "Decimal('NaN') as a quantity: not a finite number"),
+    (decimal.Decimal("Infinity"), "Decimal('Infinity') as a quantity: not a finite number"),
+])
+def test_q_refuses_numbers_no_float_holds(value, said):
+    with pytest.raises(CalcError) as exc:
+        calc.Q(value, "GW")
+    assert said in str(exc.value)
+
+
+def test_q_reads_an_ordinary_decimal():
+    assert calc.Q(decimal.Decimal("1.5"), "GW").to("MW").m == pytest.approx(1500)
+
+
+def test_model_zero_denominator_is_a_calc_error():
+    with pytest.raises(CalcError) as exc:
+        calc.models.arr_growth_per_month(arr_start=calc.Q("0 USD/yr"),
+                                         arr_end=calc.Q("1 USD/yr"), arr_period=calc.Q("1 month"))
+    assert "calc.models.arr_growth_per_month: a division by zero (given arr_start=0)" \
+        in str(exc.value)
+    with pytest.raises(CalcError) as exc:
+        calc.models.chips(facility_power=calc.Q("1 GW"), power_per_chip=calc.Q("0 kW/chip"))
+    assert "given power_per_chip=0" in str(exc.value)
+
+
+def test_model_missing_argument_is_a_calc_error():
+    with pytest.raises(CalcError) as exc:
+        calc.models.chips(facility_power=calc.Q("1 GW"))
+    assert "calc.models.chips: missing a required argument: 'power_per_chip'; it takes " \
+           "facility_power, power_per_chip by name" in str(exc.value)
+
+
+@pytest.mark.parametrize("call, said", [
+    (lambda: calc.deal_flows("2026-11-30", as_of="2025-01-01"),
+     "calc.deal_flows(as_of=None, *, reg=None): multiple values for argument 'as_of'"),
+    (lambda: calc.deals(foo=1),
+     "calc.deals(buyer=None, *, as_of=None, reg=None): got an unexpected keyword argument 'foo'"),
+    (lambda: calc.deal_totals(bar=1),
+     "calc.deal_totals(buyer=None, *, as_of=None, reg=None): got an unexpected keyword "
+     "argument 'bar'"),
+])
+def test_deal_views_refuse_unknown_arguments(call, said):
+    with pytest.raises(CalcError) as exc:
+        call()
+    assert said in str(exc.value)
