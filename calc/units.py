@@ -106,6 +106,9 @@ def parse_unit(unit: str, *, text: str | None = None) -> pint.Unit:
     Refuses the spellings pint would silently misread (``flops``, ``GB``) with a hint.
     """
     text = unit if text is None else text
+    if len(unit) > MAX_TEXT:        # pint's parser takes minutes on a 100 KB unit
+        raise CalcError(f"cannot read the unit {unit[:40]!r}...: {len(unit):,} characters; a "
+                        f"unit is at most {MAX_TEXT:,}")
     unit = re.sub(r"\s+per\s+", "/", unit.strip())
     for name in _IDENT.findall(unit):
         if _FLOP_SPELLING.match(name) and not _FLOP_OK.match(name):

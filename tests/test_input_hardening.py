@@ -103,3 +103,31 @@ def test_deal_views_refuse_unknown_arguments(call, said):
     with pytest.raises(CalcError) as exc:
         call()
     assert said in str(exc.value)
+
+
+# --- item 13: a long name or value is quoted at most 200 characters ----------------------------
+
+LONG = "a" * 100_000
+
+
+@pytest.mark.parametrize("args", [
+    ("run", "nvidia-1gw", "--set", f"{LONG}=1"),
+    ("explain", "nvidia-1gw", LONG),
+    ("run", "nvidia-1gw", "--display", f"chips={LONG}"),
+    ("run", "nvidia-1gw", "--display", f"{LONG}=GW"),
+    ("solve", "nvidia-1gw", "--for", LONG, "--so-that", "chips", "--equals", "1",
+     "--between", "1", "2"),
+    ("run", "nvidia-1gw", "--variant", LONG),
+])
+def test_long_input_is_cut_in_messages(tmp_path, monkeypatch, capsys, args):
+    status, _, err = run(tmp_path, monkeypatch, capsys, *args)
+    assert status == 2
+    assert "a" * 40 in err and "100,0" in err      # the start quoted, and the length given
+    assert "a" * 201 not in err
+    assert len(err) < 1_000
+
+
+def test_calc_error_cuts_long_words_only():
+    exc = CalcError(["short words stay: " + "b" * 300, "x" * 200])
+    assert exc.problems == ["short words stay: " + "b" * 200 + "... (300 characters)", "x" * 200]
+    assert CalcError(exc.problems).problems == exc.problems      # cut once, not again
