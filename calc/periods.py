@@ -123,7 +123,7 @@ def parse_date(value, where: str, days: bool = False) -> Span:
         # a day that does not exist (2025-02-30)
         if span is None and text.count("-") == 2 and days:
             y, m, _ = text.split("-")
-            if y.isdigit() and m.isdigit() and 1 <= int(m) <= 12:
+            if y.isdigit() and int(y) >= 1 and m.isdigit() and 1 <= int(m) <= 12:
                 length = calendar.monthrange(int(y), int(m))[1]
                 raise CalcError(f"{where}: {value!r} is not a day of that month "
                                 f"(it has {length} days)")
@@ -213,6 +213,10 @@ class Timeline:
         """The period a date names: the one whose span holds the whole date (``at: 2030``)."""
         span = parse_date(value, where)
         i = (span.first - self.start) // self.step
+        if 0 <= i < self.count and span.months < self.step:     # 2030-Q2 on a yearly timeline
+            raise CalcError(f"{where}: {span.text} is not a period of this timeline (its periods "
+                            f"are {self.step_name}s); name the period that holds it: "
+                            f"{self.label(self.start + i * self.step)}")
         if not 0 <= i < self.count or span.last >= self.start + (i + 1) * self.step:
             first, last = self.labels[0], self.labels[-1]
             inside = 0 <= i < self.count

@@ -19,7 +19,8 @@ from calc.errors import CalcError
 from calc.glossary import glossary
 from calc.registry import Registry, registry
 from calc.run import run
-from calc.scenario_keys import DATE_INPUTS, Reader, allowed, pair_models, set_date
+from calc.scenario_keys import (DATE_INPUTS, Reader, allowed, check_set_units, pair_models,
+                                 set_date)
 from calc.suggest import did_you_mean
 from calc.units import Q
 from calc.solve import solve_size
@@ -184,6 +185,7 @@ class Scenario:
             solve_size(n_cases, samples, axis.count,
                        self.where.get("solve") or f"{self.path}: solve")
         self._check_terms(set_values)
+        check_set_units(self.base.values, set_values, {n: set_label(n, sets) for n in set_values})
         cases = self.cases(set_values)
         notes = tuple(axis.notes + axis.outside_notes({n: float(v.central.m_as("USD"))
                                           for n, v in self.base.values.items()

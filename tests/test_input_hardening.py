@@ -131,3 +131,50 @@ def test_calc_error_cuts_long_words_only():
     exc = CalcError(["short words stay: " + "b" * 300, "x" * 200])
     assert exc.problems == ["short words stay: " + "b" * 200 + "... (300 characters)", "x" * 200]
     assert CalcError(exc.problems).problems == exc.problems      # cut once, not again
+
+
+# --- item 15: dates and --set messages -----------------------------------------------------------
+
+def test_year_0_reads_the_same_in_set_and_file(tmp_path, monkeypatch, capsys):
+    status, _, err = run(tmp_path, monkeypatch, capsys, "run", "openai-commitments",
+                         "--samples", "0", "--set", "arr_as_of=0000")
+    assert status == 2
+    assert "--set arr_as_of: '0000' is not a date: there is no year 0" in err
+    from calc import periods
+    for text in ("0000-12", "0000-12-01"):
+        with pytest.raises(CalcError) as exc:
+            periods.parse_date(text, "arr_as_of.value", days=True)
+        assert f"'{text}' is not a date: there is no year 0" in str(exc.value)
+
+
+def test_at_names_a_period_the_timeline_has(tmp_path, monkeypatch, capsys):
+    status, _, err = run(tmp_path, monkeypatch, capsys, "solve", "openai-commitments",
+                         "--samples", "0", "--for", "arr_growth_per_month", "--so-that",
+                         "revenue", "--at-least", "100 billion USD", "--between", "0", "0.2",
+                         "--at", "2030-Q2")
+    assert status == 2
+    assert "2030-Q2 is not a period of this timeline (its periods are years); name the period " \
+           "that holds it: 2030" in err
+
+
+def test_at_without_a_timeline_is_refused(tmp_path, monkeypatch, capsys):
+    status, _, err = run(tmp_path, monkeypatch, capsys, "explain", "deals", "ledger_openai_gw",
+                         "--at", "2026")
+    assert status == 2
+    assert "2026 names a period, but the scenario has no timeline; drop it" in err
+
+
+def test_set_without_the_unit_names_the_set(tmp_path, monkeypatch, capsys):
+    status, _, err = run(tmp_path, monkeypatch, capsys, "run", "openai-commitments",
+                         "--samples", "0", "--set", "aws_commitment=38")
+    assert status == 2
+    assert err == ("calc: --set aws_commitment: got a plain number; aws_commitment is money [USD] "
+                   "-- give its unit, e.g. --set 'aws_commitment=<number> USD'\n")
+
+
+def test_date_input_far_outside_plausible_years_is_refused(tmp_path, monkeypatch, capsys):
+    status, _, err = run(tmp_path, monkeypatch, capsys, "run", "openai-commitments",
+                         "--samples", "0", "--set", "arr_as_of=1000-12")
+    assert status == 2
+    assert "--set arr_as_of: 1000 is far outside the years a run-rate is measured in " \
+           "(1950-2149)" in err
