@@ -39,6 +39,9 @@ def parse_sets(items: list[str]) -> dict:
             raise CalcError(f"--set {item[:200]!r}: expected NAME=VALUE, e.g. --set pue=1.3 or "
                             "--set 'facility_power=2 GW'")
         name = name.strip()
+        if name in out:
+            raise CalcError(f"--set {name[:200]}: given twice ({name[:200]}={out[name]!s:.200} and "
+                            f"{name[:200]}={value.strip()[:200]}); give each name once")
         # a date input keeps its text: '0000' is year 0 (refused as such), not the number 0
         out[name] = value.strip() if name in DATE_INPUTS else plain(value.strip(),
                                                                     f"--set {name[:200]}")
@@ -88,7 +91,8 @@ def resolve_format(args, allowed: tuple[str, ...], what: str) -> None:
             check_target(output, "--output", getattr(args, "files", None) or [])
         raise
     odd = unknown_suffix(output) if given is None else None
-    if odd:
+    if odd:                         # a target calc refuses says so, without the note first
+        check_target(output, "--output", getattr(args, "files", None) or [])
         print(f"calc: note: --output {output}: {odd} names no format; writing the text table "
               f"(--format {'|'.join(allowed)} chooses one)", file=sys.stderr)
 

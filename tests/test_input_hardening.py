@@ -178,3 +178,28 @@ def test_date_input_far_outside_plausible_years_is_refused(tmp_path, monkeypatch
     assert status == 2
     assert "--set arr_as_of: 1000 is far outside the years a run-rate is measured in " \
            "(1950-2149)" in err
+
+
+# --- item 16: --output onto the input, a repeated --buyer or --set -----------------------------
+
+def test_output_onto_the_input_is_refused_without_the_format_note(tmp_path, monkeypatch, capsys):
+    from helpers import ROOT
+    (tmp_path / "ok.yaml").write_text((ROOT / "scenarios" / "nvidia-1gw.yaml").read_text())
+    status, _, err = run(tmp_path, monkeypatch, capsys, "run", "ok.yaml", "--output", "ok.yaml")
+    assert status == 2
+    assert err.startswith("calc: --output ok.yaml: is the input file ok.yaml")
+    assert "names no format" not in err
+
+
+def test_a_repeated_buyer_is_refused(tmp_path, monkeypatch, capsys):
+    status, out, err = run(tmp_path, monkeypatch, capsys, "deals", "--buyer", "OpenAI",
+                           "--buyer", "Google")
+    assert (status, out) == (2, "")
+    assert "--buyer given twice (OpenAI and Google); give it once" in err
+
+
+def test_a_repeated_set_is_refused(tmp_path, monkeypatch, capsys):
+    status, out, err = run(tmp_path, monkeypatch, capsys, "run", "nvidia-1gw",
+                           "--set", "pue=1.2", "--set", "pue=1.3")
+    assert (status, out) == (2, "")
+    assert err == "calc: --set pue: given twice (pue=1.2 and pue=1.3); give each name once\n"
