@@ -210,10 +210,15 @@ class Timeline:
         return (self.starts if which == "start" else self.ends) / 12.0
 
     def index_of(self, value, where: str) -> int:
-        """The period a date names: the one whose span holds the whole date (``at: 2030``)."""
+        """The period a date names (``at: 2030``): the one whose span holds the whole date, which
+        is the period or starts it (2026-07 on quarters); part of a period (2030-Q2 on years) is
+        refused."""
         span = parse_date(value, where)
         i = (span.first - self.start) // self.step
-        if 0 <= i < self.count and span.months < self.step:     # 2030-Q2 on a yearly timeline
+        # 2030-Q2 on a yearly timeline names part of a period (2026-07, a quarter's first month,
+        # names that quarter)
+        if 0 <= i < self.count and span.months < self.step \
+                and (span.first - self.start) % self.step:
             raise CalcError(f"{where}: {span.text} is not a period of this timeline (its periods "
                             f"are {self.step_name}s); name the period that holds it: "
                             f"{self.label(self.start + i * self.step)}")
