@@ -268,7 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
                                         "calc deals --flows --plot flows.png",
                                         "calc deals --format json > deals.json",
                                         "calc deals --totals --output totals.xlsx"))
-    d.add_argument("--buyer", metavar="NAME", action=_Once, help="only this buyer's deals, e.g. --buyer OpenAI")
+    d.add_argument("--buyer", metavar="NAME", action=_Once,
+                   help="only this buyer's deals, e.g. --buyer OpenAI")
     d.add_argument("--totals", action="store_true", help="per-buyer totals, each deal counted once")
     d.add_argument("--as-of", metavar="DATE", dest="as_of",
                    help="the ledger as it stood on DATE (e.g. 2025-11-30); default today")

@@ -7,22 +7,13 @@ command line) whose message is asserted.
 from __future__ import annotations
 
 import decimal
-from pathlib import Path
 
 import pytest
 
 import calc
-from calc import cli
 from calc.errors import CalcError
 
-
-def run(tmp_path: Path, monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    """``calc ARGS`` in-process, in ``tmp_path``: (exit status, stdout, stderr)."""
-    monkeypatch.chdir(tmp_path)
-    status = cli.main(list(args))
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return status, out, err
+from test_hostile import run        # calc ARGS in-process: (exit status, stdout, stderr)
 
 
 # --- item 2: the timeline's per-period names are not inputs -----------------------------------
