@@ -123,7 +123,40 @@ def _unchanged(frame, figs) -> bool:
         and list(frame["unit"]) == [f.unit for f in figs]
 
 
+# The ledger views as the library gives them (calc.deals, ...): module, function, signature text.
+_VIEWS = {"deals": ("calc.deal_table", "deals", "calc.deals(buyer=None, *, as_of=None, reg=None)"),
+          "deal_totals": ("calc.deal_table", "deal_totals",
+                          "calc.deal_totals(buyer=None, *, as_of=None, reg=None)"),
+          "deal_flows": ("calc.ledger_flows", "flows", "calc.deal_flows(as_of=None, *, reg=None)")}
+
+
+def _view(name: str):
+    """``name`` of _VIEWS, with an argument it does not take (unknown, or given twice) a
+    CalcError naming the call's arguments rather than Python's TypeError."""
+    import functools
+    import importlib
+    import inspect
+
+    module, attr, call = _VIEWS[name]
+    func = getattr(importlib.import_module(module), attr)
+    sig = inspect.signature(func)
+
+    @functools.wraps(func)
+    def view(*args, **kwargs):
+        try:
+            sig.bind(*args, **kwargs)
+        except TypeError as exc:
+            raise CalcError(f"{call}: {str(exc).replace(attr + '()', '').strip()[:200]}; "
+                            "give the first argument by position or by name, once, and the "
+                            "others by name") from None
+        return func(*args, **kwargs)
+    return view
+
+
 def __getattr__(name: str):
+    if name in _VIEWS:
+        globals()[name] = _view(name)
+        return globals()[name]
     if name == "FiguresFrame":         # built on first use: pandas is imported only then
         if "FiguresFrame" not in globals():
             globals()["FiguresFrame"] = _figures_frame_class()

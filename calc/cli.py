@@ -29,6 +29,7 @@ def parse_sets(items: list[str]) -> dict:
     """``--set NAME=VALUE`` options as {name: value}, each VALUE read as a file reads it unquoted
     (``yamlio.plain``: ``1.3`` is a number, ``1_2`` is text and then refused as a quantity)."""
     from calc.scenario import CommandLineSets
+    from calc.values import DATE_INPUTS
     from calc.yamlio import plain
 
     out = CommandLineSets()
@@ -37,7 +38,13 @@ def parse_sets(items: list[str]) -> dict:
         if not sep or not name.strip() or not value.strip():
             raise CalcError(f"--set {item[:200]!r}: expected NAME=VALUE, e.g. --set pue=1.3 or "
                             "--set 'facility_power=2 GW'")
-        out[name.strip()] = plain(value.strip(), f"--set {name.strip()[:200]}")
+        name = name.strip()
+        if name in out:
+            raise CalcError(f"--set {name[:200]}: given twice ({name[:200]}={out[name]!s:.200} and "
+                            f"{name[:200]}={value.strip()[:200]}); give each name once")
+        # a date input keeps its text: '0000' is year 0 (refused as such), not the number 0
+        out[name] = value.strip() if name in DATE_INPUTS else plain(value.strip(),
+                                                                    f"--set {name[:200]}")
     return out
 
 
@@ -84,7 +91,8 @@ def resolve_format(args, allowed: tuple[str, ...], what: str) -> None:
             check_target(output, "--output", getattr(args, "files", None) or [])
         raise
     odd = unknown_suffix(output) if given is None else None
-    if odd:
+    if odd:                         # a target calc refuses says so, without the note first
+        check_target(output, "--output", getattr(args, "files", None) or [])
         print(f"calc: note: --output {output}: {odd} names no format; writing the text table "
               f"(--format {'|'.join(allowed)} chooses one)", file=sys.stderr)
 
@@ -244,6 +252,8 @@ def cmd_explain(args) -> int:
     from calc.scenario import load
 
     sc = load(Path(args.file))
+    if args.at is not None:             # before the run: a period of this file's timeline
+        sc.axis.index_of(args.at, "--at")
     res = sc.run(sets=parse_sets(args.set))
     point = {}
     for item in args.point:

@@ -56,6 +56,18 @@ def _examples(*lines: str) -> str:
     return "examples:\n" + "\n".join(f"  {line}" for line in lines)
 
 
+class _Once(argparse.Action):
+    """An option that takes one value: given twice (``--buyer OpenAI --buyer Google``) it is
+    refused, not silently the last."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        before = getattr(namespace, self.dest, None)
+        if before is not None and before != self.default:
+            raise CalcError(f"{option_string} given twice ({before[:200]} and {values[:200]}); "
+                            "give it once")
+        setattr(namespace, self.dest, values)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as CalcError (exit 2, no traceback), with one ``calc:``
     prefix (``calc: run: ...``, never ``calc: calc run: ...``), a did-you-mean and a hint."""
@@ -256,7 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
                                         "calc deals --flows --plot flows.png",
                                         "calc deals --format json > deals.json",
                                         "calc deals --totals --output totals.xlsx"))
-    d.add_argument("--buyer", metavar="NAME", help="only this buyer's deals, e.g. --buyer OpenAI")
+    d.add_argument("--buyer", metavar="NAME", action=_Once,
+                   help="only this buyer's deals, e.g. --buyer OpenAI")
     d.add_argument("--totals", action="store_true", help="per-buyer totals, each deal counted once")
     d.add_argument("--as-of", metavar="DATE", dest="as_of",
                    help="the ledger as it stood on DATE (e.g. 2025-11-30); default today")

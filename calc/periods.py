@@ -26,6 +26,16 @@ import numpy as np
 from calc import dates
 from calc.errors import CalcError
 
+# The names a timeline gives each period [yr]: read by formulas, never an input.
+PERIOD_NAMES = ("period_start", "period_end")
+
+
+def not_an_input(name: str) -> str:
+    """Why ``name`` (one of PERIOD_NAMES) cannot be given, --set or solved for."""
+    edge = "start" if name == "period_start" else "end"
+    return (f"{name} is the {edge} of each period, which the timeline supplies; it is not an "
+            f"input, so it cannot be given, set or solved for -- move timeline.{edge} instead")
+
 STEPS = {"year": 12, "quarter": 3, "month": 1}
 MAX_PERIODS = 1200                     # a century of months
 DATE_FORMS = "'2025' (a year), '2025-07' (a month) or '2025-Q3' (a quarter)"
@@ -113,7 +123,7 @@ def parse_date(value, where: str, days: bool = False) -> Span:
         # a day that does not exist (2025-02-30)
         if span is None and text.count("-") == 2 and days:
             y, m, _ = text.split("-")
-            if y.isdigit() and m.isdigit() and 1 <= int(m) <= 12:
+            if y.isdigit() and int(y) >= 1 and m.isdigit() and 1 <= int(m) <= 12:
                 length = calendar.monthrange(int(y), int(m))[1]
                 raise CalcError(f"{where}: {value!r} is not a day of that month "
                                 f"(it has {length} days)")
@@ -200,9 +210,18 @@ class Timeline:
         return (self.starts if which == "start" else self.ends) / 12.0
 
     def index_of(self, value, where: str) -> int:
-        """The period a date names: the one whose span holds the whole date (``at: 2030``)."""
+        """The period a date names (``at: 2030``): the one whose span holds the whole date, which
+        is the period or starts it (2026-07 on quarters); part of a period (2030-Q2 on years) is
+        refused."""
         span = parse_date(value, where)
         i = (span.first - self.start) // self.step
+        # 2030-Q2 on a yearly timeline names part of a period (2026-07, a quarter's first month,
+        # names that quarter)
+        if 0 <= i < self.count and span.months < self.step \
+                and (span.first - self.start) % self.step:
+            raise CalcError(f"{where}: {span.text} is not a period of this timeline (its periods "
+                            f"are {self.step_name}s); name the period that holds it: "
+                            f"{self.label(self.start + i * self.step)}")
         if not 0 <= i < self.count or span.last >= self.start + (i + 1) * self.step:
             first, last = self.labels[0], self.labels[-1]
             inside = 0 <= i < self.count

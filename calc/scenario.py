@@ -14,12 +14,13 @@ from pathlib import Path
 
 import numpy as np
 
-from calc import financing_keys, ledger_count, shipped, values
+from calc import financing_keys, ledger_count, periods, shipped, values
 from calc.errors import CalcError
 from calc.glossary import glossary
 from calc.registry import Registry, registry
 from calc.run import run
-from calc.scenario_keys import DATE_INPUTS, Reader, allowed, pair_models, set_date
+from calc.scenario_keys import (DATE_INPUTS, Reader, allowed, check_set_units, pair_models,
+                                 set_date)
 from calc.suggest import did_you_mean
 from calc.units import Q
 from calc.solve import solve_size
@@ -216,6 +217,7 @@ class Scenario:
             solve_size(n_cases, samples, axis.count,
                        self.where.get("solve") or f"{self.path}: solve")
         self._check_terms(set_values)
+        check_set_units(self.base.values, set_values, {n: set_label(n, sets) for n in set_values})
         cases = self.cases(set_values)
         notes = tuple(axis.notes + axis.outside_notes({n: float(v.central.m_as("USD"))
                                           for n, v in self.base.values.items()
@@ -385,6 +387,8 @@ def set_label(name: str, sets) -> str:
 def _set_value(name: str, text, where: str):
     """An override (``where``: its label) as a Value; a date input (``arr_as_of=2025-08``) is read
     as a date."""
+    if name in periods.PERIOD_NAMES:
+        raise CalcError(f"{where}: {periods.not_an_input(name)}")
     if name in DATE_INPUTS:
         return set_date(name, text, where)
     return values.value(name, text, where=where, origin="set on the command line")

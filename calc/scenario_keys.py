@@ -41,7 +41,7 @@ from calc.suggest import did_you_mean
 from calc import financing_keys, periods
 from calc.models import commitments as spread
 from calc.uncertainty import DISTS
-from calc.units import Q, check_dimension, format_unit, parse_unit
+from calc.units import Q, check_dimension, dimension_text, format_unit, parse_unit
 from calc.values import MAX_CASES, MAX_SAMPLES, MAX_SEED, Axis, Value, spec_value
 
 PATTERNS = {"slug": r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", "name": r"^[a-z][a-z0-9_]*$"}
@@ -763,6 +763,9 @@ class Reader:
                 self.problem(self.at(node, name, kp),
                              "input names are snake_case words such as 'facility_power'")
                 continue
+            if name in periods.PERIOD_NAMES:
+                self.problem(self.at(node, name, kp), periods.not_an_input(name))
+                continue
             self.input_where.setdefault(name, self.at(node, name, kp))
             value = self.input(name, spec, node, kp)
             if value is not None and name == "revenue" and value.origin == "over_time" and \
@@ -1423,13 +1426,46 @@ def series_linear(spec: dict) -> bool:
     return how == "linear"
 
 
+DATE_INPUT_YEARS = (1950, 2150)     # a date input outside these years is a typo, not a figure
+
+
+def plausible_date(span, where: str) -> None:
+    """Refuse a date input (arr_as_of) far outside the years any figure could be measured in:
+    ``1000-12`` compounds a growth rate over a thousand years ($1e168 of revenue)."""
+    lo, hi = DATE_INPUT_YEARS
+    year = span.first // 12
+    if not lo <= year < hi:
+        raise CalcError(f"{where}: {year} is far outside the years a run-rate is "
+                        f"measured in ({lo}-{hi - 1}); give the date of the figure, e.g. 2025-08")
+
+
 def date_value(name, spec, sources) -> Value:
     """A date input (``arr_as_of: {value: 2025-08, source: ...}``) as a decimal year [yr]."""
     if "value" not in spec or len([k for k in ("figure", "range", "dist") if k in spec]):
         raise CalcError(f"{name} is a date: write {{value: 2025-08, source: <id>}}")
     span = periods.parse_date(spec["value"], f"{name}.value", days=True)
+    plausible_date(span, f"{name}.value")
     return Value(central=Q(span.decimal_year, "yr"), sources=tuple(sources), origin="input",
                  note=spec.get("note"))
+
+
+def check_set_units(base: dict, set_values: dict, labels: dict) -> None:
+    """Refuse an override whose dimension is not that of the input it replaces (``--set
+    aws_commitment=38``: a plain number for money), naming the override and the unit expected,
+    before a formula far away says its units do not fit."""
+    wrong = []
+    for name, value in set_values.items():
+        was = base.get(name)
+        if was is None or value.central.dimensionality == was.central.dimensionality:
+            continue
+        unit, got = format_unit(was.central.units) or "1", format_unit(value.central.units)
+        shown = f"a value in {got} ({dimension_text(value.central.units)})" if got \
+            else "a plain number"
+        wrong.append(f"{labels[name]}: got {shown}; {name} is "
+                     f"{dimension_text(was.central.units)} [{unit}] -- give its unit, e.g. "
+                     f"--set '{name}=<number> {unit}'")
+    if wrong:
+        raise CalcError(wrong)
 
 
 def set_date(name: str, given, where: str) -> Value:
@@ -1438,6 +1474,7 @@ def set_date(name: str, given, where: str) -> Value:
     number = isinstance(given, (int, float)) and not isinstance(given, bool)
     span = periods.parse_date(f"{given:g}" if number else str(given)[:200], where,
                               days=True)
+    plausible_date(span, where)
     return Value(central=Q(span.decimal_year, "yr"), origin="set on the command line")
 
 

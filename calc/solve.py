@@ -30,6 +30,7 @@ from calc.engine import evaluate
 from calc.errors import CalcError
 from calc.format import quantity as fmt_quantity
 from calc.format import share as share_text
+from calc.periods import PERIOD_NAMES, not_an_input
 from calc.units import Q, format_unit
 from calc.values import DATE_INPUTS, DATES
 
@@ -200,6 +201,8 @@ def goal_seek(result, spec: dict, cases, reg, z_rows, tick=None) -> tuple[list, 
         groups.setdefault(id(result.plans[c]), []).append(c)
     offsets = result.cases.offsets
     samples = result.samples
+    if name in PERIOD_NAMES:
+        raise CalcError(f"{k('for')}{' ' if flags else ': '}{not_an_input(name)}")
     for idx in groups.values():
         plan = result.plans[idx[0]]
         group = [cases[c] for c in idx]

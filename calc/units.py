@@ -106,6 +106,9 @@ def parse_unit(unit: str, *, text: str | None = None) -> pint.Unit:
     Refuses the spellings pint would silently misread (``flops``, ``GB``) with a hint.
     """
     text = unit if text is None else text
+    if len(unit) > MAX_TEXT:        # pint's parser takes minutes on a 100 KB unit
+        raise CalcError(f"cannot read the unit {unit[:40]!r}...: {len(unit):,} characters; a "
+                        f"unit is at most {MAX_TEXT:,}")
     unit = re.sub(r"\s+per\s+", "/", unit.strip())
     for name in _IDENT.findall(unit):
         if _FLOP_SPELLING.match(name) and not _FLOP_OK.match(name):
@@ -265,6 +268,17 @@ def quantity(value, unit=None) -> pint.Quantity:
                         f"expected a number or a string such as {EXAMPLES}"[:300])
     q = Q(value, unit)
     mag = np.asarray(q.magnitude)
+    if mag.dtype.kind == "O":       # a Python int beyond float's range, a Decimal, a Fraction
+        try:
+            as_float = mag.astype(float)
+        except (OverflowError, TypeError, ValueError, ArithmeticError):
+            shown = (f"an integer of {len(str(abs(value)))} digits" if isinstance(value, int)
+                     else repr(value)[:100])
+            raise CalcError(f"cannot read {shown} as a quantity: a number beyond "
+                            f"the float range (about 1.8e308); expected a finite number") from None
+        if not np.all(np.isfinite(as_float)):
+            raise CalcError(f"cannot read {repr(value)[:100]} as a quantity: not a finite "
+                            "number")
     if mag.dtype.kind in "fc" and not np.all(np.isfinite(mag)):
         shown = (repr(value) if mag.ndim == 0
                  else f"an array holding {float(mag[~np.isfinite(mag)][0])}")

@@ -9,6 +9,7 @@ import pickle
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -419,3 +420,17 @@ def test_a_link_or_fifo_in_place_of_the_folder_means_no_cache_and_nothing_writte
     assert cache_dir.why_off == f"{path} is not a folder (a link or a file)"
     assert cache.cached("t", FILES, lambda: {"a": 1}, dict) == {"a": 1}
     assert list(victim.iterdir()) == []
+
+
+def test_a_777_folder_is_closed_before_its_entries_are_checked_as_the_readme_says(cache_home):
+    # QA report 2, item 16: the README said an open folder means no cache, the code closes it.
+    cache_home.mkdir(parents=True, mode=0o755)
+    os.chmod(cache_home, 0o777)
+    planted = cache_home / "registry.pickle"
+    planted.write_bytes(b"x")
+    os.chmod(planted, 0o666)                      # left open while the folder was
+    assert cache_dir.folder() is None and f"{planted} is writable by group or others" \
+        in cache_dir.why_off
+    assert oct(cache_home.stat().st_mode & 0o777) == "0o700"     # closed all the same
+    readme = " ".join((Path(__file__).parents[1] / "README.md").read_text().split())
+    assert "(`chmod 777`) is closed to 0700 and then used" in readme

@@ -27,6 +27,9 @@ import inspect
 from dataclasses import dataclass
 from typing import Callable
 
+import numpy as np
+
+from calc.errors import CalcError
 from calc.glossary import unit_of
 from calc.units import Q, check_dimension
 
@@ -63,14 +66,27 @@ def formula(text: str, *, output: str | None = None, default: bool = True,
 
         @functools.wraps(func)
         def checked(*args, **kwargs):
-            bound = inspect.signature(func).bind(*args, **kwargs)
+            try:
+                bound = inspect.signature(func).bind(*args, **kwargs)
+            except TypeError as exc:    # a missing or unknown argument: say which it needs
+                raise CalcError(f"calc.models.{func.__name__}: {str(exc)[:200]}; it takes "
+                                f"{', '.join(params)} by name, each a quantity or a string such "
+                                "as '1 GW'") from None
             for name, value in bound.arguments.items():
                 if isinstance(value, (str, int, float)):
                     value = Q(value)
                 if units[name] is not None:
                     value = check_dimension(f"{func.__name__}({name}=...)", value, units[name])
                 bound.arguments[name] = value
-            return func(*bound.args, **bound.kwargs)
+            try:
+                return func(*bound.args, **bound.kwargs)
+            except ZeroDivisionError:
+                zeros = [n for n, v in bound.arguments.items()
+                         if np.any(np.asarray(getattr(v, "magnitude", v)) == 0)]
+                raise CalcError(f"calc.models.{func.__name__}: a division by zero (given "
+                                f"{' and '.join(f'{n}=0' for n in zeros) or 'a zero'}); "
+                                f"{func.__name__} = {text[:200]} needs a non-zero "
+                                "denominator") from None
 
         out = output or func.__name__
         if func.__name__ in FORMULAS:
