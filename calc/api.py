@@ -143,6 +143,11 @@ def _view(name: str):
 
     @functools.wraps(func)
     def view(*args, **kwargs):
+        if len(args) > 1:                    # the one positional argument is the filter
+            shown = ", ".join(repr(a[:200]) if isinstance(a, str) else type(a).__name__
+                              for a in args[1:])
+            raise CalcError(f"{call}: one positional argument, then names: got {len(args) - 1} "
+                            f"more ({shown}); give them as as_of=... or reg=...")
         try:
             sig.bind(*args, **kwargs)
         except TypeError as exc:

@@ -166,15 +166,6 @@ def _short(text: str) -> str:
     return repr(text) if len(text) <= 200 else f"{text[:200]!r}... ({len(text):,} characters)"
 
 
-def by_name(call: str, extra: tuple) -> None:
-    """Refuse arguments given by position after the first: ``call`` takes the rest by name."""
-    if extra:
-        shown = ", ".join(_short(str(a)) if isinstance(a, str) else type(a).__name__
-                          for a in extra)
-        raise CalcError(f"{call}: one positional argument, then names: got {len(extra)} more "
-                        f"({shown}); give them as as_of=... or reg=...")
-
-
 def _no_buyer(counting, buyer: str) -> CalcError:
     """No row for ``buyer`` on the ledger at the day (ledger_count.no_buyer), with the date hint."""
     return CalcError(f"{ledger_count.no_buyer(counting, buyer, _short(buyer))}{_date_hint(buyer)}")
@@ -190,10 +181,9 @@ def _date_hint(buyer: str) -> str:
             f"as as_of={_short(buyer)}")
 
 
-def deals(buyer: str | None = None, *extra, as_of=None, reg=None) -> pd.DataFrame:
+def deals(buyer: str | None = None, *, as_of=None, reg=None) -> pd.DataFrame:
     """Every deal of the ledger (or one buyer's) as of ``as_of``, with its derived columns; numbers
     in the units above. The buyer is the only positional argument, as in ``deal_totals``."""
-    by_name("calc.deals(buyer=None, *, as_of=None, reg=None)", extra)
     _check_buyer(buyer)
     reg = reg or registry()
     ledger = ledger_of(reg)
@@ -242,7 +232,7 @@ def deals(buyer: str | None = None, *extra, as_of=None, reg=None) -> pd.DataFram
     return df.reset_index(drop=True)
 
 
-def deal_totals(buyer: str | None = None, *extra, as_of=None, reg=None) -> pd.DataFrame:
+def deal_totals(buyer: str | None = None, *, as_of=None, reg=None) -> pd.DataFrame:
     """Per-buyer totals as of ``as_of`` (today when None), each deal counted once, in columns that
     never add unlike things (``calc.ledger_count``): ``buyer``, ``deals`` (rows counting in some
     column), ``reports`` (rows on the ledger), then ``TOTAL_PARTS`` [USD; power columns in GW];
@@ -254,7 +244,6 @@ def deal_totals(buyer: str | None = None, *extra, as_of=None, reg=None) -> pd.Da
     ``ledger_as_of`` in a scenario for another date). The buyer is the only positional argument,
     as in ``deals``.
     """
-    by_name("calc.deal_totals(buyer=None, *, as_of=None, reg=None)", extra)
     _check_buyer(buyer)
     reg = reg or registry()
     ledger = ledger_of(reg)

@@ -30,7 +30,7 @@ import textwrap
 import numpy as np
 
 from calc import ledger_count
-from calc.deal_table import by_name, ledger_of, rates
+from calc.deal_table import ledger_of, rates
 from calc.errors import CalcError
 from calc.ledger import PURCHASES
 from calc.ledger_count import FIRM, UP_TO
@@ -56,11 +56,10 @@ def _money_rows(counting):
         yield d, any(ledger_count.family(p.column) in ("payments", "investment") for p in parts)
 
 
-def flows(as_of=None, *extra, reg=None) -> dict:
+def flows(as_of=None, *, reg=None) -> dict:
     """``{"as_of": "YYYY-MM-DD", "edges": [...], "round_trips": [...]}`` as of ``as_of`` (today
     when None; a coarser date is its first day), the only positional argument, as the buyer is in
     ``calc.deals``."""
-    by_name("calc.deal_flows(as_of=None, *, reg=None)", extra)
     if hasattr(as_of, "ledger"):
         raise CalcError("calc.deal_flows(as_of=None, *, reg=None): the first argument is the date "
                         "(e.g. '2025-11-30'); give a registry as reg=...")
