@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 
 def number(x: float, digits: int = 4) -> str:
@@ -74,3 +75,20 @@ def share(x: float, most: int = 2) -> str:
         if float(text) not in (0.0, 100.0):
             return f"{text} %"
     return f">{100 - 10.0 ** -most:.{most}f} %" if pct > 50 else f"<{10.0 ** -most:.{most}f} %"
+
+
+def wrap_cell(cell: str, width: int) -> list[str]:
+    """``cell`` in lines of at most ``width`` characters, filled greedily: at spaces, and a word
+    longer than the line after the underscores of an id ('openai_microsoft_' / '2023_01'), the
+    dash of a range ('$20.0B–' / '$100B') or a hyphen ('cloud-' / 'contract')."""
+    out = [""]
+    for word in cell.split():
+        pieces = [word] if len(word) <= width else re.findall(r"[^_–-]*[_–-]|[^_–-]+$", word)
+        for i, p in enumerate(pieces):
+            sep = " " if i == 0 and out[-1] else ""
+            if out[-1] and len(out[-1]) + len(sep) + len(p) > width:
+                out.append("")
+                sep = ""
+            out[-1] += sep + p
+    # a piece still too long (no space, underscore or dash in it) is cut at the width
+    return [ln[i:i + width] for ln in out for i in range(0, max(len(ln), 1), width)]

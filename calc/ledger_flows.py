@@ -24,7 +24,6 @@ the low end) carry it; both ends are null on the other rows, as no midpoint is a
 
 from __future__ import annotations
 
-import re
 import textwrap
 
 import numpy as np
@@ -34,7 +33,7 @@ from calc.deal_table import ledger_of, rates
 from calc.errors import CalcError
 from calc.ledger import PURCHASES
 from calc.ledger_count import FIRM, UP_TO
-from calc.format import money
+from calc.format import money, wrap_cell
 from calc.optional import need
 from calc.registry import registry
 
@@ -174,7 +173,7 @@ def text(data: dict, width: int | None = None) -> str:
         line = lambda cs: "  ".join(c.ljust(w) for c, w in zip(cs, widths)).rstrip()  # noqa: E731
         out = [line(keys), line(["-" * w for w in widths])]
         for c in cells:                          # the last column (deals) wraps in its width
-            last = _wrap_ids(c[-1], widths[-1])
+            last = wrap_cell(c[-1], widths[-1])
             out += [line([*c[:-1], last[0]]),
                     *(line(["" for _ in c[:-1]] + [more]) for more in last[1:])]
         return out
@@ -188,19 +187,6 @@ def text(data: dict, width: int | None = None) -> str:
     if any(t.get("paid_back_vague_high") for t in trips):
         out += ["", *(textwrap.wrap(VAGUE_NOTE, width) if width else [VAGUE_NOTE])]
     return "\n".join(out) + "\n"
-
-
-def _wrap_ids(cell: str, width: int) -> list[str]:
-    """A list of deal ids ('a_b, c_d') in lines of ``width``: whole ids where they fit, a longer
-    id broken after an underscore."""
-    out = [""]
-    for word in (w + " " for w in cell.split(" ")):
-        pieces = [word] if len(word.rstrip()) <= width else re.findall(r"[^_]*_|[^_]+$", word)
-        for p in pieces:
-            if out[-1] and len(out[-1]) + len(p.rstrip()) > width:
-                out.append("")
-            out[-1] += p
-    return [ln.rstrip() for ln in out if ln.strip()] or [""]
 
 
 def _blocks(keys, cells: list, width: int) -> list[str]:

@@ -120,14 +120,7 @@ def parse_date(value, where: str, days: bool = False) -> Span:
     except CalcError:
         span = None
     if span is None or span.precision not in ("year", "quarter", "month", "day"):
-        # a day that does not exist (2025-02-30)
-        if span is None and text.count("-") == 2 and days:
-            y, m, _ = text.split("-")
-            if y.isdigit() and int(y) >= 1 and m.isdigit() and 1 <= int(m) <= 12:
-                length = calendar.monthrange(int(y), int(m))[1]
-                raise CalcError(f"{where}: {value!r} is not a day of that month "
-                                f"(it has {length} days)")
-        why = dates.why_not_real(text)         # '0000', '2025-13': say why
+        why = dates.why_not_real(text)         # '0000', '2025-13', '2025-02-30': say why
         raise CalcError(f"{where}: {value!r} is not a date" + (f": {why}" if why else "")
                         + f"; write {forms}")
     if span.precision == "day" and not days:

@@ -70,3 +70,14 @@ def test_at_60_columns_a_long_deal_id_wraps_after_an_underscore(monkeypatch):
     assert len(lines[1].split()[0]) == 24
     at = lines.index(next(ln for ln in lines if ln.startswith("openai_nvidia_systems_ ")))
     assert lines[at + 1].split() == ["2025_09"]
+
+
+def test_one_cell_wrapper_breaks_at_spaces_then_inside_ids_ranges_and_hyphens():
+    """calc.format.wrap_cell serves the deals table and the flows table alike."""
+    from calc.format import wrap_cell
+    assert wrap_cell("openai_microsoft_2023_01", 10) == ["openai_", "microsoft_", "2023_01"]
+    assert wrap_cell("$20.0B–$100B", 8) == ["$20.0B–", "$100B"]
+    assert wrap_cell("cloud-contract", 10) == ["cloud-", "contract"]
+    assert wrap_cell("a_b, c_d, openai_aws_2025_11", 12) == ["a_b, c_d,", "openai_aws_", "2025_11"]
+    assert wrap_cell("abcdefghij", 4) == ["abcd", "efgh", "ij"]
+    assert wrap_cell("", 5) == [""]

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import html
 import io
-import re
 import textwrap
 
 import pandas as pd
 
 from calc.citations import described
 from calc.deal_table import records
-from calc.format import money, number
+from calc.format import money, number, wrap_cell
 from calc.optional import need
 from calc.output.deal_columns import DEALS, KEEP, TOTALS, WRAP
 from calc.output.html import CSS, PAGE_CSS
@@ -181,19 +180,6 @@ def _notes(totals: bool, rates: dict) -> list[str]:
 MIN_WRAP = 12               # the narrowest a wrapping column is drawn [characters]
 
 
-def _wrap(cell: str, width: int) -> list[str]:
-    """``cell`` in lines of ``width``: at spaces, after the underscores of an id
-    ('openai_microsoft_' / '2023_01') and after the dash of a range ('$20.0B–' / '$100B')."""
-    if " " in cell or not ("_" in cell or "–" in cell) or len(cell) <= width:
-        return textwrap.wrap(cell, width) or [""]
-    out = [""]
-    for part in re.findall(r"[^_–]*[_–]|[^_–]+$", cell):
-        if out[-1] and len(out[-1]) + len(part) > width:
-            out.append("")
-        out[-1] += part
-    return [ln for chunk in out for ln in textwrap.wrap(chunk, width)]
-
-
 def fit(heads: list[str], rows: list[list[str]], width: int | None,
         order: tuple[str, ...]) -> tuple[list[int], list[int]]:
     """The columns shown (indices, in table order) and their widths, so that a line of the table
@@ -232,7 +218,7 @@ def text(frame: pd.DataFrame, reg, rates: dict, totals: bool = False,
     cols, widths = fit(heads, rows, width, TOTALS if totals else DEALS)
 
     def lines(cells: list[str]) -> list[str]:
-        parts = [_wrap(cells[i], widths[i]) for i in cols]
+        parts = [wrap_cell(cells[i], widths[i]) for i in cols]
         return ["  ".join((p[k] if k < len(p) else "").ljust(widths[i])
                           for p, i in zip(parts, cols)).rstrip()
                 for k in range(max(len(p) for p in parts))]
